@@ -1,0 +1,243 @@
+import { z } from "zod";
+import { OptionError, RuntimeParameterError } from "../errors.js";
+import { toCamelCase, toSnakeCase } from "../core/naming.js";
+import { isOptionalSchema, metaOf } from "./attributes.js";
+
+export type ComponentKind = "step" | "llm" | "embeddings";
+
+/** One entry of `runtime_parameters_info`, distilabel's discovery format. */
+export type RuntimeParameterInfo =
+  | { name: string; optional: boolean; description?: string; keys?: RuntimeParameterKeyInfo[] }
+  | { name: string; runtime_parameters_info: RuntimeParameterInfo[] | Record<string, RuntimeParameterInfo[]> };
+
+export interface RuntimeParameterKeyInfo {
+  name: string;
+  optional: boolean;
+  description?: string;
+}
+
+/** What a component class must expose statically to be registered and loaded by name. */
+export interface ComponentClass<C extends Component = Component> {
+  readonly typeName: string;
+  readonly componentKind: ComponentKind;
+  /** Builds an instance from camelCase options. */
+  fromOptions(options: Record<string, unknown>): C;
+}
+
+export type AnyObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+/** Keys every serialized component may carry that are not attributes. */
+const DUMP_ONLY_KEYS = new Set(["type_info", "runtime_parameters_info"]);
+
+/**
+ * Base of steps, LLMs and embeddings: attributes typed by a zod object schema (camelCase in
+ * TypeScript, snake_case on the wire), runtime parameters, dump and discovery.
+ */
+export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
+  /** The name serialized pipelines use in `type_info.name`. */
+  static readonly typeName: string = "Component";
+  static readonly componentKind: ComponentKind = "step";
+
+  /** Builds an instance from camelCase options (what the registry calls when loading). */
+  static fromOptions<C extends Component>(this: new (options: Record<string, unknown>) => C, options: Record<string, unknown>): C {
+    return new this(options);
+  }
+
+  readonly schema: S;
+  attrs: z.output<S>;
+
+  protected constructor(schema: S, options: Record<string, unknown>) {
+    this.schema = schema;
+    this.attrs = parseAttributes(schema, options, this.describeSelf());
+  }
+
+  get typeName(): string {
+    return (this.constructor as unknown as ComponentClass).typeName;
+  }
+
+  /** How errors name this component: `Step 'x'`, `LLM 'OpenAILLM'`. */
+  describeSelf(): string {
+    return `${(this.constructor as unknown as ComponentClass).typeName ?? this.constructor.name}`;
+  }
+
+  /** The snake_case dump, distilabel's `pipeline.yaml` shape, without secrets. */
+  dump(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(this.schema.shape)) {
+      if (metaOf(schema as z.ZodType).secret) continue;
+      out[toSnakeCase(key)] = dumpValue((this.attrs as Record<string, unknown>)[key]);
+    }
+    out.type_info = { name: this.typeName };
+    return out;
+  }
+
+  /** Attribute names (camelCase) that are runtime parameters or nested components. */
+  protected runtimeEntries(): Array<[string, z.ZodType]> {
+    return Object.entries(this.schema.shape).filter(([key, schema]) => {
+      const value = (this.attrs as Record<string, unknown>)[key];
+      return metaOf(schema as z.ZodType).runtime === true || value instanceof Component || isComponentList(value);
+    }) as Array<[string, z.ZodType]>;
+  }
+
+  runtimeParametersInfo(): RuntimeParameterInfo[] {
+    const info: RuntimeParameterInfo[] = [];
+    for (const [key, schema] of this.runtimeEntries()) {
+      const value = (this.attrs as Record<string, unknown>)[key];
+      const name = toSnakeCase(key);
+      if (value instanceof Component) {
+        info.push({ name, runtime_parameters_info: value.runtimeParametersInfo() });
+      } else if (isComponentList(value)) {
+        info.push({
+          name,
+          runtime_parameters_info: Object.fromEntries(value.map((c, i) => [String(i), c.runtimeParametersInfo()])),
+        });
+      } else {
+        const meta = metaOf(schema);
+        const entry: RuntimeParameterInfo = { name, optional: isOptionalSchema(schema) };
+        if (meta.description) entry.description = meta.description;
+        const keys = this.runtimeParameterKeys(key);
+        if (keys) entry.keys = keys;
+        info.push(entry);
+      }
+    }
+    return info;
+  }
+
+  /** Sub-keys of a dict-valued runtime parameter (LLMs list their `generation_kwargs`). */
+  protected runtimeParameterKeys(_attribute: string): RuntimeParameterKeyInfo[] | undefined {
+    return undefined;
+  }
+
+  /**
+   * Applies a `parameters` entry: `{ input_batch_size: 8, llm: { generation_kwargs: {...} } }`.
+   * Unknown names, non-runtime attributes and ill-typed values are errors naming the path.
+   */
+  setRuntimeParameters(parameters: Record<string, unknown>, path: string[]): void {
+    if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
+      throw new RuntimeParameterError(`Runtime parameters of '${path.join(".")}' must be an object`, {
+        step: path[0],
+        parameter: path.join("."),
+        expected: "an object",
+      });
+    }
+    const entries = new Map(this.runtimeEntries());
+    for (const [wireName, value] of Object.entries(parameters)) {
+      const key = toCamelCase(wireName);
+      const here = [...path, wireName];
+      const schema = entries.get(key);
+      if (!schema) {
+        const known = [...entries.keys()].map(toSnakeCase);
+        const isAttribute = key in this.schema.shape;
+        throw new RuntimeParameterError(
+          isAttribute
+            ? `'${here.join(".")}' is not a runtime parameter of ${this.describeSelf()}; runtime parameters are: ${known.join(", ") || "(none)"}`
+            : `Unknown runtime parameter '${here.join(".")}' for ${this.describeSelf()}; runtime parameters are: ${known.join(", ") || "(none)"}`,
+          { step: path[0], parameter: here.join("."), expected: `one of ${known.join(", ")}` },
+        );
+      }
+      const current = (this.attrs as Record<string, unknown>)[key];
+      if (current instanceof Component) {
+        current.setRuntimeParameters(value as Record<string, unknown>, here);
+        continue;
+      }
+      if (isComponentList(current)) {
+        for (const [index, sub] of Object.entries((value ?? {}) as Record<string, unknown>)) {
+          const target = current[Number(index)];
+          if (!target) {
+            throw new RuntimeParameterError(`'${here.join(".")}.${index}' does not exist (${current.length} items)`, {
+              step: path[0],
+              parameter: `${here.join(".")}.${index}`,
+              expected: `an index below ${current.length}`,
+            });
+          }
+          target.setRuntimeParameters(sub as Record<string, unknown>, [...here, index]);
+        }
+        continue;
+      }
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) {
+        throw new RuntimeParameterError(
+          `Runtime parameter '${here.join(".")}' of ${this.describeSelf()} is invalid: ${z.prettifyError(parsed.error).replace(/\n/g, " ")}`,
+          { step: path[0], parameter: here.join("."), issues: parsed.error.issues },
+        );
+      }
+      (this.attrs as Record<string, unknown>)[key] = parsed.data;
+      this.onAttributesChanged();
+    }
+  }
+
+  /** Required runtime parameters that have no value, as dotted paths below this component. */
+  missingRuntimeParameters(): string[] {
+    const missing: string[] = [];
+    for (const [key, schema] of this.runtimeEntries()) {
+      const value = (this.attrs as Record<string, unknown>)[key];
+      if (value instanceof Component) {
+        missing.push(...value.missingRuntimeParameters().map((p) => `${toSnakeCase(key)}.${p}`));
+      } else if (isComponentList(value)) {
+        value.forEach((c, i) => missing.push(...c.missingRuntimeParameters().map((p) => `${toSnakeCase(key)}.${i}.${p}`)));
+      } else if (value === undefined && !isOptionalSchema(schema)) {
+        missing.push(toSnakeCase(key));
+      }
+    }
+    return missing;
+  }
+
+  /** Hook for components that derive state from attributes (templates, clients). */
+  protected onAttributesChanged(): void {}
+}
+
+function isComponentList(value: unknown): value is Component[] {
+  return Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Component);
+}
+
+function dumpValue(value: unknown): unknown {
+  if (value instanceof Component) return value.dump();
+  if (value === undefined) return null;
+  if (Array.isArray(value)) return value.map(dumpValue);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, dumpValue(v)]));
+  }
+  return value;
+}
+
+/**
+ * Parses camelCase options against the schema. Unknown keys are errors (a typo is never
+ * dropped silently), `null` stands for "unset" on optional attributes (dumps write unset as null).
+ */
+export function parseAttributes<S extends AnyObjectSchema>(schema: S, options: Record<string, unknown>, owner: string): z.output<S> {
+  const shape = schema.shape;
+  const cleaned: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (!(key in shape)) {
+      throw new OptionError(
+        `${owner} has no option '${toSnakeCase(key)}'; its options are: ${Object.keys(shape).map(toSnakeCase).join(", ")}`,
+        { component: owner, field: toSnakeCase(key), expected: `one of ${Object.keys(shape).map(toSnakeCase).join(", ")}` },
+      );
+    }
+    const fieldSchema = shape[key] as z.ZodType;
+    if (value === null && !fieldSchema.safeParse(null).success && isOptionalSchema(fieldSchema)) continue;
+    cleaned[key] = value;
+  }
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue ? issue.path.map((p) => (typeof p === "string" ? toSnakeCase(p) : String(p))).join(".") : "";
+    throw new OptionError(`${owner}: invalid option '${field}': ${issue?.message ?? "invalid"}`, {
+      component: owner,
+      field,
+      issues: parsed.error.issues,
+    });
+  }
+  return parsed.data;
+}
+
+/** Converts a snake_case serialized component (minus dump-only keys) to camelCase options. */
+export function wireToOptions(data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (DUMP_ONLY_KEYS.has(key)) continue;
+    out[toCamelCase(key)] = value;
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+import { z } from "zod";
+import type { Row, StepColumns } from "../core/row.js";
+import type { AnyObjectSchema } from "../components/component.js";
+import {
+  BaseStep,
+  GeneratorStep,
+  GlobalStep,
+  Step,
+  generatorStepAttributes,
+  stepAttributes,
+  type GeneratorOutput,
+  type StepOptions,
+} from "./base-step.js";
+import type { StepContext } from "./step-context.js";
+
+type Shape = z.ZodRawShape;
+
+interface CommonDefinition<P extends Shape> {
+  /** The type name serialized pipelines use (`type_info.name`), like the decorated function's name. */
+  name: string;
+  inputs?: StepColumns;
+  outputs?: StepColumns;
+  /** Extra attributes; wrap them with `runtimeParameter(...)` to make them runtime parameters. */
+  parameters?: P;
+}
+
+export interface NormalStepDefinition<P extends Shape> extends CommonDefinition<P> {
+  kind?: "normal" | "global";
+  /** Whether the step takes one input list per predecessor. */
+  multipleInputs?: boolean;
+  process: (inputs: Row[][], parameters: z.output<z.ZodObject<P>>, context: StepContext) => Promise<Row[]> | Row[];
+}
+
+export interface GeneratorStepDefinition<P extends Shape> extends CommonDefinition<P> {
+  kind: "generator";
+  generate: (offset: number, batchSize: number, parameters: z.output<z.ZodObject<P>>, context: StepContext) => Promise<GeneratorOutput> | GeneratorOutput;
+}
+
+type DefinedStepClass<S extends AnyObjectSchema> = {
+  new (options?: StepOptions<S>): BaseStep<S>;
+  readonly typeName: string;
+  readonly componentKind: "step";
+  fromOptions(options: Record<string, unknown>): BaseStep<S>;
+};
+
+/**
+ * Builds a step class from a function: the stand-in for distilabel's `@step` decorator.
+ * Register the class in the Worker's registry to use it by name in serialized pipelines.
+ *
+ * @example
+ * const Uppercase = defineStep({
+ *   name: "Uppercase", inputs: ["text"], outputs: ["upper"],
+ *   process: ([rows]) => rows!.map((r) => ({ ...r, upper: String(r.text).toUpperCase() })),
+ * });
+ */
+export function defineStep<P extends Shape = Record<never, never>>(
+  definition: NormalStepDefinition<P>,
+): DefinedStepClass<z.ZodObject<typeof stepAttributes.shape & P>>;
+export function defineStep<P extends Shape = Record<never, never>>(
+  definition: GeneratorStepDefinition<P>,
+): DefinedStepClass<z.ZodObject<typeof generatorStepAttributes.shape & P>>;
+export function defineStep<P extends Shape>(definition: NormalStepDefinition<P> | GeneratorStepDefinition<P>): unknown {
+  const parameterKeys = Object.keys(definition.parameters ?? {});
+  const pick = (attrs: Record<string, unknown>): z.output<z.ZodObject<P>> =>
+    Object.fromEntries(parameterKeys.map((k) => [k, attrs[k]])) as z.output<z.ZodObject<P>>;
+  const inputs = definition.inputs ?? [];
+  const outputs = definition.outputs ?? [];
+
+  if (definition.kind === "generator") {
+    const schema = generatorStepAttributes.extend(definition.parameters ?? {});
+    const generate = definition.generate;
+    const cls = class extends GeneratorStep<typeof schema> {
+      static override readonly typeName = definition.name;
+      constructor(options: StepOptions<typeof schema> = {} as StepOptions<typeof schema>) {
+        super(schema, options);
+      }
+      get outputs(): StepColumns {
+        return outputs;
+      }
+      async generate(offset: number, context: StepContext): Promise<GeneratorOutput> {
+        return generate(offset, this.batchSize, pick(this.attrs as Record<string, unknown>), context);
+      }
+    };
+    return cls;
+  }
+
+  const schema = stepAttributes.extend(definition.parameters ?? {});
+  const process = definition.process;
+  const Base = definition.kind === "global" ? GlobalStep : Step;
+  const multiple = definition.multipleInputs ?? false;
+  const cls = class extends (Base as typeof Step<typeof schema>) {
+    static override readonly typeName = definition.name;
+    override readonly acceptsMultipleInputs = multiple;
+    constructor(options: StepOptions<typeof schema> = {} as StepOptions<typeof schema>) {
+      super(schema, options);
+    }
+    get inputs(): StepColumns {
+      return inputs;
+    }
+    get outputs(): StepColumns {
+      return outputs;
+    }
+    async process(rows: Row[][], context: StepContext): Promise<Row[]> {
+      return process(rows, pick(this.attrs as Record<string, unknown>), context);
+    }
+  };
+  return cls;
+}
