@@ -18,7 +18,6 @@ export const dagStepSchema = z.object({
   batchSize: z.number().optional(),
   acceptsMultipleInputs: z.boolean(),
   missingRuntimeParameters: z.array(z.string()),
-  maxInflight: z.number().int().positive(),
 });
 export type DagStep = z.infer<typeof dagStepSchema>;
 

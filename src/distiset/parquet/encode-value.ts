@@ -1,7 +1,7 @@
 import { DistilflareError } from "../../errors.js";
 import { formatColumnType } from "./column-type.js";
 import type { ColumnType } from "./column-type.js";
-import { isPlainObject } from "./plain-object.js";
+import { isPlainObject, ownValue } from "./plain-object.js";
 
 /**
  * A row value in the form hyparquet-writer takes for a column of `type`: int64 values as bigint
@@ -46,8 +46,8 @@ function encodeStruct(fields: Record<string, ColumnType>, value: Record<string, 
   const entries = Object.entries(fields);
   // A struct without fields is stored as JSON (see toParquetElements).
   if (entries.length === 0) return value;
-  assertKnownKeys(fields, value, path);
-  return Object.fromEntries(entries.map(([name, field]) => [name, encodeValue(field, value[name], [...path, name])]));
+  assertKnownKeys((key) => Object.hasOwn(fields, key), value, path);
+  return Object.fromEntries(entries.map(([name, field]) => [name, encodeValue(field, ownValue(value, name), [...path, name])]));
 }
 
 /**
@@ -55,10 +55,9 @@ function encodeStruct(fields: Record<string, ColumnType>, value: Record<string, 
  *
  * @throws DistilflareError `invalid_request` naming the first such key.
  */
-export function assertKnownKeys(known: Record<string, unknown> | ReadonlySet<string>, value: Record<string, unknown>, path: readonly string[]): void {
-  const has = (key: string): boolean => (known instanceof Set ? known.has(key) : Object.hasOwn(known, key));
+export function assertKnownKeys(isKnown: (key: string) => boolean, value: Record<string, unknown>, path: readonly string[]): void {
   for (const [key, item] of Object.entries(value)) {
-    if (item === null || item === undefined || has(key)) continue;
+    if (item === null || item === undefined || isKnown(key)) continue;
     const column = [...path, key].join(".");
     throw new DistilflareError("invalid_request", `Column '${column}' is not in the Parquet schema`, { column });
   }

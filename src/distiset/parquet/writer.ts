@@ -5,10 +5,9 @@ import { DistilflareError, errorMessage } from "../../errors.js";
 import type { TableSchema } from "./column-type.js";
 import { assertKnownKeys, encodeValue } from "./encode-value.js";
 import { toParquetElements } from "./parquet-elements.js";
+import { ownValue } from "./plain-object.js";
+import { schemaMetadataEntry } from "./schema-metadata.js";
 import { assertRow, inferSchema } from "./schema.js";
-
-/** Key of the file metadata entry holding the TableSchema as JSON (see readParquetMetadata). */
-export const SCHEMA_METADATA_KEY = "distilflare.schema";
 
 export interface WriteParquetOptions {
   /** Rows per row group (hyparquet-writer's default: 1,000 then 100,000). */
@@ -40,18 +39,20 @@ export function writeParquet(rows: readonly Row[], schema?: TableSchema, options
   const table = schema ?? inferSchema(rows);
   if (table.columns.length === 0) throw new DistilflareError("invalid_request", "A Parquet file needs at least one column");
 
-  const names = new Set(table.columns.map((column) => column.name));
-  for (const row of rows) assertKnownKeys(names, row, []);
+  if (schema !== undefined) {
+    const names = new Set(schema.columns.map((column) => column.name));
+    for (const row of rows) assertKnownKeys((key) => names.has(key), row, []);
+  }
   const columnData: ColumnSource[] = table.columns.map(({ name, type }) => ({
     name,
-    data: rows.map((row) => encodeValue(type, row[name], [name])),
+    data: rows.map((row) => encodeValue(type, ownValue(row, name), [name])),
   }));
 
   try {
     const buffer = parquetWriteBuffer({
       columnData,
       schema: toParquetElements(table),
-      kvMetadata: [{ key: SCHEMA_METADATA_KEY, value: JSON.stringify(table) }],
+      kvMetadata: [schemaMetadataEntry(table)],
       createdBy: "distilflare",
       ...(rowGroupSize === undefined ? {} : { rowGroupSize }),
     });

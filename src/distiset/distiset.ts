@@ -1,0 +1,58 @@
+import type { Row } from "../core/row.js";
+import type { BlobStore } from "../runtime/blob-store.js";
+import { getJson } from "../runtime/blob-store.js";
+import { runKeys } from "../runtime/run-keys.js";
+import { distisetManifestSchema, type DistisetManifest } from "./manifest.js";
+import { readParquetRows } from "./parquet/index.js";
+
+/** One config of a Distiset: its splits (`train` for pipeline output) as rows. */
+export type DistisetConfig = Record<string, Row[]>;
+
+/**
+ * The result of a run: one dataset per leaf step, `default` when there is one leaf, else named
+ * after the leaf; every config has a single `train` split (distilabel's `Distiset`).
+ */
+export class Distiset {
+  constructor(
+    readonly configs: Map<string, DistisetConfig>,
+    readonly manifest: DistisetManifest | undefined,
+  ) {}
+
+  /** Reads a finished run's Distiset from storage (manifest, then every Parquet file). */
+  static async fromStore(store: BlobStore, runId: string): Promise<Distiset> {
+    const raw = await getJson(store, runKeys.manifest(runId));
+    const manifest = raw === null ? undefined : distisetManifestSchema.parse(raw);
+    const configs = new Map<string, DistisetConfig>();
+    for (const [name, config] of Object.entries(manifest?.configs ?? {})) {
+      const splits: DistisetConfig = {};
+      for (const [split, info] of Object.entries(config.splits)) {
+        const rows: Row[] = [];
+        for (const file of info.files) {
+          const bytes = await store.get(file.path);
+          if (bytes) rows.push(...(await readParquetRows(bytes)));
+        }
+        splits[split] = rows;
+      }
+      configs.set(name, splits);
+    }
+    return new Distiset(configs, manifest);
+  }
+
+  keys(): string[] {
+    return [...this.configs.keys()];
+  }
+
+  get(config: string): DistisetConfig | undefined {
+    return this.configs.get(config);
+  }
+
+  /** Rows of a config's split (`train` by default); empty when absent. */
+  rows(config = "default", split = "train"): Row[] {
+    return this.configs.get(config)?.[split] ?? [];
+  }
+
+  toString(): string {
+    const parts = [...this.configs].map(([name, splits]) => `${name}: {${Object.entries(splits).map(([s, rows]) => `${s}: ${rows.length} rows`).join(", ")}}`);
+    return `Distiset({ ${parts.join(", ")} })`;
+  }
+}

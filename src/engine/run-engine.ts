@@ -1,0 +1,397 @@
+import { DistilflareError } from "../errors.js";
+import { seededRandom } from "../core/random.js";
+import type { RoutingChooser } from "../pipeline/routing-batch-function.js";
+import { inputBatchRows, type InputBatch } from "./batch.js";
+import { addBatch, emptyBuffers, getBatch, setNextExpectedSeqNo } from "./batch-manager-step.js";
+import { MAX_RECORDED_ERRORS, type PendingOutput, type RunState } from "./run-state.js";
+import { workId, workReportSchema, type WorkItem, type WorkReportInput } from "./work.js";
+
+export type RoutingResolver = (typeName: string, kwargs: Record<string, unknown>) => RoutingChooser;
+
+export interface EngineContext {
+  /** Milliseconds since the epoch; passed in so transitions stay pure. */
+  now: number;
+  routing: RoutingResolver;
+}
+
+/** A transition's result: the next state and the work to send. The input state is never modified. */
+export interface Transition {
+  state: RunState;
+  dispatch: WorkItem[];
+}
+
+const clone = (state: RunState): RunState => structuredClone(state);
+
+/** Starts a pending run: requests the first batches of the first stage. */
+export function startRun(input: RunState, context: EngineContext): Transition {
+  if (input.status !== "pending") throw new DistilflareError("conflict", `Run '${input.run_id}' has already started (status ${input.status})`);
+  const state = clone(input);
+  state.status = "running";
+  return { state, dispatch: pump(state, context) };
+}
+
+/**
+ * Applies a worker's report. A report whose work is not in flight (a duplicate delivery, a
+ * re-dispatched batch reported twice) changes nothing.
+ */
+export function applyReport(input: RunState, reportInput: WorkReportInput, context: EngineContext): Transition {
+  const report = workReportSchema.parse(reportInput);
+  const entry = input.inflight[report.id];
+  if (!entry) return { state: input, dispatch: [] };
+  const state = clone(input);
+  delete state.inflight[report.id];
+  const work = entry.work;
+  if (state.status === "failed" || state.status === "succeeded") return { state, dispatch: [] };
+
+  if (work.type === "generate" || work.type === "process") {
+    const step = state.steps[work.step];
+    if (!step) return { state, dispatch: [] };
+    step.inflight = Math.max(0, step.inflight - 1);
+    if (work.type === "generate") step.outstanding = false;
+    if (report.fatal) {
+      failRunInPlace(state, { ...report.fatal, step: work.step, seq_no: work.seq_no }, work, context.now);
+      return { state, dispatch: [] };
+    }
+    recordErrors(state, work.step, work.seq_no, report.errors, context.now);
+    step.batches_done++;
+    step.rows_out += report.num_rows;
+    if (step.flagged) return { state, dispatch: pump(state, context) };
+    if (work.type === "generate") {
+      step.next_seq_no = work.seq_no + 1;
+      step.next_offset = work.offset + report.num_rows;
+    }
+    const output: PendingOutput =
+      work.type === "generate"
+        ? { seq_no: work.seq_no, num_rows: report.num_rows, bytes: report.bytes, last_batch: report.last_batch || work.force_last_batch, created_from: {}, batch_routed_to: [] }
+        : { seq_no: work.seq_no, num_rows: report.num_rows, bytes: report.bytes, last_batch: work.last_batch, created_from: work.created_from, batch_routed_to: work.batch_routed_to };
+    step.pending_outputs.push(output);
+    step.pending_outputs.sort((a, b) => a.seq_no - b.seq_no);
+    const routingError = applyOutputsInOrder(state, work.step, context);
+    if (routingError) {
+      failRunInPlace(state, { code: "invalid_dag", message: routingError, step: work.step }, undefined, context.now);
+      return { state, dispatch: [] };
+    }
+  } else if (work.type === "write_parquet") {
+    const leaf = state.leaves[work.step];
+    if (leaf) {
+      leaf.writing = Math.max(0, leaf.writing - 1);
+      if (report.fatal) {
+        failRunInPlace(state, { ...report.fatal, step: work.step }, work, context.now);
+        return { state, dispatch: [] };
+      }
+      if (report.file) leaf.files.push({ ...report.file, file_index: work.file_index });
+      leaf.files.sort((a, b) => a.file_index - b.file_index);
+      for (const column of report.columns ?? []) if (!leaf.columns.includes(column)) leaf.columns.push(column);
+    }
+  } else {
+    if (report.fatal) {
+      state.finalize = "pending";
+      failRunInPlace(state, report.fatal, work, context.now);
+      return { state, dispatch: [] };
+    }
+    state.finalize = "done";
+    state.status = "succeeded";
+    return { state, dispatch: [] };
+  }
+  return { state, dispatch: pump(state, context) };
+}
+
+/** A graceful stop: in-flight batches finish and are kept, nothing new is sent. */
+export function stopRun(input: RunState): Transition {
+  if (input.status !== "running" && input.status !== "pending") {
+    throw new DistilflareError("conflict", `Run '${input.run_id}' cannot be stopped from status '${input.status}'`);
+  }
+  const state = clone(input);
+  state.status = Object.keys(state.inflight).length === 0 ? "stopped" : "stopping";
+  return { state, dispatch: [] };
+}
+
+/** Carries on a stopped or failed run from its state; failed work is sent again. */
+export function resumeRun(input: RunState, context: EngineContext): Transition {
+  if (!["stopped", "stopping", "failed"].includes(input.status)) {
+    throw new DistilflareError("conflict", `Run '${input.run_id}' cannot be resumed from status '${input.status}'`);
+  }
+  const state = clone(input);
+  state.status = "running";
+  state.error = null;
+  const dispatch: WorkItem[] = Object.values(state.inflight).map((e) => {
+    e.dispatched_at = context.now;
+    return e.work;
+  });
+  for (const work of state.failed_work) {
+    trackInflight(state, work, context.now);
+    dispatch.push(work);
+  }
+  state.failed_work = [];
+  return { state, dispatch: [...dispatch, ...pump(state, context)] };
+}
+
+/** Fails the run (e.g. its dead-letter queue got a generator batch). */
+export function failRun(input: RunState, error: { code: string; message: string; step?: string }, context: { now: number }): Transition {
+  const state = clone(input);
+  const entry = Object.values(state.inflight).find((e) => "step" in e.work && e.work.step === error.step);
+  failRunInPlace(state, error, entry?.work, context.now);
+  return { state, dispatch: [] };
+}
+
+/**
+ * Work sent more than `olderThanMs` ago and never reported: its message may be lost (a restart
+ * of the local queue keeps nothing); send it again. Workers are idempotent per work id.
+ */
+export function redispatchStale(input: RunState, context: { now: number }, olderThanMs: number): Transition {
+  if (input.status !== "running" && input.status !== "stopping") return { state: input, dispatch: [] };
+  const stale = Object.values(input.inflight).filter((e) => e.dispatched_at <= context.now - olderThanMs);
+  if (stale.length === 0) return { state: input, dispatch: [] };
+  const state = clone(input);
+  const dispatch: WorkItem[] = [];
+  for (const entry of Object.values(state.inflight)) {
+    if (entry.dispatched_at > context.now - olderThanMs) continue;
+    entry.dispatched_at = context.now;
+    dispatch.push(entry.work);
+  }
+  return { state, dispatch };
+}
+
+function failRunInPlace(state: RunState, error: { code: string; message: string; step?: string | undefined; seq_no?: number | undefined }, work: WorkItem | undefined, now: number): void {
+  state.status = "failed";
+  state.error = { code: error.code, message: error.step ? `Step '${error.step}': ${error.message}` : error.message };
+  recordErrors(state, error.step, error.seq_no, [{ code: error.code, message: error.message }], now);
+  if (work) {
+    delete state.inflight[work.id];
+    if (!state.failed_work.some((w) => w.id === work.id)) state.failed_work.push(work);
+    if (work.type === "generate") {
+      const step = state.steps[work.step];
+      if (step) step.outstanding = false;
+    }
+  }
+}
+
+function recordErrors(state: RunState, step: string | undefined, seqNo: number | undefined, errors: Array<{ code: string; message: string }>, now: number): void {
+  for (const error of errors) {
+    state.errors.push({ step, seq_no: seqNo, code: error.code, message: error.message, at: now });
+    state.error_count++;
+    if (step && state.steps[step]) state.steps[step].errors++;
+  }
+  if (state.errors.length > MAX_RECORDED_ERRORS) state.errors.splice(0, state.errors.length - MAX_RECORDED_ERRORS);
+}
+
+/** Applies a step's outputs strictly in seq order, so downstream sees them as distilabel's single process would. */
+function applyOutputsInOrder(state: RunState, stepName: string, context: EngineContext): string | undefined {
+  const step = state.steps[stepName];
+  if (!step) return undefined;
+  while (step.pending_outputs[0]?.seq_no === step.next_output_seq_no) {
+    const output = step.pending_outputs.shift() as PendingOutput;
+    step.next_output_seq_no++;
+    const error = applyOutput(state, stepName, output, context);
+    if (error) return error;
+  }
+  return undefined;
+}
+
+function applyOutput(state: RunState, stepName: string, output: PendingOutput, context: EngineContext): string | undefined {
+  const plan = state.plan.steps[stepName];
+  if (!plan) return undefined;
+  if (plan.leaf) state.leaves[stepName]?.pending.push({ seq_no: output.seq_no, rows: output.num_rows, bytes: output.bytes });
+
+  let routeTo = plan.successors;
+  let routedTo = output.batch_routed_to;
+  if (plan.routing && plan.successors.length > 0) {
+    const choose = context.routing(plan.routing.type_name, plan.routing.kwargs);
+    const random = seededRandom(`${state.plan.seed}:${stepName}:${output.seq_no}`);
+    const chosen = [...new Set(choose([...plan.successors], { step: stepName, seqNo: output.seq_no, random }))];
+    const unknown = chosen.filter((s) => !plan.successors.includes(s));
+    if (chosen.length === 0 || unknown.length > 0) {
+      return `routing batch function '${plan.routing.type_name}' returned ${JSON.stringify(chosen)} for batch ${output.seq_no}; it must return a non-empty subset of ${JSON.stringify(plan.successors)}`;
+    }
+    routeTo = plan.successors.filter((s) => chosen.includes(s));
+    routedTo = routeTo;
+    for (const skipped of plan.successors.filter((s) => !chosen.includes(s))) {
+      const manager = state.batch_managers[skipped];
+      if (manager) setNextExpectedSeqNo(manager, stepName, output.seq_no + 1);
+    }
+  }
+  for (const successor of routeTo) {
+    const manager = state.batch_managers[successor];
+    if (!manager) continue;
+    addBatch(manager, {
+      step: stepName,
+      seq_no: output.seq_no,
+      size: output.num_rows,
+      consumed: 0,
+      last_batch: output.last_batch,
+      created_from: output.created_from,
+      batch_routed_to: routedTo,
+    });
+  }
+  if (output.last_batch) markDone(state, stepName);
+  return undefined;
+}
+
+function markDone(state: RunState, stepName: string): void {
+  const step = state.steps[stepName];
+  if (!step || step.done) return;
+  step.done = true;
+  const stage = state.plan.steps[stepName]?.stage ?? 0;
+  if (state.plan.stage_last_steps[stage]?.includes(stepName)) state.stage.last_batch[stage]?.push(stepName);
+  // A successor that sent its last batch needs nothing more from its predecessors: steps that a
+  // routing function never sent the final batch to would otherwise wait forever.
+  for (const pred of state.plan.steps[stepName]?.predecessors ?? []) {
+    const p = state.steps[pred];
+    if (p && !p.done) {
+      p.done = true;
+      p.flagged = true;
+    }
+  }
+}
+
+function trackInflight(state: RunState, work: WorkItem, now: number): void {
+  state.inflight[work.id] = { work, dispatched_at: now };
+}
+
+/** Sends every batch that can be built now, generator requests, Parquet writes and the finalizer. */
+function pump(state: RunState, context: EngineContext): WorkItem[] {
+  if (state.status === "stopping" && Object.keys(state.inflight).length === 0) state.status = "stopped";
+  if (state.status !== "running") return [];
+  const dispatch: WorkItem[] = [];
+  for (;;) {
+    dispatchGenerators(state, context, dispatch);
+    dispatchBatches(state, context, dispatch);
+    dispatchParquet(state, context, dispatch);
+    if (!advanceStage(state)) break;
+  }
+  const settled =
+    Object.values(state.steps).every((s) => s.done) &&
+    Object.values(state.leaves).every((l) => l.pending.length === 0 && l.writing === 0) &&
+    Object.keys(state.inflight).length === 0;
+  if (settled && state.finalize === "pending") {
+    const work: WorkItem = { type: "finalize", id: "finalize", run_id: state.run_id };
+    state.finalize = "dispatched";
+    trackInflight(state, work, context.now);
+    dispatch.push(work);
+  }
+  return dispatch;
+}
+
+function activeSteps(state: RunState): string[] {
+  return state.plan.order.filter((name) => (state.plan.steps[name]?.stage ?? 0) <= state.stage.current);
+}
+
+function dispatchGenerators(state: RunState, context: EngineContext, dispatch: WorkItem[]): void {
+  for (const name of activeSteps(state)) {
+    const plan = state.plan.steps[name];
+    const step = state.steps[name];
+    if (!plan || !step || plan.kind !== "generator" || step.done || step.outstanding) continue;
+    if (!generatorNeeded(state, name)) continue;
+    const work: WorkItem = {
+      type: "generate",
+      id: workId({ type: "generate", step: name, seq_no: step.next_seq_no }),
+      run_id: state.run_id,
+      step: name,
+      seq_no: step.next_seq_no,
+      offset: step.next_offset,
+      force_last_batch: state.plan.dry_run,
+    };
+    step.outstanding = true;
+    step.inflight++;
+    step.batches_sent++;
+    trackInflight(state, work, context.now);
+    dispatch.push(work);
+  }
+}
+
+/** Generators are pulled: asked again while some successor's buffer from them runs low (distilabel's `empty_buffers`). */
+function generatorNeeded(state: RunState, name: string): boolean {
+  const step = state.steps[name];
+  const plan = state.plan.steps[name];
+  if (!step || !plan) return false;
+  if (step.next_seq_no === 0 || plan.successors.length === 0) return true;
+  return plan.successors.some((successor) => {
+    const s = state.steps[successor];
+    const manager = state.batch_managers[successor];
+    if (!s || !manager || s.done) return false;
+    // A successor in a later stage cannot drain its buffer yet; the generator must finish its stage.
+    if ((state.plan.steps[successor]?.stage ?? 0) > state.stage.current) return true;
+    return emptyBuffers(manager).includes(name);
+  });
+}
+
+function dispatchBatches(state: RunState, context: EngineContext, dispatch: WorkItem[]): void {
+  const cap = state.plan.max_inflight_per_step;
+  for (const name of activeSteps(state)) {
+    const plan = state.plan.steps[name];
+    const step = state.steps[name];
+    const manager = state.batch_managers[name];
+    if (!plan || !step || !manager || plan.kind === "generator" || step.done) continue;
+    while (step.inflight < cap) {
+      const batch = getBatch(manager);
+      if (!batch) break;
+      const work = processWork(state.run_id, batch);
+      step.inflight++;
+      step.batches_sent++;
+      step.rows_in += inputBatchRows(batch);
+      trackInflight(state, work, context.now);
+      dispatch.push(work);
+    }
+  }
+}
+
+function processWork(runId: string, batch: InputBatch): WorkItem {
+  return {
+    type: "process",
+    id: workId({ type: "process", step: batch.step, seq_no: batch.seq_no }),
+    run_id: runId,
+    step: batch.step,
+    seq_no: batch.seq_no,
+    last_batch: batch.last_batch,
+    accumulated: batch.accumulated,
+    data: batch.data,
+    created_from: batch.created_from,
+    batch_routed_to: batch.batch_routed_to,
+  };
+}
+
+/** Cuts leaf outputs into Parquet files at a row or size threshold, and flushes the rest once the leaf is done. */
+function dispatchParquet(state: RunState, context: EngineContext, dispatch: WorkItem[]): void {
+  const { max_rows_per_file: maxRows, max_bytes_per_file: maxBytes } = state.plan.parquet;
+  for (const [name, leaf] of Object.entries(state.leaves)) {
+    const done = state.steps[name]?.done ?? false;
+    for (;;) {
+      let rows = 0;
+      let bytes = 0;
+      let count = 0;
+      while (count < leaf.pending.length && rows < maxRows && bytes < maxBytes) {
+        const entry = leaf.pending[count] as { rows: number; bytes: number };
+        rows += entry.rows;
+        bytes += entry.bytes;
+        count++;
+      }
+      const full = rows >= maxRows || bytes >= maxBytes;
+      if (!full && !(done && leaf.pending.length > 0)) break;
+      const taken = leaf.pending.splice(0, count);
+      if (taken.every((e) => e.rows === 0)) continue;
+      const work: WorkItem = {
+        type: "write_parquet",
+        id: workId({ type: "write_parquet", config: leaf.config, file_index: leaf.next_file_index }),
+        run_id: state.run_id,
+        step: name,
+        config: leaf.config,
+        split: "train",
+        file_index: leaf.next_file_index++,
+        seq_nos: taken.map((e) => e.seq_no),
+      };
+      leaf.writing++;
+      trackInflight(state, work, context.now);
+      dispatch.push(work);
+    }
+  }
+}
+
+/** Moves to the next load stage once every last step of the current one has sent its last batch. */
+function advanceStage(state: RunState): boolean {
+  const current = state.stage.current;
+  if (current + 1 >= state.plan.stages.length) return false;
+  const lastSteps = state.plan.stage_last_steps[current] ?? [];
+  if (!lastSteps.every((name) => state.steps[name]?.done)) return false;
+  state.stage.current++;
+  return true;
+}

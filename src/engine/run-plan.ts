@@ -1,0 +1,97 @@
+import { z } from "zod";
+import { Dag, stepKindSchema, type DagSpec } from "../pipeline/dag.js";
+import { loadStages, type LoadGroups } from "../pipeline/load-stages.js";
+
+export const runPlanStepSchema = z.object({
+  name: z.string(),
+  kind: stepKindSchema,
+  input_batch_size: z.number().int().positive().nullable(),
+  batch_size: z.number().int().positive().nullable(),
+  predecessors: z.array(z.string()),
+  successors: z.array(z.string()),
+  routing: z.object({ type_name: z.string(), kwargs: z.record(z.string(), z.unknown()) }).nullable(),
+  convergence: z.boolean(),
+  leaf: z.boolean(),
+  stage: z.number().int().nonnegative(),
+});
+export type RunPlanStep = z.infer<typeof runPlanStepSchema>;
+
+/** Everything the engine needs to know of the pipeline, as plain data fixed at run start. */
+export const runPlanSchema = z.object({
+  pipeline_name: z.string(),
+  steps: z.record(z.string(), runPlanStepSchema),
+  order: z.array(z.string()),
+  stages: z.array(z.array(z.string())),
+  stage_last_steps: z.array(z.array(z.string())),
+  leaves: z.array(z.string()),
+  /** Leaf step -> Distiset config: `default` with one leaf, else the leaf's name. */
+  configs: z.record(z.string(), z.string()),
+  dry_run: z.boolean(),
+  /** Seeds routing choices, so a replay routes every batch the same way. */
+  seed: z.string(),
+  max_inflight_per_step: z.number().int().positive(),
+  parquet: z.object({ max_rows_per_file: z.number().int().positive(), max_bytes_per_file: z.number().int().positive() }),
+});
+export type RunPlan = z.infer<typeof runPlanSchema>;
+
+export interface RunPlanOptions {
+  pipelineName: string;
+  seed: string;
+  loadGroups?: LoadGroups | undefined;
+  dryRun?: boolean | undefined;
+  /** How many batches of one step may be in flight at once (Workers scale out; distilabel used replicas). */
+  maxInflightPerStep?: number | undefined;
+  maxRowsPerFile?: number | undefined;
+  maxBytesPerFile?: number | undefined;
+}
+
+export const DEFAULT_MAX_INFLIGHT_PER_STEP = 16;
+export const DEFAULT_MAX_ROWS_PER_FILE = 50_000;
+export const DEFAULT_MAX_BYTES_PER_FILE = 32 * 1024 * 1024;
+
+/** Builds the run plan from a validated DAG spec. */
+export function buildRunPlan(spec: DagSpec, options: RunPlanOptions): RunPlan {
+  const dag = new Dag(spec);
+  const order = dag.topologicalOrder();
+  const { stages, lastSteps } = loadStages(dag, options.loadGroups);
+  const stageOf = new Map<string, number>();
+  stages.forEach((stage, i) => stage.forEach((name) => stageOf.set(name, i)));
+  const leaves = order.filter((name) => dag.successors(name).length === 0);
+  const steps = Object.fromEntries(
+    order.map((name) => {
+      const step = dag.step(name);
+      const routing = spec.routing[name];
+      return [
+        name,
+        {
+          name,
+          kind: step.kind,
+          input_batch_size: step.kind === "generator" ? null : (step.inputBatchSize ?? 50),
+          batch_size: step.kind === "generator" ? (step.batchSize ?? 50) : null,
+          predecessors: dag.predecessors(name),
+          successors: dag.successors(name),
+          routing: routing ? { type_name: routing.typeName, kwargs: routing.kwargs } : null,
+          convergence: step.kind !== "generator" && dag.isConvergenceStep(name),
+          leaf: leaves.includes(name),
+          stage: stageOf.get(name) ?? 0,
+        } satisfies RunPlanStep,
+      ];
+    }),
+  );
+  return {
+    pipeline_name: options.pipelineName,
+    steps,
+    order,
+    stages,
+    stage_last_steps: lastSteps,
+    leaves,
+    configs: Object.fromEntries(leaves.map((leaf) => [leaf, leaves.length === 1 ? "default" : leaf])),
+    dry_run: options.dryRun ?? false,
+    seed: options.seed,
+    max_inflight_per_step: options.maxInflightPerStep ?? DEFAULT_MAX_INFLIGHT_PER_STEP,
+    parquet: {
+      max_rows_per_file: options.maxRowsPerFile ?? DEFAULT_MAX_ROWS_PER_FILE,
+      max_bytes_per_file: options.maxBytesPerFile ?? DEFAULT_MAX_BYTES_PER_FILE,
+    },
+  };
+}

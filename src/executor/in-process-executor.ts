@@ -1,0 +1,123 @@
+import type { Registry } from "../components/registry.js";
+import { createDefaultRegistry } from "../default-registry.js";
+import { Distiset } from "../distiset/distiset.js";
+import { applyReport, resumeRun, startRun, stopRun, type EngineContext, type Transition } from "../engine/run-engine.js";
+import { createRunState, type RunState } from "../engine/run-state.js";
+import type { WorkItem, WorkReportInput } from "../engine/work.js";
+import type { Pipeline } from "../pipeline/pipeline.js";
+import { MemoryBlobStore, type BlobStore } from "../runtime/blob-store.js";
+import { prepareRun, type RunOptions } from "../runtime/prepare-run.js";
+import { runKeys } from "../runtime/run-keys.js";
+import { routingResolver } from "../runtime/routing-resolver.js";
+import { runWork, type RetryPolicy } from "../runtime/work-runner.js";
+import { BufferLogger, defaultServices, Semaphore, type StepServices } from "../steps/step-context.js";
+import { defaultRunCache, type RunCache } from "./run-cache.js";
+
+export interface InProcessRunOptions extends RunOptions {
+  registry?: Registry | undefined;
+  services?: Partial<StepServices> | undefined;
+  cache?: RunCache | undefined;
+  retry?: RetryPolicy | undefined;
+  /** Work items running at once (LLM calls inside a batch are bounded separately). */
+  concurrency?: number | undefined;
+  /** Aborting stops the run gracefully: in-flight batches finish, the state is kept for a resume. */
+  signal?: AbortSignal | undefined;
+  /** Called after every transition (progress displays, tests that serialise the state). */
+  onTransition?: ((state: RunState) => RunState | void) | undefined;
+  /** Overrides the order in which finished work is applied (tests of out-of-order arrival). */
+  reorder?: ((ready: WorkItem[]) => WorkItem[]) | undefined;
+  /** Log lines of every batch. */
+  onLog?: ((lines: string[]) => void) | undefined;
+}
+
+export interface InProcessRunResult {
+  distiset: Distiset;
+  state: RunState;
+  store: BlobStore;
+  runId: string;
+  /** True when the cache served a finished run without calling any step. */
+  fromCache: boolean;
+}
+
+/**
+ * Runs a pipeline in this process on the same engine and work runner the Workers runtime uses,
+ * with in-memory storage. Returns the Distiset.
+ */
+export async function runInProcess(pipeline: Pipeline, options: InProcessRunOptions = {}): Promise<InProcessRunResult> {
+  const services: StepServices = defaultServices({ blobs: undefined, ...options.services });
+  const logger = new BufferLogger("");
+  const useCache = (options.useCache ?? true) && !options.dryRun;
+  const seedContext = { runId: "prepare", stepName: "", seqNo: 0, logger, services };
+  const prepared = await prepareRun(pipeline, options, seedContext, pipeline.name);
+  const cache = options.cache ?? defaultRunCache;
+  const runId = useCache ? `cache-${prepared.cacheKey.slice(0, 16)}` : `run-${crypto.randomUUID()}`;
+  const cached = useCache ? cache.get(prepared.cacheKey) : undefined;
+  if (!useCache) cache.delete(prepared.cacheKey);
+
+  if (cached && cached.state.status === "succeeded") {
+    return { distiset: await Distiset.fromStore(cached.store, cached.state.run_id), state: cached.state, store: cached.store, runId: cached.state.run_id, fromCache: true };
+  }
+
+  const store = cached?.store ?? new MemoryBlobStore();
+  const stepServices: StepServices = { ...services, blobs: services.blobs ?? store };
+  await store.put(runKeys.pipelineYaml(runId), prepared.pipelineYaml, { contentType: "application/yaml" });
+  const registry = options.registry ?? createDefaultRegistry();
+  const context = (): EngineContext => ({ now: Date.now(), routing: routingResolver(registry) });
+
+  let state: RunState = cached?.state ?? createRunState(runId, prepared.plan);
+  const queue: WorkItem[] = [];
+  const accept = (transition: Transition): void => {
+    const next = options.onTransition?.(transition.state);
+    state = next ?? transition.state;
+    queue.push(...transition.dispatch);
+    if (useCache) cache.set(prepared.cacheKey, { state, store });
+  };
+  if (state.status === "pending") accept(startRun(state, context()));
+  else if (state.status === "running") accept(resumeFromCrash(state, context()));
+  else accept(resumeRun(state, context()));
+
+  const deps = {
+    store,
+    pipeline: async () => pipeline,
+    services: { ...stepServices, connectionSlots: new Semaphore(stepServices.connectionSlots.capacity) },
+    retry: options.retry,
+    onLog: options.onLog,
+  };
+  const concurrency = options.concurrency ?? 8;
+  const running = new Set<Promise<void>>();
+  const finished: Array<{ work: WorkItem; report: WorkReportInput }> = [];
+  let stopRequested = false;
+
+  while (queue.length > 0 || running.size > 0 || finished.length > 0) {
+    if (options.signal?.aborted && !stopRequested && (state.status === "running" || state.status === "pending")) {
+      stopRequested = true;
+      accept(stopRun(state));
+    }
+    while (queue.length > 0 && running.size < concurrency) {
+      const work = queue.shift() as WorkItem;
+      const task: Promise<void> = runWork(work, deps).then((report) => {
+        finished.push({ work, report });
+      });
+      running.add(task);
+      void task.finally(() => running.delete(task));
+    }
+    if (finished.length === 0 && running.size > 0) await Promise.race(running);
+    // Let every item that finished in the same tick land, then apply them (optionally reordered).
+    await Promise.resolve();
+    const ready = finished.splice(0, finished.length);
+    const order = options.reorder ? options.reorder(ready.map((r) => r.work)) : ready.map((r) => r.work);
+    for (const work of order) {
+      const item = ready.find((r) => r.work === work);
+      if (item) accept(applyReport(state, item.report, context()));
+    }
+  }
+
+  if (state.status === "stopping") accept(stopRun(state));
+  const distiset = state.status === "succeeded" ? await Distiset.fromStore(store, runId) : new Distiset(new Map(), undefined);
+  return { distiset, state, store, runId, fromCache: false };
+}
+
+/** A cached state still marked running: the process that ran it is gone, so its in-flight work is lost; send it again. */
+function resumeFromCrash(state: RunState, context: EngineContext): Transition {
+  return resumeRun({ ...state, status: "stopped" }, context);
+}

@@ -1,0 +1,60 @@
+import type { Row } from "../core/row.js";
+import { buildRunPlan, type RunPlan } from "../engine/run-plan.js";
+import type { LoadGroups } from "../pipeline/load-stages.js";
+import type { Pipeline, RuntimeParameters } from "../pipeline/pipeline.js";
+import { pipelineToYaml } from "../pipeline/serialize.js";
+import { GeneratorStep } from "../steps/base-step.js";
+import { makeGeneratorStep } from "../steps/builtin/load-data-from-dicts.js";
+import type { StepContext } from "../steps/step-context.js";
+
+/** How to run a pipeline; the same options for in-process and Workers runs (distilabel's `run`). */
+export interface RunOptions {
+  parameters?: RuntimeParameters | undefined;
+  /** Re-serve a finished run with the same signature, resume an unfinished one (default true). */
+  useCache?: boolean | undefined;
+  /** One batch of `batch_size` 1 from every generator through the whole DAG; never cached. */
+  dryRun?: boolean | undefined;
+  /** Rows to feed the steps that have no generator (distilabel's `run(dataset=...)`). */
+  dataset?: Row[] | undefined;
+  datasetBatchSize?: number | undefined;
+  loadGroups?: LoadGroups | undefined;
+  maxInflightPerStep?: number | undefined;
+  maxRowsPerFile?: number | undefined;
+  maxBytesPerFile?: number | undefined;
+}
+
+export interface PreparedRun {
+  plan: RunPlan;
+  /** Names the cache: pipeline signature plus every step's signature (parameters included). */
+  cacheKey: string;
+  signature: string;
+  pipelineYaml: string;
+}
+
+/**
+ * Everything before the first batch: the dataset generator, runtime parameters, dry-run batch
+ * sizes, column discovery and validation of the whole DAG. Throws on any bad input, so nothing
+ * is enqueued for a pipeline that cannot run.
+ */
+export async function prepareRun(pipeline: Pipeline, options: RunOptions, context: StepContext, seed: string): Promise<PreparedRun> {
+  if (options.dataset !== undefined) {
+    const rows = options.dataset;
+    pipeline.attachDataset(rows, (host) => makeGeneratorStep(rows, { batchSize: options.datasetBatchSize ?? 50, pipeline: host }));
+  }
+  if (options.parameters) pipeline.setRuntimeParameters(options.parameters);
+  if (options.dryRun) {
+    for (const step of pipeline.steps) if (step instanceof GeneratorStep) (step.attrs as { batchSize: number }).batchSize = 1;
+  }
+  for (const step of pipeline.steps) await step.resolveColumns({ ...context, stepName: step.name });
+  pipeline.validate({ loadGroups: options.loadGroups });
+  const plan = buildRunPlan(pipeline.dagSpec(), {
+    pipelineName: pipeline.name,
+    seed,
+    loadGroups: options.loadGroups,
+    dryRun: options.dryRun,
+    maxInflightPerStep: options.maxInflightPerStep,
+    maxRowsPerFile: options.maxRowsPerFile,
+    maxBytesPerFile: options.maxBytesPerFile,
+  });
+  return { plan, cacheKey: pipeline.cacheKey(), signature: pipeline.signature(), pipelineYaml: pipelineToYaml(pipeline) };
+}
