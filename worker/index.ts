@@ -1,21 +1,9 @@
-import { DurableObject } from "cloudflare:workers";
+import { createWorker } from "./create-worker.js";
+import { examplePipelines, exampleSchedules } from "./example-pipelines.js";
 
-export class PipelineRun extends DurableObject {
-  async ping(): Promise<string> {
-    await this.ctx.storage.put("x", 1);
-    return "pong";
-  }
-}
+export { PipelineRun } from "../durable-objects/pipeline-run.js";
+export { RunIndex } from "../durable-objects/run-index.js";
+export { LlmRateLimiter } from "../durable-objects/llm-rate-limiter.js";
 
-export default {
-  async fetch(_req: Request, env: Env): Promise<Response> {
-    const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName("a"));
-    return new Response(await stub.ping());
-  },
-  async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-    for (const m of batch.messages) {
-      await env.DATA.put("got", JSON.stringify(m.body));
-      m.ack();
-    }
-  },
-} satisfies ExportedHandler<Env>;
+/** This repository's own Worker: the first user of `createWorker`, with the example pipelines. */
+export default createWorker({ pipelines: examplePipelines, schedules: exampleSchedules });

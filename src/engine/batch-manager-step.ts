@@ -100,7 +100,7 @@ function emptyLastBatch(state: BatchManagerStepState): InputBatch | null {
   if (state.convergence_step) {
     if (!state.final_group_done) return null;
   } else {
-    const allFinished = state.predecessors.every((p) => state.last_batch_received.includes(p));
+    const allFinished = state.predecessors.every((p) => finished(state, p));
     const nothingLeft = state.predecessors.every((p) => buffered(state.data[p] ?? []) === 0);
     if (!allFinished || !nothingLeft) return null;
   }
@@ -142,29 +142,44 @@ function readyToCreateBatch(state: BatchManagerStepState): boolean {
   return readyNormal(state);
 }
 
+/**
+ * Rows of `pred` that can be handed out in seq order: buffered batches are walked from the next
+ * expected seq_no, and a gap is only crossed when the routing function sent those seq_nos
+ * elsewhere (they are below the candidate set by `setNextExpectedSeqNo`). `complete` says the
+ * walk reached the end of the buffer, i.e. no batch before a buffered one is still missing.
+ */
+function consecutiveRows(state: BatchManagerStepState, pred: string): { rows: number; complete: boolean } {
+  let [expected, candidate] = state.next_expected_seq_no[pred] ?? [0, 0];
+  let rows = 0;
+  for (const batch of state.data[pred] ?? []) {
+    if (batch.seq_no > expected && batch.seq_no <= candidate) expected = batch.seq_no;
+    if (batch.seq_no !== expected) return { rows, complete: false };
+    rows += remaining(batch);
+    expected++;
+  }
+  return { rows, complete: true };
+}
+
+/** The predecessor sent its last batch and every batch before it has arrived. */
+function finished(state: BatchManagerStepState, pred: string): boolean {
+  return state.last_batch_received.includes(pred) && consecutiveRows(state, pred).complete;
+}
+
 function readyNormal(state: BatchManagerStepState): boolean {
   const size = state.input_batch_size ?? 0;
   // Once every predecessor has finished, what is left is handed out even if one side ran dry,
   // so unequal row counts end the step instead of stalling it.
-  const allFinished = state.predecessors.every((p) => state.last_batch_received.includes(p));
+  const allFinished = state.predecessors.every((p) => finished(state, p));
   const anyLeft = state.predecessors.some((p) => buffered(state.data[p] ?? []) > 0);
   for (const pred of state.predecessors) {
-    const batches = state.data[pred] ?? [];
-    let expected = (state.next_expected_seq_no[pred] ?? [0, 0])[0];
-    let rows = 0;
     // Only consecutive seq_nos count: rows must be handed out in order even when batches arrive out of order.
-    for (const batch of batches) {
-      if (batch.seq_no !== expected) break;
-      rows += remaining(batch);
-      if (rows >= size) break;
-      expected++;
-    }
-    const finished = state.last_batch_received.includes(pred);
-    if (rows === 0 && finished) {
+    const { rows } = consecutiveRows(state, pred);
+    const done = finished(state, pred);
+    if (rows === 0 && done) {
       if (allFinished && anyLeft) continue;
       return false;
     }
-    if (rows < size && !finished) return false;
+    if (rows < size && !done) return false;
   }
   return true;
 }
@@ -173,7 +188,7 @@ function isLastBatch(state: BatchManagerStepState): boolean {
   if (state.accumulate) return state.predecessors.every((p) => state.last_batch_received.includes(p));
   if (state.convergence_step) return lastConvergence(state);
   const size = state.input_batch_size ?? Number.POSITIVE_INFINITY;
-  return state.predecessors.every((p) => state.last_batch_received.includes(p) && buffered(state.data[p] ?? []) <= size);
+  return state.predecessors.every((p) => finished(state, p) && buffered(state.data[p] ?? []) <= size);
 }
 
 function takeRows(batch: BufferedBatch, wanted: number): BatchSlice {
@@ -193,24 +208,29 @@ function takeNormal(state: BatchManagerStepState): { data: InputBatch["data"]; c
     const slices: BatchSlice[] = [];
     let wanted = size;
     let nextExpected: number | undefined;
+    let reached = -1;
     for (const batch of buffer) {
       if (wanted === 0) break;
+      reached++;
       const slice = takeRows(batch, wanted);
       wanted -= slice.end - slice.start;
-      if (slice.end > slice.start) slices.push(slice);
-      routedTo = [...batch.batch_routed_to];
+      // An empty batch (a routed last batch this step was skipped for) says nothing of where the rows went.
+      if (slice.end > slice.start) {
+        slices.push(slice);
+        routedTo = [...batch.batch_routed_to];
+      }
       (createdFrom[pred] ??= []).push([batch.seq_no, batch.size, slice.end - slice.start]);
       nextExpected = batch.seq_no;
       if (remaining(batch) === 0) nextExpected = batch.seq_no + 1;
     }
-    state.data[pred] = buffer.filter((b) => remaining(b) > 0);
+    // Only batches this build reached are dropped: an empty batch further on still marks its seq_no.
+    state.data[pred] = buffer.filter((b, i) => i > reached || remaining(b) > 0);
     const [expected, candidate] = state.next_expected_seq_no[pred] ?? [0, 0];
     const head = state.data[pred]?.[0];
-    if (expected !== candidate && (!head || head.seq_no >= candidate)) {
-      state.next_expected_seq_no[pred] = [candidate, candidate];
-    } else if (nextExpected !== undefined) {
-      state.next_expected_seq_no[pred] = [nextExpected, Math.max(nextExpected, candidate)];
-    }
+    let next = nextExpected ?? expected;
+    // Jump over the seq_nos routed elsewhere once nothing buffered comes before them.
+    if (next < candidate && (!head || head.seq_no >= candidate)) next = candidate;
+    state.next_expected_seq_no[pred] = [next, Math.max(next, candidate)];
     data.push({ from: pred, slices });
   }
   return { data, createdFrom, routedTo };

@@ -1,0 +1,104 @@
+import { DurableObject } from "cloudflare:workers";
+import { z } from "zod";
+import { runStatusSchema } from "../src/engine/run-state.js";
+import { rpc, type RpcResult } from "./rpc-result.js";
+
+export const runSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  signature: z.string(),
+  cache_key: z.string(),
+  status: runStatusSchema,
+  dry_run: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+const SCHEMA_VERSION = 1;
+
+/**
+ * One object for the whole deployment: the list of runs (newest first) and the cache lookup by
+ * signature. Runs report here only when their status changes, so it is never a hot spot.
+ */
+export class RunIndex extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => this.migrate());
+  }
+
+  private migrate(): void {
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)");
+    const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0];
+    const version = row ? Number(row.value) : 0;
+    if (version < 1) {
+      sql.exec(
+        "CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, name TEXT, signature TEXT, cache_key TEXT, status TEXT, dry_run INTEGER, created_at TEXT, updated_at TEXT)",
+      );
+      sql.exec("CREATE INDEX IF NOT EXISTS runs_by_created ON runs (created_at DESC, id DESC)");
+      sql.exec("CREATE INDEX IF NOT EXISTS runs_by_cache_key ON runs (cache_key, created_at DESC)");
+    }
+    sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
+  }
+
+  async upsert(summary: RunSummary): Promise<RpcResult<null>> {
+    return rpc(() => {
+      const s = runSummarySchema.parse(summary);
+      this.ctx.storage.sql.exec(
+        `INSERT INTO runs (id, name, signature, cache_key, status, dry_run, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
+        s.id,
+        s.name,
+        s.signature,
+        s.cache_key,
+        s.status,
+        s.dry_run ? 1 : 0,
+        s.created_at,
+        s.updated_at,
+      );
+      return null;
+    });
+  }
+
+  /** Newest first; `before` is the cursor (`created_at|id` of the last item of the previous page). */
+  async list(options: { limit: number; before?: string | undefined }): Promise<RpcResult<{ runs: RunSummary[]; next_cursor: string | null }>> {
+    return rpc(() => {
+      const limit = Math.max(1, Math.min(options.limit, 200));
+      const [createdAt, id] = options.before ? splitCursor(options.before) : [undefined, undefined];
+      const rows = (
+        createdAt
+          ? this.ctx.storage.sql.exec<Record<string, string | number>>(
+              "SELECT * FROM runs WHERE (created_at < ?) OR (created_at = ? AND id < ?) ORDER BY created_at DESC, id DESC LIMIT ?",
+              createdAt,
+              createdAt,
+              id ?? "",
+              limit + 1,
+            )
+          : this.ctx.storage.sql.exec<Record<string, string | number>>("SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?", limit + 1)
+      ).toArray();
+      const runs = rows.slice(0, limit).map(toSummary);
+      const last = runs.at(-1);
+      return { runs, next_cursor: rows.length > limit && last ? `${last.created_at}|${last.id}` : null };
+    });
+  }
+
+  /** The newest run (not a dry run) with this cache key. */
+  async findByCacheKey(cacheKey: string): Promise<RpcResult<RunSummary | null>> {
+    return rpc(() => {
+      const row = this.ctx.storage.sql
+        .exec<Record<string, string | number>>("SELECT * FROM runs WHERE cache_key = ? AND dry_run = 0 ORDER BY created_at DESC LIMIT 1", cacheKey)
+        .toArray()[0];
+      return row ? toSummary(row) : null;
+    });
+  }
+}
+
+function splitCursor(cursor: string): [string, string] {
+  const at = cursor.lastIndexOf("|");
+  return at < 0 ? [cursor, ""] : [cursor.slice(0, at), cursor.slice(at + 1)];
+}
+
+function toSummary(row: Record<string, string | number>): RunSummary {
+  return runSummarySchema.parse({ ...row, dry_run: Number(row.dry_run) === 1 });
+}

@@ -1,0 +1,73 @@
+import type { Context } from "hono";
+import { z } from "zod";
+import { DistilflareError } from "../errors.js";
+import { parsePipelineText } from "../pipeline/serialize.js";
+import { startRunBodySchema, type StartRunRequest } from "./schemas.js";
+
+const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"];
+
+function mediaType(c: Context): string {
+  return (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+}
+
+/** A zod failure as our error: the first issue's field path and message. */
+export function invalidRequest(error: z.ZodError, where: string): DistilflareError {
+  const issue = error.issues[0];
+  const field = issue?.path.join(".") || where;
+  const detail = issue?.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}` : (issue?.message ?? "invalid");
+  return new DistilflareError("invalid_request", `Invalid ${where}: '${field}': ${detail}`, { field, issues: error.issues });
+}
+
+export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (text.trim() === "") throw new DistilflareError("invalid_request", "The request body is empty; expected a JSON object", { field: "(body)" });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new DistilflareError("invalid_request", `Malformed JSON body: ${error instanceof Error ? error.message : String(error)}`, { field: "(body)" });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new DistilflareError("invalid_request", `The request body must be a JSON object, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`, {
+      field: "(body)",
+      expected: "an object",
+    });
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * `POST /v1/runs` accepts JSON (`{pipeline, parameters, ...}`) or YAML (the whole body is the
+ * serialized pipeline, with optional top-level `parameters`; options come as query params).
+ */
+export async function readStartRunRequest(c: Context): Promise<StartRunRequest> {
+  const type = mediaType(c);
+  if (YAML_TYPES.includes(type)) {
+    const document = parsePipelineText(await c.req.text(), "yaml") as Record<string, unknown>;
+    const { parameters, ...pipeline } = document;
+    const query = z
+      .object({
+        use_cache: z.enum(["true", "false"]).optional(),
+        dry_run: z.enum(["true", "false"]).optional(),
+      })
+      .safeParse(c.req.query());
+    if (!query.success) throw invalidRequest(query.error, "query parameters");
+    const body = startRunBodySchema.safeParse({
+      pipeline,
+      parameters,
+      use_cache: query.data.use_cache === undefined ? undefined : query.data.use_cache === "true",
+      dry_run: query.data.dry_run === undefined ? undefined : query.data.dry_run === "true",
+    });
+    if (!body.success) throw invalidRequest(body.error, "YAML body");
+    return body.data;
+  }
+  if (type !== "application/json" && type !== "") {
+    throw new DistilflareError("unsupported_media_type", `Unsupported content-type '${type}'; send application/json or application/yaml`, {
+      field: "content-type",
+      expected: "application/json or application/yaml",
+    });
+  }
+  const body = startRunBodySchema.safeParse(await readJsonObject(c));
+  if (!body.success) throw invalidRequest(body.error, "request body");
+  return body.data;
+}

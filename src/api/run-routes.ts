@@ -1,0 +1,142 @@
+import type { Hono } from "hono";
+import { DistilflareError, NotFoundError } from "../errors.js";
+import { distisetManifestSchema } from "../distiset/manifest.js";
+import { blobAsyncBuffer } from "../distiset/blob-async-buffer.js";
+import { readParquetRowsFromAsyncBuffer } from "../distiset/parquet/index.js";
+import { getJson, getText } from "../runtime/blob-store.js";
+import { runKeys, RUN_ID_PATTERN } from "../runtime/run-keys.js";
+import { parseByteRange } from "./byte-range.js";
+import { readStartRunRequest, invalidRequest } from "./request-body.js";
+import { runLinks } from "./run-links.js";
+import type { RunService } from "./run-service.js";
+import { listQuerySchema, rowsQuerySchema } from "./schemas.js";
+
+function runId(id: string): string {
+  if (!RUN_ID_PATTERN.test(id)) throw new NotFoundError(`Run '${id}' not found`, { run_id: id });
+  return id;
+}
+
+async function manifestOf(service: RunService, id: string) {
+  const raw = await getJson(service.store, runKeys.manifest(id));
+  if (raw === null) {
+    const run = await service.getRun(id);
+    throw new DistilflareError("conflict", `Run '${id}' is ${run.status}; its Distiset is written when it succeeds`, { run_id: id, status: run.status });
+  }
+  return distisetManifestSchema.parse(raw);
+}
+
+export function registerRunRoutes(app: Hono, service: RunService): void {
+  app.post("/v1/runs", async (c) => {
+    const request = await readStartRunRequest(c);
+    const result = await service.startRun(request);
+    return c.json({ id: result.run.id, status: result.run.status, signature: result.run.signature, cached: result.cached, links: runLinks(result.run.id), run: result.run }, result.status);
+  });
+
+  app.get("/v1/runs", async (c) => {
+    const query = listQuerySchema.safeParse(c.req.query());
+    if (!query.success) throw invalidRequest(query.error, "query parameters");
+    return c.json(await service.listRuns({ limit: query.data.limit, cursor: query.data.cursor }));
+  });
+
+  app.get("/v1/runs/:id", async (c) => c.json(await service.getRun(runId(c.req.param("id")))));
+  app.post("/v1/runs/:id/stop", async (c) => c.json(await service.stopRun(runId(c.req.param("id")))));
+  app.post("/v1/runs/:id/resume", async (c) => c.json(await service.resumeRun(runId(c.req.param("id")))));
+
+  app.get("/v1/runs/:id/logs", async (c) => {
+    const text = await service.logs(runId(c.req.param("id")));
+    return c.text(text, 200, { "content-type": "text/plain; charset=utf-8" });
+  });
+
+  app.get("/v1/runs/:id/pipeline.yaml", async (c) => {
+    const id = runId(c.req.param("id"));
+    const text = await getText(service.store, runKeys.pipelineYaml(id));
+    if (text === null) throw new NotFoundError(`Run '${id}' not found`, { run_id: id });
+    return c.text(text, 200, { "content-type": "application/yaml; charset=utf-8" });
+  });
+
+  app.get("/v1/runs/:id/README.md", async (c) => {
+    const id = runId(c.req.param("id"));
+    const text = await getText(service.store, runKeys.card(id));
+    if (text === null) throw new NotFoundError(`Run '${id}' has no dataset card yet; it is written when the run succeeds`, { run_id: id });
+    return c.text(text, 200, { "content-type": "text/markdown; charset=utf-8" });
+  });
+
+  app.get("/v1/runs/:id/distiset", async (c) => {
+    const id = runId(c.req.param("id"));
+    const manifest = await manifestOf(service, id);
+    // Paths in the manifest are storage keys; the API serves them under the run's distiset route.
+    const configs = Object.fromEntries(
+      Object.entries(manifest.configs).map(([name, config]) => [
+        name,
+        {
+          ...config,
+          splits: Object.fromEntries(
+            Object.entries(config.splits).map(([split, info]) => [
+              split,
+              { ...info, files: info.files.map((f) => ({ ...f, path: `/v1/runs/${id}/distiset/${name}/${split}/${f.path.split("/").at(-1)}` })) },
+            ]),
+          ),
+        },
+      ]),
+    );
+    return c.json({ ...manifest, configs });
+  });
+
+  app.on(["GET", "HEAD"], "/v1/runs/:id/distiset/:config/:split/:file", async (c) => {
+    const id = runId(c.req.param("id"));
+    const { config, split, file } = c.req.param();
+    if (!/^\d{5}\.parquet$/.test(file) || !/^[\w.-]+$/.test(config) || !/^[\w.-]+$/.test(split)) {
+      throw new NotFoundError(`No file '${config}/${split}/${file}' in run '${id}'`);
+    }
+    const key = `${runKeys.distisetPrefix(id)}${config}/${split}/${file}`;
+    const info = await service.store.head(key);
+    if (!info) throw new NotFoundError(`No file '${config}/${split}/${file}' in run '${id}'`, { run_id: id, path: key });
+    const etag = info.etag.startsWith('"') ? info.etag : `"${info.etag}"`;
+    const headers: Record<string, string> = {
+      "content-type": "application/vnd.apache.parquet",
+      etag,
+      "accept-ranges": "bytes",
+      "cache-control": "private, max-age=3600",
+    };
+    const ifNoneMatch = c.req.header("if-none-match");
+    if (ifNoneMatch && ifNoneMatch.split(",").map((v) => v.trim()).includes(etag)) return c.body(null, 304, headers);
+    const ifRange = c.req.header("if-range");
+    const range = ifRange && ifRange !== etag ? undefined : parseByteRange(c.req.header("range"), info.size);
+    if (range === "unsatisfiable") return c.body(null, 416, { ...headers, "content-range": `bytes */${info.size}` });
+    if (c.req.method === "HEAD") return c.body(null, 200, { ...headers, "content-length": String(info.size) });
+    if (range) {
+      const bytes = await service.store.getRange(key, range.offset, range.length);
+      if (!bytes) throw new NotFoundError(`No file '${file}' in run '${id}'`);
+      return c.body(bytes as Uint8Array<ArrayBuffer>, 206, { ...headers, "content-range": `bytes ${range.offset}-${range.offset + range.length - 1}/${info.size}`, "content-length": String(bytes.byteLength) });
+    }
+    const bytes = await service.store.get(key);
+    if (!bytes) throw new NotFoundError(`No file '${file}' in run '${id}'`);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, "content-length": String(bytes.byteLength) });
+  });
+
+  app.get("/v1/runs/:id/rows", async (c) => {
+    const id = runId(c.req.param("id"));
+    const query = rowsQuerySchema.safeParse(c.req.query());
+    if (!query.success) throw invalidRequest(query.error, "query parameters");
+    const { config, split, offset, length } = query.data;
+    const manifest = await manifestOf(service, id);
+    const entry = manifest.configs[config];
+    if (!entry) throw new NotFoundError(`Run '${id}' has no config '${config}'; configs are: ${Object.keys(manifest.configs).join(", ")}`, { field: "config" });
+    const info = entry.splits[split];
+    if (!info) throw new NotFoundError(`Config '${config}' has no split '${split}'; splits are: ${Object.keys(entry.splits).join(", ")}`, { field: "split" });
+    const rows: Array<Record<string, unknown>> = [];
+    let start = 0;
+    for (const file of info.files) {
+      const end = start + file.num_rows;
+      const from = Math.max(offset, start);
+      const to = Math.min(offset + length, end);
+      if (from < to) {
+        const read = await readParquetRowsFromAsyncBuffer(blobAsyncBuffer(service.store, file.path, file.size_bytes), { rowStart: from - start, rowEnd: to - start });
+        rows.push(...read);
+      }
+      start = end;
+      if (start >= offset + length) break;
+    }
+    return c.json({ config, split, offset, length: rows.length, num_rows: info.num_rows, rows });
+  });
+}

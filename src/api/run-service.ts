@@ -1,0 +1,41 @@
+import type { Registry } from "../components/registry.js";
+import type { RunView } from "../engine/run-view.js";
+import type { BlobStore } from "../runtime/blob-store.js";
+import type { PipelineCatalog } from "../runtime/pipeline-catalog.js";
+import type { StepServices } from "../steps/step-context.js";
+import type { StartRunRequest } from "./schemas.js";
+
+export interface RunSummaryView {
+  id: string;
+  name: string;
+  signature: string;
+  status: string;
+  dry_run: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StartRunResult {
+  /** 202 for a new or resumed run, 200 when the cache served a finished one. */
+  status: 200 | 202;
+  run: RunView;
+  cached: boolean;
+}
+
+/**
+ * What the HTTP API needs from a runtime. The Workers runtime implements it with Durable
+ * Objects, queues and R2; the API layer stays runtime-agnostic.
+ */
+export interface RunService {
+  readonly registry: Registry;
+  readonly pipelines: PipelineCatalog;
+  readonly store: BlobStore;
+  /** Services for validation-time discovery (e.g. reading a remote dataset's columns). */
+  services(): StepServices;
+  startRun(request: StartRunRequest): Promise<StartRunResult>;
+  listRuns(options: { limit: number; cursor?: string | undefined }): Promise<{ runs: RunSummaryView[]; next_cursor: string | null }>;
+  getRun(id: string): Promise<RunView>;
+  stopRun(id: string): Promise<RunView>;
+  resumeRun(id: string): Promise<RunView>;
+  logs(id: string): Promise<string>;
+}

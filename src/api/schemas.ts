@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { runViewSchema } from "../engine/run-view.js";
+import { distisetManifestSchema } from "../distiset/manifest.js";
+
+const parametersSchema = z
+  .record(z.string(), z.record(z.string(), z.unknown()))
+  .describe("Runtime parameters per step, nested as in distilabel's `pipeline.run(parameters=...)`.");
+
+export const pushToHubOptionsSchema = z
+  .object({
+    repo_id: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "a Hub repository id such as 'user/dataset'"),
+    private: z.boolean().default(false),
+    token: z.string().min(1).optional().describe("A Hub token; defaults to the HF_TOKEN secret."),
+    commit_message: z.string().optional(),
+  })
+  .strict();
+
+/** `POST /v1/runs` JSON body. */
+export const startRunBodySchema = z
+  .object({
+    pipeline: z
+      .union([z.string().min(1), z.record(z.string(), z.unknown())])
+      .describe("The name of a registered pipeline, or a serialized pipeline (distilabel's pipeline.yaml shape, as JSON)."),
+    parameters: parametersSchema.optional(),
+    use_cache: z.boolean().default(true).describe("Re-serve a finished run with the same signature, resume an unfinished one."),
+    dry_run: z.boolean().default(false).describe("One batch of batch_size 1 from every generator through the whole DAG; never cached."),
+    dataset: z.array(z.record(z.string(), z.unknown())).optional().describe("Rows fed to the steps that have no generator."),
+    dataset_batch_size: z.number().int().positive().optional(),
+    load_groups: z.union([z.array(z.array(z.string())), z.literal("sequential_step_execution")]).optional(),
+    push_to_hub: pushToHubOptionsSchema.optional().describe("Push the Distiset to the Hugging Face Hub when the run succeeds."),
+  })
+  .strict();
+export type StartRunBody = z.infer<typeof startRunBodySchema>;
+
+/** The run request as the service sees it, whatever the body's format. */
+export interface StartRunRequest extends Omit<StartRunBody, "pipeline"> {
+  pipeline: string | Record<string, unknown>;
+}
+
+export const validateBodySchema = z
+  .object({
+    pipeline: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
+    parameters: parametersSchema.optional(),
+    load_groups: z.union([z.array(z.array(z.string())), z.literal("sequential_step_execution")]).optional(),
+  })
+  .strict();
+
+export const errorResponseSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});
+
+export const runLinksSchema = z.object({
+  self: z.string(),
+  distiset: z.string(),
+  logs: z.string(),
+  pipeline: z.string(),
+  stop: z.string(),
+  resume: z.string(),
+});
+
+export const startRunResponseSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  signature: z.string(),
+  cached: z.boolean(),
+  links: runLinksSchema,
+  run: runViewSchema,
+});
+
+export const runListSchema = z.object({
+  runs: z.array(
+    z.object({ id: z.string(), name: z.string(), signature: z.string(), status: z.string(), dry_run: z.boolean(), created_at: z.string(), updated_at: z.string() }),
+  ),
+  next_cursor: z.string().nullable(),
+});
+
+export const listQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+  cursor: z.string().optional(),
+});
+
+export const rowsQuerySchema = z.object({
+  config: z.string().default("default"),
+  split: z.string().default("train"),
+  offset: z.coerce.number().int().min(0).default(0),
+  length: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const rowsResponseSchema = z.object({
+  config: z.string(),
+  split: z.string(),
+  offset: z.number().int(),
+  length: z.number().int(),
+  num_rows: z.number().int(),
+  rows: z.array(z.record(z.string(), z.unknown())),
+});
+
+export const pipelineInfoSchema = z.object({
+  name: z.string(),
+  description: z.string().nullable(),
+  steps: z.array(z.object({ name: z.string(), type: z.string(), runtime_parameters_info: z.array(z.unknown()) })),
+  connections: z.array(z.object({ from: z.string(), to: z.array(z.string()) })),
+});
+
+export const validateResponseSchema = z.object({
+  valid: z.literal(true),
+  name: z.string(),
+  signature: z.string(),
+  stages: z.array(z.array(z.string())),
+  steps: z.array(z.object({ name: z.string(), type: z.string(), inputs: z.record(z.string(), z.boolean()), outputs: z.array(z.string()) })),
+});
+
+export { runViewSchema, distisetManifestSchema };

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import type { RunState } from "./run-state.js";
+import { runStatusSchema } from "./run-state.js";
+
+export const stepStatusSchema = z.enum(["pending", "running", "finished", "failed"]);
+
+export const stepProgressSchema = z.object({
+  status: stepStatusSchema,
+  batches_sent: z.number().int(),
+  batches_done: z.number().int(),
+  rows_in: z.number().int(),
+  rows_out: z.number().int(),
+  errors: z.number().int(),
+});
+
+export const runMetaSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  signature: z.string(),
+  cache_key: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  use_cache: z.boolean(),
+  dry_run: z.boolean(),
+});
+export type RunMeta = z.infer<typeof runMetaSchema>;
+
+/** `GET /v1/runs/{id}` (DESIGN.md section 5). */
+export const runViewSchema = runMetaSchema.extend({
+  status: runStatusSchema,
+  stages: z.array(z.object({ index: z.number().int(), steps: z.array(z.string()), status: z.enum(["pending", "running", "finished"]) })),
+  steps: z.record(z.string(), stepProgressSchema),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  errors: z.array(z.object({ step: z.string().optional(), seq_no: z.number().optional(), code: z.string(), message: z.string() })),
+  error_count: z.number().int(),
+});
+export type RunView = z.infer<typeof runViewSchema>;
+
+/** The API's view of a run: progress per step and per stage, the latest errors. */
+export function runView(meta: RunMeta, state: RunState): RunView {
+  const failedStep = state.status === "failed" ? state.errors.at(-1)?.step : undefined;
+  const steps = Object.fromEntries(
+    state.plan.order.map((name) => {
+      const s = state.steps[name];
+      const status = name === failedStep ? "failed" : s?.done ? "finished" : (s?.batches_sent ?? 0) > 0 ? "running" : "pending";
+      return [
+        name,
+        {
+          status,
+          batches_sent: s?.batches_sent ?? 0,
+          batches_done: s?.batches_done ?? 0,
+          rows_in: s?.rows_in ?? 0,
+          rows_out: s?.rows_out ?? 0,
+          errors: s?.errors ?? 0,
+        },
+      ];
+    }),
+  ) as RunView["steps"];
+  const stages = state.plan.stages.map((steps, index) => ({
+    index,
+    steps,
+    status: (index < state.stage.current || steps.every((s) => state.steps[s]?.done) ? "finished" : index === state.stage.current ? "running" : "pending") as
+      | "pending"
+      | "running"
+      | "finished",
+  }));
+  const view: RunView = {
+    ...meta,
+    status: state.status,
+    stages,
+    steps,
+    errors: state.errors.slice(-20).map(({ step, seq_no, code, message }) => ({ step, seq_no, code, message })),
+    error_count: state.error_count,
+  };
+  if (state.error) view.error = state.error;
+  return view;
+}

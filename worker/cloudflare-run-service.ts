@@ -1,0 +1,126 @@
+import type { Registry } from "../src/components/registry.js";
+import { DistilflareError, NotFoundError } from "../src/errors.js";
+import type { RunView } from "../src/engine/run-view.js";
+import type { RunService, RunSummaryView, StartRunResult } from "../src/api/run-service.js";
+import type { StartRunRequest } from "../src/api/schemas.js";
+import type { PipelineCatalog } from "../src/runtime/pipeline-catalog.js";
+import { prepareRun } from "../src/runtime/prepare-run.js";
+import { mergeParameters, resolvePipeline } from "../src/runtime/resolve-pipeline.js";
+import { runKeys } from "../src/runtime/run-keys.js";
+import { BufferLogger, type StepServices } from "../src/steps/step-context.js";
+import { unwrap } from "../durable-objects/rpc-result.js";
+import type { PipelineRun } from "../durable-objects/pipeline-run.js";
+import type { RunIndex } from "../durable-objects/run-index.js";
+import { workerServices } from "../queues/worker-services.js";
+import { R2BlobStore } from "./r2-blob-store.js";
+
+/** Time-sortable run ids: newest ids sort last, and they are safe in keys and URLs. */
+export function newRunId(now = Date.now()): string {
+  const random = crypto.getRandomValues(new Uint8Array(6));
+  return `${now.toString(36).padStart(9, "0")}-${[...random].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** The Workers implementation of the API's RunService: a Durable Object per run, R2 for data. */
+export class CloudflareRunService implements RunService {
+  readonly store: R2BlobStore;
+
+  constructor(
+    private readonly env: Env,
+    readonly registry: Registry,
+    readonly pipelines: PipelineCatalog,
+  ) {
+    this.store = new R2BlobStore(env.DATA);
+  }
+
+  services(): StepServices {
+    return workerServices(this.env);
+  }
+
+  private run(id: string): DurableObjectStub<PipelineRun> {
+    return this.env.PIPELINE_RUN.get(this.env.PIPELINE_RUN.idFromName(id));
+  }
+
+  private index(): DurableObjectStub<RunIndex> {
+    return this.env.RUN_INDEX.get(this.env.RUN_INDEX.idFromName("index")) as DurableObjectStub<RunIndex>;
+  }
+
+  async startRun(request: StartRunRequest): Promise<StartRunResult> {
+    const { pipeline, parameters } = resolvePipeline(request.pipeline, this.pipelines, this.registry);
+    const runId = newRunId();
+    const logger = new BufferLogger("");
+    const prepared = await prepareRun(
+      pipeline,
+      {
+        parameters: mergeParameters(parameters, request.parameters),
+        useCache: request.use_cache,
+        dryRun: request.dry_run,
+        dataset: request.dataset,
+        datasetBatchSize: request.dataset_batch_size,
+        loadGroups: request.load_groups,
+      },
+      { runId, stepName: "", seqNo: 0, logger, services: this.services() },
+      runId,
+    );
+    if (request.use_cache && !request.dry_run) {
+      const existing = unwrap(await this.index().findByCacheKey(prepared.cacheKey));
+      if (existing) {
+        if (existing.status === "succeeded") return { status: 200, run: await this.getRun(existing.id), cached: true };
+        const run = existing.status === "stopped" || existing.status === "failed" ? await this.resumeRun(existing.id) : await this.getRun(existing.id);
+        return { status: 202, run, cached: true };
+      }
+    }
+    await this.store.put(runKeys.pipelineYaml(runId), prepared.pipelineYaml, { contentType: "application/yaml" });
+    const now = new Date().toISOString();
+    const view = unwrap(
+      await this.run(runId).create({
+        meta: {
+          id: runId,
+          name: pipeline.name,
+          description: pipeline.description ?? null,
+          signature: prepared.signature,
+          cache_key: prepared.cacheKey,
+          created_at: now,
+          updated_at: now,
+          use_cache: request.use_cache,
+          dry_run: request.dry_run,
+        },
+        plan: prepared.plan,
+      }),
+    );
+    return { status: 202, run: view, cached: false };
+  }
+
+  async listRuns(options: { limit: number; cursor?: string | undefined }): Promise<{ runs: RunSummaryView[]; next_cursor: string | null }> {
+    const page = unwrap(await this.index().list({ limit: options.limit, before: options.cursor }));
+    return { runs: page.runs.map(({ cache_key: _key, ...run }) => run), next_cursor: page.next_cursor };
+  }
+
+  async getRun(id: string): Promise<RunView> {
+    return this.orNotFound(id, unwrapRun(await this.run(id).status()));
+  }
+
+  async stopRun(id: string): Promise<RunView> {
+    return this.orNotFound(id, unwrapRun(await this.run(id).stop()));
+  }
+
+  async resumeRun(id: string): Promise<RunView> {
+    return this.orNotFound(id, unwrapRun(await this.run(id).resume()));
+  }
+
+  async logs(id: string): Promise<string> {
+    const result = await this.run(id).logs();
+    if (!result.ok && result.error.code === "not_found") throw new NotFoundError(`Run '${id}' not found`, { run_id: id });
+    return unwrap(result);
+  }
+
+  private orNotFound(id: string, view: RunView | undefined): RunView {
+    if (!view) throw new NotFoundError(`Run '${id}' not found`, { run_id: id });
+    return view;
+  }
+}
+
+function unwrapRun(result: { ok: true; value: RunView } | { ok: false; error: { code: string; message: string } }): RunView | undefined {
+  if (!result.ok && result.error.code === "not_found") return undefined;
+  if (!result.ok) throw new DistilflareError("internal", result.error.message);
+  return result.value;
+}
