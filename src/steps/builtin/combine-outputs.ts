@@ -1,0 +1,45 @@
+import type { Row, StepColumns } from "../../core/row.js";
+import { Step, stepAttributes, type StepOptions } from "../base-step.js";
+import type { StepContext } from "../step-context.js";
+import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "./distilabel-metadata.js";
+
+/**
+ * Zips the rows of several predecessors position by position into one row each (distilabel's
+ * `CombineOutputs`): columns are merged with later predecessors winning, and
+ * `distilabel_metadata` is always written, merged from every zipped row (`{}` when none has
+ * any). The zip stops at the shortest input.
+ *
+ * @example
+ * new CombineOutputs();
+ */
+export class CombineOutputs extends Step<typeof stepAttributes> {
+  static override readonly typeName = "CombineOutputs";
+  override readonly acceptsMultipleInputs = true;
+
+  constructor(options: StepOptions<typeof stepAttributes> = {}) {
+    super(stepAttributes, options);
+  }
+
+  get inputs(): StepColumns {
+    return [];
+  }
+
+  get outputs(): StepColumns {
+    return [];
+  }
+
+  async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
+    const length = inputs.length === 0 ? 0 : Math.min(...inputs.map((rows) => rows.length));
+    const result: Row[] = [];
+    for (let index = 0; index < length; index++) {
+      const zipped = inputs.map((rows) => rows[index] as Row);
+      const combined: Row = {};
+      for (const row of zipped) {
+        for (const [key, value] of Object.entries(row)) if (key !== DISTILABEL_METADATA_KEY) combined[key] = value;
+      }
+      combined[DISTILABEL_METADATA_KEY] = mergeDistilabelMetadata(zipped);
+      result.push(combined);
+    }
+    return result;
+  }
+}

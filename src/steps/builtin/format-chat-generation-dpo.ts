@@ -1,0 +1,40 @@
+import type { Row, StepColumns } from "../../core/row.js";
+import { Step, stepAttributes, type StepOptions } from "../base-step.js";
+import type { StepContext } from "../step-context.js";
+import { firstUserPrompt, promptId, requireMessages } from "./format-helpers.js";
+import { DPO_OUTPUTS } from "./format-text-generation-dpo.js";
+import { preferenceColumns } from "./preference-pick.js";
+
+/**
+ * Formats a chat (`messages`) + rated `generations` for direct preference optimisation
+ * (distilabel's `FormatChatGenerationDPO`): `prompt` is the first user turn, `prompt_id` its
+ * SHA-256, `chosen`/`rejected` are the whole chat followed by the highest/lowest rated
+ * generation (first index on ties). Rows whose ratings are all null get null chosen/rejected.
+ *
+ * @example
+ * new FormatChatGenerationDPO();
+ */
+export class FormatChatGenerationDPO extends Step<typeof stepAttributes> {
+  static override readonly typeName = "FormatChatGenerationDPO";
+
+  constructor(options: StepOptions<typeof stepAttributes> = {}) {
+    super(stepAttributes, options);
+  }
+
+  get inputs(): StepColumns {
+    return { messages: true, generations: true, generation_models: false, ratings: true };
+  }
+
+  get outputs(): StepColumns {
+    return DPO_OUTPUTS;
+  }
+
+  async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
+    return (inputs[0] ?? []).map((row, index) => {
+      const where = { step: this.name, row: index };
+      const messages = requireMessages(row, where);
+      const prompt = firstUserPrompt(messages, where);
+      return { ...row, prompt, prompt_id: promptId(prompt), ...preferenceColumns(row, messages, where) };
+    });
+  }
+}

@@ -1,0 +1,39 @@
+import type { Row, StepColumns } from "../../core/row.js";
+import { Step, stepAttributes, type StepOptions } from "../base-step.js";
+import type { StepContext } from "../step-context.js";
+import { firstUserPrompt, promptId, requireMessages } from "./format-helpers.js";
+import { requireColumn } from "./row-checks.js";
+
+/**
+ * Formats a chat (`messages`) + `generation` for supervised fine-tuning (distilabel's
+ * `FormatChatGenerationSFT`): `prompt` is the first user turn, `prompt_id` its SHA-256, and
+ * `messages` gets the generation appended as an assistant turn.
+ *
+ * @example
+ * new FormatChatGenerationSFT();
+ */
+export class FormatChatGenerationSFT extends Step<typeof stepAttributes> {
+  static override readonly typeName = "FormatChatGenerationSFT";
+
+  constructor(options: StepOptions<typeof stepAttributes> = {}) {
+    super(stepAttributes, options);
+  }
+
+  get inputs(): StepColumns {
+    return ["messages", "generation"];
+  }
+
+  get outputs(): StepColumns {
+    return ["prompt", "prompt_id", "messages"];
+  }
+
+  async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
+    return (inputs[0] ?? []).map((row, index) => {
+      const where = { step: this.name, row: index };
+      const messages = requireMessages(row, where);
+      const prompt = firstUserPrompt(messages, where);
+      const generation = requireColumn(row, "generation", where);
+      return { ...row, prompt, prompt_id: promptId(prompt), messages: [...messages, { role: "assistant", content: generation }] };
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import type { Row, StepColumns } from "../../core/row.js";
+import { Step, stepAttributes, type StepOptions } from "../base-step.js";
+import type { StepContext } from "../step-context.js";
+import { promptId, systemTurn } from "./format-helpers.js";
+import { requireColumn, requireString } from "./row-checks.js";
+
+/**
+ * Formats `instruction` + `generation` for supervised fine-tuning (distilabel's
+ * `FormatTextGenerationSFT`): `prompt` is the instruction, `prompt_id` its SHA-256, `messages`
+ * the user/assistant chat, preceded by a system turn when `system_prompt` is a non-empty string.
+ *
+ * @example
+ * new FormatTextGenerationSFT();
+ */
+export class FormatTextGenerationSFT extends Step<typeof stepAttributes> {
+  static override readonly typeName = "FormatTextGenerationSFT";
+
+  constructor(options: StepOptions<typeof stepAttributes> = {}) {
+    super(stepAttributes, options);
+  }
+
+  get inputs(): StepColumns {
+    return { system_prompt: false, instruction: true, generation: true };
+  }
+
+  get outputs(): StepColumns {
+    return ["prompt", "prompt_id", "messages"];
+  }
+
+  async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
+    return (inputs[0] ?? []).map((row, index) => {
+      const where = { step: this.name, row: index };
+      const instruction = requireString(row, "instruction", where);
+      const generation = requireColumn(row, "generation", where);
+      return {
+        ...row,
+        prompt: instruction,
+        prompt_id: promptId(instruction),
+        messages: [...systemTurn(row), { role: "user", content: instruction }, { role: "assistant", content: generation }],
+      };
+    });
+  }
+}
