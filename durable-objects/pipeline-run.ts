@@ -11,6 +11,7 @@ import { runKeys } from "../src/runtime/run-keys.js";
 import { routingResolver } from "../src/runtime/routing-resolver.js";
 import { runtimeRegistry } from "../src/runtime/runtime-registry.js";
 import { rpc, type RpcResult } from "./rpc-result.js";
+import type { RunIndex } from "./run-index.js";
 
 export interface CreateRunInput {
   meta: RunMeta;
@@ -237,7 +238,7 @@ export class PipelineRun extends DurableObject<Env> {
     const { meta, state } = this.requireRun();
     const line = state.error ? `${status}: ${state.error.message}` : status;
     this.appendLog([`${new Date().toISOString()} ${status === "failed" ? "ERROR" : "INFO"} Run status: ${line}`]);
-    const index = this.env.RUN_INDEX.get(this.env.RUN_INDEX.idFromName("index"));
+    const index = this.env.RUN_INDEX.get(this.env.RUN_INDEX.idFromName("index")) as unknown as DurableObjectStub<RunIndex>;
     const result = await index.upsert({
       id: meta.id,
       name: meta.name,

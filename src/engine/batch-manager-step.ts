@@ -19,8 +19,6 @@ export interface BatchManagerStepState {
   last_batch_received: string[];
   /** Whether the batch flagged last has been built (no more batches after it). */
   last_batch_built: boolean;
-  /** Convergence steps: the final upstream group was fully delivered and taken before a last batch was built. */
-  final_group_done: boolean;
   next_expected_created_from_batch_seq_no: number;
   /** Per predecessor: [next seq_no to consume, candidate set by routing skips]. */
   next_expected_seq_no: Record<string, [number, number]>;
@@ -43,7 +41,6 @@ export function createBatchManagerStep(options: {
     seq_no: 0,
     last_batch_received: [],
     last_batch_built: false,
-    final_group_done: false,
     next_expected_created_from_batch_seq_no: 0,
     next_expected_seq_no: Object.fromEntries(options.predecessors.map((p) => [p, [0, 0] as [number, number]])),
   };
@@ -57,9 +54,12 @@ export function addBatch(state: BatchManagerStepState, batch: BufferedBatch): vo
   const buffer = state.data[batch.step];
   if (!buffer) throw new Error(`Step '${state.step}' has no predecessor '${batch.step}'`);
   if (buffer.some((b) => b.seq_no === batch.seq_no)) return;
+  if (batch.last_batch && !state.last_batch_received.includes(batch.step)) state.last_batch_received.push(batch.step);
+  // A routed step's empty last batch (it was skipped for the final upstream batch) belongs to no
+  // upstream group: a convergence step only needs to know that step has finished.
+  if (state.convergence_step && batch.size === 0 && Object.keys(batch.created_from).length === 0) return;
   buffer.push({ ...batch, created_from: cloneCreatedFrom(batch.created_from), batch_routed_to: [...batch.batch_routed_to] });
   buffer.sort((a, b) => a.seq_no - b.seq_no);
-  if (batch.last_batch && !state.last_batch_received.includes(batch.step)) state.last_batch_received.push(batch.step);
 }
 
 /**
@@ -98,7 +98,9 @@ export function getBatch(state: BatchManagerStepState): InputBatch | null {
 function emptyLastBatch(state: BatchManagerStepState): InputBatch | null {
   if (state.accumulate) return null;
   if (state.convergence_step) {
-    if (!state.final_group_done) return null;
+    // Every routed step finished and every group was taken: nothing more can come.
+    currentGroup(state);
+    if (!allPredecessorsFinished(state) || groupByCreatedFrom(state).length > 0) return null;
   } else {
     const allFinished = state.predecessors.every((p) => finished(state, p));
     const nothingLeft = state.predecessors.every((p) => buffered(state.data[p] ?? []) === 0);
@@ -149,7 +151,8 @@ function readyToCreateBatch(state: BatchManagerStepState): boolean {
  * walk reached the end of the buffer, i.e. no batch before a buffered one is still missing.
  */
 function consecutiveRows(state: BatchManagerStepState, pred: string): { rows: number; complete: boolean } {
-  let [expected, candidate] = state.next_expected_seq_no[pred] ?? [0, 0];
+  const [start, candidate] = state.next_expected_seq_no[pred] ?? [0, 0];
+  let expected = start;
   let rows = 0;
   for (const batch of state.data[pred] ?? []) {
     if (batch.seq_no > expected && batch.seq_no <= candidate) expected = batch.seq_no;
@@ -302,8 +305,6 @@ function currentGroup(state: BatchManagerStepState): Group | undefined {
     const members = new Set(group.batches);
     for (const pred of state.predecessors) state.data[pred] = (state.data[pred] ?? []).filter((b) => !members.has(b));
     state.next_expected_created_from_batch_seq_no++;
-    const allLast = routedTo.length > 0 && routedTo.every((s) => state.last_batch_received.includes(s));
-    if (allLast && groupByCreatedFrom(state).length === 0) state.final_group_done = true;
   }
 }
 
@@ -321,13 +322,23 @@ function readyConvergence(state: BatchManagerStepState): boolean {
   return rows > 0;
 }
 
+/**
+ * Each predecessor's outputs reach the step in seq order, so once all of them have sent their
+ * last batch every group has arrived. Routed steps all finish: those skipped for the final
+ * upstream batch get an empty last batch. (A step finishing is not enough on its own: one that
+ * only took part in earlier groups may finish before the final group arrives.)
+ */
+function allPredecessorsFinished(state: BatchManagerStepState): boolean {
+  return state.predecessors.every((p) => state.last_batch_received.includes(p));
+}
+
 function lastConvergence(state: BatchManagerStepState): boolean {
   const groups = groupByCreatedFrom(state);
   const group = groups[0];
-  if (!group || groups.length > 1) return false;
+  if (!group || groups.length > 1 || !allPredecessorsFinished(state)) return false;
   const routedTo = group.batches[0]?.batch_routed_to ?? [];
   const size = state.input_batch_size ?? Number.POSITIVE_INFINITY;
-  return routedTo.every((s) => state.last_batch_received.includes(s) && rowsLeft(group, s) <= size);
+  return routedTo.every((s) => rowsLeft(group, s) <= size);
 }
 
 function takeConvergence(state: BatchManagerStepState): { data: InputBatch["data"]; createdFrom: CreatedFrom; routedTo: string[] } {

@@ -5,6 +5,7 @@ import { inputBatchRows, type InputBatch } from "./batch.js";
 import { addBatch, emptyBuffers, getBatch, setNextExpectedSeqNo } from "./batch-manager-step.js";
 import { MAX_RECORDED_ERRORS, type PendingOutput, type RunState } from "./run-state.js";
 import { workId, workReportSchema, type WorkItem, type WorkReportInput } from "./work.js";
+import { release, retrack, trackInflight } from "./work-tracking.js";
 
 export type RoutingResolver = (typeName: string, kwargs: Record<string, unknown>) => RoutingChooser;
 
@@ -41,7 +42,9 @@ export function applyReport(input: RunState, reportInput: WorkReportInput, conte
   const state = clone(input);
   delete state.inflight[report.id];
   const work = entry.work;
-  if (state.status === "failed" || state.status === "succeeded") return { state, dispatch: [] };
+  // A failed run still applies what its in-flight work produced (pump sends nothing while it is
+  // not running): dropping it would lose those rows and leave a resumed run waiting for them.
+  if (state.status === "succeeded") return { state, dispatch: [] };
 
   if (work.type === "generate" || work.type === "process") {
     const step = state.steps[work.step];
@@ -119,6 +122,7 @@ export function resumeRun(input: RunState, context: EngineContext): Transition {
     return e.work;
   });
   for (const work of state.failed_work) {
+    retrack(state, work);
     trackInflight(state, work, context.now);
     dispatch.push(work);
   }
@@ -130,6 +134,7 @@ export function resumeRun(input: RunState, context: EngineContext): Transition {
 export function failRun(input: RunState, error: { code: string; message: string; step?: string }, context: { now: number }): Transition {
   const state = clone(input);
   const entry = Object.values(state.inflight).find((e) => "step" in e.work && e.work.step === error.step);
+  if (entry) release(state, entry.work);
   failRunInPlace(state, error, entry?.work, context.now);
   return { state, dispatch: [] };
 }
@@ -207,7 +212,14 @@ function applyOutput(state: RunState, stepName: string, output: PendingOutput, c
     routedTo = routeTo;
     for (const skipped of plan.successors.filter((s) => !chosen.includes(s))) {
       const manager = state.batch_managers[skipped];
-      if (manager) setNextExpectedSeqNo(manager, stepName, output.seq_no + 1);
+      if (!manager) continue;
+      // A successor skipped for the final batch must still learn that this step finished, or it
+      // waits forever (a routed leaf would never end the run): it gets an empty last batch.
+      if (output.last_batch) {
+        addBatch(manager, { step: stepName, seq_no: output.seq_no, size: 0, consumed: 0, last_batch: true, created_from: {}, batch_routed_to: [] });
+      } else {
+        setNextExpectedSeqNo(manager, stepName, output.seq_no + 1);
+      }
     }
   }
   for (const successor of routeTo) {
@@ -242,10 +254,6 @@ function markDone(state: RunState, stepName: string): void {
       p.flagged = true;
     }
   }
-}
-
-function trackInflight(state: RunState, work: WorkItem, now: number): void {
-  state.inflight[work.id] = { work, dispatched_at: now };
 }
 
 /** Sends every batch that can be built now, generator requests, Parquet writes and the finalizer. */

@@ -101,7 +101,9 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
       running.add(task);
       void task.finally(() => running.delete(task));
     }
-    if (finished.length === 0 && running.size > 0) await Promise.race(running);
+    // With `reorder`, wait for everything running so the reorder sees all the work that ran
+    // concurrently (one at a time it could never reorder anything).
+    if (finished.length === 0 && running.size > 0) await (options.reorder ? Promise.allSettled([...running]) : Promise.race(running));
     // Let every item that finished in the same tick land, then apply them (optionally reordered).
     await Promise.resolve();
     const ready = finished.splice(0, finished.length);

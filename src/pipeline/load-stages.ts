@@ -13,7 +13,9 @@ export interface LoadStages {
 
 /**
  * Splits the DAG into load stages (inventory 2.6): every global step, and every user load
- * group, is a stage of its own; consecutive ungrouped steps in topological order share one.
+ * group, is a stage of its own; the other steps share stages. Steps are taken in topological
+ * order preferring ungrouped ones, so a step that does not depend on a group runs before it
+ * (a sibling of a global step stays in the first stage) instead of waiting for it.
  */
 export function loadStages(dag: Dag, loadGroups?: LoadGroups): LoadStages {
   const order = dag.topologicalOrder();
@@ -24,20 +26,35 @@ export function loadStages(dag: Dag, loadGroups?: LoadGroups): LoadStages {
   const groupOf = new Map<string, number>();
   groups.forEach((group, i) => group.forEach((name) => groupOf.set(name, i)));
 
+  const indegree = new Map(order.map((n) => [n, dag.predecessors(n).length]));
+  const ready = order.filter((n) => indegree.get(n) === 0);
+  const take = (name: string): void => {
+    ready.splice(ready.indexOf(name), 1);
+    for (const next of dag.successors(name)) {
+      const d = (indegree.get(next) ?? 0) - 1;
+      indegree.set(next, d);
+      if (d === 0) ready.push(next);
+    }
+    ready.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  };
   const stages: string[][] = [];
-  const emitted = new Set<number>();
   let current: string[] = [];
-  for (const name of order) {
-    const group = groupOf.get(name);
-    if (group === undefined) {
-      current.push(name);
+  while (ready.length > 0) {
+    const ungrouped = ready.find((n) => !groupOf.has(n));
+    if (ungrouped !== undefined) {
+      current.push(ungrouped);
+      take(ungrouped);
       continue;
     }
-    if (emitted.has(group)) continue;
     if (current.length > 0) stages.push(current);
     current = [];
-    emitted.add(group);
-    stages.push(order.filter((n) => groupOf.get(n) === group));
+    const group = groupOf.get(ready[0] as string) as number;
+    const stage: string[] = [];
+    for (let member = ready.find((n) => groupOf.get(n) === group); member !== undefined; member = ready.find((n) => groupOf.get(n) === group)) {
+      stage.push(member);
+      take(member);
+    }
+    stages.push(stage);
   }
   if (current.length > 0) stages.push(current);
 
@@ -76,7 +93,8 @@ function validateGroups(dag: Dag, groups: string[][]): string[][] {
     for (const name of group) {
       for (const ancestor of dag.ancestors(name)) {
         if (!group.includes(ancestor)) continue;
-        const between = [...dag.ancestors(name)].filter((a) => dag.ancestors(a).has(ancestor) && !group.includes(a));
+        // Listed in topological order so the message reads along the graph.
+        const between = dag.topologicalOrder().filter((a) => dag.ancestors(name).has(a) && dag.ancestors(a).has(ancestor) && !group.includes(a));
         if (between.length > 0) {
           throw new DagValidationError(
             `Load group ${i} contains '${ancestor}' and '${name}' but not the steps between them (${pyList(between)})`,

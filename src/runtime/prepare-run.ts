@@ -4,7 +4,8 @@ import type { LoadGroups } from "../pipeline/load-stages.js";
 import type { Pipeline, RuntimeParameters } from "../pipeline/pipeline.js";
 import { pipelineToYaml } from "../pipeline/serialize.js";
 import { GeneratorStep } from "../steps/base-step.js";
-import { makeGeneratorStep } from "../steps/builtin/load-data-from-dicts.js";
+import { OptionError } from "../errors.js";
+import { makeGeneratorStep, type LoadDataFromDicts } from "../steps/builtin/load-data-from-dicts.js";
 import type { StepContext } from "../steps/step-context.js";
 
 /** How to run a pipeline; the same options for in-process and Workers runs (distilabel's `run`). */
@@ -37,10 +38,7 @@ export interface PreparedRun {
  * is enqueued for a pipeline that cannot run.
  */
 export async function prepareRun(pipeline: Pipeline, options: RunOptions, context: StepContext, seed: string): Promise<PreparedRun> {
-  if (options.dataset !== undefined) {
-    const rows = options.dataset;
-    pipeline.attachDataset(rows, (host) => makeGeneratorStep(rows, { batchSize: options.datasetBatchSize ?? 50, pipeline: host }));
-  }
+  if (options.dataset !== undefined) attachDataset(pipeline, options.dataset, options.datasetBatchSize ?? 50);
   if (options.parameters) pipeline.setRuntimeParameters(options.parameters);
   if (options.dryRun) {
     for (const step of pipeline.steps) if (step instanceof GeneratorStep) (step.attrs as { batchSize: number }).batchSize = 1;
@@ -57,4 +55,29 @@ export async function prepareRun(pipeline: Pipeline, options: RunOptions, contex
     maxBytesPerFile: options.maxBytesPerFile,
   });
   return { plan, cacheKey: pipeline.cacheKey(), signature: pipeline.signature(), pipelineYaml: pipelineToYaml(pipeline) };
+}
+
+/** The loader a pipeline object got for its first `dataset`, so later runs reuse it. */
+const datasetLoaders = new WeakMap<Pipeline, LoadDataFromDicts>();
+
+/**
+ * distilabel's `run(dataset=...)`: a generator over the rows feeds every step that has no
+ * predecessor. Running the same pipeline object again swaps the rows of that loader; attaching
+ * a second one would leave it dangling as an extra leaf.
+ */
+function attachDataset(pipeline: Pipeline, rows: Row[], batchSize: number): void {
+  const loader = makeGeneratorStep(rows, { batchSize, pipeline: null });
+  const previous = datasetLoaders.get(pipeline);
+  if (previous) {
+    previous.attrs.data = loader.attrs.data;
+    previous.attrs.batchSize = loader.attrs.batchSize;
+    return;
+  }
+  if (pipeline.stepsNeedingInput().length === 0) {
+    throw new OptionError("A `dataset` was given, but every root step of the pipeline is already a `GeneratorStep`; pass a `dataset` or create a `GeneratorStep` explicitly, not both", {
+      field: "dataset",
+      expected: "a pipeline with a step that has no predecessor",
+    });
+  }
+  datasetLoaders.set(pipeline, pipeline.attachDataset(rows, (host) => makeGeneratorStep(rows, { batchSize, pipeline: host })) as LoadDataFromDicts);
 }

@@ -6,7 +6,8 @@ import { GeneratorStep, Step, generatorStepAttributes, stepAttributes, type Gene
 import type { StepContext } from "../steps/step-context.js";
 import { LLM } from "../llms/llm.js";
 import type { FormattedInput, GenerateOutput, StructuredOutput } from "../llms/types.js";
-import { splitFormattedInput } from "../llms/types.js";
+import { emptyOutput, splitFormattedInput } from "../llms/types.js";
+import { RowInputError } from "./row-input-error.js";
 
 export const DISTILABEL_METADATA_KEY = "distilabel_metadata";
 
@@ -142,11 +143,29 @@ export function taskOutputs(outputs: StepColumns): string[] {
   return names;
 }
 
-/** Generates for rows and builds the output rows, one per generation or grouped. */
+/** A row's prompt, or why the row cannot be prompted (a `RowInputError` from `formatInput`). */
+function prepareInput(task: TaskLike, row: Row, logger: StepContext["logger"]): { input: FormattedInput } | { skipped: string } {
+  try {
+    return { input: task.formatInput(row) };
+  } catch (error) {
+    if (!(error instanceof RowInputError)) throw error;
+    logger.warn(`Task '${task.name}' skipped a row: ${error.message}. Its outputs are null.`);
+    return { skipped: error.message };
+  }
+}
+
+/**
+ * Generates for rows and builds the output rows, one per generation or grouped. Rows whose
+ * `formatInput` throws a `RowInputError` skip the LLM and get null outputs with the reason.
+ */
 export async function generateRows(task: TaskLike, rows: Row[], context: StepContext, formatted?: FormattedInput[]): Promise<Row[]> {
   const llm = task.attrs.llm;
-  const inputs = formatted ?? rows.map((row) => task.formatInput(row));
-  const outputs = await llm.generate(inputs, { numGenerations: task.attrs.numGenerations, context });
+  const numGenerations = task.attrs.numGenerations;
+  const prepared = formatted ? formatted.map((input) => ({ input })) : rows.map((row) => prepareInput(task, row, context.logger));
+  const sendable = prepared.flatMap((p) => ("input" in p ? [p.input] : []));
+  const replies = sendable.length > 0 ? await llm.generate(sendable, { numGenerations, context }) : [];
+  let next = 0;
+  const outputs = prepared.map((p) => ("input" in p ? replies[next++] : emptyOutput(numGenerations, p.skipped)));
   const result: Row[] = [];
   rows.forEach((input, i) => {
     const generated = outputs[i];
@@ -204,15 +223,20 @@ export abstract class Task<S extends AnyObjectSchema = typeof taskAttributes> ex
 
   /** The prompt this task would send for `row` (distilabel's `print`), as readable text. */
   renderPrompt(row: Row): string {
-    const { input, structuredOutput } = splitFormattedInput(this.formatInput(row));
-    const body =
-      typeof input === "string"
-        ? input
-        : input
-            .map((m) => `[${m.role}]\n${typeof m.content === "string" ? m.content : m.content.map((c) => (c.type === "text" ? c.text : `<image ${c.image_url.url}>`)).join("\n")}`)
-            .join("\n\n");
-    return structuredOutput ? `${body}\n\n[structured output]\n${JSON.stringify(structuredOutput.schema, null, 2)}` : body;
+    return promptText(this.formatInput(row));
   }
+}
+
+/** A formatted input as readable text: each message under its role, a raw prompt as it is. */
+export function promptText(formatted: FormattedInput): string {
+  const { input, structuredOutput } = splitFormattedInput(formatted);
+  const body =
+    typeof input === "string"
+      ? input
+      : input
+          .map((m) => `[${m.role}]\n${typeof m.content === "string" ? m.content : m.content.map((c) => (c.type === "text" ? c.text : `<image ${c.image_url.url}>`)).join("\n")}`)
+          .join("\n\n");
+  return structuredOutput ? `${body}\n\n[structured output]\n${JSON.stringify(structuredOutput.schema, null, 2)}` : body;
 }
 
 /** A generator whose rows come from an LLM (distilabel's `GeneratorTask`). */
@@ -232,6 +256,14 @@ export abstract class GeneratorTask<S extends AnyObjectSchema = typeof generator
   /** Generator tasks build their own prompts; `formatInput` is only used for raw-input metadata. */
   formatInput(_row: Row): FormattedInput {
     return [];
+  }
+
+  /**
+   * The prompt this generator would send for `row` (distilabel's `print`); what `row` may
+   * carry (a row index, a system prompt) is up to each generator's `formatInput`.
+   */
+  renderPrompt(row: Row = {}): string {
+    return promptText(this.formatInput(row));
   }
 
   defaultStructuredOutput(): Record<string, unknown> | undefined {

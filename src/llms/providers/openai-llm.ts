@@ -1,0 +1,198 @@
+import OpenAI from "openai";
+import { z } from "zod";
+import { attribute, runtimeParameter, secretAttribute } from "../../components/attributes.js";
+import type { AnyObjectSchema } from "../../components/component.js";
+import { OptionError } from "../../errors.js";
+import type { StepContext } from "../../steps/step-context.js";
+import { resolveApiKey } from "../api-key.js";
+import { assembleOutput, type CallResult } from "../assemble-output.js";
+import { estimateTokens } from "../chat-text.js";
+import { llmAttributes, type GenerateOptions } from "../llm.js";
+import { reliabilityAttributes } from "../reliability/reliability-attributes.js";
+import { hostOf, RemoteLLM } from "../remote-llm.js";
+import { isStrictCompatible, jsonSchemaOf } from "../structured/json-schema-validator.js";
+import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
+import { DEFAULT_MAX_NEW_TOKENS, openaiGenerationKwargsSchema, type OpenAIGenerationKwargs } from "./openai-generation-kwargs.js";
+import { parseOpenAIResponse, type ParsedCompletion } from "./openai-response.js";
+
+export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
+
+export const openaiLlmAttributes = llmAttributes.extend({
+  model: attribute(z.string().min(1), "The model name to use for the LLM, e.g. `gpt-4o-mini`."),
+  baseUrl: runtimeParameter(
+    z.url().default(OPENAI_DEFAULT_BASE_URL),
+    "The base URL of the OpenAI-compatible API (OpenAI, vLLM, Ollama, LM Studio, Together, Groq, Mistral, OpenRouter...).",
+  ),
+  apiKeyEnv: attribute(
+    z.string().min(1).default("OPENAI_API_KEY"),
+    "The name of the secret (or environment variable) that holds the API key; read at call time, never serialized.",
+    { excludeFromSignature: true },
+  ),
+  apiKey: secretAttribute(z.string().min(1).optional(), "The API key, given in code only; serialized pipelines name a secret with api_key_env."),
+  defaultHeaders: attribute(z.record(z.string(), z.string()).optional(), "Headers sent with every request to the API."),
+  ...reliabilityAttributes({ maxRetries: 6, timeout: 120 }),
+});
+
+export type OpenAILLMOptions = z.input<typeof openaiLlmAttributes>;
+/** What OpenAILLM reads from its attributes (subclasses' schemas produce at least this). */
+export type OpenAIAttrs = z.output<typeof openaiLlmAttributes>;
+
+/**
+ * An OpenAI-compatible chat/completions API through the `openai` client (distilabel's
+ * `OpenAILLM`). Chats go to `/chat/completions`, raw strings (Magpie pre-query templates) to
+ * `/completions`; `num_generations` is sent as `n`; structured output is a `json_schema`
+ * response format, and replies are validated against the schema.
+ *
+ * @example
+ * const llm = new OpenAILLM({ model: "gpt-4o-mini", generationKwargs: { temperature: 0.7 } });
+ */
+export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> extends RemoteLLM<S> {
+  static override readonly typeName: string = "OpenAILLM";
+  static override readonly generationKwargsSchema = openaiGenerationKwargsSchema;
+
+  private cachedClient: { key: string; fetch: typeof fetch; client: OpenAI } | undefined;
+
+  constructor(options: OpenAILLMOptions);
+  /** For subclasses with their own schema (AzureOpenAILLM). */
+  constructor(options: Record<string, unknown>, schema: S);
+  constructor(options: Record<string, unknown>, schema?: S) {
+    super(schema ?? (openaiLlmAttributes as unknown as S), options);
+  }
+
+  /** The attributes as OpenAILLM reads them. */
+  protected get settings(): OpenAIAttrs {
+    return this.attrs as unknown as OpenAIAttrs;
+  }
+
+  get modelName(): string {
+    return this.settings.model;
+  }
+
+  override get supportsNumGenerations(): boolean {
+    return true;
+  }
+
+  protected rateLimitKey(): string {
+    return `${this.typeName}|${hostOf(this.settings.baseUrl)}|${this.settings.model}`;
+  }
+
+  /** Resolves the API key (a missing key fails here, before any row) and builds the client. */
+  override async load(context: StepContext): Promise<void> {
+    this.clientFor(context);
+  }
+
+  /** The client for this context's fetch and key; our own layer retries, so the client never does. */
+  protected clientFor(context: StepContext): OpenAI {
+    const apiKey = resolveApiKey(context, { explicit: this.settings.apiKey, envName: this.settings.apiKeyEnv, owner: this.describeSelf(), baseUrl: this.settings.baseUrl });
+    const key = JSON.stringify([this.settings.baseUrl, apiKey, this.settings.defaultHeaders, this.settings.timeout]);
+    if (this.cachedClient && this.cachedClient.key === key && this.cachedClient.fetch === context.services.fetch) return this.cachedClient.client;
+    const client = this.createClient(context, apiKey);
+    this.cachedClient = { key, fetch: context.services.fetch, client };
+    return client;
+  }
+
+  protected createClient(context: StepContext, apiKey: string | undefined): OpenAI {
+    return new OpenAI({
+      // Local servers (vLLM, Ollama) take any key; the client insists on one.
+      apiKey: apiKey ?? "no-key",
+      baseURL: this.settings.baseUrl,
+      defaultHeaders: this.settings.defaultHeaders,
+      organization: null,
+      project: null,
+      maxRetries: 0,
+      timeout: this.timeoutMs,
+      fetch: context.services.fetch,
+    });
+  }
+
+  async generateOne(input: FormattedInput, options: GenerateOptions): Promise<GenerateOutput> {
+    const { input: prompt, structuredOutput } = splitFormattedInput(input);
+    const structured = structuredOutput ?? this.structuredOutput;
+    const kwargs = openaiGenerationKwargsSchema.parse(this.generationKwargs);
+    const client = this.clientFor(options.context);
+    const results: CallResult[] = [];
+    let remaining = options.numGenerations;
+    // Some OpenAI-compatible servers (Ollama) ignore `n`: ask again for what is missing.
+    while (remaining > 0) {
+      const parsed = await this.request(client, { prompt, structured, kwargs, n: remaining, context: options.context });
+      const texts = parsed.choices.slice(0, remaining).map((choice) => {
+        if (choice.text === null) options.context.logger.warn(`${this.callLabel} returned no content (finish_reason: ${choice.finishReason ?? "unknown"})`);
+        return choice.text;
+      });
+      if (texts.length === 0) break;
+      results.push({ texts, inputTokens: parsed.promptTokens, outputTokens: parsed.completionTokens, logprobs: parsed.choices.map((c) => c.logprobs) });
+      remaining -= texts.length;
+    }
+    return assembleOutput(results, { numGenerations: options.numGenerations, structured, wantLogprobs: kwargs.logprobs === true });
+  }
+
+  private async request(
+    client: OpenAI,
+    call: { prompt: ChatType | string; structured: StructuredOutput | undefined; kwargs: OpenAIGenerationKwargs; n: number; context: StepContext },
+  ): Promise<ParsedCompletion> {
+    const { prompt, kwargs, n } = call;
+    const maxTokens = kwargs.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS;
+    const body: Record<string, unknown> = {
+      model: this.settings.model,
+      max_tokens: maxTokens,
+      temperature: kwargs.temperature,
+      top_p: kwargs.top_p,
+      frequency_penalty: kwargs.frequency_penalty,
+      presence_penalty: kwargs.presence_penalty,
+      stop: kwargs.stop,
+      seed: kwargs.seed,
+      response_format: call.structured ? openaiResponseFormat(call.structured) : kwargs.response_format,
+    };
+    if (n > 1) body.n = n;
+    const isChat = typeof prompt !== "string";
+    if (isChat) {
+      body.messages = prompt;
+      body.logprobs = kwargs.logprobs;
+      body.top_logprobs = kwargs.top_logprobs;
+    } else {
+      body.prompt = prompt;
+      // The completions API takes the number of alternatives as `logprobs`.
+      if (kwargs.logprobs) body.logprobs = kwargs.top_logprobs ?? 0;
+    }
+    Object.assign(body, kwargs.extra_body);
+    for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
+
+    const raw = await this.call(
+      call.context,
+      { tokens: estimateTokens(prompt) + maxTokens * n, tokensUsed: (result: unknown) => safeTotal(result) },
+      async (attempt): Promise<unknown> => {
+        const requestOptions = { signal: attempt.signal, maxRetries: 0, timeout: this.timeoutMs };
+        return isChat
+          ? client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, requestOptions)
+          : client.completions.create(body as unknown as OpenAI.CompletionCreateParamsNonStreaming, requestOptions);
+      },
+    );
+    return parseOpenAIResponse(raw, isChat ? "chat" : "completion");
+  }
+}
+
+/** `response_format` for a structured output; `strict` only where OpenAI's strict mode accepts the schema. */
+export function openaiResponseFormat(structured: StructuredOutput): Record<string, unknown> {
+  if (structured.format === "regex") {
+    throw new OptionError("OpenAI-compatible APIs take JSON-schema structured output only, not regex", {
+      field: "structured_output.format",
+      expected: "json",
+    });
+  }
+  const schema = jsonSchemaOf(structured);
+  return {
+    type: "json_schema",
+    json_schema: { name: schemaName(structured.name), schema, strict: isStrictCompatible(schema) },
+  };
+}
+
+/** OpenAI requires names of `^[a-zA-Z0-9_-]{1,64}$`. */
+function schemaName(name: string | undefined): string {
+  const cleaned = (name ?? "structured_output").replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64);
+  return cleaned.length > 0 ? cleaned : "structured_output";
+}
+
+function safeTotal(result: unknown): number | undefined {
+  const usage = (result as { usage?: { total_tokens?: unknown } } | null)?.usage;
+  return typeof usage?.total_tokens === "number" ? usage.total_tokens : undefined;
+}

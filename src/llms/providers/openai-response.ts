@@ -1,0 +1,100 @@
+import { z } from "zod";
+
+const topLogprobSchema = z.object({ token: z.string(), logprob: z.number() });
+
+const usageSchema = z
+  .object({ prompt_tokens: z.number().nullish(), completion_tokens: z.number().nullish(), total_tokens: z.number().nullish() })
+  .nullish();
+
+/** The parts of a chat completion we read; anything else may be there. */
+export const chatCompletionResponseSchema = z.object({
+  choices: z.array(
+    z.object({
+      message: z.object({ content: z.string().nullish() }).nullish(),
+      finish_reason: z.string().nullish(),
+      logprobs: z
+        .object({ content: z.array(z.object({ token: z.string(), logprob: z.number(), top_logprobs: z.array(topLogprobSchema).nullish() })).nullish() })
+        .nullish(),
+    }),
+  ),
+  usage: usageSchema,
+});
+
+export const completionResponseSchema = z.object({
+  choices: z.array(
+    z.object({
+      text: z.string().nullish(),
+      finish_reason: z.string().nullish(),
+      logprobs: z
+        .object({ tokens: z.array(z.string()).nullish(), token_logprobs: z.array(z.number().nullable()).nullish(), top_logprobs: z.array(z.record(z.string(), z.number()).nullable()).nullish() })
+        .nullish(),
+    }),
+  ),
+  usage: usageSchema,
+});
+
+/** One token's alternatives, distilabel's logprobs shape: `[{token, logprob}, ...]` per output token. */
+export type TokenLogprobs = Array<Array<{ token: string; logprob: number }>>;
+
+export interface ParsedChoice {
+  text: string | null;
+  finishReason: string | null;
+  logprobs: TokenLogprobs | null;
+}
+
+export interface ParsedCompletion {
+  choices: ParsedChoice[];
+  promptTokens: number | undefined;
+  completionTokens: number | undefined;
+  totalTokens: number | undefined;
+}
+
+/** Reads a response body, or throws a non-retryable error naming what is missing. */
+export function parseOpenAIResponse(body: unknown, kind: "chat" | "completion"): ParsedCompletion {
+  if (kind === "chat") {
+    const parsed = chatCompletionResponseSchema.safeParse(body);
+    if (!parsed.success) throw malformed(parsed.error);
+    return {
+      choices: parsed.data.choices.map((choice) => ({
+        text: choice.message?.content ?? null,
+        finishReason: choice.finish_reason ?? null,
+        logprobs: choice.logprobs?.content
+          ? choice.logprobs.content.map((token) => (token.top_logprobs && token.top_logprobs.length > 0 ? token.top_logprobs : [{ token: token.token, logprob: token.logprob }]))
+          : null,
+      })),
+      ...usageOf(parsed.data.usage),
+    };
+  }
+  const parsed = completionResponseSchema.safeParse(body);
+  if (!parsed.success) throw malformed(parsed.error);
+  return {
+    choices: parsed.data.choices.map((choice) => ({
+      text: choice.text ?? null,
+      finishReason: choice.finish_reason ?? null,
+      logprobs: completionLogprobs(choice.logprobs),
+    })),
+    ...usageOf(parsed.data.usage),
+  };
+}
+
+function completionLogprobs(logprobs: z.infer<typeof completionResponseSchema>["choices"][number]["logprobs"]): TokenLogprobs | null {
+  if (!logprobs) return null;
+  if (logprobs.top_logprobs) {
+    return logprobs.top_logprobs.map((alternatives) => Object.entries(alternatives ?? {}).map(([token, logprob]) => ({ token, logprob })));
+  }
+  const tokens = logprobs.tokens ?? [];
+  return tokens.map((token, i) => [{ token, logprob: logprobs.token_logprobs?.[i] ?? 0 }]);
+}
+
+function usageOf(usage: z.infer<typeof usageSchema>): Pick<ParsedCompletion, "promptTokens" | "completionTokens" | "totalTokens"> {
+  return {
+    promptTokens: usage?.prompt_tokens ?? undefined,
+    completionTokens: usage?.completion_tokens ?? undefined,
+    totalTokens: usage?.total_tokens ?? (usage?.prompt_tokens != null && usage.completion_tokens != null ? usage.prompt_tokens + usage.completion_tokens : undefined),
+  };
+}
+
+function malformed(error: z.ZodError): Error {
+  const issue = error.issues[0];
+  return new Error(`malformed response: ${issue ? `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}` : "unexpected shape"}`);
+}

@@ -1,0 +1,75 @@
+import { DistilflareError, isErrorBody } from "../../errors.js";
+import type { RateLimitLease, RateLimiterClient, RateLimits } from "../../steps/step-context.js";
+import { systemClock, toLimitsRequest, withJitter, type LimiterClock } from "./local-rate-limiter.js";
+import type { AcquireDecision, AcquireRequest, ReleaseRequest, RpcResult } from "./rate-limit-state.js";
+
+/** The RPC surface of the `LlmRateLimiter` Durable Object, structurally (no Cloudflare types in src/). */
+export interface RateLimiterStub {
+  acquire(request: AcquireRequest): Promise<RpcResult<AcquireDecision>>;
+  release(request: ReleaseRequest): Promise<RpcResult<{ released: boolean }>>;
+}
+
+export interface DurableObjectRateLimiterClientOptions {
+  /** The limiter object of a key, e.g. `(key) => env.RATE_LIMITER.getByName(key)`. */
+  stubFor: (key: string) => RateLimiterStub;
+  /** How long a lease may stay unreleased before the limiter forgets it. */
+  leaseTtlMs?: number;
+  /** Give up waiting for a lease after this long (a queue consumer lives 15 min). */
+  maxWaitMs?: number;
+  clock?: LimiterClock;
+  random?: () => number;
+}
+
+/**
+ * `RateLimiterClient` over the deployment-wide Durable Object: asks for a lease, waits the
+ * reservation's `waitMs` (or asks again after it when no lease was given), and reports each
+ * call's outcome so the limiter can adapt.
+ *
+ * @example
+ * const rateLimiter = new DurableObjectRateLimiterClient({ stubFor: (key) => env.RATE_LIMITER.getByName(key) });
+ */
+export class DurableObjectRateLimiterClient implements RateLimiterClient {
+  private readonly clock: LimiterClock;
+  private readonly random: () => number;
+
+  constructor(private readonly options: DurableObjectRateLimiterClientOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+  }
+
+  async acquire(key: string, request: { tokens: number; limits: RateLimits }): Promise<RateLimitLease> {
+    const stub = this.options.stubFor(key);
+    const started = this.clock.now();
+    const maxWaitMs = this.options.maxWaitMs ?? 15 * 60_000;
+    const body: AcquireRequest = { tokens: request.tokens, limits: toLimitsRequest(request.limits) };
+    if (this.options.leaseTtlMs !== undefined) body.ttlMs = this.options.leaseTtlMs;
+    for (;;) {
+      const decision = unwrap(await stub.acquire(body), key);
+      if (decision.leaseId !== null) {
+        if (decision.waitMs > 0) await this.clock.sleep(decision.waitMs);
+        const leaseId = decision.leaseId;
+        return { release: async (outcome) => void unwrap(await stub.release({ leaseId, outcome: cleanOutcome(outcome) }), key) };
+      }
+      if (this.clock.now() - started + decision.waitMs > maxWaitMs) {
+        throw new DistilflareError("rate_limited", `No rate-limit lease for '${key}' within ${maxWaitMs} ms`, { key });
+      }
+      await this.clock.sleep(withJitter(decision.waitMs, this.random));
+    }
+  }
+}
+
+function unwrap<T>(result: RpcResult<T>, key: string): T {
+  if (result.ok) return result.value;
+  const { code, message } = result.error;
+  if (isErrorBody(result.error)) throw new DistilflareError(result.error.code, `rate limiter '${key}': ${message}`);
+  throw new DistilflareError("internal", `rate limiter '${key}': ${code}: ${message}`);
+}
+
+/** `undefined` fields do not survive the strict RPC schema: drop them. */
+function cleanOutcome(outcome: Parameters<RateLimitLease["release"]>[0]): ReleaseRequest["outcome"] {
+  const out: ReleaseRequest["outcome"] = { ok: outcome.ok };
+  if (outcome.rateLimited !== undefined) out.rateLimited = outcome.rateLimited;
+  if (outcome.retryAfterMs !== undefined) out.retryAfterMs = outcome.retryAfterMs;
+  if (outcome.tokens !== undefined) out.tokens = outcome.tokens;
+  return out;
+}

@@ -1,0 +1,73 @@
+import type { RateLimitLease, RateLimiterClient, RateLimits } from "../../steps/step-context.js";
+import { sleep as realSleep } from "../reliability/backoff.js";
+import { acquireLease, releaseLease } from "./rate-limit-algorithm.js";
+import { initialRateLimiterState, type RateLimiterState, type RateLimitsRequest } from "./rate-limit-state.js";
+
+/** Time as the limiter sees it; tests pass a fake one. */
+export interface LimiterClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: LimiterClock = { now: () => Date.now(), sleep: (ms) => realSleep(ms) };
+
+/** Drops unset limits (the RPC schema is strict about `undefined` values crossing the wire). */
+export function toLimitsRequest(limits: RateLimits): RateLimitsRequest {
+  const out: RateLimitsRequest = {};
+  if (limits.requestsPerMinute !== undefined) out.requestsPerMinute = limits.requestsPerMinute;
+  if (limits.tokensPerMinute !== undefined) out.tokensPerMinute = limits.tokensPerMinute;
+  if (limits.maxInFlight !== undefined) out.maxInFlight = limits.maxInFlight;
+  return out;
+}
+
+/** A little jitter on re-asks so callers told to wait the same time do not return together. */
+export function withJitter(ms: number, random: () => number): number {
+  return Math.round(ms * (1 + 0.2 * random()));
+}
+
+/**
+ * The limiter in memory, for one process (in-process runs, `wrangler dev` without the Durable
+ * Object, tests). Same algorithm and semantics as the deployment-wide Durable Object.
+ */
+export class LocalRateLimiter implements RateLimiterClient {
+  private readonly states = new Map<string, RateLimiterState>();
+  private readonly clock: LimiterClock;
+  private readonly random: () => number;
+
+  constructor(options: { clock?: LimiterClock; random?: () => number } = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+  }
+
+  async acquire(key: string, request: { tokens: number; limits: RateLimits }): Promise<RateLimitLease> {
+    const limits = toLimitsRequest(request.limits);
+    for (;;) {
+      const decision = acquireLease(this.stateFor(key), { tokens: request.tokens, limits }, this.clock.now());
+      if (decision.leaseId !== null) {
+        if (decision.waitMs > 0) await this.clock.sleep(decision.waitMs);
+        const leaseId = decision.leaseId;
+        return {
+          release: async (outcome) => {
+            releaseLease(this.stateFor(key), leaseId, outcome, this.clock.now());
+          },
+        };
+      }
+      await this.clock.sleep(withJitter(decision.waitMs, this.random));
+    }
+  }
+
+  /** A copy of a key's state (tests and diagnostics). */
+  snapshot(key: string): RateLimiterState | undefined {
+    const state = this.states.get(key);
+    return state ? structuredClone(state) : undefined;
+  }
+
+  private stateFor(key: string): RateLimiterState {
+    let state = this.states.get(key);
+    if (!state) {
+      state = initialRateLimiterState();
+      this.states.set(key, state);
+    }
+    return state;
+  }
+}

@@ -1,0 +1,40 @@
+/** Timing of retries; the defaults follow the OpenAI SDK (0.5 s doubling to 8 s). */
+export interface RetryTiming {
+  /** Upper bound of the first backoff; doubles each attempt. */
+  initialDelayMs: number;
+  /** Cap of the exponential backoff. */
+  maxDelayMs: number;
+  /** A longer `Retry-After` is cut to this, so one header cannot park a consumer for its whole wall time. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_TIMING: RetryTiming = { initialDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+
+/**
+ * Exponential backoff with full jitter: a uniform delay in [0, min(cap, initial * 2^attempt)).
+ * Full jitter spreads the retries of many callers that failed together.
+ */
+export function backoffDelayMs(attempt: number, timing: RetryTiming, random: () => number = Math.random): number {
+  const ceiling = Math.min(timing.maxDelayMs, timing.initialDelayMs * 2 ** attempt);
+  return Math.floor(random() * ceiling);
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 && !signal?.aborted) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

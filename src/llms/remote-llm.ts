@@ -1,0 +1,87 @@
+import type { z } from "zod";
+import type { AnyObjectSchema, Component } from "../components/component.js";
+import type { RateLimits, StepContext } from "../steps/step-context.js";
+import { refuseSerializedApiKey } from "./api-key.js";
+import { LLM, type rateLimitsSchema } from "./llm.js";
+import type { RetryTiming } from "./reliability/backoff.js";
+import { reliableCall, type Attempt } from "./reliability/reliable-call.js";
+
+/** `rate_limits` as written in pipelines (snake_case) to the limiter's camelCase request. */
+export function toRateLimits(limits: z.infer<typeof rateLimitsSchema> | undefined): RateLimits {
+  return {
+    requestsPerMinute: limits?.requests_per_minute,
+    tokensPerMinute: limits?.tokens_per_minute,
+    maxInFlight: limits?.max_in_flight,
+  };
+}
+
+/** The host of a base URL, for rate-limit keys (the same model behind two servers has two budgets). */
+export function hostOf(url: string | undefined): string {
+  if (!url) return "default";
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+interface RemoteAttrs {
+  maxRetries: number;
+  timeout: number;
+  rateLimits?: z.infer<typeof rateLimitsSchema> | undefined;
+}
+
+/**
+ * An LLM behind a network API: every call goes through `reliableCall` (retries, timeout,
+ * connection slots, the deployment-wide rate limiter). Subclasses carry `max_retries` and
+ * `timeout` attributes (see `reliabilityAttributes`).
+ */
+export abstract class RemoteLLM<S extends AnyObjectSchema> extends LLM<S> {
+  /** Backoff timing, TypeScript only (never serialized); tests shorten it. */
+  retryTiming: Partial<RetryTiming> | undefined;
+
+  /** Loading from a serialized pipeline refuses an inline `api_key` (see `refuseSerializedApiKey`). */
+  static override fromOptions<C extends Component>(
+    this: (new (options: Record<string, unknown>) => C) & { readonly typeName: string },
+    options: Record<string, unknown>,
+  ): C {
+    refuseSerializedApiKey(this.typeName, options);
+    return new this(options);
+  }
+
+  /** The limiter key: provider, endpoint host and model. */
+  protected abstract rateLimitKey(): string;
+
+  /** How errors and logs name this LLM's calls. */
+  protected get callLabel(): string {
+    return `${this.typeName} (${this.modelName})`;
+  }
+
+  protected get timeoutMs(): number {
+    return (this.attrs as unknown as RemoteAttrs).timeout * 1000;
+  }
+
+  /**
+   * Runs one provider request with the reliability layer. `budget` is what the rate limiter
+   * reserves; `undefined` for requests that do not count against the model (metadata lookups).
+   */
+  protected call<T>(
+    context: StepContext,
+    budget: { tokens: number; tokensUsed?: (result: T) => number | undefined } | undefined,
+    run: (attempt: Attempt) => Promise<T>,
+  ): Promise<T> {
+    const attrs = this.attrs as unknown as RemoteAttrs;
+    return reliableCall(
+      {
+        context,
+        label: this.callLabel,
+        maxRetries: attrs.maxRetries,
+        timeoutMs: this.timeoutMs,
+        timing: this.retryTiming,
+        rateLimit: budget ? { key: this.rateLimitKey(), limits: toRateLimits(attrs.rateLimits), tokens: budget.tokens } : undefined,
+        tokensUsed: budget?.tokensUsed,
+      },
+      run,
+    );
+  }
+}

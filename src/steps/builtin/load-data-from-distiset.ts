@@ -1,0 +1,143 @@
+import { z } from "zod";
+import type { RuntimeParameterInfo } from "../../components/component.js";
+import { attribute, runtimeParameter } from "../../components/attributes.js";
+import type { StepColumns } from "../../core/row.js";
+import { blobByteSource } from "../../data-files/byte-source.js";
+import { FooterCache, readRowsAcross } from "../../data-files/parquet-file-set.js";
+import { markRequiredParameters, missingRequiredParameters } from "../../data-files/required-runtime-parameters.js";
+import { distisetManifestSchema, type DistisetManifest } from "../../distiset/manifest.js";
+import { DistilflareError, RuntimeParameterError } from "../../errors.js";
+import { getJson } from "../../runtime/blob-store.js";
+import { runKeys, RUN_ID_PATTERN } from "../../runtime/run-keys.js";
+import { GeneratorStep, generatorStepAttributes, type GeneratorOutput, type StepOptions } from "../base-step.js";
+import type { StepContext } from "../step-context.js";
+
+const schema = generatorStepAttributes.extend({
+  datasetPath: runtimeParameter(
+    z.string().min(1).optional(),
+    "The previous run whose Distiset to load: `runs/<run_id>` (or just the run id, or its `distiset.json` key).",
+  ),
+  config: runtimeParameter(z.string().min(1).default("default"), "The Distiset config: `default` for a single-leaf pipeline, else a leaf step's name."),
+  split: runtimeParameter(z.string().min(1).default("train"), "The split of the config."),
+  numExamples: runtimeParameter(z.number().int().positive().optional(), "Load at most this many rows."),
+  isDistiset: runtimeParameter(z.boolean().default(true), "Accepted for distilabel compatibility: a run's output is always a Distiset."),
+  keepInMemory: runtimeParameter(z.boolean().optional(), "Accepted for distilabel compatibility: rows are always read batch by batch."),
+  storageOptions: attribute(z.record(z.string(), z.unknown()).optional(), "Accepted for distilabel compatibility; unused."),
+});
+
+const REQUIRED = ["datasetPath"] as const;
+
+/**
+ * Loads one config of a previous run's Distiset from the run store, through its `distiset.json`
+ * manifest, batch by batch with range reads: runs chain, each reading what the last one wrote.
+ * The manifest gives every file's row count, so a batch reads only its own row groups.
+ *
+ * @example
+ * new LoadDataFromDistiset({ datasetPath: "runs/0lz3k2-9f1c2a", config: "default" });
+ */
+export class LoadDataFromDistiset extends GeneratorStep<typeof schema> {
+  static override readonly typeName: string = "LoadDataFromDistiset";
+  private manifest: { runId: string; value: Promise<DistisetManifest> } | undefined;
+  private columns: string[] | undefined;
+  private readonly footers = new FooterCache();
+
+  constructor(options: StepOptions<typeof schema>) {
+    super(schema, options);
+  }
+
+  get outputs(): StepColumns {
+    return this.columns ?? [];
+  }
+
+  override missingRuntimeParameters(): string[] {
+    return [...missingRequiredParameters(this.attrs, REQUIRED), ...super.missingRuntimeParameters()];
+  }
+
+  override runtimeParametersInfo(): RuntimeParameterInfo[] {
+    return markRequiredParameters(super.runtimeParametersInfo(), REQUIRED);
+  }
+
+  override async resolveColumns(context: StepContext): Promise<void> {
+    if (this.attrs.datasetPath === undefined) return;
+    this.columns = this.splitOf(await this.manifestFor(context)).columns;
+  }
+
+  async generate(offset: number, context: StepContext): Promise<GeneratorOutput> {
+    const store = context.services.blobs;
+    if (!store) throw new DistilflareError("internal", `Step '${this.name}' needs the run store to read a Distiset`);
+    const { files } = this.splitOf(await this.manifestFor(context));
+    const available = files.reduce((sum, file) => sum + file.num_rows, 0);
+    const total = Math.min(available, this.attrs.numExamples ?? available);
+    if (offset >= total) return { rows: [], lastBatch: true };
+    const counted = files.map((file) => ({ source: blobByteSource(store, file.path, file.size_bytes), numRows: file.num_rows }));
+    const rows = await readRowsAcross(counted, offset, Math.min(this.batchSize, total - offset), this.footers);
+    return { rows, lastBatch: offset + rows.length >= total };
+  }
+
+  /** The source run's id from `dataset_path`. */
+  sourceRunId(): string {
+    const path = (this.attrs.datasetPath as string).replace(/^r2:\/\//, "").replace(/^\/+|\/+$/g, "");
+    const id = path.replace(/^runs\//, "").replace(/\/distiset\.json$/, "");
+    if (!RUN_ID_PATTERN.test(id)) {
+      throw new RuntimeParameterError(`Step '${this.name}': dataset_path '${this.attrs.datasetPath}' does not name a run; expected 'runs/<run_id>'`, {
+        step: this.name,
+        parameter: "dataset_path",
+        expected: "runs/<run_id>",
+      });
+    }
+    return id;
+  }
+
+  private manifestFor(context: StepContext): Promise<DistisetManifest> {
+    const runId = this.sourceRunId();
+    if (this.manifest?.runId !== runId) {
+      const value = this.readManifest(context, runId);
+      value.catch(() => {
+        if (this.manifest?.value === value) this.manifest = undefined;
+      });
+      this.manifest = { runId, value };
+    }
+    return this.manifest.value;
+  }
+
+  private async readManifest(context: StepContext, runId: string): Promise<DistisetManifest> {
+    const store = context.services.blobs;
+    if (!store) throw new DistilflareError("internal", `Step '${this.name}' needs the run store to read a Distiset`);
+    const raw = await getJson(store, runKeys.manifest(runId));
+    if (raw === null) {
+      throw new RuntimeParameterError(
+        `Step '${this.name}': run '${runId}' has no Distiset ('${runKeys.manifest(runId)}' is missing); is dataset_path a run that succeeded?`,
+        { step: this.name, parameter: "dataset_path", expected: "a run that succeeded" },
+      );
+    }
+    const parsed = distisetManifestSchema.safeParse(raw);
+    if (!parsed.success) throw new DistilflareError("storage_failed", `'${runKeys.manifest(runId)}' is not a valid Distiset manifest`, { key: runKeys.manifest(runId) });
+    return parsed.data;
+  }
+
+  private splitOf(manifest: DistisetManifest) {
+    const config = manifest.configs[this.attrs.config];
+    if (!config) {
+      throw new RuntimeParameterError(
+        `Step '${this.name}': the Distiset of run '${manifest.run_id}' has no config '${this.attrs.config}'; its configs are: ${Object.keys(manifest.configs).join(", ") || "(none)"}`,
+        { step: this.name, parameter: "config", expected: `one of ${Object.keys(manifest.configs).join(", ")}` },
+      );
+    }
+    const split = config.splits[this.attrs.split];
+    if (!split) {
+      throw new RuntimeParameterError(
+        `Step '${this.name}': config '${this.attrs.config}' of run '${manifest.run_id}' has no split '${this.attrs.split}'; its splits are: ${Object.keys(config.splits).join(", ")}`,
+        { step: this.name, parameter: "split", expected: `one of ${Object.keys(config.splits).join(", ")}` },
+      );
+    }
+    return { columns: config.columns, files: split.files };
+  }
+}
+
+/**
+ * distilabel's `LoadDataFromDisk` under its own name, so pipelines that chain through a saved
+ * Distiset keep working: `dataset_path` names a previous run (`runs/<run_id>`).
+ */
+export class LoadDataFromDisk extends LoadDataFromDistiset {
+  static override readonly typeName: string = "LoadDataFromDisk";
+}

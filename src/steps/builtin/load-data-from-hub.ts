@@ -1,0 +1,154 @@
+import { z } from "zod";
+import type { RuntimeParameterInfo } from "../../components/component.js";
+import { attribute, runtimeParameter } from "../../components/attributes.js";
+import type { StepColumns } from "../../core/row.js";
+import { httpByteSource, type ByteSource } from "../../data-files/byte-source.js";
+import { loadOrBuildState, loaderStateKeys } from "../../data-files/loader-state.js";
+import { countParquetRows, FooterCache, parquetFileColumns, readRowsAcross, type CountedParquetFile } from "../../data-files/parquet-file-set.js";
+import { markRequiredParameters, missingRequiredParameters } from "../../data-files/required-runtime-parameters.js";
+import { RuntimeParameterError } from "../../errors.js";
+import { hubSplitFileSchema, hubSplitFilesSchema, resolveHubSplitFiles, type HubSplitFiles } from "../../hub/dataset-files.js";
+import { HubClient, REPO_ID_PATTERN } from "../../hub/hub-client.js";
+import { HubError, type HubFailureReason } from "../../hub/hub-error.js";
+import { GeneratorStep, generatorStepAttributes, type GeneratorOutput, type StepOptions } from "../base-step.js";
+import type { StepContext } from "../step-context.js";
+
+const schema = generatorStepAttributes.extend({
+  repoId: runtimeParameter(
+    z.string().regex(REPO_ID_PATTERN, "a Hub repository id such as 'user/dataset'").optional(),
+    "The Hugging Face Hub repository id of the dataset, e.g. 'argilla/10Kprompts-mini'.",
+  ),
+  split: runtimeParameter(z.string().min(1).default("train"), "The split of the dataset to load."),
+  config: runtimeParameter(z.string().min(1).optional(), "The config (subset) to load; default: the dataset's default config."),
+  revision: runtimeParameter(
+    z.string().min(1).optional(),
+    "A branch, tag or commit sha (default: main). A run pins the commit it resolved first, so a resumed run reads the same rows.",
+  ),
+  streaming: runtimeParameter(z.boolean().default(false), "Accepted for distilabel compatibility: the dataset is always read batch by batch with range requests."),
+  numExamples: runtimeParameter(z.number().int().positive().optional(), "Load at most this many rows."),
+  storageOptions: attribute(z.record(z.string(), z.unknown()).optional(), "Accepted for distilabel compatibility; unused."),
+});
+
+/** The file index of a run: the pinned files with their row counts and the columns. */
+const hubIndexSchema = hubSplitFilesSchema.extend({
+  files: z.array(hubSplitFileSchema.extend({ num_rows: z.number().int().nonnegative() })),
+  columns: z.array(z.string()),
+});
+type HubIndex = z.infer<typeof hubIndexSchema>;
+
+const REQUIRED = ["repoId"] as const;
+/** Hub failures that mean a runtime parameter names something that does not exist. */
+const PARAMETER_OF: Partial<Record<HubFailureReason, string>> = {
+  repo_not_found: "repo_id",
+  revision_not_found: "revision",
+  config_not_found: "config",
+  split_not_found: "split",
+};
+
+/**
+ * Loads a dataset from the Hugging Face Hub batch by batch (distilabel's `LoadDataFromHub`),
+ * with Range requests over its Parquet files: each batch fetches only the footers and row groups
+ * that hold its rows, so a dataset of any size streams through a Worker's 128 MB. It is
+ * offset-aware (a resumed run continues at its offset, on the commit it pinned at its first
+ * batch) and reads the Parquet schema before validation, so its outputs are the real columns.
+ * `HF_TOKEN` (secret) authenticates private and gated datasets; `HF_ENDPOINT` points at a mirror.
+ *
+ * @example
+ * new LoadDataFromHub({ repoId: "distilabel-internal-testing/instruction-dataset-mini", split: "test", outputMappings: { prompt: "instruction" } });
+ */
+export class LoadDataFromHub extends GeneratorStep<typeof schema> {
+  static override readonly typeName = "LoadDataFromHub";
+  private columns: string[] | undefined;
+  private index: { runId: string; value: Promise<HubIndex> } | undefined;
+  private readonly footers = new FooterCache();
+
+  constructor(options: StepOptions<typeof schema>) {
+    super(schema, options);
+  }
+
+  get outputs(): StepColumns {
+    return this.columns ?? [];
+  }
+
+  override missingRuntimeParameters(): string[] {
+    return [...missingRequiredParameters(this.attrs, REQUIRED), ...super.missingRuntimeParameters()];
+  }
+
+  override runtimeParametersInfo(): RuntimeParameterInfo[] {
+    return markRequiredParameters(super.runtimeParametersInfo(), REQUIRED);
+  }
+
+  /** Reads the first file's Parquet schema; without a repo_id it leaves validation to report it. */
+  override async resolveColumns(context: StepContext): Promise<void> {
+    if (this.attrs.repoId === undefined) return;
+    const client = HubClient.fromServices(context.services);
+    const files = await this.guard(() => this.resolveFiles(client));
+    const first = files.files[0];
+    this.columns = first ? await this.guard(() => parquetFileColumns(this.source(client, first))) : [];
+  }
+
+  async generate(offset: number, context: StepContext): Promise<GeneratorOutput> {
+    const index = await this.indexFor(context);
+    const client = HubClient.fromServices(context.services);
+    const available = index.files.reduce((sum, file) => sum + file.num_rows, 0);
+    const total = Math.min(available, this.attrs.numExamples ?? available);
+    if (offset >= total) return { rows: [], lastBatch: true };
+    const files: CountedParquetFile[] = index.files.map((file) => ({ source: this.source(client, file), numRows: file.num_rows }));
+    const rows = await this.guard(() => readRowsAcross(files, offset, Math.min(this.batchSize, total - offset), this.footers));
+    return { rows, lastBatch: offset + rows.length >= total };
+  }
+
+  /** The run's index, built once per run (stored next to its batches) and kept per instance. */
+  private indexFor(context: StepContext): Promise<HubIndex> {
+    if (this.index?.runId !== context.runId) {
+      const value = loadOrBuildState(context, loaderStateKeys.index(context.runId, this.name), hubIndexSchema, () => this.buildIndex(context));
+      value.catch(() => {
+        if (this.index?.value === value) this.index = undefined;
+      });
+      this.index = { runId: context.runId, value };
+    }
+    return this.index.value;
+  }
+
+  private async buildIndex(context: StepContext): Promise<HubIndex> {
+    const client = HubClient.fromServices(context.services);
+    const files = await this.guard(() => this.resolveFiles(client));
+    const { numRows, columns } = await this.guard(() => countParquetRows(files.files.map((file) => this.source(client, file))));
+    const rows = numRows.reduce((sum, n) => sum + n, 0);
+    context.logger.info(
+      `Loading '${files.repo_id}' config '${files.config}' split '${files.split}' at commit ${files.sha.slice(0, 12)}: ${files.files.length} Parquet file(s), ${rows} rows${files.source === "parquet-conversion" ? " (the Hub's Parquet conversion)" : ""}`,
+    );
+    return { ...files, files: files.files.map((file, i) => ({ ...file, num_rows: numRows[i] ?? 0 })), columns };
+  }
+
+  private resolveFiles(client: HubClient): Promise<HubSplitFiles> {
+    return resolveHubSplitFiles(client, {
+      repoId: this.attrs.repoId as string,
+      config: this.attrs.config,
+      split: this.attrs.split,
+      revision: this.attrs.revision,
+    });
+  }
+
+  private source(client: HubClient, file: { path: string; url: string; size: number }): ByteSource {
+    const repoId = this.attrs.repoId as string;
+    return httpByteSource(client.requester(repoId), file.url, file.size, `${repoId}/${file.path}`);
+  }
+
+  /**
+   * A Hub answer that a parameter names nothing (no such repo, split, config, revision) is the
+   * caller's to fix: it becomes a runtime parameter error, which the runner does not retry.
+   */
+  private async guard<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const parameter = error instanceof HubError ? PARAMETER_OF[error.reason] : undefined;
+      if (error instanceof HubError && parameter) {
+        throw new RuntimeParameterError(`Step '${this.name}': ${error.message}`, { ...error.details, step: this.name, parameter });
+      }
+      if (error instanceof HubError) throw new HubError(`Step '${this.name}': ${error.message}`, { ...(error.details as { repo_id: string }), reason: error.reason }, { cause: error });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import type { BinaryNode } from "./ast.js";
+import { percentFormat } from "./python-format.js";
+import { TemplateValueError } from "./template-error.js";
+import { add, compare, equals, toNumber, toStr } from "./values.js";
+
+/** A comparison operator of a `Compare` node, with Python semantics. */
+export function compareOp(op: string, left: unknown, right: unknown): boolean {
+  switch (op) {
+    case "==":
+    case "===":
+      return equals(left, right);
+    case "!=":
+    case "!==":
+      return !equals(left, right);
+    case "<":
+      return compare(left, right) < 0;
+    case ">":
+      return compare(left, right) > 0;
+    case "<=":
+      return compare(left, right) <= 0;
+    case ">=":
+      return compare(left, right) >= 0;
+    default:
+      throw new TemplateValueError(`unknown comparison '${op}'`);
+  }
+}
+
+function repeat(value: unknown, times: unknown): unknown {
+  const n = Math.max(0, Math.trunc(toNumber(times, "*")));
+  if (typeof value === "string") return value.repeat(n);
+  return Array.from({ length: n }, () => value as unknown[]).flat();
+}
+
+export function arithmetic(op: BinaryNode["typename"], left: unknown, right: unknown): unknown {
+  const num = (v: unknown): number => toNumber(v, op);
+  switch (op) {
+    case "Add":
+      return add(left, right);
+    case "Concat":
+      return toStr(left) + toStr(right);
+    case "Sub":
+      return num(left) - num(right);
+    case "Mul":
+      if (typeof left === "string" || Array.isArray(left)) return repeat(left, right);
+      if (typeof right === "string" || Array.isArray(right)) return repeat(right, left);
+      return num(left) * num(right);
+    case "Div":
+      if (num(right) === 0) throw new TemplateValueError("division by zero");
+      return num(left) / num(right);
+    case "FloorDiv":
+      if (num(right) === 0) throw new TemplateValueError("integer division or modulo by zero");
+      return Math.floor(num(left) / num(right));
+    case "Mod":
+      if (typeof left === "string") return percentFormat(left, right);
+      if (num(right) === 0) throw new TemplateValueError("integer division or modulo by zero");
+      return num(left) - num(right) * Math.floor(num(left) / num(right));
+    case "Pow":
+      return num(left) ** num(right);
+    default:
+      throw new TemplateValueError(`unknown operator '${op}'`);
+  }
+}
