@@ -20,8 +20,8 @@ export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 export const openaiLlmAttributes = llmAttributes.extend({
   model: attribute(z.string().min(1), "The model name to use for the LLM, e.g. `gpt-4o-mini`."),
   baseUrl: runtimeParameter(
-    z.url().default(OPENAI_DEFAULT_BASE_URL),
-    "The base URL of the OpenAI-compatible API (OpenAI, vLLM, Ollama, LM Studio, Together, Groq, Mistral, OpenRouter...).",
+    z.url().optional(),
+    "The base URL of the OpenAI-compatible API (OpenAI, vLLM, Ollama, LM Studio, Together, Groq, Mistral, OpenRouter...); unset, the OPENAI_BASE_URL secret or https://api.openai.com/v1.",
   ),
   apiKeyEnv: attribute(
     z.string().min(1).default("OPENAI_API_KEY"),
@@ -72,8 +72,16 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
     return true;
   }
 
+  /** The base URL last resolved for a call (the option, else the OPENAI_BASE_URL secret, as distilabel reads its env var). */
+  private resolvedBaseUrl: string | undefined;
+
+  protected baseUrlFor(context: StepContext): string {
+    this.resolvedBaseUrl = this.settings.baseUrl ?? context.services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
+    return this.resolvedBaseUrl;
+  }
+
   protected rateLimitKey(): string {
-    return `${this.typeName}|${hostOf(this.settings.baseUrl)}|${this.settings.model}`;
+    return `${this.typeName}|${hostOf(this.resolvedBaseUrl ?? this.settings.baseUrl ?? OPENAI_DEFAULT_BASE_URL)}|${this.settings.model}`;
   }
 
   /** Resolves the API key (a missing key fails here, before any row) and builds the client. */
@@ -83,19 +91,20 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
 
   /** The client for this context's fetch and key; our own layer retries, so the client never does. */
   protected clientFor(context: StepContext): OpenAI {
-    const apiKey = resolveApiKey(context, { explicit: this.settings.apiKey, envName: this.settings.apiKeyEnv, owner: this.describeSelf(), baseUrl: this.settings.baseUrl });
-    const key = JSON.stringify([this.settings.baseUrl, apiKey, this.settings.defaultHeaders, this.settings.timeout]);
+    const baseUrl = this.baseUrlFor(context);
+    const apiKey = resolveApiKey(context, { explicit: this.settings.apiKey, envName: this.settings.apiKeyEnv, owner: this.describeSelf(), baseUrl });
+    const key = JSON.stringify([baseUrl, apiKey, this.settings.defaultHeaders, this.settings.timeout]);
     if (this.cachedClient && this.cachedClient.key === key && this.cachedClient.fetch === context.services.fetch) return this.cachedClient.client;
-    const client = this.createClient(context, apiKey);
+    const client = this.createClient(context, apiKey, baseUrl);
     this.cachedClient = { key, fetch: context.services.fetch, client };
     return client;
   }
 
-  protected createClient(context: StepContext, apiKey: string | undefined): OpenAI {
+  protected createClient(context: StepContext, apiKey: string | undefined, baseUrl: string): OpenAI {
     return new OpenAI({
       // Local servers (vLLM, Ollama) take any key; the client insists on one.
       apiKey: apiKey ?? "no-key",
-      baseURL: this.settings.baseUrl,
+      baseURL: baseUrl,
       defaultHeaders: this.settings.defaultHeaders,
       organization: null,
       project: null,

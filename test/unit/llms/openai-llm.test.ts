@@ -271,7 +271,7 @@ describe("OpenAILLM configuration", () => {
     expect(dump).toMatchObject({
       type_info: { name: "OpenAILLM" },
       model: "gpt-4o-mini",
-      base_url: "https://api.openai.com/v1",
+      base_url: null,
       api_key_env: "OPENAI_API_KEY",
       max_retries: 6,
       timeout: 120,
@@ -300,5 +300,21 @@ describe("OpenAILLM configuration", () => {
     await llm.load(llmContext());
     const [output] = await llm.generate([chat("local")], { numGenerations: 1, context: llmContext() });
     expect(output?.generations).toEqual(["echo: local"]);
+  });
+});
+
+describe("OpenAILLM base URL resolution", () => {
+  it("uses the OPENAI_BASE_URL secret when base_url is unset, as distilabel reads its env var", async () => {
+    const server = await startFakeOpenAIServer();
+    try {
+      const llm = new OpenAILLM({ model: "gpt-4o-mini" });
+      const context = llmContext({ secrets: { OPENAI_BASE_URL: server.baseUrl } });
+      const [output] = await llm.generate([[{ role: "user", content: "hello" }]], { numGenerations: 1, context });
+      expect(output?.generations[0]).toEqual(expect.any(String));
+      expect(output?.error).toBeUndefined();
+      expect(server.generationRequests).toHaveLength(1);
+    } finally {
+      await server.stop();
+    }
   });
 });
