@@ -219,7 +219,13 @@ export function parseAttributes<S extends AnyObjectSchema>(schema: S, options: R
     if (value === null && !fieldSchema.safeParse(null).success && isOptionalSchema(fieldSchema)) continue;
     cleaned[key] = value;
   }
-  const parsed = schema.safeParse(cleaned);
+  // A required runtime parameter may be left for the run's `parameters` (distilabel's
+  // `LoadDataFromHub()` without `repo_id`): it is checked at validation, not here.
+  const deferred = Object.entries(shape).filter(
+    ([key, field]) => cleaned[key] === undefined && metaOf(field as z.ZodType).runtime === true && !isOptionalSchema(field as z.ZodType),
+  );
+  const effective = deferred.length === 0 ? schema : schema.extend(Object.fromEntries(deferred.map(([key, field]) => [key, (field as z.ZodType).optional()])));
+  const parsed = effective.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue ? issue.path.map((p) => (typeof p === "string" ? toSnakeCase(p) : String(p))).join(".") : "";
@@ -229,7 +235,7 @@ export function parseAttributes<S extends AnyObjectSchema>(schema: S, options: R
       issues: parsed.error.issues,
     });
   }
-  return parsed.data;
+  return parsed.data as z.output<S>;
 }
 
 /** Converts a snake_case serialized component (minus dump-only keys) to camelCase options. */

@@ -42,6 +42,20 @@ describe("load stages", () => {
     });
   });
 
+  it("keeps a step that does not depend on a global step in the stage before it", () => {
+    const siblings = new Pipeline({ name: "siblings" }).build(() => {
+      const load = new LoadDataFromDicts({ name: "load", data: [{ text: "x" }] });
+      const dedup = new Dedup({ name: "dedup" });
+      load.connect(dedup);
+      dedup.connect(new Pass({ name: "after" }));
+      load.connect(new Pass({ name: "sibling" }));
+    });
+    expect(siblings.validate()).toEqual({
+      stages: [["load", "sibling"], ["dedup"], ["after"]],
+      lastSteps: [["sibling"], ["dedup"], ["after"]],
+    });
+  });
+
   it("makes a stage of each user load group", () => {
     expect(pipeline().validate({ loadGroups: [["b"], ["c"]] })).toEqual({
       stages: [["load", "a", "side"], ["dedup"], ["b"], ["c"]],
