@@ -15,3 +15,6 @@ export function columnsAsRecord(columns: StepColumns): Record<string, boolean> {
 export function columnNames(columns: StepColumns): string[] {
   return Array.isArray(columns) ? [...(columns as readonly string[])] : Object.keys(columns);
 }
+
+/** The column where tasks keep raw inputs/outputs and statistics (dropped from the Distiset unless `enable_metadata`). */
+export const DISTILABEL_METADATA_KEY = "distilabel_metadata";

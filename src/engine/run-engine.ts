@@ -262,8 +262,10 @@ function pump(state: RunState, context: EngineContext): WorkItem[] {
   if (state.status !== "running") return [];
   const dispatch: WorkItem[] = [];
   for (;;) {
-    dispatchGenerators(state, context, dispatch);
+    // Batches first: building them drains the buffers, so a generator is asked for its next
+    // batch in the same transition and generation overlaps processing.
     dispatchBatches(state, context, dispatch);
+    dispatchGenerators(state, context, dispatch);
     dispatchParquet(state, context, dispatch);
     if (!advanceStage(state)) break;
   }

@@ -36,8 +36,16 @@ export interface GeneratorStepDefinition<P extends Shape> extends CommonDefiniti
   generate: (offset: number, batchSize: number, parameters: z.output<z.ZodObject<P>>, context: StepContext) => Promise<GeneratorOutput> | GeneratorOutput;
 }
 
-type DefinedStepClass<S extends AnyObjectSchema> = {
-  new (options?: StepOptions<S>): BaseStep<S>;
+/**
+ * Its parameters are all optional at construction: they are runtime parameters, and a required
+ * one left out is reported by validation, filled by the run's `parameters` first.
+ */
+type DefinedStepOptions<S extends AnyObjectSchema, P extends Shape> = [keyof P] extends [never]
+  ? StepOptions<S>
+  : Omit<StepOptions<S>, keyof P> & { [K in keyof P]?: z.input<P[K]> };
+
+type DefinedStepClass<S extends AnyObjectSchema, P extends Shape> = {
+  new (options?: DefinedStepOptions<S, P>): BaseStep<S>;
   readonly typeName: string;
   readonly componentKind: "step";
   fromOptions(options: Record<string, unknown>): BaseStep<S>;
@@ -55,10 +63,10 @@ type DefinedStepClass<S extends AnyObjectSchema> = {
  */
 export function defineStep<P extends Shape = Record<never, never>>(
   definition: NormalStepDefinition<P>,
-): DefinedStepClass<z.ZodObject<typeof stepAttributes.shape & P>>;
+): DefinedStepClass<z.ZodObject<typeof stepAttributes.shape & P>, P>;
 export function defineStep<P extends Shape = Record<never, never>>(
   definition: GeneratorStepDefinition<P>,
-): DefinedStepClass<z.ZodObject<typeof generatorStepAttributes.shape & P>>;
+): DefinedStepClass<z.ZodObject<typeof generatorStepAttributes.shape & P>, P>;
 export function defineStep<P extends Shape>(definition: NormalStepDefinition<P> | GeneratorStepDefinition<P>): unknown {
   const parameterKeys = Object.keys(definition.parameters ?? {});
   const pick = (attrs: Record<string, unknown>): z.output<z.ZodObject<P>> =>

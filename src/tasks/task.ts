@@ -9,7 +9,9 @@ import type { FormattedInput, GenerateOutput, StructuredOutput } from "../llms/t
 import { emptyOutput, splitFormattedInput } from "../llms/types.js";
 import { RowInputError } from "./row-input-error.js";
 
-export const DISTILABEL_METADATA_KEY = "distilabel_metadata";
+import { DISTILABEL_METADATA_KEY } from "../core/row.js";
+
+export { DISTILABEL_METADATA_KEY };
 
 const llmSchema = z.custom<LLM>((value) => value instanceof LLM, { message: "an LLM instance (serialized: an object with type_info)" });
 

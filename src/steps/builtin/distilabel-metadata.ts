@@ -1,8 +1,7 @@
-import type { Row } from "../../core/row.js";
+import { DISTILABEL_METADATA_KEY, type Row } from "../../core/row.js";
 import { isPlainObject } from "./row-checks.js";
 
-/** The dict column where tasks keep raw inputs/outputs and token statistics. */
-export const DISTILABEL_METADATA_KEY = "distilabel_metadata";
+export { DISTILABEL_METADATA_KEY };
 
 /**
  * Merges the `distilabel_metadata` of rows being zipped into one (distilabel's

@@ -128,7 +128,7 @@ describe("failures", () => {
     sim.deliver(0, { id: "process:step:0", run_id: "run-1", type: "process", fatal: { code: "storage_failed", message: "R2 down" } });
     expect(sim.state.status).toBe("failed");
     const resent = sim.resume();
-    expect(resent[0]?.id).toBe("process:step:0");
+    expect(resent.map((w) => w.id)).toContain("process:step:0");
     expect(sim.state.status).toBe("running");
     expect(sim.state.error).toBeNull();
     expect(sim.state.failed_work).toEqual([]);
