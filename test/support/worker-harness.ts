@@ -12,11 +12,13 @@ export interface Harness {
  * A Worker built with test options, called in-process inside workerd. Queue messages it sends
  * are delivered to the same script's consumer, so whole runs go DO -> Queue -> consumer -> R2.
  */
-export function workerHarness(options: WorkerOptions): Harness {
+export function workerHarness(options: WorkerOptions, overrides: { env?: Partial<Env>; headers?: Record<string, string> } = {}): Harness {
   const worker = createWorker(options);
+  const workerEnv = { ...env, ...overrides.env } as Env;
   const request = async (path: string, init?: RequestInit): Promise<Response> => {
     const ctx = createExecutionContext();
-    const response = await (worker.fetch as NonNullable<typeof worker.fetch>)(new Request(`http://distilflare.test${path}`, init) as never, env, ctx);
+    const headers = { ...overrides.headers, ...((init?.headers as Record<string, string> | undefined) ?? {}) };
+    const response = await (worker.fetch as NonNullable<typeof worker.fetch>)(new Request(`http://distilflare.test${path}`, { ...init, headers }) as never, workerEnv, ctx);
     await waitOnExecutionContext(ctx);
     return response as unknown as Response;
   };
