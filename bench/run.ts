@@ -12,6 +12,7 @@ import { MemoryRunCache } from "../src/executor/run-cache.js";
 import { LLM, llmAttributes, type GenerateOptions } from "../src/llms/llm.js";
 import type { FormattedInput, GenerateOutput } from "../src/llms/types.js";
 import { Pipeline } from "../src/pipeline/pipeline.js";
+import type { DagSpec } from "../src/pipeline/dag.js";
 import { readParquetRows, writeParquet } from "../src/distiset/parquet/index.js";
 import { createDefaultRegistry } from "../src/default-registry.js";
 import { routingResolver } from "../src/runtime/routing-resolver.js";
@@ -65,13 +66,13 @@ async function concurrency(): Promise<void> {
 function engineOverhead(): void {
   const batches = 2_000;
   const registry = createDefaultRegistry();
-  const spec = {
+  const spec: DagSpec = {
     steps: [
       { name: "gen", typeName: "G", kind: "generator" as const, inputs: {}, outputs: ["x"], inputMappings: {}, outputMappings: {}, batchSize: 10, acceptsMultipleInputs: false, missingRuntimeParameters: [] },
       { name: "a", typeName: "S", kind: "normal" as const, inputs: { x: true }, outputs: ["y"], inputMappings: {}, outputMappings: {}, inputBatchSize: 10, acceptsMultipleInputs: false, missingRuntimeParameters: [] },
       { name: "b", typeName: "S", kind: "normal" as const, inputs: { y: true }, outputs: ["z"], inputMappings: {}, outputMappings: {}, inputBatchSize: 5, acceptsMultipleInputs: false, missingRuntimeParameters: [] },
     ],
-    edges: [["gen", "a"], ["a", "b"]] as Array<[string, string]>,
+    edges: [["gen", "a"], ["a", "b"]],
     routing: {},
   };
   const plan = buildRunPlan(spec, { pipelineName: "bench", seed: "bench", maxRowsPerFile: 1_000_000 });

@@ -6,16 +6,21 @@ import type { RunPlan } from "../src/engine/run-plan.js";
 import { createRunState, type RunState, type RunStatus } from "../src/engine/run-state.js";
 import { runView, type RunMeta, type RunView } from "../src/engine/run-view.js";
 import type { WorkItem, WorkReportInput } from "../src/engine/work.js";
+import { executePush, pendingPush, pushIsDue, PUSH_RETRY_AFTER_MS, type PushToHubRequest, type PushToHubStatus } from "../src/hub/scheduled-push.js";
 import { MAX_INLINE_MESSAGE_BYTES, type WorkMessage } from "../src/runtime/queue-message.js";
 import { runKeys } from "../src/runtime/run-keys.js";
 import { routingResolver } from "../src/runtime/routing-resolver.js";
 import { runtimeRegistry } from "../src/runtime/runtime-registry.js";
+import { workerServices } from "../queues/worker-services.js";
+import { R2BlobStore } from "../worker/r2-blob-store.js";
 import { rpc, type RpcResult } from "./rpc-result.js";
 import type { RunIndex } from "./run-index.js";
 
 export interface CreateRunInput {
   meta: RunMeta;
   plan: RunPlan;
+  /** Push the Distiset to the Hub once the run succeeds. */
+  push_to_hub?: PushToHubRequest | undefined;
 }
 
 const WATCHDOG_INTERVAL_MS = 30_000;
@@ -35,6 +40,8 @@ export class PipelineRun extends DurableObject<Env> {
   private readonly written = new Map<string, string>();
   private outboxSeq = 0;
   private lastWatchdog = 0;
+  /** The requested push and its outcome (storage key `push`; its token, if given, under `push:token`). */
+  private push: PushToHubStatus | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -58,6 +65,8 @@ export class PipelineRun extends DurableObject<Env> {
     this.state = state;
     const outbox = await this.ctx.storage.list<string>({ prefix: "outbox:" });
     this.outboxSeq = outbox.size;
+    const push = await this.ctx.storage.get<string>("push");
+    if (push) this.push = JSON.parse(push) as PushToHubStatus;
   }
 
   private context(): EngineContext {
@@ -75,6 +84,7 @@ export class PipelineRun extends DurableObject<Env> {
       if (this.meta && this.state) return runView(this.meta, this.state);
       this.meta = input.meta;
       const state = createRunState(input.meta.id, input.plan);
+      if (input.push_to_hub) await this.savePush(input.push_to_hub);
       this.appendLog([`${new Date().toISOString()} INFO Run '${input.meta.id}' of pipeline '${input.meta.name}' created (${input.plan.order.length} steps, ${input.plan.stages.length} stage(s))`]);
       await this.commit(startRun(state, this.context()), undefined);
       return this.view();
@@ -130,6 +140,16 @@ export class PipelineRun extends DurableObject<Env> {
     });
   }
 
+  /** Asks for a push to the Hub when the run succeeds (now, if it already has). */
+  async requestPush(request: PushToHubRequest): Promise<RpcResult<RunView>> {
+    return rpc(async () => {
+      const { state } = this.requireRun();
+      await this.savePush(request);
+      if (state.status === "succeeded") await this.ctx.storage.setAlarm(Date.now());
+      return this.view();
+    });
+  }
+
   async logs(): Promise<RpcResult<string>> {
     return rpc(() => {
       this.requireRun();
@@ -139,11 +159,43 @@ export class PipelineRun extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     await this.watchdog(true);
+    await this.pushIfDue();
   }
 
   private view(): RunView {
     const { meta, state } = this.requireRun();
-    return runView(meta, state);
+    const view = runView(meta, state);
+    return this.push ? Object.assign(view, { push_to_hub: this.push }) : view;
+  }
+
+  /** Keeps the push request; its token goes to its own key, never into the status, the log or R2. */
+  private async savePush(request: PushToHubRequest): Promise<void> {
+    this.push = pendingPush(request);
+    await this.ctx.storage.put("push", JSON.stringify(this.push));
+    if (request.token) await this.ctx.storage.put("push:token", request.token);
+    else await this.ctx.storage.delete("push:token");
+  }
+
+  /**
+   * Runs a due push from the alarm (not from a request that may be cut off). A second alarm is
+   * set first, so a push cut off by an eviction is tried again; the token is deleted after it.
+   */
+  private async pushIfDue(): Promise<void> {
+    const push = this.push;
+    if (!this.meta || this.state?.status !== "succeeded" || !push || !pushIsDue(push)) return;
+    const running: PushToHubStatus = { ...push, status: "running", started_at: new Date().toISOString() };
+    this.push = running;
+    await this.ctx.storage.put("push", JSON.stringify(running));
+    await this.ctx.storage.setAlarm(Date.now() + PUSH_RETRY_AFTER_MS + 1_000);
+    const token = await this.ctx.storage.get<string>("push:token");
+    const result = await executePush({ store: new R2BlobStore(this.env.DATA), runId: this.meta.id, push: running, token, services: workerServices(this.env) });
+    this.push = result;
+    await this.ctx.storage.put("push", JSON.stringify(result));
+    await this.ctx.storage.delete("push:token");
+    await this.ctx.storage.deleteAlarm();
+    const line = result.status === "succeeded" ? `INFO Pushed the Distiset to ${result.url}` : `ERROR Push to '${result.repo_id}' failed: ${result.error?.message ?? "unknown error"}`;
+    this.appendLog([`${new Date().toISOString()} ${line}`]);
+    await this.env.DATA.put(runKeys.log(this.meta.id), this.logText(), { httpMetadata: { contentType: "text/plain" } });
   }
 
   /**
@@ -251,6 +303,7 @@ export class PipelineRun extends DurableObject<Env> {
     });
     if (!result.ok) throw new DistilflareError("internal", `Could not update the run index: ${result.error.message}`);
     if (TERMINAL.includes(status)) await this.env.DATA.put(runKeys.log(meta.id), this.logText(), { httpMetadata: { contentType: "text/plain" } });
+    if (status === "succeeded" && pushIsDue(this.push)) await this.ctx.storage.setAlarm(Date.now());
   }
 
   private appendLog(lines: readonly string[]): void {

@@ -2,7 +2,9 @@ import type { Registry } from "../src/components/registry.js";
 import { DistilflareError, NotFoundError } from "../src/errors.js";
 import type { RunView } from "../src/engine/run-view.js";
 import type { RunService, RunSummaryView, StartRunResult } from "../src/api/run-service.js";
-import type { StartRunRequest } from "../src/api/schemas.js";
+import type { PushToHubOptions, StartRunRequest } from "../src/api/schemas.js";
+import { HubClient } from "../src/hub/hub-client.js";
+import { pushDistisetToHub, type PushResult } from "../src/hub/push-to-hub.js";
 import type { PipelineCatalog } from "../src/runtime/pipeline-catalog.js";
 import { prepareRun } from "../src/runtime/prepare-run.js";
 import { mergeParameters, resolvePipeline } from "../src/runtime/resolve-pipeline.js";
@@ -46,6 +48,7 @@ export class CloudflareRunService implements RunService {
 
   async startRun(request: StartRunRequest): Promise<StartRunResult> {
     const { pipeline, parameters } = resolvePipeline(request.pipeline, this.pipelines, this.registry);
+    if (request.push_to_hub) this.requirePushToken(request.push_to_hub.token, "push_to_hub.token");
     const runId = newRunId();
     const logger = new BufferLogger("");
     const prepared = await prepareRun(
@@ -64,6 +67,7 @@ export class CloudflareRunService implements RunService {
     if (request.use_cache && !request.dry_run) {
       const existing = unwrap(await this.index().findByCacheKey(prepared.cacheKey));
       if (existing) {
+        if (request.push_to_hub) unwrap(await this.run(existing.id).requestPush(request.push_to_hub));
         if (existing.status === "succeeded") return { status: 200, run: await this.getRun(existing.id), cached: true };
         const run = existing.status === "stopped" || existing.status === "failed" ? await this.resumeRun(existing.id) : await this.getRun(existing.id);
         return { status: 202, run, cached: true };
@@ -85,6 +89,7 @@ export class CloudflareRunService implements RunService {
           dry_run: request.dry_run,
         },
         plan: prepared.plan,
+        push_to_hub: request.push_to_hub,
       }),
     );
     return { status: 202, run: view, cached: false };
@@ -111,6 +116,30 @@ export class CloudflareRunService implements RunService {
     const result = await this.run(id).logs();
     if (!result.ok && result.error.code === "not_found") throw new NotFoundError(`Run '${id}' not found`, { run_id: id });
     return unwrap(result);
+  }
+
+  /** Pushes in this request; a run that has not succeeded has no Distiset to push. */
+  async pushToHub(id: string, options: PushToHubOptions): Promise<PushResult> {
+    this.requirePushToken(options.token, "token");
+    const run = await this.getRun(id);
+    if (run.status !== "succeeded") {
+      throw new DistilflareError("conflict", `Run '${id}' is ${run.status}; only a run that succeeded can be pushed to the Hub`, { run_id: id, status: run.status });
+    }
+    return pushDistisetToHub({
+      store: this.store,
+      runId: id,
+      target: {
+        repoId: options.repo_id,
+        private: options.private,
+        client: HubClient.fromServices(this.services(), { token: options.token }),
+        commitMessage: options.commit_message,
+      },
+    });
+  }
+
+  private requirePushToken(token: string | undefined, field: string): void {
+    if (token || this.services().secret("HF_TOKEN")) return;
+    throw new DistilflareError("invalid_request", `Pushing to the Hub needs a token with write access: pass ${field} or set the HF_TOKEN secret`, { field });
   }
 
   private orNotFound(id: string, view: RunView | undefined): RunView {

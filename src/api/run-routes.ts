@@ -6,10 +6,10 @@ import { readParquetRowsFromAsyncBuffer } from "../distiset/parquet/index.js";
 import { getJson, getText } from "../runtime/blob-store.js";
 import { runKeys, RUN_ID_PATTERN } from "../runtime/run-keys.js";
 import { parseByteRange } from "./byte-range.js";
-import { readStartRunRequest, invalidRequest } from "./request-body.js";
+import { readJsonObject, readStartRunRequest, invalidRequest } from "./request-body.js";
 import { runLinks } from "./run-links.js";
 import type { RunService } from "./run-service.js";
-import { listQuerySchema, rowsQuerySchema } from "./schemas.js";
+import { listQuerySchema, pushToHubOptionsSchema, rowsQuerySchema } from "./schemas.js";
 
 function runId(id: string): string {
   if (!RUN_ID_PATTERN.test(id)) throw new NotFoundError(`Run '${id}' not found`, { run_id: id });
@@ -41,6 +41,13 @@ export function registerRunRoutes(app: Hono, service: RunService): void {
   app.get("/v1/runs/:id", async (c) => c.json(await service.getRun(runId(c.req.param("id")))));
   app.post("/v1/runs/:id/stop", async (c) => c.json(await service.stopRun(runId(c.req.param("id")))));
   app.post("/v1/runs/:id/resume", async (c) => c.json(await service.resumeRun(runId(c.req.param("id")))));
+
+  app.post("/v1/runs/:id/push_to_hub", async (c) => {
+    const id = runId(c.req.param("id"));
+    const body = pushToHubOptionsSchema.safeParse(await readJsonObject(c));
+    if (!body.success) throw invalidRequest(body.error, "request body");
+    return c.json(await service.pushToHub(id, body.data));
+  });
 
   app.get("/v1/runs/:id/logs", async (c) => {
     const text = await service.logs(runId(c.req.param("id")));

@@ -1,9 +1,10 @@
 import type { Registry } from "../components/registry.js";
 import type { RunView } from "../engine/run-view.js";
+import type { PushResult } from "../hub/push-to-hub.js";
 import type { BlobStore } from "../runtime/blob-store.js";
 import type { PipelineCatalog } from "../runtime/pipeline-catalog.js";
 import type { StepServices } from "../steps/step-context.js";
-import type { StartRunRequest } from "./schemas.js";
+import type { PushToHubOptions, StartRunRequest } from "./schemas.js";
 
 export interface RunSummaryView {
   id: string;
@@ -38,4 +39,6 @@ export interface RunService {
   stopRun(id: string): Promise<RunView>;
   resumeRun(id: string): Promise<RunView>;
   logs(id: string): Promise<string>;
+  /** Pushes a succeeded run's Distiset to the Hub (a run in any other state is a `conflict`). */
+  pushToHub(id: string, options: PushToHubOptions): Promise<PushResult>;
 }

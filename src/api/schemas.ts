@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { runViewSchema } from "../engine/run-view.js";
+import { runViewSchema as engineRunViewSchema } from "../engine/run-view.js";
+import { pushToHubStatusSchema } from "../hub/scheduled-push.js";
+
+/** `GET /v1/runs/{id}`: the engine's view plus the push to the Hub, when one was asked for. */
+export const runViewSchema = engineRunViewSchema.extend({ push_to_hub: pushToHubStatusSchema.optional() });
 import { distisetManifestSchema } from "../distiset/manifest.js";
 
 const parametersSchema = z
@@ -14,6 +18,7 @@ export const pushToHubOptionsSchema = z
     commit_message: z.string().optional(),
   })
   .strict();
+export type PushToHubOptions = z.infer<typeof pushToHubOptionsSchema>;
 
 /** `POST /v1/runs` JSON body. */
 export const startRunBodySchema = z
@@ -110,4 +115,4 @@ export const validateResponseSchema = z.object({
   steps: z.array(z.object({ name: z.string(), type: z.string(), inputs: z.record(z.string(), z.boolean()), outputs: z.array(z.string()) })),
 });
 
-export { runViewSchema, distisetManifestSchema };
+export { distisetManifestSchema };

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { DistilflareError, OptionError } from "../errors.js";
+import { OptionError } from "../errors.js";
 import type { StepServices } from "../steps/step-context.js";
-import { DEFAULT_HTTP_TIMEOUT_MS, httpAsyncBuffer, httpFileSize, type HttpRequester } from "../data-files/http-file.js";
+import { DEFAULT_HTTP_TIMEOUT_MS, httpFileSize, type HttpRequester } from "../data-files/http-file.js";
 import { HubError, hubErrorFromResponse, hubNetworkError, type HubCallContext, type HubFailureReason } from "./hub-error.js";
 
 export const DEFAULT_HUB_ENDPOINT = "https://huggingface.co";
@@ -136,17 +136,6 @@ export class HubClient {
     return files;
   }
 
-  /** Whether the repository exists at all (a HEAD-like info call); false on 404. */
-  async exists(repoId: string): Promise<boolean> {
-    try {
-      await this.datasetInfo(repoId);
-      return true;
-    } catch (error) {
-      if (error instanceof HubError && error.reason === "repo_not_found") return false;
-      throw error;
-    }
-  }
-
   /**
    * The Hub's Parquet conversion of a dataset (`refs/convert/parquet`), for datasets stored as
    * CSV or JSON: `{config: {split: [url, ...]}}`, or undefined when there is none.
@@ -176,11 +165,6 @@ export class HubClient {
   /** The size of a file on the Hub (one 1-byte Range request). */
   fileSize(repoId: string, url: string): Promise<number> {
     return httpFileSize(this.requester(repoId), url);
-  }
-
-  /** An AsyncBuffer over a Hub file for hyparquet range reads. */
-  asyncBuffer(repoId: string, url: string, size: number) {
-    return httpAsyncBuffer(this.requester(repoId), url, size);
   }
 
   /** A small text file of the repository (the README), or undefined when it does not exist. */
@@ -252,12 +236,4 @@ async function parseJson<T>(response: Response, schema: z.ZodType<T>, repoId: st
     });
   }
   return parsed.data;
-}
-
-/** Kept for callers that need a plain error when no Hub call was possible. */
-export function missingTokenError(repoId: string, action: string): DistilflareError {
-  return new HubError(`Pushing to '${repoId}' needs a Hub token with write access: pass token or set the HF_TOKEN secret (${action})`, {
-    repo_id: repoId,
-    reason: "unauthorized",
-  });
 }

@@ -1,7 +1,13 @@
 import { DistilflareError } from "../errors.js";
 import type { BlobStore } from "../runtime/blob-store.js";
+import { Semaphore } from "../steps/step-context.js";
 
 const STREAM_CHUNK_BYTES = 1 << 20;
+/**
+ * Whole-object reads at once, across blobs: @huggingface/hub hashes five files at a time by
+ * reading each whole, and a Worker has 128 MB.
+ */
+const wholeReads = new Semaphore(1);
 
 /**
  * A Blob over an object of the run store, read by ranges when asked: @huggingface/hub samples
@@ -37,7 +43,7 @@ export class StoredObjectBlob extends Blob {
   }
 
   override async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = await this.read(this.start, this.size);
+    const bytes = await wholeReads.run(() => this.read(this.start, this.size));
     const copy = new Uint8Array(bytes.byteLength);
     copy.set(bytes);
     return copy.buffer;

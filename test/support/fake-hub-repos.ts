@@ -100,3 +100,12 @@ export class FakeRepoStore {
     return entry;
   }
 }
+
+/** The quickstart's dataset, shaped like distilabel-internal-testing/instruction-dataset-mini. */
+export function quickstartRows(count = 10): Array<Record<string, unknown>> {
+  return Array.from({ length: count }, (_, i) => ({
+    prompt: `Write a haiku about the number ${i}.`,
+    completion: `Number ${i} sits\nquietly between the rest\ncounting on its friends`,
+    meta: { category: "Poetry", id: i },
+  }));
+}

@@ -154,6 +154,8 @@ function onSuccess(state: RateLimiterState): void {
   if (state.successStreak < RATE_LIMIT_TUNING.successesPerIncrease) return;
   state.successStreak = 0;
   if (state.allowance >= 1) return;
-  state.allowance = Math.min(1, state.allowance + RATE_LIMIT_TUNING.increaseStep);
+  // Rounded: 0.5 plus five steps of 0.1 is 0.9999999999999999 in floating point, which would
+  // leave the allowance short of 1 and a derived in-flight cap one below its base.
+  state.allowance = Math.min(1, Math.round((state.allowance + RATE_LIMIT_TUNING.increaseStep) * 1e9) / 1e9);
   if (state.allowance >= 1) state.inFlightBase = null;
 }

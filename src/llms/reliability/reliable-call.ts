@@ -142,6 +142,9 @@ async function acquireLease(options: LeaseOptions): Promise<RateLimitLease | und
   try {
     return await limiter.acquire(key, { tokens, limits });
   } catch (error) {
+    // No lease within the wait the client allows is the limiter's answer, not an outage: calling
+    // anyway would break the deployment-wide limit, so the call fails (its row gets a null).
+    if (error instanceof DistilflareError && error.code === "rate_limited") throw error;
     // The limiter is a throttle, not a gate: when it is unreachable the provider's own 429s still protect us.
     options.context.logger.warn(`${options.label}: rate limiter unavailable (${describeError(error)}); calling without a lease`);
     return undefined;

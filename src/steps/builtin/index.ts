@@ -10,12 +10,20 @@ import { FormatTextGenerationSFT } from "./format-text-generation-sft.js";
 import { GroupColumns } from "./group-columns.js";
 import { KeepColumns } from "./keep-columns.js";
 import { LoadDataFromDicts } from "./load-data-from-dicts.js";
+import { LoadDataFromDisk, LoadDataFromDistiset } from "./load-data-from-distiset.js";
+import { LoadDataFromFileSystem } from "./load-data-from-file-system.js";
+import { LoadDataFromHub } from "./load-data-from-hub.js";
+import { PushToHub } from "./push-to-hub.js";
 import { MergeColumns } from "./merge-columns.js";
 import { MinHashDedup } from "./minhash-dedup.js";
 import { TruncateTextColumn } from "./truncate-text-column.js";
 
 export { LoadDataFromDicts, makeGeneratorStep } from "./load-data-from-dicts.js";
 export { DataSampler } from "./data-sampler.js";
+export { LoadDataFromHub } from "./load-data-from-hub.js";
+export { LoadDataFromFileSystem } from "./load-data-from-file-system.js";
+export { LoadDataFromDistiset, LoadDataFromDisk } from "./load-data-from-distiset.js";
+export { PushToHub } from "./push-to-hub.js";
 export { KeepColumns } from "./keep-columns.js";
 export { GroupColumns } from "./group-columns.js";
 export { MergeColumns } from "./merge-columns.js";
@@ -49,4 +57,9 @@ export const BUILTIN_STEPS: StepClass[] = [
   FormatChatGenerationDPO,
   TruncateTextColumn,
   MinHashDedup,
+  LoadDataFromHub,
+  LoadDataFromFileSystem,
+  LoadDataFromDistiset,
+  LoadDataFromDisk,
+  PushToHub,
 ] as unknown as StepClass[];

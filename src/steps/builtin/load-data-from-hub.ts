@@ -82,9 +82,9 @@ export class LoadDataFromHub extends GeneratorStep<typeof schema> {
   override async resolveColumns(context: StepContext): Promise<void> {
     if (this.attrs.repoId === undefined) return;
     const client = HubClient.fromServices(context.services);
-    const files = await this.guard(() => this.resolveFiles(client));
+    const files = await this.guard(() => this.resolveFiles(client), true);
     const first = files.files[0];
-    this.columns = first ? await this.guard(() => parquetFileColumns(this.source(client, first))) : [];
+    this.columns = first ? await this.guard(() => parquetFileColumns(this.source(client, first)), true) : [];
   }
 
   async generate(offset: number, context: StepContext): Promise<GeneratorOutput> {
@@ -138,17 +138,18 @@ export class LoadDataFromHub extends GeneratorStep<typeof schema> {
   /**
    * A Hub answer that a parameter names nothing (no such repo, split, config, revision) is the
    * caller's to fix: it becomes a runtime parameter error, which the runner does not retry.
+   * Validation-time errors name the step here; a failed run's error already names it.
    */
-  private async guard<T>(run: () => Promise<T>): Promise<T> {
+  private async guard<T>(run: () => Promise<T>, nameStep = false): Promise<T> {
     try {
       return await run();
     } catch (error) {
-      const parameter = error instanceof HubError ? PARAMETER_OF[error.reason] : undefined;
-      if (error instanceof HubError && parameter) {
-        throw new RuntimeParameterError(`Step '${this.name}': ${error.message}`, { ...error.details, step: this.name, parameter });
-      }
-      if (error instanceof HubError) throw new HubError(`Step '${this.name}': ${error.message}`, { ...(error.details as { repo_id: string }), reason: error.reason }, { cause: error });
-      throw error;
+      if (!(error instanceof HubError)) throw error;
+      const message = nameStep ? `Step '${this.name}': ${error.message}` : error.message;
+      const parameter = PARAMETER_OF[error.reason];
+      if (parameter) throw new RuntimeParameterError(message, { ...error.details, step: this.name, parameter });
+      if (!nameStep) throw error;
+      throw new HubError(message, { ...(error.details as { repo_id: string }), reason: error.reason }, { cause: error });
     }
   }
 }

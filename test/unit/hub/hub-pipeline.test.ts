@@ -94,7 +94,7 @@ describe("LoadDataFromHub in a pipeline", () => {
     const card = parseReadme(new TextDecoder().decode(hub.file("me/quickstart-generations", "README.md")));
     expect(card.data.configs).toEqual([{ config_name: "default", data_files: [{ split: "train", path: "data/train-*" }] }]);
     expect(card.body).toContain("A simple text generation pipeline");
-    expect(card.body).toContain("type_info:\n            name: LoadDataFromHub");
+    expect(card.body).toContain("name: LoadDataFromHub");
     const path = join(dir, "quickstart.parquet");
     writeFileSync(path, hub.file("me/quickstart-generations", "data/train-00000-of-00001.parquet") as Uint8Array);
     const read = await duckdb.rows(`SELECT instruction, generation, model_name FROM read_parquet('${path}') ORDER BY instruction`);
@@ -115,7 +115,7 @@ describe("LoadDataFromHub in a pipeline", () => {
     );
     expect(error.code).toBe("invalid_dag");
     expect(error.message).toContain("The output columns 'question' of the output mappings are not valid");
-    expect(error.message).toContain('["prompt","completion","meta"]');
+    expect(error.message).toContain("valid for the step 'load_dataset': ['prompt', 'completion', 'meta']");
   });
 
   it("refuses to start without repo_id, and names the repository when it does not exist", async () => {
@@ -130,13 +130,11 @@ describe("LoadDataFromHub in a pipeline", () => {
   });
 
   it("fails the run with the Hub error when the Hub goes away during the load", async () => {
-    const Fail = defineStep({ name: "Pass", inputs: ["prompt"], outputs: [], process: ([rows]) => rows ?? [] });
+    const Pass = defineStep({ name: "Pass", inputs: ["prompt"], outputs: [], process: ([rows]) => rows ?? [] });
     const pipeline = new Pipeline({ name: "hub-goes-away" }).build(() => {
-      new LoadDataFromHub({ name: "load", repoId: "distilflare-test/sixty", batchSize: 7 }).connect(new Fail({ name: "pass" }));
+      new LoadDataFromHub({ name: "load", repoId: "distilflare-test/sixty", batchSize: 7 }).connect(new Pass({ name: "pass" }));
     });
     let calls = 0;
-    class Flaky extends HubClient {}
-    void Flaky;
     const result = await runInProcess(pipeline, {
       cache: new MemoryRunCache(),
       retry: FAST_RETRY,
@@ -161,8 +159,8 @@ describe("LoadDataFromHub in a pipeline", () => {
       }
     }
     const processed: number[] = [];
-    const Record = defineStep({
-      name: "Record",
+    const Collect = defineStep({
+      name: "Collect",
       inputs: ["id"],
       outputs: [],
       process: ([rows]) => {
@@ -173,7 +171,7 @@ describe("LoadDataFromHub in a pipeline", () => {
     });
     const build = () =>
       new Pipeline({ name: "resumable-hub-load" }).build(() => {
-        new WatchedLoad({ name: "load", repoId: "distilflare-test/sixty", batchSize: 7 }).connect(new Record({ name: "record", inputBatchSize: 7 }));
+        new WatchedLoad({ name: "load", repoId: "distilflare-test/sixty", batchSize: 7 }).connect(new Collect({ name: "collect", inputBatchSize: 7 }));
       });
     const services = { secret: (name: string) => secrets()[name] };
     const stopped = await runInProcess(build(), { cache, signal: controller.signal, concurrency: 1, services });

@@ -173,7 +173,7 @@ describe("LoadDataFromHub", () => {
     it("missing split", async () => {
       const error = await failure(() => new LoadDataFromHub({ repoId: REPO, split: "test", name: "load", pipeline: null }).generate(0, hubContext(hub)));
       expect(error.code).toBe("invalid_runtime_parameter");
-      expect(error.message).toBe(`Step 'load': Dataset '${REPO}' has no split 'test' in config 'default'; its splits are: train. Set split to one of them.`);
+      expect(error.message).toBe(`Dataset '${REPO}' has no split 'test' in config 'default'; its splits are: train. Set split to one of them.`);
       expect(error.details).toMatchObject({ parameter: "split", reason: "split_not_found" });
     });
 
@@ -213,7 +213,7 @@ describe("LoadDataFromHub", () => {
       await step.generate(0, context);
       hub.unreachable = true;
       const error = await failure(() => step.generate(10, context));
-      expect(error.message).toMatch(/^Step 'load': Could not reach the Hub at .* while reading bytes \d+-\d+ for dataset 'distilflare-test\/sharded'/);
+      expect(error.message).toMatch(/^Could not reach the Hub at .* while reading bytes \d+-\d+ for dataset 'distilflare-test\/sharded'/);
     });
 
     it("an endpoint where nothing listens", async () => {

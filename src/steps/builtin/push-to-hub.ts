@@ -1,0 +1,62 @@
+import { z } from "zod";
+import type { RuntimeParameterInfo } from "../../components/component.js";
+import { runtimeParameter, secretAttribute } from "../../components/attributes.js";
+import type { Row, StepColumns } from "../../core/row.js";
+import { markRequiredParameters, missingRequiredParameters } from "../../data-files/required-runtime-parameters.js";
+import { HubClient } from "../../hub/hub-client.js";
+import { pushRowsToHub } from "../../hub/push-to-hub.js";
+import { GlobalStep, stepAttributes, type StepOptions } from "../base-step.js";
+import type { StepContext } from "../step-context.js";
+
+const schema = stepAttributes.extend({
+  repoId: runtimeParameter(z.string().regex(/^[\w.-]+\/[\w.-]+$/, "a Hub repository id such as 'user/dataset'").optional(), "The Hub dataset repository to push to."),
+  split: runtimeParameter(z.string().min(1).default("train"), "The split the rows are pushed as."),
+  private: runtimeParameter(z.boolean().default(false), "Create the repository as private when it does not exist."),
+  token: secretAttribute(
+    z.string().min(1).optional(),
+    "A Hub token with write access; default: the HF_TOKEN secret. Never serialized, so on Workers use the secret.",
+  ),
+});
+
+const REQUIRED = ["repoId"] as const;
+
+/**
+ * Pushes every row it receives to the Hub as one split of the `default` config, then passes
+ * the rows through unchanged (distilabel's `PushToHub`), for pipelines that publish as they go.
+ * The rows go up in a single commit: Parquet shards under `data/` and the card's `configs:`.
+ *
+ * @example
+ * const push = new PushToHub({ repoId: "me/jokes" });
+ * textGeneration.connect(push);
+ */
+export class PushToHub extends GlobalStep<typeof schema> {
+  static override readonly typeName = "PushToHub";
+
+  constructor(options: StepOptions<typeof schema>) {
+    super(schema, options);
+  }
+
+  get inputs(): StepColumns {
+    return [];
+  }
+
+  get outputs(): StepColumns {
+    return [];
+  }
+
+  override missingRuntimeParameters(): string[] {
+    return [...missingRequiredParameters(this.attrs, REQUIRED), ...super.missingRuntimeParameters()];
+  }
+
+  override runtimeParametersInfo(): RuntimeParameterInfo[] {
+    return markRequiredParameters(super.runtimeParametersInfo(), REQUIRED);
+  }
+
+  async process(inputs: Row[][], context: StepContext): Promise<Row[]> {
+    const rows = inputs[0] ?? [];
+    const client = HubClient.fromServices(context.services, { token: this.attrs.token });
+    const result = await pushRowsToHub({ rows, split: this.attrs.split, target: { repoId: this.attrs.repoId as string, private: this.attrs.private, client } });
+    context.logger.info(`Pushed ${result.num_rows} rows to ${result.url} as split '${this.attrs.split}' (commit ${result.commit.oid.slice(0, 12)})`);
+    return rows;
+  }
+}
