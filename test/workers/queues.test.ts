@@ -1,0 +1,161 @@
+import { env } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createDefaultRegistry } from "../../src/default-registry.js";
+import { Pipeline } from "../../src/pipeline/pipeline.js";
+import { dumpPipeline } from "../../src/pipeline/serialize.js";
+import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
+import { defineStep } from "../../src/steps/step-factory.js";
+import type { WorkItem } from "../../src/engine/work.js";
+import { workMessageSchema } from "../../src/runtime/queue-message.js";
+import { consumeWork } from "../../queues/work-consumer.js";
+import type { PipelineRun } from "../../durable-objects/pipeline-run.js";
+import { postJson, workerHarness } from "../support/worker-harness.js";
+
+/** Counts how many batches run at once: each waits (up to 3 s) for a second one to start. */
+const gate = { inflight: 0, peak: 0 };
+const Gate = defineStep({
+  name: "Gate",
+  inputs: ["text"],
+  outputs: ["seen"],
+  process: async ([rows]) => {
+    gate.inflight++;
+    gate.peak = Math.max(gate.peak, gate.inflight);
+    for (let i = 0; i < 60 && gate.inflight < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    gate.inflight--;
+    return (rows ?? []).map((row) => ({ ...row, seen: true }));
+  },
+});
+
+/** Always throws: its messages end in the dead-letter queue's handling. */
+const Crash = defineStep({
+  name: "Crash",
+  kind: "global",
+  inputs: ["text"],
+  outputs: ["never"],
+  process: () => {
+    throw new Error("out of memory (simulated)");
+  },
+});
+
+const registry = createDefaultRegistry().register(Gate, Crash);
+const harness = workerHarness({ registry, pipelines: {} });
+
+async function finishedRun(name: string, rows: number, step: "gate" | "none" = "gate"): Promise<string> {
+  const pipeline = new Pipeline({ name }).build(() => {
+    const load = new LoadDataFromDicts({ name: "load", data: Array.from({ length: rows }, (_, i) => ({ text: `t${i}` })), batchSize: 2 });
+    if (step === "gate") load.connect(new Gate({ name: "gate", inputBatchSize: 1 }));
+  });
+  const { body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+  const run = await harness.waitForRun(body.id);
+  expect(run.status).toBe("succeeded");
+  return body.id;
+}
+
+describe("queue consumers", () => {
+  it("handle the messages of one consumer batch concurrently", async () => {
+    const runId = await finishedRun("wk-concurrency", 2);
+    // Re-deliver both batches in one consumer batch with their outputs removed, so both really run.
+    await env.DATA.delete([`runs/${runId}/batches/gate/0.json`, `runs/${runId}/batches/gate/1.json`]);
+    gate.peak = 0;
+    const messages = [0, 1].map((seq) => ({
+      id: `m${seq}`,
+      timestamp: new Date(),
+      attempts: 1,
+      body: {
+        run_id: runId,
+        work: {
+          type: "process",
+          id: `process:gate:${seq}`,
+          run_id: runId,
+          step: "gate",
+          seq_no: seq,
+          last_batch: seq === 1,
+          accumulated: false,
+          data: [{ from: "load", slices: [{ seq_no: 0, start: seq, end: seq + 1 }] }],
+          created_from: { load: [[0, 2, 1]] },
+          batch_routed_to: [],
+        },
+      },
+    }));
+    const batch = createMessageBatch("distilflare-steps", messages);
+    const ctx = createExecutionContext();
+    await consumeWork(batch, env);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(["m0", "m1"]);
+    expect(gate.peak).toBe(2);
+  });
+
+  it("impute a dead-lettered step batch: the rows go on with null outputs and the run records why", async () => {
+    const pipeline = new Pipeline({ name: "wk-dead-letter" }).build(() => {
+      const load = new LoadDataFromDicts({ name: "load", data: [{ text: "a" }, { text: "b" }], batchSize: 2 });
+      load.connect(new Gate({ name: "gate", inputBatchSize: 2 }));
+    });
+    const { body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+    // The gate batch is in flight (it waits ~3 s for a second batch that never comes): dead-letter it meanwhile.
+    for (let i = 0; i < 100; i++) {
+      const { body: view } = await harness.json<{ steps: Record<string, { batches_sent: number }> }>(`/v1/runs/${body.id}`);
+      if ((view.steps.gate?.batches_sent ?? 0) > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const work: WorkItem = {
+      type: "process",
+      id: "process:gate:0",
+      run_id: body.id,
+      step: "gate",
+      seq_no: 0,
+      last_batch: true,
+      accumulated: false,
+      data: [{ from: "load", slices: [{ seq_no: 0, start: 0, end: 2 }] }],
+      created_from: { load: [[0, 2, 2]] },
+      batch_routed_to: [],
+    };
+    const batch = createMessageBatch("distilflare-dead-letters", [{ id: "dl-1", timestamp: new Date(), attempts: 6, body: { run_id: body.id, work } }]);
+    await consumeWork(batch, env, { deadLetter: true });
+    const run = await harness.waitForRun(body.id);
+    expect(run.status).toBe("succeeded");
+    expect(run.error_count).toBe(1);
+    expect((run.errors as Array<{ step: string; message: string }>)[0]).toMatchObject({ step: "gate", message: expect.stringContaining("dead-lettered") });
+    const { body: rows } = await harness.json<{ rows: Array<{ text: string; seen: unknown }> }>(`/v1/runs/${body.id}/rows`);
+    expect(rows.rows).toEqual([
+      { text: "a", seen: null },
+      { text: "b", seen: null },
+    ]);
+  });
+
+  it("fail the run with the reason when a global step's batch is dead-lettered", async () => {
+    const pipeline = new Pipeline({ name: "wk-dead-global" }).build(() => {
+      const load = new LoadDataFromDicts({ name: "load", data: [{ text: "a" }], batchSize: 1 });
+      load.connect(new Crash({ name: "crash" }));
+    });
+    const { body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+    const run = await harness.waitForRun(body.id);
+    // The step throws on every attempt: the work runner's retries end in a fatal report.
+    expect(run.status).toBe("failed");
+    expect((run.error as { message: string }).message).toContain("out of memory (simulated)");
+    const logs = await (await harness.request(`/v1/runs/${body.id}/logs`)).text();
+    expect(logs).toContain("out of memory (simulated)");
+    // Dead-lettering the same work again reports the reason and keeps the run failed.
+    const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(body.id));
+    const resumed = await stub.resume();
+    expect(resumed.ok).toBe(true);
+    const work = { type: "process", id: "process:crash:0", run_id: body.id, step: "crash", seq_no: 0, last_batch: true, accumulated: true, data: [{ from: "load", slices: [{ seq_no: 0, start: 0, end: 1 }] }], created_from: {}, batch_routed_to: [] };
+    const batch = createMessageBatch("distilflare-dead-letters", [{ id: "dl-2", timestamp: new Date(), attempts: 6, body: { run_id: body.id, work } }]);
+    await consumeWork(batch, env, { deadLetter: true });
+    const after = await harness.waitForRun(body.id, { until: ["failed"] });
+    expect((after.error as { message: string }).message).toMatch(/global step cannot continue|out of memory/);
+  });
+
+  it("send work too large for a queue message through R2", async () => {
+    const runId = await finishedRun("wk-spill", 2, "none");
+    const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(runId));
+    const slices = Array.from({ length: 4000 }, (_, i) => ({ seq_no: i, start: 0, end: 25 }));
+    const work: WorkItem = { type: "process", id: "process:big:0", run_id: runId, step: "big", seq_no: 0, last_batch: true, accumulated: true, data: [{ from: "load", slices }], created_from: {}, batch_routed_to: [] };
+    const message = await runInDurableObject(stub, async (instance: PipelineRun) => (instance as unknown as { message(w: WorkItem): Promise<unknown> }).message(work));
+    const parsed = workMessageSchema.parse(message);
+    expect("work_ref" in parsed).toBe(true);
+    expect(JSON.stringify(message).length).toBeLessThan(1_000);
+    const stored = await env.DATA.get((parsed as { work_ref: string }).work_ref);
+    expect(((await stored!.json()) as WorkItem & { data: Array<{ slices: unknown[] }> }).data[0]!.slices).toHaveLength(4000);
+  });
+});
