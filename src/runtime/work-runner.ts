@@ -217,7 +217,9 @@ function countRowErrors(rows: Row[], step: string): number {
   let count = 0;
   for (const row of rows) {
     const meta = row.distilabel_metadata;
-    if (meta && typeof meta === "object" && typeof (meta as Row)[`error_${step}`] === "string") count++;
+    // With group_generations the metadata is a list, one entry per generation.
+    const entries: unknown[] = Array.isArray(meta) ? meta : [meta];
+    if (entries.some((m) => m !== null && typeof m === "object" && typeof (m as Row)[`error_${step}`] === "string")) count++;
   }
   return count;
 }

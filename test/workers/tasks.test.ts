@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../src/default-registry.js";
+import type { ChatType } from "../../src/llms/types.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
 import { ChatGeneration } from "../../src/tasks/chat-generation.js";
@@ -378,7 +379,7 @@ describe("judging tasks end to end in workerd", () => {
 });
 
 describe("classification, sentence pairs and embeddings end to end in workerd", () => {
-  const data = [
+  const data: Array<{ text: string; anchor: string; conversation: ChatType }> = [
     {
       text: "I love this blender, it crushes ice in seconds!",
       anchor: "How do I reset my router?",
@@ -436,7 +437,7 @@ describe("classification, sentence pairs and embeddings end to end in workerd", 
     expect(byName(embedded, "embedding")).toEqual(data.map((d) => fakeVector(d.text, 6)));
     expect(byName(embedded, "model_name")).toEqual(["fake-embeddings", "fake-embeddings"]);
     const chats = await run.rows("generate_embeddings");
-    expect(byName(chats, "embedding")).toEqual(data.map((d) => fakeVector(chatToText(d.conversation as never), 4)));
+    expect(byName(chats, "embedding")).toEqual(data.map((d) => fakeVector(chatToText(d.conversation), 4)));
     expect(byName(chats, "conversation")).toEqual(data.map((d) => d.conversation));
     expect(byName(chats, "model_name")).toEqual(["fake-chat-embeddings", "fake-chat-embeddings"]);
   });

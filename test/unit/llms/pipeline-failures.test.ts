@@ -186,6 +186,30 @@ describe.each(providers)("a pipeline calling $label", (provider) => {
   });
 });
 
+describe("several generations per row", () => {
+  it("nulls only the generation whose fan-out request failed, and counts the row's error", async () => {
+    server.scriptFor("[row-1]", [behaviours.error(400, "prompt too long for this replica")]);
+    const llm = new InferenceEndpointsLLM({ baseUrl: server.url, modelDisplayName: "my-tgi" });
+    const pipeline = new Pipeline({ name: "llm-failures-grouped", enableMetadata: true }).build(() => {
+      const load = new LoadDataFromDicts({ name: "load", data: INSTRUCTIONS.map((instruction) => ({ instruction })), batchSize: 6 });
+      load.connect(new TextGeneration({ name: STEP, llm, inputBatchSize: 3, numGenerations: 2, groupGenerations: true }));
+    });
+    const result = await runInProcess(pipeline, { useCache: false, cache: new MemoryRunCache(), retry: noStepRetry, services: { secret: () => undefined } });
+    expect(result.state.status).toBe("succeeded");
+    const rows = result.distiset.rows("default");
+    expect(rows.map((r) => r.instruction)).toEqual(INSTRUCTIONS);
+    // @huggingface/inference has no `n`: two requests per row, each its own generation.
+    expect(server.generationRequests).toHaveLength(12);
+    expect(rows.map((r) => r.generation)).toEqual(INSTRUCTIONS.map((instruction, i) => (i === 1 ? [echo(instruction), null] : [echo(instruction), echo(instruction)])));
+    const grouped = rows[1]?.distilabel_metadata as Array<Record<string, unknown>>;
+    expect(grouped.map((meta) => meta[`raw_output_${STEP}`])).toEqual([echo(INSTRUCTIONS[1] as string), null]);
+    expect(grouped[0]?.[`error_${STEP}`] ?? null).toBeNull();
+    expect(grouped[1]?.[`error_${STEP}`]).toMatch(/request failed \(HTTP 400\): .*prompt too long for this replica/);
+    expect(result.state.error_count).toBe(1);
+    expect(result.state.errors).toEqual([expect.objectContaining({ step: STEP, seq_no: 0, code: "llm_failed", message: "1 row(s) got null generations after their calls failed" })]);
+  });
+});
+
 describe("one batch hit by every kind of failure at once", () => {
   it("ends with all rows, each failed row null with its own error", async () => {
     const provider = providers[0] as Provider;
