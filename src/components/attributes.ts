@@ -9,6 +9,12 @@ export interface AttributeMeta {
   secret?: boolean;
   /** Left out of the step signature, so changing it keeps the cache (batch sizes, resources). */
   excludeFromSignature?: boolean;
+  /**
+   * A runtime parameter the step cannot run without although its schema accepts `undefined`
+   * (so TypeScript lets it be declared first and set from the run's `parameters`, as
+   * distilabel's `LoadDataFromHub().repo_id`); validation reports it when still missing.
+   */
+  required?: boolean;
 }
 
 export const attributeMeta = z.registry<AttributeMeta>();
@@ -45,6 +51,11 @@ export function metaOf(schema: z.ZodType): AttributeMeta {
 
 export function isOptionalSchema(schema: z.ZodType): boolean {
   return schema.safeParse(undefined).success;
+}
+
+/** Whether a runtime parameter must have a value before the run starts. */
+export function isRequiredParameter(schema: z.ZodType): boolean {
+  return metaOf(schema).required === true || !isOptionalSchema(schema);
 }
 
 /** A short human description of what a schema accepts, for error messages. */

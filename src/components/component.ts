@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { OptionError, RuntimeParameterError } from "../errors.js";
 import { toCamelCase, toSnakeCase } from "../core/naming.js";
-import { isOptionalSchema, metaOf } from "./attributes.js";
+import { isOptionalSchema, isRequiredParameter, metaOf } from "./attributes.js";
 
 export type ComponentKind = "step" | "llm" | "embeddings";
 
@@ -93,7 +93,7 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
         });
       } else {
         const meta = metaOf(schema);
-        const entry: RuntimeParameterInfo = { name, optional: isOptionalSchema(schema) };
+        const entry: RuntimeParameterInfo = { name, optional: !isRequiredParameter(schema) };
         if (meta.description) entry.description = meta.description;
         const keys = this.runtimeParameterKeys(key);
         if (keys) entry.keys = keys;
@@ -175,7 +175,7 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
         missing.push(...value.missingRuntimeParameters().map((p) => `${toSnakeCase(key)}.${p}`));
       } else if (isComponentList(value)) {
         value.forEach((c, i) => missing.push(...c.missingRuntimeParameters().map((p) => `${toSnakeCase(key)}.${i}.${p}`)));
-      } else if (value === undefined && !isOptionalSchema(schema)) {
+      } else if (value === undefined && isRequiredParameter(schema)) {
         missing.push(toSnakeCase(key));
       }
     }

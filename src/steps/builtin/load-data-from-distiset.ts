@@ -1,10 +1,8 @@
 import { z } from "zod";
-import type { RuntimeParameterInfo } from "../../components/component.js";
 import { attribute, runtimeParameter } from "../../components/attributes.js";
 import type { StepColumns } from "../../core/row.js";
 import { blobByteSource } from "../../data-files/byte-source.js";
 import { FooterCache, readRowsAcross } from "../../data-files/parquet-file-set.js";
-import { markRequiredParameters, missingRequiredParameters } from "../../data-files/required-runtime-parameters.js";
 import { distisetManifestSchema, type DistisetManifest } from "../../distiset/manifest.js";
 import { DistilflareError, RuntimeParameterError } from "../../errors.js";
 import { getJson } from "../../runtime/blob-store.js";
@@ -16,6 +14,7 @@ const schema = generatorStepAttributes.extend({
   datasetPath: runtimeParameter(
     z.string().min(1).optional(),
     "The previous run whose Distiset to load: `runs/<run_id>` (or just the run id, or its `distiset.json` key).",
+    { required: true },
   ),
   config: runtimeParameter(z.string().min(1).default("default"), "The Distiset config: `default` for a single-leaf pipeline, else a leaf step's name."),
   split: runtimeParameter(z.string().min(1).default("train"), "The split of the config."),
@@ -25,7 +24,6 @@ const schema = generatorStepAttributes.extend({
   storageOptions: attribute(z.record(z.string(), z.unknown()).optional(), "Accepted for distilabel compatibility; unused."),
 });
 
-const REQUIRED = ["datasetPath"] as const;
 
 /**
  * Loads one config of a previous run's Distiset from the run store, through its `distiset.json`
@@ -47,14 +45,6 @@ export class LoadDataFromDistiset extends GeneratorStep<typeof schema> {
 
   get outputs(): StepColumns {
     return this.columns ?? [];
-  }
-
-  override missingRuntimeParameters(): string[] {
-    return [...missingRequiredParameters(this.attrs, REQUIRED), ...super.missingRuntimeParameters()];
-  }
-
-  override runtimeParametersInfo(): RuntimeParameterInfo[] {
-    return markRequiredParameters(super.runtimeParametersInfo(), REQUIRED);
   }
 
   override async resolveColumns(context: StepContext): Promise<void> {

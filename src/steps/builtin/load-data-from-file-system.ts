@@ -1,11 +1,9 @@
 import { z } from "zod";
-import type { RuntimeParameterInfo } from "../../components/component.js";
 import { attribute, runtimeParameter } from "../../components/attributes.js";
 import type { StepColumns } from "../../core/row.js";
 import { fileTypeSchema } from "../../data-files/file-type.js";
 import { loadOrBuildState, loaderStateKeys, readState, writeState } from "../../data-files/loader-state.js";
 import { countParquetRows, FooterCache, parquetFileColumns, readRowsAcross } from "../../data-files/parquet-file-set.js";
-import { markRequiredParameters, missingRequiredParameters } from "../../data-files/required-runtime-parameters.js";
 import { dataFileSchema, dataFileSource, resolveDataFiles } from "../../data-files/resolve-data-files.js";
 import { readTextRows, textFileColumns, type JsonFileCache, type RecordPosition } from "../../data-files/text-records.js";
 import { GeneratorStep, generatorStepAttributes, type GeneratorOutput, type StepOptions } from "../base-step.js";
@@ -15,6 +13,7 @@ const schema = generatorStepAttributes.extend({
   dataFiles: runtimeParameter(
     z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     "What to load: an http(s) URL, an object key of the run's store (R2), a key prefix, or a glob (`runs/x/*.jsonl`); or a list of them.",
+    { required: true },
   ),
   filetype: runtimeParameter(fileTypeSchema.optional(), "parquet, jsonl, json or csv; inferred from the file extension when not given."),
   split: runtimeParameter(z.string().min(1).default("train"), "Accepted for distilabel compatibility: the files form one split."),
@@ -31,7 +30,6 @@ const fileIndexSchema = z.object({
 type FileIndex = z.infer<typeof fileIndexSchema>;
 
 const positionSchema = z.object({ file: z.number().int().nonnegative(), position: z.number().int().nonnegative() });
-const REQUIRED = ["dataFiles"] as const;
 /** Checkpoints kept in memory per instance (the run's store keeps all of them). */
 const MEMO_CHECKPOINTS = 16;
 
@@ -63,14 +61,6 @@ export class LoadDataFromFileSystem extends GeneratorStep<typeof schema> {
 
   get outputs(): StepColumns {
     return this.columns ?? [];
-  }
-
-  override missingRuntimeParameters(): string[] {
-    return [...missingRequiredParameters(this.attrs, REQUIRED), ...super.missingRuntimeParameters()];
-  }
-
-  override runtimeParametersInfo(): RuntimeParameterInfo[] {
-    return markRequiredParameters(super.runtimeParametersInfo(), REQUIRED);
   }
 
   override async resolveColumns(context: StepContext): Promise<void> {

@@ -1,11 +1,9 @@
 import { z } from "zod";
-import type { RuntimeParameterInfo } from "../../components/component.js";
 import { attribute, runtimeParameter } from "../../components/attributes.js";
 import type { StepColumns } from "../../core/row.js";
 import { httpByteSource, type ByteSource } from "../../data-files/byte-source.js";
 import { loadOrBuildState, loaderStateKeys } from "../../data-files/loader-state.js";
 import { countParquetRows, FooterCache, parquetFileColumns, readRowsAcross, type CountedParquetFile } from "../../data-files/parquet-file-set.js";
-import { markRequiredParameters, missingRequiredParameters } from "../../data-files/required-runtime-parameters.js";
 import { RuntimeParameterError } from "../../errors.js";
 import { hubSplitFileSchema, hubSplitFilesSchema, resolveHubSplitFiles, type HubSplitFiles } from "../../hub/dataset-files.js";
 import { HubClient, REPO_ID_PATTERN } from "../../hub/hub-client.js";
@@ -17,6 +15,7 @@ const schema = generatorStepAttributes.extend({
   repoId: runtimeParameter(
     z.string().regex(REPO_ID_PATTERN, "a Hub repository id such as 'user/dataset'").optional(),
     "The Hugging Face Hub repository id of the dataset, e.g. 'argilla/10Kprompts-mini'.",
+    { required: true },
   ),
   split: runtimeParameter(z.string().min(1).default("train"), "The split of the dataset to load."),
   config: runtimeParameter(z.string().min(1).optional(), "The config (subset) to load; default: the dataset's default config."),
@@ -36,7 +35,6 @@ const hubIndexSchema = hubSplitFilesSchema.extend({
 });
 type HubIndex = z.infer<typeof hubIndexSchema>;
 
-const REQUIRED = ["repoId"] as const;
 /** Hub failures that mean a runtime parameter names something that does not exist. */
 const PARAMETER_OF: Partial<Record<HubFailureReason, string>> = {
   repo_not_found: "repo_id",
@@ -68,14 +66,6 @@ export class LoadDataFromHub extends GeneratorStep<typeof schema> {
 
   get outputs(): StepColumns {
     return this.columns ?? [];
-  }
-
-  override missingRuntimeParameters(): string[] {
-    return [...missingRequiredParameters(this.attrs, REQUIRED), ...super.missingRuntimeParameters()];
-  }
-
-  override runtimeParametersInfo(): RuntimeParameterInfo[] {
-    return markRequiredParameters(super.runtimeParametersInfo(), REQUIRED);
   }
 
   /** Reads the first file's Parquet schema; without a repo_id it leaves validation to report it. */

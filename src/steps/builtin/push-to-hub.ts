@@ -1,15 +1,13 @@
 import { z } from "zod";
-import type { RuntimeParameterInfo } from "../../components/component.js";
 import { runtimeParameter, secretAttribute } from "../../components/attributes.js";
 import type { Row, StepColumns } from "../../core/row.js";
-import { markRequiredParameters, missingRequiredParameters } from "../../data-files/required-runtime-parameters.js";
 import { HubClient } from "../../hub/hub-client.js";
 import { pushRowsToHub } from "../../hub/push-to-hub.js";
 import { GlobalStep, stepAttributes, type StepOptions } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
 
 const schema = stepAttributes.extend({
-  repoId: runtimeParameter(z.string().regex(/^[\w.-]+\/[\w.-]+$/, "a Hub repository id such as 'user/dataset'").optional(), "The Hub dataset repository to push to."),
+  repoId: runtimeParameter(z.string().regex(/^[\w.-]+\/[\w.-]+$/, "a Hub repository id such as 'user/dataset'").optional(), "The Hub dataset repository to push to.", { required: true }),
   split: runtimeParameter(z.string().min(1).default("train"), "The split the rows are pushed as."),
   private: runtimeParameter(z.boolean().default(false), "Create the repository as private when it does not exist."),
   token: secretAttribute(
@@ -18,7 +16,6 @@ const schema = stepAttributes.extend({
   ),
 });
 
-const REQUIRED = ["repoId"] as const;
 
 /**
  * Pushes every row it receives to the Hub as one split of the `default` config, then passes
@@ -42,14 +39,6 @@ export class PushToHub extends GlobalStep<typeof schema> {
 
   get outputs(): StepColumns {
     return [];
-  }
-
-  override missingRuntimeParameters(): string[] {
-    return [...missingRequiredParameters(this.attrs, REQUIRED), ...super.missingRuntimeParameters()];
-  }
-
-  override runtimeParametersInfo(): RuntimeParameterInfo[] {
-    return markRequiredParameters(super.runtimeParametersInfo(), REQUIRED);
   }
 
   async process(inputs: Row[][], context: StepContext): Promise<Row[]> {
