@@ -23,7 +23,7 @@ const schema = stepAttributes.extend({
  * new EmbeddingGeneration({ embeddings }); // any Embeddings component
  */
 export class EmbeddingGeneration extends Step<typeof schema> {
-  static override readonly typeName = "EmbeddingGeneration";
+  static override readonly typeName: string = "EmbeddingGeneration";
 
   constructor(options: StepOptions<typeof schema>) {
     super(schema, options);
@@ -41,9 +41,14 @@ export class EmbeddingGeneration extends Step<typeof schema> {
     await this.attrs.embeddings.load(context);
   }
 
+  /** The text to encode for a row. */
+  protected textOf(row: Row): string {
+    return stringInput(row, "text", this.name);
+  }
+
   async process(inputs: Row[][], context: StepContext): Promise<Row[]> {
     const rows = inputs[0] ?? [];
-    const texts = rows.map((row) => stringInput(row, "text", this.name));
+    const texts = rows.map((row) => this.textOf(row));
     return embedRows({ embeddings: this.attrs.embeddings, rows, texts, step: this.name }, context);
   }
 }

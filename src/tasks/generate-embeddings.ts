@@ -1,17 +1,8 @@
-import { z } from "zod";
-import { attribute } from "../components/attributes.js";
-import type { Row, StepColumns } from "../core/row.js";
+import type { Row } from "../core/row.js";
 import { DistilflareError } from "../errors.js";
 import { contentText } from "../llms/chat-text.js";
 import { chatSchema, type ChatType } from "../llms/types.js";
-import { Step, stepAttributes, type StepOptions } from "../steps/base-step.js";
-import type { StepContext } from "../steps/step-context.js";
-import { embedRows } from "./embed-rows.js";
-import { embeddingsSchema } from "./embedding-generation.js";
-
-const schema = stepAttributes.extend({
-  embeddings: attribute(embeddingsSchema, "The embeddings model that encodes the texts and conversations."),
-});
+import { EmbeddingGeneration } from "./embedding-generation.js";
 
 /**
  * A conversation as one text for an embeddings model: each message as `<role>: <content>`,
@@ -38,32 +29,10 @@ export function chatToText(chat: ChatType): string {
  * @example
  * new GenerateEmbeddings({ embeddings });
  */
-export class GenerateEmbeddings extends Step<typeof schema> {
-  static override readonly typeName = "GenerateEmbeddings";
+export class GenerateEmbeddings extends EmbeddingGeneration {
+  static override readonly typeName: string = "GenerateEmbeddings";
 
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
-
-  get inputs(): StepColumns {
-    return ["text"];
-  }
-
-  get outputs(): StepColumns {
-    return ["embedding", "model_name"];
-  }
-
-  override async load(context: StepContext): Promise<void> {
-    await this.attrs.embeddings.load(context);
-  }
-
-  async process(inputs: Row[][], context: StepContext): Promise<Row[]> {
-    const rows = inputs[0] ?? [];
-    const texts = rows.map((row) => this.textOf(row));
-    return embedRows({ embeddings: this.attrs.embeddings, rows, texts, step: this.name }, context);
-  }
-
-  private textOf(row: Row): string {
+  protected override textOf(row: Row): string {
     const value = row.text;
     if (typeof value === "string") return value;
     const chat = chatSchema.safeParse(value);
