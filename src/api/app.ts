@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { DistilflareError, toDistilflareError } from "../errors.js";
 import { bearerAuth } from "./auth.js";
+import { DASHBOARD_HTML } from "./dashboard-page.js";
 import { ERROR_STATUS } from "./error-status.js";
 import { openApiDocument } from "./openapi.js";
 import { registerPipelineRoutes } from "./pipeline-routes.js";
@@ -34,12 +35,15 @@ export function createApi(service: RunService, options: ApiOptions = {}): Hono {
   app.onError((error, c) => errorResponse(c, error));
   app.notFound((c) => errorResponse(c, new DistilflareError("not_found", `No route for ${c.req.method} ${c.req.path}`)));
   app.get("/", (c) =>
-    c.json({
+    (c.req.header("accept") ?? "").includes("text/html")
+      ? c.html(DASHBOARD_HTML)
+      : c.json({
       name: "distilflare",
       description: "distilabel pipelines on Cloudflare Workers",
       openapi: "/openapi.json",
       runs: "/v1/runs",
       pipelines: "/v1/pipelines",
+      dashboard: "GET / with Accept: text/html",
     }),
   );
   app.get("/openapi.json", (c) => c.json(openApiDocument()));

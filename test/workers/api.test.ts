@@ -128,3 +128,18 @@ describe("registered pipelines, dry runs, datasets and cron", () => {
     expect(bad.body.error.message).toContain("limit");
   });
 });
+
+describe("the live page", () => {
+  const harness = workerHarness({ registry, pipelines });
+
+  it("serves an HTML view of runs to browsers and JSON to API clients", async () => {
+    const page = await harness.request("/", { headers: { accept: "text/html,application/xhtml+xml" } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    const html = await page.text();
+    expect(html).toContain("/v1/runs?limit=20");
+    expect(html).toContain("setInterval(refresh, 2000)");
+    const { body } = await harness.json<{ runs: string; openapi: string }>("/");
+    expect(body).toMatchObject({ runs: "/v1/runs", openapi: "/openapi.json" });
+  });
+});
