@@ -326,13 +326,12 @@ function generatorNeeded(state: RunState, name: string): boolean {
 }
 
 function dispatchBatches(state: RunState, context: EngineContext, dispatch: WorkItem[]): void {
-  const cap = state.plan.max_inflight_per_step;
   for (const name of activeSteps(state)) {
     const plan = state.plan.steps[name];
     const step = state.steps[name];
     const manager = state.batch_managers[name];
     if (!plan || !step || !manager || plan.kind === "generator" || step.done) continue;
-    while (step.inflight < cap) {
+    while (step.inflight < plan.max_inflight) {
       const batch = getBatch(manager);
       if (!batch) break;
       const work = processWork(state.run_id, batch);

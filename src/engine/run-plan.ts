@@ -13,6 +13,8 @@ export const runPlanStepSchema = z.object({
   convergence: z.boolean(),
   leaf: z.boolean(),
   stage: z.number().int().nonnegative(),
+  /** Batches of this step that may be in flight at once. */
+  max_inflight: z.number().int().positive(),
 });
 export type RunPlanStep = z.infer<typeof runPlanStepSchema>;
 
@@ -74,6 +76,7 @@ export function buildRunPlan(spec: DagSpec, options: RunPlanOptions): RunPlan {
           convergence: step.kind !== "generator" && dag.isConvergenceStep(name),
           leaf: leaves.includes(name),
           stage: stageOf.get(name) ?? 0,
+          max_inflight: Math.max(step.replicas ?? 1, options.maxInflightPerStep ?? DEFAULT_MAX_INFLIGHT_PER_STEP),
         } satisfies RunPlanStep,
       ];
     }),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RuntimeParameterError } from "../errors.js";
+import { OptionError, RuntimeParameterError } from "../errors.js";
 import { attribute, runtimeParameter, metaOf, isOptionalSchema } from "../components/attributes.js";
 import { Component, type AnyObjectSchema, type ComponentKind, type RuntimeParameterKeyInfo } from "../components/component.js";
 import { toSnakeCase } from "../core/naming.js";
@@ -59,6 +59,14 @@ export abstract class LLM<S extends AnyObjectSchema = typeof llmAttributes> exte
   protected constructor(schema: S, options: Record<string, unknown>) {
     super(schema, options);
     this.validateGenerationKwargs();
+    if ((this.attrs as { useOfflineBatchGeneration?: boolean }).useOfflineBatchGeneration) {
+      // Accepting it and generating online would silently change what the user asked for (and its cost).
+      throw new OptionError(`${this.describeSelf()}: offline batch generation (provider batch APIs) is not supported yet; remove use_offline_batch_generation`, {
+        component: this.typeName,
+        field: "use_offline_batch_generation",
+        expected: "false",
+      });
+    }
   }
 
   /** The model name written to every row's `model_name`. */

@@ -18,6 +18,8 @@ export const dagStepSchema = z.object({
   batchSize: z.number().optional(),
   acceptsMultipleInputs: z.boolean(),
   missingRuntimeParameters: z.array(z.string()),
+  /** distilabel's `resources.replicas`: how many batches of the step may run at once, at least. */
+  replicas: z.number().int().positive().optional(),
 });
 export type DagStep = z.infer<typeof dagStepSchema>;
 

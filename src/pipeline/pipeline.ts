@@ -142,6 +142,7 @@ export class Pipeline implements StepHost {
         batchSize: step instanceof GeneratorStep ? step.batchSize : undefined,
         acceptsMultipleInputs: step.acceptsMultipleInputs,
         missingRuntimeParameters: step.missingRuntimeParameters(),
+        replicas: (step.attrs as { resources?: { replicas?: number } }).resources?.replicas,
       })),
       edges: this.edgeList.map(([a, b]) => [a, b] as [string, string]),
       routing: Object.fromEntries([...this.routing].map(([from, fn]) => [from, { typeName: fn.typeName, kwargs: { ...fn.kwargs } }])),

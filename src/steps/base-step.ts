@@ -25,7 +25,7 @@ export const baseStepAttributes = z.object({
   name: attribute(z.string().regex(STEP_NAME_PATTERN, "a step name matches ^[a-zA-Z0-9_-]+$").optional(), "The step's name, unique in its pipeline."),
   resources: runtimeParameter(
     stepResourcesSchema.default({ replicas: 1 }),
-    "Resources for the step; `replicas` bounds how many of its batches run at once on Workers.",
+    "Resources for the step. `replicas` raises how many of its batches may run at once on Workers (never below the run's max_inflight_per_step); `cpus`, `gpus` and `memory` are accepted for distilabel compatibility and have no effect on Workers.",
     { excludeFromSignature: true },
   ),
   inputMappings: attribute(z.record(z.string(), z.string()).default({}), "Maps step input names to dataset columns."),

@@ -160,6 +160,25 @@ describe("a linear run", () => {
     expect(sim.state.status).toBe("succeeded");
     expect(sim.dataset("b")).toHaveLength(23);
   });
+  it("lets a step's replicas raise its in-flight cap above the run's default", () => {
+    const spec = dagSpec(
+      [dagStep("gen", "generator", { batchSize: 20 }), { ...dagStep("a", "normal", { inputBatchSize: 1 }), replicas: 5 }, dagStep("b", "normal", { inputBatchSize: 1 })],
+      [
+        ["gen", "a"],
+        ["gen", "b"],
+      ],
+    );
+    const sim = new EngineSim(plan(spec, { maxInflightPerStep: 2 }), { generators: { gen: 20 } });
+    expect(sim.state.plan.steps.a?.max_inflight).toBe(5);
+    expect(sim.state.plan.steps.b?.max_inflight).toBe(2);
+    sim.start();
+    sim.deliver(0);
+    const inflight = (step: string) => sim.pending.filter((w) => w.type === "process" && w.step === step).length;
+    expect(inflight("a")).toBe(5);
+    expect(inflight("b")).toBe(2);
+    sim.runAll();
+    expect(sim.state.status).toBe("succeeded");
+  });
 });
 
 describe("applyReport", () => {

@@ -318,3 +318,10 @@ describe("OpenAILLM base URL resolution", () => {
     }
   });
 });
+
+describe("offline batch generation", () => {
+  it("is refused rather than silently run online", () => {
+    expect(() => new OpenAILLM({ model: "gpt-4o-mini", useOfflineBatchGeneration: true })).toThrow("offline batch generation (provider batch APIs) is not supported yet");
+    expect(() => createDefaultRegistry().load({ type_info: { name: "OpenAILLM" }, model: "gpt-4o-mini", use_offline_batch_generation: true }, "llm")).toThrow("use_offline_batch_generation");
+  });
+});
