@@ -160,6 +160,7 @@ describe("a linear run", () => {
     expect(sim.state.status).toBe("succeeded");
     expect(sim.dataset("b")).toHaveLength(23);
   });
+
   it("lets a step's replicas raise its in-flight cap above the run's default", () => {
     const spec = dagSpec(
       [dagStep("gen", "generator", { batchSize: 20 }), { ...dagStep("a", "normal", { inputBatchSize: 1 }), replicas: 5 }, dagStep("b", "normal", { inputBatchSize: 1 })],
