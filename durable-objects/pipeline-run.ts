@@ -251,11 +251,13 @@ export class PipelineRun extends DurableObject<Env> {
       if (this.written.get(key) !== json) entries[key] = json;
     }
     const keys = Object.keys(entries);
+    // Recorded before the puts: reports interleave at awaits, and storage applies puts in the
+    // order they are issued, so this must track the last put issued, not the last one finished.
+    for (const key of keys) if (key.startsWith("bm:") || key === "core") this.written.set(key, entries[key] as string);
     for (let i = 0; i < keys.length; i += 128) {
       const chunk = Object.fromEntries(keys.slice(i, i + 128).map((k) => [k, entries[k]]));
       await this.ctx.storage.put(chunk);
     }
-    for (const key of keys) if (key.startsWith("bm:") || key === "core") this.written.set(key, entries[key] as string);
   }
 
   private async flushOutbox(): Promise<void> {
