@@ -159,3 +159,33 @@ describe("queue consumers", () => {
     expect(((await stored!.json()) as WorkItem & { data: Array<{ slices: unknown[] }> }).data[0]!.slices).toHaveLength(4000);
   });
 });
+
+describe("the run's Durable Object", () => {
+  it("carries on from storage alone when evicted again and again mid-run", async () => {
+    const { evictDurableObject } = await import("cloudflare:test");
+    const pipeline = new Pipeline({ name: "wk-evicted" }).build(() => {
+      const load = new LoadDataFromDicts({ name: "load", data: Array.from({ length: 12 }, (_, i) => ({ text: `e${i}` })), batchSize: 3 });
+      load.connect(new Gate({ name: "gate", inputBatchSize: 2 }));
+    });
+    const { body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+    const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(body.id));
+    let evictions = 0;
+    for (let i = 0; i < 400; i++) {
+      const { body: view } = await harness.json<{ status: string }>(`/v1/runs/${body.id}`);
+      if (view.status === "succeeded" || view.status === "failed") break;
+      try {
+        await evictDurableObject(stub);
+        evictions++;
+      } catch {
+        // not running at this instant: nothing to evict
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const run = await harness.waitForRun(body.id);
+    expect(run.status).toBe("succeeded");
+    expect(evictions).toBeGreaterThan(2);
+    const { body: rows } = await harness.json<{ rows: Array<{ text: string; seen: boolean }> }>(`/v1/runs/${body.id}/rows`);
+    expect(rows.rows.map((r) => r.text)).toEqual(Array.from({ length: 12 }, (_, i) => `e${i}`));
+    expect(rows.rows.every((r) => r.seen === true)).toBe(true);
+  });
+});
