@@ -21,9 +21,17 @@ export type ChatType = z.infer<typeof chatSchema>;
  * A structured-output request: a JSON schema the reply must follow (`format: "json"`), or a
  * regex where the provider supports one.
  */
+/** A zod schema given in TypeScript becomes its JSON schema, which serializes and every provider understands. */
+function zodToJsonSchema(value: unknown): unknown {
+  if (!(value instanceof z.ZodType)) return value;
+  const { $schema: _dialect, ...json } = z.toJSONSchema(value, { unrepresentable: "any" }) as Record<string, unknown>;
+  return json;
+}
+
 export const structuredOutputSchema = z.object({
   format: z.enum(["json", "regex"]).default("json"),
-  schema: z.union([z.record(z.string(), z.unknown()), z.string()]),
+  /** A JSON schema (or a zod schema, converted), or a regex when `format` is `regex`. */
+  schema: z.preprocess(zodToJsonSchema, z.union([z.record(z.string(), z.unknown()), z.string()])),
   /** The name providers show for the schema (OpenAI `json_schema.name`). */
   name: z.string().optional(),
 });

@@ -325,3 +325,26 @@ describe("offline batch generation", () => {
     expect(() => createDefaultRegistry().load({ type_info: { name: "OpenAILLM" }, model: "gpt-4o-mini", use_offline_batch_generation: true }, "llm")).toThrow("use_offline_batch_generation");
   });
 });
+
+describe("structured output from a zod schema", () => {
+  it("converts the zod schema to the JSON schema sent as response_format, and dumps it as JSON", async () => {
+    const { z } = await import("zod");
+    const character = z.object({ name: z.string(), age: z.number().int() });
+    const llm = new OpenAILLM({ model: "gpt-4o-mini", structuredOutput: { schema: character } });
+    const schema = llm.structuredOutput?.schema as Record<string, unknown>;
+    expect(schema).toMatchObject({ type: "object", properties: { name: { type: "string" }, age: { type: "integer" } }, required: ["name", "age"] });
+    expect(schema).not.toHaveProperty("$schema");
+    expect((llm.dump().structured_output as { schema: unknown }).schema).toEqual(schema);
+    const server = await startFakeOpenAIServer();
+    try {
+      const context = llmContext({ secrets: { OPENAI_BASE_URL: server.baseUrl } });
+      const [output] = await llm.generate([[{ role: "user", content: "a character" }]], { numGenerations: 1, context });
+      expect(character.parse(JSON.parse(output?.generations[0] ?? "null"))).toMatchObject({ name: expect.any(String) });
+      const body = server.generationRequests[0]?.body as { response_format: { type: string; json_schema: { schema: unknown } } };
+      expect(body.response_format.type).toBe("json_schema");
+      expect(body.response_format.json_schema.schema).toMatchObject({ properties: { age: { type: "integer" } } });
+    } finally {
+      await server.stop();
+    }
+  });
+});
