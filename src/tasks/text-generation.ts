@@ -12,6 +12,10 @@ import { TEXT_GENERATION_DEFAULT_TEMPLATE } from "./templates/text-generation.js
 
 const schema = taskAttributes.extend({
   systemPrompt: attribute(z.string().optional(), "The system prompt; a row's own `system_prompt` column takes precedence."),
+  useSystemPrompt: attribute(
+    z.boolean().default(true),
+    "Whether to send a system prompt at all (distilabel's older option; false ignores both `system_prompt` and the column).",
+  ),
   template: attribute(
     z.string().default(TEXT_GENERATION_DEFAULT_TEMPLATE),
     "The Jinja2 template of the prompt; its variables are the `columns`.",
@@ -70,7 +74,7 @@ export class TextGeneration extends Task<typeof schema> {
     const content = this.compiled.render(Object.fromEntries(columns.map((c) => [c, row[c]])));
     const messages: ChatType = [{ role: "user", content }];
     const system = typeof row.system_prompt === "string" && row.system_prompt ? row.system_prompt : this.attrs.systemPrompt;
-    if (system) messages.unshift({ role: "system", content: system });
+    if (system && this.attrs.useSystemPrompt) messages.unshift({ role: "system", content: system });
     return messages;
   }
 

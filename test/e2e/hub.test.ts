@@ -1,5 +1,5 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeParquet } from "../../src/distiset/parquet/index.js";
 import { parseReadme } from "../../src/hub/readme-front-matter.js";
@@ -96,6 +96,20 @@ describe("the seed quickstart against a stand-in Hub, through wrangler dev", () 
     const manual = await api.post(`/v1/runs/${started.id}/push_to_hub`, { repo_id: "me/pushed-by-hand" });
     expect(manual.status, JSON.stringify(manual.body)).toBe(200);
     expect(hub.repo("me/pushed-by-hand")?.commits.at(-1)?.files.has("data/train-00000-of-00001.parquet")).toBe(true);
+  });
+
+  it("runs a pipeline.yaml dumped by distilabel 1.5.3, posted as it is", async () => {
+    const fixture = readFileSync(resolve(import.meta.dirname, "../fixtures/distilabel-1.5.3-quickstart.yaml"), "utf8");
+    // Only the model server differs: a runtime parameter points the OpenAILLM at the stand-in.
+    const yaml = `${fixture}parameters:\n  text_generation:\n    llm:\n      base_url: ${llm.baseUrl}\n`;
+    const response = await api.request("/v1/runs?use_cache=false", { method: "POST", headers: { "content-type": "application/yaml" }, body: yaml });
+    const started = (await response.json()) as { id: string };
+    expect(response.status, JSON.stringify(started)).toBe(202);
+    const run = await api.waitForRun(started.id);
+    expect(run.status, JSON.stringify(run)).toBe("succeeded");
+    const { body } = await api.json<{ rows: Array<{ instruction: string; generation: string }> }>(`/v1/runs/${started.id}/rows`);
+    expect(body.rows.map((r) => r.instruction)).toEqual(quickstartRows(10).map((r) => r.prompt));
+    expect(body.rows.every((r) => r.generation.startsWith("echo: "))).toBe(true);
   });
 
   it("refuses a missing split and an unreachable Hub with errors naming the repo", async () => {
