@@ -32,6 +32,11 @@ export interface WorkRunnerDeps {
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The fields every report of `work` starts with. */
+function reportOf(work: WorkItem): Pick<WorkReportInput, "id" | "run_id" | "type" | "step" | "seq_no"> {
+  return { id: work.id, run_id: work.run_id, type: work.type, step: "step" in work ? work.step : undefined, seq_no: "seq_no" in work ? work.seq_no : undefined };
+}
+
 /**
  * Runs one work item and returns its report. Idempotent per work id: an output already stored
  * under the batch's deterministic key is reported as it is, never computed twice.
@@ -45,11 +50,7 @@ export async function runWork(work: WorkItem, deps: WorkRunnerDeps): Promise<Wor
     const failure = toDistilflareError(error);
     logger.error(failure.message);
     return {
-      id: work.id,
-      run_id: work.run_id,
-      type: work.type,
-      step: "step" in work ? work.step : undefined,
-      seq_no: "seq_no" in work ? work.seq_no : undefined,
+      ...reportOf(work),
       fatal: { code: failure.code, message: failure.message },
       log: logger.lines,
     };
@@ -78,10 +79,7 @@ async function runWorkUnsafe(work: WorkItem, deps: WorkRunnerDeps, logger: Buffe
       });
       logger.info(`Wrote ${file.num_rows} rows to '${file.path}'`);
       return {
-        id: work.id,
-        run_id: work.run_id,
-        type: work.type,
-        step: work.step,
+        ...reportOf(work),
         num_rows: file.num_rows,
         file: { path: file.path, size_bytes: file.size_bytes, num_rows: file.num_rows },
         columns: file.columns,
@@ -94,7 +92,7 @@ async function runWorkUnsafe(work: WorkItem, deps: WorkRunnerDeps, logger: Buffe
       const manifest = await finalizeDistiset({ store: deps.store, runId: work.run_id, pipelineName: pipeline.name, description: pipeline.description, configs });
       const total = Object.values(manifest.configs).reduce((sum, c) => sum + (c.splits.train?.num_rows ?? 0), 0);
       logger.info(`Distiset written: ${Object.keys(manifest.configs).length} config(s), ${total} rows`);
-      return { id: work.id, run_id: work.run_id, type: work.type, num_rows: total };
+      return { ...reportOf(work), num_rows: total };
     }
   }
 }
@@ -110,11 +108,7 @@ async function existingOutput(work: GenerateWork | ProcessWork, deps: WorkRunner
   const output = await readBatchOutput(deps.store, key);
   if (!output) return undefined;
   return {
-    id: work.id,
-    run_id: work.run_id,
-    type: work.type,
-    step: work.step,
-    seq_no: work.seq_no,
+    ...reportOf(work),
     num_rows: output.num_rows,
     bytes: info.size,
     last_batch: output.last_batch,
@@ -147,7 +141,7 @@ async function runGenerate(work: GenerateWork, deps: WorkRunnerDeps, logger: Buf
   const rows = applyOutputMappings(output.rows, {}, step.outputMappings);
   const stored = await storeOutput(work, rows, output.lastBatch || work.force_last_batch, deps);
   logger.info(`Generated batch ${work.seq_no} with ${stored.numRows} rows${stored.lastBatch ? " (last)" : ""}`);
-  return { id: work.id, run_id: work.run_id, type: work.type, step: work.step, seq_no: work.seq_no, num_rows: stored.numRows, bytes: stored.bytes, last_batch: stored.lastBatch };
+  return { ...reportOf(work), num_rows: stored.numRows, bytes: stored.bytes, last_batch: stored.lastBatch };
 }
 
 async function readInputs(work: ProcessWork, store: BlobStore): Promise<Row[][]> {
@@ -199,11 +193,7 @@ async function runProcess(work: ProcessWork, deps: WorkRunnerDeps, logger: Buffe
   const stored = await storeOutput(work, rows, work.last_batch, deps);
   logger.info(`Processed batch ${work.seq_no}: ${rowsIn} rows in, ${stored.numRows} rows out`);
   return {
-    id: work.id,
-    run_id: work.run_id,
-    type: work.type,
-    step: work.step,
-    seq_no: work.seq_no,
+    ...reportOf(work),
     num_rows: stored.numRows,
     rows_in: rowsIn,
     bytes: stored.bytes,
@@ -254,7 +244,7 @@ export async function imputeWork(work: ProcessWork, deps: WorkRunnerDeps, reason
   if (existing) return existing;
   const pipeline = await deps.pipeline(work.run_id);
   const step = pipeline.step(work.step);
-  const base = { id: work.id, run_id: work.run_id, type: work.type, step: work.step, seq_no: work.seq_no };
+  const base = reportOf(work);
   if (!(step instanceof Step) || step.kind === "global") {
     return { ...base, fatal: { code: "step_failed", message: `${reason}; a global step cannot continue without its output` } };
   }
