@@ -21,7 +21,9 @@ export interface Transition {
   dispatch: WorkItem[];
 }
 
-const clone = (state: RunState): RunState => structuredClone(state);
+// The state is plain JSON by design (the Durable Object stores it as JSON); a JSON round trip
+// copies it about twice as fast as structuredClone in V8, and keeps that contract honest.
+const clone = (state: RunState): RunState => JSON.parse(JSON.stringify(state)) as RunState;
 
 /** Starts a pending run: requests the first batches of the first stage. */
 export function startRun(input: RunState, context: EngineContext): Transition {
