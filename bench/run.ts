@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { applyReport, startRun, type EngineContext } from "../src/engine/run-engine.js";
-import { buildRunPlan } from "../src/engine/run-plan.js";
+import { buildRunPlan, DEFAULT_MAX_BYTES_PER_FILE, DEFAULT_MAX_ROWS_PER_FILE } from "../src/engine/run-plan.js";
 import { createRunState, type RunState } from "../src/engine/run-state.js";
 import type { WorkItem, WorkReportInput } from "../src/engine/work.js";
 import { runInProcess } from "../src/executor/in-process-executor.js";
@@ -128,7 +128,9 @@ async function parquet(): Promise<void> {
   const readMs = performance.now() - started;
   console.log(`parquet: ${rows.length} rows (lists, structs): write ${fmt(writeMs)} ms (${fmt(rows.length / (writeMs / 1000), 0)} rows/s), read ${fmt(readMs)} ms (${back.length} rows)`);
   console.log(`  file ${fmt(bytes.byteLength / 1024 / 1024, 2)} MiB vs JSON ${fmt(json / 1024 / 1024, 2)} MiB: ratio ${fmt(json / bytes.byteLength, 2)}x smaller`);
-  console.log(`  heap growth while writing: ${fmt(heapDelta / 1024 / 1024, 1)} MiB (${fmt(heapDelta / json, 2)}x the JSON size); files are cut at 50k rows / 32 MiB, far under 128 MiB`);
+  const perFile = (DEFAULT_MAX_BYTES_PER_FILE * heapDelta) / json / 1024 / 1024;
+  console.log(`  heap growth while writing: ${fmt(heapDelta / 1024 / 1024, 1)} MiB (${fmt(heapDelta / json, 2)}x the JSON size)`);
+  console.log(`  files are cut at ${DEFAULT_MAX_ROWS_PER_FILE} rows or ${DEFAULT_MAX_BYTES_PER_FILE / 1024 / 1024} MiB of row JSON: about ${fmt(perFile, 0)} MiB of heap per file, ${fmt(128 / perFile, 1)}x under a Worker's 128 MiB`);
 }
 
 await concurrency();

@@ -49,7 +49,8 @@ export interface RunPlanOptions {
 
 export const DEFAULT_MAX_INFLIGHT_PER_STEP = 16;
 export const DEFAULT_MAX_ROWS_PER_FILE = 50_000;
-export const DEFAULT_MAX_BYTES_PER_FILE = 32 * 1024 * 1024;
+/** Row JSON bytes per file: writing Parquet takes about 5x that in heap (bench), far under a Worker's 128 MB. */
+export const DEFAULT_MAX_BYTES_PER_FILE = 8 * 1024 * 1024;
 
 /** Builds the run plan from a validated DAG spec. */
 export function buildRunPlan(spec: DagSpec, options: RunPlanOptions): RunPlan {
