@@ -22,6 +22,14 @@ import { PrometheusEval } from "./prometheus-eval.js";
 import { QualityScorer } from "./quality-scorer.js";
 import { TextClassification } from "./text-classification.js";
 import { UltraFeedback } from "./ultra-feedback.js";
+import { TextGenerationWithImage } from "./text-generation-with-image.js";
+import { EmbeddingTaskGenerator } from "./embedding-task-generator.js";
+import { GenerateTextRetrievalData } from "./generate-text-retrieval-data.js";
+import { GenerateShortTextMatchingData } from "./generate-short-text-matching-data.js";
+import { GenerateLongTextMatchingData } from "./generate-long-text-matching-data.js";
+import { GenerateTextClassificationData } from "./generate-text-classification-data.js";
+import { MonolingualTripletGenerator } from "./monolingual-triplet-generator.js";
+import { BitextRetrievalGenerator } from "./bitext-retrieval-generator.js";
 
 export * from "./task.js";
 export { TextGeneration } from "./text-generation.js";
@@ -52,6 +60,16 @@ export { SENTENCE_PAIR_ACTIONS, type SentencePairAction } from "./templates/gene
 export { EmbeddingGeneration } from "./embedding-generation.js";
 export { GenerateEmbeddings, chatToText } from "./generate-embeddings.js";
 export { extractJsonObject } from "./reply-json.js";
+export { TextGenerationWithImage } from "./text-generation-with-image.js";
+export { IMAGE_TYPES, type ImageType } from "./image-url.js";
+export { EmbeddingTaskGenerator } from "./embedding-task-generator.js";
+export { GenerateTextRetrievalData } from "./generate-text-retrieval-data.js";
+export { GenerateShortTextMatchingData } from "./generate-short-text-matching-data.js";
+export { GenerateLongTextMatchingData } from "./generate-long-text-matching-data.js";
+export { GenerateTextClassificationData } from "./generate-text-classification-data.js";
+export { MonolingualTripletGenerator } from "./monolingual-triplet-generator.js";
+export { BitextRetrievalGenerator } from "./bitext-retrieval-generator.js";
+export { EMBEDDING_TASK_CATEGORIES, type EmbeddingTaskCategory } from "./embedding-data-options.js";
 
 /** Every built-in task, for the default registry. */
 export const BUILTIN_TASKS: StepClass[] = [
@@ -78,4 +96,12 @@ export const BUILTIN_TASKS: StepClass[] = [
   GenerateSentencePair as unknown as StepClass,
   EmbeddingGeneration as unknown as StepClass,
   GenerateEmbeddings as unknown as StepClass,
+  TextGenerationWithImage as unknown as StepClass,
+  EmbeddingTaskGenerator as unknown as StepClass,
+  GenerateTextRetrievalData as unknown as StepClass,
+  GenerateShortTextMatchingData as unknown as StepClass,
+  GenerateLongTextMatchingData as unknown as StepClass,
+  GenerateTextClassificationData as unknown as StepClass,
+  MonolingualTripletGenerator as unknown as StepClass,
+  BitextRetrievalGenerator as unknown as StepClass,
 ];

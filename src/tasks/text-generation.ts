@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { attribute } from "../components/attributes.js";
 import type { Row, StepColumns } from "../core/row.js";
-import { OptionError } from "../errors.js";
 import type { ChatType } from "../llms/types.js";
 import type { StepOptions } from "../steps/base-step.js";
 import type { CompiledTemplate } from "../templates/render.js";
 import { RowInputError } from "./row-input-error.js";
 import { Task, taskAttributes } from "./task.js";
 import { compileTaskTemplate } from "./task-template.js";
+import { checkColumnsMatchTemplate } from "./template-columns.js";
 import { TEXT_GENERATION_DEFAULT_TEMPLATE } from "./templates/text-generation.js";
 
 const schema = taskAttributes.extend({
@@ -80,23 +80,5 @@ export class TextGeneration extends Task<typeof schema> {
 
   formatOutput(output: string | null): Row {
     return { generation: output };
-  }
-}
-
-function checkColumnsMatchTemplate(columns: string[], variables: readonly string[], owner: string): void {
-  for (const column of columns) {
-    if (!variables.includes(column)) {
-      throw new OptionError(
-        `${owner}: column '${column}' is not used by the template (it reads ${variables.length ? variables.map((v) => `'${v}'`).join(", ") : "no variable"}); make 'columns' and 'template' match`,
-        { component: owner, field: "columns", expected: `columns among ${JSON.stringify(variables)}` },
-      );
-    }
-  }
-  const extra = variables.filter((v) => !columns.includes(v));
-  if (extra.length > 0) {
-    throw new OptionError(
-      `${owner}: the template reads ${extra.map((v) => `'${v}'`).join(", ")}, which ${extra.length === 1 ? "is" : "are"} not in 'columns' (${JSON.stringify(columns)}); add ${extra.length === 1 ? "it" : "them"} to 'columns'`,
-      { component: owner, field: "template", expected: `variables among ${JSON.stringify(columns)}` },
-    );
   }
 }
