@@ -2,7 +2,10 @@ import type { StepClass } from "../base-step.js";
 import { CombineOutputs } from "./combine-outputs.js";
 import { ConversationTemplate } from "./conversation-template.js";
 import { DataSampler } from "./data-sampler.js";
+import { DeitaFiltering } from "./deita-filtering.js";
+import { EmbeddingDedup } from "./embedding-dedup.js";
 import { ExpandColumns } from "./expand-columns.js";
+import { FaissNearestNeighbour } from "./faiss-nearest-neighbour.js";
 import { FormatChatGenerationDPO } from "./format-chat-generation-dpo.js";
 import { FormatChatGenerationSFT } from "./format-chat-generation-sft.js";
 import { FormatTextGenerationDPO } from "./format-text-generation-dpo.js";
@@ -40,6 +43,12 @@ export { getTokenizer, knownTokenizers, regexWordsTokenizer, truncateTokens, whi
 export { MinHashDedup, MINHASH_KEEP_COLUMN } from "./minhash-dedup.js";
 export { MinHashFamily, hashToken } from "./minhash.js";
 export { MinHashLsh, optimalLshParams, type LshParams } from "./minhash-lsh.js";
+export { FaissNearestNeighbour, resolveMetricType } from "./faiss-nearest-neighbour.js";
+export { EmbeddingDedup, EMBEDDING_KEEP_COLUMN } from "./embedding-dedup.js";
+export { DeitaFiltering } from "./deita-filtering.js";
+export { readEmbeddingMatrix, type EmbeddingMatrix, type ReadEmbeddingsOptions } from "./embedding-matrix.js";
+export { exactKnn, type KnnMetric, type KnnResult } from "./exact-knn.js";
+export { nearestNeighbourDistances, normalizeRows, findZeroRow, type DistanceMetric } from "./nearest-distance.js";
 
 /** Every built-in non-LLM step, for the default registry. */
 export const BUILTIN_STEPS: StepClass[] = [
@@ -57,6 +66,9 @@ export const BUILTIN_STEPS: StepClass[] = [
   FormatChatGenerationDPO,
   TruncateTextColumn,
   MinHashDedup,
+  FaissNearestNeighbour,
+  EmbeddingDedup,
+  DeitaFiltering,
   LoadDataFromHub,
   LoadDataFromFileSystem,
   LoadDataFromDistiset,

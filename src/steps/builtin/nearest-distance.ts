@@ -1,0 +1,55 @@
+import type { EmbeddingMatrix } from "./embedding-matrix.js";
+import { firstColumn, forEachPairTile } from "./pair-tiles.js";
+
+export type DistanceMetric = "cosine" | "manhattan";
+
+/**
+ * Each row's distance to its nearest other row (its own index excluded, an identical twin
+ * counts): `1 - <x, y>` for `cosine` (a cosine distance when the rows are unit vectors) or the
+ * L1 distance for `manhattan`. A single row has no other row: its distance is Infinity.
+ *
+ * @example
+ * const distances = nearestNeighbourDistances(matrix, "cosine");
+ */
+export function nearestNeighbourDistances(matrix: EmbeddingMatrix, metric: DistanceMetric): Float64Array {
+  const distances = new Float64Array(matrix.rows).fill(Infinity);
+  forEachPairTile(matrix, metric === "cosine" ? "dot" : "manhattan", (tile) => {
+    const width = tile.colEnd - tile.colStart;
+    for (let i = tile.rowStart; i < tile.rowEnd; i++) {
+      const offset = (i - tile.rowStart) * width - tile.colStart;
+      for (let j = firstColumn(tile, i); j < tile.colEnd; j++) {
+        if (j === i) continue;
+        const value = tile.values[offset + j]!;
+        const distance = metric === "cosine" ? 1 - value : value;
+        if (distance < distances[i]!) distances[i] = distance;
+        if (distance < distances[j]!) distances[j] = distance;
+      }
+    }
+  });
+  return distances;
+}
+
+/** The index of the first row whose euclidean norm is zero (it has no direction), or -1. */
+export function findZeroRow(matrix: EmbeddingMatrix): number {
+  const { data, rows, dim } = matrix;
+  for (let r = 0; r < rows; r++) if (squaredNorm(data, r * dim, dim) === 0) return r;
+  return -1;
+}
+
+/** Each row divided by its euclidean norm, in double precision as numpy does. */
+export function normalizeRows(matrix: EmbeddingMatrix): EmbeddingMatrix {
+  const { data, rows, dim } = matrix;
+  const out = new Float64Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    const start = r * dim;
+    const norm = Math.sqrt(squaredNorm(data, start, dim));
+    for (let t = 0; t < dim; t++) out[start + t] = data[start + t]! / norm;
+  }
+  return { data: out, rows, dim };
+}
+
+function squaredNorm(data: Float64Array, start: number, dim: number): number {
+  let sum = 0;
+  for (let t = start; t < start + dim; t++) sum += data[t]! * data[t]!;
+  return sum;
+}
