@@ -1,10 +1,28 @@
 import type { Hono } from "hono";
+import { errorMessage } from "../errors.js";
+import type { Row } from "../core/row.js";
+import type { BaseStep } from "../steps/base-step.js";
+import { GeneratorTask, Task } from "../tasks/task.js";
 import { prepareRun } from "../runtime/prepare-run.js";
 import { mergeParameters, resolvePipeline } from "../runtime/resolve-pipeline.js";
 import { BufferLogger } from "../steps/step-context.js";
 import { invalidRequest, readJsonObject } from "./request-body.js";
 import type { RunService } from "./run-service.js";
 import { validateBodySchema } from "./schemas.js";
+
+/** Each task's prompt for one row (distilabel's `print`), or why that row cannot be rendered. */
+function renderPrompts(steps: readonly BaseStep[], row: Row): Record<string, { prompt?: string; error?: string }> {
+  const prompts: Record<string, { prompt?: string; error?: string }> = {};
+  for (const step of steps) {
+    if (!(step instanceof Task) && !(step instanceof GeneratorTask)) continue;
+    try {
+      prompts[step.name] = { prompt: step.renderPrompt(row) };
+    } catch (error) {
+      prompts[step.name] = { error: errorMessage(error) };
+    }
+  }
+  return prompts;
+}
 
 export function registerPipelineRoutes(app: Hono, service: RunService): void {
   app.get("/v1/pipelines", (c) => {
@@ -38,6 +56,7 @@ export function registerPipelineRoutes(app: Hono, service: RunService): void {
       signature: prepared.signature,
       stages: prepared.plan.stages,
       steps: pipeline.dagSpec().steps.map((s) => ({ name: s.name, type: s.typeName, inputs: s.inputs, outputs: s.outputs })),
+      ...(parsed.data.sample_row ? { prompts: renderPrompts(pipeline.steps, parsed.data.sample_row) } : {}),
     });
   });
 }

@@ -47,6 +47,10 @@ export const validateBodySchema = z
     pipeline: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
     parameters: parametersSchema.optional(),
     load_groups: z.union([z.array(z.array(z.string())), z.literal("sequential_step_execution")]).optional(),
+    sample_row: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("A row to render every task's prompt for (distilabel's `task.print()`), returned as `prompts`."),
   })
   .strict();
 
@@ -113,6 +117,8 @@ export const validateResponseSchema = z.object({
   signature: z.string(),
   stages: z.array(z.array(z.string())),
   steps: z.array(z.object({ name: z.string(), type: z.string(), inputs: z.record(z.string(), z.boolean()), outputs: z.array(z.string()) })),
+  /** With `sample_row`: each task's rendered prompt, or why it could not be rendered for that row. */
+  prompts: z.record(z.string(), z.object({ prompt: z.string().optional(), error: z.string().optional() })).optional(),
 });
 
 export { distisetManifestSchema };

@@ -267,6 +267,20 @@ describe("bad input is refused before anything is enqueued", () => {
     await expectError({ method: "GET" }, 404, "not_found", "not found", "/v1/runs/0000000-unknown");
     await expectError({ method: "GET" }, 404, "not_found", "not found", "/v1/runs/has%20space");
   });
+  it("renders each task's prompt for a sample row when validating", async () => {
+    const body = valid();
+    const step = (body.pipeline as { steps: Array<{ step: Record<string, unknown> }> }).steps[1]!.step;
+    step.system_prompt = "You are terse.";
+    const { status, body: result } = await harness.json<{ prompts: Record<string, { prompt?: string; error?: string }> }>(
+      "/v1/pipelines/validate",
+      postJson({ pipeline: body, sample_row: { instruction: "Name a prime number." } }),
+    );
+    expect(status).toBe(200);
+    expect(result.prompts.text_generation?.prompt).toBe("[system]\nYou are terse.\n\n[user]\nName a prime number.");
+    const { body: bad } = await harness.json<{ prompts: Record<string, { error?: string }> }>("/v1/pipelines/validate", postJson({ pipeline: valid(), sample_row: { instruction: 42 } }));
+    expect(bad.prompts.text_generation?.error).toContain("instruction");
+  });
+
   it("validates a pipeline without running it", async () => {
     const { status, body } = await harness.json<{ valid: boolean; stages: string[][] }>("/v1/pipelines/validate", postJson({ pipeline: valid() }));
     expect(status).toBe(200);
