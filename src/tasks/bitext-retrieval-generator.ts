@@ -2,8 +2,7 @@ import { z } from "zod";
 import { attribute } from "../components/attributes.js";
 import type { StepOptions } from "../steps/base-step.js";
 import { renderTemplate } from "../templates/render.js";
-import { chooseOption, HIGH_SCORES, LOW_SCORES, TRIPLET_DIFFICULTIES, UNITS } from "./embedding-data-options.js";
-import { EmbeddingDataGenerator, embeddingDataGeneratorAttributes, tripletOptions } from "./embedding-data-generator.js";
+import { EmbeddingDataGenerator, embeddingDataGeneratorAttributes, tripletChoices, tripletOptions } from "./embedding-data-generator.js";
 import { BITEXT_RETRIEVAL_GENERATOR_TEMPLATE } from "./templates/bitext-retrieval-generator.js";
 
 const schema = embeddingDataGeneratorAttributes.extend({
@@ -37,10 +36,7 @@ export class BitextRetrievalGenerator extends EmbeddingDataGenerator<typeof sche
     return renderTemplate(BITEXT_RETRIEVAL_GENERATOR_TEMPLATE, {
       source_language: a.sourceLanguage,
       target_language: a.targetLanguage,
-      unit: chooseOption(a.unit, UNITS, random),
-      difficulty: chooseOption(a.difficulty, TRIPLET_DIFFICULTIES, random),
-      high_score: chooseOption(a.highScore, HIGH_SCORES, random),
-      low_score: chooseOption(a.lowScore, LOW_SCORES, random),
+      ...tripletChoices(a, random),
     });
   }
 }

@@ -6,7 +6,7 @@ import type { Row, StepColumns } from "../core/row.js";
 import type { ChatType, FormattedInput } from "../llms/types.js";
 import type { GeneratorOutput, StepOptions } from "../steps/base-step.js";
 import type { StepContext } from "../steps/step-context.js";
-import { HIGH_SCORES, LOW_SCORES, TRIPLET_DIFFICULTIES, UNITS } from "./embedding-data-options.js";
+import { chooseOption, HIGH_SCORES, LOW_SCORES, TRIPLET_DIFFICULTIES, UNITS } from "./embedding-data-options.js";
 import { readJsonFields } from "./embedding-data-reply.js";
 import { formatOutputs, GeneratorTask, generatorTaskAttributes, type TaskLike } from "./task.js";
 
@@ -22,6 +22,19 @@ export const tripletOptions = {
   highScore: attribute(z.enum(HIGH_SCORES).optional(), "Score of S2 against S1 (1 to 5): 4, 4.5 or 5; unset, drawn with `seed`."),
   lowScore: attribute(z.enum(LOW_SCORES).optional(), "Score of S3 against S1 (1 to 5): 2.5, 3 or 3.5; unset, drawn with `seed`."),
 };
+
+/** The triplet options of a prompt: the ones set, the others drawn with `random`. */
+export function tripletChoices(
+  options: { unit?: string | undefined; difficulty?: string | undefined; highScore?: string | undefined; lowScore?: string | undefined },
+  random: () => number,
+): { unit: string; difficulty: string; high_score: string; low_score: string } {
+  return {
+    unit: chooseOption(options.unit, UNITS, random),
+    difficulty: chooseOption(options.difficulty, TRIPLET_DIFFICULTIES, random),
+    high_score: chooseOption(options.highScore, HIGH_SCORES, random),
+    low_score: chooseOption(options.lowScore, LOW_SCORES, random),
+  };
+}
 
 /**
  * Sends one prompt with `num_generations` and returns one row per generation (with metadata and

@@ -1,7 +1,6 @@
 import type { StepOptions } from "../steps/base-step.js";
 import { renderTemplate } from "../templates/render.js";
-import { chooseOption, HIGH_SCORES, LOW_SCORES, TRIPLET_DIFFICULTIES, UNITS } from "./embedding-data-options.js";
-import { EmbeddingDataGenerator, embeddingDataGeneratorAttributes, tripletOptions } from "./embedding-data-generator.js";
+import { EmbeddingDataGenerator, embeddingDataGeneratorAttributes, tripletChoices, tripletOptions } from "./embedding-data-generator.js";
 import { languageAttribute } from "./embedding-data-task.js";
 import { MONOLINGUAL_TRIPLET_GENERATOR_TEMPLATE } from "./templates/monolingual-triplet-generator.js";
 
@@ -31,10 +30,7 @@ export class MonolingualTripletGenerator extends EmbeddingDataGenerator<typeof s
     const a = this.attrs;
     return renderTemplate(MONOLINGUAL_TRIPLET_GENERATOR_TEMPLATE, {
       language: a.language,
-      unit: chooseOption(a.unit, UNITS, random),
-      difficulty: chooseOption(a.difficulty, TRIPLET_DIFFICULTIES, random),
-      high_score: chooseOption(a.highScore, HIGH_SCORES, random),
-      low_score: chooseOption(a.lowScore, LOW_SCORES, random),
+      ...tripletChoices(a, random),
     });
   }
 }
