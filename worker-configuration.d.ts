@@ -9,7 +9,7 @@ declare namespace Cloudflare {
 		DATA: R2Bucket;
 		STEP_QUEUE: Queue;
 		CONTROL_QUEUE: Queue;
-		REDISPATCH_AFTER_SECONDS: string;
+		WORK_LEASE_SECONDS: string;
 		PIPELINE_RUN: DurableObjectNamespace<import("./worker/index").PipelineRun>;
 		RUN_INDEX: DurableObjectNamespace<import("./worker/index").RunIndex>;
 		RATE_LIMITER: DurableObjectNamespace<import("./worker/index").LlmRateLimiter>;
@@ -20,5 +20,5 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "REDISPATCH_AFTER_SECONDS">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "WORK_LEASE_SECONDS">> {}
 }
