@@ -61,8 +61,9 @@ export function addBatch(state: BatchManagerStepState, batch: BufferedBatch): vo
   // A routed step's empty last batch (it was skipped for the final upstream batch) belongs to no
   // upstream group: a convergence step only needs to know that step has finished.
   if (state.convergence_step && batch.size === 0 && Object.keys(batch.created_from).length === 0) return;
-  buffer.push({ ...batch, created_from: cloneCreatedFrom(batch.created_from), batch_routed_to: [...batch.batch_routed_to] });
-  if (!appends) buffer.sort((a, b) => a.seq_no - b.seq_no);
+  // A new array, never a push: buffers are shared with the previous state (state-copy.ts).
+  const added = buffer.concat([{ ...batch, created_from: cloneCreatedFrom(batch.created_from), batch_routed_to: [...batch.batch_routed_to] }]);
+  state.data[batch.step] = appends ? added : added.sort((a, b) => a.seq_no - b.seq_no);
 }
 
 /**

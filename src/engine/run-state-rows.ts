@@ -150,6 +150,14 @@ function sameErrors(a: RunState["errors"], b: RunState["errors"]): boolean {
  */
 function diffBySeq<T>(before: readonly T[], after: readonly T[], seqOf: (entry: T) => number, changes: RowChanges, keyOf: (seq: number) => RowKey): void {
   if (before === after) return;
+  // The common case, a buffer that only grew: its prefix is the same objects.
+  let same = 0;
+  const shorter = Math.min(before.length, after.length);
+  while (same < shorter && before[same] === after[same]) same++;
+  if (same === before.length) {
+    for (let k = same; k < after.length; k++) changes.put.push({ key: keyOf(seqOf(after[k] as T)), value: after[k] });
+    return;
+  }
   let i = 0;
   let j = 0;
   while (i < before.length || j < after.length) {

@@ -2,9 +2,10 @@ import type { BatchManagerStepState } from "./batch-manager-step.js";
 import type { RunState } from "./run-state.js";
 
 /**
- * The copy a transition works on: every container is new, but the leaves the engine never
- * modifies in place are shared with the input — the plan, buffered batches (batch building
- * copies them before consuming rows), work items, pending outputs, recorded errors.
+ * The copy a transition works on: containers are new, but what the engine never modifies in
+ * place is shared with the input — the plan, the batch managers' buffers (the batch manager
+ * replaces a buffer instead of changing it, and copies its batches before consuming rows),
+ * work items, pending outputs, recorded errors.
  *
  * Sharing keeps a transition's cost proportional to what it touches, not to the state: a
  * global step buffers one entry per upstream batch, and a JSON round trip of 50,000 of them on
@@ -30,7 +31,8 @@ function copyBatchManager(manager: BatchManagerStepState): BatchManagerStepState
   return {
     ...manager,
     predecessors: [...manager.predecessors],
-    data: mapValues(manager.data, (buffer) => [...buffer]),
+    // Buffer arrays are shared too: batch building only ever assigns new ones.
+    data: { ...manager.data },
     last_batch_received: [...manager.last_batch_received],
     next_expected_seq_no: mapValues(manager.next_expected_seq_no, ([next, candidate]) => [next, candidate] as [number, number]),
   };

@@ -2,7 +2,7 @@ import type { Row } from "../core/row.js";
 import { buildRunPlan, type RunPlan } from "../engine/run-plan.js";
 import type { LoadGroups } from "../pipeline/load-stages.js";
 import type { Pipeline, RuntimeParameters } from "../pipeline/pipeline.js";
-import { pipelineToYaml } from "../pipeline/serialize.js";
+import { pipelineToJson, pipelineToYaml } from "../pipeline/serialize.js";
 import { GeneratorStep } from "../steps/base-step.js";
 import { OptionError } from "../errors.js";
 import { makeGeneratorStep, type LoadDataFromDicts } from "../steps/builtin/load-data-from-dicts.js";
@@ -30,6 +30,7 @@ export interface PreparedRun {
   cacheKey: string;
   signature: string;
   pipelineYaml: string;
+  pipelineJson: string;
 }
 
 /**
@@ -54,7 +55,7 @@ export async function prepareRun(pipeline: Pipeline, options: RunOptions, contex
     maxRowsPerFile: options.maxRowsPerFile,
     maxBytesPerFile: options.maxBytesPerFile,
   });
-  return { plan, cacheKey: pipeline.cacheKey(), signature: pipeline.signature(), pipelineYaml: pipelineToYaml(pipeline) };
+  return { plan, cacheKey: pipeline.cacheKey(), signature: pipeline.signature(), pipelineYaml: pipelineToYaml(pipeline), pipelineJson: pipelineToJson(pipeline) };
 }
 
 /** The loader a pipeline object got for its first `dataset`, so later runs reuse it. */
