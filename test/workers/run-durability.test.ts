@@ -9,6 +9,7 @@ import { DEFAULT_LEASE_POLICY } from "../../src/engine/work-leases.js";
 import type { WorkItem, WorkReportInput } from "../../src/engine/work.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { dumpPipeline } from "../../src/pipeline/serialize.js";
+import { KeepColumns } from "../../src/steps/builtin/keep-columns.js";
 import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
 import { defineStep } from "../../src/steps/step-factory.js";
 import type { PipelineRun } from "../../durable-objects/pipeline-run.js";
@@ -182,5 +183,22 @@ describe("the run object's durability", () => {
       expect(entry?.work.type === "process" && entry.work.data[0]?.slices.length).toBe(BATCHES);
       expect(internals.state.steps.all?.rows_in).toBe(20 * BATCHES);
     });
+  });
+
+  it("refuses with 413 a pipeline whose run plan cannot be stored, naming the limit", async () => {
+    const pipeline = new Pipeline({ name: "wk-too-many-steps" }).build(() => {
+      let previous: { connect(next: KeepColumns): unknown } = new LoadDataFromDicts({ name: "load", data: [{ text: "x" }] });
+      for (let i = 0; i < 400; i++) {
+        const keep = new KeepColumns({ name: `keep_the_text_column_in_a_very_long_chain_of_steps_number_${i}`, columns: ["text"] });
+        previous.connect(keep);
+        previous = keep;
+      }
+    });
+    const response = await harness.request("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+    const body = (await response.json()) as { error: { code: string; message: string; details: { limit: number } } };
+    expect(response.status, JSON.stringify(body)).toBe(413);
+    expect(body.error.code).toBe("payload_too_large");
+    expect(body.error.message).toContain("at most 131072 bytes");
+    expect(body.error.details.limit).toBe(131072);
   });
 });
