@@ -46,6 +46,8 @@ export class PipelineRun extends DurableObject<Env> {
   /** Work items whose JSON is in R2 already (kept there by `RunStorage.spill`). */
   private readonly spilled = new Set<string>();
   private outboxSeq = 0;
+  /** Outboxes this instance is sending right now: a watchdog must not send them a second time. */
+  private readonly sending = new Set<string>();
   private lastWatchdog = 0;
   private alarmAt: number | undefined;
   /** The requested push and its outcome (storage key `push`; its token, if given, under `push:token`). */
@@ -321,8 +323,13 @@ export class PipelineRun extends DurableObject<Env> {
       adopt();
     }
     if (outboxKey) {
-      await this.send(transition.dispatch);
-      this.rows.write({ put: [], delete: [] }, { [outboxKey]: null });
+      this.sending.add(outboxKey);
+      try {
+        await this.send(transition.dispatch);
+        this.rows.write({ put: [], delete: [] }, { [outboxKey]: null });
+      } finally {
+        this.sending.delete(outboxKey);
+      }
     }
     const status = transition.state.status;
     if (status !== previousStatus) await this.onStatusChange(status);
@@ -331,6 +338,7 @@ export class PipelineRun extends DurableObject<Env> {
 
   private async flushOutbox(): Promise<void> {
     for (const { key, value } of this.rows.listKv("outbox:")) {
+      if (this.sending.has(key)) continue;
       const inflight = this.state?.inflight ?? {};
       const works = outboxSchema.parse(JSON.parse(value)).flatMap((id) => (inflight[id] ? [inflight[id].work] : []));
       await this.send(works);

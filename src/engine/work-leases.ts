@@ -29,13 +29,16 @@ export const DEFAULT_LEASE_POLICY: LeasePolicy = { leaseMs: 30_000, unstartedGra
 
 export const LAPSED_LEASE_ERROR = "its consumer stopped renewing the lease (crashed, evicted or past its time limit)";
 
-export type StartOutcome = { granted: true; leaseMs: number } | { granted: false; reason: "unknown" | "not_running" | "attempts_exhausted" };
+export type StartOutcome = { granted: true; leaseMs: number } | { granted: false; reason: "unknown" | "not_running" | "held" | "attempts_exhausted" };
 
-/** A consumer starts `workId`. Work that is not in flight (already reported, or the run ended) is not granted. */
+/** A consumer starts `workId`. Work not in flight (already reported, the run ended) or held by another consumer is not granted. */
 export function startWork(input: RunState, workId: string, now: number, policy: LeasePolicy): Transition & { outcome: StartOutcome } {
   const entry = input.inflight[workId];
   if (!entry) return { state: input, dispatch: [], outcome: { granted: false, reason: "unknown" } };
   if (input.status !== "running" && input.status !== "stopping") return { state: input, dispatch: [], outcome: { granted: false, reason: "not_running" } };
+  // A duplicate message while another consumer holds the work: if that one dies, its lease
+  // lapses and the work is sent again.
+  if (entry.lease_until !== undefined && entry.lease_until > now) return { state: input, dispatch: [], outcome: { granted: false, reason: "held" } };
   const state = copyRunState(input);
   const held = state.inflight[workId] as InflightEntry;
   held.attempts++;

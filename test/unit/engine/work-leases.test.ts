@@ -44,6 +44,8 @@ describe("work leases", () => {
     expect(started.state.inflight[work.id]).toMatchObject({ attempts: 1, started_at: 10, lease_until: 1_010 });
     // the input is never modified
     expect(sim.state.inflight[work.id]?.attempts).toBe(0);
+    // a duplicate message while the lease is held is not granted
+    expect(startWork(started.state, work.id, 500, policy).outcome).toEqual({ granted: false, reason: "held" });
     sim.state = started.state;
     sim.deliver(work.id);
     const again = startWork(sim.state, work.id, 20, policy);
