@@ -12,7 +12,8 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        // The ring runs as local development does: the API open without a token (SECURITY.md).
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { ALLOW_UNAUTHENTICATED: "true" } } })],
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],

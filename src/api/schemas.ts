@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REPO_ID_PATTERN } from "../hub/hub-client.js";
 import { runViewSchema as engineRunViewSchema } from "../engine/run-view.js";
 import { pushToHubStatusSchema } from "../hub/scheduled-push.js";
 
@@ -12,7 +13,7 @@ const parametersSchema = z
 
 export const pushToHubOptionsSchema = z
   .object({
-    repo_id: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "a Hub repository id such as 'user/dataset'"),
+    repo_id: z.string().regex(REPO_ID_PATTERN, "a Hub repository id such as 'user/dataset'"),
     private: z.boolean().default(false),
     token: z.string().min(1).optional().describe("A Hub token; defaults to the HF_TOKEN secret."),
     commit_message: z.string().optional(),

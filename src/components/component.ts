@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { OptionError, RuntimeParameterError } from "../errors.js";
 import { toCamelCase, toSnakeCase } from "../core/naming.js";
+import type { EgressTarget } from "../security/egress-target.js";
+import type { StepServices } from "../steps/step-context.js";
 import { isOptionalSchema, isRequiredParameter, metaOf } from "./attributes.js";
 
 export type ComponentKind = "step" | "llm" | "embeddings";
@@ -180,6 +182,23 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
       }
     }
     return missing;
+  }
+
+  /**
+   * Where this component's calls go and which secret each carries, nested components included
+   * (SECURITY.md): validation checks them against the owner's rules before anything is sent.
+   * Components that call out override it and add their own.
+   */
+  egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
+    const targets: EgressTarget[] = [];
+    for (const [key, value] of Object.entries(this.attrs as Record<string, unknown>)) {
+      const nested = value instanceof Component ? [value] : isComponentList(value) ? value : [];
+      nested.forEach((component, index) => {
+        const prefix = value instanceof Component ? toSnakeCase(key) : `${toSnakeCase(key)}.${index}`;
+        for (const target of component.egressTargets(services)) targets.push({ ...target, field: `${prefix}.${target.field}` });
+      });
+    }
+    return targets;
   }
 
   /** Hook for components that derive state from attributes (templates, clients). */

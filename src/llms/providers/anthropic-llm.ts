@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { attribute, runtimeParameter, secretAttribute } from "../../components/attributes.js";
 import { OptionError } from "../../errors.js";
-import type { StepContext } from "../../steps/step-context.js";
+import type { EgressTarget } from "../../security/egress-target.js";
+import type { StepContext, StepServices } from "../../steps/step-context.js";
 import { resolveApiKey } from "../api-key.js";
 import { assembleOutput, fanOut, type CallResult } from "../assemble-output.js";
 import { estimateTokens } from "../chat-text.js";
@@ -54,6 +55,10 @@ export class AnthropicLLM extends RemoteLLM<typeof anthropicLlmAttributes> {
 
   get modelName(): string {
     return this.attrs.model;
+  }
+
+  override egressTargets(): EgressTarget[] {
+    return [{ url: this.attrs.baseUrl, keyVariable: this.attrs.apiKey ? undefined : this.attrs.apiKeyEnv, field: "base_url" }];
   }
 
   protected rateLimitKey(): string {
