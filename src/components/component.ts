@@ -28,6 +28,30 @@ export interface ComponentClass<C extends Component = Component> {
 
 export type AnyObjectSchema = z.ZodObject<z.ZodRawShape>;
 
+/** Set while `attributeSchemaOf` reads a class's schema: the constructor hands it over and stops. */
+let probingSchema = false;
+
+class SchemaProbe {
+  constructor(readonly schema: AnyObjectSchema) {}
+}
+
+/**
+ * The attribute schema of a component class without building one (which may need options):
+ * what discovery and the cache-key check walk for every registered component.
+ */
+export function attributeSchemaOf(cls: ComponentClass): AnyObjectSchema {
+  probingSchema = true;
+  try {
+    cls.fromOptions({});
+  } catch (error) {
+    if (error instanceof SchemaProbe) return error.schema;
+    throw error;
+  } finally {
+    probingSchema = false;
+  }
+  throw new Error(`${cls.typeName} was built without reaching the Component constructor`);
+}
+
 /** Keys every serialized component may carry that are not attributes. */
 const DUMP_ONLY_KEYS = new Set(["type_info", "runtime_parameters_info"]);
 
@@ -49,6 +73,7 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
   attrs: z.output<S>;
 
   protected constructor(schema: S, options: Record<string, unknown>) {
+    if (probingSchema) throw new SchemaProbe(schema);
     this.schema = schema;
     this.attrs = parseAttributes(schema, options, this.describeSelf());
   }

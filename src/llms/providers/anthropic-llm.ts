@@ -24,7 +24,7 @@ export const anthropicLlmAttributes = llmAttributes.extend({
     { excludeFromSignature: true },
   ),
   apiKey: secretAttribute(z.string().min(1).optional(), "The API key, given in code only; serialized pipelines name a secret with api_key_env."),
-  anthropicVersion: attribute(z.string().min(1).default("2023-06-01"), "The `anthropic-version` header.", { excludeFromSignature: true }),
+  anthropicVersion: attribute(z.string().min(1).default("2023-06-01"), "The `anthropic-version` header."),
   ...reliabilityAttributes({ maxRetries: 6, timeout: 600 }),
 });
 

@@ -34,7 +34,6 @@ export const inferenceEndpointsLlmAttributes = llmAttributes.extend({
   hfEndpoint: runtimeParameter(
     z.url().optional(),
     "Replaces the Hugging Face origins (Hub, router, Endpoints API), e.g. a mirror or proxy; defaults to the HF_ENDPOINT secret when set.",
-    { excludeFromSignature: true },
   ),
   tokenizerId: attribute(z.string().min(1).optional(), "The tokenizer of the model (accepted for compatibility; token counts come from the API)."),
   modelDisplayName: attribute(z.string().min(1).optional(), "The model name written to `model_name`."),
