@@ -17,6 +17,7 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
+          globalSetup: ["test/workers/security/attacker-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

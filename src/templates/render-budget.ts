@@ -9,7 +9,7 @@ export const TEMPLATE_BUDGET = {
   /** Characters of any one value and of the whole output: far above any real prompt. */
   chars: 2_000_000,
   /** Nodes evaluated in one render: loops and macro calls each cost at least one per pass. */
-  steps: 2_000_000,
+  steps: 250_000,
 } as const;
 
 /** A render went over its budget: the row fails with this, the Worker stays healthy. */
