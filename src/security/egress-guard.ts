@@ -91,5 +91,8 @@ async function redactedFailure(response: Response, policy: SecretPolicy): Promis
   const secrets = policy.secretValues();
   if (secrets.length === 0) return response;
   const text = await response.text().catch(() => "");
-  return new Response(redactText(text, secrets), { status: response.status, statusText: response.statusText, headers: response.headers });
+  // The body is decoded and may change length: its old framing headers no longer describe it.
+  const headers = new Headers(response.headers);
+  for (const name of ["content-length", "content-encoding", "transfer-encoding"]) headers.delete(name);
+  return new Response(redactText(text, secrets), { status: response.status, statusText: response.statusText, headers });
 }
