@@ -6,7 +6,8 @@ import { runWork } from "../src/runtime/work-runner.js";
 import { mapConcurrent, Semaphore } from "../src/steps/step-context.js";
 import { R2BlobStore } from "../worker/r2-blob-store.js";
 import { runPipeline } from "./run-pipelines.js";
-import { CONNECTIONS_PER_INVOCATION, workerServices } from "./worker-services.js";
+import { redactDeep } from "../src/security/redact.js";
+import { CONNECTIONS_PER_INVOCATION, secretPolicyOf, workerServices } from "./worker-services.js";
 
 /** Messages of one consumer batch handled at once (each may run several LLM calls). */
 const MESSAGE_CONCURRENCY = 10;
@@ -27,6 +28,8 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
   const store = new R2BlobStore(env.DATA);
   const slots = new Semaphore(CONNECTIONS_PER_INVOCATION);
   const services = workerServices(env, slots);
+  // Reports become run errors and pipeline.log: no secret value may reach either.
+  const secrets = secretPolicyOf(env).secretValues();
   await mapConcurrent(batch.messages, MESSAGE_CONCURRENCY, async (message) => {
     const parsed = workMessageSchema.safeParse(message.body);
     if (!parsed.success) {
@@ -49,15 +52,16 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
           leased = { stub, workId: work.id };
           const deps = { store, pipeline: (runId: string) => runPipeline(store, runId), services };
           const report = await holdingLease(stub, work.id, lease.value.leaseMs, () => runWork(work, deps));
-          await deliver(stub, report);
+          await deliver(stub, redactDeep(report, secrets));
         }
       }
       message.ack();
     } catch (error) {
       const delaySeconds = Math.min(60, 2 ** Math.min(message.attempts, 6));
-      console.error(`Work message ${message.id} failed (attempt ${message.attempts}): ${errorMessage(error)}`);
+      const reason = redactDeep(errorMessage(error), secrets);
+      console.error(`Work message ${message.id} failed (attempt ${message.attempts}): ${reason}`);
       // The run keeps the error as the item's last one and waits for the queue's redelivery.
-      if (leased) await leased.stub.abandonWork({ work_id: leased.workId, error: errorMessage(error), retry_in_ms: delaySeconds * 1000 }).catch(() => undefined);
+      if (leased) await leased.stub.abandonWork({ work_id: leased.workId, error: reason, retry_in_ms: delaySeconds * 1000 }).catch(() => undefined);
       message.retry({ delaySeconds });
     }
   });
