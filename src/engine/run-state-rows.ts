@@ -2,7 +2,7 @@ import { z } from "zod";
 import { bufferedBatchSchema, type BufferedBatch } from "./batch.js";
 import type { BatchManagerStepState } from "./batch-manager-step.js";
 import { runPlanSchema } from "./run-plan.js";
-import { inflightSchema, leafRunSchema, runErrorSchema, runStateSchema, stepRunSchema, workTimingSchema, type RunState } from "./run-state.js";
+import { inflightSchema, leafRunSchema, runErrorSchema, runStateSchema, type RunState } from "./run-state.js";
 import { workItemSchema, type WorkItem } from "./work.js";
 
 /**
@@ -36,18 +36,10 @@ export interface RowChanges {
 
 const key = (kind: RowKind, name = "", part = "", seq = 0): RowKey => ({ kind, name, part, seq });
 
-const coreRowSchema = z.object({
+/** Everything of the state but its plan, errors and per-batch collections: new state fields land here by themselves. */
+const coreRowSchema = runStateSchema.omit({ plan: true, errors: true, batch_managers: true, inflight: true, failed_work: true, leaves: true }).extend({
   layout_version: z.literal(STATE_LAYOUT_VERSION),
-  version: z.literal(2),
-  run_id: z.string(),
-  status: runStateSchema.shape.status,
-  steps: z.record(z.string(), stepRunSchema),
-  stage: runStateSchema.shape.stage,
   leaves: z.record(z.string(), leafRunSchema.omit({ pending: true })),
-  finalize: runStateSchema.shape.finalize,
-  error_count: z.number().int().nonnegative(),
-  error: runStateSchema.shape.error,
-  work_timing: workTimingSchema,
 });
 
 const managerRowSchema = z.object({
@@ -68,18 +60,11 @@ const inflightRowSchema = inflightSchema.omit({ work: true });
 const failedRowSchema = z.object({ order: z.number().int().nonnegative() });
 
 function coreRow(state: RunState): z.infer<typeof coreRowSchema> {
+  const { plan: _plan, errors: _errors, batch_managers: _managers, inflight: _inflight, failed_work: _failed, leaves, ...core } = state;
   return {
+    ...core,
     layout_version: STATE_LAYOUT_VERSION,
-    version: state.version,
-    run_id: state.run_id,
-    status: state.status,
-    steps: state.steps,
-    stage: state.stage,
-    leaves: Object.fromEntries(Object.entries(state.leaves).map(([name, { pending: _pending, ...leaf }]) => [name, leaf])),
-    finalize: state.finalize,
-    error_count: state.error_count,
-    error: state.error,
-    work_timing: state.work_timing,
+    leaves: Object.fromEntries(Object.entries(leaves).map(([name, { pending: _pending, ...leaf }]) => [name, leaf])),
   };
 }
 
