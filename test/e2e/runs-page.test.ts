@@ -2,8 +2,9 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiClient } from "../../scripts/lib/api-client.js";
 import { startWranglerDev, tempDir, type WranglerDev } from "../../scripts/lib/wrangler-dev.js";
-import { startFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.js";
+import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.js";
 
 // Page code runs in the browser: its expressions are passed as strings (no DOM types in this project).
 /** Debian's chromium (installed by .ci/run); playwright-core never downloads a browser. */
@@ -104,6 +105,27 @@ describe("the runs page in headless Chromium", () => {
     expect(afterToken.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
     expect(await page.evaluate("[localStorage.length, sessionStorage.length, document.cookie]")).toEqual([0, 0, ""]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it("shows a run's failures with their messages", async () => {
+    llm.always(behaviours.error(400, "the stand-in model refuses this prompt"));
+    try {
+      await page.fill("#start-parameters", "{}");
+      await page.click("#start-submit");
+      await expect.poll(() => page.locator("#start-message").textContent()).toMatch(/^Started /);
+      const runId = ((await page.locator("#start-message").textContent()) ?? "").replace("Started ", "");
+      const api = new ApiClient(dev.url, TOKEN);
+      const run = await api.waitForRun(runId);
+      const errors = run.errors as Array<{ step: string; code: string; message: string }>;
+      expect(errors.length).toBeGreaterThan(0);
+      await expect.poll(() => page.locator(".run-head .badge").first().textContent(), { timeout: 30_000 }).toBe(run.status);
+      const failures = page.locator(".failures");
+      expect(await failures.locator("h3").textContent()).toBe(`Failures (${run.error_count as number})`);
+      const shown = await failures.locator("li").allTextContents();
+      for (const error of errors) expect(shown.some((line) => line.startsWith(error.step) && line.includes(error.code) && line.endsWith(error.message))).toBe(true);
+    } finally {
+      llm.always(undefined);
+    }
   });
 
   it("keeps the token across a reload only when the user chose to", async () => {

@@ -66,7 +66,11 @@ async function refreshRun() {
     if (run.status === "succeeded") {
       const previews = h("div", { class: "previews" }, h("p", { class: "muted", text: "Loading rows\u2026" }));
       pane.append(h("h3", { text: "Datasets" }), previews);
-      show(previews, await leafPreviews(id));
+      try {
+        show(previews, await leafPreviews(id));
+      } catch (error) {
+        show(previews, h("p", { class: "error", text: "Rows could not be read: " + explain(error) }));
+      }
     }
     notice("");
   } catch (error) {
