@@ -91,6 +91,16 @@ describe("/openapi.json against the running routes", () => {
     expect(new Set(registered)).toEqual(new Set(documented));
   });
 
+  it("answers HEAD on a Parquet file like GET, without the body", async () => {
+    const path = concretePath("/v1/runs/{id}/distiset/{config}/{split}/{file}");
+    const get = await harness.request(path);
+    const head = await harness.request(path, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-length")).toBe(String((await get.arrayBuffer()).byteLength));
+    expect(head.headers.get("etag")).toBe(get.headers.get("etag"));
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+  });
+
   it("answers a bad documented parameter with the API's error body naming it", async () => {
     const { status, body } = await harness.json<{ error: { code: string; message: string; details: { field: string } } }>(`/v1/runs/${runId}/rows?length=0`);
     expect(status).toBe(400);
