@@ -76,6 +76,7 @@ describe("the runs page in headless Chromium", () => {
     // The page showed the run on its way, not only its end.
     expect([...seen].filter((p) => /^\d+%$/.test(p) && p !== "100%").length).toBeGreaterThan(0);
     expect(await page.locator(".run-head .badge").first().textContent()).toBe("succeeded");
+    await expect.poll(() => page.locator(".run-item.selected .badge").textContent()).toBe("succeeded");
 
     // The DAG: both steps, the edge between them, every node finished.
     const nodes = page.locator("svg.dag g.node");

@@ -63,6 +63,7 @@ async function refreshRun() {
       return;
     }
     shownTerminal = run.id + run.updated_at;
+    refreshList();
     if (run.status === "succeeded") {
       const previews = h("div", { class: "previews" }, h("p", { class: "muted", text: "Loading rows\u2026" }));
       pane.append(h("h3", { text: "Datasets" }), previews);
