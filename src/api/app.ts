@@ -3,7 +3,9 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { DistilflareError, toDistilflareError } from "../errors.js";
 import { bearerAuth } from "./auth.js";
+import { redactDeep } from "../security/redact.js";
 import { registerDashboardRoutes } from "./dashboard/dashboard-routes.js";
+import { requireKnownMediaType } from "./media-type.js";
 import { ERROR_STATUS } from "./error-status.js";
 import { jsonResponse, openApiDocument } from "./openapi.js";
 import { registerPipelineRoutes } from "./pipeline-routes.js";
@@ -12,8 +14,12 @@ import { registerRunRoutes } from "./run-routes.js";
 import type { RunService } from "./run-service.js";
 
 export interface ApiOptions {
-  /** The bearer token `/v1` requires; undefined leaves the API open (local development only). */
+  /** The bearer token `/v1` requires; without one `/v1` answers 401 unless `allowUnauthenticated`. */
   apiToken?: () => string | undefined;
+  /** The owner's `ALLOW_UNAUTHENTICATED = "true"`: `/v1` open without a token (local development only). */
+  allowUnauthenticated?: () => boolean;
+  /** Secret values to take out of every error message the API returns or logs. */
+  secrets?: () => ReadonlyArray<{ name: string; value: string }>;
   /** Largest accepted request body (default 10 MB). */
   maxBodyBytes?: number;
 }
@@ -28,10 +34,11 @@ const openApiRoute = createRoute({
 });
 
 /** The shape of every error response: `{ error: { code, message, details? } }`. */
-export function errorResponse(c: Context, error: unknown): Response {
+export function errorResponse(c: Context, error: unknown, secrets: ReadonlyArray<{ name: string; value: string }> = []): Response {
   const failure = toDistilflareError(error);
-  if (ERROR_STATUS[failure.code] >= 500) console.error(`${c.req.method} ${c.req.path}: ${failure.message}`);
-  return c.json({ error: failure.toJSON() }, ERROR_STATUS[failure.code] as 400);
+  const body = redactDeep(failure.toJSON(), secrets);
+  if (ERROR_STATUS[failure.code] >= 500) console.error(`${c.req.method} ${c.req.path}: ${body.message}`);
+  return c.json({ error: body }, ERROR_STATUS[failure.code] as 400);
 }
 
 /**
@@ -48,11 +55,12 @@ export function createApi(service: RunService, options: ApiOptions = {}): OpenAP
     },
   });
   const maxBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
-  app.onError((error, c) => errorResponse(c, error));
+  app.onError((error, c) => errorResponse(c, error, options.secrets?.() ?? []));
   app.notFound((c) => errorResponse(c, new DistilflareError("not_found", `No route for ${c.req.method} ${c.req.path}`)));
   registerDashboardRoutes(app);
   app.openapi(openApiRoute, (c) => c.json(openApiDocument(app), 200));
-  app.use("/v1/*", bearerAuth(options.apiToken ?? (() => undefined)));
+  app.use("/v1/*", bearerAuth({ token: options.apiToken ?? (() => undefined), allowUnauthenticated: options.allowUnauthenticated ?? (() => false) }));
+  app.use("/v1/*", requireKnownMediaType());
   app.use(
     "/v1/*",
     bodyLimit({
