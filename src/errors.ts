@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   "unsupported_media_type",
   /** A step failed while processing a batch. */
   "step_failed",
+  /** A step's `load()` failed (a missing secret, a bad client setting) before any batch ran. */
+  "step_load_failed",
+  /** Nothing is in flight and no batch can be built, but steps are unfinished. */
+  "run_stalled",
   /** An LLM provider call failed after its retries. */
   "llm_failed",
   /** A provider or our own limiter refused the call for now. */

@@ -3,6 +3,7 @@ import { seededRandom } from "../core/random.js";
 import type { RoutingChooser } from "../pipeline/routing-batch-function.js";
 import { inputBatchRows, type InputBatch } from "./batch.js";
 import { addBatch, emptyBuffers, getBatch, setNextExpectedSeqNo } from "./batch-manager-step.js";
+import { stalledSteps, stallMessage } from "./progress-check.js";
 import { MAX_RECORDED_ERRORS, type PendingOutput, type RunState } from "./run-state.js";
 import { workId, workReportSchema, type WorkItem, type WorkReportInput } from "./work.js";
 import { release, retrack, trackInflight } from "./work-tracking.js";
@@ -281,7 +282,14 @@ function pump(state: RunState, context: EngineContext): WorkItem[] {
     trackInflight(state, work, context.now);
     dispatch.push(work);
   }
+  failIfStalled(state, context.now);
   return dispatch;
+}
+
+/** A run that can never progress fails now, naming what each unfinished step waits for, instead of staying `running`. */
+function failIfStalled(state: RunState, now: number): void {
+  const stalled = stalledSteps(state);
+  if (stalled) failRunInPlace(state, { code: "run_stalled", message: stallMessage(stalled) }, undefined, now);
 }
 
 function activeSteps(state: RunState): string[] {
