@@ -105,6 +105,14 @@ export class SerializationError extends DistilflareError {
   }
 }
 
+/** distilabel's "Failed to load all the steps": every step whose `load()` failed, with its cause. */
+export class StepLoadError extends DistilflareError {
+  constructor(failures: ReadonlyArray<{ step: string; code: string; message: string }>) {
+    super("step_load_failed", `Failed to load all the steps: ${failures.map((f) => `step '${f.step}': ${f.message}`).join("; ")}`, { steps: failures.map((f) => ({ ...f })) });
+    this.name = "StepLoadError";
+  }
+}
+
 export class NotFoundError extends DistilflareError {
   constructor(message: string, details?: Record<string, unknown>) {
     super("not_found", message, details);
@@ -118,6 +126,10 @@ export function toDistilflareError(error: unknown, fallback: ErrorCode = "intern
   if (isErrorBody(error)) return new DistilflareError(error.code, error.message, error.details);
   const message = error instanceof Error ? error.message : String(error);
   return new DistilflareError(fallback, message, undefined, { cause: error });
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(value);
 }
 
 /** Shape check rather than `instanceof`: errors crossing RPC or JSON lose their class. */

@@ -51,7 +51,9 @@ function waitsFor(manager: BatchManagerStepState): string {
   const open = manager.predecessors.filter((p) => !manager.last_batch_received.includes(p));
   const parts: string[] = [];
   for (const pred of open) {
-    const [next] = manager.next_expected_seq_no[pred] ?? [0, 0];
+    // The batch after the last one buffered: a partly consumed batch is not what it waits for.
+    const [expected] = manager.next_expected_seq_no[pred] ?? [0, 0];
+    const next = Math.max(expected, (manager.data[pred]?.at(-1)?.seq_no ?? -1) + 1);
     parts.push(`batch ${next} of '${pred}'`);
   }
   if (manager.convergence_step) parts.push(`the routed batches of upstream batch ${manager.next_expected_created_from_batch_seq_no}`);
