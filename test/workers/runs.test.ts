@@ -37,7 +37,17 @@ const Length = defineStep({
   process: ([rows], { multiplier }) => (rows ?? []).map((row) => ({ ...row, length: String(row.instruction).length * multiplier })),
 });
 
-const registry = createDefaultRegistry().register(ScriptedLLM, NumberRows, Length);
+/** Pairs the rows of its two predecessors by position ("-" where one ran out). */
+const Zip = defineStep({
+  name: "Zip",
+  multipleInputs: true,
+  inputs: ["a", "b"],
+  outputs: ["pair"],
+  process: ([left, right]) =>
+    Array.from({ length: Math.max(left?.length ?? 0, right?.length ?? 0) }, (_, i) => ({ pair: `${String(left?.[i]?.a ?? "-")}|${String(right?.[i]?.b ?? "-")}` })),
+});
+
+const registry = createDefaultRegistry().register(ScriptedLLM, NumberRows, Length, Zip);
 const harness = workerHarness({ registry, pipelines: {} });
 
 const prompts = (n: number) => Array.from({ length: n }, (_, i) => ({ prompt: `prompt number ${i}` }));
@@ -194,6 +204,22 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
     expect(second.cached).toBe(false);
     expect(second.id).not.toBe(first.id);
     expect((await harness.waitForRun(second.id)).status).toBe("succeeded");
+  });
+
+  it("finishes two generators of unequal length feeding one multi-input step (it used to stay running)", async () => {
+    const pipeline = new Pipeline({ name: "wk-unequal-generators" }).build(() => {
+      const g = new LoadDataFromDicts({ name: "g", data: Array.from({ length: 3 }, (_, i) => ({ a: `g${i}` })), batchSize: 10 });
+      const h = new LoadDataFromDicts({ name: "h", data: Array.from({ length: 100 }, (_, i) => ({ b: `h${i}` })), batchSize: 10 });
+      const zip = new Zip({ name: "zip", inputBatchSize: 5 });
+      g.connect(zip);
+      h.connect(zip);
+    });
+    const started = await startRun({ pipeline: dumpPipeline(pipeline), use_cache: false });
+    const run = await harness.waitForRun(started.id);
+    expect(run.status).toBe("succeeded");
+    const { body } = await harness.json<{ rows: Array<{ pair: string }>; num_rows: number }>(`/v1/runs/${started.id}/rows?offset=0&length=4`);
+    expect(body.num_rows).toBe(100);
+    expect(body.rows.map((r) => r.pair)).toEqual(["g0|h0", "g1|h1", "g2|h2", "-|h3"]);
   });
 
   it("stops a run gracefully and resumes it to completion", async () => {
