@@ -4,7 +4,8 @@ import type { LoadGroups } from "../pipeline/load-stages.js";
 import type { Pipeline, RuntimeParameters } from "../pipeline/pipeline.js";
 import { pipelineToYaml } from "../pipeline/serialize.js";
 import { GeneratorStep } from "../steps/base-step.js";
-import { OptionError, StepLoadError, toDistilflareError } from "../errors.js";
+import { OptionError } from "../errors.js";
+import { loadSteps } from "./load-steps.js";
 import { makeGeneratorStep, type LoadDataFromDicts } from "../steps/builtin/load-data-from-dicts.js";
 import type { StepContext } from "../steps/step-context.js";
 
@@ -50,7 +51,8 @@ export async function prepareRun(pipeline: Pipeline, options: RunOptions, contex
   }
   for (const step of pipeline.steps) await step.resolveColumns({ ...context, stepName: step.name });
   pipeline.validate({ loadGroups: options.loadGroups });
-  await loadSteps(pipeline, context);
+  // Every step once, before anything is enqueued: a missing secret fails the run here.
+  await loadSteps(pipeline.steps, context);
   const plan = buildRunPlan(pipeline.dagSpec(), {
     pipelineName: pipeline.name,
     seed,
@@ -94,21 +96,3 @@ function attachDataset(pipeline: Pipeline, rows: Row[], batchSize: number): void
   datasetLoaders.set(pipeline, pipeline.attachDataset(rows, (host) => makeGeneratorStep(rows, { batchSize, pipeline: host })) as LoadDataFromDicts);
 }
 
-/**
- * Loads every step once before anything is enqueued (distilabel loads a stage's steps before
- * its first batch): a missing secret or a bad client setting fails the run here, with every
- * failing step named, instead of imputing nulls batch after batch. Loading is cheap: it
- * resolves keys and builds clients, it calls no model.
- */
-async function loadSteps(pipeline: Pipeline, context: StepContext): Promise<void> {
-  const failures: Array<{ step: string; code: string; message: string }> = [];
-  for (const step of pipeline.steps) {
-    try {
-      await step.load({ ...context, stepName: step.name });
-    } catch (error) {
-      const failure = toDistilflareError(error);
-      failures.push({ step: step.name, code: failure.code, message: failure.message });
-    }
-  }
-  if (failures.length > 0) throw new StepLoadError(failures);
-}

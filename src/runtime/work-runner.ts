@@ -1,4 +1,4 @@
-import { DistilflareError, errorMessage, StepLoadError, toDistilflareError } from "../errors.js";
+import { DistilflareError, errorMessage, toDistilflareError } from "../errors.js";
 import type { Row } from "../core/row.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { GeneratorStep, Step, type BaseStep } from "../steps/base-step.js";
@@ -8,6 +8,7 @@ import { finalizeDistiset, writeDistisetFile } from "../distiset/distiset-writer
 import type { GenerateWork, ProcessWork, WorkItem, WorkReportInput } from "../engine/work.js";
 import type { BlobStore } from "./blob-store.js";
 import { BatchReader, readBatchOutput, serializeBatchOutput } from "./batch-output.js";
+import { loadSteps } from "./load-steps.js";
 import { runKeys } from "./run-keys.js";
 
 export interface RetryPolicy {
@@ -141,7 +142,7 @@ async function runGenerate(work: GenerateWork, deps: WorkRunnerDeps, logger: Buf
   const step = pipeline.step(work.step);
   if (!(step instanceof GeneratorStep)) throw new DistilflareError("internal", `Step '${work.step}' is not a generator`);
   const context = stepContext(work, deps, logger);
-  await loadStep(step, context);
+  await loadSteps([step], context);
   const output = await withRetries(deps, logger, `generator '${work.step}' batch ${work.seq_no}`, () => step.generate(work.offset, context));
   const rows = applyOutputMappings(output.rows, {}, step.outputMappings);
   const stored = await storeOutput(work, rows, output.lastBatch || work.force_last_batch, deps);
@@ -181,7 +182,7 @@ async function runProcess(work: ProcessWork, deps: WorkRunnerDeps, logger: Buffe
     const context = stepContext(work, deps, logger);
     const { renamed, overridden } = applyInputMappings(inputs, step.inputMappings);
     // Outside the imputing path: a step that cannot load fails the run, it never nulls rows.
-    await loadStep(step, context);
+    await loadSteps([step], context);
     try {
       const output = await withRetries(deps, logger, `step '${work.step}' batch ${work.seq_no}`, () => step.process(renamed, context));
       rows = applyOutputMappings(output, step.inputMappings, step.outputMappings, overridden);
@@ -208,16 +209,6 @@ async function runProcess(work: ProcessWork, deps: WorkRunnerDeps, logger: Buffe
     errors,
     failed_rows: Math.min(rowErrors, stored.numRows),
   };
-}
-
-/** A step's `load()`; its failure is the run's (distilabel: "Failed to load all the steps"). */
-async function loadStep(step: BaseStep, context: StepContext): Promise<void> {
-  try {
-    await step.load(context);
-  } catch (error) {
-    const failure = toDistilflareError(error);
-    throw new StepLoadError([{ step: step.name, code: failure.code, message: failure.message }]);
-  }
 }
 
 /** Rows whose task metadata records a failed LLM call (`error_<step>`). */
