@@ -44,7 +44,14 @@ export interface PreparedRun {
  * sizes, column discovery and validation of the whole DAG. Throws on any bad input, so nothing
  * is enqueued for a pipeline that cannot run.
  */
-export async function prepareRun(pipeline: Pipeline, options: RunOptions, context: StepContext, seed: string): Promise<PreparedRun> {
+export async function prepareRun(
+  pipeline: Pipeline,
+  options: RunOptions,
+  context: StepContext,
+  seed: string,
+  /** `load: false` checks the pipeline without loading its steps (validation runs nothing, so it needs no secret). */
+  { load = true }: { load?: boolean } = {},
+): Promise<PreparedRun> {
   if (options.dataset !== undefined) attachDataset(pipeline, options.dataset, options.datasetBatchSize ?? 50);
   if (options.parameters) pipeline.setRuntimeParameters(options.parameters);
   if (options.dryRun) {
@@ -55,7 +62,7 @@ export async function prepareRun(pipeline: Pipeline, options: RunOptions, contex
   for (const step of pipeline.steps) await step.resolveColumns({ ...context, stepName: step.name });
   pipeline.validate({ loadGroups: options.loadGroups });
   // Every step once, before anything is enqueued: a missing secret fails the run here.
-  await loadSteps(pipeline.steps, context);
+  if (load) await loadSteps(pipeline.steps, context);
   const plan = buildRunPlan(pipeline.dagSpec(), {
     pipelineName: pipeline.name,
     seed,
