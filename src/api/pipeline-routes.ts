@@ -50,6 +50,7 @@ export function registerPipelineRoutes(app: OpenAPIHono, service: RunService): v
       { parameters: mergeParameters(parameters, parsed.data.parameters), loadGroups: parsed.data.load_groups },
       { runId: "validate", stepName: "", seqNo: 0, logger, services: service.services() },
       "validate",
+      { load: false },
     );
     return c.json({
       valid: true as const,
