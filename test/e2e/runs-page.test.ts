@@ -123,6 +123,8 @@ describe("the runs page in headless Chromium", () => {
       const failures = page.locator(".failures");
       expect(await failures.locator("h3").textContent()).toBe(`Failures (${run.error_count as number})`);
       const shown = await failures.locator("li").allTextContents();
+      const generation = page.locator("tr.step[data-step=text_generation] td.num");
+      expect(await generation.last().textContent()).toBe(String((run.steps as Record<string, { failed_rows: number }>).text_generation!.failed_rows));
       for (const error of errors) expect(shown.some((line) => line.startsWith(error.step) && line.includes(error.code) && line.endsWith(error.message))).toBe(true);
     } finally {
       llm.always(undefined);
