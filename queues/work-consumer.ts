@@ -8,8 +8,6 @@ import { R2BlobStore } from "../worker/r2-blob-store.js";
 import { runPipeline } from "./run-pipelines.js";
 import { CONNECTIONS_PER_INVOCATION, workerServices } from "./worker-services.js";
 
-/** Messages of one consumer batch handled at once (each may run several LLM calls). */
-const MESSAGE_CONCURRENCY = 10;
 
 interface ConsumeOptions {
   /** Dead letters: process batches are imputed (rows kept with null outputs); other work fails the run. */
@@ -25,7 +23,9 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
   const store = new R2BlobStore(env.DATA);
   const slots = new Semaphore(CONNECTIONS_PER_INVOCATION);
   const services = workerServices(env, slots);
-  await mapConcurrent(batch.messages, MESSAGE_CONCURRENCY, async (message) => {
+  // Every message of the batch at once: the batch size is the window of step batches one
+  // invocation keeps in flight (wrangler.toml), and a message waiting here would idle its calls.
+  await mapConcurrent(batch.messages, batch.messages.length, async (message) => {
     const parsed = workMessageSchema.safeParse(message.body);
     if (!parsed.success) {
       // A malformed message can never succeed; retrying it would only poison the queue.
