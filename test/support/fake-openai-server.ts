@@ -138,6 +138,9 @@ export class FakeOpenAIServer {
 
   async start(): Promise<this> {
     const server = createServer((req, res) => void this.handle(req, res));
+    // Node closes idle keep-alive connections after 5 s, racing clients that reuse them (a reset
+    // that is retried, but costs a loaded machine seconds): keep them as long as clients do.
+    server.keepAliveTimeout = 65_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
