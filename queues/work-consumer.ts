@@ -6,8 +6,8 @@ import { imputeWork, runWork } from "../src/runtime/work-runner.js";
 import { mapConcurrent, Semaphore } from "../src/steps/step-context.js";
 import { R2BlobStore } from "../worker/r2-blob-store.js";
 import { runPipeline } from "./run-pipelines.js";
-import { CONNECTIONS_PER_INVOCATION, workerServices } from "./worker-services.js";
-
+import { redactDeep } from "../src/security/redact.js";
+import { CONNECTIONS_PER_INVOCATION, secretPolicyOf, workerServices } from "./worker-services.js";
 
 interface ConsumeOptions {
   /** Dead letters: process batches are imputed (rows kept with null outputs); other work fails the run. */
@@ -23,6 +23,8 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
   const store = new R2BlobStore(env.DATA);
   const slots = new Semaphore(CONNECTIONS_PER_INVOCATION);
   const services = workerServices(env, slots);
+  // Reports become run errors and pipeline.log: no secret value may reach either.
+  const secrets = secretPolicyOf(env).secretValues();
   // Every message of the batch at once: the batch size is the window of step batches one
   // invocation keeps in flight (wrangler.toml), and a message waiting here would idle its calls.
   await mapConcurrent(batch.messages, batch.messages.length, async (message) => {
@@ -41,11 +43,11 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
         await handleDeadLetter(work, deps, stub, message.attempts);
       } else {
         const report = await runWork(work, deps);
-        await deliver(stub, report);
+        await deliver(stub, redactDeep(report, secrets));
       }
       message.ack();
     } catch (error) {
-      console.error(`Work message ${message.id} failed (attempt ${message.attempts}): ${errorMessage(error)}`);
+      console.error(`Work message ${message.id} failed (attempt ${message.attempts}): ${redactDeep(errorMessage(error), secrets)}`);
       message.retry({ delaySeconds: Math.min(60, 2 ** Math.min(message.attempts, 6)) });
     }
   });
