@@ -66,7 +66,10 @@ async function main(): Promise<void> {
     console.log(line);
   };
   try {
-    dev = await startWranglerDev({ vars: { ALLOW_UNAUTHENTICATED: "true", HF_ENDPOINT: hub.url } });
+    // The loopback servers are started first: the runtime calls only origins it is told to allow.
+    const llmServers = await Promise.all([100, 1_000].map((latency) => serverFor(latency)));
+    const allowed = [hub.url, ...llmServers.map((server) => server.url)].join(",");
+    dev = await startWranglerDev({ vars: { ALLOW_UNAUTHENTICATED: "true", HF_ENDPOINT: hub.url, ALLOWED_ORIGINS: allowed } });
     const api = new ApiClient(dev.url);
     const memory = new PeakMemorySampler(dev.pid ?? 0);
     const persistTo = dev.persistTo;
