@@ -5,7 +5,7 @@ import { applyReport, startRun, stopRun, type EngineContext, type Transition } f
 import type { RunPlan } from "../src/engine/run-plan.js";
 import { createRunState, type RunState, type RunStatus } from "../src/engine/run-state.js";
 import { stateChanges, stateFromRows } from "../src/engine/run-state-rows.js";
-import { runMetaSchema, runView, type RunMeta, type RunView } from "../src/engine/run-view.js";
+import { runMetaSchema, runView, totalFailedRows, type RunMeta, type RunView } from "../src/engine/run-view.js";
 import type { WorkItem, WorkReportInput } from "../src/engine/work.js";
 import { abandonWork, DEFAULT_LEASE_POLICY, failWork, nextLossCheck, redispatchLost, renewLease, resendUnreported, resumeRunOrResend, startWork, type LeasePolicy, type StartOutcome } from "../src/engine/work-leases.js";
 import { executePush, markPushCutOff, pendingPush, pushIsDue, pushToHubStatusSchema, PUSH_RETRY_AFTER_MS, startPushAttempt, type PushToHubRequest, type PushToHubStatus } from "../src/hub/scheduled-push.js";
@@ -381,6 +381,7 @@ export class PipelineRun extends DurableObject<Env> {
       dry_run: meta.dry_run,
       created_at: meta.created_at,
       updated_at: meta.updated_at,
+      failed_rows: totalFailedRows(state),
     });
     if (!result.ok) throw new DistilflareError("internal", `Could not update the run index: ${result.error.message}`);
     if (TERMINAL.includes(status)) await this.env.DATA.put(runKeys.log(meta.id), this.logText(), { httpMetadata: { contentType: "text/plain" } });

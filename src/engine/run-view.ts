@@ -11,6 +11,7 @@ export const stepProgressSchema = z.object({
   rows_in: z.number().int(),
   rows_out: z.number().int(),
   errors: z.number().int(),
+  failed_rows: z.number().int(),
 });
 
 export const runMetaSchema = z.object({
@@ -31,11 +32,19 @@ export const runViewSchema = runMetaSchema.extend({
   status: runStatusSchema,
   stages: z.array(z.object({ index: z.number().int(), steps: z.array(z.string()), status: z.enum(["pending", "running", "finished"]) })),
   steps: z.record(z.string(), stepProgressSchema),
+  /** The DAG's edges, as in `GET /v1/pipelines`, so a client can draw the run. */
+  connections: z.array(z.object({ from: z.string(), to: z.array(z.string()) })),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   errors: z.array(z.object({ step: z.string().optional(), seq_no: z.number().optional(), code: z.string(), message: z.string() })),
   error_count: z.number().int(),
+  /** Rows imputed as null across all steps; the cache never serves a run with failed rows unless asked to. */
+  failed_rows: z.number().int(),
 });
 export type RunView = z.infer<typeof runViewSchema>;
+
+export function totalFailedRows(state: RunState): number {
+  return Object.values(state.steps).reduce((sum, s) => sum + (s.failed_rows ?? 0), 0);
+}
 
 /** The API's view of a run: progress per step and per stage, the latest errors. */
 export function runView(meta: RunMeta, state: RunState): RunView {
@@ -53,6 +62,7 @@ export function runView(meta: RunMeta, state: RunState): RunView {
           rows_in: s?.rows_in ?? 0,
           rows_out: s?.rows_out ?? 0,
           errors: s?.errors ?? 0,
+          failed_rows: s?.failed_rows ?? 0,
         },
       ];
     }),
@@ -70,8 +80,10 @@ export function runView(meta: RunMeta, state: RunState): RunView {
     status: state.status,
     stages,
     steps,
+    connections: state.plan.order.map((name) => ({ from: name, to: state.plan.steps[name]?.successors ?? [] })),
     errors: state.errors.slice(-20).map(({ step, seq_no, code, message }) => ({ step, seq_no, code, message })),
     error_count: state.error_count,
+    failed_rows: totalFailedRows(state),
   };
   if (state.error) view.error = state.error;
   return view;

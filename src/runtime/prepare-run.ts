@@ -1,11 +1,13 @@
 import type { Row } from "../core/row.js";
 import { buildRunPlan, type RunPlan } from "../engine/run-plan.js";
+import { llmStepWindows } from "./inflight-window.js";
 import type { LoadGroups } from "../pipeline/load-stages.js";
 import type { Pipeline, RuntimeParameters } from "../pipeline/pipeline.js";
 import { pipelineToJson, pipelineToYaml } from "../pipeline/serialize.js";
 import { GeneratorStep } from "../steps/base-step.js";
 import { OptionError } from "../errors.js";
 import { assertPipelineEgress } from "../security/pipeline-egress.js";
+import { loadSteps } from "./load-steps.js";
 import { makeGeneratorStep, type LoadDataFromDicts } from "../steps/builtin/load-data-from-dicts.js";
 import type { StepContext } from "../steps/step-context.js";
 
@@ -32,6 +34,11 @@ export interface PreparedRun {
   signature: string;
   pipelineYaml: string;
   pipelineJson: string;
+  /**
+   * Every step allows its outputs to be reused. A step with `use_cache: false` must be
+   * recomputed with everything downstream (distilabel); we recompute the whole run.
+   */
+  cacheable: boolean;
 }
 
 /**
@@ -39,7 +46,14 @@ export interface PreparedRun {
  * sizes, column discovery and validation of the whole DAG. Throws on any bad input, so nothing
  * is enqueued for a pipeline that cannot run.
  */
-export async function prepareRun(pipeline: Pipeline, options: RunOptions, context: StepContext, seed: string): Promise<PreparedRun> {
+export async function prepareRun(
+  pipeline: Pipeline,
+  options: RunOptions,
+  context: StepContext,
+  seed: string,
+  /** `load: false` checks the pipeline without loading its steps (validation runs nothing, so it needs no secret). */
+  { load = true }: { load?: boolean } = {},
+): Promise<PreparedRun> {
   if (options.dataset !== undefined) attachDataset(pipeline, options.dataset, options.datasetBatchSize ?? 50);
   if (options.parameters) pipeline.setRuntimeParameters(options.parameters);
   if (options.dryRun) {
@@ -49,16 +63,26 @@ export async function prepareRun(pipeline: Pipeline, options: RunOptions, contex
   assertPipelineEgress(pipeline.steps, context.services);
   for (const step of pipeline.steps) await step.resolveColumns({ ...context, stepName: step.name });
   pipeline.validate({ loadGroups: options.loadGroups });
+  // Every step once, before anything is enqueued: a missing secret fails the run here.
+  if (load) await loadSteps(pipeline.steps, context);
   const plan = buildRunPlan(pipeline.dagSpec(), {
     pipelineName: pipeline.name,
     seed,
     loadGroups: options.loadGroups,
     dryRun: options.dryRun,
     maxInflightPerStep: options.maxInflightPerStep,
+    stepInflight: llmStepWindows(pipeline, options.maxInflightPerStep),
     maxRowsPerFile: options.maxRowsPerFile,
     maxBytesPerFile: options.maxBytesPerFile,
   });
-  return { plan, cacheKey: pipeline.cacheKey(), signature: pipeline.signature(), pipelineYaml: pipelineToYaml(pipeline), pipelineJson: pipelineToJson(pipeline) };
+  return {
+    plan,
+    cacheKey: pipeline.cacheKey(),
+    signature: pipeline.signature(),
+    pipelineYaml: pipelineToYaml(pipeline),
+    pipelineJson: pipelineToJson(pipeline),
+    cacheable: pipeline.steps.every((step) => step.useCache),
+  };
 }
 
 /** The loader a pipeline object got for its first `dataset`, so later runs reuse it. */
@@ -85,3 +109,4 @@ function attachDataset(pipeline: Pipeline, rows: Row[], batchSize: number): void
   }
   datasetLoaders.set(pipeline, pipeline.attachDataset(rows, (host) => makeGeneratorStep(rows, { batchSize, pipeline: host })) as LoadDataFromDicts);
 }
+
