@@ -20,9 +20,9 @@ function bar(done: number, total: number, width = 24): string {
 }
 
 async function main(): Promise<void> {
-  // wrangler dev reloads the Worker when a source file changes, and a local queue keeps nothing
-  // across a reload: lost work is re-sent after 30 s instead of the production 16 minutes.
-  const vars: Record<string, string> = { REDISPATCH_AFTER_SECONDS: "30" };
+  // A local queue keeps nothing across a reload of wrangler dev: lost work is sent again once its
+  // lease (WORK_LEASE_SECONDS in wrangler.toml) lapses.
+  const vars: Record<string, string> = {};
   let standIn: FakeOpenAIServer | undefined;
   if (process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY) {
     if (process.env.OPENAI_BASE_URL) vars.OPENAI_BASE_URL = process.env.OPENAI_BASE_URL;
