@@ -25,6 +25,8 @@ export interface WranglerDev {
   port: number;
   persistTo: string;
   output(): string;
+  /** Settles with the exit code when wrangler ends, by `stop` or on its own. */
+  exited: Promise<number | null>;
   /** Ends the process: SIGKILL simulates a crash, SIGTERM a clean stop. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -35,21 +37,40 @@ const ROOT = resolve(import.meta.dirname, "../..");
  * Starts `wrangler dev` on a free loopback port with local Durable Objects, Queues and R2
  * persisted under `persistTo` (so a restart on the same directory keeps the run's state).
  */
-export async function startWranglerDev(options: { persistTo?: string; vars?: Record<string, string>; port?: number; timeoutMs?: number } = {}): Promise<WranglerDev> {
+export interface WranglerDevOptions {
+  persistTo?: string;
+  vars?: Record<string, string>;
+  port?: number;
+  timeoutMs?: number;
+  /** The project folder with wrangler.toml (default: this repository). */
+  cwd?: string;
+  /** How to start wrangler (default `npx wrangler`). */
+  wrangler?: string[];
+  /** Called with wrangler's output as it comes. */
+  onOutput?: (text: string) => void;
+}
+
+export async function startWranglerDev(options: WranglerDevOptions = {}): Promise<WranglerDev> {
   const port = options.port ?? (await freePort());
   const inspectorPort = await freePort();
   const persistTo = options.persistTo ?? tempDir("distilflare-e2e-");
-  const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", "info"];
+  const [command, ...prefix] = options.wrangler ?? ["npx", "wrangler"];
+  const args = [...prefix, "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", "info"];
   for (const [key, value] of Object.entries(options.vars ?? {})) args.push("--var", `${key}:${value}`);
-  const child: ChildProcess = spawn("npx", args, {
-    cwd: ROOT,
+  const child: ChildProcess = spawn(command!, args, {
+    cwd: options.cwd ?? ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString();
+    options.onOutput?.(chunk.toString());
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   for (;;) {
@@ -71,6 +92,7 @@ export async function startWranglerDev(options: { persistTo?: string; vars?: Rec
     port,
     persistTo,
     output: () => output,
+    exited,
     async stop(signal = "SIGTERM") {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((done) => child.once("exit", () => done()));
