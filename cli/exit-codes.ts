@@ -3,9 +3,9 @@
  * meaning: a new failure kind gets a new number.
  */
 export const EXIT = {
-  /** The command did what it was asked; for `run`, the run succeeded (or was detached). */
+  /** The command did what it was asked; for `run` and `logs --follow`, the run succeeded (or `run` detached). */
   ok: 0,
-  /** The run ended without succeeding (failed or stopped), or a push to the Hub failed. */
+  /** The watched run ended without succeeding (failed or stopped), or its push to the Hub failed. */
   runNotSucceeded: 1,
   /** The command line is wrong: unknown command or option, missing argument, unreadable file. */
   usage: 2,

@@ -8,7 +8,7 @@ import { writeParquet } from "../../src/distiset/parquet/index.js";
 import { freePort, startWranglerDev, tempDir, type WranglerDev } from "../../scripts/lib/wrangler-dev.js";
 import { DuckDb } from "../support/duckdb.js";
 import { startFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.js";
-import { FakeHubServer, quickstartRows } from "../support/fake-hub-server.js";
+import { FAKE_HUB_WRITE_TOKEN, FakeHubServer, quickstartRows } from "../support/fake-hub-server.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 let llm: FakeOpenAIServer;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   llm = await startFakeOpenAIServer();
   hub = await FakeHubServer.start();
   hub.addDataset("distilabel-internal-testing/instruction-dataset-mini", { files: { "data/test-00000-of-00001.parquet": writeParquet(quickstartRows(10)) } });
-  dev = await startWranglerDev({ vars: { OPENAI_BASE_URL: llm.baseUrl, HF_ENDPOINT: hub.url, ALLOW_UNAUTHENTICATED: "true" } });
+  dev = await startWranglerDev({ vars: { OPENAI_BASE_URL: llm.baseUrl, HF_ENDPOINT: hub.url, HF_TOKEN: FAKE_HUB_WRITE_TOKEN, ALLOW_UNAUTHENTICATED: "true" } });
   duckdb = await DuckDb.open();
 });
 
@@ -123,6 +123,18 @@ describe("the other commands", () => {
     expect(validated.code).toBe(EXIT.ok);
     expect(validated.stdout).toContain("preference is valid");
     expect(validated.stdout).toMatch(/Prompt of text_generation_0:\n(.*\n)*.*Why is the sky blue\?/);
+  });
+
+  it("pushes to the Hub with the run (--push-to-hub) and afterwards (push)", async () => {
+    const pushed = await cli("run", "examples/structured-output.yaml", "--no-cache", "--push-to-hub", "me/cli-characters", "--private");
+    expect(pushed.stderr).not.toContain("distilflare:");
+    expect(pushed.code).toBe(EXIT.ok);
+    expect(pushed.stdout).toContain("Pushed to ");
+    expect(hub.repo("me/cli-characters")?.private).toBe(true);
+    const id = /run (\S+) succeeded/.exec(pushed.stdout)![1]!;
+    const again = await cli("push", id, "me/cli-characters-again", "--json");
+    expect(again.code).toBe(EXIT.ok);
+    expect(JSON.parse(again.stdout)).toMatchObject({ repo_id: "me/cli-characters-again", num_rows: 3 });
   });
 
   it("stops and resumes a run", async () => {
