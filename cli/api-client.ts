@@ -4,7 +4,6 @@ import {
   distisetManifestSchema,
   errorResponseSchema,
   pipelineInfoSchema,
-  rowsResponseSchema,
   runListSchema,
   runViewSchema,
   startRunResponseSchema,
@@ -116,10 +115,6 @@ export class DistilflareClient {
 
   distiset(id: string): Promise<DistisetManifestView> {
     return this.json(distisetManifestSchema, `/v1/runs/${encodeURIComponent(id)}/distiset`);
-  }
-
-  rows(id: string, config: string, length: number): Promise<z.infer<typeof rowsResponseSchema>> {
-    return this.json(rowsResponseSchema, `/v1/runs/${encodeURIComponent(id)}/rows?config=${encodeURIComponent(config)}&length=${length}`);
   }
 
   async pipelines(): Promise<PipelineInfo[]> {
