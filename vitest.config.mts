@@ -12,10 +12,12 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        // The ring runs as local development does: the API open without a token (SECURITY.md).
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { ALLOW_UNAUTHENTICATED: "true" } } })],
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
+          globalSetup: ["test/workers/security/attacker-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -83,6 +83,11 @@ export class RunIndex extends DurableObject<Env> {
     });
   }
 
+  /** Whether a run with this id was ever created: the API asks before touching its Durable Object. */
+  async has(id: string): Promise<RpcResult<boolean>> {
+    return rpc(() => this.ctx.storage.sql.exec("SELECT 1 FROM runs WHERE id = ? LIMIT 1", id).toArray().length > 0);
+  }
+
   /** The newest run (not a dry run) with this cache key. */
   async findByCacheKey(cacheKey: string): Promise<RpcResult<RunSummary | null>> {
     return rpc(() => {

@@ -6,7 +6,8 @@ import { imputeWork, runWork } from "../src/runtime/work-runner.js";
 import { mapConcurrent, Semaphore } from "../src/steps/step-context.js";
 import { R2BlobStore } from "../worker/r2-blob-store.js";
 import { runPipeline } from "./run-pipelines.js";
-import { CONNECTIONS_PER_INVOCATION, workerServices } from "./worker-services.js";
+import { redactDeep } from "../src/security/redact.js";
+import { CONNECTIONS_PER_INVOCATION, secretPolicyOf, workerServices } from "./worker-services.js";
 
 /** Messages of one consumer batch handled at once (each may run several LLM calls). */
 const MESSAGE_CONCURRENCY = 10;
@@ -25,6 +26,8 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
   const store = new R2BlobStore(env.DATA);
   const slots = new Semaphore(CONNECTIONS_PER_INVOCATION);
   const services = workerServices(env, slots);
+  // Reports become run errors and pipeline.log: no secret value may reach either.
+  const secrets = secretPolicyOf(env).secretValues();
   await mapConcurrent(batch.messages, MESSAGE_CONCURRENCY, async (message) => {
     const parsed = workMessageSchema.safeParse(message.body);
     if (!parsed.success) {
@@ -41,11 +44,11 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
         await handleDeadLetter(work, deps, stub, message.attempts);
       } else {
         const report = await runWork(work, deps);
-        await deliver(stub, report);
+        await deliver(stub, redactDeep(report, secrets));
       }
       message.ack();
     } catch (error) {
-      console.error(`Work message ${message.id} failed (attempt ${message.attempts}): ${errorMessage(error)}`);
+      console.error(`Work message ${message.id} failed (attempt ${message.attempts}): ${redactDeep(errorMessage(error), secrets)}`);
       message.retry({ delaySeconds: Math.min(60, 2 ** Math.min(message.attempts, 6)) });
     }
   });

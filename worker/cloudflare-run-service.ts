@@ -101,18 +101,22 @@ export class CloudflareRunService implements RunService {
   }
 
   async getRun(id: string): Promise<RunView> {
+    await this.requireKnown(id);
     return this.orNotFound(id, unwrapRun(await this.run(id).status()));
   }
 
   async stopRun(id: string): Promise<RunView> {
+    await this.requireKnown(id);
     return this.orNotFound(id, unwrapRun(await this.run(id).stop()));
   }
 
   async resumeRun(id: string): Promise<RunView> {
+    await this.requireKnown(id);
     return this.orNotFound(id, unwrapRun(await this.run(id).resume()));
   }
 
   async logs(id: string): Promise<string> {
+    await this.requireKnown(id);
     const result = await this.run(id).logs();
     if (!result.ok && result.error.code === "not_found") throw new NotFoundError(`Run '${id}' not found`, { run_id: id });
     return unwrap(result);
@@ -140,6 +144,14 @@ export class CloudflareRunService implements RunService {
   private requirePushToken(token: string | undefined, field: string): void {
     if (token || this.services().secret("HF_TOKEN")) return;
     throw new DistilflareError("invalid_request", `Pushing to the Hub needs a token with write access: pass ${field} or set the HF_TOKEN secret`, { field });
+  }
+
+  /**
+   * A run id the index has never seen is answered 404 here: calling its Durable Object would
+   * create one (and its storage) for any id a caller makes up.
+   */
+  private async requireKnown(id: string): Promise<void> {
+    if (!unwrap(await this.index().has(id))) throw new NotFoundError(`Run '${id}' not found`, { run_id: id });
   }
 
   private orNotFound(id: string, view: RunView | undefined): RunView {

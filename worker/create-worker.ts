@@ -5,6 +5,7 @@ import { errorMessage } from "../src/errors.js";
 import type { PipelineCatalog, Schedule } from "../src/runtime/pipeline-catalog.js";
 import { setRuntimeRegistry } from "../src/runtime/runtime-registry.js";
 import { consumeWork } from "../queues/work-consumer.js";
+import { secretPolicyOf } from "../queues/worker-services.js";
 import { CloudflareRunService } from "./cloudflare-run-service.js";
 
 export interface WorkerOptions {
@@ -33,7 +34,11 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
   return {
     async fetch(request, env, ctx) {
       const service = new CloudflareRunService(env, registry, pipelines);
-      const app = createApi(service, { apiToken: () => env.API_TOKEN });
+      const app = createApi(service, {
+        apiToken: () => env.API_TOKEN,
+        allowUnauthenticated: () => env.ALLOW_UNAUTHENTICATED === "true",
+        secrets: () => secretPolicyOf(env).secretValues(),
+      });
       return app.fetch(request, env, ctx);
     },
     async queue(batch, env) {

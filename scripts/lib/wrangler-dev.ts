@@ -36,12 +36,16 @@ const ROOT = resolve(import.meta.dirname, "../..");
 /**
  * Starts `wrangler dev` on a free loopback port with local Durable Objects, Queues and R2
  * persisted under `persistTo` (so a restart on the same directory keeps the run's state).
+ * Local development opens the API as an owner would (`ALLOW_UNAUTHENTICATED = "true"`) unless
+ * `closed` is set, which leaves it as a deployment without `API_TOKEN` is: answering 401.
  */
 export interface WranglerDevOptions {
   persistTo?: string;
   vars?: Record<string, string>;
   port?: number;
   timeoutMs?: number;
+  /** Leave the API closed, as a deployment without API_TOKEN is (401). */
+  closed?: boolean;
   /** The project folder with wrangler.toml (default: this repository). */
   cwd?: string;
   /** How to start wrangler (default `npx wrangler`). */
@@ -56,7 +60,8 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const persistTo = options.persistTo ?? tempDir("distilflare-e2e-");
   const [command, ...prefix] = options.wrangler ?? ["npx", "wrangler"];
   const args = [...prefix, "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", "info"];
-  for (const [key, value] of Object.entries(options.vars ?? {})) args.push("--var", `${key}:${value}`);
+  const vars = { ...(options.closed ? {} : { ALLOW_UNAUTHENTICATED: "true" }), ...options.vars };
+  for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
   const child: ChildProcess = spawn(command!, args, {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1" },

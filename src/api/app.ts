@@ -2,6 +2,8 @@ import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { DistilflareError, toDistilflareError } from "../errors.js";
 import { bearerAuth } from "./auth.js";
+import { redactDeep } from "../security/redact.js";
+import { requireKnownMediaType } from "./media-type.js";
 import { DASHBOARD_HTML } from "./dashboard-page.js";
 import { ERROR_STATUS } from "./error-status.js";
 import { openApiDocument } from "./openapi.js";
@@ -10,17 +12,22 @@ import { registerRunRoutes } from "./run-routes.js";
 import type { RunService } from "./run-service.js";
 
 export interface ApiOptions {
-  /** The bearer token `/v1` requires; undefined leaves the API open (local development only). */
+  /** The bearer token `/v1` requires; without one `/v1` answers 401 unless `allowUnauthenticated`. */
   apiToken?: () => string | undefined;
+  /** The owner's `ALLOW_UNAUTHENTICATED = "true"`: `/v1` open without a token (local development only). */
+  allowUnauthenticated?: () => boolean;
+  /** Secret values to take out of every error message the API returns or logs. */
+  secrets?: () => ReadonlyArray<{ name: string; value: string }>;
   /** Largest accepted request body (default 10 MB). */
   maxBodyBytes?: number;
 }
 
 /** The shape of every error response: `{ error: { code, message, details? } }`. */
-export function errorResponse(c: Context, error: unknown): Response {
+export function errorResponse(c: Context, error: unknown, secrets: ReadonlyArray<{ name: string; value: string }> = []): Response {
   const failure = toDistilflareError(error);
-  if (ERROR_STATUS[failure.code] >= 500) console.error(`${c.req.method} ${c.req.path}: ${failure.message}`);
-  return c.json({ error: failure.toJSON() }, ERROR_STATUS[failure.code] as 400);
+  const body = redactDeep(failure.toJSON(), secrets);
+  if (ERROR_STATUS[failure.code] >= 500) console.error(`${c.req.method} ${c.req.path}: ${body.message}`);
+  return c.json({ error: body }, ERROR_STATUS[failure.code] as 400);
 }
 
 /**
@@ -32,7 +39,7 @@ export function errorResponse(c: Context, error: unknown): Response {
 export function createApi(service: RunService, options: ApiOptions = {}): Hono {
   const app = new Hono();
   const maxBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
-  app.onError((error, c) => errorResponse(c, error));
+  app.onError((error, c) => errorResponse(c, error, options.secrets?.() ?? []));
   app.notFound((c) => errorResponse(c, new DistilflareError("not_found", `No route for ${c.req.method} ${c.req.path}`)));
   app.get("/", (c) =>
     (c.req.header("accept") ?? "").includes("text/html")
@@ -47,7 +54,8 @@ export function createApi(service: RunService, options: ApiOptions = {}): Hono {
     }),
   );
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
-  app.use("/v1/*", bearerAuth(options.apiToken ?? (() => undefined)));
+  app.use("/v1/*", bearerAuth({ token: options.apiToken ?? (() => undefined), allowUnauthenticated: options.allowUnauthenticated ?? (() => false) }));
+  app.use("/v1/*", requireKnownMediaType());
   app.use(
     "/v1/*",
     bodyLimit({

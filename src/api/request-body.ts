@@ -2,12 +2,11 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { DistilflareError } from "../errors.js";
 import { parsePipelineText } from "../pipeline/serialize.js";
+import { mediaTypeOf, YAML_TYPES } from "./media-type.js";
 import { startRunBodySchema, type StartRunRequest } from "./schemas.js";
 
-const YAML_TYPES = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"];
-
 function mediaType(c: Context): string {
-  return (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  return mediaTypeOf(c.req.header("content-type"));
 }
 
 /** A zod failure as our error: the first issue's field path and message. */
@@ -42,7 +41,7 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
  */
 export async function readStartRunRequest(c: Context): Promise<StartRunRequest> {
   const type = mediaType(c);
-  if (YAML_TYPES.includes(type)) {
+  if ((YAML_TYPES as readonly string[]).includes(type)) {
     const document = parsePipelineText(await c.req.text(), "yaml") as Record<string, unknown>;
     const { parameters, ...pipeline } = document;
     const query = z

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { REPO_ID_PATTERN } from "../hub/hub-client.js";
+import { LIMITS } from "../security/limits.js";
 import { runViewSchema as engineRunViewSchema } from "../engine/run-view.js";
 import { pushToHubStatusSchema } from "../hub/scheduled-push.js";
 
@@ -12,7 +14,7 @@ const parametersSchema = z
 
 export const pushToHubOptionsSchema = z
   .object({
-    repo_id: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "a Hub repository id such as 'user/dataset'"),
+    repo_id: z.string().regex(REPO_ID_PATTERN, "a Hub repository id such as 'user/dataset'"),
     private: z.boolean().default(false),
     token: z.string().min(1).optional().describe("A Hub token; defaults to the HF_TOKEN secret."),
     commit_message: z.string().optional(),
@@ -30,7 +32,7 @@ export const startRunBodySchema = z
     use_cache: z.boolean().default(true).describe("Re-serve a finished run with the same signature, resume an unfinished one."),
     dry_run: z.boolean().default(false).describe("One batch of batch_size 1 from every generator through the whole DAG; never cached."),
     dataset: z.array(z.record(z.string(), z.unknown())).optional().describe("Rows fed to the steps that have no generator."),
-    dataset_batch_size: z.number().int().positive().optional(),
+    dataset_batch_size: z.number().int().positive().max(LIMITS.batchSize).optional(),
     load_groups: z.union([z.array(z.array(z.string())), z.literal("sequential_step_execution")]).optional(),
     push_to_hub: pushToHubOptionsSchema.optional().describe("Push the Distiset to the Hugging Face Hub when the run succeeds."),
   })

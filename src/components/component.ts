@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { OptionError, RuntimeParameterError } from "../errors.js";
 import { toCamelCase, toSnakeCase } from "../core/naming.js";
+import type { EgressTarget } from "../security/egress-target.js";
+import type { StepServices } from "../steps/step-context.js";
 import { isOptionalSchema, isRequiredParameter, metaOf } from "./attributes.js";
 
 export type ComponentKind = "step" | "llm" | "embeddings";
@@ -26,6 +28,30 @@ export interface ComponentClass<C extends Component = Component> {
 
 export type AnyObjectSchema = z.ZodObject<z.ZodRawShape>;
 
+/** Set while `attributeSchemaOf` reads a class's schema: the constructor hands it over and stops. */
+let probingSchema = false;
+
+class SchemaProbe {
+  constructor(readonly schema: AnyObjectSchema) {}
+}
+
+/**
+ * The attribute schema of a component class without building one (which may need options):
+ * what discovery and the cache-key check walk for every registered component.
+ */
+export function attributeSchemaOf(cls: ComponentClass): AnyObjectSchema {
+  probingSchema = true;
+  try {
+    cls.fromOptions({});
+  } catch (error) {
+    if (error instanceof SchemaProbe) return error.schema;
+    throw error;
+  } finally {
+    probingSchema = false;
+  }
+  throw new Error(`${cls.typeName} was built without reaching the Component constructor`);
+}
+
 /** Keys every serialized component may carry that are not attributes. */
 const DUMP_ONLY_KEYS = new Set(["type_info", "runtime_parameters_info"]);
 
@@ -47,6 +73,7 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
   attrs: z.output<S>;
 
   protected constructor(schema: S, options: Record<string, unknown>) {
+    if (probingSchema) throw new SchemaProbe(schema);
     this.schema = schema;
     this.attrs = parseAttributes(schema, options, this.describeSelf());
   }
@@ -180,6 +207,23 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
       }
     }
     return missing;
+  }
+
+  /**
+   * Where this component's calls go and which secret each carries, nested components included
+   * (SECURITY.md): validation checks them against the owner's rules before anything is sent.
+   * Components that call out override it and add their own.
+   */
+  egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
+    const targets: EgressTarget[] = [];
+    for (const [key, value] of Object.entries(this.attrs as Record<string, unknown>)) {
+      const nested = value instanceof Component ? [value] : isComponentList(value) ? value : [];
+      nested.forEach((component, index) => {
+        const prefix = value instanceof Component ? toSnakeCase(key) : `${toSnakeCase(key)}.${index}`;
+        for (const target of component.egressTargets(services)) targets.push({ ...target, field: `${prefix}.${target.field}` });
+      });
+    }
+    return targets;
   }
 
   /** Hook for components that derive state from attributes (templates, clients). */

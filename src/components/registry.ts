@@ -38,6 +38,11 @@ export class Registry {
     return [...this.components.values()].filter((c) => kind === undefined || c.componentKind === kind).map((c) => c.typeName).sort();
   }
 
+  /** The registered class named `name`, of any kind. */
+  classOf(name: string): ComponentClass | undefined {
+    return this.components.get(name);
+  }
+
   routingNames(): string[] {
     return [...this.routing.keys()].sort();
   }

@@ -39,8 +39,10 @@ export function plainHttpRequester(options: { fetch: typeof fetch; timeoutMs?: n
       );
     }
     if (!response.ok) {
-      const text = await response.text().catch(() => "");
-      throw new DistilflareError("remote_failed", `'${url}' answered HTTP ${response.status} while ${init.what}${text ? `: ${text.slice(0, 200)}` : ""}`, {
+      // The body is never echoed: whatever the server put there (an internal page, a header it
+      // reflects) must not reach run errors or the API.
+      await response.body?.cancel().catch(() => {});
+      throw new DistilflareError("remote_failed", `'${url}' answered HTTP ${response.status} while ${init.what}`, {
         url,
         status: response.status,
         reason: response.status === 404 ? "not_found" : "http_error",

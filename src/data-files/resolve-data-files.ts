@@ -3,7 +3,7 @@ import { DistilflareError } from "../errors.js";
 import type { StepServices } from "../steps/step-context.js";
 import { blobByteSource, httpByteSource, type ByteSource } from "./byte-source.js";
 import { fileTypeOf, resolveFileType, type FileType } from "./file-type.js";
-import { globPrefix, globToRegExp, hasGlob } from "./glob.js";
+import { globPrefix, compileGlob, hasGlob } from "./glob.js";
 import { httpFileSize, plainHttpRequester } from "./http-file.js";
 
 /** A file a `data_files` entry resolved to. */
@@ -45,7 +45,7 @@ export async function resolveDataFiles(
     const key = entry.replace(/^r2:\/\//, "").replace(/^\/+/, "");
     let listed: DataFile[];
     if (hasGlob(key)) {
-      const pattern = globToRegExp(key);
+      const pattern = compileGlob(key);
       listed = (await store.list(globPrefix(key))).filter((o) => pattern.test(o.key)).map((o) => ({ kind: "blob", name: o.key, size: o.size }));
     } else {
       const head = key.endsWith("/") ? null : await store.head(key);

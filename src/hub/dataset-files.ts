@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { globToRegExp } from "../data-files/glob.js";
+import { compileGlob } from "../data-files/glob.js";
 import { mapConcurrent } from "../steps/step-context.js";
 import { parseCardConfigs, type CardConfig } from "./card-configs.js";
 import type { HubClient, RepoFile } from "./hub-client.js";
@@ -58,7 +58,7 @@ export async function resolveHubSplitFiles(client: HubClient, request: HubSplitR
   let knownSplits: string[];
   if (declared) {
     knownSplits = Object.keys(declared.dataFiles);
-    const patterns = declared.dataFiles[split]?.map((p) => globToRegExp(p));
+    const patterns = declared.dataFiles[split]?.map((p) => compileGlob(p));
     if (!patterns) throw splitNotFound(repoId, config, split, knownSplits);
     candidates = repoFiles.filter((file) => patterns.some((p) => p.test(file.path)));
   } else if (cardConfigs.length === 0 && config === "default") {

@@ -7,7 +7,17 @@ import { HubError, hubErrorFromResponse, hubNetworkError, type HubCallContext, t
 export const DEFAULT_HUB_ENDPOINT = "https://huggingface.co";
 
 /** `namespace/name`, the Hub's repository id (a bare `name` is a legacy canonical dataset). */
-export const REPO_ID_PATTERN = /^(?:[\w.-]+\/)?[\w.-]+$/;
+/**
+ * A repo id as the Hub accepts it: `[namespace/]name`, each part of letters, digits, `_`, `-`
+ * and `.`, starting and ending with a letter, digit or `_`, with no `--` or `..` and at most 96
+ * characters. So no part can be `.` or `..`, which would climb out of `/datasets/` in a URL.
+ */
+export const REPO_ID_PATTERN = /^(?!.*(?:--|\.\.))(?=.{1,96}$)(?:\w(?:[\w.-]*\w)?\/)?\w(?:[\w.-]*\w)?$/;
+
+/** The Hub origin calls go to: the owner's `HF_ENDPOINT`, else huggingface.co. */
+export function hubEndpointOf(services: Pick<StepServices, "secret">): string {
+  return normalizeEndpoint(services.secret("HF_ENDPOINT") || DEFAULT_HUB_ENDPOINT);
+}
 
 const cardConfigSchema = z.object({ config_name: z.string() }).loose();
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { unsafeRegexReason } from "./structured/bounded-regex.js";
 
 export const textContentSchema = z.object({ type: z.literal("text"), text: z.string() });
 export const imageContentSchema = z.object({
@@ -34,6 +35,11 @@ export const structuredOutputSchema = z.object({
   schema: z.preprocess(zodToJsonSchema, z.union([z.record(z.string(), z.unknown()), z.string()])),
   /** The name providers show for the schema (OpenAI `json_schema.name`). */
   name: z.string().optional(),
+}).superRefine((value, ctx) => {
+  if (value.format !== "regex") return;
+  const pattern = typeof value.schema === "string" ? value.schema : String(value.schema.pattern ?? "");
+  const unsafe = unsafeRegexReason(pattern);
+  if (unsafe) ctx.addIssue({ code: "custom", path: ["schema"], message: unsafe });
 });
 export type StructuredOutput = z.infer<typeof structuredOutputSchema>;
 

@@ -1,6 +1,7 @@
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { z } from "zod";
-import { SerializationError, errorMessage } from "../errors.js";
+import { DistilflareError, SerializationError, errorMessage } from "../errors.js";
+import { LIMITS } from "../security/limits.js";
 import type { Registry } from "../components/registry.js";
 import type { BaseStep } from "../steps/base-step.js";
 import { withPipeline } from "./pipeline-context.js";
@@ -31,7 +32,7 @@ export const serializedPipelineSchema = z
         name: z.string().min(1).nullish(),
         description: z.string().nullish(),
         enable_metadata: z.boolean().optional(),
-        steps: z.array(z.object({ name: z.string().min(1), step: z.record(z.string(), z.unknown()) }).loose()).min(1),
+        steps: z.array(z.object({ name: z.string().min(1).max(LIMITS.stepName), step: z.record(z.string(), z.unknown()) }).loose()).min(1).max(LIMITS.steps),
         connections: z.array(z.object({ from: z.string(), to: z.array(z.string()) })).default([]),
         routing_batch_functions: z.array(routingEntrySchema).default([]),
         type_info: typeInfoSchema.optional(),
@@ -142,15 +143,32 @@ function routingFunctionOf(entry: z.infer<typeof routingEntrySchema>): { name: s
 /** Parses YAML (or JSON, which is YAML) text into plain data, with a clear error on bad syntax. */
 export function parsePipelineText(text: string, format: "yaml" | "json"): unknown {
   try {
-    const value: unknown = format === "json" ? JSON.parse(text) : parseYaml(text);
+    const value: unknown = format === "json" ? JSON.parse(text) : parseBoundedYaml(text);
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       throw new SerializationError(`The ${format.toUpperCase()} document must be an object with a 'pipeline' key`, { field: "(root)", expected: "an object" });
     }
     return value;
   } catch (error) {
-    if (error instanceof SerializationError) throw error;
+    if (error instanceof DistilflareError) throw error;
     throw new SerializationError(`Malformed ${format.toUpperCase()}: ${errorMessage(error)}`, { field: "(root)" });
   }
+}
+
+/**
+ * YAML with its aliases expanded, refused (413) when the expansion outgrows the text many times
+ * over: a 100 KB body of nested aliases would otherwise become a pipeline of many megabytes.
+ */
+function parseBoundedYaml(text: string): unknown {
+  const value: unknown = parseYaml(text);
+  const limit = Math.min(LIMITS.yamlExpandedBytes, Math.max(256 * 1024, LIMITS.yamlExpansionFactor * text.length));
+  const size = JSON.stringify(value ?? null).length;
+  if (size > limit) {
+    throw new DistilflareError("payload_too_large", `The YAML document expands to ${size} bytes once its aliases are resolved; at most ${limit} bytes are accepted`, {
+      field: "(body)",
+      expected: `at most ${limit} bytes after alias expansion`,
+    });
+  }
+  return value;
 }
 
 export function pipelineFromYaml(text: string, registry: Registry): Pipeline {

@@ -3,6 +3,26 @@ import { toCamelCase } from "../core/naming.js";
 import { metaOf } from "../components/attributes.js";
 import { Component } from "../components/component.js";
 
+/**
+ * The only attributes a component may leave out of its signature (`excludeFromSignature`): how
+ * much runs at once, how patiently and with which credential, never what a step produces or
+ * where it calls (credentials given in code are never dumped at all). A run served from the cache must be what the same pipeline would compute now,
+ * so an endpoint (`base_url`, `hf_endpoint`, `gateway`, `binding`) always counts; the cache-key
+ * test walks every registered component against this list.
+ */
+export const SIGNATURE_NEUTRAL_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "resources",
+  "inputBatchSize",
+  "batchSize",
+  "maxConcurrentRequests",
+  "rateLimits",
+  "maxRetries",
+  "timeout",
+  "jobsIds",
+  "offlineBatchGenerationBlockUntilDone",
+  "apiKeyEnv",
+]);
+
 /** Keys never part of a signature (distilabel's exclusions, plus dump-only keys). */
 const EXCLUDED = new Set(["type_info", "runtime_parameters_info", "disable_cuda_device_placement", "gpu_memory_utilization"]);
 

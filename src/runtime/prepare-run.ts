@@ -5,6 +5,7 @@ import type { Pipeline, RuntimeParameters } from "../pipeline/pipeline.js";
 import { pipelineToYaml } from "../pipeline/serialize.js";
 import { GeneratorStep } from "../steps/base-step.js";
 import { OptionError } from "../errors.js";
+import { assertPipelineEgress } from "../security/pipeline-egress.js";
 import { makeGeneratorStep, type LoadDataFromDicts } from "../steps/builtin/load-data-from-dicts.js";
 import type { StepContext } from "../steps/step-context.js";
 
@@ -43,6 +44,8 @@ export async function prepareRun(pipeline: Pipeline, options: RunOptions, contex
   if (options.dryRun) {
     for (const step of pipeline.steps) if (step instanceof GeneratorStep) (step.attrs as { batchSize: number }).batchSize = 1;
   }
+  // Before column discovery, which is the first thing that calls out.
+  assertPipelineEgress(pipeline.steps, context.services);
   for (const step of pipeline.steps) await step.resolveColumns({ ...context, stepName: step.name });
   pipeline.validate({ loadGroups: options.loadGroups });
   const plan = buildRunPlan(pipeline.dagSpec(), {

@@ -1,4 +1,5 @@
 import type { BlobStore } from "../runtime/blob-store.js";
+import type { SecretPolicy } from "../security/secret-policy.js";
 
 export interface Logger {
   debug(message: string): void;
@@ -36,6 +37,12 @@ export interface StepServices {
   rateLimiter: RateLimiterClient | undefined;
   /** Caps simultaneous outgoing calls of this invocation (Workers allow 6 open connections). */
   connectionSlots: Semaphore;
+  /**
+   * The owner's rules for outgoing calls (SECURITY.md). Set on Workers, where pipelines come
+   * from API callers; validation refuses a pipeline that would break them, and `fetch` enforces
+   * them again on every call. Undefined in-process: the owner wrote the pipeline.
+   */
+  egressPolicy?: SecretPolicy | undefined;
 }
 
 export interface StepContext {

@@ -1,3 +1,5 @@
+import { TemplateError } from "../templates/template-error.js";
+import { LIMITS } from "../security/limits.js";
 import { z } from "zod";
 import { attribute, runtimeParameter } from "../components/attributes.js";
 import type { AnyObjectSchema } from "../components/component.js";
@@ -27,7 +29,7 @@ export const taskExtension = {
     z.boolean().default(true),
     "Whether to include the raw input of the LLM in the key `raw_input_<TASK_NAME>` of the `distilabel_metadata` dictionary column",
   ),
-  numGenerations: runtimeParameter(z.number().int().positive().default(1), "The number of generations to be produced per input."),
+  numGenerations: runtimeParameter(z.number().int().positive().max(LIMITS.numGenerations).default(1), "The number of generations to be produced per input."),
   useDefaultStructuredOutput: attribute(z.boolean().default(false), "Whether to ask the LLM for the task's default JSON schema."),
 };
 
@@ -150,7 +152,8 @@ function prepareInput(task: TaskLike, row: Row, logger: StepContext["logger"]): 
   try {
     return { input: task.formatInput(row) };
   } catch (error) {
-    if (!(error instanceof RowInputError)) throw error;
+    // A template over its budget fails this row only, as a row whose input cannot be formatted.
+    if (!(error instanceof RowInputError) && !(error instanceof TemplateError && error.kind === "budget")) throw error;
     logger.warn(`Task '${task.name}' skipped a row: ${error.message}. Its outputs are null.`);
     return { skipped: error.message };
   }

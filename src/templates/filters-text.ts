@@ -1,3 +1,4 @@
+import { checkLength } from "./render-budget.js";
 import { REQUIRED, asInt, asOptionalString, asString, withParams, type FilterFn } from "./call-args.js";
 import { jsonDumps, percentFormat, pyToFixed } from "./python-format.js";
 import { TemplateValueError } from "./template-error.js";
@@ -42,6 +43,8 @@ export function title(text: string): string {
 
 /** Python `str.replace` with an optional count. */
 export function pyReplace(text: string, old: string, replacement: string, count: number | undefined): string {
+  const occurrences = old === "" ? text.length + 1 : text.split(old).length - 1;
+  checkLength(text.length + Math.min(occurrences, count === undefined || count < 0 ? occurrences : count) * Math.max(0, replacement.length - old.length), "replace()");
   if (count === undefined || count < 0) return text.split(old).join(replacement);
   const parts = text.split(old);
   if (parts.length - 1 <= count) return parts.join(replacement);
@@ -89,6 +92,7 @@ function toFloat(value: unknown, fallback: unknown): unknown {
 }
 
 function center(text: string, width: number): string {
+  checkLength(width, "center()");
   const size = Array.from(text).length;
   const margin = width - size;
   if (margin <= 0) return text;
@@ -98,7 +102,9 @@ function center(text: string, width: number): string {
 
 /** Jinja2 3.x `indent`: every line but the first (unless `first`), blank lines only with `blank`. */
 function indent(text: string, width: unknown, first: unknown, blank: unknown): string {
-  const unit = typeof width === "string" ? width : " ".repeat(asInt(width, "width"));
+  const size = typeof width === "string" ? width.length : asInt(width, "width");
+  checkLength(size * (text.split("\n").length + 1), "indent()");
+  const unit = typeof width === "string" ? width : " ".repeat(size);
   const lines = splitLines(`${text}\n`);
   let out: string;
   if (truthy(blank)) {

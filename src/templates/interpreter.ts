@@ -5,6 +5,7 @@ import { callMethod } from "./methods.js";
 import { CONSTANTS, TEMPLATE_GLOBALS } from "./template-globals.js";
 import { TemplateError, TemplateValueError, locationOf } from "./template-error.js";
 import { loopObject } from "./loop-object.js";
+import { spendOutput, spendSteps, TemplateBudgetError, withRenderBudget } from "./render-budget.js";
 import { arithmetic, compareOp } from "./operators.js";
 import { applyTest } from "./template-tests.js";
 import {
@@ -52,13 +53,16 @@ export class Interpreter {
   constructor(private readonly context: Readonly<Record<string, unknown>>) {}
 
   render(root: ListNode): string {
-    const out: string[] = [];
-    this.renderNode(root, new Frame(undefined), out);
-    return out.join("");
+    return withRenderBudget(() => {
+      const out: string[] = [];
+      this.renderNode(root, new Frame(undefined), out);
+      return out.join("");
+    });
   }
 
   private renderNode(node: TemplateNode, frame: Frame, out: string[]): void {
     try {
+      spendSteps();
       this.renderStatement(node, frame, out);
     } catch (error) {
       throw located(error, node);
@@ -72,7 +76,11 @@ export class Interpreter {
         for (const child of node.children) this.renderNode(child, frame, out);
         return;
       case "Output":
-        for (const child of node.children) out.push(child.typename === "TemplateData" ? child.value : toStr(this.evaluate(child, frame)));
+        for (const child of node.children) {
+          const text = child.typename === "TemplateData" ? child.value : toStr(this.evaluate(child, frame));
+          spendOutput(text.length);
+          out.push(text);
+        }
         return;
       case "If": {
         const branch = truthy(this.evaluate(node.cond, frame)) ? node.body : node.else_;
@@ -199,6 +207,7 @@ export class Interpreter {
   /** Evaluates an expression node to a value. */
   evaluate(node: TemplateNode, frame: Frame): unknown {
     try {
+      spendSteps();
       return this.evaluateNode(node, frame);
     } catch (error) {
       throw located(error, node);
@@ -356,6 +365,7 @@ function invoke(fn: unknown, call: CallArgs, label: string): unknown {
 /** Gives a value-level failure the line of the node it happened at. */
 function located(error: unknown, node: TemplateNode): unknown {
   if (error instanceof TemplateError) return error;
+  if (error instanceof TemplateBudgetError) return new TemplateError("budget", error.message, locationOf(node));
   if (error instanceof TemplateValueError) return new TemplateError("render", error.message, locationOf(node));
   if (error instanceof RangeError) return new TemplateError("render", `template too deeply nested: ${error.message}`, locationOf(node));
   // Anything else (a function from the context that threw) still gets the template line.

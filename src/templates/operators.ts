@@ -1,5 +1,6 @@
 import type { BinaryNode } from "./ast.js";
 import { percentFormat } from "./python-format.js";
+import { checkLength } from "./render-budget.js";
 import { TemplateValueError } from "./template-error.js";
 import { add, compare, equals, toNumber, toStr } from "./values.js";
 
@@ -27,6 +28,7 @@ export function compareOp(op: string, left: unknown, right: unknown): boolean {
 
 function repeat(value: unknown, times: unknown): unknown {
   const n = Math.max(0, Math.trunc(toNumber(times, "*")));
+  checkLength((value as string | unknown[]).length * n, "the repetition");
   if (typeof value === "string") return value.repeat(n);
   return Array.from({ length: n }, () => value as unknown[]).flat();
 }
@@ -35,9 +37,13 @@ export function arithmetic(op: BinaryNode["typename"], left: unknown, right: unk
   const num = (v: unknown): number => toNumber(v, op);
   switch (op) {
     case "Add":
+      if (typeof left === "string" || Array.isArray(left)) checkLength(left.length + ((right as string | unknown[] | undefined)?.length ?? 0), "the sum");
       return add(left, right);
-    case "Concat":
-      return toStr(left) + toStr(right);
+    case "Concat": {
+      const [a, b] = [toStr(left), toStr(right)];
+      checkLength(a.length + b.length, "the concatenation");
+      return a + b;
+    }
     case "Sub":
       return num(left) - num(right);
     case "Mul":

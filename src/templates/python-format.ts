@@ -1,3 +1,4 @@
+import { checkLength } from "./render-budget.js";
 import { TemplateValueError } from "./template-error.js";
 import { getItem, isMapping, isUndefined, repr, toNumber, toStr, typeName } from "./values.js";
 
@@ -139,6 +140,7 @@ function convert(value: unknown, conversion: string, flags: string, precision: n
 
 function pad(text: string, flags: string, width: string | undefined, conversion: string): string {
   const size = width === undefined ? 0 : Number(width);
+  checkLength(size, "a %-format width");
   if (text.length >= size) return text;
   if (flags.includes("-")) return text.padEnd(size);
   if (flags.includes("0") && "difFeExXo".includes(conversion)) {

@@ -6,7 +6,8 @@ export interface TemplateLocation {
   column: number | undefined;
 }
 
-export type TemplateErrorKind = "syntax" | "unsupported" | "render";
+/** `budget`: one render went over its output or step budget (render-budget.ts); only that row fails. */
+export type TemplateErrorKind = "syntax" | "unsupported" | "render" | "budget";
 
 /**
  * A problem with a prompt template (syntax, unsupported Jinja2 feature, or a value the template
@@ -19,7 +20,7 @@ export class TemplateError extends DistilflareError {
 
   constructor(kind: TemplateErrorKind, message: string, location: TemplateLocation) {
     const where = location.line === undefined ? "" : ` at line ${location.line}${location.column === undefined ? "" : `, column ${location.column}`}`;
-    const label = kind === "syntax" ? "Template syntax error" : kind === "unsupported" ? "Unsupported template feature" : "Template render error";
+    const label = { syntax: "Template syntax error", unsupported: "Unsupported template feature", render: "Template render error", budget: "Template over budget" }[kind];
     super("invalid_option", `${label}${where}: ${message}`, { field: "template", kind, line: location.line, column: location.column });
     this.name = "TemplateError";
     this.line = location.line;

@@ -47,7 +47,7 @@ describe("auth", () => {
     expect((await secured.request("/openapi.json")).status).toBe(200);
   });
 
-  it("is open when API_TOKEN is not set (local development)", async () => {
+  it("is open without API_TOKEN only because this ring sets ALLOW_UNAUTHENTICATED (local development)", async () => {
     const open = workerHarness({ registry, pipelines });
     expect((await open.request("/v1/pipelines")).status).toBe(200);
   });

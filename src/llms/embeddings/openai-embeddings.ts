@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { attribute, runtimeParameter, secretAttribute } from "../../components/attributes.js";
 import type { Component } from "../../components/component.js";
+import type { EgressTarget } from "../../security/egress-target.js";
 import type { StepContext } from "../../steps/step-context.js";
 import { refuseSerializedApiKey, resolveApiKey } from "../api-key.js";
 import { Embeddings, rateLimitsSchema } from "../llm.js";
@@ -54,6 +55,10 @@ export class OpenAIEmbeddings extends Embeddings<typeof openaiEmbeddingsAttribut
   ): C {
     refuseSerializedApiKey(this.typeName, options);
     return new this(options);
+  }
+
+  override egressTargets(): EgressTarget[] {
+    return [{ url: this.attrs.baseUrl, keyVariable: this.attrs.apiKey ? undefined : this.attrs.apiKeyEnv, field: "base_url" }];
   }
 
   get modelName(): string {

@@ -11,8 +11,8 @@ import { gatewaySchema } from "../providers/workers-ai-llm.js";
 
 export const workersAiEmbeddingsAttributes = z.object({
   model: attribute(z.string().min(1).default("@cf/baai/bge-base-en-v1.5"), "The Workers AI embeddings model."),
-  binding: attribute(z.string().min(1).default("AI"), "The name of the Workers AI binding in wrangler.toml.", { excludeFromSignature: true }),
-  gateway: attribute(gatewaySchema.optional(), "Route calls through an AI Gateway: `{id, skip_cache, cache_ttl}`.", { excludeFromSignature: true }),
+  binding: attribute(z.string().min(1).default("AI"), "The name of the Workers AI binding in wrangler.toml."),
+  gateway: attribute(gatewaySchema.optional(), "Route calls through an AI Gateway: `{id, skip_cache, cache_ttl}`."),
   batchSize: runtimeParameter(z.number().int().positive().max(100).default(100), "How many texts go in one call (the bge models take up to 100).", {
     excludeFromSignature: true,
   }),

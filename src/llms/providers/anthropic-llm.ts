@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { attribute, runtimeParameter, secretAttribute } from "../../components/attributes.js";
 import { OptionError } from "../../errors.js";
-import type { StepContext } from "../../steps/step-context.js";
+import type { EgressTarget } from "../../security/egress-target.js";
+import type { StepContext, StepServices } from "../../steps/step-context.js";
 import { resolveApiKey } from "../api-key.js";
 import { assembleOutput, fanOut, type CallResult } from "../assemble-output.js";
 import { estimateTokens } from "../chat-text.js";
@@ -23,7 +24,7 @@ export const anthropicLlmAttributes = llmAttributes.extend({
     { excludeFromSignature: true },
   ),
   apiKey: secretAttribute(z.string().min(1).optional(), "The API key, given in code only; serialized pipelines name a secret with api_key_env."),
-  anthropicVersion: attribute(z.string().min(1).default("2023-06-01"), "The `anthropic-version` header.", { excludeFromSignature: true }),
+  anthropicVersion: attribute(z.string().min(1).default("2023-06-01"), "The `anthropic-version` header."),
   ...reliabilityAttributes({ maxRetries: 6, timeout: 600 }),
 });
 
@@ -54,6 +55,10 @@ export class AnthropicLLM extends RemoteLLM<typeof anthropicLlmAttributes> {
 
   get modelName(): string {
     return this.attrs.model;
+  }
+
+  override egressTargets(): EgressTarget[] {
+    return [{ url: this.attrs.baseUrl, keyVariable: this.attrs.apiKey ? undefined : this.attrs.apiKeyEnv, field: "base_url" }];
   }
 
   protected rateLimitKey(): string {

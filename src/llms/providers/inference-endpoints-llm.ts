@@ -2,7 +2,8 @@ import { InferenceClient } from "@huggingface/inference";
 import { z } from "zod";
 import { attribute, runtimeParameter, secretAttribute } from "../../components/attributes.js";
 import { OptionError } from "../../errors.js";
-import type { StepContext } from "../../steps/step-context.js";
+import type { EgressTarget } from "../../security/egress-target.js";
+import type { StepContext, StepServices } from "../../steps/step-context.js";
 import { resolveApiKey } from "../api-key.js";
 import { assembleOutput, fanOut, type CallResult } from "../assemble-output.js";
 import { estimateTokens } from "../chat-text.js";
@@ -12,7 +13,7 @@ import { reliabilityAttributes } from "../reliability/reliability-attributes.js"
 import { hostOf, RemoteLLM } from "../remote-llm.js";
 import { jsonSchemaOf } from "../structured/json-schema-validator.js";
 import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
-import { redirectHuggingFace, resolveEndpointUrl } from "./hf-endpoint.js";
+import { HF_ORIGINS, redirectHuggingFace, resolveEndpointUrl } from "./hf-endpoint.js";
 import { inferenceEndpointsGenerationKwargsSchema, type InferenceEndpointsGenerationKwargs } from "./inference-endpoints-generation-kwargs.js";
 import { DEFAULT_MAX_NEW_TOKENS } from "./openai-generation-kwargs.js";
 import { openaiResponseFormat } from "./openai-llm.js";
@@ -33,7 +34,6 @@ export const inferenceEndpointsLlmAttributes = llmAttributes.extend({
   hfEndpoint: runtimeParameter(
     z.url().optional(),
     "Replaces the Hugging Face origins (Hub, router, Endpoints API), e.g. a mirror or proxy; defaults to the HF_ENDPOINT secret when set.",
-    { excludeFromSignature: true },
   ),
   tokenizerId: attribute(z.string().min(1).optional(), "The tokenizer of the model (accepted for compatibility; token counts come from the API)."),
   modelDisplayName: attribute(z.string().min(1).optional(), "The model name written to `model_name`."),
@@ -79,6 +79,14 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
 
   get modelName(): string {
     return this.attrs.modelDisplayName ?? this.attrs.modelId ?? this.attrs.endpointName ?? this.attrs.baseUrl ?? "unknown";
+  }
+
+  override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
+    const keyVariable = this.attrs.apiKey ? undefined : this.attrs.apiKeyEnv;
+    if (this.attrs.baseUrl) return [{ url: this.attrs.baseUrl, keyVariable, field: "base_url" }];
+    const endpoint = this.attrs.hfEndpoint ?? (services.secret("HF_ENDPOINT") || undefined);
+    if (endpoint) return [{ url: endpoint, keyVariable, field: "hf_endpoint" }];
+    return HF_ORIGINS.map((url) => ({ url, keyVariable, field: "model_id" }));
   }
 
   protected rateLimitKey(): string {

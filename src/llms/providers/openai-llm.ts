@@ -3,7 +3,8 @@ import { z } from "zod";
 import { attribute, runtimeParameter, secretAttribute } from "../../components/attributes.js";
 import type { AnyObjectSchema } from "../../components/component.js";
 import { OptionError } from "../../errors.js";
-import type { StepContext } from "../../steps/step-context.js";
+import type { EgressTarget } from "../../security/egress-target.js";
+import type { StepContext, StepServices } from "../../steps/step-context.js";
 import { resolveApiKey } from "../api-key.js";
 import { assembleOutput, type CallResult } from "../assemble-output.js";
 import { estimateTokens } from "../chat-text.js";
@@ -78,6 +79,11 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
   protected baseUrlFor(context: StepContext): string {
     this.resolvedBaseUrl = this.settings.baseUrl ?? context.services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
     return this.resolvedBaseUrl;
+  }
+
+  override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
+    const url = this.settings.baseUrl ?? services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
+    return [{ url, keyVariable: this.settings.apiKey ? undefined : this.settings.apiKeyEnv, field: "base_url" }];
   }
 
   protected rateLimitKey(): string {

@@ -18,8 +18,8 @@ export const gatewaySchema = z
 
 export const workersAiLlmAttributes = llmAttributes.extend({
   model: attribute(z.string().min(1), "The Workers AI model, e.g. `@cf/meta/llama-3.1-8b-instruct`."),
-  binding: attribute(z.string().min(1).default("AI"), "The name of the Workers AI binding in wrangler.toml.", { excludeFromSignature: true }),
-  gateway: attribute(gatewaySchema.optional(), "Route calls through an AI Gateway: `{id, skip_cache, cache_ttl}`.", { excludeFromSignature: true }),
+  binding: attribute(z.string().min(1).default("AI"), "The name of the Workers AI binding in wrangler.toml."),
+  gateway: attribute(gatewaySchema.optional(), "Route calls through an AI Gateway: `{id, skip_cache, cache_ttl}`."),
   ...reliabilityAttributes({ maxRetries: 6, timeout: 120 }),
 });
 

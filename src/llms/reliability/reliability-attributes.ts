@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { runtimeParameter } from "../../components/attributes.js";
+import { LIMITS } from "../../security/limits.js";
 
 /**
  * `max_retries` and `timeout` (seconds), runtime parameters as in distilabel's API-backed LLMs.
@@ -8,12 +9,12 @@ import { runtimeParameter } from "../../components/attributes.js";
 export function reliabilityAttributes(defaults: { maxRetries: number; timeout: number }) {
   return {
     maxRetries: runtimeParameter(
-      z.number().int().min(0).default(defaults.maxRetries),
+      z.number().int().min(0).max(LIMITS.maxRetries).default(defaults.maxRetries),
       "The maximum number of times to retry the request to the API before failing.",
       { excludeFromSignature: true },
     ),
     timeout: runtimeParameter(
-      z.number().positive().default(defaults.timeout),
+      z.number().positive().max(LIMITS.timeoutSeconds).default(defaults.timeout),
       "The maximum time in seconds to wait for a response from the API.",
       { excludeFromSignature: true },
     ),

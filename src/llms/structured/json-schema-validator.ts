@@ -1,3 +1,4 @@
+import { MAX_REGEX_REPLY_CHARS, unsafeRegexReason } from "./bounded-regex.js";
 import { z } from "zod";
 import { OptionError } from "../../errors.js";
 import type { StructuredOutput } from "../types.js";
@@ -50,6 +51,9 @@ export type CheckedGeneration = { ok: true; text: string } | { ok: false; error:
 export function checkStructuredReply(text: string, structured: StructuredOutput): CheckedGeneration {
   if (structured.format === "regex") {
     const pattern = typeof structured.schema === "string" ? structured.schema : String(structured.schema.pattern ?? "");
+    const unsafe = unsafeRegexReason(pattern);
+    if (unsafe) return { ok: false, error: `the structured-output regex cannot be used: ${unsafe}` };
+    if (text.length > MAX_REGEX_REPLY_CHARS) return { ok: false, error: `reply is ${text.length} characters long; a regex is checked against at most ${MAX_REGEX_REPLY_CHARS}` };
     return new RegExp(`^(?:${pattern})$`, "s").test(text) ? { ok: true, text } : { ok: false, error: `reply does not match the regex ${pattern}` };
   }
   const candidate = unfence(text);

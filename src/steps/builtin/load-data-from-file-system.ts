@@ -7,6 +7,7 @@ import { countParquetRows, FooterCache, parquetFileColumns, readRowsAcross } fro
 import { dataFileSchema, dataFileSource, resolveDataFiles } from "../../data-files/resolve-data-files.js";
 import { readTextRows, textFileColumns, type JsonFileCache, type RecordPosition } from "../../data-files/text-records.js";
 import { GeneratorStep, generatorStepAttributes, type GeneratorOutput, type StepOptions } from "../base-step.js";
+import type { EgressTarget } from "../../security/egress-target.js";
 import type { StepContext } from "../step-context.js";
 
 const schema = generatorStepAttributes.extend({
@@ -92,6 +93,12 @@ export class LoadDataFromFileSystem extends GeneratorStep<typeof schema> {
     const lastBatch = next === undefined || offset + rows.length >= limit;
     if (!lastBatch && next) await this.saveCheckpoint(context, offset + rows.length, next);
     return { rows, lastBatch };
+  }
+
+  /** URLs in data_files are fetched without any secret, but still only where the owner allows. */
+  override egressTargets(): EgressTarget[] {
+    const entries = this.attrs.dataFiles as string | string[] | undefined;
+    return (typeof entries === "string" ? [entries] : (entries ?? [])).filter((entry) => /^https?:\/\//i.test(entry)).map((url) => ({ url, field: "data_files" }));
   }
 
   private resolve(context: StepContext) {

@@ -6,10 +6,11 @@ import { loadOrBuildState, loaderStateKeys } from "../../data-files/loader-state
 import { countParquetRows, FooterCache, parquetFileColumns, readRowsAcross, type CountedParquetFile } from "../../data-files/parquet-file-set.js";
 import { RuntimeParameterError } from "../../errors.js";
 import { hubSplitFileSchema, hubSplitFilesSchema, resolveHubSplitFiles, type HubSplitFiles } from "../../hub/dataset-files.js";
-import { HubClient, REPO_ID_PATTERN } from "../../hub/hub-client.js";
+import { HubClient, hubEndpointOf, REPO_ID_PATTERN } from "../../hub/hub-client.js";
 import { HubError, type HubFailureReason } from "../../hub/hub-error.js";
 import { GeneratorStep, generatorStepAttributes, type GeneratorOutput, type StepOptions } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
+import type { EgressTarget } from "../../security/egress-target.js";
+import type { StepContext, StepServices } from "../step-context.js";
 
 const schema = generatorStepAttributes.extend({
   repoId: runtimeParameter(
@@ -62,6 +63,10 @@ export class LoadDataFromHub extends GeneratorStep<typeof schema> {
 
   constructor(options: StepOptions<typeof schema>) {
     super(schema, options);
+  }
+
+  override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
+    return [{ url: hubEndpointOf(services), keyVariable: "HF_TOKEN", field: "repo_id" }];
   }
 
   get outputs(): StepColumns {

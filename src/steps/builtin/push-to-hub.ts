@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { runtimeParameter, secretAttribute } from "../../components/attributes.js";
 import type { Row, StepColumns } from "../../core/row.js";
-import { HubClient } from "../../hub/hub-client.js";
+import { HubClient, hubEndpointOf, REPO_ID_PATTERN } from "../../hub/hub-client.js";
+import type { EgressTarget } from "../../security/egress-target.js";
 import { pushRowsToHub } from "../../hub/push-to-hub.js";
 import { GlobalStep, stepAttributes, type StepOptions } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
+import type { StepContext, StepServices } from "../step-context.js";
 
 const schema = stepAttributes.extend({
-  repoId: runtimeParameter(z.string().regex(/^[\w.-]+\/[\w.-]+$/, "a Hub repository id such as 'user/dataset'").optional(), "The Hub dataset repository to push to.", { required: true }),
+  repoId: runtimeParameter(z.string().regex(REPO_ID_PATTERN, "a Hub repository id such as 'user/dataset'").optional(), "The Hub dataset repository to push to.", { required: true }),
   split: runtimeParameter(z.string().min(1).default("train"), "The split the rows are pushed as."),
   private: runtimeParameter(z.boolean().default(false), "Create the repository as private when it does not exist."),
   token: secretAttribute(
@@ -31,6 +32,10 @@ export class PushToHub extends GlobalStep<typeof schema> {
 
   constructor(options: StepOptions<typeof schema>) {
     super(schema, options);
+  }
+
+  override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
+    return [{ url: hubEndpointOf(services), keyVariable: this.attrs.token ? undefined : "HF_TOKEN", field: "repo_id" }];
   }
 
   get inputs(): StepColumns {
