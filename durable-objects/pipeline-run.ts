@@ -4,7 +4,7 @@ import type { BatchManagerStepState } from "../src/engine/batch-manager-step.js"
 import { applyReport, failRun, redispatchStale, resumeRun, startRun, stopRun, type EngineContext, type Transition } from "../src/engine/run-engine.js";
 import type { RunPlan } from "../src/engine/run-plan.js";
 import { createRunState, type RunState, type RunStatus } from "../src/engine/run-state.js";
-import { runView, type RunMeta, type RunView } from "../src/engine/run-view.js";
+import { runView, totalFailedRows, type RunMeta, type RunView } from "../src/engine/run-view.js";
 import type { WorkItem, WorkReportInput } from "../src/engine/work.js";
 import { executePush, pendingPush, pushIsDue, PUSH_RETRY_AFTER_MS, type PushToHubRequest, type PushToHubStatus } from "../src/hub/scheduled-push.js";
 import { MAX_INLINE_MESSAGE_BYTES, type WorkMessage } from "../src/runtime/queue-message.js";
@@ -302,6 +302,7 @@ export class PipelineRun extends DurableObject<Env> {
       dry_run: meta.dry_run,
       created_at: meta.created_at,
       updated_at: meta.updated_at,
+      failed_rows: totalFailedRows(state),
     });
     if (!result.ok) throw new DistilflareError("internal", `Could not update the run index: ${result.error.message}`);
     if (TERMINAL.includes(status)) await this.env.DATA.put(runKeys.log(meta.id), this.logText(), { httpMetadata: { contentType: "text/plain" } });

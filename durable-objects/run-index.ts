@@ -10,12 +10,14 @@ export const runSummarySchema = z.object({
   cache_key: z.string(),
   status: runStatusSchema,
   dry_run: z.boolean(),
+  /** Rows imputed as null (known once the run ends); the cache skips such runs unless they are accepted. */
+  failed_rows: z.number().int().nonnegative().default(0),
   created_at: z.string(),
   updated_at: z.string(),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /**
  * One object for the whole deployment: the list of runs (newest first) and the cache lookup by
@@ -39,6 +41,7 @@ export class RunIndex extends DurableObject<Env> {
       sql.exec("CREATE INDEX IF NOT EXISTS runs_by_created ON runs (created_at DESC, id DESC)");
       sql.exec("CREATE INDEX IF NOT EXISTS runs_by_cache_key ON runs (cache_key, created_at DESC)");
     }
+    if (version < 2) sql.exec("ALTER TABLE runs ADD COLUMN failed_rows INTEGER NOT NULL DEFAULT 0");
     sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
   }
 
@@ -46,8 +49,8 @@ export class RunIndex extends DurableObject<Env> {
     return rpc(() => {
       const s = runSummarySchema.parse(summary);
       this.ctx.storage.sql.exec(
-        `INSERT INTO runs (id, name, signature, cache_key, status, dry_run, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
+        `INSERT INTO runs (id, name, signature, cache_key, status, dry_run, created_at, updated_at, failed_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, failed_rows = excluded.failed_rows`,
         s.id,
         s.name,
         s.signature,
@@ -56,6 +59,7 @@ export class RunIndex extends DurableObject<Env> {
         s.dry_run ? 1 : 0,
         s.created_at,
         s.updated_at,
+        s.failed_rows,
       );
       return null;
     });
@@ -88,11 +92,18 @@ export class RunIndex extends DurableObject<Env> {
     return rpc(() => this.ctx.storage.sql.exec("SELECT 1 FROM runs WHERE id = ? LIMIT 1", id).toArray().length > 0);
   }
 
-  /** The newest run (not a dry run) with this cache key. */
-  async findByCacheKey(cacheKey: string): Promise<RpcResult<RunSummary | null>> {
+  /**
+   * The newest run (not a dry run) with this cache key. A run whose rows failed is skipped
+   * unless accepted, so the request computes a fresh run: its imputed batches are never reused.
+   */
+  async findByCacheKey(cacheKey: string, options: { acceptFailedRows?: boolean | undefined } = {}): Promise<RpcResult<RunSummary | null>> {
     return rpc(() => {
       const row = this.ctx.storage.sql
-        .exec<Record<string, string | number>>("SELECT * FROM runs WHERE cache_key = ? AND dry_run = 0 ORDER BY created_at DESC LIMIT 1", cacheKey)
+        .exec<Record<string, string | number>>(
+          "SELECT * FROM runs WHERE cache_key = ? AND dry_run = 0 AND (failed_rows = 0 OR ?) ORDER BY created_at DESC LIMIT 1",
+          cacheKey,
+          options.acceptFailedRows ? 1 : 0,
+        )
         .toArray()[0];
       return row ? toSummary(row) : null;
     });

@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   "unsupported_media_type",
   /** A step failed while processing a batch. */
   "step_failed",
+  /** A step's `load()` failed (a missing secret, a bad client setting) before any batch ran. */
+  "step_load_failed",
+  /** Nothing is in flight and no batch can be built, but steps are unfinished. */
+  "run_stalled",
   /** An LLM provider call failed after its retries. */
   "llm_failed",
   /** A provider or our own limiter refused the call for now. */
@@ -101,6 +105,14 @@ export class SerializationError extends DistilflareError {
   }
 }
 
+/** distilabel's "Failed to load all the steps": every step whose `load()` failed, with its cause. */
+export class StepLoadError extends DistilflareError {
+  constructor(failures: ReadonlyArray<{ step: string; code: string; message: string }>) {
+    super("step_load_failed", `Failed to load all the steps: ${failures.map((f) => `step '${f.step}': ${f.message}`).join("; ")}`, { steps: failures.map((f) => ({ ...f })) });
+    this.name = "StepLoadError";
+  }
+}
+
 export class NotFoundError extends DistilflareError {
   constructor(message: string, details?: Record<string, unknown>) {
     super("not_found", message, details);
@@ -114,6 +126,10 @@ export function toDistilflareError(error: unknown, fallback: ErrorCode = "intern
   if (isErrorBody(error)) return new DistilflareError(error.code, error.message, error.details);
   const message = error instanceof Error ? error.message : String(error);
   return new DistilflareError(fallback, message, undefined, { cause: error });
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(value);
 }
 
 /** Shape check rather than `instanceof`: errors crossing RPC or JSON lose their class. */

@@ -27,7 +27,7 @@ export * from "./tasks/index.js";
 export * from "./llms/index.js";
 export { renderTemplate, compileTemplate, templateVariables } from "./templates/render.js";
 
-export { runInProcess, type InProcessRunOptions, type InProcessRunResult } from "./executor/in-process-executor.js";
+export { RunNotSucceededError, runInProcess, type InProcessRunOptions, type InProcessRunResult } from "./executor/in-process-executor.js";
 export { MemoryRunCache, type RunCache } from "./executor/run-cache.js";
 export type { RunOptions } from "./runtime/prepare-run.js";
 export { MemoryBlobStore, type BlobStore } from "./runtime/blob-store.js";

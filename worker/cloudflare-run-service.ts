@@ -64,8 +64,8 @@ export class CloudflareRunService implements RunService {
       { runId, stepName: "", seqNo: 0, logger, services: this.services() },
       runId,
     );
-    if (request.use_cache && !request.dry_run) {
-      const existing = unwrap(await this.index().findByCacheKey(prepared.cacheKey));
+    if (request.use_cache && !request.dry_run && prepared.cacheable) {
+      const existing = unwrap(await this.index().findByCacheKey(prepared.cacheKey, { acceptFailedRows: request.accept_failed_rows }));
       if (existing) {
         if (request.push_to_hub) unwrap(await this.run(existing.id).requestPush(request.push_to_hub));
         if (existing.status === "succeeded") return { status: 200, run: await this.getRun(existing.id), cached: true };

@@ -54,6 +54,7 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
             parameters: schedule.parameters,
             use_cache: schedule.useCache ?? false,
             dry_run: false,
+            accept_failed_rows: false,
           });
           console.log(`cron '${controller.cron}': run ${result.run.id} of '${schedule.pipeline}' (${result.run.status})`);
         } catch (error) {

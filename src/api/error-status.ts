@@ -15,6 +15,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   step_failed: 500,
+  step_load_failed: 422,
+  run_stalled: 500,
   llm_failed: 502,
   remote_failed: 502,
   storage_failed: 500,

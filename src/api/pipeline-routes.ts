@@ -49,6 +49,7 @@ export function registerPipelineRoutes(app: Hono, service: RunService): void {
       { parameters: mergeParameters(parameters, parsed.data.parameters), loadGroups: parsed.data.load_groups },
       { runId: "validate", stepName: "", seqNo: 0, logger, services: service.services() },
       "validate",
+      { load: false },
     );
     return c.json({
       valid: true,

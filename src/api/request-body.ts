@@ -48,6 +48,7 @@ export async function readStartRunRequest(c: Context): Promise<StartRunRequest> 
       .object({
         use_cache: z.enum(["true", "false"]).optional(),
         dry_run: z.enum(["true", "false"]).optional(),
+        accept_failed_rows: z.enum(["true", "false"]).optional(),
       })
       .safeParse(c.req.query());
     if (!query.success) throw invalidRequest(query.error, "query parameters");
@@ -56,6 +57,7 @@ export async function readStartRunRequest(c: Context): Promise<StartRunRequest> 
       parameters,
       use_cache: query.data.use_cache === undefined ? undefined : query.data.use_cache === "true",
       dry_run: query.data.dry_run === undefined ? undefined : query.data.dry_run === "true",
+      accept_failed_rows: query.data.accept_failed_rows === undefined ? undefined : query.data.accept_failed_rows === "true",
     });
     if (!body.success) throw invalidRequest(body.error, "YAML body");
     return body.data;

@@ -29,7 +29,13 @@ export const startRunBodySchema = z
       .union([z.string().min(1), z.record(z.string(), z.unknown())])
       .describe("The name of a registered pipeline, or a serialized pipeline (distilabel's pipeline.yaml shape, as JSON)."),
     parameters: parametersSchema.optional(),
-    use_cache: z.boolean().default(true).describe("Re-serve a finished run with the same signature, resume an unfinished one."),
+    use_cache: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Re-serve a finished run with the same signature, resume an unfinished one. A run whose rows failed is never reused (it is computed again) unless accept_failed_rows is set; a pipeline with a step whose use_cache is false is always computed again.",
+      ),
+    accept_failed_rows: z.boolean().default(false).describe("Let use_cache reuse a run in which some rows failed (imputed as null)."),
     dry_run: z.boolean().default(false).describe("One batch of batch_size 1 from every generator through the whole DAG; never cached."),
     dataset: z.array(z.record(z.string(), z.unknown())).optional().describe("Rows fed to the steps that have no generator."),
     dataset_batch_size: z.number().int().positive().max(LIMITS.batchSize).optional(),

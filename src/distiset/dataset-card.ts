@@ -65,6 +65,11 @@ export function renderDatasetCard(input: DatasetCardInput): string {
     lines.push(`| ${name} | ${train?.num_rows ?? 0} | ${train?.files.length ?? 0} | ${config.columns.map((c) => `\`${c}\``).join(", ")} |`);
   }
   lines.push("");
+  const failed = Object.entries(input.manifest.failed_rows ?? {}).filter(([, count]) => count > 0);
+  if (failed.length > 0) {
+    lines.push("## Failed rows", "", "These rows carry null outputs for the step that failed on them (its error is in `distilabel_metadata`):", "");
+    lines.push("| step | failed rows |", "|---|---|", ...failed.map(([step, count]) => `| ${step} | ${count} |`), "");
+  }
   for (const [name, config] of configs) {
     lines.push(`### Config \`${name}\``, "", `Produced by step \`${config.step}\`.`, "");
     const sample = input.samples[name];

@@ -64,6 +64,8 @@ export interface FinalizeOptions {
   description: string | undefined;
   /** Leaf step -> config name, for configs that produced no file. */
   configs: Record<string, string>;
+  /** Per step, rows imputed as null after the step failed on them. */
+  failedRows?: Record<string, number> | undefined;
 }
 
 /**
@@ -75,6 +77,7 @@ export async function finalizeDistiset(options: FinalizeOptions): Promise<Distis
   const { store, runId } = options;
   const files = await store.list(runKeys.distisetPrefix(runId));
   const manifest: DistisetManifest = { run_id: runId, pipeline: options.pipelineName, configs: {}, created_at: new Date().toISOString() };
+  if (options.failedRows && Object.keys(options.failedRows).length > 0) manifest.failed_rows = { ...options.failedRows };
   const samples: Record<string, Row | undefined> = {};
   for (const [step, config] of Object.entries(options.configs)) {
     const prefix = `${runKeys.distisetPrefix(runId)}${config}/train/`;

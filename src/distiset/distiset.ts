@@ -25,17 +25,17 @@ export class Distiset {
     const configs = new Map<string, DistisetConfig>();
     for (const [name, config] of Object.entries(manifest?.configs ?? {})) {
       const splits: DistisetConfig = {};
-      for (const [split, info] of Object.entries(config.splits)) {
-        const rows: Row[] = [];
-        for (const file of info.files) {
-          const bytes = await store.get(file.path);
-          if (bytes) rows.push(...(await readParquetRows(bytes)));
-        }
-        splits[split] = rows;
-      }
+      for (const [split, info] of Object.entries(config.splits)) splits[split] = await readFiles(store, info.files.map((f) => f.path));
       configs.set(name, splits);
     }
     return new Distiset(configs, manifest);
+  }
+
+  /** The `train` split of each config from the given Parquet files (a run that did not finish has no manifest). */
+  static async fromFiles(store: BlobStore, files: Record<string, string[]>): Promise<Distiset> {
+    const configs = new Map<string, DistisetConfig>();
+    for (const [name, paths] of Object.entries(files)) configs.set(name, { train: await readFiles(store, paths) });
+    return new Distiset(configs, undefined);
   }
 
   keys(): string[] {
@@ -55,4 +55,13 @@ export class Distiset {
     const parts = [...this.configs].map(([name, splits]) => `${name}: {${Object.entries(splits).map(([s, rows]) => `${s}: ${rows.length} rows`).join(", ")}}`);
     return `Distiset({ ${parts.join(", ")} })`;
   }
+}
+
+async function readFiles(store: BlobStore, paths: readonly string[]): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const path of paths) {
+    const bytes = await store.get(path);
+    if (bytes) rows.push(...(await readParquetRows(bytes)));
+  }
+  return rows;
 }

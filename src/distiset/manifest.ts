@@ -18,6 +18,8 @@ export const distisetManifestSchema = z.object({
   pipeline: z.string(),
   configs: z.record(z.string(), manifestConfigSchema),
   created_at: z.string(),
+  /** Per step, rows whose step failed on them and that carry null outputs (absent: none). */
+  failed_rows: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 export type DistisetManifest = z.infer<typeof distisetManifestSchema>;
 export type ManifestConfig = z.infer<typeof manifestConfigSchema>;

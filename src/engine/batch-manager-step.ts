@@ -170,16 +170,16 @@ function finished(state: BatchManagerStepState, pred: string): boolean {
 
 function readyNormal(state: BatchManagerStepState): boolean {
   const size = state.input_batch_size ?? 0;
-  // Once every predecessor has finished, what is left is handed out even if one side ran dry,
-  // so unequal row counts end the step instead of stalling it.
-  const allFinished = state.predecessors.every((p) => finished(state, p));
+  // A predecessor that finished and ran dry never blocks the others: the rest are handed out
+  // without it. distilabel stops building there, and a longer generator beside a shorter one
+  // is then never asked for more (its buffer is full) while the step waits: a hang.
   const anyLeft = state.predecessors.some((p) => buffered(state.data[p] ?? []) > 0);
   for (const pred of state.predecessors) {
     // Only consecutive seq_nos count: rows must be handed out in order even when batches arrive out of order.
     const { rows } = consecutiveRows(state, pred);
     const done = finished(state, pred);
     if (rows === 0 && done) {
-      if (allFinished && anyLeft) continue;
+      if (anyLeft) continue;
       return false;
     }
     if (rows < size && !done) return false;
@@ -294,10 +294,18 @@ function rowsLeft(group: Group, step: string): number {
   return group.batches.filter((b) => b.step === step).reduce((sum, b) => sum + remaining(b), 0);
 }
 
-/** Drops finished groups (everything delivered and taken) and returns the current one. */
+/**
+ * Drops finished groups (everything delivered and taken) and returns the current one. Once
+ * every routed step has finished, nothing more can arrive: an upstream batch no buffered batch
+ * names (a filter emptied it before routing, so its routed step never built a batch from it)
+ * is skipped instead of waited for.
+ */
 function currentGroup(state: BatchManagerStepState): Group | undefined {
   for (;;) {
     const group = groupByCreatedFrom(state)[0];
+    if (group && group.upstreamSeqNo > state.next_expected_created_from_batch_seq_no && allPredecessorsFinished(state)) {
+      state.next_expected_created_from_batch_seq_no = group.upstreamSeqNo;
+    }
     if (!group || group.upstreamSeqNo !== state.next_expected_created_from_batch_seq_no) return undefined;
     const routedTo = group.batches[0]?.batch_routed_to ?? [];
     const done = routedTo.every((s) => groupComplete(state, group, s) && rowsLeft(group, s) === 0);

@@ -3,6 +3,7 @@ import { seededRandom } from "../core/random.js";
 import type { RoutingChooser } from "../pipeline/routing-batch-function.js";
 import { inputBatchRows, type InputBatch } from "./batch.js";
 import { addBatch, emptyBuffers, getBatch, setNextExpectedSeqNo } from "./batch-manager-step.js";
+import { stalledSteps, stallMessage } from "./progress-check.js";
 import { MAX_RECORDED_ERRORS, type PendingOutput, type RunState } from "./run-state.js";
 import { workId, workReportSchema, type WorkItem, type WorkReportInput } from "./work.js";
 import { release, retrack, trackInflight } from "./work-tracking.js";
@@ -60,6 +61,7 @@ export function applyReport(input: RunState, reportInput: WorkReportInput, conte
     recordErrors(state, work.step, work.seq_no, report.errors, context.now);
     step.batches_done++;
     step.rows_out += report.num_rows;
+    step.failed_rows = (step.failed_rows ?? 0) + report.failed_rows;
     if (step.flagged) return { state, dispatch: pump(state, context) };
     if (work.type === "generate") {
       step.next_seq_no = work.seq_no + 1;
@@ -276,12 +278,24 @@ function pump(state: RunState, context: EngineContext): WorkItem[] {
     Object.values(state.leaves).every((l) => l.pending.length === 0 && l.writing === 0) &&
     Object.keys(state.inflight).length === 0;
   if (settled && state.finalize === "pending") {
-    const work: WorkItem = { type: "finalize", id: "finalize", run_id: state.run_id };
+    const work: WorkItem = { type: "finalize", id: "finalize", run_id: state.run_id, failed_rows: failedRowsByStep(state) };
     state.finalize = "dispatched";
     trackInflight(state, work, context.now);
     dispatch.push(work);
   }
+  failIfStalled(state, context.now);
   return dispatch;
+}
+
+/** A run that can never progress fails now, naming what each unfinished step waits for, instead of staying `running`. */
+function failIfStalled(state: RunState, now: number): void {
+  const stalled = stalledSteps(state);
+  if (stalled) failRunInPlace(state, { code: "run_stalled", message: stallMessage(stalled) }, undefined, now);
+}
+
+/** Steps with failed rows and how many (a state stored before the count existed has none). */
+export function failedRowsByStep(state: RunState): Record<string, number> {
+  return Object.fromEntries(Object.entries(state.steps).flatMap(([name, s]) => ((s.failed_rows ?? 0) > 0 ? [[name, s.failed_rows]] : [])));
 }
 
 function activeSteps(state: RunState): string[] {

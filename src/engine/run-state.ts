@@ -26,6 +26,8 @@ export const stepRunSchema = z.object({
   rows_in: z.number().int().nonnegative(),
   rows_out: z.number().int().nonnegative(),
   errors: z.number().int().nonnegative(),
+  /** Output rows imputed as null after the step failed on them. */
+  failed_rows: z.number().int().nonnegative().default(0),
   inflight: z.number().int().nonnegative(),
   /** Outputs are applied strictly in seq order; this is the next one to apply. */
   next_output_seq_no: z.number().int().nonnegative(),
@@ -95,6 +97,7 @@ export function createRunState(runId: string, plan: RunPlan): RunState {
       rows_in: 0,
       rows_out: 0,
       errors: 0,
+      failed_rows: 0,
       inflight: 0,
       next_output_seq_no: 0,
       pending_outputs: [],

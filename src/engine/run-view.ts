@@ -11,6 +11,7 @@ export const stepProgressSchema = z.object({
   rows_in: z.number().int(),
   rows_out: z.number().int(),
   errors: z.number().int(),
+  failed_rows: z.number().int(),
 });
 
 export const runMetaSchema = z.object({
@@ -34,8 +35,14 @@ export const runViewSchema = runMetaSchema.extend({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   errors: z.array(z.object({ step: z.string().optional(), seq_no: z.number().optional(), code: z.string(), message: z.string() })),
   error_count: z.number().int(),
+  /** Rows imputed as null across all steps; the cache never serves a run with failed rows unless asked to. */
+  failed_rows: z.number().int(),
 });
 export type RunView = z.infer<typeof runViewSchema>;
+
+export function totalFailedRows(state: RunState): number {
+  return Object.values(state.steps).reduce((sum, s) => sum + (s.failed_rows ?? 0), 0);
+}
 
 /** The API's view of a run: progress per step and per stage, the latest errors. */
 export function runView(meta: RunMeta, state: RunState): RunView {
@@ -53,6 +60,7 @@ export function runView(meta: RunMeta, state: RunState): RunView {
           rows_in: s?.rows_in ?? 0,
           rows_out: s?.rows_out ?? 0,
           errors: s?.errors ?? 0,
+          failed_rows: s?.failed_rows ?? 0,
         },
       ];
     }),
@@ -72,6 +80,7 @@ export function runView(meta: RunMeta, state: RunState): RunView {
     steps,
     errors: state.errors.slice(-20).map(({ step, seq_no, code, message }) => ({ step, seq_no, code, message })),
     error_count: state.error_count,
+    failed_rows: totalFailedRows(state),
   };
   if (state.error) view.error = state.error;
   return view;

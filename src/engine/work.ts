@@ -44,6 +44,8 @@ export const finalizeWorkSchema = z.object({
   type: z.literal("finalize"),
   id: z.string(),
   run_id: z.string(),
+  /** Failed rows per step, for the Distiset's manifest and card. */
+  failed_rows: z.record(z.string(), z.number().int().nonnegative()).default({}),
 });
 
 export const workItemSchema = z.discriminatedUnion("type", [generateWorkSchema, processWorkSchema, writeParquetWorkSchema, finalizeWorkSchema]);
@@ -79,6 +81,8 @@ export const workReportSchema = z.object({
   last_batch: z.boolean().default(false),
   /** The batch completed but some rows or the whole batch were imputed as null. */
   errors: z.array(reportErrorSchema).default([]),
+  /** Output rows whose step failed on them (imputed as null: a whole batch, or single LLM calls). */
+  failed_rows: z.number().int().nonnegative().default(0),
   /** The run cannot go on (a generator or global step failed): it fails with this error. */
   fatal: reportErrorSchema.optional(),
   file: distisetFileSchema.optional(),

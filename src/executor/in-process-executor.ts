@@ -11,7 +11,9 @@ import { runKeys } from "../runtime/run-keys.js";
 import { routingResolver } from "../runtime/routing-resolver.js";
 import { runWork, type RetryPolicy } from "../runtime/work-runner.js";
 import { BufferLogger, defaultServices, Semaphore, type StepServices } from "../steps/step-context.js";
-import { defaultRunCache, type RunCache } from "./run-cache.js";
+import { defaultRunCache, type CachedRun, type RunCache } from "./run-cache.js";
+import { totalFailedRows } from "../engine/run-view.js";
+import { DistilflareError, isErrorCode, type ErrorCode } from "../errors.js";
 
 export interface InProcessRunOptions extends RunOptions {
   registry?: Registry | undefined;
@@ -28,6 +30,13 @@ export interface InProcessRunOptions extends RunOptions {
   reorder?: ((ready: WorkItem[]) => WorkItem[]) | undefined;
   /** Log lines of every batch. */
   onLog?: ((lines: string[]) => void) | undefined;
+  /**
+   * Return a run that did not succeed (stopped, failed) with the Distiset of the files written
+   * so far, instead of throwing a `RunNotSucceededError`.
+   */
+  partial?: boolean | undefined;
+  /** Let the cache serve (or resume) a run whose rows failed; by default such a run is recomputed. */
+  acceptFailedRows?: boolean | undefined;
 }
 
 export interface InProcessRunResult {
@@ -39,9 +48,21 @@ export interface InProcessRunResult {
   fromCache: boolean;
 }
 
+/** A run that ended in any status but `succeeded`; `result` holds its state and partial Distiset. */
+export class RunNotSucceededError extends DistilflareError {
+  constructor(readonly result: InProcessRunResult) {
+    const { state } = result;
+    const code: ErrorCode = state.error && isErrorCode(state.error.code) ? state.error.code : state.status === "stopped" ? "conflict" : "internal";
+    const why = state.error?.message ?? (state.status === "stopped" ? "it was stopped before it finished" : `it ended as '${state.status}'`);
+    super(code, `Run '${result.runId}' did not succeed (status '${state.status}'): ${why}`, { run_id: result.runId, status: state.status });
+    this.name = "RunNotSucceededError";
+  }
+}
+
 /**
  * Runs a pipeline in this process on the same engine and work runner the Workers runtime uses,
- * with in-memory storage. Returns the Distiset.
+ * with in-memory storage. Returns the Distiset; throws `RunNotSucceededError` when the run
+ * does not succeed unless `partial` asks for what it produced.
  */
 export async function runInProcess(pipeline: Pipeline, options: InProcessRunOptions = {}): Promise<InProcessRunResult> {
   const services: StepServices = defaultServices({ blobs: undefined, ...options.services });
@@ -51,8 +72,8 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
   const prepared = await prepareRun(pipeline, options, seedContext, pipeline.name);
   const cache = options.cache ?? defaultRunCache;
   const runId = useCache ? `cache-${prepared.cacheKey.slice(0, 16)}` : `run-${crypto.randomUUID()}`;
-  const cached = useCache ? cache.get(prepared.cacheKey) : undefined;
-  if (!useCache) cache.delete(prepared.cacheKey);
+  const cached = useCache && prepared.cacheable ? reusableRun(cache.get(prepared.cacheKey), options) : undefined;
+  if (!cached) cache.delete(prepared.cacheKey);
 
   if (cached && cached.state.status === "succeeded") {
     return { distiset: await Distiset.fromStore(cached.store, cached.state.run_id), state: cached.state, store: cached.store, runId: cached.state.run_id, fromCache: true };
@@ -115,8 +136,26 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
   }
 
   if (state.status === "stopping") accept(stopRun(state));
-  const distiset = state.status === "succeeded" ? await Distiset.fromStore(store, runId) : new Distiset(new Map(), undefined);
-  return { distiset, state, store, runId, fromCache: false };
+  if (state.status === "succeeded") return { distiset: await Distiset.fromStore(store, runId), state, store, runId, fromCache: false };
+  const result = { distiset: await partialDistiset(store, state), state, store, runId, fromCache: false };
+  if (options.partial) return result;
+  throw new RunNotSucceededError(result);
+}
+
+/**
+ * The cached run, if it may be reused: never one whose rows failed unless that is accepted
+ * (its stored, imputed batches would be served or resumed again); such a run is recomputed.
+ */
+function reusableRun(cached: CachedRun | undefined, options: InProcessRunOptions): CachedRun | undefined {
+  if (!cached) return undefined;
+  if (!options.acceptFailedRows && totalFailedRows(cached.state) > 0) return undefined;
+  return cached;
+}
+
+/** The leaf files a run that did not finish has written so far. */
+async function partialDistiset(store: BlobStore, state: RunState): Promise<Distiset> {
+  const files = Object.fromEntries(Object.values(state.leaves).map((leaf) => [leaf.config, leaf.files.map((f) => f.path)]));
+  return Distiset.fromFiles(store, files);
 }
 
 /** A cached state still marked running: the process that ran it is gone, so its in-flight work is lost; send it again. */

@@ -6,6 +6,7 @@ import { pipelineToYaml } from "../pipeline/serialize.js";
 import { GeneratorStep } from "../steps/base-step.js";
 import { OptionError } from "../errors.js";
 import { assertPipelineEgress } from "../security/pipeline-egress.js";
+import { loadSteps } from "./load-steps.js";
 import { makeGeneratorStep, type LoadDataFromDicts } from "../steps/builtin/load-data-from-dicts.js";
 import type { StepContext } from "../steps/step-context.js";
 
@@ -31,6 +32,11 @@ export interface PreparedRun {
   cacheKey: string;
   signature: string;
   pipelineYaml: string;
+  /**
+   * Every step allows its outputs to be reused. A step with `use_cache: false` must be
+   * recomputed with everything downstream (distilabel); we recompute the whole run.
+   */
+  cacheable: boolean;
 }
 
 /**
@@ -38,7 +44,14 @@ export interface PreparedRun {
  * sizes, column discovery and validation of the whole DAG. Throws on any bad input, so nothing
  * is enqueued for a pipeline that cannot run.
  */
-export async function prepareRun(pipeline: Pipeline, options: RunOptions, context: StepContext, seed: string): Promise<PreparedRun> {
+export async function prepareRun(
+  pipeline: Pipeline,
+  options: RunOptions,
+  context: StepContext,
+  seed: string,
+  /** `load: false` checks the pipeline without loading its steps (validation runs nothing, so it needs no secret). */
+  { load = true }: { load?: boolean } = {},
+): Promise<PreparedRun> {
   if (options.dataset !== undefined) attachDataset(pipeline, options.dataset, options.datasetBatchSize ?? 50);
   if (options.parameters) pipeline.setRuntimeParameters(options.parameters);
   if (options.dryRun) {
@@ -48,6 +61,8 @@ export async function prepareRun(pipeline: Pipeline, options: RunOptions, contex
   assertPipelineEgress(pipeline.steps, context.services);
   for (const step of pipeline.steps) await step.resolveColumns({ ...context, stepName: step.name });
   pipeline.validate({ loadGroups: options.loadGroups });
+  // Every step once, before anything is enqueued: a missing secret fails the run here.
+  if (load) await loadSteps(pipeline.steps, context);
   const plan = buildRunPlan(pipeline.dagSpec(), {
     pipelineName: pipeline.name,
     seed,
@@ -57,7 +72,13 @@ export async function prepareRun(pipeline: Pipeline, options: RunOptions, contex
     maxRowsPerFile: options.maxRowsPerFile,
     maxBytesPerFile: options.maxBytesPerFile,
   });
-  return { plan, cacheKey: pipeline.cacheKey(), signature: pipeline.signature(), pipelineYaml: pipelineToYaml(pipeline) };
+  return {
+    plan,
+    cacheKey: pipeline.cacheKey(),
+    signature: pipeline.signature(),
+    pipelineYaml: pipelineToYaml(pipeline),
+    cacheable: pipeline.steps.every((step) => step.useCache),
+  };
 }
 
 /** The loader a pipeline object got for its first `dataset`, so later runs reuse it. */
@@ -84,3 +105,4 @@ function attachDataset(pipeline: Pipeline, rows: Row[], batchSize: number): void
   }
   datasetLoaders.set(pipeline, pipeline.attachDataset(rows, (host) => makeGeneratorStep(rows, { batchSize, pipeline: host })) as LoadDataFromDicts);
 }
+

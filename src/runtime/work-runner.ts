@@ -8,6 +8,7 @@ import { finalizeDistiset, writeDistisetFile } from "../distiset/distiset-writer
 import type { GenerateWork, ProcessWork, WorkItem, WorkReportInput } from "../engine/work.js";
 import type { BlobStore } from "./blob-store.js";
 import { BatchReader, readBatchOutput, serializeBatchOutput } from "./batch-output.js";
+import { loadSteps } from "./load-steps.js";
 import { runKeys } from "./run-keys.js";
 
 export interface RetryPolicy {
@@ -89,7 +90,14 @@ async function runWorkUnsafe(work: WorkItem, deps: WorkRunnerDeps, logger: Buffe
       const pipeline = await deps.pipeline(work.run_id);
       const leaves = pipeline.dag().leaves();
       const configs = Object.fromEntries(leaves.map((leaf) => [leaf, leaves.length === 1 ? "default" : leaf]));
-      const manifest = await finalizeDistiset({ store: deps.store, runId: work.run_id, pipelineName: pipeline.name, description: pipeline.description, configs });
+      const manifest = await finalizeDistiset({
+        store: deps.store,
+        runId: work.run_id,
+        pipelineName: pipeline.name,
+        description: pipeline.description,
+        configs,
+        failedRows: work.failed_rows,
+      });
       const total = Object.values(manifest.configs).reduce((sum, c) => sum + (c.splits.train?.num_rows ?? 0), 0);
       logger.info(`Distiset written: ${Object.keys(manifest.configs).length} config(s), ${total} rows`);
       return { ...reportOf(work), num_rows: total };
@@ -134,10 +142,8 @@ async function runGenerate(work: GenerateWork, deps: WorkRunnerDeps, logger: Buf
   const step = pipeline.step(work.step);
   if (!(step instanceof GeneratorStep)) throw new DistilflareError("internal", `Step '${work.step}' is not a generator`);
   const context = stepContext(work, deps, logger);
-  const output = await withRetries(deps, logger, `generator '${work.step}' batch ${work.seq_no}`, async () => {
-    await step.load(context);
-    return step.generate(work.offset, context);
-  });
+  await loadSteps([step], context);
+  const output = await withRetries(deps, logger, `generator '${work.step}' batch ${work.seq_no}`, () => step.generate(work.offset, context));
   const rows = applyOutputMappings(output.rows, {}, step.outputMappings);
   const stored = await storeOutput(work, rows, output.lastBatch || work.force_last_batch, deps);
   logger.info(`Generated batch ${work.seq_no} with ${stored.numRows} rows${stored.lastBatch ? " (last)" : ""}`);
@@ -168,16 +174,17 @@ async function runProcess(work: ProcessWork, deps: WorkRunnerDeps, logger: Buffe
   const rowsIn = inputs.reduce((sum, rows) => sum + rows.length, 0);
   const errors: Array<{ code: string; message: string }> = [];
   let rows: Row[];
+  let batchFailed = false;
+  let rowErrors = 0;
   if (rowsIn === 0) {
     rows = [];
   } else {
     const context = stepContext(work, deps, logger);
     const { renamed, overridden } = applyInputMappings(inputs, step.inputMappings);
+    // Outside the imputing path: a step that cannot load fails the run, it never nulls rows.
+    await loadSteps([step], context);
     try {
-      const output = await withRetries(deps, logger, `step '${work.step}' batch ${work.seq_no}`, async () => {
-        await step.load(context);
-        return step.process(renamed, context);
-      });
+      const output = await withRetries(deps, logger, `step '${work.step}' batch ${work.seq_no}`, () => step.process(renamed, context));
       rows = applyOutputMappings(output, step.inputMappings, step.outputMappings, overridden);
     } catch (error) {
       if (step.kind === "global") throw error;
@@ -185,10 +192,11 @@ async function runProcess(work: ProcessWork, deps: WorkRunnerDeps, logger: Buffe
       const message = errorMessage(error);
       logger.warn(`Step '${work.step}' failed on batch ${work.seq_no}; its ${rowsIn} rows continue with null outputs: ${message}`);
       errors.push({ code: "step_failed", message });
+      batchFailed = true;
       rows = applyOutputMappings(step.imputeOutputs(renamed, error), step.inputMappings, step.outputMappings, overridden);
     }
-    const rowErrors = countRowErrors(rows, work.step);
-    if (rowErrors > 0) errors.push({ code: "llm_failed", message: `${rowErrors} row(s) got null generations after their calls failed` });
+    rowErrors = batchFailed ? rows.length : countRowErrors(rows, work.step);
+    if (!batchFailed && rowErrors > 0) errors.push({ code: "llm_failed", message: `${rowErrors} row(s) got null generations after their calls failed` });
   }
   const stored = await storeOutput(work, rows, work.last_batch, deps);
   logger.info(`Processed batch ${work.seq_no}: ${rowsIn} rows in, ${stored.numRows} rows out`);
@@ -199,6 +207,7 @@ async function runProcess(work: ProcessWork, deps: WorkRunnerDeps, logger: Buffe
     bytes: stored.bytes,
     last_batch: work.last_batch,
     errors,
+    failed_rows: Math.min(rowErrors, stored.numRows),
   };
 }
 
@@ -259,6 +268,7 @@ export async function imputeWork(work: ProcessWork, deps: WorkRunnerDeps, reason
     bytes: stored.bytes,
     last_batch: work.last_batch,
     errors: [{ code: "step_failed", message: reason }],
+    failed_rows: stored.numRows,
     log: [`[${work.step}] batch ${work.seq_no}: ${reason}; its rows continue with null outputs`],
   };
 }

@@ -13,6 +13,7 @@ import { KeepColumns } from "../../src/steps/builtin/keep-columns.js";
 import { defineStep } from "../../src/steps/step-factory.js";
 import { runtimeParameter } from "../../src/components/attributes.js";
 import { TextGeneration } from "../../src/tasks/text-generation.js";
+import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
 import { readParquetRows } from "../../src/distiset/parquet/index.js";
 import { consumeWork } from "../../queues/work-consumer.js";
 import { ScriptedLLM } from "../support/scripted-llm.js";
@@ -36,7 +37,17 @@ const Length = defineStep({
   process: ([rows], { multiplier }) => (rows ?? []).map((row) => ({ ...row, length: String(row.instruction).length * multiplier })),
 });
 
-const registry = createDefaultRegistry().register(ScriptedLLM, NumberRows, Length);
+/** Pairs the rows of its two predecessors by position ("-" where one ran out). */
+const Zip = defineStep({
+  name: "Zip",
+  multipleInputs: true,
+  inputs: ["a", "b"],
+  outputs: ["pair"],
+  process: ([left, right]) =>
+    Array.from({ length: Math.max(left?.length ?? 0, right?.length ?? 0) }, (_, i) => ({ pair: `${String(left?.[i]?.a ?? "-")}|${String(right?.[i]?.b ?? "-")}` })),
+});
+
+const registry = createDefaultRegistry().register(ScriptedLLM, NumberRows, Length, Zip);
 const harness = workerHarness({ registry, pipelines: {} });
 
 const prompts = (n: number) => Array.from({ length: n }, (_, i) => ({ prompt: `prompt number ${i}` }));
@@ -162,6 +173,55 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
     expect(second).toMatchObject({ id: first.id, cached: true });
   });
 
+  it("never serves a run whose rows failed from the cache unless the request accepts failed rows", async () => {
+    const pipeline = new Pipeline({ name: "wk-cache-failed-rows" }).build(() => {
+      const load = new LoadDataFromDicts({ name: "load", data: [{ instruction: "fine" }, { instruction: "boom" }], batchSize: 2 });
+      load.connect(new TextGeneration({ name: "generate", llm: new ScriptedLLM({ failOn: "boom" }), inputBatchSize: 2 }));
+    });
+    const body = { pipeline: dumpPipeline(pipeline) };
+    const first = await startRun(body);
+    expect((await harness.waitForRun(first.id)).failed_rows).toBe(1);
+    const { status, body: second } = await harness.json<{ id: string; cached: boolean }>("/v1/runs", postJson(body));
+    expect(status).toBe(202);
+    expect(second.cached).toBe(false);
+    expect(second.id).not.toBe(first.id);
+    await harness.waitForRun(second.id);
+    const { status: acceptedStatus, body: accepted } = await harness.json<{ id: string; cached: boolean }>("/v1/runs", postJson({ ...body, accept_failed_rows: true }));
+    expect(acceptedStatus).toBe(200);
+    expect(accepted).toMatchObject({ id: second.id, cached: true });
+  });
+
+  it("computes a pipeline again when one of its steps sets use_cache: false", async () => {
+    const pipeline = new Pipeline({ name: "wk-step-no-cache" }).build(() => {
+      const load = new LoadDataFromDicts({ name: "load", data: prompts(2), batchSize: 2, outputMappings: { prompt: "instruction" } });
+      load.connect(new TextGeneration({ name: "generate", llm: new ScriptedLLM(), inputBatchSize: 2, useCache: false }));
+    });
+    const body = { pipeline: dumpPipeline(pipeline) };
+    const first = await startRun(body);
+    await harness.waitForRun(first.id);
+    const { status, body: second } = await harness.json<{ id: string; cached: boolean }>("/v1/runs", postJson(body));
+    expect(status).toBe(202);
+    expect(second.cached).toBe(false);
+    expect(second.id).not.toBe(first.id);
+    expect((await harness.waitForRun(second.id)).status).toBe("succeeded");
+  });
+
+  it("finishes two generators of unequal length feeding one multi-input step (it used to stay running)", async () => {
+    const pipeline = new Pipeline({ name: "wk-unequal-generators" }).build(() => {
+      const g = new LoadDataFromDicts({ name: "g", data: Array.from({ length: 3 }, (_, i) => ({ a: `g${i}` })), batchSize: 10 });
+      const h = new LoadDataFromDicts({ name: "h", data: Array.from({ length: 100 }, (_, i) => ({ b: `h${i}` })), batchSize: 10 });
+      const zip = new Zip({ name: "zip", inputBatchSize: 5 });
+      g.connect(zip);
+      h.connect(zip);
+    });
+    const started = await startRun({ pipeline: dumpPipeline(pipeline), use_cache: false });
+    const run = await harness.waitForRun(started.id);
+    expect(run.status).toBe("succeeded");
+    const { body } = await harness.json<{ rows: Array<{ pair: string }>; num_rows: number }>(`/v1/runs/${started.id}/rows?offset=0&length=4`);
+    expect(body.num_rows).toBe(100);
+    expect(body.rows.map((r) => r.pair)).toEqual(["g0|h0", "g1|h1", "g2|h2", "-|h3"]);
+  });
+
   it("stops a run gracefully and resumes it to completion", async () => {
     const started = await startRun({ pipeline: dumpPipeline(quickstart("wk-stop", 12)), use_cache: false });
     const { body: stopping } = await harness.json<{ status: string }>(`/v1/runs/${started.id}/stop`, { method: "POST" });
@@ -216,6 +276,10 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
     const run = await harness.waitForRun(started.id);
     expect(run.status).toBe("succeeded");
     expect(run.error_count).toBeGreaterThan(0);
+    expect(run.failed_rows).toBe(1);
+    expect((run.steps as Record<string, { failed_rows: number }>).generate?.failed_rows).toBe(1);
+    const card = await (await harness.request(`/v1/runs/${started.id}/README.md`)).text();
+    expect(card).toContain("| generate | 1 |");
     const { body } = await harness.json<{ rows: Array<{ instruction: string; generation: string | null }> }>(`/v1/runs/${started.id}/rows`);
     expect(body.rows.map((r) => [r.instruction, r.generation])).toEqual([
       ["fine", "ok fine"],
@@ -263,6 +327,13 @@ describe("bad input is refused before anything is enqueued", () => {
   it("a runtime parameter for a step that does not exist", () => expectError(postJson({ pipeline: valid(), parameters: { ghost: { a: 1 } } }), 400, "invalid_runtime_parameter", "'ghost'"));
   it("an oversized body", () => expectError(postJson({ pipeline: "x", dataset: [{ text: "a".repeat(11 * 1024 * 1024) }] }), 413, "payload_too_large", "larger than"));
   it("an unsupported content type", () => expectError({ method: "POST", headers: { "content-type": "text/csv" }, body: "a,b" }, 415, "unsupported_media_type", "text/csv"));
+  it("a step that cannot load (its LLM's secret is missing), with distilabel's wording", async () => {
+    const pipeline = new Pipeline({ name: "wk-no-secret" }).build(() => {
+      const load = new LoadDataFromDicts({ name: "load", data: prompts(2), outputMappings: { prompt: "instruction" } });
+      load.connect(new TextGeneration({ name: "generate", llm: new OpenAILLM({ model: "gpt-4o-mini", baseUrl: "https://api.openai.com/v1" }) }));
+    });
+    await expectError(postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }), 422, "step_load_failed", "Failed to load all the steps: step 'generate'");
+  });
   it("unknown run ids are 404", async () => {
     await expectError({ method: "GET" }, 404, "not_found", "not found", "/v1/runs/0000000-unknown");
     await expectError({ method: "GET" }, 404, "not_found", "not found", "/v1/runs/has%20space");

@@ -122,6 +122,22 @@ describe.each([
     expect(h.state.next_expected_created_from_batch_seq_no).toBe(1);
   });
 
+  it("skips an upstream batch no routed step ever names once every routed step finished", () => {
+    // Upstream batch 1 was emptied by a filter and routed to t1 alone: t1 never built a batch
+    // from it, so no fragment of group 1 exists (issue 9's second hang).
+    const h = new BatchManagerHarness(combine(["t1", "t2"]), roundTrip);
+    h.add(fragment("t2", 0, 4, { upstream: 0, used: 4, routedTo: ["t2"] }));
+    expect(h.drain().map(slicesOf)).toEqual([{ t2: [[0, 0, 2]] }, { t2: [[0, 2, 4]] }]);
+    h.add(fragment("t2", 1, 4, { upstream: 2, used: 4, routedTo: ["t2"], last: true }));
+    // t1 may still deliver group 1: nothing from group 2 yet.
+    expect(h.get()).toBeNull();
+    h.add(emptyLast("t1", 0));
+    const built = h.drain();
+    expect(built.map(slicesOf)).toEqual([{ t2: [[1, 0, 2]] }, { t2: [[1, 2, 4]] }]);
+    expect(built.at(-1)?.last_batch).toBe(true);
+    expect(h.get()).toBeNull();
+  });
+
   it("does not flag a batch last because the steps of an earlier group finished without the final upstream batch", () => {
     const h = new BatchManagerHarness(combine(["t1", "t2", "t3", "t4"]), roundTrip);
     const g0 = ["t1", "t3"];

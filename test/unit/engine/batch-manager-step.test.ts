@@ -208,6 +208,25 @@ describe.each([
       expect(built.map((b) => b.last_batch)).toEqual([false, true]);
     });
 
+    it("goes on with the other predecessor once a finished one ran dry (a short generator beside a long one)", () => {
+      // g: 3 rows in one last batch; h: batches of 10 rows; input_batch_size 5 (issue 9's first hang).
+      const h = new BatchManagerHarness(normal(["g", "h"], 5), roundTrip);
+      h.add(output("g", 0, 3, { last: true }), output("h", 0, 10));
+      expect(h.drain().map(slicesOf)).toEqual([
+        { g: [[0, 0, 3]], h: [[0, 0, 5]] },
+        { g: [], h: [[0, 5, 10]] },
+      ]);
+      // h's buffer ran low, so the engine asks its generator for more.
+      expect(h.emptyBuffers()).toEqual(["h"]);
+      h.add(output("h", 1, 10, { last: true }));
+      const rest = h.drain();
+      expect(rest.map(slicesOf)).toEqual([
+        { g: [], h: [[1, 0, 5]] },
+        { g: [], h: [[1, 5, 10]] },
+      ]);
+      expect(rest.map((b) => b.last_batch)).toEqual([false, true]);
+    });
+
     it("waits for a predecessor with no rows left that has not finished", () => {
       const h = new BatchManagerHarness(normal(["a", "b"], 2), roundTrip);
       h.add(output("a", 0, 2), output("b", 0, 2));

@@ -297,7 +297,7 @@ describe("Parquet files", () => {
     expect(sim.deliver(0)).toEqual([]);
     expect(sim.deliver(0)).toEqual([]);
     expect(sim.state.finalize).toBe("pending");
-    expect(sim.deliver(0)).toEqual([{ type: "finalize", id: "finalize", run_id: "run-1" }]);
+    expect(sim.deliver(0)).toEqual([{ type: "finalize", id: "finalize", failed_rows: {}, run_id: "run-1" }]);
     expect(sim.state.finalize).toBe("dispatched");
     expect(sim.state.status).toBe("running");
     sim.deliver(0);

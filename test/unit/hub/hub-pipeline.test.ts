@@ -139,6 +139,7 @@ describe("LoadDataFromHub in a pipeline", () => {
       cache: new MemoryRunCache(),
       retry: FAST_RETRY,
       concurrency: 1,
+      partial: true,
       services: { secret: (name) => secrets()[name] },
       onTransition: () => {
         if (++calls === 3) hub.unreachable = true;
@@ -174,7 +175,7 @@ describe("LoadDataFromHub in a pipeline", () => {
         new WatchedLoad({ name: "load", repoId: "distilflare-test/sixty", batchSize: 7 }).connect(new Collect({ name: "collect", inputBatchSize: 7 }));
       });
     const services = { secret: (name: string) => secrets()[name] };
-    const stopped = await runInProcess(build(), { cache, signal: controller.signal, concurrency: 1, services });
+    const stopped = await runInProcess(build(), { cache, signal: controller.signal, concurrency: 1, services, partial: true });
     expect(stopped.state.status).toBe("stopped");
     const offsetsBeforeStop = [...offsets];
     expect(offsetsBeforeStop.length).toBeLessThan(9);

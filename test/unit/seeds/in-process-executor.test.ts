@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Row } from "../../../src/core/row.js";
-import { runInProcess } from "../../../src/executor/in-process-executor.js";
+import { RunNotSucceededError, runInProcess } from "../../../src/executor/in-process-executor.js";
 import { MemoryRunCache } from "../../../src/executor/run-cache.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { GroupColumns } from "../../../src/steps/builtin/group-columns.js";
@@ -74,11 +74,15 @@ describe("failures", () => {
     const pipeline = new Pipeline({ name: "global-fails" }).build(() => {
       new LoadDataFromDicts({ name: "load", data: instructions(), batchSize: 3 }).connect(new Explode({ name: "explode" }));
     });
-    const result = await runInProcess(pipeline, { cache: new MemoryRunCache(), retry: noRetry });
+    const error = await runInProcess(pipeline, { cache: new MemoryRunCache(), retry: noRetry }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RunNotSucceededError);
+    expect((error as RunNotSucceededError).message).toMatch(/^Run 'cache-[0-9a-f]+' did not succeed \(status 'failed'\): Step 'explode': out of memory$/);
+    const result = (error as RunNotSucceededError).result;
     expect(result.state.status).toBe("failed");
     expect(result.state.error).toEqual({ code: "internal", message: "Step 'explode': out of memory" });
     expect(result.state.failed_work.map((w) => w.id)).toEqual(["process:explode:0"]);
-    expect(result.distiset.keys()).toEqual([]);
+    // The partial Distiset: the leaf wrote no file before the global step failed.
+    expect(result.distiset.rows("default")).toEqual([]);
   });
 
   it("stops the run with a clear error when a generator fails", async () => {
@@ -103,7 +107,7 @@ describe("failures", () => {
     const pipeline = new Pipeline({ name: "generator-fails" }).build(() => {
       new Broken({ name: "source", batchSize: 1 }).connect(new Count({ name: "count", inputBatchSize: 1 }));
     });
-    const result = await runInProcess(pipeline, { cache: new MemoryRunCache(), retry: noRetry });
+    const result = await runInProcess(pipeline, { cache: new MemoryRunCache(), retry: noRetry, partial: true });
     expect(result.state.status).toBe("failed");
     expect(result.state.error).toEqual({ code: "internal", message: "Step 'source': the source went away" });
     expect(result.state.errors.at(-1)).toMatchObject({ step: "source", seq_no: 1 });
@@ -171,9 +175,10 @@ describe("run options", () => {
       new Pipeline({ name: "stoppable" }).build(() => {
         new LoadDataFromDicts({ name: "load", data: instructions(), batchSize: 1 }).connect(new Tag({ name: "tag", inputBatchSize: 1 }));
       });
-    const stopped = await runInProcess(build(), { cache, signal: controller.signal, concurrency: 1 });
+    const stopped = await runInProcess(build(), { cache, signal: controller.signal, concurrency: 1, partial: true });
     expect(stopped.state.status).toBe("stopped");
-    expect(stopped.distiset.keys()).toEqual([]);
+    // The partial Distiset holds only what was written before the stop (a prefix of the rows).
+    expect(PROMPTS.slice(0, stopped.distiset.rows("default").length)).toEqual(stopped.distiset.rows("default").map((r) => r.instruction));
     const processedBeforeStop = seen.length;
     expect(processedBeforeStop).toBeLessThan(PROMPTS.length);
     const resumed = await runInProcess(build(), { cache });
