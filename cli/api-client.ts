@@ -33,6 +33,7 @@ export interface StartRunOptions {
   pipeline: string | Record<string, unknown>;
   parameters?: Record<string, Record<string, unknown>> | undefined;
   use_cache?: boolean | undefined;
+  accept_failed_rows?: boolean | undefined;
   dry_run?: boolean | undefined;
   push_to_hub?: { repo_id: string; private: boolean; token?: string | undefined } | undefined;
 }

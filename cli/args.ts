@@ -31,6 +31,7 @@ export const COMMANDS = {
       param: { type: "string", multiple: true },
       "use-cache": { type: "boolean" },
       "no-cache": { type: "boolean" },
+      "accept-failed-rows": { type: "boolean" },
       out: { type: "string" },
       "push-to-hub": { type: "string" },
       private: { type: "boolean" },

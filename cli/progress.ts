@@ -10,8 +10,9 @@ export function progressBar(done: number, total: number, width: number, finished
 }
 
 function stepCounts(step: StepProgress): string {
-  const failures = step.errors > 0 ? `, ${step.errors} failed` : "";
-  return `${step.rows_out} rows, ${step.batches_done}/${step.batches_sent} batches${failures}`;
+  const failedRows = step.failed_rows > 0 ? `, ${step.failed_rows} rows failed` : "";
+  const errors = step.errors > 0 ? `, ${step.errors} errors` : "";
+  return `${step.rows_out} rows, ${step.batches_done}/${step.batches_sent} batches${failedRows}${errors}`;
 }
 
 function runHeader(view: RunView): string {
@@ -45,7 +46,7 @@ export function progressUpdates(previous: RunView | undefined, view: RunView): s
   if (previous?.status !== view.status) lines.push(runHeader(view));
   for (const [name, step] of Object.entries(view.steps)) {
     const before = previous?.steps[name];
-    if (before && before.status === step.status && before.batches_done === step.batches_done && before.batches_sent === step.batches_sent && before.errors === step.errors) continue;
+    if (before && before.status === step.status && before.batches_done === step.batches_done && before.batches_sent === step.batches_sent && before.errors === step.errors && before.failed_rows === step.failed_rows) continue;
     if (!before && step.status === "pending") continue;
     lines.push(`${name}: ${step.status}, ${stepCounts(step)}`);
   }

@@ -51,6 +51,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   const started = await ctx.client.startRun({
     ...pipelineRequest(source, parameters),
     use_cache: !flag(ctx, "no-cache"),
+    accept_failed_rows: flag(ctx, "accept-failed-rows"),
     dry_run: flag(ctx, "dry-run"),
     push_to_hub: repo ? { repo_id: repo, private: flag(ctx, "private"), token: stringOption(ctx, "hf-token") } : undefined,
   });

@@ -7,7 +7,8 @@ import { TERMINAL_STATUSES, flag, print, sleep, stringOption, type CommandContex
 /** A run's one-line outcome: its status, and the error that ended it. */
 export function runOutcome(view: RunView): string {
   const error = view.error ?? (view.status === "failed" ? view.errors.at(-1) : undefined);
-  return `run ${view.id} ${view.status}${error ? `: ${error.code}: ${error.message}` : ""}`;
+  const failedRows = view.failed_rows > 0 ? ` (${view.failed_rows} rows failed, kept with null outputs)` : "";
+  return `run ${view.id} ${view.status}${failedRows}${error ? `: ${error.code}: ${error.message}` : ""}`;
 }
 
 export async function status(ctx: CommandContext): Promise<ExitCode> {

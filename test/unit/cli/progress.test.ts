@@ -16,10 +16,11 @@ function view(status: RunView["status"], steps: Record<string, Partial<RunView["
     status,
     stages: [{ index: 0, steps: Object.keys(steps), status: status === "succeeded" ? "finished" : "running" }],
     steps: Object.fromEntries(
-      Object.entries(steps).map(([name, s]) => [name, { status: "pending", batches_sent: 0, batches_done: 0, rows_in: 0, rows_out: 0, errors: 0, ...s }]),
+      Object.entries(steps).map(([name, s]) => [name, { status: "pending", batches_sent: 0, batches_done: 0, rows_in: 0, rows_out: 0, errors: 0, failed_rows: 0, ...s }]),
     ) as RunView["steps"],
     errors,
     error_count: errors.length,
+    failed_rows: Object.values(steps).reduce((sum, s) => sum + (s.failed_rows ?? 0), 0),
   };
 }
 
@@ -35,14 +36,14 @@ describe("progressBar", () => {
 describe("progressLines", () => {
   it("draws a header, one bar per step with rows, batches and failures, and the last error", () => {
     const lines = progressLines(
-      view("running", { load_dataset: { status: "finished", batches_sent: 2, batches_done: 2, rows_out: 10 }, text_generation: { status: "running", batches_sent: 2, batches_done: 1, rows_out: 5, errors: 1 } }, [
+      view("running", { load_dataset: { status: "finished", batches_sent: 2, batches_done: 2, rows_out: 10 }, text_generation: { status: "running", batches_sent: 2, batches_done: 1, rows_out: 5, errors: 1, failed_rows: 2 } }, [
         { step: "text_generation", code: "llm_failed", message: "HTTP 500\nfrom the model" },
       ]),
       80,
     );
     expect(lines[0]).toBe("run run-1 (quickstart): running");
     expect(lines[1]).toMatch(/^ {2}load_dataset +\[#+\] 10 rows, 2\/2 batches {2}finished$/);
-    expect(lines[2]).toContain("5 rows, 1/2 batches, 1 failed  running");
+    expect(lines[2]).toContain("5 rows, 1/2 batches, 2 rows failed, 1 errors  running");
     expect(lines[3]).toBe("  last error in text_generation: llm_failed: HTTP 500 from the model");
   });
 });
