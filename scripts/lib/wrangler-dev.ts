@@ -24,6 +24,8 @@ export interface WranglerDev {
   url: string;
   port: number;
   persistTo: string;
+  /** The process (group) id of wrangler, for measuring workerd under it. */
+  pid: number | undefined;
   output(): string;
   /** Settles with the exit code when wrangler ends, by `stop` or on its own. */
   exited: Promise<number | null>;
@@ -96,6 +98,7 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
     url,
     port,
     persistTo,
+    pid: child.pid,
     output: () => output,
     exited,
     async stop(signal = "SIGTERM") {
