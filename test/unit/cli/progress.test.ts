@@ -15,6 +15,7 @@ function view(status: RunView["status"], steps: Record<string, Partial<RunView["
     dry_run: false,
     status,
     stages: [{ index: 0, steps: Object.keys(steps), status: status === "succeeded" ? "finished" : "running" }],
+    connections: Object.keys(steps).map((from) => ({ from, to: [] })),
     steps: Object.fromEntries(
       Object.entries(steps).map(([name, s]) => [name, { status: "pending", batches_sent: 0, batches_done: 0, rows_in: 0, rows_out: 0, errors: 0, failed_rows: 0, ...s }]),
     ) as RunView["steps"],
