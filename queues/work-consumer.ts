@@ -7,6 +7,7 @@ import { mapConcurrent, Semaphore } from "../src/steps/step-context.js";
 import { R2BlobStore } from "../worker/r2-blob-store.js";
 import { runPipeline } from "./run-pipelines.js";
 import { redactDeep } from "../src/security/redact.js";
+import { ownerPrices } from "../src/llms/pricing/price-table.js";
 import { CONNECTIONS_PER_INVOCATION, secretPolicyOf, workerServices } from "./worker-services.js";
 
 /** Messages of one consumer batch handled at once (each may run several LLM calls). */
@@ -39,7 +40,7 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
     try {
       const work = await resolveWork(parsed.data, store);
       const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(work.run_id));
-      const deps = { store, pipeline: (runId: string) => runPipeline(store, runId), services };
+      const deps = { store, pipeline: (runId: string) => runPipeline(store, runId), services, prices: ownerPrices(env as unknown as Record<string, unknown>) };
       if (options.deadLetter) {
         await handleDeadLetter(work, deps, stub, message.attempts);
       } else {
