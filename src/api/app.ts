@@ -8,6 +8,7 @@ import { DASHBOARD_HTML } from "./dashboard-page.js";
 import { ERROR_STATUS } from "./error-status.js";
 import { openApiDocument } from "./openapi.js";
 import { registerPipelineRoutes } from "./pipeline-routes.js";
+import { registerCacheRoutes } from "./cache-routes.js";
 import { registerRunRoutes } from "./run-routes.js";
 import type { RunService } from "./run-service.js";
 
@@ -67,5 +68,6 @@ export function createApi(service: RunService, options: ApiOptions = {}): Hono {
   );
   registerRunRoutes(app, service);
   registerPipelineRoutes(app, service);
+  registerCacheRoutes(app, service.store);
   return app;
 }

@@ -77,6 +77,7 @@ export function openApiDocument(): Json {
           responses: { "200": { description: "A page of runs", ...json("RunList") }, ...errorResponses([400, 401]) },
         },
       },
+      "/v1/cache": { get: { summary: "Size of the LLM response cache (entries and bytes under cache/responses/)", responses: { "200": { description: "The cache size" }, ...errorResponses([401]) } } },
       "/v1/runs/{id}": { get: { summary: "Run status with per-step progress", parameters: [runIdParam], responses: { "200": { description: "The run", ...json("Run") }, ...errorResponses([401, 404]) } } },
       "/v1/runs/{id}/stop": { post: { summary: "Graceful stop", parameters: [runIdParam], responses: { "200": { description: "The run", ...json("Run") }, ...errorResponses([401, 404, 409]) } } },
       "/v1/runs/{id}/resume": { post: { summary: "Resume a stopped or failed run", parameters: [runIdParam], responses: { "200": { description: "The run", ...json("Run") }, ...errorResponses([401, 404, 409]) } } },

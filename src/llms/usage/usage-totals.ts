@@ -15,7 +15,8 @@ export function usageTotals(usage: UsageByModel, prices: PriceTable): UsageTotal
     if (!price) totals.cost_usd = billed ? null : totals.cost_usd;
     else totals.cost_usd += (entry.input_tokens * price.input + entry.output_tokens * price.output) / 1_000_000;
   }
-  if (totals.cost_usd !== null) totals.cost_usd = Math.round(totals.cost_usd * 1e6) / 1e6;
+  // Rounded to a billionth of a dollar: float sums of per-token prices carry noise below that.
+  if (totals.cost_usd !== null) totals.cost_usd = Math.round(totals.cost_usd * 1e9) / 1e9;
   return totals;
 }
 
