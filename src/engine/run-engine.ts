@@ -280,7 +280,8 @@ function pump(state: RunState, context: EngineContext): WorkItem[] {
     Object.values(state.leaves).every((l) => l.pending.length === 0 && l.writing === 0) &&
     Object.keys(state.inflight).length === 0;
   if (settled && state.finalize === "pending") {
-    const work: WorkItem = { type: "finalize", id: "finalize", run_id: state.run_id, failed_rows: failedRowsByStep(state), usage: runUsage(state) };
+    const usage = runUsage(state);
+    const work: WorkItem = { type: "finalize", id: "finalize", run_id: state.run_id, failed_rows: failedRowsByStep(state), ...(Object.keys(usage).length > 0 ? { usage } : {}) };
     state.finalize = "dispatched";
     trackInflight(state, work, context.now);
     dispatch.push(work);
