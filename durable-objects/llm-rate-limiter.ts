@@ -19,6 +19,8 @@ export class LlmRateLimiter extends DurableObject {
     this.service = new RateLimiterService({
       get: (key) => ctx.storage.get(key),
       put: (key, value) => ctx.storage.put(key, value),
+      delete: (key) => ctx.storage.delete(key),
+      list: (prefix) => ctx.storage.list({ prefix }),
     });
   }
 

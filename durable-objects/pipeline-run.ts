@@ -41,6 +41,8 @@ export class PipelineRun extends DurableObject<Env> {
   private readonly written = new Map<string, string>();
   private outboxSeq = 0;
   private lastWatchdog = 0;
+  /** Outbox keys a commit is sending right now (the watchdog leaves them alone). */
+  private readonly sending = new Set<string>();
   /** The requested push and its outcome (storage key `push`; its token, if given, under `push:token`). */
   private push: PushToHubStatus | undefined;
 
@@ -233,8 +235,13 @@ export class PipelineRun extends DurableObject<Env> {
     const outboxKey = transition.dispatch.length > 0 ? `outbox:${Date.now()}:${this.outboxSeq++}` : undefined;
     await this.persist(transition.state, outboxKey ? { [outboxKey]: JSON.stringify(transition.dispatch) } : {});
     if (outboxKey) {
-      await this.send(transition.dispatch);
-      await this.ctx.storage.delete(outboxKey);
+      this.sending.add(outboxKey);
+      try {
+        await this.send(transition.dispatch);
+        await this.ctx.storage.delete(outboxKey);
+      } finally {
+        this.sending.delete(outboxKey);
+      }
     }
     const status = transition.state.status;
     if (status !== previousStatus) await this.onStatusChange(status);
@@ -264,6 +271,8 @@ export class PipelineRun extends DurableObject<Env> {
   private async flushOutbox(): Promise<void> {
     const outbox = await this.ctx.storage.list<string>({ prefix: "outbox:" });
     for (const [key, value] of outbox) {
+      // A commit still sending its outbox is not lost: sending it again here would only duplicate its work.
+      if (this.sending.has(key)) continue;
       await this.send(JSON.parse(value) as WorkItem[]);
       await this.ctx.storage.delete(key);
     }

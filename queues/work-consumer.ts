@@ -10,9 +10,6 @@ import { redactDeep } from "../src/security/redact.js";
 import { ownerPrices } from "../src/llms/pricing/price-table.js";
 import { CONNECTIONS_PER_INVOCATION, secretPolicyOf, workerServices } from "./worker-services.js";
 
-/** Messages of one consumer batch handled at once (each may run several LLM calls). */
-const MESSAGE_CONCURRENCY = 10;
-
 interface ConsumeOptions {
   /** Dead letters: process batches are imputed (rows kept with null outputs); other work fails the run. */
   deadLetter?: boolean;
@@ -29,7 +26,9 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
   const services = workerServices(env, slots);
   // Reports become run errors and pipeline.log: no secret value may reach either.
   const secrets = secretPolicyOf(env).secretValues();
-  await mapConcurrent(batch.messages, MESSAGE_CONCURRENCY, async (message) => {
+  // Every message of the batch at once: the batch size is the window of step batches one
+  // invocation keeps in flight (wrangler.toml), and a message waiting here would idle its calls.
+  await mapConcurrent(batch.messages, batch.messages.length, async (message) => {
     const parsed = workMessageSchema.safeParse(message.body);
     if (!parsed.success) {
       // A malformed message can never succeed; retrying it would only poison the queue.

@@ -10,7 +10,7 @@ import { prepareRun } from "../src/runtime/prepare-run.js";
 import { mergeParameters, resolvePipeline } from "../src/runtime/resolve-pipeline.js";
 import { runKeys } from "../src/runtime/run-keys.js";
 import { BufferLogger, type StepServices } from "../src/steps/step-context.js";
-import { unwrap } from "../durable-objects/rpc-result.js";
+import { unwrap, type RpcResult } from "../durable-objects/rpc-result.js";
 import type { PipelineRun } from "../durable-objects/pipeline-run.js";
 import type { RunIndex } from "../durable-objects/run-index.js";
 import { workerServices } from "../queues/worker-services.js";
@@ -160,8 +160,8 @@ export class CloudflareRunService implements RunService {
   }
 }
 
-function unwrapRun(result: { ok: true; value: RunView } | { ok: false; error: { code: string; message: string } }): RunView | undefined {
+/** Keeps the run object's error code (a stop of a finished run is a `conflict`, not a 500). */
+function unwrapRun(result: RpcResult<RunView>): RunView | undefined {
   if (!result.ok && result.error.code === "not_found") return undefined;
-  if (!result.ok) throw new DistilflareError("internal", result.error.message);
-  return result.value;
+  return unwrap(result);
 }

@@ -24,6 +24,8 @@ export interface WranglerDev {
   url: string;
   port: number;
   persistTo: string;
+  /** The process (group) id of wrangler, for measuring workerd under it. */
+  pid: number | undefined;
   output(): string;
   /** Ends the process: SIGKILL simulates a crash, SIGTERM a clean stop. */
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -75,6 +77,7 @@ export async function startWranglerDev(
     url,
     port,
     persistTo,
+    pid: child.pid,
     output: () => output,
     async stop(signal = "SIGTERM") {
       if (child.exitCode !== null) return;

@@ -1,14 +1,16 @@
-import { Hono, type Context } from "hono";
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { DistilflareError, toDistilflareError } from "../errors.js";
 import { bearerAuth } from "./auth.js";
 import { redactDeep } from "../security/redact.js";
+import { registerDashboardRoutes } from "./dashboard/dashboard-routes.js";
 import { requireKnownMediaType } from "./media-type.js";
-import { DASHBOARD_HTML } from "./dashboard-page.js";
 import { ERROR_STATUS } from "./error-status.js";
-import { openApiDocument } from "./openapi.js";
+import { jsonResponse, openApiDocument } from "./openapi.js";
 import { registerPipelineRoutes } from "./pipeline-routes.js";
 import { registerCacheRoutes } from "./cache-routes.js";
+import { invalidRequest } from "./request-body.js";
 import { registerRunRoutes } from "./run-routes.js";
 import type { RunService } from "./run-service.js";
 
@@ -22,6 +24,15 @@ export interface ApiOptions {
   /** Largest accepted request body (default 10 MB). */
   maxBodyBytes?: number;
 }
+
+const VALIDATION_TARGETS: Record<string, string> = { query: "query parameters", param: "path parameters", header: "headers", json: "request body" };
+
+const openApiRoute = createRoute({
+  method: "get",
+  path: "/openapi.json",
+  summary: "This document",
+  responses: { 200: jsonResponse("The OpenAPI 3.1 document", z.record(z.string(), z.unknown())) },
+});
 
 /** The shape of every error response: `{ error: { code, message, details? } }`. */
 export function errorResponse(c: Context, error: unknown, secrets: ReadonlyArray<{ name: string; value: string }> = []): Response {
@@ -37,24 +48,18 @@ export function errorResponse(c: Context, error: unknown, secrets: ReadonlyArray
  * @example
  * export default { fetch: createApi(service, { apiToken: () => env.API_TOKEN }).fetch };
  */
-export function createApi(service: RunService, options: ApiOptions = {}): Hono {
-  const app = new Hono();
+export function createApi(service: RunService, options: ApiOptions = {}): OpenAPIHono {
+  // Parameters the route definitions validate fail with the same error body as everything else.
+  const app = new OpenAPIHono({
+    defaultHook: (result) => {
+      if (!result.success) throw invalidRequest(result.error, VALIDATION_TARGETS[result.target] ?? result.target);
+    },
+  });
   const maxBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
   app.onError((error, c) => errorResponse(c, error, options.secrets?.() ?? []));
   app.notFound((c) => errorResponse(c, new DistilflareError("not_found", `No route for ${c.req.method} ${c.req.path}`)));
-  app.get("/", (c) =>
-    (c.req.header("accept") ?? "").includes("text/html")
-      ? c.html(DASHBOARD_HTML)
-      : c.json({
-      name: "distilflare",
-      description: "distilabel pipelines on Cloudflare Workers",
-      openapi: "/openapi.json",
-      runs: "/v1/runs",
-      pipelines: "/v1/pipelines",
-      dashboard: "GET / with Accept: text/html",
-    }),
-  );
-  app.get("/openapi.json", (c) => c.json(openApiDocument()));
+  registerDashboardRoutes(app);
+  app.openapi(openApiRoute, (c) => c.json(openApiDocument(app), 200));
   app.use("/v1/*", bearerAuth({ token: options.apiToken ?? (() => undefined), allowUnauthenticated: options.allowUnauthenticated ?? (() => false) }));
   app.use("/v1/*", requireKnownMediaType());
   app.use(

@@ -1,140 +1,56 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import {
-  distisetManifestSchema,
-  errorResponseSchema,
-  pipelineInfoSchema,
-  pushToHubOptionsSchema,
-  rowsResponseSchema,
-  runListSchema,
-  runViewSchema,
-  startRunBodySchema,
-  startRunResponseSchema,
-  validateBodySchema,
-  validateResponseSchema,
-} from "./schemas.js";
+import { errorResponseSchema, pushToHubOptionsSchema, startRunBodySchema, validateBodySchema } from "./schemas.js";
 
-type Json = Record<string, unknown>;
+/** `{ error: { code, message, details? } }`, the body of every 4xx and 5xx answer. */
+export const ErrorSchema = errorResponseSchema.openapi("Error");
 
-function schema(s: z.ZodType, io: "input" | "output" = "output"): Json {
-  const json = z.toJSONSchema(s, { unrepresentable: "any", io }) as Json;
-  delete json.$schema;
-  return json;
+const STATUS_TEXT: Record<number, string> = {
+  400: "Invalid request: the message names the field and what was expected",
+  401: "Missing or invalid bearer token",
+  404: "Not found",
+  409: "The run is not in a state that allows this",
+  413: "Request body too large",
+  415: "Unsupported content-type",
+  422: "The pipeline's DAG is invalid",
+  502: "A remote service (the Hub) failed",
+};
+
+/** The error answers a route may give, each with the shared error body. */
+export function errorResponses<const C extends number>(...codes: C[]): Record<C, { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }> {
+  return Object.fromEntries(
+    codes.map((code) => [code, { description: STATUS_TEXT[code] ?? "An error", content: { "application/json": { schema: ErrorSchema } } }]),
+  ) as Record<C, { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }>;
 }
 
-const errorResponses = (codes: number[]): Json =>
-  Object.fromEntries(codes.map((code) => [String(code), { description: "An error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]));
+/** A JSON response documented by a zod schema. */
+export function jsonResponse<S extends z.ZodType>(description: string, schema: S) {
+  return { description, content: { "application/json": { schema } } };
+}
 
-const runIdParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
-const json = (ref: string): Json => ({ content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
+/**
+ * Request bodies the handlers read themselves (JSON or YAML, with their own error messages):
+ * routes document them by reference, so the route layer does not validate them a second time.
+ */
+const REQUEST_BODIES = { StartRunBody: startRunBodySchema, PushToHubBody: pushToHubOptionsSchema, ValidateBody: validateBodySchema };
 
-/** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
-export function openApiDocument(): Json {
-  return {
+export function bodyRef(name: keyof typeof REQUEST_BODIES): { $ref: string } {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+/** `/v1` routes need the bearer token when the Worker has one; the page and this document do not. */
+export const BEARER = [{ bearer: [] }];
+
+/** The OpenAPI 3.1 document of every route registered on `app` with `app.openapi(...)`. */
+export function openApiDocument(app: OpenAPIHono): Record<string, unknown> {
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "Required when the API_TOKEN secret is set.",
+  });
+  for (const [name, schema] of Object.entries(REQUEST_BODIES)) app.openAPIRegistry.register(name, schema);
+  return app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: { title: "distilflare", version: "1", description: "distilabel's synthetic-data pipelines on Cloudflare Workers." },
-    components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "Required when the API_TOKEN secret is set." } },
-      schemas: {
-        Error: schema(errorResponseSchema),
-        StartRunBody: schema(startRunBodySchema, "input"),
-        StartRunResponse: schema(startRunResponseSchema),
-        Run: schema(runViewSchema),
-        RunList: schema(runListSchema),
-        Distiset: schema(distisetManifestSchema),
-        Rows: schema(rowsResponseSchema),
-        PipelineInfo: schema(pipelineInfoSchema),
-        ValidateBody: schema(validateBodySchema, "input"),
-        ValidateResponse: schema(validateResponseSchema),
-        PushToHubBody: schema(pushToHubOptionsSchema, "input"),
-      },
-    },
-    security: [{ bearer: [] }],
-    paths: {
-      "/v1/runs": {
-        post: {
-          summary: "Start a run",
-          description:
-            "Body as JSON, or the serialized pipeline as YAML with content-type application/yaml (top-level `parameters` allowed; `use_cache` and `dry_run` as query parameters).",
-          requestBody: {
-            required: true,
-            content: {
-              "application/json": { schema: { $ref: "#/components/schemas/StartRunBody" } },
-              "application/yaml": { schema: { type: "string", description: "distilabel's pipeline.yaml" } },
-            },
-          },
-          responses: {
-            "202": { description: "Started (or resumed)", ...json("StartRunResponse") },
-            "200": { description: "Served from the cache", ...json("StartRunResponse") },
-            ...errorResponses([400, 401, 404, 413, 415, 422]),
-          },
-        },
-        get: {
-          summary: "Recent runs, newest first",
-          parameters: [
-            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 20 } },
-            { name: "cursor", in: "query", schema: { type: "string" } },
-          ],
-          responses: { "200": { description: "A page of runs", ...json("RunList") }, ...errorResponses([400, 401]) },
-        },
-      },
-      "/v1/cache": { get: { summary: "Size of the LLM response cache (entries and bytes under cache/responses/)", responses: { "200": { description: "The cache size" }, ...errorResponses([401]) } } },
-      "/v1/runs/{id}": { get: { summary: "Run status with per-step progress", parameters: [runIdParam], responses: { "200": { description: "The run", ...json("Run") }, ...errorResponses([401, 404]) } } },
-      "/v1/runs/{id}/stop": { post: { summary: "Graceful stop", parameters: [runIdParam], responses: { "200": { description: "The run", ...json("Run") }, ...errorResponses([401, 404, 409]) } } },
-      "/v1/runs/{id}/resume": { post: { summary: "Resume a stopped or failed run", parameters: [runIdParam], responses: { "200": { description: "The run", ...json("Run") }, ...errorResponses([401, 404, 409]) } } },
-      "/v1/runs/{id}/distiset": { get: { summary: "The Distiset manifest", parameters: [runIdParam], responses: { "200": { description: "Manifest", ...json("Distiset") }, ...errorResponses([401, 404, 409]) } } },
-      "/v1/runs/{id}/distiset/{config}/{split}/{file}": {
-        get: {
-          summary: "A Parquet file (Range and ETag supported)",
-          parameters: [
-            runIdParam,
-            { name: "config", in: "path", required: true, schema: { type: "string" } },
-            { name: "split", in: "path", required: true, schema: { type: "string" } },
-            { name: "file", in: "path", required: true, schema: { type: "string" } },
-            { name: "range", in: "header", schema: { type: "string" } },
-          ],
-          responses: {
-            "200": { description: "The file", content: { "application/vnd.apache.parquet": {} } },
-            "206": { description: "Part of the file" },
-            "304": { description: "Not modified" },
-            "416": { description: "Range not satisfiable" },
-            ...errorResponses([401, 404]),
-          },
-        },
-      },
-      "/v1/runs/{id}/rows": {
-        get: {
-          summary: "Rows as JSON, for previews",
-          parameters: [
-            runIdParam,
-            { name: "config", in: "query", schema: { type: "string", default: "default" } },
-            { name: "split", in: "query", schema: { type: "string", default: "train" } },
-            { name: "offset", in: "query", schema: { type: "integer", minimum: 0, default: 0 } },
-            { name: "length", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 } },
-          ],
-          responses: { "200": { description: "Rows", ...json("Rows") }, ...errorResponses([400, 401, 404, 409]) },
-        },
-      },
-      "/v1/runs/{id}/pipeline.yaml": { get: { summary: "The serialized pipeline", parameters: [runIdParam], responses: { "200": { description: "YAML", content: { "application/yaml": {} } }, ...errorResponses([401, 404]) } } },
-      "/v1/runs/{id}/logs": { get: { summary: "The run's log", parameters: [runIdParam], responses: { "200": { description: "Text", content: { "text/plain": {} } }, ...errorResponses([401, 404]) } } },
-      "/v1/runs/{id}/README.md": { get: { summary: "The dataset card", parameters: [runIdParam], responses: { "200": { description: "Markdown", content: { "text/markdown": {} } }, ...errorResponses([401, 404]) } } },
-      "/v1/runs/{id}/push_to_hub": {
-        post: {
-          summary: "Push the Distiset to the Hugging Face Hub",
-          parameters: [runIdParam],
-          requestBody: { required: true, ...json("PushToHubBody") },
-          responses: { "200": { description: "Pushed" }, ...errorResponses([400, 401, 404, 409, 502]) },
-        },
-      },
-      "/v1/pipelines": {
-        get: { summary: "Registered pipelines with their runtime parameters", responses: { "200": { description: "Pipelines", content: { "application/json": { schema: { type: "object", properties: { pipelines: { type: "array", items: { $ref: "#/components/schemas/PipelineInfo" } } } } } } } } },
-      },
-      "/v1/pipelines/validate": {
-        post: {
-          summary: "Validate a pipeline without running it",
-          requestBody: { required: true, ...json("ValidateBody") },
-          responses: { "200": { description: "Valid", ...json("ValidateResponse") }, ...errorResponses([400, 401, 404, 422]) },
-        },
-      },
-    },
-  };
+  }) as unknown as Record<string, unknown>;
 }

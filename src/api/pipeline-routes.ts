@@ -1,4 +1,4 @@
-import type { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { errorMessage } from "../errors.js";
 import type { Row } from "../core/row.js";
 import type { BaseStep } from "../steps/base-step.js";
@@ -8,6 +8,7 @@ import { mergeParameters, resolvePipeline } from "../runtime/resolve-pipeline.js
 import { BufferLogger } from "../steps/step-context.js";
 import { invalidRequest, readJsonObject } from "./request-body.js";
 import type { RunService } from "./run-service.js";
+import { listPipelinesRoute, validatePipelineRoute } from "./pipeline-route-definitions.js";
 import { validateBodySchema } from "./schemas.js";
 
 /** Each task's prompt for one row (distilabel's `print`), or why that row cannot be rendered. */
@@ -24,8 +25,8 @@ function renderPrompts(steps: readonly BaseStep[], row: Row): Record<string, { p
   return prompts;
 }
 
-export function registerPipelineRoutes(app: Hono, service: RunService): void {
-  app.get("/v1/pipelines", (c) => {
+export function registerPipelineRoutes(app: OpenAPIHono, service: RunService): void {
+  app.openapi(listPipelinesRoute, (c) => {
     const pipelines = Object.entries(service.pipelines).map(([name, entry]) => {
       const pipeline = entry.build();
       return {
@@ -36,10 +37,10 @@ export function registerPipelineRoutes(app: Hono, service: RunService): void {
         default_parameters: entry.defaultParameters ?? {},
       };
     });
-    return c.json({ pipelines });
+    return c.json({ pipelines }, 200);
   });
 
-  app.post("/v1/pipelines/validate", async (c) => {
+  app.openapi(validatePipelineRoute, async (c) => {
     const parsed = validateBodySchema.safeParse(await readJsonObject(c));
     if (!parsed.success) throw invalidRequest(parsed.error, "request body");
     const { pipeline, parameters } = resolvePipeline(parsed.data.pipeline, service.pipelines, service.registry);
@@ -52,12 +53,12 @@ export function registerPipelineRoutes(app: Hono, service: RunService): void {
       { load: false },
     );
     return c.json({
-      valid: true,
+      valid: true as const,
       name: pipeline.name,
       signature: prepared.signature,
       stages: prepared.plan.stages,
       steps: pipeline.dagSpec().steps.map((s) => ({ name: s.name, type: s.typeName, inputs: s.inputs, outputs: s.outputs })),
       ...(parsed.data.sample_row ? { prompts: renderPrompts(pipeline.steps, parsed.data.sample_row) } : {}),
-    });
+    }, 200);
   });
 }

@@ -1,4 +1,4 @@
-import type { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { DistilflareError, NotFoundError } from "../errors.js";
 import { distisetManifestSchema } from "../distiset/manifest.js";
 import { blobAsyncBuffer } from "../distiset/blob-async-buffer.js";
@@ -9,7 +9,21 @@ import { parseByteRange } from "./byte-range.js";
 import { readJsonObject, readStartRunRequest, invalidRequest } from "./request-body.js";
 import { runLinks } from "./run-links.js";
 import type { RunService } from "./run-service.js";
-import { listQuerySchema, pushToHubOptionsSchema, rowsQuerySchema } from "./schemas.js";
+import {
+  cardRoute,
+  distisetRoute,
+  getRunRoute,
+  listRunsRoute,
+  logsRoute,
+  parquetFileRoute,
+  pipelineYamlRoute,
+  pushToHubRoute,
+  resumeRunRoute,
+  rowsRoute,
+  startRunRoute,
+  stopRunRoute,
+} from "./run-route-definitions.js";
+import { pushToHubOptionsSchema } from "./schemas.js";
 
 function runId(id: string): string {
   if (!RUN_ID_PATTERN.test(id)) throw new NotFoundError(`Run '${id}' not found`, { run_id: id });
@@ -25,50 +39,49 @@ async function manifestOf(service: RunService, id: string) {
   return distisetManifestSchema.parse(raw);
 }
 
-export function registerRunRoutes(app: Hono, service: RunService): void {
-  app.post("/v1/runs", async (c) => {
+export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
+  app.openapi(startRunRoute, async (c) => {
     const request = await readStartRunRequest(c);
     const result = await service.startRun(request);
     return c.json({ id: result.run.id, status: result.run.status, signature: result.run.signature, cached: result.cached, links: runLinks(result.run.id), run: result.run }, result.status);
   });
 
-  app.get("/v1/runs", async (c) => {
-    const query = listQuerySchema.safeParse(c.req.query());
-    if (!query.success) throw invalidRequest(query.error, "query parameters");
-    return c.json(await service.listRuns({ limit: query.data.limit, cursor: query.data.cursor }));
+  app.openapi(listRunsRoute, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await service.listRuns({ limit, cursor }), 200);
   });
 
-  app.get("/v1/runs/:id", async (c) => c.json(await service.getRun(runId(c.req.param("id")))));
-  app.post("/v1/runs/:id/stop", async (c) => c.json(await service.stopRun(runId(c.req.param("id")))));
-  app.post("/v1/runs/:id/resume", async (c) => c.json(await service.resumeRun(runId(c.req.param("id")))));
+  app.openapi(getRunRoute, async (c) => c.json(await service.getRun(runId(c.req.param("id"))), 200));
+  app.openapi(stopRunRoute, async (c) => c.json(await service.stopRun(runId(c.req.param("id"))), 200));
+  app.openapi(resumeRunRoute, async (c) => c.json(await service.resumeRun(runId(c.req.param("id"))), 200));
 
-  app.post("/v1/runs/:id/push_to_hub", async (c) => {
+  app.openapi(pushToHubRoute, async (c) => {
     const id = runId(c.req.param("id"));
     const body = pushToHubOptionsSchema.safeParse(await readJsonObject(c));
     if (!body.success) throw invalidRequest(body.error, "request body");
-    return c.json(await service.pushToHub(id, body.data));
+    return c.json(await service.pushToHub(id, body.data), 200);
   });
 
-  app.get("/v1/runs/:id/logs", async (c) => {
+  app.openapi(logsRoute, async (c) => {
     const text = await service.logs(runId(c.req.param("id")));
     return c.text(text, 200, { "content-type": "text/plain; charset=utf-8" });
   });
 
-  app.get("/v1/runs/:id/pipeline.yaml", async (c) => {
+  app.openapi(pipelineYamlRoute, async (c) => {
     const id = runId(c.req.param("id"));
     const text = await getText(service.store, runKeys.pipelineYaml(id));
     if (text === null) throw new NotFoundError(`Run '${id}' not found`, { run_id: id });
     return c.text(text, 200, { "content-type": "application/yaml; charset=utf-8" });
   });
 
-  app.get("/v1/runs/:id/README.md", async (c) => {
+  app.openapi(cardRoute, async (c) => {
     const id = runId(c.req.param("id"));
     const text = await getText(service.store, runKeys.card(id));
     if (text === null) throw new NotFoundError(`Run '${id}' has no dataset card yet; it is written when the run succeeds`, { run_id: id });
     return c.text(text, 200, { "content-type": "text/markdown; charset=utf-8" });
   });
 
-  app.get("/v1/runs/:id/distiset", async (c) => {
+  app.openapi(distisetRoute, async (c) => {
     const id = runId(c.req.param("id"));
     const manifest = await manifestOf(service, id);
     // Paths in the manifest are storage keys; the API serves them under the run's distiset route.
@@ -86,10 +99,11 @@ export function registerRunRoutes(app: Hono, service: RunService): void {
         },
       ]),
     );
-    return c.json({ ...manifest, configs });
+    return c.json({ ...manifest, configs }, 200);
   });
 
-  app.on(["GET", "HEAD"], "/v1/runs/:id/distiset/:config/:split/:file", async (c) => {
+  // Hono answers HEAD with the GET route, without the body.
+  app.openapi(parquetFileRoute, async (c) => {
     const id = runId(c.req.param("id"));
     const { config, split, file } = c.req.param();
     if (!/^\d{5}\.parquet$/.test(file) || !/^[\w.-]+$/.test(config) || !/^[\w.-]+$/.test(split)) {
@@ -121,11 +135,9 @@ export function registerRunRoutes(app: Hono, service: RunService): void {
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, "content-length": String(bytes.byteLength) });
   });
 
-  app.get("/v1/runs/:id/rows", async (c) => {
+  app.openapi(rowsRoute, async (c) => {
     const id = runId(c.req.param("id"));
-    const query = rowsQuerySchema.safeParse(c.req.query());
-    if (!query.success) throw invalidRequest(query.error, "query parameters");
-    const { config, split, offset, length } = query.data;
+    const { config, split, offset, length } = c.req.valid("query");
     const manifest = await manifestOf(service, id);
     const entry = manifest.configs[config];
     if (!entry) throw new NotFoundError(`Run '${id}' has no config '${config}'; configs are: ${Object.keys(manifest.configs).join(", ")}`, { field: "config" });
@@ -144,6 +156,6 @@ export function registerRunRoutes(app: Hono, service: RunService): void {
       start = end;
       if (start >= offset + length) break;
     }
-    return c.json({ config, split, offset, length: rows.length, num_rows: info.num_rows, rows });
+    return c.json({ config, split, offset, length: rows.length, num_rows: info.num_rows, rows }, 200);
   });
 }

@@ -117,6 +117,7 @@ export const pipelineInfoSchema = z.object({
   description: z.string().nullable(),
   steps: z.array(z.object({ name: z.string(), type: z.string(), runtime_parameters_info: z.array(z.unknown()) })),
   connections: z.array(z.object({ from: z.string(), to: z.array(z.string()) })),
+  default_parameters: parametersSchema,
 });
 
 export const validateResponseSchema = z.object({

@@ -43,6 +43,8 @@ export interface RunPlanOptions {
   dryRun?: boolean | undefined;
   /** How many batches of one step may be in flight at once (Workers scale out; distilabel used replicas). */
   maxInflightPerStep?: number | undefined;
+  /** Larger windows for some steps (LLM steps, from their LLM's concurrency: src/runtime/inflight-window.ts). */
+  stepInflight?: Record<string, number> | undefined;
   maxRowsPerFile?: number | undefined;
   maxBytesPerFile?: number | undefined;
 }
@@ -77,7 +79,7 @@ export function buildRunPlan(spec: DagSpec, options: RunPlanOptions): RunPlan {
           convergence: step.kind !== "generator" && dag.isConvergenceStep(name),
           leaf: leaves.includes(name),
           stage: stageOf.get(name) ?? 0,
-          max_inflight: Math.max(step.replicas ?? 1, options.maxInflightPerStep ?? DEFAULT_MAX_INFLIGHT_PER_STEP),
+          max_inflight: Math.max(step.replicas ?? 1, options.maxInflightPerStep ?? DEFAULT_MAX_INFLIGHT_PER_STEP, options.stepInflight?.[name] ?? 1),
         } satisfies RunPlanStep,
       ];
     }),

@@ -37,6 +37,8 @@ export const runViewSchema = runMetaSchema.extend({
   status: runStatusSchema,
   stages: z.array(z.object({ index: z.number().int(), steps: z.array(z.string()), status: z.enum(["pending", "running", "finished"]) })),
   steps: z.record(z.string(), stepProgressSchema),
+  /** The DAG's edges, as in `GET /v1/pipelines`, so a client can draw the run. */
+  connections: z.array(z.object({ from: z.string(), to: z.array(z.string()) })),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   errors: z.array(z.object({ step: z.string().optional(), seq_no: z.number().optional(), code: z.string(), message: z.string() })),
   error_count: z.number().int(),
@@ -88,6 +90,7 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
     status: state.status,
     stages,
     steps,
+    connections: state.plan.order.map((name) => ({ from: name, to: state.plan.steps[name]?.successors ?? [] })),
     errors: state.errors.slice(-20).map(({ step, seq_no, code, message }) => ({ step, seq_no, code, message })),
     error_count: state.error_count,
     failed_rows: totalFailedRows(state),

@@ -16,6 +16,9 @@ export const rateLimitsSchema = z
   })
   .strict();
 
+/** Enough calls in flight per batch to match a script running 64 at a time (measured by `npm run bench:runtime`). */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
+
 /** Attributes every LLM has (distilabel's `LLM`), plus our reliability and rate-limit options. */
 export const llmAttributes = z.object({
   generationKwargs: runtimeParameter(
@@ -33,7 +36,7 @@ export const llmAttributes = z.object({
     "Serve a request answered before (by any run) from the response cache; unset, only for temperature 0 or a fixed seed.",
     { excludeFromSignature: true },
   ),
-  maxConcurrentRequests: runtimeParameter(z.number().int().positive().default(8), "How many requests of one batch run at once.", {
+  maxConcurrentRequests: runtimeParameter(z.number().int().positive().default(DEFAULT_MAX_CONCURRENT_REQUESTS), "How many requests of one batch run at once (streamed replies free their connection slot at the headers, so this may exceed 6 on Workers).", {
     excludeFromSignature: true,
   }),
   rateLimits: runtimeParameter(rateLimitsSchema.optional(), "Deployment-wide limits for this model: requests_per_minute, tokens_per_minute, max_in_flight.", {

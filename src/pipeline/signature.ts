@@ -15,6 +15,8 @@ export const SIGNATURE_NEUTRAL_ATTRIBUTES: ReadonlySet<string> = new Set([
   "inputBatchSize",
   "batchSize",
   "maxConcurrentRequests",
+  // Streamed or whole, a reply is the same reply: only how long it holds a connection slot differs.
+  "stream",
   "rateLimits",
   "maxRetries",
   "timeout",

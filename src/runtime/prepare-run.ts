@@ -1,5 +1,6 @@
 import type { Row } from "../core/row.js";
 import { buildRunPlan, type RunPlan } from "../engine/run-plan.js";
+import { llmStepWindows } from "./inflight-window.js";
 import type { LoadGroups } from "../pipeline/load-stages.js";
 import type { Pipeline, RuntimeParameters } from "../pipeline/pipeline.js";
 import { pipelineToYaml } from "../pipeline/serialize.js";
@@ -69,6 +70,7 @@ export async function prepareRun(
     loadGroups: options.loadGroups,
     dryRun: options.dryRun,
     maxInflightPerStep: options.maxInflightPerStep,
+    stepInflight: llmStepWindows(pipeline, options.maxInflightPerStep),
     maxRowsPerFile: options.maxRowsPerFile,
     maxBytesPerFile: options.maxBytesPerFile,
   });

@@ -2,7 +2,8 @@
  * Runs the fake OpenAI-compatible server on its own, for `wrangler dev` end-to-end runs:
  *   node --import tsx test/support/fake-openai-server-cli.ts --port 8787 [--host 127.0.0.1] [--delay-ms 0]
  * Program it over HTTP: POST /__fake/script {behaviours, match?, repeat_last?, always?},
- * POST /__fake/reset, GET /__fake/requests, GET /__fake/health.
+ * POST /__fake/reset, GET /__fake/requests, GET /__fake/health. `--delay-ms` is the latency of every
+ * reply; a request with `stream: true` gets its headers at once and its chunks after that latency.
  */
 import { startFakeOpenAIServer } from "./fake-openai-server.js";
 

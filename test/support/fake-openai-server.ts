@@ -12,6 +12,7 @@ import {
   schemaMismatchFor,
   type RouteName,
 } from "./fake-openai-responses.js";
+import { sseEvent, streamChunks, wantsStream, wantsUsage } from "./fake-openai-stream.js";
 
 export { fakeEmbedding, sampleFromSchema } from "./fake-openai-responses.js";
 
@@ -31,12 +32,14 @@ export type FakeBehaviour =
   | { kind: "reply"; text?: string | string[]; delayMs?: number; usage?: { prompt_tokens: number; completion_tokens: number } | null }
   /** Answers with an HTTP error in the route's error format. */
   | { kind: "error"; status: number; message?: string; headers?: Record<string, string>; delayMs?: number }
-  /** 200 with a body that is not JSON. */
+  /** 200 with a body that is not JSON (streamed: an event whose data is not JSON). */
   | { kind: "malformed"; delayMs?: number }
   /** A valid reply whose content does not match the requested JSON schema. */
   | { kind: "wrong-schema"; delayMs?: number }
   /** Closes the connection without answering: a network error. */
-  | { kind: "drop"; delayMs?: number };
+  | { kind: "drop"; delayMs?: number }
+  /** A streamed reply (`stream: true`) whose connection closes after the first chunk; a plain drop otherwise. */
+  | { kind: "break-stream"; delayMs?: number };
 
 export const behaviours = {
   reply: (text?: string | string[], options: { delayMs?: number } = {}): FakeBehaviour => ({ kind: "reply", ...(text !== undefined ? { text } : {}), ...options }),
@@ -53,6 +56,7 @@ export const behaviours = {
   malformed: (): FakeBehaviour => ({ kind: "malformed" }),
   wrongSchema: (): FakeBehaviour => ({ kind: "wrong-schema" }),
   drop: (): FakeBehaviour => ({ kind: "drop" }),
+  breakStream: (): FakeBehaviour => ({ kind: "break-stream" }),
 };
 
 export interface FakeRequest {
@@ -72,7 +76,10 @@ export interface FakeRequest {
 export interface FakeServerOptions {
   port?: number;
   host?: string;
-  /** Delay of every answer unless a behaviour sets its own. */
+  /**
+   * Latency of every answer unless a behaviour sets its own. A streamed reply (`stream: true`)
+   * sends its headers at once and its first chunk after this delay, as a model server does.
+   */
   delayMs?: number;
   /** The default reply text of choice `index` (default: `echo: <prompt>`, numbered when n > 1). */
   replyFor?: (request: FakeRequest, index: number, n: number) => string;
@@ -131,6 +138,9 @@ export class FakeOpenAIServer {
 
   async start(): Promise<this> {
     const server = createServer((req, res) => void this.handle(req, res));
+    // Node closes idle keep-alive connections after 5 s, racing clients that reuse them (a reset
+    // that is retried, but costs a loaded machine seconds): keep them as long as clients do.
+    server.keepAliveTimeout = 65_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -229,6 +239,9 @@ export class FakeOpenAIServer {
     res.on("close", settle);
     try {
       const behaviour = this.nextBehaviour(request);
+      if (wantsStream(route, body) && ["reply", "wrong-schema", "break-stream", "malformed"].includes(behaviour.kind)) {
+        return await this.stream(route as "chat" | "completions", request, behaviour, req, res, finish);
+      }
       await delay(behaviour.delayMs ?? this.options.delayMs ?? 0);
       if (!counted) return finish(499);
       this.respond(route, request, behaviour, req, res, finish);
@@ -237,9 +250,40 @@ export class FakeOpenAIServer {
     }
   }
 
+  /** Headers at once, then the reply's chunks after the latency (or a broken connection after the first). */
+  private async stream(
+    route: "chat" | "completions",
+    request: FakeRequest,
+    behaviour: FakeBehaviour,
+    req: IncomingMessage,
+    res: ServerResponse,
+    finish: (status: number) => void,
+  ): Promise<void> {
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    res.flushHeaders();
+    await delay(behaviour.delayMs ?? this.options.delayMs ?? 0);
+    if (res.destroyed) return finish(499);
+    if (behaviour.kind === "malformed") {
+      finish(200);
+      res.end(sseEvent('{"choices": [ this is not json'));
+      return;
+    }
+    const chunks = streamChunks(route, this.success(route, request, behaviour) as Record<string, unknown>, wantsUsage(request.body));
+    if (behaviour.kind === "break-stream") {
+      res.write(sseEvent(chunks[0] ?? {}));
+      finish(0);
+      // Let the first chunk reach the client before the connection goes.
+      setTimeout(() => req.socket.destroy(), 10);
+      return;
+    }
+    res.end(chunks.map(sseEvent).join("") + sseEvent("[DONE]"));
+    finish(200);
+  }
+
   private respond(route: FakeRoute, request: FakeRequest, behaviour: FakeBehaviour, req: IncomingMessage, res: ServerResponse, finish: (status: number) => void): void {
     switch (behaviour.kind) {
       case "drop":
+      case "break-stream":
         finish(0);
         req.socket.destroy();
         return;

@@ -132,14 +132,43 @@ describe("registered pipelines, dry runs, datasets and cron", () => {
 describe("the live page", () => {
   const harness = workerHarness({ registry, pipelines });
 
-  it("serves an HTML view of runs to browsers and JSON to API clients", async () => {
+  it("serves the runs page to browsers and JSON to API clients", async () => {
     const page = await harness.request("/", { headers: { accept: "text/html,application/xhtml+xml" } });
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toContain("text/html");
     const html = await page.text();
-    expect(html).toContain("/v1/runs?limit=20");
-    expect(html).toContain("setInterval(refresh, 2000)");
+    expect(html).toContain('<script type="module" src="/dashboard/app.js"></script>');
     const { body } = await harness.json<{ runs: string; openapi: string }>("/");
     expect(body).toMatchObject({ runs: "/v1/runs", openapi: "/openapi.json" });
+  });
+
+  it("cannot be framed and runs no inline script or style", async () => {
+    const page = await harness.request("/", { headers: { accept: "text/html" } });
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    const csp = page.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    const html = await page.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/\sstyle=|<style|\son\w+=/);
+  });
+
+  it("serves every module the page imports, and nothing else under /dashboard", async () => {
+    const pending = ["app.js"];
+    const seen = new Set<string>();
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const response = await harness.request(`/dashboard/${file}`);
+      expect(response.status, file).toBe(200);
+      expect(response.headers.get("content-type")).toContain("text/javascript");
+      for (const [, imported] of (await response.text()).matchAll(/from "\.\/([\w-]+\.js)"/g)) pending.push(imported!);
+    }
+    expect(seen.size).toBeGreaterThan(5);
+    expect((await harness.request("/dashboard/page.css")).headers.get("content-type")).toContain("text/css");
+    expect((await harness.request("/dashboard/toString")).status).toBe(404);
+    expect((await harness.request("/dashboard/..%2Fopenapi.json")).status).toBe(404);
   });
 });

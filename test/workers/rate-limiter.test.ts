@@ -194,13 +194,16 @@ describe("LlmRateLimiter adapting to 429s (AIMD)", () => {
     expect(unknown).toEqual({ ok: true, value: { released: false } });
   });
 
-  it("keeps its state as one stored value, readable inside the object", async () => {
+  it("keeps its state and each lease as stored values, readable inside the object", async () => {
     const key = freshKey("storage");
     const stub = limiter(key);
     const decision = decided(await stub.acquire({ tokens: 7, limits: { tokensPerMinute: 6_000 } }));
-    const stored = await runInDurableObject(stub as unknown as DurableObjectStub, async (_instance, state) => state.storage.get<RateLimiterState>("rate_limiter_state"));
-    expect(stored?.leases[decision.leaseId as string]).toMatchObject({ tokens: 7 });
-    expect(stored?.limits).toEqual({ tokensPerMinute: 6_000 });
+    const stored = await runInDurableObject(stub as unknown as DurableObjectStub, async (_instance, state) => ({
+      core: await state.storage.get<Omit<RateLimiterState, "leases">>("rate_limiter_state"),
+      lease: await state.storage.get<RateLimiterState["leases"][string]>(`lease:${decision.leaseId}`),
+    }));
+    expect(stored.lease).toMatchObject({ tokens: 7 });
+    expect(stored.core?.limits).toEqual({ tokensPerMinute: 6_000 });
   });
 });
 
@@ -253,7 +256,7 @@ describe("DurableObjectRateLimiterClient against the real object", () => {
 });
 
 describe("OpenAILLM calls throttled by the Durable Object", () => {
-  /** A chat completion for `fetch`, recording when each call reached the "server". */
+  /** A chat completion for `fetch` (not streamed: the LLMs here set `stream: false`), recording when each call reached the "server". */
   function fakeProvider(options: { rateLimitFirst?: number } = {}) {
     const seen: number[] = [];
     let limited = 0;
@@ -283,7 +286,7 @@ describe("OpenAILLM calls throttled by the Durable Object", () => {
     const client = new DurableObjectRateLimiterClient({ stubFor: (key) => limiter(key) });
     const rpm = 1_200;
     const consumers = Array.from({ length: 4 }, () => {
-      const llm = new OpenAILLM({ model, baseUrl: "http://127.0.0.1:9/v1", maxConcurrentRequests: 100, rateLimits: { requests_per_minute: rpm } });
+      const llm = new OpenAILLM({ model, baseUrl: "http://127.0.0.1:9/v1", maxConcurrentRequests: 100, rateLimits: { requests_per_minute: rpm }, stream: false });
       llm.retryTiming = { initialDelayMs: 5, maxDelayMs: 20 };
       return llm;
     });
@@ -315,7 +318,7 @@ describe("OpenAILLM calls throttled by the Durable Object", () => {
     const provider = fakeProvider();
     const key = `OpenAILLM|127.0.0.1:9|${model}`;
     const held = await new DurableObjectRateLimiterClient({ stubFor: (k) => limiter(k) }).acquire(key, { tokens: 0, limits: { maxInFlight: 1 } });
-    const llm = new OpenAILLM({ model, baseUrl: "http://127.0.0.1:9/v1", rateLimits: { max_in_flight: 1 } });
+    const llm = new OpenAILLM({ model, baseUrl: "http://127.0.0.1:9/v1", rateLimits: { max_in_flight: 1 }, stream: false });
     const client = new DurableObjectRateLimiterClient({ stubFor: (k) => limiter(k), maxWaitMs: 500 });
     const [output] = await llm.generate([[{ role: "user", content: "may I?" }]], { numGenerations: 1, context: consumerContext(provider.fetch, client) });
     expect(output?.generations).toEqual([null]);

@@ -1,3 +1,4 @@
+import { fetchWithSlotUntilHeaders } from "../reliability/connection-slots.js";
 import { AzureOpenAI } from "openai";
 import type OpenAI from "openai";
 import { z } from "zod";
@@ -38,7 +39,7 @@ export class AzureOpenAILLM extends OpenAILLM<typeof azureOpenaiLlmAttributes> {
       project: null,
       maxRetries: 0,
       timeout: this.timeoutMs,
-      fetch: context.services.fetch,
+      fetch: fetchWithSlotUntilHeaders(context.services.fetch, context.services.connectionSlots),
     });
   }
 }

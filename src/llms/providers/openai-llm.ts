@@ -15,6 +15,8 @@ import { isStrictCompatible, jsonSchemaOf } from "../structured/json-schema-vali
 import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
 import { DEFAULT_MAX_NEW_TOKENS, openaiGenerationKwargsSchema, type OpenAIGenerationKwargs } from "./openai-generation-kwargs.js";
 import { parseOpenAIResponse, type ParsedCompletion } from "./openai-response.js";
+import { collectStream } from "./openai-stream.js";
+import { fetchWithSlotUntilHeaders } from "../reliability/connection-slots.js";
 
 export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
@@ -31,6 +33,11 @@ export const openaiLlmAttributes = llmAttributes.extend({
   ),
   apiKey: secretAttribute(z.string().min(1).optional(), "The API key, given in code only; serialized pipelines name a secret with api_key_env."),
   defaultHeaders: attribute(z.record(z.string(), z.string()).optional(), "Headers sent with every request to the API."),
+  stream: attribute(
+    z.boolean().default(true),
+    "Stream replies (`stream: true`, usage in the last chunk): a Worker's connection slot is freed when the headers arrive, so far more than 6 calls run at once. Off for servers without server-sent events.",
+    { excludeFromSignature: true },
+  ),
   ...reliabilityAttributes({ maxRetries: 6, timeout: 120 }),
 });
 
@@ -51,7 +58,7 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
   static override readonly typeName: string = "OpenAILLM";
   static override readonly generationKwargsSchema = openaiGenerationKwargsSchema;
 
-  private cachedClient: { key: string; fetch: typeof fetch; client: OpenAI } | undefined;
+  private cachedClient: { key: string; services: StepContext["services"]; client: OpenAI } | undefined;
 
   constructor(options: OpenAILLMOptions);
   /** For subclasses with their own schema (AzureOpenAILLM). */
@@ -100,9 +107,9 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
     const baseUrl = this.baseUrlFor(context);
     const apiKey = resolveApiKey(context, { explicit: this.settings.apiKey, envName: this.settings.apiKeyEnv, owner: this.describeSelf(), baseUrl });
     const key = JSON.stringify([baseUrl, apiKey, this.settings.defaultHeaders, this.settings.timeout]);
-    if (this.cachedClient && this.cachedClient.key === key && this.cachedClient.fetch === context.services.fetch) return this.cachedClient.client;
+    if (this.cachedClient && this.cachedClient.key === key && this.cachedClient.services === context.services) return this.cachedClient.client;
     const client = this.createClient(context, apiKey, baseUrl);
-    this.cachedClient = { key, fetch: context.services.fetch, client };
+    this.cachedClient = { key, services: context.services, client };
     return client;
   }
 
@@ -116,7 +123,7 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
       project: null,
       maxRetries: 0,
       timeout: this.timeoutMs,
-      fetch: context.services.fetch,
+      fetch: fetchWithSlotUntilHeaders(context.services.fetch, context.services.connectionSlots),
     });
   }
 
@@ -172,11 +179,21 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
     Object.assign(body, kwargs.extra_body);
     for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
 
+    const stream = this.settings.stream;
+    if (stream) Object.assign(body, { stream: true, stream_options: { include_usage: true } });
+
     const raw = await this.call(
       call.context,
       { tokens: estimateTokens(prompt) + maxTokens * n, tokensUsed: (result: unknown) => safeTotal(result) },
       async (attempt): Promise<unknown> => {
         const requestOptions = { signal: attempt.signal, maxRetries: 0, timeout: this.timeoutMs };
+        if (stream) {
+          // Reading the whole stream happens inside the attempt: a reply that breaks mid-stream is retried.
+          const chunks = isChat
+            ? await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, requestOptions)
+            : await client.completions.create(body as unknown as OpenAI.CompletionCreateParamsStreaming, requestOptions);
+          return collectStream(chunks, isChat ? "chat" : "completion");
+        }
         return isChat
           ? client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, requestOptions)
           : client.completions.create(body as unknown as OpenAI.CompletionCreateParamsNonStreaming, requestOptions);

@@ -14,9 +14,19 @@ import {
 export interface StateStorage {
   get(key: string): Promise<unknown>;
   put(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<unknown>;
+  /** Every key with `prefix` and its value. */
+  list(prefix: string): Promise<Map<string, unknown>>;
 }
 
 const STATE_KEY = "rate_limiter_state";
+/**
+ * Each lease is stored under its own key: a call's acquire and release then write one small
+ * value, not every lease in flight (with hundreds of calls in flight, rewriting them all on every
+ * call made the limiter the busiest object of a run).
+ */
+const LEASE_PREFIX = "lease:";
+const leaseSchema = rateLimiterStateSchema.shape.leases.valueType;
 
 /**
  * The limiter behind one Durable Object (one per (provider, model) key): validates RPC
@@ -25,6 +35,8 @@ const STATE_KEY = "rate_limiter_state";
  */
 export class RateLimiterService {
   private state: RateLimiterState | undefined;
+  /** Lease ids as stored, to write only the leases that came or went. */
+  private readonly storedLeases = new Set<string>();
 
   constructor(
     private readonly storage: StateStorage,
@@ -55,14 +67,37 @@ export class RateLimiterService {
 
   private async load(): Promise<RateLimiterState> {
     if (this.state) return this.state;
-    const stored = rateLimiterStateSchema.safeParse(await this.storage.get(STATE_KEY));
+    const raw = (await this.storage.get(STATE_KEY)) as Record<string, unknown> | undefined;
+    const stored = rateLimiterStateSchema.safeParse(raw ? { leases: {}, ...raw } : raw);
     // Unreadable state (an older layout) only costs the limiter its memory: start afresh.
-    this.state = stored.success ? stored.data : initialRateLimiterState();
-    return this.state;
+    const state = stored.success ? stored.data : initialRateLimiterState();
+    for (const [key, value] of await this.storage.list(LEASE_PREFIX)) {
+      const lease = leaseSchema.safeParse(value);
+      const id = key.slice(LEASE_PREFIX.length);
+      if (lease.success) state.leases[id] = lease.data;
+      this.storedLeases.add(id);
+    }
+    if (this.state) return this.state; // another call loaded it while this one listed
+    this.state = state;
+    return state;
   }
 
   private async save(): Promise<void> {
-    if (this.state) await this.storage.put(STATE_KEY, this.state);
+    const state = this.state;
+    if (!state) return;
+    const { leases, ...core } = state;
+    const writes: Promise<unknown>[] = [this.storage.put(STATE_KEY, core)];
+    for (const id of Object.keys(leases)) {
+      if (this.storedLeases.has(id)) continue;
+      this.storedLeases.add(id);
+      writes.push(this.storage.put(LEASE_PREFIX + id, leases[id]));
+    }
+    for (const id of this.storedLeases) {
+      if (id in leases) continue;
+      this.storedLeases.delete(id);
+      writes.push(this.storage.delete(LEASE_PREFIX + id));
+    }
+    await Promise.all(writes);
   }
 }
 

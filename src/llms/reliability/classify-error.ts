@@ -24,7 +24,7 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
 }
 
-const NETWORK_ERROR_NAMES = new Set(["APIConnectionError", "APIConnectionTimeoutError", "FetchError", "ConnectTimeoutError", "SocketError"]);
+const NETWORK_ERROR_NAMES = new Set(["IncompleteStreamError", "APIConnectionError", "APIConnectionTimeoutError", "FetchError", "ConnectTimeoutError", "SocketError"]);
 const NETWORK_ERROR_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 /** Workers AI binding errors carry no status; these messages mean "try again later". */
 const TRANSIENT_MESSAGE = /\b(3040|3007|3043)\b|capacity temporarily exceeded|too many requests|rate limit|temporarily unavailable|internal server error|service unavailable|upstream|network connection lost/i;

@@ -2,8 +2,13 @@ import { DistilflareError } from "../../errors.js";
 import type { RateLimitLease, RateLimits, StepContext } from "../../steps/step-context.js";
 import { backoffDelayMs, DEFAULT_RETRY_TIMING, sleep, type RetryTiming } from "./backoff.js";
 import { classifyError, describeError, type CallFailure, type ObservedResponse } from "./classify-error.js";
+import { fetchWithSlotUntilHeaders } from "./connection-slots.js";
 
-/** One attempt's tools: abort on timeout or cancellation, and a fetch bound to both. */
+/**
+ * One attempt's tools: abort on timeout or cancellation, and a fetch bound to both that holds a
+ * connection slot until the response headers arrive (clients with their own fetch use
+ * `fetchWithSlotUntilHeaders` too).
+ */
 export interface Attempt {
   /** 0 for the first attempt. */
   number: number;
@@ -39,7 +44,7 @@ type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; failure: CallFail
 
 /**
  * Runs a provider call with retries (exponential backoff with full jitter, or the provider's
- * `Retry-After`), a per-attempt timeout, one of the invocation's connection slots per attempt and,
+ * `Retry-After`), a per-attempt timeout, one of the invocation's connection slots while waiting for headers and,
  * when the runtime has one, a lease from the deployment-wide rate limiter per attempt. Throws a
  * `DistilflareError` (`llm_failed`, or `rate_limited` when the last answer was a 429) once retries
  * are spent or the error cannot be retried; the LLM base turns that into null generations for the row.
@@ -72,7 +77,6 @@ async function runAttempt<T>(options: ReliableCallOptions<T>, number: number, ru
   const { context } = options;
   const { services } = context;
   const lease = await acquireLease(options);
-  const releaseSlot = await services.connectionSlots.acquire();
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -84,9 +88,10 @@ async function runAttempt<T>(options: ReliableCallOptions<T>, number: number, ru
   const onCancel = (): void => controller.abort(context.signal?.reason);
   context.signal?.addEventListener("abort", onCancel, { once: true });
   let lastResponse: ObservedResponse | undefined;
+  const slotted = fetchWithSlotUntilHeaders(services.fetch, services.connectionSlots);
   const attemptFetch = (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
     const signal = init?.signal ? AbortSignal.any([init.signal, controller.signal]) : controller.signal;
-    const response = await services.fetch(input, { ...init, signal });
+    const response = await slotted(input, { ...init, signal });
     lastResponse = { status: response.status, headers: response.headers };
     return response;
   }) as typeof fetch;
@@ -105,9 +110,7 @@ async function runAttempt<T>(options: ReliableCallOptions<T>, number: number, ru
   } finally {
     clearTimeout(timer);
     context.signal?.removeEventListener("abort", onCancel);
-    releaseSlot();
   }
-  // Reported after the slot is free: telling the limiter is a round trip of its own.
   if (outcome.ok) await releaseLease(options, lease, { ok: true, tokens: options.tokensUsed?.(outcome.value) });
   else await releaseLease(options, lease, { ok: false, rateLimited: outcome.failure.status === 429, retryAfterMs: outcome.failure.retryAfterMs });
   return outcome;

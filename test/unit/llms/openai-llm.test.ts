@@ -181,13 +181,50 @@ describe("OpenAILLM reliability", () => {
     expect(server.generationRequests).toHaveLength(2);
   });
 
-  it("never has more than 6 requests in flight in one invocation", async () => {
+  it("never has more than 6 requests waiting for headers in one invocation", async () => {
+    server.always(behaviours.slow(60));
+    const llm = makeLLM({ maxConcurrentRequests: 20, stream: false });
+    const inputs = Array.from({ length: 30 }, (_, i) => chat(`prompt ${i}`));
+    const outputs = await llm.generate(inputs, { numGenerations: 1, context: llmContext() });
+    expect(outputs.map((o) => o.generations[0])).toEqual(inputs.map((_, i) => `echo: prompt ${i}`));
+    expect(server.peakInFlight).toBe(6);
+  });
+
+  it("streams replies, freeing the connection slot at the headers so more than 6 run at once", async () => {
     server.always(behaviours.slow(60));
     const llm = makeLLM({ maxConcurrentRequests: 20 });
     const inputs = Array.from({ length: 30 }, (_, i) => chat(`prompt ${i}`));
     const outputs = await llm.generate(inputs, { numGenerations: 1, context: llmContext() });
     expect(outputs.map((o) => o.generations[0])).toEqual(inputs.map((_, i) => `echo: prompt ${i}`));
-    expect(server.peakInFlight).toBe(6);
+    expect(server.peakInFlight).toBeGreaterThan(6);
+    expect(server.generationRequests[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+  });
+});
+
+describe("OpenAILLM streamed replies", () => {
+  it("captures token usage and every choice from the stream", async () => {
+    const outputs = await makeLLM().generate([chat("count my tokens")], { numGenerations: 2, context: llmContext() });
+    expect(outputs[0]).toEqual({
+      generations: ["echo: count my tokens [1]", "echo: count my tokens [2]"],
+      statistics: { input_tokens: [3, 3], output_tokens: [5, 5] },
+    });
+  });
+
+  it("retries a reply whose stream breaks after the first chunk", async () => {
+    server.script(behaviours.breakStream());
+    const [output] = await makeLLM().generate([chat("broken stream")], { numGenerations: 1, context: llmContext() });
+    expect(output?.generations).toEqual(["echo: broken stream"]);
+    expect(output?.error).toBeUndefined();
+    expect(server.generationRequests).toHaveLength(2);
+  });
+
+  it("gives raw-prompt completions with logprobs exactly as a non-streamed reply", async () => {
+    const options = { generationKwargs: { logprobs: true, top_logprobs: 2 } };
+    const [streamed] = await makeLLM(options).generate(["<|begin_of_text|>user:"], { numGenerations: 1, context: llmContext() });
+    const [whole] = await makeLLM({ ...options, stream: false }).generate(["<|begin_of_text|>user:"], { numGenerations: 1, context: llmContext() });
+    expect(streamed?.generations).toEqual(["echo: <|begin_of_text|>user:"]);
+    expect((streamed?.extra?.logprobs as unknown[][] | undefined)?.[0]?.length).toBeGreaterThan(1);
+    expect(streamed).toEqual(whole);
   });
 });
 

@@ -150,6 +150,12 @@ class MemoryStorage {
   async put(key: string, value: unknown): Promise<void> {
     this.values.set(key, structuredClone(value));
   }
+  async delete(key: string): Promise<boolean> {
+    return this.values.delete(key);
+  }
+  async list(prefix: string): Promise<Map<string, unknown>> {
+    return new Map([...this.values].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key, structuredClone(value)]));
+  }
 }
 
 describe("RateLimiterService (the Durable Object's logic)", () => {
@@ -173,6 +179,19 @@ describe("RateLimiterService (the Durable Object's logic)", () => {
       ok: true,
       value: { leaseId: "2", waitMs: 0 },
     });
+  });
+
+  it("stores each lease under its own key and deletes it on release", async () => {
+    const storage = new MemoryStorage();
+    const service = new RateLimiterService(storage, () => 0);
+    const leases = [];
+    for (let i = 0; i < 3; i++) leases.push(await service.acquire({ tokens: 1 }));
+    const ids = leases.map((result) => (result.ok ? result.value.leaseId : null));
+    expect([...storage.values.keys()].sort()).toEqual(["lease:1", "lease:2", "lease:3", "rate_limiter_state"]);
+    expect(storage.values.get("rate_limiter_state")).not.toHaveProperty("leases");
+    await service.release({ leaseId: ids[1] ?? "", outcome: { ok: true } });
+    expect([...storage.values.keys()].sort()).toEqual(["lease:1", "lease:3", "rate_limiter_state"]);
+    expect(Object.keys((await new RateLimiterService(storage, () => 0).snapshot()).leases).sort()).toEqual(["1", "3"]);
   });
 
   it("answers a malformed request with an error result instead of throwing", async () => {

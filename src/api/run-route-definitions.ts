@@ -1,0 +1,168 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { manifestConfigSchema } from "../distiset/manifest.js";
+import { ScalarKindSchema } from "../distiset/parquet/column-type.js";
+import { BEARER, bodyRef, errorResponses, jsonResponse } from "./openapi.js";
+import {
+  distisetManifestSchema,
+  listQuerySchema,
+  rowsQuerySchema,
+  rowsResponseSchema,
+  runListSchema,
+  runViewSchema,
+  startRunResponseSchema,
+} from "./schemas.js";
+
+/**
+ * The run routes as OpenAPI definitions: `/openapi.json` is generated from these, and the
+ * query, path and header parameters are validated with the same schemas.
+ */
+const Run = runViewSchema.openapi("Run");
+const StartRunResponse = startRunResponseSchema.openapi("StartRunResponse");
+
+/**
+ * A Parquet column type nests (lists of structs of lists...), a cycle the OpenAPI generator
+ * cannot follow: the document gives its `kind` and leaves the nested parts open.
+ */
+const columnType = z.object({ kind: z.enum([...ScalarKindSchema.options, "list", "struct"]) }).catchall(z.unknown()).openapi("ColumnType");
+const Distiset = distisetManifestSchema
+  .extend({
+    configs: z.record(
+      z.string(),
+      manifestConfigSchema.extend({ schema: z.object({ columns: z.array(z.object({ name: z.string(), type: columnType })) }).optional() }),
+    ),
+  })
+  .openapi("Distiset");
+
+const runIdParams = z.object({ id: z.string().openapi({ description: "The run id returned by POST /v1/runs" }) });
+const runResponse = jsonResponse("The run", Run);
+
+export const startRunRoute = createRoute({
+  method: "post",
+  path: "/v1/runs",
+  summary: "Start a run",
+  description:
+    "Body as JSON, or the serialized pipeline as YAML with content-type application/yaml (top-level `parameters` allowed; `use_cache` and `dry_run` as query parameters).",
+  security: BEARER,
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/json": { schema: bodyRef("StartRunBody") },
+        "application/yaml": { schema: { type: "string", description: "distilabel's pipeline.yaml" } },
+      },
+    },
+  },
+  responses: {
+    202: jsonResponse("Started (or resumed)", StartRunResponse),
+    200: jsonResponse("Served from the cache", StartRunResponse),
+    ...errorResponses(400, 401, 404, 413, 415, 422),
+  },
+});
+
+export const listRunsRoute = createRoute({
+  method: "get",
+  path: "/v1/runs",
+  summary: "Recent runs, newest first",
+  security: BEARER,
+  request: { query: listQuerySchema },
+  responses: { 200: jsonResponse("A page of runs", runListSchema.openapi("RunList")), ...errorResponses(400, 401) },
+});
+
+export const getRunRoute = createRoute({
+  method: "get",
+  path: "/v1/runs/{id}",
+  summary: "Run status with per-step progress and the DAG's connections",
+  security: BEARER,
+  request: { params: runIdParams },
+  responses: { 200: runResponse, ...errorResponses(401, 404) },
+});
+
+export const stopRunRoute = createRoute({
+  method: "post",
+  path: "/v1/runs/{id}/stop",
+  summary: "Graceful stop",
+  security: BEARER,
+  request: { params: runIdParams },
+  responses: { 200: runResponse, ...errorResponses(401, 404, 409) },
+});
+
+export const resumeRunRoute = createRoute({
+  method: "post",
+  path: "/v1/runs/{id}/resume",
+  summary: "Resume a stopped or failed run",
+  security: BEARER,
+  request: { params: runIdParams },
+  responses: { 200: runResponse, ...errorResponses(401, 404, 409) },
+});
+
+export const pushToHubRoute = createRoute({
+  method: "post",
+  path: "/v1/runs/{id}/push_to_hub",
+  summary: "Push the Distiset to the Hugging Face Hub",
+  security: BEARER,
+  request: { params: runIdParams, body: { required: true, content: { "application/json": { schema: bodyRef("PushToHubBody") } } } },
+  responses: { 200: { description: "Pushed" }, ...errorResponses(400, 401, 404, 409, 502) },
+});
+
+export const logsRoute = createRoute({
+  method: "get",
+  path: "/v1/runs/{id}/logs",
+  summary: "The run's log",
+  security: BEARER,
+  request: { params: runIdParams },
+  responses: { 200: { description: "Text", content: { "text/plain": { schema: z.string() } } }, ...errorResponses(401, 404) },
+});
+
+export const pipelineYamlRoute = createRoute({
+  method: "get",
+  path: "/v1/runs/{id}/pipeline.yaml",
+  summary: "The serialized pipeline",
+  security: BEARER,
+  request: { params: runIdParams },
+  responses: { 200: { description: "YAML", content: { "application/yaml": { schema: z.string() } } }, ...errorResponses(401, 404) },
+});
+
+export const cardRoute = createRoute({
+  method: "get",
+  path: "/v1/runs/{id}/README.md",
+  summary: "The dataset card",
+  security: BEARER,
+  request: { params: runIdParams },
+  responses: { 200: { description: "Markdown", content: { "text/markdown": { schema: z.string() } } }, ...errorResponses(401, 404) },
+});
+
+export const distisetRoute = createRoute({
+  method: "get",
+  path: "/v1/runs/{id}/distiset",
+  summary: "The Distiset manifest",
+  security: BEARER,
+  request: { params: runIdParams },
+  responses: { 200: jsonResponse("Manifest", Distiset), ...errorResponses(401, 404, 409) },
+});
+
+export const parquetFileRoute = createRoute({
+  method: "get",
+  path: "/v1/runs/{id}/distiset/{config}/{split}/{file}",
+  summary: "A Parquet file (Range and ETag supported; HEAD too)",
+  security: BEARER,
+  request: {
+    params: runIdParams.extend({ config: z.string(), split: z.string(), file: z.string().openapi({ example: "00000.parquet" }) }),
+    headers: z.object({ range: z.string().optional(), "if-none-match": z.string().optional(), "if-range": z.string().optional() }),
+  },
+  responses: {
+    200: { description: "The file", content: { "application/vnd.apache.parquet": { schema: z.string().openapi({ format: "binary" }) } } },
+    206: { description: "Part of the file" },
+    304: { description: "Not modified" },
+    416: { description: "Range not satisfiable" },
+    ...errorResponses(400, 401, 404),
+  },
+});
+
+export const rowsRoute = createRoute({
+  method: "get",
+  path: "/v1/runs/{id}/rows",
+  summary: "Rows as JSON, for previews",
+  security: BEARER,
+  request: { params: runIdParams, query: rowsQuerySchema },
+  responses: { 200: jsonResponse("Rows", rowsResponseSchema.openapi("Rows")), ...errorResponses(400, 401, 404, 409) },
+});

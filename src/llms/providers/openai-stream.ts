@@ -1,0 +1,89 @@
+import { z } from "zod";
+
+/**
+ * Streamed replies of OpenAI-compatible APIs (`stream: true`): the chunks are joined back into
+ * the body a non-streaming call returns, so one parser (`parseOpenAIResponse`) reads both.
+ * Streaming matters on Workers: a connection counts against the invocation's 6 only until its
+ * response headers arrive, and a streaming server sends them at once.
+ */
+
+const usageSchema = z.object({ prompt_tokens: z.number().nullish(), completion_tokens: z.number().nullish(), total_tokens: z.number().nullish() }).nullish();
+
+const chatChunkSchema = z.object({
+  choices: z.array(
+    z.object({
+      index: z.number().int().nonnegative().default(0),
+      delta: z.object({ content: z.string().nullish() }).nullish(),
+      finish_reason: z.string().nullish(),
+      logprobs: z.object({ content: z.array(z.unknown()).nullish() }).nullish(),
+    }),
+  ),
+  usage: usageSchema,
+});
+
+const completionChunkSchema = z.object({
+  choices: z.array(
+    z.object({
+      index: z.number().int().nonnegative().default(0),
+      text: z.string().nullish(),
+      finish_reason: z.string().nullish(),
+      logprobs: z
+        .object({ tokens: z.array(z.unknown()).nullish(), token_logprobs: z.array(z.unknown()).nullish(), top_logprobs: z.array(z.unknown()).nullish() })
+        .nullish(),
+    }),
+  ),
+  usage: usageSchema,
+});
+
+/** The stream ended before every choice had its `finish_reason`: the connection broke mid-reply. */
+export class IncompleteStreamError extends Error {
+  override readonly name = "IncompleteStreamError";
+}
+
+interface ChoiceParts {
+  text: string | null;
+  finishReason: string | null;
+  logprobs: Record<string, unknown[]> | null;
+}
+
+function append(parts: ChoiceParts, key: string, values: unknown[] | null | undefined): void {
+  if (!values) return;
+  parts.logprobs ??= {};
+  (parts.logprobs[key] ??= []).push(...values);
+}
+
+/**
+ * Reads a stream of chunks to its end and returns the equivalent non-streaming body
+ * (`choices[].message.content` for chat, `choices[].text` for completions, `usage`).
+ * Throws `IncompleteStreamError` when a choice never finished (a retryable network failure).
+ */
+export async function collectStream(chunks: AsyncIterable<unknown>, kind: "chat" | "completion"): Promise<Record<string, unknown>> {
+  const choices = new Map<number, ChoiceParts>();
+  let usage: z.infer<typeof usageSchema> = undefined;
+  for await (const raw of chunks) {
+    const parsed = (kind === "chat" ? chatChunkSchema : completionChunkSchema).safeParse(raw);
+    if (!parsed.success) throw new Error(`malformed stream chunk: ${parsed.error.issues[0]?.message ?? "unexpected shape"}`);
+    if (parsed.data.usage) usage = parsed.data.usage;
+    for (const choice of parsed.data.choices) {
+      const parts = choices.get(choice.index) ?? { text: null, finishReason: null, logprobs: null };
+      choices.set(choice.index, parts);
+      const text = "delta" in choice ? choice.delta?.content : (choice as { text?: string | null }).text;
+      if (typeof text === "string") parts.text = (parts.text ?? "") + text;
+      if (choice.finish_reason) parts.finishReason = choice.finish_reason;
+      const logprobs = choice.logprobs as Record<string, unknown[] | null | undefined> | null | undefined;
+      if (logprobs) for (const [key, values] of Object.entries(logprobs)) append(parts, key, values);
+    }
+  }
+  const ordered = [...choices.entries()].sort(([a], [b]) => a - b).map(([, parts]) => parts);
+  if (ordered.length === 0 || ordered.some((parts) => parts.finishReason === null)) {
+    throw new IncompleteStreamError("the streamed reply ended before it was complete (connection lost mid-stream)");
+  }
+  return {
+    choices: ordered.map((parts) =>
+      kind === "chat"
+        ? { message: { content: parts.text }, finish_reason: parts.finishReason, logprobs: parts.logprobs }
+        : { text: parts.text, finish_reason: parts.finishReason, logprobs: parts.logprobs },
+    ),
+    usage: usage ?? null,
+  };
+}
