@@ -18,14 +18,14 @@ function stepTable(run) {
       h("td", { class: "num", text: step.rows_in }),
       h("td", { class: "num", text: step.rows_out }),
       h("td", { class: "num" + (step.errors ? " error" : ""), text: step.errors }),
-      h("td", { class: "num" + (step.failed_rows ? " error" : ""), text: step.failed_rows || 0 }),
       h("td", { class: "num", text: stepTokens(step) }),
+      h("td", { class: "num" + (step.failed_rows ? " error" : ""), text: step.failed_rows || 0 }),
     ),
   );
   return h(
     "table",
     { class: "steps" },
-    h("thead", {}, h("tr", {}, ["step", "status", "progress", "rows in", "rows out", "errors", "null rows", "tokens"].map((c) => h("th", { text: c })))),
+    h("thead", {}, h("tr", {}, ["step", "status", "progress", "rows in", "rows out", "errors", "tokens", "null rows"].map((c) => h("th", { text: c })))),
     h("tbody", {}, rows),
   );
 }
