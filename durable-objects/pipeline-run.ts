@@ -1,12 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
+import { z } from "zod";
 import { DistilflareError, NotFoundError } from "../src/errors.js";
-import type { BatchManagerStepState } from "../src/engine/batch-manager-step.js";
-import { applyReport, failRun, redispatchStale, resumeRun, startRun, stopRun, type EngineContext, type Transition } from "../src/engine/run-engine.js";
+import { applyReport, startRun, stopRun, type EngineContext, type Transition } from "../src/engine/run-engine.js";
 import type { RunPlan } from "../src/engine/run-plan.js";
 import { createRunState, type RunState, type RunStatus } from "../src/engine/run-state.js";
-import { runView, totalFailedRows, type RunMeta, type RunView } from "../src/engine/run-view.js";
+import { stateChanges, stateFromRows } from "../src/engine/run-state-rows.js";
+import { runMetaSchema, runView, totalFailedRows, type RunMeta, type RunView } from "../src/engine/run-view.js";
 import type { WorkItem, WorkReportInput } from "../src/engine/work.js";
-import { executePush, pendingPush, pushIsDue, PUSH_RETRY_AFTER_MS, type PushToHubRequest, type PushToHubStatus } from "../src/hub/scheduled-push.js";
+import { abandonWork, DEFAULT_LEASE_POLICY, failWork, nextLossCheck, redispatchLost, renewLease, resendUnreported, resumeRunOrResend, startWork, type LeasePolicy, type StartOutcome } from "../src/engine/work-leases.js";
+import { executePush, markPushCutOff, pendingPush, pushIsDue, pushToHubStatusSchema, PUSH_RETRY_AFTER_MS, startPushAttempt, type PushToHubRequest, type PushToHubStatus } from "../src/hub/scheduled-push.js";
 import { MAX_INLINE_MESSAGE_BYTES, type WorkMessage } from "../src/runtime/queue-message.js";
 import { runKeys } from "../src/runtime/run-keys.js";
 import { routingResolver } from "../src/runtime/routing-resolver.js";
@@ -16,6 +18,7 @@ import { R2BlobStore } from "../worker/r2-blob-store.js";
 import { rpc, type RpcResult } from "./rpc-result.js";
 import { ownerPrices } from "../src/llms/pricing/price-table.js";
 import type { RunIndex } from "./run-index.js";
+import { RunStorage } from "./run-storage.js";
 
 export interface CreateRunInput {
   meta: RunMeta;
@@ -24,56 +27,61 @@ export interface CreateRunInput {
   push_to_hub?: PushToHubRequest | undefined;
 }
 
-const WATCHDOG_INTERVAL_MS = 30_000;
+/** A running run with nothing that could be lost still gets looked at this often. */
+const IDLE_CHECK_MS = 60_000;
 const MAX_LOG_LINES = 20_000;
 const TERMINAL: RunStatus[] = ["succeeded", "failed", "stopped"];
+const outboxSchema = z.array(z.string());
 
 /**
- * One object per run: holds the engine state in its own storage (rewritten on every
- * transition), decides what runs next and sends it to the queues. It never holds rows. It can
- * be evicted or restarted at any moment: everything it needs is read back from storage, and
- * work that was sent but never reported is sent again by a watchdog.
+ * One object per run: holds the engine state in its own SQLite storage, one row per record
+ * (`src/engine/run-state-rows.ts`), decides what runs next and sends it to the queues. It never
+ * holds rows of data. Every change is written before the in-memory state moves to it, so the
+ * object can be evicted or restarted at any moment and carry on from storage alone; work a
+ * consumer holds is leased, and work whose lease lapses (or that never started) is sent again.
  */
 export class PipelineRun extends DurableObject<Env> {
   private meta: RunMeta | undefined;
   private state: RunState | undefined;
-  /** The JSON last written per storage key, so unchanged step buffers are not rewritten. */
-  private readonly written = new Map<string, string>();
+  private readonly rows: RunStorage;
+  /** Work items whose JSON is in R2 already (kept there by `RunStorage.spill`). */
+  private readonly spilled = new Set<string>();
   private outboxSeq = 0;
-  private lastWatchdog = 0;
-  /** Outbox keys a commit is sending right now (the watchdog leaves them alone). */
+  /** Outboxes this instance is sending right now: a watchdog must not send them a second time. */
   private readonly sending = new Set<string>();
+  private lastWatchdog = 0;
+  private alarmAt: number | undefined;
   /** The requested push and its outcome (storage key `push`; its token, if given, under `push:token`). */
   private push: PushToHubStatus | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.rows = new RunStorage(ctx.storage, env.DATA);
     ctx.blockConcurrencyWhile(async () => this.load());
   }
 
   private async load(): Promise<void> {
     this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS log (id INTEGER PRIMARY KEY AUTOINCREMENT, line TEXT NOT NULL)");
-    const meta = await this.ctx.storage.get<string>("meta");
-    const core = await this.ctx.storage.get<string>("core");
-    if (!meta || !core) return;
-    this.meta = JSON.parse(meta) as RunMeta;
-    const state = JSON.parse(core) as RunState;
-    const managers = await this.ctx.storage.list<string>({ prefix: "bm:" });
-    state.batch_managers = {};
-    for (const [key, value] of managers) {
-      state.batch_managers[key.slice(3)] = JSON.parse(value) as BatchManagerStepState;
-      this.written.set(key, value);
-    }
-    this.written.set("core", core);
-    this.state = state;
-    const outbox = await this.ctx.storage.list<string>({ prefix: "outbox:" });
-    this.outboxSeq = outbox.size;
+    const meta = this.rows.getKv("meta");
+    if (!meta) return;
+    this.meta = runMetaSchema.parse(JSON.parse(meta));
+    this.state = stateFromRows(await this.rows.readRows(this.spilled));
+    const outbox = this.rows.listKv("outbox:");
+    this.outboxSeq = outbox.length === 0 ? 0 : Number(outbox.at(-1)?.key.slice("outbox:".length)) + 1;
     const push = await this.ctx.storage.get<string>("push");
-    if (push) this.push = JSON.parse(push) as PushToHubStatus;
+    if (push) this.push = pushToHubStatusSchema.parse(JSON.parse(push));
+    this.alarmAt = (await this.ctx.storage.getAlarm()) ?? undefined;
   }
 
   private context(): EngineContext {
     return { now: Date.now(), routing: routingResolver(runtimeRegistry()) };
+  }
+
+  /** The lease policy; `WORK_LEASE_SECONDS` (wrangler.toml) sets the lease and the grace of unstarted work. */
+  private policy(): LeasePolicy {
+    const seconds = Number(this.env.WORK_LEASE_SECONDS ?? "");
+    if (!Number.isFinite(seconds) || seconds <= 0) return DEFAULT_LEASE_POLICY;
+    return { ...DEFAULT_LEASE_POLICY, leaseMs: seconds * 1000, unstartedGraceMs: seconds * 1000 };
   }
 
   private requireRun(): { meta: RunMeta; state: RunState } {
@@ -85,11 +93,11 @@ export class PipelineRun extends DurableObject<Env> {
   async create(input: CreateRunInput): Promise<RpcResult<RunView>> {
     return rpc(async () => {
       if (this.meta && this.state) return runView(this.meta, this.state, ownerPrices(this.env as unknown as Record<string, unknown>));
-      this.meta = input.meta;
       const state = createRunState(input.meta.id, input.plan);
+      const transition = startRun(state, this.context());
       if (input.push_to_hub) await this.savePush(input.push_to_hub);
       this.appendLog([`${new Date().toISOString()} INFO Run '${input.meta.id}' of pipeline '${input.meta.name}' created (${input.plan.order.length} steps, ${input.plan.stages.length} stage(s))`]);
-      await this.commit(startRun(state, this.context()), undefined);
+      await this.commit(transition, undefined, input.meta);
       return this.view();
     });
   }
@@ -106,6 +114,41 @@ export class PipelineRun extends DurableObject<Env> {
     });
   }
 
+  /**
+   * A consumer starts a work item: it holds a lease it renews (`renewWork`) until it reports.
+   * Work no longer wanted (reported already, run ended) is not granted: the consumer drops it.
+   */
+  async startWork(input: { work_id: string }): Promise<RpcResult<StartOutcome>> {
+    return rpc(async () => {
+      const { state } = this.requireRun();
+      const transition = startWork(state, input.work_id, Date.now(), this.policy());
+      if (transition.state !== state) {
+        if (!transition.outcome.granted) this.appendLog([`${new Date().toISOString()} ERROR Work '${input.work_id}' ran out of attempts`]);
+        await this.commit(transition, state.status);
+      }
+      return transition.outcome;
+    });
+  }
+
+  async renewWork(input: { work_id: string }): Promise<RpcResult<{ renewed: boolean }>> {
+    return rpc(async () => {
+      const { state } = this.requireRun();
+      const transition = renewLease(state, input.work_id, Date.now(), this.policy());
+      if (transition.state !== state) await this.commit(transition, state.status);
+      return { renewed: transition.state !== state };
+    });
+  }
+
+  /** A consumer failed the work and the queue will deliver it again in `retry_in_ms`; `error` becomes its last error. */
+  async abandonWork(input: { work_id: string; error: string; retry_in_ms: number }): Promise<RpcResult<{ ok: true }>> {
+    return rpc(async () => {
+      const { state } = this.requireRun();
+      const transition = abandonWork(state, input.work_id, input.error, Date.now(), input.retry_in_ms);
+      if (transition.state !== state) await this.commit(transition, state.status);
+      return { ok: true as const };
+    });
+  }
+
   async status(): Promise<RpcResult<RunView>> {
     return rpc(async () => {
       await this.watchdog(false);
@@ -116,29 +159,34 @@ export class PipelineRun extends DurableObject<Env> {
   async stop(): Promise<RpcResult<RunView>> {
     return rpc(async () => {
       const { state } = this.requireRun();
+      const transition = stopRun(state);
       this.appendLog([`${new Date().toISOString()} INFO Stop requested`]);
-      await this.commit(stopRun(state), state.status);
+      await this.commit(transition, state.status);
       return this.view();
     });
   }
 
+  /** Carries on a stopped or failed run; on a running run, sends every unreported item again (duplicates are harmless). */
   async resume(): Promise<RpcResult<RunView>> {
     return rpc(async () => {
       const { state } = this.requireRun();
-      if (state.status === "running" || state.status === "pending") return this.view();
-      this.appendLog([`${new Date().toISOString()} INFO Resumed from status '${state.status}'`]);
-      await this.commit(resumeRun(state, this.context()), state.status);
+      if (state.status === "pending") return this.view();
+      const transition = resumeRunOrResend(state, this.context());
+      const what = state.status === "running" ? `re-sending ${transition.dispatch.length} unreported work item(s)` : `from status '${state.status}'`;
+      this.appendLog([`${new Date().toISOString()} INFO Resumed: ${what}`]);
+      await this.commit(transition, state.status);
       return this.view();
     });
   }
 
-  /** A message that kept failing reached the dead-letter queue and cannot be imputed: the run fails with why. */
+  /** A message that kept failing reached the dead-letter queue: the run fails with its reason and the item's last error. */
   async deadLetter(input: { work_id: string; step?: string | undefined; message: string }): Promise<RpcResult<RunView>> {
     return rpc(async () => {
       const { state } = this.requireRun();
-      if (!state.inflight[input.work_id]) return this.view();
+      const transition = failWork(state, input.work_id, `dead-lettered after its retries: ${input.message}`, Date.now());
+      if (transition.state === state) return this.view();
       this.appendLog([`${new Date().toISOString()} ERROR Work '${input.work_id}' was dead-lettered: ${input.message}`]);
-      await this.commit(failRun(state, { code: "step_failed", message: `dead-lettered after its retries: ${input.message}`, step: input.step }, { now: Date.now() }), state.status);
+      await this.commit(transition, state.status);
       return this.view();
     });
   }
@@ -148,7 +196,7 @@ export class PipelineRun extends DurableObject<Env> {
     return rpc(async () => {
       const { state } = this.requireRun();
       await this.savePush(request);
-      if (state.status === "succeeded") await this.ctx.storage.setAlarm(Date.now());
+      if (state.status === "succeeded") await this.setAlarmAt(Date.now());
       return this.view();
     });
   }
@@ -161,6 +209,7 @@ export class PipelineRun extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.alarmAt = undefined;
     await this.watchdog(true);
     await this.pushIfDue();
   }
@@ -181,29 +230,42 @@ export class PipelineRun extends DurableObject<Env> {
 
   /**
    * Runs a due push from the alarm (not from a request that may be cut off). A second alarm is
-   * set first, so a push cut off by an eviction is tried again; the token is deleted after it.
+   * set first, so a push cut off by an eviction is tried again — a bounded number of times;
+   * the token is deleted after it.
    */
   private async pushIfDue(): Promise<void> {
     const push = this.push;
     if (!this.meta || this.state?.status !== "succeeded" || !push || !pushIsDue(push)) return;
-    const running: PushToHubStatus = { ...push, status: "running", started_at: new Date().toISOString() };
+    const cutOff = markPushCutOff(push);
+    if (cutOff) {
+      await this.finishPush(cutOff);
+      return;
+    }
+    const running = startPushAttempt(push);
     this.push = running;
     await this.ctx.storage.put("push", JSON.stringify(running));
-    await this.ctx.storage.setAlarm(Date.now() + PUSH_RETRY_AFTER_MS + 1_000);
+    await this.setAlarmAt(Date.now() + PUSH_RETRY_AFTER_MS + 1_000);
     const token = await this.ctx.storage.get<string>("push:token");
     const result = await executePush({ store: new R2BlobStore(this.env.DATA), runId: this.meta.id, push: running, token, services: workerServices(this.env) });
+    await this.finishPush(result);
+  }
+
+  private async finishPush(result: PushToHubStatus): Promise<void> {
+    const meta = this.meta as RunMeta;
     this.push = result;
     await this.ctx.storage.put("push", JSON.stringify(result));
     await this.ctx.storage.delete("push:token");
     await this.ctx.storage.deleteAlarm();
+    this.alarmAt = undefined;
     const line = result.status === "succeeded" ? `INFO Pushed the Distiset to ${result.url}` : `ERROR Push to '${result.repo_id}' failed: ${result.error?.message ?? "unknown error"}`;
     this.appendLog([`${new Date().toISOString()} ${line}`]);
-    await this.env.DATA.put(runKeys.log(this.meta.id), this.logText(), { httpMetadata: { contentType: "text/plain" } });
+    await this.env.DATA.put(runKeys.log(meta.id), this.logText(), { httpMetadata: { contentType: "text/plain" } });
   }
 
   /**
-   * Sends work again that was dispatched long ago and never reported (lost messages: a local
-   * queue keeps nothing across a restart) and flushes any outbox a crash left behind.
+   * Sends again the work presumed lost — a lapsed lease, or never started although the
+   * backlog ahead of it should have drained (a local queue keeps nothing across a restart) —
+   * and flushes any outbox a crash left behind.
    */
   private async watchdog(fromAlarm: boolean): Promise<void> {
     if (!this.state || !this.meta) return;
@@ -211,70 +273,77 @@ export class PipelineRun extends DurableObject<Env> {
     if (!fromAlarm && now - this.lastWatchdog < 5_000) return;
     this.lastWatchdog = now;
     await this.flushOutbox();
-    const after = Number(this.env.REDISPATCH_AFTER_SECONDS ?? "900") * 1000;
-    const transition = redispatchStale(this.state, { now }, after);
+    const state = this.state;
+    const transition = redispatchLost(state, now, this.policy());
     if (transition.dispatch.length > 0) {
-      this.appendLog([`${new Date(now).toISOString()} WARNING Re-sending ${transition.dispatch.length} work item(s) that never reported: ${transition.dispatch.map((w) => w.id).join(", ")}`]);
-      await this.commit(transition, this.state.status);
+      this.appendLog([`${new Date(now).toISOString()} WARNING Re-sending ${transition.dispatch.length} work item(s) presumed lost: ${transition.dispatch.map((w) => w.id).join(", ")}`]);
+      await this.commit(transition, state.status);
     } else if (fromAlarm) {
-      await this.scheduleWatchdog();
+      await this.armAlarm();
     }
   }
 
-  private async scheduleWatchdog(): Promise<void> {
-    if (this.state && (this.state.status === "running" || this.state.status === "stopping")) {
-      await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_INTERVAL_MS);
-    }
+  /** Sets the alarm for the next moment some work may be presumed lost (a running run is always watched). */
+  private async armAlarm(): Promise<void> {
+    const state = this.state;
+    if (!state || (state.status !== "running" && state.status !== "stopping")) return;
+    const now = Date.now();
+    const at = Math.max(now + 1_000, Math.min(nextLossCheck(state, this.policy()) ?? Number.POSITIVE_INFINITY, now + IDLE_CHECK_MS));
+    // An earlier alarm still pending will look again and re-arm.
+    if (this.alarmAt !== undefined && this.alarmAt > now && this.alarmAt <= at) return;
+    await this.setAlarmAt(at);
   }
 
-  /** Persists the new state with its dispatch as an outbox, sends it, then clears the outbox. */
-  private async commit(transition: Transition, previousStatus: RunStatus | undefined): Promise<void> {
-    const meta = this.meta as RunMeta;
-    this.state = transition.state;
-    meta.updated_at = new Date().toISOString();
-    const outboxKey = transition.dispatch.length > 0 ? `outbox:${Date.now()}:${this.outboxSeq++}` : undefined;
-    await this.persist(transition.state, outboxKey ? { [outboxKey]: JSON.stringify(transition.dispatch) } : {});
+  private async setAlarmAt(at: number): Promise<void> {
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
+  }
+
+  /**
+   * Writes what the transition changed and only then adopts it, with its dispatch as an
+   * outbox; then sends it and clears the outbox. Large work items go to R2 first, with other
+   * events held off meanwhile so no transition is computed from the state being replaced.
+   */
+  private async commit(transition: Transition, previousStatus: RunStatus | undefined, createdMeta?: RunMeta): Promise<void> {
+    const meta: RunMeta = { ...(createdMeta ?? (this.meta as RunMeta)), updated_at: new Date().toISOString() };
+    const changes = stateChanges(this.state, transition.state);
+    const kv: Record<string, string> = { meta: JSON.stringify(meta) };
+    const outboxKey = transition.dispatch.length > 0 ? `outbox:${String(this.outboxSeq++).padStart(12, "0")}` : undefined;
+    if (outboxKey) kv[outboxKey] = JSON.stringify(transition.dispatch.map((w) => w.id));
+    const adopt = () => {
+      this.rows.write(changes, kv);
+      this.state = transition.state;
+      this.meta = meta;
+    };
+    if (this.rows.needsSpill(changes)) {
+      await this.ctx.blockConcurrencyWhile(async () => {
+        for (const id of await this.rows.spill(meta.id, changes)) this.spilled.add(id);
+        adopt();
+      });
+    } else {
+      adopt();
+    }
     if (outboxKey) {
       this.sending.add(outboxKey);
       try {
         await this.send(transition.dispatch);
-        await this.ctx.storage.delete(outboxKey);
+        this.rows.write({ put: [], delete: [] }, { [outboxKey]: null });
       } finally {
         this.sending.delete(outboxKey);
       }
     }
     const status = transition.state.status;
     if (status !== previousStatus) await this.onStatusChange(status);
-    await this.scheduleWatchdog();
-  }
-
-  private async persist(state: RunState, extra: Record<string, string>): Promise<void> {
-    const { batch_managers: managers, ...core } = state;
-    const entries: Record<string, string> = { ...extra, meta: JSON.stringify(this.meta) };
-    const coreJson = JSON.stringify({ ...core, batch_managers: {} });
-    entries.core = coreJson;
-    for (const [step, manager] of Object.entries(managers)) {
-      const key = `bm:${step}`;
-      const json = JSON.stringify(manager);
-      if (this.written.get(key) !== json) entries[key] = json;
-    }
-    const keys = Object.keys(entries);
-    // Recorded before the puts: reports interleave at awaits, and storage applies puts in the
-    // order they are issued, so this must track the last put issued, not the last one finished.
-    for (const key of keys) if (key.startsWith("bm:") || key === "core") this.written.set(key, entries[key] as string);
-    for (let i = 0; i < keys.length; i += 128) {
-      const chunk = Object.fromEntries(keys.slice(i, i + 128).map((k) => [k, entries[k]]));
-      await this.ctx.storage.put(chunk);
-    }
+    await this.armAlarm();
   }
 
   private async flushOutbox(): Promise<void> {
-    const outbox = await this.ctx.storage.list<string>({ prefix: "outbox:" });
-    for (const [key, value] of outbox) {
-      // A commit still sending its outbox is not lost: sending it again here would only duplicate its work.
+    for (const { key, value } of this.rows.listKv("outbox:")) {
       if (this.sending.has(key)) continue;
-      await this.send(JSON.parse(value) as WorkItem[]);
-      await this.ctx.storage.delete(key);
+      const inflight = this.state?.inflight ?? {};
+      const works = outboxSchema.parse(JSON.parse(value)).flatMap((id) => (inflight[id] ? [inflight[id].work] : []));
+      await this.send(works);
+      this.rows.write({ put: [], delete: [] }, { [key]: null });
     }
   }
 
@@ -291,9 +360,10 @@ export class PipelineRun extends DurableObject<Env> {
   }
 
   private async message(work: WorkItem): Promise<WorkMessage> {
+    const key = runKeys.work(work.run_id, work.id);
+    if (this.spilled.has(work.id)) return { run_id: work.run_id, work_id: work.id, work_ref: key };
     const inline: WorkMessage = { run_id: work.run_id, work };
     if (JSON.stringify(inline).length <= MAX_INLINE_MESSAGE_BYTES) return inline;
-    const key = runKeys.work(work.run_id, work.id);
     await this.env.DATA.put(key, JSON.stringify(work), { httpMetadata: { contentType: "application/json" } });
     return { run_id: work.run_id, work_id: work.id, work_ref: key };
   }
@@ -316,7 +386,7 @@ export class PipelineRun extends DurableObject<Env> {
     });
     if (!result.ok) throw new DistilflareError("internal", `Could not update the run index: ${result.error.message}`);
     if (TERMINAL.includes(status)) await this.env.DATA.put(runKeys.log(meta.id), this.logText(), { httpMetadata: { contentType: "text/plain" } });
-    if (status === "succeeded" && pushIsDue(this.push)) await this.ctx.storage.setAlarm(Date.now());
+    if (status === "succeeded" && pushIsDue(this.push)) await this.setAlarmAt(Date.now());
   }
 
   private appendLog(lines: readonly string[]): void {

@@ -10,16 +10,18 @@ const MAX_CACHED = 16;
 const cache = new Map<string, Promise<Pipeline>>();
 
 /**
- * The pipeline of a run, loaded from its `pipeline.yaml` (parameters already applied) and kept
+ * The pipeline of a run, loaded from its `pipeline.json` (parameters already applied; runs
+ * stored before it existed have only `pipeline.yaml`) and kept
  * per isolate: consecutive batches of a run reuse it.
  */
 export function runPipeline(store: BlobStore, runId: string): Promise<Pipeline> {
   const cached = cache.get(runId);
   if (cached) return cached;
   const loading = (async () => {
-    const text = await getText(store, runKeys.pipelineYaml(runId));
-    if (text === null) throw new NotFoundError(`Run '${runId}' has no pipeline.yaml`, { run_id: runId });
-    return loadPipeline(parsePipelineText(text, "yaml"), runtimeRegistry()).pipeline;
+    const json = await getText(store, runKeys.pipelineJson(runId));
+    const text = json ?? (await getText(store, runKeys.pipelineYaml(runId)));
+    if (text === null) throw new NotFoundError(`Run '${runId}' has no pipeline.json or pipeline.yaml`, { run_id: runId });
+    return loadPipeline(parsePipelineText(text, json === null ? "yaml" : "json"), runtimeRegistry()).pipeline;
   })();
   cache.set(runId, loading);
   loading.catch(() => cache.delete(runId));

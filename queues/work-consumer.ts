@@ -2,7 +2,7 @@ import { errorMessage } from "../src/errors.js";
 import { workItemSchema, type WorkItem, type WorkReportInput } from "../src/engine/work.js";
 import { getJson } from "../src/runtime/blob-store.js";
 import { workMessageSchema } from "../src/runtime/queue-message.js";
-import { imputeWork, runWork } from "../src/runtime/work-runner.js";
+import { runWork } from "../src/runtime/work-runner.js";
 import { mapConcurrent, Semaphore } from "../src/steps/step-context.js";
 import { R2BlobStore } from "../worker/r2-blob-store.js";
 import { runPipeline } from "./run-pipelines.js";
@@ -11,14 +11,16 @@ import { ownerPrices } from "../src/llms/pricing/price-table.js";
 import { CONNECTIONS_PER_INVOCATION, secretPolicyOf, workerServices } from "./worker-services.js";
 
 interface ConsumeOptions {
-  /** Dead letters: process batches are imputed (rows kept with null outputs); other work fails the run. */
+  /** Dead letters: the run fails with the reason (a resume sends the work again). */
   deadLetter?: boolean;
 }
 
 /**
  * The step handler: stateless. Each message names a run and a work item; the rows come from R2
  * and go back to R2 under the batch's key; the report goes to the run's Durable Object in one
- * round trip. A message is acked once its report is accepted, retried with backoff otherwise.
+ * round trip, after one to start it: the run leases the work to this consumer, and the lease is
+ * renewed while the work runs longer than a third of it. A message is acked once its report is
+ * accepted (or the run no longer wants it), retried with backoff otherwise.
  */
 export async function consumeWork(batch: MessageBatch<unknown>, env: Env, options: ConsumeOptions = {}): Promise<void> {
   const store = new R2BlobStore(env.DATA);
@@ -36,20 +38,31 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
       message.ack();
       return;
     }
+    let leased: { stub: RunStub; workId: string } | undefined;
     try {
       const work = await resolveWork(parsed.data, store);
       const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(work.run_id));
-      const deps = { store, pipeline: (runId: string) => runPipeline(store, runId), services, prices: ownerPrices(env as unknown as Record<string, unknown>) };
       if (options.deadLetter) {
-        await handleDeadLetter(work, deps, stub, message.attempts);
+        await deadLetter(stub, work, message.attempts);
       } else {
-        const report = await runWork(work, deps);
-        await deliver(stub, redactDeep(report, secrets));
+        const lease = await stub.startWork({ work_id: work.id });
+        if (!lease.ok && lease.error.code !== "not_found") throw new Error(lease.error.message);
+        // Not granted: reported already (a duplicate), the run ended, or out of attempts (the run failed).
+        if (lease.ok && lease.value.granted) {
+          leased = { stub, workId: work.id };
+          const deps = { store, pipeline: (runId: string) => runPipeline(store, runId), services, prices: ownerPrices(env as unknown as Record<string, unknown>) };
+          const report = await holdingLease(stub, work.id, lease.value.leaseMs, () => runWork(work, deps));
+          await deliver(stub, redactDeep(report, secrets));
+        }
       }
       message.ack();
     } catch (error) {
-      console.error(`Work message ${message.id} failed (attempt ${message.attempts}): ${redactDeep(errorMessage(error), secrets)}`);
-      message.retry({ delaySeconds: Math.min(60, 2 ** Math.min(message.attempts, 6)) });
+      const delaySeconds = Math.min(60, 2 ** Math.min(message.attempts, 6));
+      const reason = redactDeep(errorMessage(error), secrets);
+      console.error(`Work message ${message.id} failed (attempt ${message.attempts}): ${reason}`);
+      // The run keeps the error as the item's last one and waits for the queue's redelivery.
+      if (leased) await leased.stub.abandonWork({ work_id: leased.workId, error: reason, retry_in_ms: delaySeconds * 1000 }).catch(() => undefined);
+      message.retry({ delaySeconds });
     }
   });
 }
@@ -68,12 +81,23 @@ async function deliver(stub: RunStub, report: WorkReportInput): Promise<void> {
   if (!result.ok && result.error.code !== "not_found") throw new Error(result.error.message);
 }
 
-async function handleDeadLetter(work: WorkItem, deps: Parameters<typeof runWork>[1], stub: RunStub, attempts: number): Promise<void> {
-  if (work.type === "process") {
-    const report = await imputeWork(work, deps, `the batch message failed ${attempts} time(s) and was dead-lettered`);
-    await deliver(stub, report);
-    return;
+/**
+ * Runs `fn` while renewing the work's lease every third of it: work shorter than that costs no
+ * renewal, and a consumer that dies stops renewing, so the run sends its work again.
+ */
+async function holdingLease<T>(stub: RunStub, workId: string, leaseMs: number, fn: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => {
+    stub.renewWork({ work_id: workId }).catch((error: unknown) => console.error(`Lease renewal of '${workId}' failed: ${errorMessage(error)}`));
+  }, Math.max(1_000, Math.floor(leaseMs / 3)));
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
   }
-  const result = await stub.deadLetter({ work_id: work.id, step: "step" in work ? work.step : undefined, message: `${work.type} work '${work.id}' kept failing` });
+}
+
+/** A message past its retries: the run fails with the dead-letter reason and the item's last error (resumable). */
+async function deadLetter(stub: RunStub, work: WorkItem, attempts: number): Promise<void> {
+  const result = await stub.deadLetter({ work_id: work.id, step: "step" in work ? work.step : undefined, message: `${work.type} work '${work.id}' failed ${attempts} delivery attempt(s)` });
   if (!result.ok && result.error.code !== "not_found") throw new Error(result.error.message);
 }

@@ -10,34 +10,21 @@
 import { resolve } from "node:path";
 import { ApiClient } from "./lib/api-client.js";
 import { startWranglerDev } from "./lib/wrangler-dev.js";
-import { startFakeOpenAIServer, type FakeOpenAIServer } from "../test/support/fake-openai-server.js";
+import type { RunView } from "../cli/api-client.js";
+import { ProgressRenderer } from "../cli/progress.js";
+import { startLocalServices } from "../cli/stand-ins.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
 
 const PIPELINE = process.argv[2] ?? "quickstart";
 
-function bar(done: number, total: number, width = 24): string {
-  const filled = total === 0 ? 0 : Math.round((done / total) * width);
-  return `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
-}
-
 async function main(): Promise<void> {
-  // wrangler dev reloads the Worker when a source file changes, and a local queue keeps nothing
-  // across a reload: lost work is re-sent after 30 s instead of the production 16 minutes.
-  const vars: Record<string, string> = { REDISPATCH_AFTER_SECONDS: "30" };
-  let standIn: FakeOpenAIServer | undefined;
-  if (process.env.OPENAI_BASE_URL || process.env.OPENAI_API_KEY) {
-    if (process.env.OPENAI_BASE_URL) vars.OPENAI_BASE_URL = process.env.OPENAI_BASE_URL;
-    if (process.env.OPENAI_API_KEY) vars.OPENAI_API_KEY = process.env.OPENAI_API_KEY;
-    console.log(`Using a real model server: ${process.env.OPENAI_BASE_URL ?? "https://api.openai.com/v1"}`);
-  } else {
-    standIn = await startFakeOpenAIServer({
-      delayMs: 150,
-      replyFor: (request) => `(stand-in model) Here is an answer to "${request.prompt}".`,
-    });
-    vars.OPENAI_BASE_URL = standIn.baseUrl;
-    console.log("No OPENAI_API_KEY or OPENAI_BASE_URL is set, so a local stand-in model server answers");
-    console.log(`(${standIn.baseUrl}). The whole runtime still runs: Durable Object, queues, R2, Parquet.`);
-    console.log("Set OPENAI_API_KEY (or OPENAI_BASE_URL for Ollama, vLLM, ...) to use a real model.\n");
-  }
+  const services = await startLocalServices(ROOT);
+  for (const line of services.description) console.log(line);
+  console.log("");
+  // A local queue keeps nothing across a reload of wrangler dev: lost work is sent again once its
+  // lease (WORK_LEASE_SECONDS in wrangler.toml) lapses.
+  const vars: Record<string, string> = { ...services.vars, ALLOW_UNAUTHENTICATED: "true" };
 
   const persistTo = resolve(".wrangler/demo-state");
   console.log("Starting wrangler dev (local Durable Objects, Queues and R2)...");
@@ -49,25 +36,8 @@ async function main(): Promise<void> {
     if (status !== 202 && status !== 200) throw new Error(`could not start the run (${status}): ${JSON.stringify(body)}`);
     console.log(`POST /v1/runs {"pipeline": "${PIPELINE}"} -> ${status}, run ${body.id}`);
 
-    let lines = 0;
-    let previous = "";
-    const run = await api.waitForRun(body.id, {
-      timeoutMs: 600_000,
-      onProgress: (view) => {
-        const steps = view.steps as Record<string, { status: string; batches_sent: number; batches_done: number; rows_out: number }>;
-        const out = [`status: ${String(view.status)}`];
-        for (const [name, s] of Object.entries(steps)) out.push(`  ${name.padEnd(24)} ${bar(s.batches_done, Math.max(s.batches_sent, 1))} ${String(s.rows_out).padStart(5)} rows  ${s.status}`);
-        if (lines > 0 && process.stdout.isTTY) process.stdout.write(`\x1b[${lines}A\x1b[0J`);
-        const text = out.join("\n");
-        if (process.stdout.isTTY) {
-          process.stdout.write(`${text}\n`);
-          lines = out.length;
-        } else if (text !== previous) {
-          process.stdout.write(`${text}\n`);
-        }
-        previous = text;
-      },
-    });
+    const renderer = new ProgressRenderer(process.stdout);
+    const run = await api.waitForRun(body.id, { timeoutMs: 600_000, onProgress: (view) => renderer.update(view as unknown as RunView) });
     if (run.status !== "succeeded") throw new Error(`run ended ${String(run.status)}: ${JSON.stringify(run.error ?? run.errors)}`);
 
     const { body: manifest } = await api.json<{ configs: Record<string, { columns: string[]; splits: { train: { num_rows: number; files: Array<{ path: string; size_bytes: number }> } } }> }>(
@@ -88,7 +58,7 @@ async function main(): Promise<void> {
     console.log(`\nAlso: ${dev.url}/v1/runs/${body.id}/logs, ${dev.url}/v1/runs/${body.id}/pipeline.yaml, ${dev.url}/v1/runs/${body.id}/README.md`);
   } finally {
     await dev.stop();
-    await standIn?.stop();
+    await services.stop();
   }
 }
 

@@ -11,6 +11,7 @@ import { mergeParameters, resolvePipeline } from "../src/runtime/resolve-pipelin
 import { runKeys } from "../src/runtime/run-keys.js";
 import { BufferLogger, type StepServices } from "../src/steps/step-context.js";
 import { unwrap, type RpcResult } from "../durable-objects/rpc-result.js";
+import { MAX_STORED_VALUE_BYTES } from "../durable-objects/run-storage.js";
 import type { PipelineRun } from "../durable-objects/pipeline-run.js";
 import type { RunIndex } from "../durable-objects/run-index.js";
 import { workerServices } from "../queues/worker-services.js";
@@ -73,6 +74,15 @@ export class CloudflareRunService implements RunService {
         return { status: 202, run, cached: true };
       }
     }
+    const planBytes = JSON.stringify(prepared.plan).length;
+    if (planBytes > MAX_STORED_VALUE_BYTES) {
+      throw new DistilflareError("payload_too_large", `The pipeline's run plan takes ${planBytes} bytes; a run's plan is stored as one value of at most ${MAX_STORED_VALUE_BYTES} bytes (fewer steps or shorter names fit)`, {
+        field: "pipeline",
+        bytes: planBytes,
+        limit: MAX_STORED_VALUE_BYTES,
+      });
+    }
+    await this.store.put(runKeys.pipelineJson(runId), prepared.pipelineJson, { contentType: "application/json" });
     await this.store.put(runKeys.pipelineYaml(runId), prepared.pipelineYaml, { contentType: "application/yaml" });
     const now = new Date().toISOString();
     const view = unwrap(

@@ -23,7 +23,7 @@ const DEAD_LETTER_QUEUE = "distilflare-dead-letters";
  * Builds the Worker's handlers. Re-export the Durable Object classes next to it:
  *
  * @example
- * export { PipelineRun, RunIndex, LlmRateLimiter } from "distilflare/durable-objects";
+ * export { PipelineRun, RunIndex, LlmRateLimiter } from "distilflare/worker";
  * export default createWorker({ pipelines: { quickstart: { build: buildQuickstart } } });
  */
 export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> {

@@ -27,6 +27,8 @@ export interface WranglerDev {
   /** The process (group) id of wrangler, for measuring workerd under it. */
   pid: number | undefined;
   output(): string;
+  /** Settles with the exit code when wrangler ends, by `stop` or on its own. */
+  exited: Promise<number | null>;
   /** Ends the process: SIGKILL simulates a crash, SIGTERM a clean stop. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -39,24 +41,43 @@ const ROOT = resolve(import.meta.dirname, "../..");
  * Local development opens the API as an owner would (`ALLOW_UNAUTHENTICATED = "true"`) unless
  * `closed` is set, which leaves it as a deployment without `API_TOKEN` is: answering 401.
  */
-export async function startWranglerDev(
-  options: { persistTo?: string; vars?: Record<string, string>; port?: number; timeoutMs?: number; closed?: boolean } = {},
-): Promise<WranglerDev> {
+export interface WranglerDevOptions {
+  persistTo?: string;
+  vars?: Record<string, string>;
+  port?: number;
+  timeoutMs?: number;
+  /** Leave the API closed, as a deployment without API_TOKEN is (401). */
+  closed?: boolean;
+  /** The project folder with wrangler.toml (default: this repository). */
+  cwd?: string;
+  /** How to start wrangler (default `npx wrangler`). */
+  wrangler?: string[];
+  /** Called with wrangler's output as it comes. */
+  onOutput?: (text: string) => void;
+}
+
+export async function startWranglerDev(options: WranglerDevOptions = {}): Promise<WranglerDev> {
   const port = options.port ?? (await freePort());
   const inspectorPort = await freePort();
   const persistTo = options.persistTo ?? tempDir("distilflare-e2e-");
-  const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", "info"];
+  const [command, ...prefix] = options.wrangler ?? ["npx", "wrangler"];
+  const args = [...prefix, "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", "info"];
   const vars = { ...(options.closed ? {} : { ALLOW_UNAUTHENTICATED: "true" }), ...options.vars };
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
-  const child: ChildProcess = spawn("npx", args, {
-    cwd: ROOT,
+  const child: ChildProcess = spawn(command!, args, {
+    cwd: options.cwd ?? ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString();
+    options.onOutput?.(chunk.toString());
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   for (;;) {
@@ -79,6 +100,7 @@ export async function startWranglerDev(
     persistTo,
     pid: child.pid,
     output: () => output,
+    exited,
     async stop(signal = "SIGTERM") {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((done) => child.once("exit", () => done()));

@@ -53,13 +53,17 @@ const buffered = (batches: readonly BufferedBatch[]): number => batches.reduce((
 export function addBatch(state: BatchManagerStepState, batch: BufferedBatch): void {
   const buffer = state.data[batch.step];
   if (!buffer) throw new Error(`Step '${state.step}' has no predecessor '${batch.step}'`);
-  if (buffer.some((b) => b.seq_no === batch.seq_no)) return;
+  // Outputs arrive in seq order (the engine applies them so): appending needs no scan, which
+  // keeps a global step's buffer of thousands of batches linear to fill.
+  const appends = buffer.length === 0 || (buffer[buffer.length - 1] as BufferedBatch).seq_no < batch.seq_no;
+  if (!appends && buffer.some((b) => b.seq_no === batch.seq_no)) return;
   if (batch.last_batch && !state.last_batch_received.includes(batch.step)) state.last_batch_received.push(batch.step);
   // A routed step's empty last batch (it was skipped for the final upstream batch) belongs to no
   // upstream group: a convergence step only needs to know that step has finished.
   if (state.convergence_step && batch.size === 0 && Object.keys(batch.created_from).length === 0) return;
-  buffer.push({ ...batch, created_from: cloneCreatedFrom(batch.created_from), batch_routed_to: [...batch.batch_routed_to] });
-  buffer.sort((a, b) => a.seq_no - b.seq_no);
+  // A new array, never a push: buffers are shared with the previous state (state-copy.ts).
+  const added = buffer.concat([{ ...batch, created_from: cloneCreatedFrom(batch.created_from), batch_routed_to: [...batch.batch_routed_to] }]);
+  state.data[batch.step] = appends ? added : added.sort((a, b) => a.seq_no - b.seq_no);
 }
 
 /**
@@ -71,6 +75,8 @@ export function addBatch(state: BatchManagerStepState, batch: BufferedBatch): vo
 export function getBatch(state: BatchManagerStepState): InputBatch | null {
   if (state.last_batch_built) return null;
   if (!readyToCreateBatch(state)) return emptyLastBatch(state);
+  // Buffered batches are shared with the previous state (state-copy.ts): copy before consuming rows.
+  for (const p of state.predecessors) state.data[p] = (state.data[p] ?? []).map((b) => ({ ...b }));
   const lastBatch = isLastBatch(state);
   const { data, createdFrom, routedTo } = state.accumulate
     ? takeAccumulated(state)

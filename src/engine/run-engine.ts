@@ -1,12 +1,13 @@
 import { DistilflareError } from "../errors.js";
 import { seededRandom } from "../core/random.js";
 import type { RoutingChooser } from "../pipeline/routing-batch-function.js";
-import { inputBatchRows, type InputBatch } from "./batch.js";
+import { inputBatchRows, type CreatedFrom, type InputBatch } from "./batch.js";
 import { addBatch, emptyBuffers, getBatch, setNextExpectedSeqNo } from "./batch-manager-step.js";
 import { stalledSteps, stallMessage } from "./progress-check.js";
 import { MAX_RECORDED_ERRORS, type PendingOutput, type RunState } from "./run-state.js";
 import { workId, workReportSchema, type WorkItem, type WorkReportInput } from "./work.js";
-import { release, retrack, trackInflight } from "./work-tracking.js";
+import { copyRunState } from "./state-copy.js";
+import { recordWorkTime, release, retrack, trackInflight } from "./work-tracking.js";
 import { addUsage, type UsageByModel } from "../llms/usage/usage.js";
 
 export type RoutingResolver = (typeName: string, kwargs: Record<string, unknown>) => RoutingChooser;
@@ -23,9 +24,7 @@ export interface Transition {
   dispatch: WorkItem[];
 }
 
-// The state is plain JSON by design (the Durable Object stores it as JSON); a JSON round trip
-// copies it about twice as fast as structuredClone in V8, and keeps that contract honest.
-const clone = (state: RunState): RunState => JSON.parse(JSON.stringify(state)) as RunState;
+const clone = copyRunState;
 
 /** Starts a pending run: requests the first batches of the first stage. */
 export function startRun(input: RunState, context: EngineContext): Transition {
@@ -45,6 +44,7 @@ export function applyReport(input: RunState, reportInput: WorkReportInput, conte
   if (!entry) return { state: input, dispatch: [] };
   const state = clone(input);
   delete state.inflight[report.id];
+  recordWorkTime(state, entry, context.now);
   const work = entry.work;
   // A failed run still applies what its in-flight work produced (pump sends nothing while it is
   // not running): dropping it would lose those rows and leave a resumed run waiting for them.
@@ -72,7 +72,7 @@ export function applyReport(input: RunState, reportInput: WorkReportInput, conte
     const output: PendingOutput =
       work.type === "generate"
         ? { seq_no: work.seq_no, num_rows: report.num_rows, bytes: report.bytes, last_batch: report.last_batch || work.force_last_batch, created_from: {}, batch_routed_to: [] }
-        : { seq_no: work.seq_no, num_rows: report.num_rows, bytes: report.bytes, last_batch: work.last_batch, created_from: work.created_from, batch_routed_to: work.batch_routed_to };
+        : { seq_no: work.seq_no, num_rows: report.num_rows, bytes: report.bytes, last_batch: work.last_batch, created_from: firstOrigin(work.created_from), batch_routed_to: work.batch_routed_to };
     step.pending_outputs.push(output);
     step.pending_outputs.sort((a, b) => a.seq_no - b.seq_no);
     const routingError = applyOutputsInOrder(state, work.step, context);
@@ -146,24 +146,16 @@ export function failRun(input: RunState, error: { code: string; message: string;
 }
 
 /**
- * Work sent more than `olderThanMs` ago and never reported: its message may be lost (a restart
- * of the local queue keeps nothing); send it again. Workers are idempotent per work id.
+ * Downstream only ever reads where a batch's first rows came from (convergence groups); a
+ * global step's batch came from every upstream batch, and carrying all of them would make each
+ * buffered batch as large as the whole run.
  */
-export function redispatchStale(input: RunState, context: { now: number }, olderThanMs: number): Transition {
-  if (input.status !== "running" && input.status !== "stopping") return { state: input, dispatch: [] };
-  const stale = Object.values(input.inflight).filter((e) => e.dispatched_at <= context.now - olderThanMs);
-  if (stale.length === 0) return { state: input, dispatch: [] };
-  const state = clone(input);
-  const dispatch: WorkItem[] = [];
-  for (const entry of Object.values(state.inflight)) {
-    if (entry.dispatched_at > context.now - olderThanMs) continue;
-    entry.dispatched_at = context.now;
-    dispatch.push(entry.work);
-  }
-  return { state, dispatch };
+function firstOrigin(createdFrom: CreatedFrom): CreatedFrom {
+  const [step, origins] = Object.entries(createdFrom)[0] ?? [];
+  return step && origins?.[0] ? { [step]: [origins[0]] } : {};
 }
 
-function failRunInPlace(state: RunState, error: { code: string; message: string; step?: string | undefined; seq_no?: number | undefined }, work: WorkItem | undefined, now: number): void {
+export function failRunInPlace(state: RunState, error: { code: string; message: string; step?: string | undefined; seq_no?: number | undefined }, work: WorkItem | undefined, now: number): void {
   state.status = "failed";
   state.error = { code: error.code, message: error.step ? `Step '${error.step}': ${error.message}` : error.message };
   recordErrors(state, error.step, error.seq_no, [{ code: error.code, message: error.message }], now);

@@ -64,10 +64,24 @@ export const runErrorSchema = z.object({
   at: z.number(),
 });
 
-export const inflightSchema = z.object({ work: workItemSchema, dispatched_at: z.number() });
+export const inflightSchema = z.object({
+  work: workItemSchema,
+  /** When it was (last) sent to a queue. */
+  dispatched_at: z.number(),
+  /** Set while a consumer holds the work (see `work-leases.ts`); it reports or renews before then. */
+  started_at: z.number().optional(),
+  lease_until: z.number().optional(),
+  /** Consumers that started it: queue redeliveries and re-sends both count. */
+  attempts: z.number().int().nonnegative(),
+  last_error: z.string().optional(),
+});
+export type InflightEntry = z.infer<typeof inflightSchema>;
+
+/** How long work takes from its start to its report (a moving average), to tell a queue backlog from lost messages. */
+export const workTimingSchema = z.object({ mean_ms: z.number().nonnegative(), samples: z.number().int().nonnegative() });
 
 export const runStateSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   run_id: z.string(),
   status: runStatusSchema,
   plan: runPlanSchema,
@@ -82,6 +96,7 @@ export const runStateSchema = z.object({
   errors: z.array(runErrorSchema),
   error_count: z.number().int().nonnegative(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  work_timing: workTimingSchema,
 });
 export type RunState = z.infer<typeof runStateSchema>;
 
@@ -121,7 +136,7 @@ export function createRunState(runId: string, plan: RunPlan): RunState {
     }
   }
   return {
-    version: 1,
+    version: 2,
     run_id: runId,
     status: "pending",
     plan,
@@ -137,5 +152,6 @@ export function createRunState(runId: string, plan: RunPlan): RunState {
     errors: [],
     error_count: 0,
     error: null,
+    work_timing: { mean_ms: 0, samples: 0 },
   };
 }

@@ -16,7 +16,8 @@ export const stepProgressSchema = z.object({
   rows_out: z.number().int(),
   errors: z.number().int(),
   failed_rows: z.number().int(),
-  usage: usageTotalsSchema,
+  /** Optional on the wire: servers from before usage existed send none (the CLI reads them too). */
+  usage: usageTotalsSchema.optional(),
 });
 
 export const runMetaSchema = z.object({
@@ -45,9 +46,9 @@ export const runViewSchema = runMetaSchema.extend({
   /** Rows imputed as null across all steps; the cache never serves a run with failed rows unless asked to. */
   failed_rows: z.number().int(),
   /** LLM calls, tokens and cost of the whole run (cost null where a model has no price). */
-  usage: usageTotalsSchema,
+  usage: usageTotalsSchema.optional(),
   /** The same per model, keyed `provider:model`. */
-  usage_by_model: z.record(z.string(), usageTotalsSchema.extend({ provider: z.string(), model: z.string() })),
+  usage_by_model: z.record(z.string(), usageTotalsSchema.extend({ provider: z.string(), model: z.string() })).optional(),
 });
 export type RunView = z.infer<typeof runViewSchema>;
 
@@ -100,7 +101,7 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
   return view;
 }
 
-function usageView(usage: UsageByModel, prices: PriceTable): Pick<RunView, "usage" | "usage_by_model"> {
+function usageView(usage: UsageByModel, prices: PriceTable): Required<Pick<RunView, "usage" | "usage_by_model">> {
   return {
     usage: usageTotals(usage, prices),
     usage_by_model: Object.fromEntries(

@@ -21,6 +21,8 @@ export const pushToHubStatusSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   requested_at: z.string(),
   started_at: z.string().optional(),
+  /** Pushes started so far (a push cut off by an eviction is started again, a bounded number of times). */
+  attempts: z.number().int().nonnegative().optional(),
   finished_at: z.string().optional(),
 });
 export type PushToHubStatus = z.infer<typeof pushToHubStatusSchema>;
@@ -41,6 +43,21 @@ export function pendingPush(request: PushToHubRequest, now = new Date()): PushTo
   const status: PushToHubStatus = { status: "pending", repo_id: request.repo_id, private: request.private, requested_at: now.toISOString() };
   if (request.commit_message !== undefined) status.commit_message = request.commit_message;
   return status;
+}
+
+/** Pushes started before a push cut off every time is given up. */
+export const MAX_PUSH_ATTEMPTS = 3;
+
+/** The push's next attempt, started now. */
+export function startPushAttempt(push: PushToHubStatus, now = new Date()): PushToHubStatus {
+  return { ...push, status: "running", started_at: now.toISOString(), attempts: (push.attempts ?? 0) + 1 };
+}
+
+/** A due push that was cut off `MAX_PUSH_ATTEMPTS` times fails instead of starting again (else undefined). */
+export function markPushCutOff(push: PushToHubStatus, now = new Date()): PushToHubStatus | undefined {
+  if (push.status !== "running" || (push.attempts ?? 0) < MAX_PUSH_ATTEMPTS) return undefined;
+  const message = `the push was started ${push.attempts} time(s) and cut off each time (the run's object was evicted or timed out); push again with POST /v1/runs/{id}/push_to_hub`;
+  return { ...push, status: "failed", error: { code: "remote_failed", message }, finished_at: now.toISOString() };
 }
 
 /** Whether a push should run now: pending, or running for so long that its worker must be gone. */

@@ -3,7 +3,7 @@ import { buildRunPlan, type RunPlan } from "../engine/run-plan.js";
 import { llmStepWindows } from "./inflight-window.js";
 import type { LoadGroups } from "../pipeline/load-stages.js";
 import type { Pipeline, RuntimeParameters } from "../pipeline/pipeline.js";
-import { pipelineToYaml } from "../pipeline/serialize.js";
+import { pipelineToJson, pipelineToYaml } from "../pipeline/serialize.js";
 import { GeneratorStep } from "../steps/base-step.js";
 import { OptionError } from "../errors.js";
 import { assertPipelineEgress } from "../security/pipeline-egress.js";
@@ -33,6 +33,7 @@ export interface PreparedRun {
   cacheKey: string;
   signature: string;
   pipelineYaml: string;
+  pipelineJson: string;
   /**
    * Every step allows its outputs to be reused. A step with `use_cache: false` must be
    * recomputed with everything downstream (distilabel); we recompute the whole run.
@@ -79,6 +80,7 @@ export async function prepareRun(
     cacheKey: pipeline.cacheKey(),
     signature: pipeline.signature(),
     pipelineYaml: pipelineToYaml(pipeline),
+    pipelineJson: pipelineToJson(pipeline),
     cacheable: pipeline.steps.every((step) => step.useCache),
   };
 }

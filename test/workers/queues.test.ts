@@ -54,39 +54,14 @@ async function finishedRun(name: string, rows: number, step: "gate" | "none" = "
 
 describe("queue consumers", () => {
   it("handle the messages of one consumer batch concurrently", async () => {
-    const runId = await finishedRun("wk-concurrency", 2);
-    // Re-deliver both batches in one consumer batch with their outputs removed, so both really run.
-    await env.DATA.delete([`runs/${runId}/batches/gate/0.json`, `runs/${runId}/batches/gate/1.json`]);
+    // Both gate batches are sent in one transition, so they arrive in one consumer batch; each
+    // waits for a second one to start, so the peak shows whether they ran at once.
     gate.peak = 0;
-    const messages = [0, 1].map((seq) => ({
-      id: `m${seq}`,
-      timestamp: new Date(),
-      attempts: 1,
-      body: {
-        run_id: runId,
-        work: {
-          type: "process",
-          id: `process:gate:${seq}`,
-          run_id: runId,
-          step: "gate",
-          seq_no: seq,
-          last_batch: seq === 1,
-          accumulated: false,
-          data: [{ from: "load", slices: [{ seq_no: 0, start: seq, end: seq + 1 }] }],
-          created_from: { load: [[0, 2, 1]] },
-          batch_routed_to: [],
-        },
-      },
-    }));
-    const batch = createMessageBatch("distilflare-steps", messages);
-    const ctx = createExecutionContext();
-    await consumeWork(batch, env);
-    const result = await getQueueResult(batch, ctx);
-    expect(result.explicitAcks.sort()).toEqual(["m0", "m1"]);
+    await finishedRun("wk-concurrency", 2);
     expect(gate.peak).toBe(2);
   });
 
-  it("impute a dead-lettered step batch: the rows go on with null outputs and the run records why", async () => {
+  it("fail the run with the dead-letter reason when a step batch is dead-lettered, and resume it to completion", async () => {
     const pipeline = new Pipeline({ name: "wk-dead-letter" }).build(() => {
       const load = new LoadDataFromDicts({ name: "load", data: [{ text: "a" }, { text: "b" }], batchSize: 2 });
       load.connect(new Gate({ name: "gate", inputBatchSize: 2 }));
@@ -113,13 +88,15 @@ describe("queue consumers", () => {
     const batch = createMessageBatch("distilflare-dead-letters", [{ id: "dl-1", timestamp: new Date(), attempts: 6, body: { run_id: body.id, work } }]);
     await consumeWork(batch, env, { deadLetter: true });
     const run = await harness.waitForRun(body.id);
-    expect(run.status).toBe("succeeded");
-    expect(run.error_count).toBe(1);
-    expect((run.errors as Array<{ step: string; message: string }>)[0]).toMatchObject({ step: "gate", message: expect.stringContaining("dead-lettered") });
+    expect(run.status).toBe("failed");
+    expect((run.error as { message: string }).message).toBe("Step 'gate': dead-lettered after its retries: process work 'process:gate:0' failed 6 delivery attempt(s)");
+    await harness.json(`/v1/runs/${body.id}/resume`, { method: "POST" });
+    const resumed = await harness.waitForRun(body.id);
+    expect(resumed.status).toBe("succeeded");
     const { body: rows } = await harness.json<{ rows: Array<{ text: string; seen: unknown }> }>(`/v1/runs/${body.id}/rows`);
     expect(rows.rows).toEqual([
-      { text: "a", seen: null },
-      { text: "b", seen: null },
+      { text: "a", seen: true },
+      { text: "b", seen: true },
     ]);
   });
 
@@ -143,7 +120,7 @@ describe("queue consumers", () => {
     const batch = createMessageBatch("distilflare-dead-letters", [{ id: "dl-2", timestamp: new Date(), attempts: 6, body: { run_id: body.id, work } }]);
     await consumeWork(batch, env, { deadLetter: true });
     const after = await harness.waitForRun(body.id, { until: ["failed"] });
-    expect((after.error as { message: string }).message).toMatch(/global step cannot continue|out of memory/);
+    expect((after.error as { message: string }).message).toMatch(/dead-lettered after its retries|out of memory/);
   });
 
   it("send work too large for a queue message through R2", async () => {

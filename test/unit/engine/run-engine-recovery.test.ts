@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DistilflareError } from "../../../src/errors.js";
-import { applyReport, failRun, redispatchStale, resumeRun, stopRun } from "../../../src/engine/run-engine.js";
+import { applyReport, failRun, resumeRun, stopRun } from "../../../src/engine/run-engine.js";
 import { createRunState } from "../../../src/engine/run-state.js";
 import type { WorkItem } from "../../../src/engine/work.js";
 import { routingResolver } from "../../../src/runtime/routing-resolver.js";
@@ -191,48 +191,5 @@ describe("failures", () => {
       code: "invalid_dag",
       message: `Step 'gen': routing batch function 'to_nowhere' returned ["nowhere"] for batch 0; it must return a non-empty subset of ["a","b"]`,
     });
-  });
-});
-
-describe("redispatchStale", () => {
-  it("sends again the work older than the threshold, and only that", () => {
-    let now = 0;
-    const sim = new EngineSim(branching(), { generators: { gen: 23 }, now: () => now });
-    sim.start();
-    now = 1_000;
-    sim.deliver(0);
-    const fresh = sim.pending.map((w) => w.id);
-    now = 1_500;
-    const none = redispatchStale(sim.state, { now }, 1_000);
-    expect(none.dispatch).toEqual([]);
-    expect(none.state).toBe(sim.state);
-    now = 2_500;
-    const { state, dispatch } = redispatchStale(sim.state, { now }, 1_000);
-    expect(dispatch.map((w) => w.id)).toEqual(fresh);
-    for (const id of fresh) expect(state.inflight[id]?.dispatched_at).toBe(2_500);
-  });
-
-  it("does nothing for a run that is not running", () => {
-    const sim = new EngineSim(linear(), { generators: { gen: 10 } });
-    sim.start();
-    sim.runAll();
-    const result = redispatchStale(sim.state, { now: 1e12 }, 0);
-    expect(result.state).toBe(sim.state);
-    expect(result.dispatch).toEqual([]);
-  });
-
-  it("applies a re-sent batch once even when both deliveries report", () => {
-    let now = 0;
-    const sim = new EngineSim(linear(), { generators: { gen: 10 }, now: () => now });
-    sim.start();
-    now = 10_000;
-    const { state, dispatch } = redispatchStale(sim.state, { now }, 1_000);
-    sim.state = state;
-    const report = sim.execute(dispatch[0] as WorkItem);
-    sim.deliver(0, report);
-    const after = sim.state;
-    expect(applyReport(after, report, context).state).toBe(after);
-    sim.runAll();
-    expect(sim.dataset()).toHaveLength(10);
   });
 });

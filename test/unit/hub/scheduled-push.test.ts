@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeParquet } from "../../../src/distiset/parquet/index.js";
-import { executePush, pendingPush, pushIsDue, PUSH_RETRY_AFTER_MS } from "../../../src/hub/scheduled-push.js";
+import { executePush, markPushCutOff, MAX_PUSH_ATTEMPTS, pendingPush, pushIsDue, PUSH_RETRY_AFTER_MS, startPushAttempt } from "../../../src/hub/scheduled-push.js";
 import { MemoryBlobStore, putJson } from "../../../src/runtime/blob-store.js";
 import { runKeys } from "../../../src/runtime/run-keys.js";
 import { FAKE_HUB_WRITE_TOKEN, FakeHubServer } from "../../support/fake-hub-server.js";
@@ -39,6 +39,22 @@ describe("scheduled pushes (push_to_hub when a run succeeds)", () => {
     expect(pushIsDue(running, 1_000_000 + PUSH_RETRY_AFTER_MS + 1)).toBe(true);
     expect(pushIsDue({ ...pending, status: "succeeded" })).toBe(false);
     expect(pushIsDue(undefined)).toBe(false);
+  });
+
+  it("counts attempts and gives up on a push cut off every time instead of retrying it for ever", () => {
+    let push = pendingPush({ repo_id: "me/data", private: false });
+    const start = Date.parse("2026-01-01T00:00:00Z");
+    for (let attempt = 1; attempt <= MAX_PUSH_ATTEMPTS; attempt++) {
+      expect(markPushCutOff(push)).toBeUndefined();
+      push = startPushAttempt(push, new Date(start + attempt * 2 * PUSH_RETRY_AFTER_MS));
+      expect(push).toMatchObject({ status: "running", attempts: attempt });
+      // cut off: still running long after it started
+      expect(pushIsDue(push, start + attempt * 2 * PUSH_RETRY_AFTER_MS + PUSH_RETRY_AFTER_MS + 1)).toBe(true);
+    }
+    const failed = markPushCutOff(push, new Date(start));
+    expect(failed).toMatchObject({ status: "failed", attempts: MAX_PUSH_ATTEMPTS, error: { code: "remote_failed" } });
+    expect(failed?.error?.message).toContain(`started ${MAX_PUSH_ATTEMPTS} time(s) and cut off each time`);
+    expect(pushIsDue(failed)).toBe(false);
   });
 
   it("pushes with the request's token and reports the commit", async () => {

@@ -1,0 +1,114 @@
+import { DistilflareError } from "../src/errors.js";
+import { ROW_KINDS, type RowChanges, type RowKind, type StoredRow } from "../src/engine/run-state-rows.js";
+import { runKeys } from "../src/runtime/run-keys.js";
+
+/** Work items larger than this are kept in R2; their row holds the key. */
+export const MAX_INLINE_WORK_BYTES = 4_096;
+/** No stored value may exceed this (a Durable Object value may be 2 MB; we stay far below). */
+export const MAX_STORED_VALUE_BYTES = 128 * 1024;
+
+interface SpilledWork {
+  r2_key: string;
+}
+
+const isSpilled = (value: unknown): value is SpilledWork => typeof value === "object" && value !== null && "r2_key" in value && Object.keys(value).length === 1;
+
+/**
+ * The run object's SQLite tables: `run_rows` holds the engine state one record per row (see
+ * `src/engine/run-state-rows.ts`), `run_kv` the object's own small values (meta, outbox).
+ * Writes are synchronous and atomic (one `transactionSync`), so the caller changes its
+ * in-memory state only after they succeeded.
+ */
+export class RunStorage {
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly bucket: R2Bucket,
+  ) {
+    const sql = storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS run_rows (kind TEXT NOT NULL, name TEXT NOT NULL, part TEXT NOT NULL, seq INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, name, part, seq))");
+    sql.exec("CREATE TABLE IF NOT EXISTS run_kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  }
+
+  /** Whether some work of `changes` must go to R2 first (`spill`), which needs an await. */
+  needsSpill(changes: RowChanges): boolean {
+    return changes.put.some(({ key, value }) => key.kind === "work" && JSON.stringify(value).length > MAX_INLINE_WORK_BYTES);
+  }
+
+  /** Puts large work items in R2 and replaces them in `changes` by their key. Returns the ids moved. */
+  async spill(runId: string, changes: RowChanges): Promise<string[]> {
+    const moved: string[] = [];
+    for (const change of changes.put) {
+      if (change.key.kind !== "work") continue;
+      const json = JSON.stringify(change.value);
+      if (json.length <= MAX_INLINE_WORK_BYTES) continue;
+      const r2Key = runKeys.work(runId, change.key.name);
+      await this.bucket.put(r2Key, json, { httpMetadata: { contentType: "application/json" } });
+      change.value = { r2_key: r2Key } satisfies SpilledWork;
+      moved.push(change.key.name);
+    }
+    return moved;
+  }
+
+  /** Writes state changes and small values in one transaction; throws (writing nothing) when a value is too large. */
+  write(changes: RowChanges, kv: Record<string, string | null> = {}): void {
+    const encoded = changes.put.map(({ key, value }) => {
+      const json = JSON.stringify(value);
+      if (json.length > MAX_STORED_VALUE_BYTES) throw tooLarge(`the ${key.kind} row of '${key.name || "the run"}'`, json.length);
+      return { key, json };
+    });
+    for (const [key, value] of Object.entries(kv)) if (value !== null && value.length > MAX_STORED_VALUE_BYTES) throw tooLarge(`'${key}'`, value.length);
+    this.storage.transactionSync(() => {
+      const sql = this.storage.sql;
+      for (const { key, json } of encoded) {
+        sql.exec("INSERT OR REPLACE INTO run_rows (kind, name, part, seq, value) VALUES (?, ?, ?, ?, ?)", key.kind, key.name, key.part, key.seq, json);
+      }
+      for (const key of changes.delete) sql.exec("DELETE FROM run_rows WHERE kind = ? AND name = ? AND part = ? AND seq = ?", key.kind, key.name, key.part, key.seq);
+      for (const [key, value] of Object.entries(kv)) {
+        if (value === null) sql.exec("DELETE FROM run_kv WHERE key = ?", key);
+        else sql.exec("INSERT OR REPLACE INTO run_kv (key, value) VALUES (?, ?)", key, value);
+      }
+    });
+  }
+
+  getKv(key: string): string | undefined {
+    return this.storage.sql.exec<{ value: string }>("SELECT value FROM run_kv WHERE key = ?", key).toArray()[0]?.value;
+  }
+
+  listKv(prefix: string): Array<{ key: string; value: string }> {
+    return this.storage.sql.exec<{ key: string; value: string }>("SELECT key, value FROM run_kv WHERE key >= ? AND key < ? ORDER BY key", prefix, `${prefix}\uffff`).toArray();
+  }
+
+  /** Every state row, work items read back from R2 where they were moved; `spilled` gets their ids. */
+  async readRows(spilled: Set<string>): Promise<StoredRow[]> {
+    const rows: StoredRow[] = [];
+    const cursor = this.storage.sql.exec<{ kind: string; name: string; part: string; seq: number; value: string }>("SELECT kind, name, part, seq, value FROM run_rows");
+    for (const row of cursor) {
+      if (!(ROW_KINDS as readonly string[]).includes(row.kind)) throw new DistilflareError("storage_failed", `Unknown stored row kind '${row.kind}'`);
+      let value: unknown = JSON.parse(row.value);
+      if (row.kind === "work" && isSpilled(value)) {
+        const object = await this.bucket.get(value.r2_key);
+        if (!object) throw new DistilflareError("storage_failed", `Work item '${row.name}' is missing from R2 (${value.r2_key})`);
+        value = await object.json();
+        spilled.add(row.name);
+      }
+      rows.push({ kind: row.kind as RowKind, name: row.name, part: row.part, seq: row.seq, value });
+    }
+    return rows;
+  }
+
+  /** The largest value stored, in bytes (tests and diagnostics). */
+  largestValueBytes(): number {
+    const sql = this.storage.sql;
+    const rows = sql.exec<{ size: number | null }>("SELECT MAX(LENGTH(value)) AS size FROM run_rows").one().size ?? 0;
+    const kv = sql.exec<{ size: number | null }>("SELECT MAX(LENGTH(value)) AS size FROM run_kv").one().size ?? 0;
+    return Math.max(rows, kv);
+  }
+}
+
+function tooLarge(what: string, bytes: number): DistilflareError {
+  return new DistilflareError("payload_too_large", `Cannot store ${what}: ${bytes} bytes, over the ${MAX_STORED_VALUE_BYTES}-byte limit of a stored value`, {
+    bytes,
+    limit: MAX_STORED_VALUE_BYTES,
+  });
+}
+
