@@ -18,7 +18,15 @@ function stepCounts(step: StepProgress): string {
 function runHeader(view: RunView): string {
   const stage = view.stages.find((s) => s.status === "running");
   const stageText = view.stages.length > 1 && stage ? `, stage ${stage.index + 1}/${view.stages.length}` : "";
-  return `run ${view.id} (${view.name}): ${view.status}${stageText}`;
+  return `run ${view.id} (${view.name}): ${view.status}${stageText}${usageText(view)}`;
+}
+
+/** LLM calls, tokens and cost so far; nothing before the first call (or from a server without usage). */
+function usageText(view: RunView): string {
+  const usage = view.usage;
+  if (!usage || usage.requests + usage.cached_requests === 0) return "";
+  const cost = usage.cost_usd === null ? "" : `, $${usage.cost_usd.toFixed(4)}`;
+  return ` · ${usage.requests} LLM requests (${usage.cached_requests} cached), ${usage.input_tokens + usage.output_tokens} tokens${cost}`;
 }
 
 /**

@@ -16,6 +16,7 @@ import { runtimeRegistry } from "../src/runtime/runtime-registry.js";
 import { workerServices } from "../queues/worker-services.js";
 import { R2BlobStore } from "../worker/r2-blob-store.js";
 import { rpc, type RpcResult } from "./rpc-result.js";
+import { ownerPrices } from "../src/llms/pricing/price-table.js";
 import type { RunIndex } from "./run-index.js";
 import { RunStorage } from "./run-storage.js";
 
@@ -91,7 +92,7 @@ export class PipelineRun extends DurableObject<Env> {
   /** Creates and starts the run; a second call with the same run returns it unchanged. */
   async create(input: CreateRunInput): Promise<RpcResult<RunView>> {
     return rpc(async () => {
-      if (this.meta && this.state) return runView(this.meta, this.state);
+      if (this.meta && this.state) return runView(this.meta, this.state, ownerPrices(this.env as unknown as Record<string, unknown>));
       const state = createRunState(input.meta.id, input.plan);
       const transition = startRun(state, this.context());
       if (input.push_to_hub) await this.savePush(input.push_to_hub);
@@ -215,7 +216,7 @@ export class PipelineRun extends DurableObject<Env> {
 
   private view(): RunView {
     const { meta, state } = this.requireRun();
-    const view = runView(meta, state);
+    const view = runView(meta, state, ownerPrices(this.env as unknown as Record<string, unknown>));
     return this.push ? Object.assign(view, { push_to_hub: this.push }) : view;
   }
 

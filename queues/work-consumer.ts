@@ -7,6 +7,7 @@ import { mapConcurrent, Semaphore } from "../src/steps/step-context.js";
 import { R2BlobStore } from "../worker/r2-blob-store.js";
 import { runPipeline } from "./run-pipelines.js";
 import { redactDeep } from "../src/security/redact.js";
+import { ownerPrices } from "../src/llms/pricing/price-table.js";
 import { CONNECTIONS_PER_INVOCATION, secretPolicyOf, workerServices } from "./worker-services.js";
 
 interface ConsumeOptions {
@@ -49,7 +50,7 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
         // Not granted: reported already (a duplicate), the run ended, or out of attempts (the run failed).
         if (lease.ok && lease.value.granted) {
           leased = { stub, workId: work.id };
-          const deps = { store, pipeline: (runId: string) => runPipeline(store, runId), services };
+          const deps = { store, pipeline: (runId: string) => runPipeline(store, runId), services, prices: ownerPrices(env as unknown as Record<string, unknown>) };
           const report = await holdingLease(stub, work.id, lease.value.leaseMs, () => runWork(work, deps));
           await deliver(stub, redactDeep(report, secrets));
         }

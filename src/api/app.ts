@@ -9,6 +9,7 @@ import { requireKnownMediaType } from "./media-type.js";
 import { ERROR_STATUS } from "./error-status.js";
 import { jsonResponse, openApiDocument } from "./openapi.js";
 import { registerPipelineRoutes } from "./pipeline-routes.js";
+import { registerCacheRoutes } from "./cache-routes.js";
 import { invalidRequest } from "./request-body.js";
 import { registerRunRoutes } from "./run-routes.js";
 import type { RunService } from "./run-service.js";
@@ -72,5 +73,6 @@ export function createApi(service: RunService, options: ApiOptions = {}): OpenAP
   );
   registerRunRoutes(app, service);
   registerPipelineRoutes(app, service);
+  registerCacheRoutes(app, service.store);
   return app;
 }

@@ -70,6 +70,15 @@ export function renderDatasetCard(input: DatasetCardInput): string {
     lines.push("## Failed rows", "", "These rows carry null outputs for the step that failed on them (its error is in `distilabel_metadata`):", "");
     lines.push("| step | failed rows |", "|---|---|", ...failed.map(([step, count]) => `| ${step} | ${count} |`), "");
   }
+  const usage = input.manifest.usage;
+  if (usage) {
+    const cost = (value: number | null): string => (value === null ? "unknown" : `$${value.toFixed(4)}`);
+    lines.push("## LLM usage", "", "| model | requests | cached | input tokens | output tokens | cost (USD) |", "|---|---|---|---|---|---|");
+    for (const [model, entry] of Object.entries(usage.by_model)) {
+      lines.push(`| ${model} | ${entry.requests} | ${entry.cached_requests} | ${entry.input_tokens} | ${entry.output_tokens} | ${cost(entry.cost_usd)} |`);
+    }
+    lines.push(`| **total** | ${usage.requests} | ${usage.cached_requests} | ${usage.input_tokens} | ${usage.output_tokens} | ${cost(usage.cost_usd)} |`, "");
+  }
   for (const [name, config] of configs) {
     lines.push(`### Config \`${name}\``, "", `Produced by step \`${config.step}\`.`, "");
     const sample = input.samples[name];

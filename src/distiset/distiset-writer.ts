@@ -66,6 +66,8 @@ export interface FinalizeOptions {
   configs: Record<string, string>;
   /** Per step, rows imputed as null after the step failed on them. */
   failedRows?: Record<string, number> | undefined;
+  /** The run's LLM usage with cost, when it made LLM calls. */
+  usage?: DistisetManifest["usage"];
 }
 
 /**
@@ -78,6 +80,7 @@ export async function finalizeDistiset(options: FinalizeOptions): Promise<Distis
   const files = await store.list(runKeys.distisetPrefix(runId));
   const manifest: DistisetManifest = { run_id: runId, pipeline: options.pipelineName, configs: {}, created_at: new Date().toISOString() };
   if (options.failedRows && Object.keys(options.failedRows).length > 0) manifest.failed_rows = { ...options.failedRows };
+  if (options.usage) manifest.usage = options.usage;
   const samples: Record<string, Row | undefined> = {};
   for (const [step, config] of Object.entries(options.configs)) {
     const prefix = `${runKeys.distisetPrefix(runId)}${config}/train/`;

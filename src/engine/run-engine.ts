@@ -8,6 +8,7 @@ import { MAX_RECORDED_ERRORS, type PendingOutput, type RunState } from "./run-st
 import { workId, workReportSchema, type WorkItem, type WorkReportInput } from "./work.js";
 import { copyRunState } from "./state-copy.js";
 import { recordWorkTime, release, retrack, trackInflight } from "./work-tracking.js";
+import { addUsage, type UsageByModel } from "../llms/usage/usage.js";
 
 export type RoutingResolver = (typeName: string, kwargs: Record<string, unknown>) => RoutingChooser;
 
@@ -54,6 +55,7 @@ export function applyReport(input: RunState, reportInput: WorkReportInput, conte
     if (!step) return { state, dispatch: [] };
     step.inflight = Math.max(0, step.inflight - 1);
     if (work.type === "generate") step.outstanding = false;
+    if (report.usage) step.usage = addUsage(step.usage ?? {}, report.usage);
     if (report.fatal) {
       failRunInPlace(state, { ...report.fatal, step: work.step, seq_no: work.seq_no }, work, context.now);
       return { state, dispatch: [] };
@@ -270,7 +272,8 @@ function pump(state: RunState, context: EngineContext): WorkItem[] {
     Object.values(state.leaves).every((l) => l.pending.length === 0 && l.writing === 0) &&
     Object.keys(state.inflight).length === 0;
   if (settled && state.finalize === "pending") {
-    const work: WorkItem = { type: "finalize", id: "finalize", run_id: state.run_id, failed_rows: failedRowsByStep(state) };
+    const usage = runUsage(state);
+    const work: WorkItem = { type: "finalize", id: "finalize", run_id: state.run_id, failed_rows: failedRowsByStep(state), ...(Object.keys(usage).length > 0 ? { usage } : {}) };
     state.finalize = "dispatched";
     trackInflight(state, work, context.now);
     dispatch.push(work);
@@ -283,6 +286,11 @@ function pump(state: RunState, context: EngineContext): WorkItem[] {
 function failIfStalled(state: RunState, now: number): void {
   const stalled = stalledSteps(state);
   if (stalled) failRunInPlace(state, { code: "run_stalled", message: stallMessage(stalled) }, undefined, now);
+}
+
+/** The run's LLM usage per model, summed over its steps. */
+export function runUsage(state: RunState): UsageByModel {
+  return Object.values(state.steps).reduce<UsageByModel>((sum, s) => addUsage(sum, s.usage ?? {}), {});
 }
 
 /** Steps with failed rows and how many (a state stored before the count existed has none). */

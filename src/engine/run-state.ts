@@ -4,6 +4,7 @@ import type { BatchManagerStepState } from "./batch-manager-step.js";
 import { createBatchManagerStep } from "./batch-manager-step.js";
 import { runPlanSchema, type RunPlan } from "./run-plan.js";
 import { distisetFileSchema, workItemSchema } from "./work.js";
+import { usageByModelSchema } from "../llms/usage/usage.js";
 
 export const RUN_STATUSES = ["pending", "running", "stopping", "stopped", "succeeded", "failed"] as const;
 export const runStatusSchema = z.enum(RUN_STATUSES);
@@ -39,6 +40,8 @@ export const stepRunSchema = z.object({
   next_seq_no: z.number().int().nonnegative(),
   next_offset: z.number().int().nonnegative(),
   outstanding: z.boolean(),
+  /** LLM calls of its batches per model (a state stored before usage existed has none). */
+  usage: usageByModelSchema.optional(),
 });
 export type StepRun = z.infer<typeof stepRunSchema>;
 

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import type { RunState } from "./run-state.js";
 import { runStatusSchema } from "./run-state.js";
+import { DEFAULT_PRICES, type PriceTable } from "../llms/pricing/price-table.js";
+import { usageTotalsSchema, type UsageByModel } from "../llms/usage/usage.js";
+import { usageTotals } from "../llms/usage/usage-totals.js";
+import { runUsage } from "./run-engine.js";
 
 export const stepStatusSchema = z.enum(["pending", "running", "finished", "failed"]);
 
@@ -12,6 +16,8 @@ export const stepProgressSchema = z.object({
   rows_out: z.number().int(),
   errors: z.number().int(),
   failed_rows: z.number().int(),
+  /** Optional on the wire: servers from before usage existed send none (the CLI reads them too). */
+  usage: usageTotalsSchema.optional(),
 });
 
 export const runMetaSchema = z.object({
@@ -39,6 +45,10 @@ export const runViewSchema = runMetaSchema.extend({
   error_count: z.number().int(),
   /** Rows imputed as null across all steps; the cache never serves a run with failed rows unless asked to. */
   failed_rows: z.number().int(),
+  /** LLM calls, tokens and cost of the whole run (cost null where a model has no price). */
+  usage: usageTotalsSchema.optional(),
+  /** The same per model, keyed `provider:model`. */
+  usage_by_model: z.record(z.string(), usageTotalsSchema.extend({ provider: z.string(), model: z.string() })).optional(),
 });
 export type RunView = z.infer<typeof runViewSchema>;
 
@@ -47,7 +57,7 @@ export function totalFailedRows(state: RunState): number {
 }
 
 /** The API's view of a run: progress per step and per stage, the latest errors. */
-export function runView(meta: RunMeta, state: RunState): RunView {
+export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEFAULT_PRICES): RunView {
   const failedStep = state.status === "failed" ? state.errors.at(-1)?.step : undefined;
   const steps = Object.fromEntries(
     state.plan.order.map((name) => {
@@ -63,6 +73,7 @@ export function runView(meta: RunMeta, state: RunState): RunView {
           rows_out: s?.rows_out ?? 0,
           errors: s?.errors ?? 0,
           failed_rows: s?.failed_rows ?? 0,
+          usage: usageTotals(s?.usage ?? {}, prices),
         },
       ];
     }),
@@ -84,7 +95,17 @@ export function runView(meta: RunMeta, state: RunState): RunView {
     errors: state.errors.slice(-20).map(({ step, seq_no, code, message }) => ({ step, seq_no, code, message })),
     error_count: state.error_count,
     failed_rows: totalFailedRows(state),
+    ...usageView(runUsage(state), prices),
   };
   if (state.error) view.error = state.error;
   return view;
+}
+
+function usageView(usage: UsageByModel, prices: PriceTable): Required<Pick<RunView, "usage" | "usage_by_model">> {
+  return {
+    usage: usageTotals(usage, prices),
+    usage_by_model: Object.fromEntries(
+      Object.entries(usage).map(([key, entry]) => [key, { provider: entry.provider, model: entry.model, ...usageTotals({ [key]: entry }, prices) }]),
+    ),
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { usageByModelSchema } from "../llms/usage/usage.js";
 import { createdFromSchema, inputPartSchema } from "./batch.js";
 
 /** Ask a generator for the batch that starts at `offset`. */
@@ -46,6 +47,8 @@ export const finalizeWorkSchema = z.object({
   run_id: z.string(),
   /** Failed rows per step, for the Distiset's manifest and card. */
   failed_rows: z.record(z.string(), z.number().int().nonnegative()).default({}),
+  /** The run's LLM usage per model, for the Distiset's manifest and card. */
+  usage: usageByModelSchema.optional(),
 });
 
 export const workItemSchema = z.discriminatedUnion("type", [generateWorkSchema, processWorkSchema, writeParquetWorkSchema, finalizeWorkSchema]);
@@ -87,6 +90,8 @@ export const workReportSchema = z.object({
   fatal: reportErrorSchema.optional(),
   file: distisetFileSchema.optional(),
   columns: z.array(z.string()).optional(),
+  /** LLM calls of this batch per model (generate/process). */
+  usage: usageByModelSchema.optional(),
   log: z.array(z.string()).default([]),
 });
 export type WorkReport = z.infer<typeof workReportSchema>;

@@ -4,6 +4,7 @@ import { attribute, runtimeParameter, metaOf, isOptionalSchema } from "../compon
 import { Component, type AnyObjectSchema, type ComponentKind, type RuntimeParameterKeyInfo } from "../components/component.js";
 import { toSnakeCase } from "../core/naming.js";
 import { mapConcurrent, type StepContext } from "../steps/step-context.js";
+import { meteredGenerateOne } from "./response-cache/metered-generate.js";
 import { structuredOutputSchema, type FormattedInput, type GenerateOutput } from "./types.js";
 
 /** Limits shared by every consumer calling the same (provider, model) through the limiter. */
@@ -30,6 +31,11 @@ export const llmAttributes = z.object({
   }),
   jobsIds: attribute(z.array(z.string()).optional(), "Offline batch job ids.", { excludeFromSignature: true }),
   structuredOutput: attribute(structuredOutputSchema.optional(), "A JSON schema (or regex) every reply must follow."),
+  cacheResponses: attribute(
+    z.boolean().optional(),
+    "Serve a request answered before (by any run) from the response cache; unset, only for temperature 0 or a fixed seed.",
+    { excludeFromSignature: true },
+  ),
   maxConcurrentRequests: runtimeParameter(z.number().int().positive().default(DEFAULT_MAX_CONCURRENT_REQUESTS), "How many requests of one batch run at once (streamed replies free their connection slot at the headers, so this may exceed 6 on Workers).", {
     excludeFromSignature: true,
   }),
@@ -87,6 +93,15 @@ export abstract class LLM<S extends AnyObjectSchema = typeof llmAttributes> exte
     (this.attrs as { structuredOutput?: unknown }).structuredOutput = value;
   }
 
+  get cacheResponses(): boolean | undefined {
+    return (this.attrs as { cacheResponses?: boolean }).cacheResponses;
+  }
+
+  /** Whether this LLM's own calls are metered and cached (false where it only combines other LLMs). */
+  get meteredDirectly(): boolean {
+    return true;
+  }
+
   get maxConcurrentRequests(): number {
     return (this.attrs as { maxConcurrentRequests: number }).maxConcurrentRequests;
   }
@@ -110,7 +125,7 @@ export abstract class LLM<S extends AnyObjectSchema = typeof llmAttributes> exte
   async generate(inputs: FormattedInput[], options: GenerateOptions): Promise<GenerateOutput[]> {
     return mapConcurrent(inputs, this.maxConcurrentRequests, async (input) => {
       try {
-        return await this.generateOne(input, options);
+        return await meteredGenerateOne(this, input, options);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         options.context.logger.warn(`${this.describeSelf()} failed for one input: ${message}`);

@@ -23,6 +23,7 @@ export const SIGNATURE_NEUTRAL_ATTRIBUTES: ReadonlySet<string> = new Set([
   "jobsIds",
   "offlineBatchGenerationBlockUntilDone",
   "apiKeyEnv",
+  "cacheResponses",
 ]);
 
 /** Keys never part of a signature (distilabel's exclusions, plus dump-only keys). */

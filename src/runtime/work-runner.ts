@@ -8,6 +8,9 @@ import { finalizeDistiset, writeDistisetFile } from "../distiset/distiset-writer
 import type { GenerateWork, ProcessWork, WorkItem, WorkReportInput } from "../engine/work.js";
 import type { BlobStore } from "./blob-store.js";
 import { BatchReader, readBatchOutput, serializeBatchOutput } from "./batch-output.js";
+import { UsageRecorder } from "../llms/usage/usage.js";
+import { usageReport } from "../llms/usage/usage-totals.js";
+import { DEFAULT_PRICES, type PriceTable } from "../llms/pricing/price-table.js";
 import { loadSteps } from "./load-steps.js";
 import { runKeys } from "./run-keys.js";
 
@@ -27,6 +30,8 @@ export interface WorkRunnerDeps {
   services: StepServices;
   retry?: RetryPolicy | undefined;
   sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** Prices for the Distiset card's cost (the owner's `LLM_PRICES` over the defaults). */
+  prices?: PriceTable | undefined;
   /** Called with log lines (they also travel in the report). */
   onLog?: ((lines: string[]) => void) | undefined;
 }
@@ -97,6 +102,7 @@ async function runWorkUnsafe(work: WorkItem, deps: WorkRunnerDeps, logger: Buffe
         description: pipeline.description,
         configs,
         failedRows: work.failed_rows,
+        usage: usageReport(work.usage ?? {}, deps.prices ?? DEFAULT_PRICES),
       });
       const total = Object.values(manifest.configs).reduce((sum, c) => sum + (c.splits.train?.num_rows ?? 0), 0);
       logger.info(`Distiset written: ${Object.keys(manifest.configs).length} config(s), ${total} rows`);
@@ -106,7 +112,7 @@ async function runWorkUnsafe(work: WorkItem, deps: WorkRunnerDeps, logger: Buffe
 }
 
 function stepContext(work: GenerateWork | ProcessWork, deps: WorkRunnerDeps, logger: BufferLogger): StepContext {
-  return { runId: work.run_id, stepName: work.step, seqNo: work.seq_no, logger, services: deps.services };
+  return { runId: work.run_id, stepName: work.step, seqNo: work.seq_no, logger, services: deps.services, usage: new UsageRecorder() };
 }
 
 async function existingOutput(work: GenerateWork | ProcessWork, deps: WorkRunnerDeps): Promise<WorkReportInput | undefined> {
@@ -147,7 +153,7 @@ async function runGenerate(work: GenerateWork, deps: WorkRunnerDeps, logger: Buf
   const rows = applyOutputMappings(output.rows, {}, step.outputMappings);
   const stored = await storeOutput(work, rows, output.lastBatch || work.force_last_batch, deps);
   logger.info(`Generated batch ${work.seq_no} with ${stored.numRows} rows${stored.lastBatch ? " (last)" : ""}`);
-  return { ...reportOf(work), num_rows: stored.numRows, bytes: stored.bytes, last_batch: stored.lastBatch };
+  return { ...reportOf(work), num_rows: stored.numRows, bytes: stored.bytes, last_batch: stored.lastBatch, usage: context.usage?.snapshot() };
 }
 
 async function readInputs(work: ProcessWork, store: BlobStore): Promise<Row[][]> {
@@ -174,12 +180,14 @@ async function runProcess(work: ProcessWork, deps: WorkRunnerDeps, logger: Buffe
   const rowsIn = inputs.reduce((sum, rows) => sum + rows.length, 0);
   const errors: Array<{ code: string; message: string }> = [];
   let rows: Row[];
+  let usage: UsageRecorder | undefined;
   let batchFailed = false;
   let rowErrors = 0;
   if (rowsIn === 0) {
     rows = [];
   } else {
     const context = stepContext(work, deps, logger);
+    usage = context.usage;
     const { renamed, overridden } = applyInputMappings(inputs, step.inputMappings);
     // Outside the imputing path: a step that cannot load fails the run, it never nulls rows.
     await loadSteps([step], context);
@@ -208,6 +216,7 @@ async function runProcess(work: ProcessWork, deps: WorkRunnerDeps, logger: Buffe
     last_batch: work.last_batch,
     errors,
     failed_rows: Math.min(rowErrors, stored.numRows),
+    usage: usage?.snapshot(),
   };
 }
 

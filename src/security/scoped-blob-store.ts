@@ -1,5 +1,6 @@
 import { DistilflareError } from "../errors.js";
 import type { BlobInfo, BlobStore } from "../runtime/blob-store.js";
+import { isResponseCacheKey } from "../llms/response-cache/response-cache.js";
 
 /** Comma-separated key prefixes loaders may read (default `inputs/,runs/`). */
 export const READABLE_PREFIXES_VARIABLE = "READABLE_PREFIXES";
@@ -17,7 +18,8 @@ export function readablePrefixes(value: string | undefined): string[] {
 
 /**
  * The bucket as steps see it: reads under the owner's readable prefixes only, writes under
- * `runs/` only. A listing of a shorter prefix (a `**` glob) lists only the readable prefixes
+ * `runs/` only; besides, single response-cache entries (`cache/responses/<sha256>.json`, the LLM
+ * layer's shared cache) may be read and written by exact key, never listed. A listing of a shorter prefix (a `**` glob) lists only the readable prefixes
  * below it, so a pipeline can never enumerate or read the rest of the bucket.
  */
 export class ScopedBlobStore implements BlobStore {
@@ -27,7 +29,7 @@ export class ScopedBlobStore implements BlobStore {
   ) {}
 
   private readable(key: string): boolean {
-    return !key.split("/").includes("..") && this.prefixes.some((prefix) => key.startsWith(prefix));
+    return !key.split("/").includes("..") && (this.prefixes.some((prefix) => key.startsWith(prefix)) || isResponseCacheKey(key));
   }
 
   private requireReadable(key: string): void {
@@ -41,6 +43,7 @@ export class ScopedBlobStore implements BlobStore {
 
   private requireWritable(key: string): void {
     if (key.startsWith(WRITABLE_PREFIX) && !key.split("/").includes("..")) return;
+    if (isResponseCacheKey(key)) return;
     throw new DistilflareError("invalid_request", `Steps may only write under '${WRITABLE_PREFIX}', not '${key}'`, { key });
   }
 
@@ -72,7 +75,11 @@ export class ScopedBlobStore implements BlobStore {
   }
 
   async delete(keys: string | string[]): Promise<void> {
-    for (const key of typeof keys === "string" ? [keys] : keys) this.requireWritable(key);
+    for (const key of typeof keys === "string" ? [keys] : keys) {
+      // Cache entries are shared by every run: one pipeline may add to them, never remove them.
+      if (isResponseCacheKey(key)) throw new DistilflareError("invalid_request", `Steps may not delete response-cache entries ('${key}')`, { key });
+      this.requireWritable(key);
+    }
     return this.inner.delete(keys);
   }
 }

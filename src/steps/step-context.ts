@@ -1,5 +1,6 @@
 import type { BlobStore } from "../runtime/blob-store.js";
 import type { SecretPolicy } from "../security/secret-policy.js";
+import type { UsageRecorder } from "../llms/usage/usage.js";
 
 export interface Logger {
   debug(message: string): void;
@@ -52,6 +53,8 @@ export interface StepContext {
   logger: Logger;
   services: StepServices;
   signal?: AbortSignal | undefined;
+  /** Collects the LLM calls of this work item (tokens, cache hits) for its report. */
+  usage?: UsageRecorder | undefined;
 }
 
 /** A counting semaphore: bounded concurrency without a library. */

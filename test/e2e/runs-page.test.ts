@@ -86,6 +86,9 @@ describe("the runs page in headless Chromium", () => {
     ]);
     expect(await page.locator("svg.dag path.edge").count()).toBe(1);
 
+    // LLM usage: the stand-in's calls with their tokens, priced as gpt-4o-mini (temperature 0.2: nothing cached).
+    expect(await page.locator("#run-usage").textContent()).toMatch(/^LLM: [1-9]\d* requests \(0 cached\) · [1-9]\d* input \/ [1-9]\d* output tokens · \$\d+\.\d{4}$/);
+
     // The first rows of the leaf dataset, with the fake model's replies.
     const firstRow = page.locator(".preview[data-config=default] table.rows tbody tr").first();
     await firstRow.waitFor({ timeout: 30_000 });

@@ -48,6 +48,11 @@ export class MixtureOfAgentsLLM extends LLM<typeof mixtureOfAgentsLlmAttributes>
     super(mixtureOfAgentsLlmAttributes, options as Record<string, unknown>);
   }
 
+  /** Its proposers and aggregator meter and cache their own calls. */
+  override get meteredDirectly(): boolean {
+    return false;
+  }
+
   get modelName(): string {
     return `moa-${this.attrs.aggregatorLlm.modelName}-${this.attrs.proposersLlms.map((llm) => llm.modelName).join("-")}`;
   }

@@ -47,6 +47,14 @@ describe("progressLines", () => {
     expect(lines[2]).toContain("5 rows, 1/2 batches, 2 rows failed, 1 errors  running");
     expect(lines[3]).toBe("  last error in text_generation: llm_failed: HTTP 500 from the model");
   });
+
+  it("adds the run's LLM requests, tokens and cost to the header once calls were made", () => {
+    const running = view("running", { text_generation: { status: "running", batches_sent: 1 } });
+    const priced = { ...running, usage: { requests: 4, cached_requests: 2, input_tokens: 100, output_tokens: 20, cost_usd: 0.00123 } };
+    expect(progressLines(priced, 80)[0]).toBe("run run-1 (quickstart): running · 4 LLM requests (2 cached), 120 tokens, $0.0012");
+    const unpriced = { ...running, usage: { ...priced.usage, cost_usd: null } };
+    expect(progressLines(unpriced, 80)[0]).toBe("run run-1 (quickstart): running · 4 LLM requests (2 cached), 120 tokens");
+  });
 });
 
 describe("progressUpdates", () => {

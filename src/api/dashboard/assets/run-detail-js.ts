@@ -18,15 +18,32 @@ function stepTable(run) {
       h("td", { class: "num", text: step.rows_in }),
       h("td", { class: "num", text: step.rows_out }),
       h("td", { class: "num" + (step.errors ? " error" : ""), text: step.errors }),
+      h("td", { class: "num", text: stepTokens(step) }),
       h("td", { class: "num" + (step.failed_rows ? " error" : ""), text: step.failed_rows || 0 }),
     ),
   );
   return h(
     "table",
     { class: "steps" },
-    h("thead", {}, h("tr", {}, ["step", "status", "progress", "rows in", "rows out", "errors", "null rows"].map((c) => h("th", { text: c })))),
+    h("thead", {}, h("tr", {}, ["step", "status", "progress", "rows in", "rows out", "errors", "tokens", "null rows"].map((c) => h("th", { text: c })))),
     h("tbody", {}, rows),
   );
+}
+
+// LLM calls, tokens and cost so far (the run view's usage; cost is null for models without a price).
+function usageLine(run) {
+  const u = run.usage;
+  if (!u || u.requests + u.cached_requests === 0) return null;
+  const cost = u.cost_usd === null ? "cost unknown" : "$" + u.cost_usd.toFixed(4);
+  return h(
+    "p",
+    { id: "run-usage", class: "small" },
+    "LLM: " + u.requests + " requests (" + u.cached_requests + " cached) \u00b7 " + u.input_tokens + " input / " + u.output_tokens + " output tokens \u00b7 " + cost,
+  );
+}
+
+function stepTokens(step) {
+  return step.usage ? step.usage.input_tokens + step.usage.output_tokens : 0;
 }
 
 function failures(run) {
@@ -57,6 +74,7 @@ export function runDetail(run, viewer) {
       h("h2", {}, run.name + " ", statusBadge(run.status), run.dry_run ? h("span", { class: "badge", text: "dry run" }) : null),
       h("p", { class: "muted small" }, h("code", { text: run.id }), " \u00b7 started " + new Date(run.created_at).toLocaleString() + " \u00b7 updated " + new Date(run.updated_at).toLocaleString()),
       h("div", { class: "overall status-" + run.status }, progressBar(percent, "run progress"), h("span", { id: "run-percent", class: "percent", text: percent + "%" })),
+      usageLine(run),
     ),
     h("div", { class: "dag-scroll" }, dagView(run)),
     stepTable(run),
