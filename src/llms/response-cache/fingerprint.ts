@@ -28,12 +28,3 @@ export function requestFingerprint(request: RequestIdentity): string {
     }),
   );
 }
-
-/** The origin of a URL (scheme, host, port), or the text itself when it is no URL. */
-export function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
-}

@@ -1,7 +1,8 @@
 import type { StepContext } from "../../steps/step-context.js";
 import { splitFormattedInput, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
 import { countUsage } from "../usage/count-usage.js";
-import { originOf, requestFingerprint } from "./fingerprint.js";
+import { originOf } from "../../security/secret-policy.js";
+import { requestFingerprint } from "./fingerprint.js";
 import { ResponseCache } from "./response-cache.js";
 
 /** What the hook needs of an LLM (the base class provides it; kept narrow to avoid an import cycle). */
@@ -43,7 +44,7 @@ export async function meteredGenerateOne(llm: MeteredLLM, input: FormattedInput,
   const fingerprint = cache
     ? requestFingerprint({
         provider: llm.typeName,
-        origins: llm.egressTargets(context.services).map((target) => originOf(target.url)),
+        origins: llm.egressTargets(context.services).map((target) => originOf(target.url) ?? target.url),
         model: llm.modelName,
         input: prompt,
         generationKwargs: llm.generationKwargs,
