@@ -14,7 +14,7 @@ import {
   readParquetMetadataFromAsyncBuffer,
   readParquetRows,
   readParquetRowsFromAsyncBuffer,
-  writeParquet,
+  writeParquetYielding,
   type TableSchema,
 } from "./parquet/index.js";
 
@@ -46,7 +46,7 @@ export async function writeDistisetFile(options: {
     for (const row of output.rows) rows.push(options.enableMetadata ? row : withoutMetadata(row));
   }
   const path = runKeys.distisetFile(options.runId, options.config, options.split, options.fileIndex);
-  const bytes = writeParquet(rows);
+  const bytes = await writeParquetYielding(rows);
   await options.store.put(path, bytes, { contentType: "application/vnd.apache.parquet" });
   return { path, size_bytes: bytes.byteLength, num_rows: rows.length, columns: inferSchema(rows).columns.map((c) => c.name) };
 }
@@ -115,7 +115,7 @@ async function rewriteWithSchema(store: BlobStore, key: string, schema: TableSch
   const bytes = await store.get(key);
   if (!bytes) throw new DistilflareError("storage_failed", `Parquet file '${key}' disappeared before its schema was unified`, { key });
   const rows = await readParquetRows(bytes);
-  const rewritten = writeParquet(rows, schema);
+  const rewritten = await writeParquetYielding(rows, schema);
   await store.put(key, rewritten, { contentType: "application/vnd.apache.parquet" });
   return rewritten.byteLength;
 }

@@ -14,7 +14,7 @@ export {
 export { mergeColumnTypes, mergeSchemas } from "./merge-types.js";
 export { inferColumnType, inferSchema } from "./schema.js";
 export { SCHEMA_METADATA_KEY } from "./schema-metadata.js";
-export { writeParquet, type WriteParquetOptions } from "./writer.js";
+export { writeParquet, writeParquetYielding, YIELDING_ROW_GROUP_SIZE, type WriteParquetOptions } from "./writer.js";
 export {
   readParquetMetadata,
   readParquetMetadataFromAsyncBuffer,

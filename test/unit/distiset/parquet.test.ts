@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { parquetSchema } from "hyparquet";
+import { parquetMetadata, parquetSchema } from "hyparquet";
 import type { AsyncBuffer } from "hyparquet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Row } from "../../../src/core/row.js";
@@ -19,6 +19,8 @@ import {
   readParquetRows,
   readParquetRowsFromAsyncBuffer,
   writeParquet,
+  writeParquetYielding,
+  YIELDING_ROW_GROUP_SIZE,
 } from "../../../src/distiset/parquet/index.js";
 import type { ColumnType, TableSchema } from "../../../src/distiset/parquet/index.js";
 import { fromParquetTree, toParquetElements } from "../../../src/distiset/parquet/parquet-elements.js";
@@ -257,6 +259,31 @@ describe("mergeColumnTypes / mergeSchemas", () => {
     const json: unknown = JSON.parse(JSON.stringify(EXPECTED_SCHEMA));
     expect(TableSchemaSchema.parse(json)).toEqual(EXPECTED_SCHEMA);
     expect(TableSchemaSchema.safeParse({ columns: [{ name: "x", type: { kind: "decimal" } }] }).success).toBe(false);
+  });
+});
+
+describe("writeParquetYielding", () => {
+  it("writes the rows, metadata and schema writeParquet writes", async () => {
+    const bytes = await writeParquetYielding(ROWS);
+    expect(await readParquetRows(bytes)).toEqual(EXPECTED);
+    expect(readParquetMetadata(bytes)).toEqual(readParquetMetadata(writeParquet(ROWS)));
+  });
+
+  it("hands the event loop back between row groups, so other requests are served mid-write", async () => {
+    const rows: Row[] = Array.from({ length: YIELDING_ROW_GROUP_SIZE * 3 }, (_, i) => ({ id: i, text: `row ${i}` }));
+    const events: string[] = [];
+    // A timer queued before the write can only fire before it ends if the write yields.
+    setTimeout(() => events.push("timer"), 0);
+    const bytes = await writeParquetYielding(rows);
+    events.push("written");
+    expect(events).toEqual(["timer", "written"]);
+    expect(parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer).row_groups.map((g) => Number(g.num_rows))).toEqual([YIELDING_ROW_GROUP_SIZE, YIELDING_ROW_GROUP_SIZE, YIELDING_ROW_GROUP_SIZE]);
+    expect(await readParquetRows(bytes)).toEqual(rows);
+  });
+
+  it("rejects what writeParquet rejects, with the same error", async () => {
+    await expect(writeParquetYielding([])).rejects.toMatchObject({ code: "invalid_request" });
+    await expect(writeParquetYielding([{ a: 1 }], { columns: [{ name: "b", type: INT64 }] })).rejects.toMatchObject({ code: "invalid_request" });
   });
 });
 
