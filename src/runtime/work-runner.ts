@@ -252,32 +252,3 @@ async function withRetries<T>(deps: WorkRunnerDeps, logger: BufferLogger, what: 
   }
   throw lastError;
 }
-
-/**
- * For a batch whose message kept failing (a crashing step, a worker out of memory): its rows
- * go on with null outputs instead of being lost. Global steps cannot be imputed; they fail the run.
- */
-export async function imputeWork(work: ProcessWork, deps: WorkRunnerDeps, reason: string): Promise<WorkReportInput> {
-  const existing = await existingOutput(work, deps);
-  if (existing) return existing;
-  const pipeline = await deps.pipeline(work.run_id);
-  const step = pipeline.step(work.step);
-  const base = reportOf(work);
-  if (!(step instanceof Step) || step.kind === "global") {
-    return { ...base, fatal: { code: "step_failed", message: `${reason}; a global step cannot continue without its output` } };
-  }
-  const inputs = await readInputs(work, deps.store);
-  const { renamed, overridden } = applyInputMappings(inputs, step.inputMappings);
-  const rows = applyOutputMappings(step.imputeOutputs(renamed, new Error(reason)), step.inputMappings, step.outputMappings, overridden);
-  const stored = await storeOutput(work, rows, work.last_batch, deps);
-  return {
-    ...base,
-    num_rows: stored.numRows,
-    rows_in: inputs.reduce((sum, r) => sum + r.length, 0),
-    bytes: stored.bytes,
-    last_batch: work.last_batch,
-    errors: [{ code: "step_failed", message: reason }],
-    failed_rows: stored.numRows,
-    log: [`[${work.step}] batch ${work.seq_no}: ${reason}; its rows continue with null outputs`],
-  };
-}
