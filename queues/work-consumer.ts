@@ -57,7 +57,6 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
           while (next) {
             const current: WorkItem = next.work;
             leased = { stub, workId: current.id, fused: next.fused };
-            if (next.fused) console.log(`Work message ${message.id}: running fused ${current.id}`);
             const report = await holdingLease(stub, current.id, next.leaseMs, () => runWork(current, deps));
             const fused = await deliver(stub, redactDeep(report, secrets));
             leased = undefined;
