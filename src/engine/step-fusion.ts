@@ -50,8 +50,8 @@ export function fusionTargets(steps: Readonly<Record<string, FusionPlanStep>>, o
 
 /**
  * Of the work a report of `reported` dispatches, the batch its consumer runs next: a batch of
- * the step `reported` is fused into, built from `reported`'s output batch alone (every row of it
- * and nothing else), so the consumer that just wrote those rows is the natural one to read them.
+ * the step `reported` is fused into, built from rows of `reported`'s output batch and no other
+ * (with aligned batch sizes, all of them), so the consumer that just wrote those rows runs it.
  */
 export function fusedSuccessor(reported: WorkItem, fuseInto: string | null | undefined, dispatch: readonly WorkItem[]): WorkItem | undefined {
   if (!fuseInto || (reported.type !== "generate" && reported.type !== "process")) return undefined;
