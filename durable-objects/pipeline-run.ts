@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { DistilflareError, NotFoundError } from "../src/errors.js";
-import { applyReport, startRun, stopRun, type EngineContext, type Transition } from "../src/engine/run-engine.js";
+import { startRun, stopRun, type EngineContext, type Transition } from "../src/engine/run-engine.js";
+import { applyReportFusing } from "../src/engine/fused-report.js";
 import type { RunPlan } from "../src/engine/run-plan.js";
 import { createRunState, type RunState, type RunStatus } from "../src/engine/run-state.js";
 import { stateChanges, stateFromRows } from "../src/engine/run-state-rows.js";
@@ -26,6 +27,9 @@ export interface CreateRunInput {
   /** Push the Distiset to the Hub once the run succeeds. */
   push_to_hub?: PushToHubRequest | undefined;
 }
+
+/** What a report gets back: whether it counted, and the successor batch fused behind it, if any. */
+export type ReportOutcome = { accepted: boolean; fused?: { work: WorkItem; lease_ms: number } };
 
 /** A running run with nothing that could be lost still gets looked at this often. */
 const IDLE_CHECK_MS = 60_000;
@@ -102,15 +106,21 @@ export class PipelineRun extends DurableObject<Env> {
     });
   }
 
-  /** A worker's report. Duplicates and reports of unknown work change nothing. */
-  async report(report: WorkReportInput): Promise<RpcResult<{ accepted: boolean }>> {
+  /**
+   * A worker's report. Duplicates and reports of unknown work change nothing. A consumer that
+   * `accept_fused` gets back the successor batch built from the reported one alone, already
+   * leased to it, instead of that batch going through the queue (`src/engine/step-fusion.ts`).
+   */
+  async report(report: WorkReportInput, options: { accept_fused?: boolean } = {}): Promise<RpcResult<ReportOutcome>> {
     return rpc(async () => {
       const { state } = this.requireRun();
-      const transition = applyReport(state, report, this.context());
+      const transition = applyReportFusing(state, report, this.context(), this.policy(), options.accept_fused ?? false);
       if (transition.state === state) return { accepted: false };
       this.appendLog(report.log ?? []);
+      const fused = transition.fused;
+      if (fused && "seq_no" in fused.work) this.appendLog([`${new Date().toISOString()} INFO [${fused.work.step}] batch ${fused.work.seq_no} fused: it runs in the invocation that ran ${report.id}`]);
       await this.commit(transition, state.status);
-      return { accepted: true };
+      return fused ? { accepted: true, fused: { work: fused.work, lease_ms: fused.leaseMs } } : { accepted: true };
     });
   }
 
@@ -140,10 +150,10 @@ export class PipelineRun extends DurableObject<Env> {
   }
 
   /** A consumer failed the work and the queue will deliver it again in `retry_in_ms`; `error` becomes its last error. */
-  async abandonWork(input: { work_id: string; error: string; retry_in_ms: number }): Promise<RpcResult<{ ok: true }>> {
+  async abandonWork(input: { work_id: string; error: string; retry_in_ms: number; requeue?: boolean }): Promise<RpcResult<{ ok: true }>> {
     return rpc(async () => {
       const { state } = this.requireRun();
-      const transition = abandonWork(state, input.work_id, input.error, Date.now(), input.retry_in_ms);
+      const transition = abandonWork(state, input.work_id, input.error, Date.now(), input.retry_in_ms, input.requeue ?? false);
       if (transition.state !== state) await this.commit(transition, state.status);
       return { ok: true as const };
     });

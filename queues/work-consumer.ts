@@ -38,7 +38,8 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
       message.ack();
       return;
     }
-    let leased: { stub: RunStub; workId: string } | undefined;
+    // The work this invocation holds a lease on; `fused` when it came as a report's reply, not as this message.
+    let leased: { stub: RunStub; workId: string; fused: boolean } | undefined;
     try {
       const work = await resolveWork(parsed.data, store);
       const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(work.run_id));
@@ -49,10 +50,18 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
         if (!lease.ok && lease.error.code !== "not_found") throw new Error(lease.error.message);
         // Not granted: reported already (a duplicate), the run ended, or out of attempts (the run failed).
         if (lease.ok && lease.value.granted) {
-          leased = { stub, workId: work.id };
           const deps = { store, pipeline: (runId: string) => runPipeline(store, runId), services, prices: ownerPrices(env as unknown as Record<string, unknown>) };
-          const report = await holdingLease(stub, work.id, lease.value.leaseMs, () => runWork(work, deps));
-          await deliver(stub, redactDeep(report, secrets));
+          // A fused chain: each report may hand back the successor batch built from the one just
+          // reported, leased to this invocation; it runs here instead of going through the queue.
+          let next: { work: WorkItem; leaseMs: number; fused: boolean } | undefined = { work, leaseMs: lease.value.leaseMs, fused: false };
+          while (next) {
+            const current: WorkItem = next.work;
+            leased = { stub, workId: current.id, fused: next.fused };
+            const report = await holdingLease(stub, current.id, next.leaseMs, () => runWork(current, deps));
+            const fused = await deliver(stub, redactDeep(report, secrets));
+            leased = undefined;
+            next = fused ? { work: fused.work, leaseMs: fused.lease_ms, fused: true } : undefined;
+          }
         }
       }
       message.ack();
@@ -60,6 +69,13 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
       const delaySeconds = Math.min(60, 2 ** Math.min(message.attempts, 6));
       const reason = redactDeep(errorMessage(error), secrets);
       console.error(`Work message ${message.id} failed (attempt ${message.attempts}): ${reason}`);
+      if (leased?.fused) {
+        // The message's own work was reported; the fused batch has no message to retry, so the
+        // run sends it through the queue (its normal retry path) with this error as its last.
+        await leased.stub.abandonWork({ work_id: leased.workId, error: reason, retry_in_ms: delaySeconds * 1000, requeue: true }).catch(() => undefined);
+        message.ack();
+        return;
+      }
       // The run keeps the error as the item's last one and waits for the queue's redelivery.
       if (leased) await leased.stub.abandonWork({ work_id: leased.workId, error: reason, retry_in_ms: delaySeconds * 1000 }).catch(() => undefined);
       message.retry({ delaySeconds });
@@ -75,10 +91,13 @@ async function resolveWork(message: ReturnType<typeof workMessageSchema.parse>, 
 
 type RunStub = DurableObjectStub<import("../durable-objects/pipeline-run.js").PipelineRun>;
 
-async function deliver(stub: RunStub, report: WorkReportInput): Promise<void> {
-  const result = await stub.report(report);
+/** Reports the work; returns the successor batch the run fused behind it, if any. */
+async function deliver(stub: RunStub, report: WorkReportInput): Promise<{ work: WorkItem; lease_ms: number } | undefined> {
+  const result = await stub.report(report, { accept_fused: true });
   // A run that no longer exists has nothing to wait for this report.
   if (!result.ok && result.error.code !== "not_found") throw new Error(result.error.message);
+  const fused = result.ok ? result.value.fused : undefined;
+  return fused ? { work: workItemSchema.parse(fused.work), lease_ms: fused.lease_ms } : undefined;
 }
 
 /**

@@ -61,6 +61,7 @@ export class CloudflareRunService implements RunService {
         dataset: request.dataset,
         datasetBatchSize: request.dataset_batch_size,
         loadGroups: request.load_groups,
+        fuseSteps: request.fuse_steps,
       },
       { runId, stepName: "", seqNo: 0, logger, services: this.services() },
       runId,

@@ -6,6 +6,7 @@
  *   npm run bench:runtime                 # LLM cases, 20k dicts, 100k Parquet rows (a few minutes)
  *   npm run bench:runtime -- --big        # also the 1,000,000-row Parquet run (or BENCH_BIG=1)
  *   npm run bench:runtime -- --only 1m    # cases whose name contains "1m"
+ *   npm run bench:runtime -- --no-fuse    # runs with `fuse_steps: false` (every batch through the queue)
  */
 import { writeFileSync } from "node:fs";
 import { writeParquet } from "../../src/distiset/parquet/index.js";
@@ -24,6 +25,8 @@ import { downloadDistiset, measureRun, type RunMeasure } from "./run-measure.js"
 const args = process.argv.slice(2);
 const big = args.includes("--big") || process.env.BENCH_BIG === "1";
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+/** Run options every case's request carries. */
+const runOptions = { use_cache: false, ...(args.includes("--no-fuse") ? { fuse_steps: false } : {}) };
 const BASELINE_CONCURRENCY = 64;
 /** Row groups of the stand-in Hub files: a loader batch reads (and decodes) only the groups holding its rows. */
 const ROW_GROUP_SIZE = 10_000;
@@ -80,7 +83,7 @@ async function main(): Promise<void> {
       run: async () => {
         const server = await serverFor(latencyMs);
         const baseUrl = server.baseUrl;
-        const measured = await measureRun(api, { pipeline: llmPipeline({ rows, baseUrl, stream }), use_cache: false }, rows);
+        const measured = await measureRun(api, { pipeline: llmPipeline({ rows, baseUrl, stream }), ...runOptions }, rows);
         const baseline = await pLimitBaseline({ baseUrl, rows, concurrency: BASELINE_CONCURRENCY });
         report(
           `| ${rows} rows, L = ${latencyMs} ms, ${stream ? "streamed" : "not streamed"} | ${fmt(measured.rowsPerSecond, 1)} rows/s | ${fmt(baseline.rowsPerSecond, 1)} rows/s | ${fmt(measured.rowsPerSecond / baseline.rowsPerSecond, 2)} | slowest status ${fmt(measured.slowestStatusMs)} ms (${measured.slowStatusCalls} of ${measured.statusCalls} over 250 ms) |`,
@@ -95,7 +98,7 @@ async function main(): Promise<void> {
         hub.hub.addDataset(repo, { files: hubFiles(rows, perFile) });
         const bytesBefore = durableObjectBytes(persistTo, "PipelineRun");
         memory.start();
-        const measured = await measureRun(api, { pipeline: hubPipeline(rows, batchSize), parameters: { load: { repo_id: repo, split: "train" } }, use_cache: false }, rows, {
+        const measured = await measureRun(api, { pipeline: hubPipeline(rows, batchSize), parameters: { load: { repo_id: repo, split: "train" } }, ...runOptions }, rows, {
           timeoutMs: 60 * 60_000,
         });
         const peak = memory.stop();
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
         name: "20000 dict rows",
         rows: 20_000,
         run: async () => {
-          const measured = await measureRun(api, { pipeline: dictsPipeline(20_000), use_cache: false }, 20_000);
+          const measured = await measureRun(api, { pipeline: dictsPipeline(20_000), ...runOptions }, 20_000);
           report(`| 20000 rows, dicts -> KeepColumns -> FormatTextGenerationSFT | ${fmt(measured.rowsPerSecond, 0)} rows/s | | | slowest status ${fmt(measured.slowestStatusMs)} ms (${measured.slowStatusCalls} of ${measured.statusCalls} over 250 ms) |`);
         },
       },

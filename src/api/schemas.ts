@@ -37,6 +37,10 @@ export const startRunBodySchema = z
       ),
     accept_failed_rows: z.boolean().default(false).describe("Let use_cache reuse a run in which some rows failed (imputed as null)."),
     dry_run: z.boolean().default(false).describe("One batch of batch_size 1 from every generator through the whole DAG; never cached."),
+    fuse_steps: z
+      .boolean()
+      .optional()
+      .describe("Run a step's batch in the invocation that produced its input where their batches line up (default true); false sends every batch through the queue."),
     dataset: z.array(z.record(z.string(), z.unknown())).optional().describe("Rows fed to the steps that have no generator."),
     dataset_batch_size: z.number().int().positive().max(LIMITS.batchSize).optional(),
     load_groups: z.union([z.array(z.array(z.string())), z.literal("sequential_step_execution")]).optional(),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Dag, stepKindSchema, type DagSpec } from "../pipeline/dag.js";
 import { loadStages, type LoadGroups } from "../pipeline/load-stages.js";
+import { fusionTargets } from "./step-fusion.js";
 
 export const runPlanStepSchema = z.object({
   name: z.string(),
@@ -15,6 +16,8 @@ export const runPlanStepSchema = z.object({
   stage: z.number().int().nonnegative(),
   /** Batches of this step that may be in flight at once. */
   max_inflight: z.number().int().positive(),
+  /** The successor whose batches built from this step's batch alone run in the same consumer invocation (`step-fusion.ts`). */
+  fuse_into: z.string().nullable().default(null),
 });
 export type RunPlanStep = z.infer<typeof runPlanStepSchema>;
 
@@ -47,6 +50,10 @@ export interface RunPlanOptions {
   stepInflight?: Record<string, number> | undefined;
   maxRowsPerFile?: number | undefined;
   maxBytesPerFile?: number | undefined;
+  /** Fuse a step with its successor where their batches line up (default true; `step-fusion.ts`). */
+  fuseSteps?: boolean | undefined;
+  /** Steps that call an LLM (fusion keeps generators off them). */
+  llmSteps?: readonly string[] | undefined;
 }
 
 export const DEFAULT_MAX_INFLIGHT_PER_STEP = 16;
@@ -80,10 +87,13 @@ export function buildRunPlan(spec: DagSpec, options: RunPlanOptions): RunPlan {
           leaf: leaves.includes(name),
           stage: stageOf.get(name) ?? 0,
           max_inflight: Math.max(step.replicas ?? 1, options.maxInflightPerStep ?? DEFAULT_MAX_INFLIGHT_PER_STEP, options.stepInflight?.[name] ?? 1),
-        } satisfies RunPlanStep,
+          fuse_into: null,
+        } satisfies RunPlanStep as RunPlanStep,
       ];
     }),
   );
+  const fuseInto = fusionTargets(steps, { enabled: options.fuseSteps ?? true, llmSteps: new Set(options.llmSteps ?? []) });
+  for (const [name, target] of Object.entries(fuseInto)) (steps[name] as RunPlanStep).fuse_into = target;
   return {
     pipeline_name: options.pipelineName,
     steps,

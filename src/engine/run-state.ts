@@ -42,6 +42,8 @@ export const stepRunSchema = z.object({
   outstanding: z.boolean(),
   /** LLM calls of its batches per model (a state stored before usage existed has none). */
   usage: usageByModelSchema.optional(),
+  /** Its batches run by the consumer of their input batch instead of through the queue (`step-fusion.ts`). */
+  batches_fused: z.number().int().nonnegative().optional(),
 });
 export type StepRun = z.infer<typeof stepRunSchema>;
 

@@ -18,6 +18,10 @@ export const stepProgressSchema = z.object({
   failed_rows: z.number().int(),
   /** Optional on the wire: servers from before usage existed send none (the CLI reads them too). */
   usage: usageTotalsSchema.optional(),
+  /** The successor this step's batches are fused with (run in the same consumer invocation), if any. */
+  fused_into: z.string().nullable().optional(),
+  /** This step's batches that ran fused behind their predecessor's batch instead of through the queue. */
+  batches_fused: z.number().int().optional(),
 });
 
 export const runMetaSchema = z.object({
@@ -74,6 +78,8 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
           errors: s?.errors ?? 0,
           failed_rows: s?.failed_rows ?? 0,
           usage: usageTotals(s?.usage ?? {}, prices),
+          fused_into: state.plan.steps[name]?.fuse_into ?? null,
+          batches_fused: s?.batches_fused ?? 0,
         },
       ];
     }),

@@ -66,16 +66,19 @@ export function renewLease(input: RunState, workId: string, now: number, policy:
 /**
  * A consumer gave the work back (it failed and the queue will deliver it again in
  * `retryInMs`): the error is kept as the item's last, and its wait starts from the redelivery.
+ * Work that came with no queue message of its own (a fused batch, `fused-report.ts`) is
+ * `requeue`d: sent through the queue now, as the normal retry path.
  */
-export function abandonWork(input: RunState, workId: string, error: string, now: number, retryInMs: number): Transition {
+export function abandonWork(input: RunState, workId: string, error: string, now: number, retryInMs: number, requeue = false): Transition {
   if (!input.inflight[workId]) return { state: input, dispatch: [] };
   const state = copyRunState(input);
   const entry = state.inflight[workId] as InflightEntry;
   entry.last_error = error;
-  entry.dispatched_at = now + retryInMs;
+  entry.dispatched_at = requeue ? now : now + retryInMs;
   delete entry.lease_until;
   delete entry.started_at;
-  return { state, dispatch: [] };
+  const running = state.status === "running" || state.status === "stopping";
+  return { state, dispatch: requeue && running ? [entry.work] : [] };
 }
 
 /** Fails the run because `workId` cannot be done (the dead-letter queue got it), with its last error. */

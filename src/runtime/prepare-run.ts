@@ -25,6 +25,8 @@ export interface RunOptions {
   maxInflightPerStep?: number | undefined;
   maxRowsPerFile?: number | undefined;
   maxBytesPerFile?: number | undefined;
+  /** Run a step's successor batch in the invocation that produced its input (default true; `src/engine/step-fusion.ts`). */
+  fuseSteps?: boolean | undefined;
 }
 
 export interface PreparedRun {
@@ -65,15 +67,18 @@ export async function prepareRun(
   pipeline.validate({ loadGroups: options.loadGroups });
   // Every step once, before anything is enqueued: a missing secret fails the run here.
   if (load) await loadSteps(pipeline.steps, context);
+  const stepInflight = llmStepWindows(pipeline, options.maxInflightPerStep);
   const plan = buildRunPlan(pipeline.dagSpec(), {
     pipelineName: pipeline.name,
     seed,
     loadGroups: options.loadGroups,
     dryRun: options.dryRun,
     maxInflightPerStep: options.maxInflightPerStep,
-    stepInflight: llmStepWindows(pipeline, options.maxInflightPerStep),
+    stepInflight,
     maxRowsPerFile: options.maxRowsPerFile,
     maxBytesPerFile: options.maxBytesPerFile,
+    fuseSteps: options.fuseSteps,
+    llmSteps: Object.keys(stepInflight),
   });
   return {
     plan,
