@@ -16,7 +16,9 @@ import { postJson, workerHarness, type Harness } from "../support/worker-harness
 const fake = (): string => inject("fakeOpenAIUrl");
 let deployment: Harness | undefined;
 function harness(): Harness {
-  deployment ??= workerHarness({ registry: createDefaultRegistry(), pipelines: {} });
+  // A registered pipeline with a budget of its own, which a request's budget overrides.
+  const budgeted = { build: () => pipelineObject("budget-registered", "budget-registered"), budget: { maxRequests: 7 } };
+  deployment ??= workerHarness({ registry: createDefaultRegistry(), pipelines: { budgeted } });
   return deployment;
 }
 
@@ -42,7 +44,11 @@ async function calls(): Promise<string[]> {
 
 /** 20 rows in batches of 5 into a sampled TextGeneration (temperature 0.7: no response cache), one call a row. */
 function pipeline(name: string, tag: string, model = "gpt-4o-mini"): Record<string, unknown> {
-  const built = new Pipeline({ name }).build(() => {
+  return dumpPipeline(pipelineObject(name, tag, model)) as Record<string, unknown>;
+}
+
+function pipelineObject(name: string, tag: string, model = "gpt-4o-mini"): Pipeline {
+  return new Pipeline({ name }).build(() => {
     new LoadDataFromDicts({ name: "load", data: Array.from({ length: 20 }, (_, i) => ({ instruction: `${tag} row ${String(i).padStart(2, "0")}` })), batchSize: 5 }).connect(
       new TextGeneration({
         name: "generate",
@@ -51,7 +57,6 @@ function pipeline(name: string, tag: string, model = "gpt-4o-mini"): Record<stri
       }),
     );
   });
-  return dumpPipeline(built) as Record<string, unknown>;
 }
 
 async function start(body: Record<string, unknown>): Promise<RunBody> {
@@ -134,6 +139,20 @@ describe("budgets over the OpenAI stand-in", () => {
     expect(after).toHaveLength(20);
     expect(new Set(after).size).toBe(20);
     expect(await rows(stopped.id)).toEqual(allRows("budget-cost"));
+  });
+
+  it("takes a registered pipeline's budget unless the request gives one", async () => {
+    await fetch(`${fake()}/__fake/reset`, { method: "POST" });
+    // maxRequests 7: one batch of 5 (a second would make 10).
+    const stopped = await start({ pipeline: "budgeted" });
+    expect(stopped.status).toBe("stopped");
+    expect(stopped.budget).toEqual({ max_requests: 7, max_cost_usd: null });
+    expect(stopped.usage.requests).toBe(5);
+
+    const overridden = await start({ pipeline: "budgeted", max_requests: 100 });
+    expect(overridden.status).toBe("succeeded");
+    expect(overridden.budget).toEqual({ max_requests: 100, max_cost_usd: null });
+    expect(overridden.usage.requests).toBe(20);
   });
 
   it("answers bad budget values with 400 naming the field", async () => {
