@@ -11,7 +11,12 @@ export const runBudgetSchema = z.object({
 export type RunBudget = z.infer<typeof runBudgetSchema>;
 
 /** Why a run stopped: asked to (`POST /v1/runs/{id}/stop`), or its next batch would have passed its budget. */
-export const runStopSchema = z.object({ reason: z.enum(["requested", "budget"]), message: z.string() });
+export const runStopSchema = z.object({
+  reason: z.enum(["requested", "budget"]),
+  message: z.string(),
+  /** For a budget stop: the limit the next batch would have passed. */
+  limit: z.enum(["max_cost_usd", "max_requests"]).optional(),
+});
 export type RunStop = z.infer<typeof runStopSchema>;
 
 /** LLM calls and their cost; cost counts only models with a known price. */
@@ -35,7 +40,7 @@ export interface BudgetLedger {
   prices: PriceTable;
   spent: Spend;
   committed: Spend;
-  refused?: { step: string; message: string };
+  refused?: { step: string; limit: "max_cost_usd" | "max_requests"; message: string };
 }
 
 export function hasLimit(budget: RunBudget | undefined | null): budget is RunBudget {
@@ -105,7 +110,7 @@ export function admitBatch(ledger: BudgetLedger, state: RunState, stepName: stri
     const used = ledger.spent[kind] + ledger.committed[kind];
     const next = projection[kind];
     if (next === undefined ? used < limit : next === 0 || used + next <= limit * (1 + 1e-9)) continue;
-    ledger.refused = { step: stepName, message: refusalMessage(ledger, kind, limit, stepName, next) };
+    ledger.refused = { step: stepName, limit: kind === "requests" ? "max_requests" : "max_cost_usd", message: refusalMessage(ledger, kind, limit, stepName, next) };
     return "refuse";
   }
   if (unknown && step.inflight > 0) return "wait";

@@ -148,7 +148,7 @@ export function resumeRun(input: RunState, context: EngineContext, options: { bu
   const stop = stopOf(state);
   if (dispatch.length === 0 && stop?.reason === "budget") {
     throw new DistilflareError("conflict", `Run '${input.run_id}' cannot resume within its budget: ${stop.message}; resume with a higher max_requests or max_cost_usd`, {
-      field: stop.message.includes("max_requests") ? "max_requests" : "max_cost_usd",
+      field: stop.limit,
       budget: state.budget,
     });
   }
@@ -295,7 +295,7 @@ function pump(state: RunState, context: EngineContext): WorkItem[] {
   if (ledger?.refused) {
     // Like a requested stop: what is in flight finishes and is kept; a resume with a higher budget carries on.
     state.status = Object.keys(state.inflight).length === 0 ? "stopped" : "stopping";
-    state.stop = { reason: "budget", message: ledger.refused.message };
+    state.stop = { reason: "budget", message: ledger.refused.message, limit: ledger.refused.limit };
     return dispatch;
   }
   const settled =

@@ -104,7 +104,7 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
   };
   if (state.error) view.error = state.error;
   if (state.budget) view.budget = state.budget;
-  if (state.stop) view.stop = state.stop;
+  if (state.stop && (state.status === "stopping" || state.status === "stopped")) view.stop = state.stop;
   return view;
 }
 

@@ -71,7 +71,7 @@ describe("budgets in the engine", () => {
     startWith(sim);
     drain(sim);
     expect(sim.state.status).toBe("stopped");
-    expect(sim.state.stop?.reason).toBe("budget");
+    expect(sim.state.stop).toMatchObject({ reason: "budget", limit: "max_requests" });
     expect(sim.state.stop?.message).toMatch(/max_requests 12/);
     // 5 calls per batch: a third batch would have made 15.
     expect(requestsOf(sim)).toBe(10);
@@ -135,6 +135,7 @@ describe("budgets in the engine", () => {
     expect(sim.state.status).toBe("stopped");
     expect(sim.state.stop?.reason).toBe("budget");
     expect(sim.state.stop?.message).toMatch(/max_cost_usd \$0\.009/);
+    expect(sim.state.stop?.limit).toBe("max_cost_usd");
     expect(costOf(sim)).toBeCloseTo(2 * 5 * CALL_COST, 9);
     sim.accept(resumeRun(sim.state, context, { budget: { max_cost_usd: 1 } }));
     drain(sim);
