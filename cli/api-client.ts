@@ -36,6 +36,8 @@ export interface StartRunOptions {
   accept_failed_rows?: boolean | undefined;
   dry_run?: boolean | undefined;
   push_to_hub?: { repo_id: string; private: boolean; token?: string | undefined } | undefined;
+  max_cost_usd?: number | undefined;
+  max_requests?: number | undefined;
 }
 
 /** The v1 API over HTTP, every response checked against the schema the routes answer with. */
@@ -98,8 +100,9 @@ export class DistilflareClient {
     return this.json(runViewSchema, `/v1/runs/${encodeURIComponent(id)}/stop`, { method: "POST", body: {} });
   }
 
-  resumeRun(id: string): Promise<RunView> {
-    return this.json(runViewSchema, `/v1/runs/${encodeURIComponent(id)}/resume`, { method: "POST", body: {} });
+  /** `budget`: new limits for the resumed run (fields left out keep the run's). */
+  resumeRun(id: string, budget: { max_cost_usd?: number | undefined; max_requests?: number | undefined } = {}): Promise<RunView> {
+    return this.json(runViewSchema, `/v1/runs/${encodeURIComponent(id)}/resume`, { method: "POST", body: budget });
   }
 
   async logs(id: string): Promise<string> {

@@ -38,6 +38,8 @@ export const COMMANDS = {
       "hf-token": { type: "string" },
       detach: { type: "boolean" },
       "dry-run": { type: "boolean" },
+      "max-cost-usd": { type: "string" },
+      "max-requests": { type: "string" },
     },
     summary: "Start a run, show per-step progress until it ends, optionally save its Distiset to --out",
   },
@@ -51,7 +53,11 @@ export const COMMANDS = {
   logs: { args: ["ID"], options: { follow: { type: "boolean", short: "f" } }, summary: "A run's log (--follow until it ends)" },
   list: { args: [], options: { limit: { type: "string" } }, summary: "Recent runs" },
   stop: { args: ["ID"], options: {}, summary: "Stop a run (finished batches are kept; resume continues)" },
-  resume: { args: ["ID"], options: {}, summary: "Resume a stopped or failed run" },
+  resume: {
+    args: ["ID"],
+    options: { "max-cost-usd": { type: "string" }, "max-requests": { type: "string" } },
+    summary: "Resume a stopped or failed run (with a new budget: --max-cost-usd, --max-requests)",
+  },
   download: { args: ["ID"], options: { out: { type: "string" } }, summary: "Save a run's Distiset to --out DIR (Hugging Face datasets layout)" },
   push: {
     args: ["ID", "REPO"],

@@ -18,7 +18,8 @@ function stepCounts(step: StepProgress): string {
 function runHeader(view: RunView): string {
   const stage = view.stages.find((s) => s.status === "running");
   const stageText = view.stages.length > 1 && stage ? `, stage ${stage.index + 1}/${view.stages.length}` : "";
-  return `run ${view.id} (${view.name}): ${view.status}${stageText}${usageText(view)}`;
+  const stopText = view.stop && (view.status === "stopping" || view.status === "stopped") ? ` (${view.stop.reason})` : "";
+  return `run ${view.id} (${view.name}): ${view.status}${stopText}${stageText}${usageText(view)}`;
 }
 
 /** LLM calls, tokens and cost so far; nothing before the first call (or from a server without usage). */

@@ -17,7 +17,8 @@ import { runtimeRegistry } from "../src/runtime/runtime-registry.js";
 import { workerServices } from "../queues/worker-services.js";
 import { R2BlobStore } from "../worker/r2-blob-store.js";
 import { rpc, type RpcResult } from "./rpc-result.js";
-import { ownerPrices } from "../src/llms/pricing/price-table.js";
+import { ownerPrices, type PriceTable } from "../src/llms/pricing/price-table.js";
+import { hasLimit, type RunBudget } from "../src/engine/run-budget.js";
 import type { RunIndex } from "./run-index.js";
 import { RunStorage } from "./run-storage.js";
 
@@ -26,6 +27,8 @@ export interface CreateRunInput {
   plan: RunPlan;
   /** Push the Distiset to the Hub once the run succeeds. */
   push_to_hub?: PushToHubRequest | undefined;
+  /** Spending limits; the run stops (reason `budget`) before a batch that would pass them. */
+  budget?: RunBudget | undefined;
 }
 
 /** What a report gets back: whether it counted, and the successor batch fused behind it, if any. */
@@ -57,10 +60,13 @@ export class PipelineRun extends DurableObject<Env> {
   private alarmAt: number | undefined;
   /** The requested push and its outcome (storage key `push`; its token, if given, under `push:token`). */
   private push: PushToHubStatus | undefined;
+  /** The deployment's prices, which a `max_cost_usd` budget is counted in. */
+  private readonly prices: PriceTable;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.rows = new RunStorage(ctx.storage, env.DATA);
+    this.prices = ownerPrices(env as unknown as Record<string, unknown>);
     ctx.blockConcurrencyWhile(async () => this.load());
   }
 
@@ -78,7 +84,7 @@ export class PipelineRun extends DurableObject<Env> {
   }
 
   private context(): EngineContext {
-    return { now: Date.now(), routing: routingResolver(runtimeRegistry()) };
+    return { now: Date.now(), routing: routingResolver(runtimeRegistry()), prices: this.prices };
   }
 
   /** The lease policy; `WORK_LEASE_SECONDS` (wrangler.toml) sets the lease and the grace of unstarted work. */
@@ -97,7 +103,7 @@ export class PipelineRun extends DurableObject<Env> {
   async create(input: CreateRunInput): Promise<RpcResult<RunView>> {
     return rpc(async () => {
       if (this.meta && this.state) return runView(this.meta, this.state, ownerPrices(this.env as unknown as Record<string, unknown>));
-      const state = createRunState(input.meta.id, input.plan);
+      const state: RunState = { ...createRunState(input.meta.id, input.plan), ...(hasLimit(input.budget) ? { budget: input.budget } : {}) };
       const transition = startRun(state, this.context());
       if (input.push_to_hub) await this.savePush(input.push_to_hub);
       this.appendLog([`${new Date().toISOString()} INFO Run '${input.meta.id}' of pipeline '${input.meta.name}' created (${input.plan.order.length} steps, ${input.plan.stages.length} stage(s))`]);
@@ -176,14 +182,18 @@ export class PipelineRun extends DurableObject<Env> {
     });
   }
 
-  /** Carries on a stopped or failed run; on a running run, sends every unreported item again (duplicates are harmless). */
-  async resume(): Promise<RpcResult<RunView>> {
+  /**
+   * Carries on a stopped or failed run; on a running run, sends every unreported item again
+   * (duplicates are harmless). `budget` changes the run's limits (null lifts one).
+   */
+  async resume(input: { budget?: Partial<RunBudget> | undefined } = {}): Promise<RpcResult<RunView>> {
     return rpc(async () => {
       const { state } = this.requireRun();
       if (state.status === "pending") return this.view();
-      const transition = resumeRunOrResend(state, this.context());
+      const transition = resumeRunOrResend(state, this.context(), input);
       const what = state.status === "running" ? `re-sending ${transition.dispatch.length} unreported work item(s)` : `from status '${state.status}'`;
-      this.appendLog([`${new Date().toISOString()} INFO Resumed: ${what}`]);
+      const budget = transition.state.budget !== state.budget ? ` with budget ${JSON.stringify(transition.state.budget)}` : "";
+      this.appendLog([`${new Date().toISOString()} INFO Resumed: ${what}${budget}`]);
       await this.commit(transition, state.status);
       return this.view();
     });
@@ -380,7 +390,7 @@ export class PipelineRun extends DurableObject<Env> {
 
   private async onStatusChange(status: RunStatus): Promise<void> {
     const { meta, state } = this.requireRun();
-    const line = state.error ? `${status}: ${state.error.message}` : status;
+    const line = state.error ? `${status}: ${state.error.message}` : state.stop && (status === "stopping" || status === "stopped") ? `${status} (${state.stop.reason}): ${state.stop.message}` : status;
     this.appendLog([`${new Date().toISOString()} ${status === "failed" ? "ERROR" : "INFO"} Run status: ${line}`]);
     const index = this.env.RUN_INDEX.get(this.env.RUN_INDEX.idFromName("index")) as unknown as DurableObjectStub<RunIndex>;
     const result = await index.upsert({

@@ -16,6 +16,9 @@ import type { PipelineRun } from "../durable-objects/pipeline-run.js";
 import type { RunIndex } from "../durable-objects/run-index.js";
 import { workerServices } from "../queues/worker-services.js";
 import { R2BlobStore } from "./r2-blob-store.js";
+import type { RunBudget } from "../src/engine/run-budget.js";
+import { ownerPrices } from "../src/llms/pricing/price-table.js";
+import { assertBudgetPriced, runBudget } from "../src/runtime/run-budget-options.js";
 
 /** Time-sortable run ids: newest ids sort last, and they are safe in keys and URLs. */
 export function newRunId(now = Date.now()): string {
@@ -48,8 +51,10 @@ export class CloudflareRunService implements RunService {
   }
 
   async startRun(request: StartRunRequest): Promise<StartRunResult> {
-    const { pipeline, parameters } = resolvePipeline(request.pipeline, this.pipelines, this.registry);
+    const { pipeline, parameters, budget: budgetDefaults } = resolvePipeline(request.pipeline, this.pipelines, this.registry);
     if (request.push_to_hub) this.requirePushToken(request.push_to_hub.token, "push_to_hub.token");
+    const budget = runBudget(budgetDefaults, request);
+    assertBudgetPriced(pipeline, budget, ownerPrices(this.env as unknown as Record<string, unknown>));
     const runId = newRunId();
     const logger = new BufferLogger("");
     const prepared = await prepareRun(
@@ -71,7 +76,9 @@ export class CloudflareRunService implements RunService {
       if (existing) {
         if (request.push_to_hub) unwrap(await this.run(existing.id).requestPush(request.push_to_hub));
         if (existing.status === "succeeded") return { status: 200, run: await this.getRun(existing.id), cached: true };
-        const run = existing.status === "stopped" || existing.status === "failed" ? await this.resumeRun(existing.id) : await this.getRun(existing.id);
+        // The request's budget replaces the stored one, so a run stopped at its budget goes on with a higher one.
+        const resume = { budget: { ...(request.max_cost_usd !== undefined ? { max_cost_usd: request.max_cost_usd } : {}), ...(request.max_requests !== undefined ? { max_requests: request.max_requests } : {}) } };
+        const run = existing.status === "stopped" || existing.status === "failed" ? await this.resumeRun(existing.id, resume) : await this.getRun(existing.id);
         return { status: 202, run, cached: true };
       }
     }
@@ -101,6 +108,7 @@ export class CloudflareRunService implements RunService {
         },
         plan: prepared.plan,
         push_to_hub: request.push_to_hub,
+        budget,
       }),
     );
     return { status: 202, run: view, cached: false };
@@ -121,9 +129,9 @@ export class CloudflareRunService implements RunService {
     return this.orNotFound(id, unwrapRun(await this.run(id).stop()));
   }
 
-  async resumeRun(id: string): Promise<RunView> {
+  async resumeRun(id: string, options: { budget?: Partial<RunBudget> | undefined } = {}): Promise<RunView> {
     await this.requireKnown(id);
-    return this.orNotFound(id, unwrapRun(await this.run(id).resume()));
+    return this.orNotFound(id, unwrapRun(await this.run(id).resume({ budget: options.budget })));
   }
 
   async logs(id: string): Promise<string> {

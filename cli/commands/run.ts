@@ -6,7 +6,7 @@ import { parseParams } from "../parameters.js";
 import { pipelineRequest, readPipelineSource } from "../pipeline-source.js";
 import { ProgressRenderer } from "../progress.js";
 import { TERMINAL_STATUSES, flag, listOption, print, sleep, stringOption, type CommandContext } from "../context.js";
-import { describeDownload, runOutcome } from "./runs.js";
+import { budgetOptions, describeDownload, runOutcome } from "./runs.js";
 
 type PushStatus = NonNullable<RunView["push_to_hub"]>;
 
@@ -54,6 +54,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     accept_failed_rows: flag(ctx, "accept-failed-rows"),
     dry_run: flag(ctx, "dry-run"),
     push_to_hub: repo ? { repo_id: repo, private: flag(ctx, "private"), token: stringOption(ctx, "hf-token") } : undefined,
+    ...budgetOptions(ctx),
   });
   const id = started.id;
   ctx.streams.stderr.write(

@@ -4,11 +4,25 @@ import { downloadDistiset } from "../distiset-download.js";
 import { progressLines } from "../progress.js";
 import { TERMINAL_STATUSES, flag, print, sleep, stringOption, type CommandContext } from "../context.js";
 
-/** A run's one-line outcome: its status, and the error that ended it. */
+/** A run's one-line outcome: its status, and the error or the budget that ended it. */
 export function runOutcome(view: RunView): string {
   const error = view.error ?? (view.status === "failed" ? view.errors.at(-1) : undefined);
   const failedRows = view.failed_rows > 0 ? ` (${view.failed_rows} rows failed, kept with null outputs)` : "";
-  return `run ${view.id} ${view.status}${failedRows}${error ? `: ${error.code}: ${error.message}` : ""}`;
+  const budget = view.status === "stopped" && view.stop?.reason === "budget" ? `: ${view.stop.message} (distilflare resume ${view.id} --max-requests N or --max-cost-usd X goes on)` : "";
+  return `run ${view.id} ${view.status}${failedRows}${error ? `: ${error.code}: ${error.message}` : budget}`;
+}
+
+/** `--max-cost-usd` and `--max-requests` as the API's budget fields (positive numbers; the API checks the rest). */
+export function budgetOptions(ctx: CommandContext): { max_cost_usd?: number; max_requests?: number } {
+  const budget: { max_cost_usd?: number; max_requests?: number } = {};
+  for (const [option, field] of [["max-cost-usd", "max_cost_usd"], ["max-requests", "max_requests"]] as const) {
+    const text = stringOption(ctx, option);
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0) throw usageError(`--${option} must be a positive number, got '${text}'`);
+    budget[field] = value;
+  }
+  return budget;
 }
 
 export async function status(ctx: CommandContext): Promise<ExitCode> {
@@ -37,7 +51,7 @@ export async function stop(ctx: CommandContext): Promise<ExitCode> {
 }
 
 export async function resume(ctx: CommandContext): Promise<ExitCode> {
-  const view = await ctx.client.resumeRun(ctx.line.args[0]!);
+  const view = await ctx.client.resumeRun(ctx.line.args[0]!, budgetOptions(ctx));
   print(ctx, view, () => `run ${view.id} ${view.status}`);
   return EXIT.ok;
 }

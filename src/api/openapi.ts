@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { errorResponseSchema, pushToHubOptionsSchema, startRunBodySchema, validateBodySchema } from "./schemas.js";
+import { errorResponseSchema, pushToHubOptionsSchema, resumeRunBodySchema, startRunBodySchema, validateBodySchema } from "./schemas.js";
 
 /** `{ error: { code, message, details? } }`, the body of every 4xx and 5xx answer. */
 export const ErrorSchema = errorResponseSchema.openapi("Error");
@@ -32,7 +32,7 @@ export function jsonResponse<S extends z.ZodType>(description: string, schema: S
  * Request bodies the handlers read themselves (JSON or YAML, with their own error messages):
  * routes document them by reference, so the route layer does not validate them a second time.
  */
-const REQUEST_BODIES = { StartRunBody: startRunBodySchema, PushToHubBody: pushToHubOptionsSchema, ValidateBody: validateBodySchema };
+const REQUEST_BODIES = { StartRunBody: startRunBodySchema, PushToHubBody: pushToHubOptionsSchema, ValidateBody: validateBodySchema, ResumeRunBody: resumeRunBodySchema };
 
 export function bodyRef(name: keyof typeof REQUEST_BODIES): { $ref: string } {
   return { $ref: `#/components/schemas/${name}` };

@@ -35,6 +35,12 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   return value as Record<string, unknown>;
 }
 
+/** A body that may be left out (empty): `{}` then, else a JSON object. */
+export async function readOptionalJsonObject(c: Context): Promise<Record<string, unknown>> {
+  if ((await c.req.text()).trim() === "") return {};
+  return readJsonObject(c);
+}
+
 /**
  * `POST /v1/runs` accepts JSON (`{pipeline, parameters, ...}`) or YAML (the whole body is the
  * serialized pipeline, with optional top-level `parameters`; options come as query params).
@@ -49,6 +55,8 @@ export async function readStartRunRequest(c: Context): Promise<StartRunRequest> 
         use_cache: z.enum(["true", "false"]).optional(),
         dry_run: z.enum(["true", "false"]).optional(),
         accept_failed_rows: z.enum(["true", "false"]).optional(),
+        max_cost_usd: z.string().optional(),
+        max_requests: z.string().optional(),
       })
       .safeParse(c.req.query());
     if (!query.success) throw invalidRequest(query.error, "query parameters");
@@ -58,6 +66,8 @@ export async function readStartRunRequest(c: Context): Promise<StartRunRequest> 
       use_cache: query.data.use_cache === undefined ? undefined : query.data.use_cache === "true",
       dry_run: query.data.dry_run === undefined ? undefined : query.data.dry_run === "true",
       accept_failed_rows: query.data.accept_failed_rows === undefined ? undefined : query.data.accept_failed_rows === "true",
+      max_cost_usd: query.data.max_cost_usd === undefined ? undefined : Number(query.data.max_cost_usd),
+      max_requests: query.data.max_requests === undefined ? undefined : Number(query.data.max_requests),
     });
     if (!body.success) throw invalidRequest(body.error, "YAML body");
     return body.data;

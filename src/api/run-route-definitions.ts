@@ -41,7 +41,7 @@ export const startRunRoute = createRoute({
   path: "/v1/runs",
   summary: "Start a run",
   description:
-    "Body as JSON, or the serialized pipeline as YAML with content-type application/yaml (top-level `parameters` allowed; `use_cache` and `dry_run` as query parameters).",
+    "Body as JSON, or the serialized pipeline as YAML with content-type application/yaml (top-level `parameters` allowed; `use_cache`, `dry_run`, `accept_failed_rows`, `max_cost_usd` and `max_requests` as query parameters).",
   security: BEARER,
   request: {
     body: {
@@ -90,9 +90,11 @@ export const resumeRunRoute = createRoute({
   method: "post",
   path: "/v1/runs/{id}/resume",
   summary: "Resume a stopped or failed run",
+  description:
+    "An optional JSON body sets a new budget (`max_cost_usd`, `max_requests`; null lifts a limit, a field left out keeps the run's). A resume that could send nothing within the budget is refused with 409 `conflict` naming the field to raise; the run stays stopped.",
   security: BEARER,
-  request: { params: runIdParams },
-  responses: { 200: runResponse, ...errorResponses(401, 404, 409) },
+  request: { params: runIdParams, body: { required: false, content: { "application/json": { schema: bodyRef("ResumeRunBody") } } } },
+  responses: { 200: runResponse, ...errorResponses(400, 401, 404, 409) },
 });
 
 export const pushToHubRoute = createRoute({

@@ -6,7 +6,7 @@ import { readParquetRowsFromAsyncBuffer } from "../distiset/parquet/index.js";
 import { getJson, getText } from "../runtime/blob-store.js";
 import { runKeys, RUN_ID_PATTERN } from "../runtime/run-keys.js";
 import { parseByteRange } from "./byte-range.js";
-import { readJsonObject, readStartRunRequest, invalidRequest } from "./request-body.js";
+import { readJsonObject, readOptionalJsonObject, readStartRunRequest, invalidRequest } from "./request-body.js";
 import { runLinks } from "./run-links.js";
 import type { RunService } from "./run-service.js";
 import {
@@ -23,7 +23,7 @@ import {
   startRunRoute,
   stopRunRoute,
 } from "./run-route-definitions.js";
-import { pushToHubOptionsSchema } from "./schemas.js";
+import { pushToHubOptionsSchema, resumeRunBodySchema } from "./schemas.js";
 
 function runId(id: string): string {
   if (!RUN_ID_PATTERN.test(id)) throw new NotFoundError(`Run '${id}' not found`, { run_id: id });
@@ -53,7 +53,12 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
 
   app.openapi(getRunRoute, async (c) => c.json(await service.getRun(runId(c.req.param("id"))), 200));
   app.openapi(stopRunRoute, async (c) => c.json(await service.stopRun(runId(c.req.param("id"))), 200));
-  app.openapi(resumeRunRoute, async (c) => c.json(await service.resumeRun(runId(c.req.param("id"))), 200));
+  app.openapi(resumeRunRoute, async (c) => {
+    const id = runId(c.req.param("id"));
+    const body = resumeRunBodySchema.safeParse(await readOptionalJsonObject(c));
+    if (!body.success) throw invalidRequest(body.error, "request body");
+    return c.json(await service.resumeRun(id, { budget: body.data }), 200);
+  });
 
   app.openapi(pushToHubRoute, async (c) => {
     const id = runId(c.req.param("id"));

@@ -1,5 +1,6 @@
 import type { Registry } from "../components/registry.js";
 import type { RunView } from "../engine/run-view.js";
+import type { RunBudget } from "../engine/run-budget.js";
 import type { PushResult } from "../hub/push-to-hub.js";
 import type { BlobStore } from "../runtime/blob-store.js";
 import type { PipelineCatalog } from "../runtime/pipeline-catalog.js";
@@ -37,7 +38,8 @@ export interface RunService {
   listRuns(options: { limit: number; cursor?: string | undefined }): Promise<{ runs: RunSummaryView[]; next_cursor: string | null }>;
   getRun(id: string): Promise<RunView>;
   stopRun(id: string): Promise<RunView>;
-  resumeRun(id: string): Promise<RunView>;
+  /** `budget`: new limits (a field left out keeps the run's, null lifts it). */
+  resumeRun(id: string, options?: { budget?: Partial<RunBudget> | undefined }): Promise<RunView>;
   logs(id: string): Promise<string>;
   /** Pushes a succeeded run's Distiset to the Hub (a run in any other state is a `conflict`). */
   pushToHub(id: string, options: PushToHubOptions): Promise<PushResult>;

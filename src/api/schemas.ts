@@ -8,6 +8,9 @@ import { pushToHubStatusSchema } from "../hub/scheduled-push.js";
 export const runViewSchema = engineRunViewSchema.extend({ push_to_hub: pushToHubStatusSchema.optional() });
 import { distisetManifestSchema } from "../distiset/manifest.js";
 
+const maxCostUsdSchema = z.number().positive().describe("Stop the run (status `stopped`, `stop.reason` `budget`) before a batch that would take its LLM cost past this many USD (prices: LLM_PRICES over the built-in table). Every LLM of the pipeline needs a known price.");
+const maxRequestsSchema = z.number().int().positive().describe("Stop the run (status `stopped`, `stop.reason` `budget`) before a batch that would take its LLM requests (provider calls; cache hits are free) past this number.");
+
 const parametersSchema = z
   .record(z.string(), z.record(z.string(), z.unknown()))
   .describe("Runtime parameters per step, nested as in distilabel's `pipeline.run(parameters=...)`.");
@@ -45,6 +48,8 @@ export const startRunBodySchema = z
     dataset_batch_size: z.number().int().positive().max(LIMITS.batchSize).optional(),
     load_groups: z.union([z.array(z.array(z.string())), z.literal("sequential_step_execution")]).optional(),
     push_to_hub: pushToHubOptionsSchema.optional().describe("Push the Distiset to the Hugging Face Hub when the run succeeds."),
+    max_cost_usd: maxCostUsdSchema.optional(),
+    max_requests: maxRequestsSchema.optional(),
   })
   .strict();
 export type StartRunBody = z.infer<typeof startRunBodySchema>;
@@ -53,6 +58,15 @@ export type StartRunBody = z.infer<typeof startRunBodySchema>;
 export interface StartRunRequest extends Omit<StartRunBody, "pipeline"> {
   pipeline: string | Record<string, unknown>;
 }
+
+/** `POST /v1/runs/{id}/resume` body (optional): a new budget; a field left out keeps the run's, null lifts it. */
+export const resumeRunBodySchema = z
+  .object({
+    max_cost_usd: maxCostUsdSchema.nullable().optional(),
+    max_requests: maxRequestsSchema.nullable().optional(),
+  })
+  .strict();
+export type ResumeRunBody = z.infer<typeof resumeRunBodySchema>;
 
 export const validateBodySchema = z
   .object({

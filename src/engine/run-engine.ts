@@ -6,7 +6,9 @@ import { addBatch, emptyBuffers, getBatch, setNextExpectedSeqNo } from "./batch-
 import { stalledSteps, stallMessage } from "./progress-check.js";
 import { MAX_RECORDED_ERRORS, type PendingOutput, type RunState } from "./run-state.js";
 import { workId, workReportSchema, type WorkItem, type WorkReportInput } from "./work.js";
-import { copyRunState } from "./state-copy.js";
+import { copyBatchManager, copyRunState } from "./state-copy.js";
+import { admitBatch, mergeBudget, openLedger, type BudgetLedger, type RunBudget } from "./run-budget.js";
+import { DEFAULT_PRICES, type PriceTable } from "../llms/pricing/price-table.js";
 import { recordWorkTime, release, retrack, trackInflight } from "./work-tracking.js";
 import { addUsage, type UsageByModel } from "../llms/usage/usage.js";
 
@@ -16,6 +18,8 @@ export interface EngineContext {
   /** Milliseconds since the epoch; passed in so transitions stay pure. */
   now: number;
   routing: RoutingResolver;
+  /** Prices a budget's `max_cost_usd` is counted in (the deployment's table; defaults when absent). */
+  prices?: PriceTable | undefined;
 }
 
 /** A transition's result: the next state and the work to send. The input state is never modified. */
@@ -112,17 +116,24 @@ export function stopRun(input: RunState): Transition {
   }
   const state = clone(input);
   state.status = Object.keys(state.inflight).length === 0 ? "stopped" : "stopping";
+  state.stop = { reason: "requested", message: "stop requested" };
   return { state, dispatch: [] };
 }
 
-/** Carries on a stopped or failed run from its state; failed work is sent again. */
-export function resumeRun(input: RunState, context: EngineContext): Transition {
+/**
+ * Carries on a stopped or failed run from its state; failed work is sent again. `budget` changes
+ * the run's limits (a given field replaces the stored one, null lifts it). A resume that would
+ * stop at the budget again at once, sending nothing, is refused: the run stays as it was.
+ */
+export function resumeRun(input: RunState, context: EngineContext, options: { budget?: Partial<RunBudget> | undefined } = {}): Transition {
   if (!["stopped", "stopping", "failed"].includes(input.status)) {
     throw new DistilflareError("conflict", `Run '${input.run_id}' cannot be resumed from status '${input.status}'`);
   }
   const state = clone(input);
   state.status = "running";
   state.error = null;
+  state.budget = mergeBudget(state.budget, options.budget);
+  state.stop = null;
   const dispatch: WorkItem[] = Object.values(state.inflight).map((e) => {
     e.dispatched_at = context.now;
     return e.work;
@@ -133,7 +144,20 @@ export function resumeRun(input: RunState, context: EngineContext): Transition {
     dispatch.push(work);
   }
   state.failed_work = [];
-  return { state, dispatch: [...dispatch, ...pump(state, context)] };
+  dispatch.push(...pump(state, context));
+  const stop = stopOf(state);
+  if (dispatch.length === 0 && stop?.reason === "budget") {
+    throw new DistilflareError("conflict", `Run '${input.run_id}' cannot resume within its budget: ${stop.message}; resume with a higher max_requests or max_cost_usd`, {
+      field: stop.limit,
+      budget: state.budget,
+    });
+  }
+  return { state, dispatch };
+}
+
+/** Why the run stopped (read through a call: a transition that cleared it has TypeScript believe it stays null). */
+function stopOf(state: RunState): RunState["stop"] {
+  return state.stop;
 }
 
 /** Fails the run (e.g. its dead-letter queue got a generator batch). */
@@ -259,13 +283,20 @@ function pump(state: RunState, context: EngineContext): WorkItem[] {
   if (state.status === "stopping" && Object.keys(state.inflight).length === 0) state.status = "stopped";
   if (state.status !== "running") return [];
   const dispatch: WorkItem[] = [];
+  const ledger = openLedger(state, context.prices ?? DEFAULT_PRICES);
   for (;;) {
     // Batches first: building them drains the buffers, so a generator is asked for its next
     // batch in the same transition and generation overlaps processing.
-    dispatchBatches(state, context, dispatch);
-    dispatchGenerators(state, context, dispatch);
+    dispatchBatches(state, context, dispatch, ledger);
+    dispatchGenerators(state, context, dispatch, ledger);
     dispatchParquet(state, context, dispatch);
     if (!advanceStage(state)) break;
+  }
+  if (ledger?.refused) {
+    // Like a requested stop: what is in flight finishes and is kept; a resume with a higher budget carries on.
+    state.status = Object.keys(state.inflight).length === 0 ? "stopped" : "stopping";
+    state.stop = { reason: "budget", message: ledger.refused.message, limit: ledger.refused.limit };
+    return dispatch;
   }
   const settled =
     Object.values(state.steps).every((s) => s.done) &&
@@ -302,12 +333,13 @@ function activeSteps(state: RunState): string[] {
   return state.plan.order.filter((name) => (state.plan.steps[name]?.stage ?? 0) <= state.stage.current);
 }
 
-function dispatchGenerators(state: RunState, context: EngineContext, dispatch: WorkItem[]): void {
+function dispatchGenerators(state: RunState, context: EngineContext, dispatch: WorkItem[], ledger: BudgetLedger | undefined): void {
   for (const name of activeSteps(state)) {
     const plan = state.plan.steps[name];
     const step = state.steps[name];
     if (!plan || !step || plan.kind !== "generator" || step.done || step.outstanding) continue;
     if (!generatorNeeded(state, name)) continue;
+    if (ledger && admitBatch(ledger, state, name) !== "send") continue;
     const work: WorkItem = {
       type: "generate",
       id: workId({ type: "generate", step: name, seq_no: step.next_seq_no }),
@@ -341,15 +373,21 @@ function generatorNeeded(state: RunState, name: string): boolean {
   });
 }
 
-function dispatchBatches(state: RunState, context: EngineContext, dispatch: WorkItem[]): void {
+function dispatchBatches(state: RunState, context: EngineContext, dispatch: WorkItem[], ledger: BudgetLedger | undefined): void {
   for (const name of activeSteps(state)) {
     const plan = state.plan.steps[name];
     const step = state.steps[name];
     const manager = state.batch_managers[name];
     if (!plan || !step || !manager || plan.kind === "generator" || step.done) continue;
     while (step.inflight < plan.max_inflight) {
+      // Building a batch consumes buffered rows: one the budget holds back is put back as it was.
+      const unbuilt = ledger ? copyBatchManager(manager) : undefined;
       const batch = getBatch(manager);
       if (!batch) break;
+      if (ledger && unbuilt && admitBatch(ledger, state, name, inputBatchRows(batch)) !== "send") {
+        state.batch_managers[name] = unbuilt;
+        break;
+      }
       const work = processWork(state.run_id, batch);
       step.inflight++;
       step.batches_sent++;

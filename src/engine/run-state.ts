@@ -5,6 +5,7 @@ import { createBatchManagerStep } from "./batch-manager-step.js";
 import { runPlanSchema, type RunPlan } from "./run-plan.js";
 import { distisetFileSchema, workItemSchema } from "./work.js";
 import { usageByModelSchema } from "../llms/usage/usage.js";
+import { runBudgetSchema, runStopSchema } from "./run-budget.js";
 
 export const RUN_STATUSES = ["pending", "running", "stopping", "stopped", "succeeded", "failed"] as const;
 export const runStatusSchema = z.enum(RUN_STATUSES);
@@ -99,6 +100,10 @@ export const runStateSchema = z.object({
   error_count: z.number().int().nonnegative(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   work_timing: workTimingSchema,
+  /** Spending limits (`max_cost_usd`, `max_requests`); a state stored before budgets existed has none. */
+  budget: runBudgetSchema.optional(),
+  /** Why the run stopped or is stopping; cleared by a resume. */
+  stop: runStopSchema.nullable().optional(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
 

@@ -5,6 +5,7 @@ import { DEFAULT_PRICES, type PriceTable } from "../llms/pricing/price-table.js"
 import { usageTotalsSchema, type UsageByModel } from "../llms/usage/usage.js";
 import { usageTotals } from "../llms/usage/usage-totals.js";
 import { runUsage } from "./run-engine.js";
+import { runBudgetSchema, runStopSchema } from "./run-budget.js";
 
 export const stepStatusSchema = z.enum(["pending", "running", "finished", "failed"]);
 
@@ -53,6 +54,10 @@ export const runViewSchema = runMetaSchema.extend({
   usage: usageTotalsSchema.optional(),
   /** The same per model, keyed `provider:model`. */
   usage_by_model: z.record(z.string(), usageTotalsSchema.extend({ provider: z.string(), model: z.string() })).optional(),
+  /** The run's spending limits, when it has any. */
+  budget: runBudgetSchema.optional(),
+  /** Why a `stopping`/`stopped` run stopped: `requested` (the stop route) or `budget` (its next batch would have passed the budget). */
+  stop: runStopSchema.optional(),
 });
 export type RunView = z.infer<typeof runViewSchema>;
 
@@ -104,6 +109,8 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
     ...usageView(runUsage(state), prices),
   };
   if (state.error) view.error = state.error;
+  if (state.budget) view.budget = state.budget;
+  if (state.stop && (state.status === "stopping" || state.status === "stopped")) view.stop = state.stop;
   return view;
 }
 

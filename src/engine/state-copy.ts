@@ -27,7 +27,7 @@ export function copyRunState(state: RunState): RunState {
   };
 }
 
-function copyBatchManager(manager: BatchManagerStepState): BatchManagerStepState {
+export function copyBatchManager(manager: BatchManagerStepState): BatchManagerStepState {
   return {
     ...manager,
     predecessors: [...manager.predecessors],

@@ -2,6 +2,7 @@ import { failRunInPlace, resumeRun, type EngineContext, type Transition } from "
 import type { InflightEntry, RunState } from "./run-state.js";
 import { copyRunState } from "./state-copy.js";
 import type { WorkItem } from "./work.js";
+import { mergeBudget, type RunBudget } from "./run-budget.js";
 import { release } from "./work-tracking.js";
 
 /**
@@ -135,8 +136,11 @@ export function resendUnreported(input: RunState, now: number): Transition {
 }
 
 /** `POST /resume`: a stopped or failed run carries on; a running one has its unreported work sent again. */
-export function resumeRunOrResend(input: RunState, context: EngineContext): Transition {
-  return input.status === "running" ? resendUnreported(input, context.now) : resumeRun(input, context);
+export function resumeRunOrResend(input: RunState, context: EngineContext, options: { budget?: Partial<RunBudget> | undefined } = {}): Transition {
+  if (input.status !== "running") return resumeRun(input, context, options);
+  const transition = resendUnreported(input, context.now);
+  const budget = mergeBudget(input.budget, options.budget);
+  return budget === input.budget ? transition : { ...transition, state: { ...transition.state, budget } };
 }
 
 function resend(entry: InflightEntry, now: number): WorkItem {

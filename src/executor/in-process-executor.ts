@@ -9,6 +9,8 @@ import { MemoryBlobStore, type BlobStore } from "../runtime/blob-store.js";
 import { prepareRun, type RunOptions } from "../runtime/prepare-run.js";
 import { runKeys } from "../runtime/run-keys.js";
 import { routingResolver } from "../runtime/routing-resolver.js";
+import { assertBudgetPriced, runBudget } from "../runtime/run-budget-options.js";
+import { DEFAULT_PRICES } from "../llms/pricing/price-table.js";
 import { runWork, type RetryPolicy } from "../runtime/work-runner.js";
 import { BufferLogger, defaultServices, Semaphore, type StepServices } from "../steps/step-context.js";
 import { defaultRunCache, type CachedRun, type RunCache } from "./run-cache.js";
@@ -84,8 +86,10 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
   await store.put(runKeys.pipelineYaml(runId), prepared.pipelineYaml, { contentType: "application/yaml" });
   const registry = options.registry ?? createDefaultRegistry();
   const context = (): EngineContext => ({ now: Date.now(), routing: routingResolver(registry) });
+  const budget = runBudget(options, {});
+  assertBudgetPriced(pipeline, budget, DEFAULT_PRICES);
 
-  let state: RunState = cached?.state ?? createRunState(runId, prepared.plan);
+  let state: RunState = cached?.state ?? { ...createRunState(runId, prepared.plan), ...(budget ? { budget } : {}) };
   const queue: WorkItem[] = [];
   const accept = (transition: Transition): void => {
     const next = options.onTransition?.(transition.state);
@@ -95,7 +99,7 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
   };
   if (state.status === "pending") accept(startRun(state, context()));
   else if (state.status === "running") accept(resumeFromCrash(state, context()));
-  else accept(resumeRun(state, context()));
+  else accept(resumeRun(state, context(), { budget }));
 
   const deps = {
     store,

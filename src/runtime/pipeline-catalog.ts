@@ -1,4 +1,5 @@
 import type { Pipeline, RuntimeParameters } from "../pipeline/pipeline.js";
+import type { BudgetOptions } from "./run-budget-options.js";
 
 /** A pipeline registered in the Worker by name: built fresh for every run. */
 export interface RegisteredPipeline {
@@ -6,6 +7,8 @@ export interface RegisteredPipeline {
   build: () => Pipeline;
   /** Runtime parameters used when a run gives none for a step. */
   defaultParameters?: RuntimeParameters | undefined;
+  /** Spending limits of its runs when a run gives none (`max_cost_usd`, `max_requests` override them). */
+  budget?: BudgetOptions | undefined;
 }
 
 export type PipelineCatalog = Record<string, RegisteredPipeline>;

@@ -10,9 +10,10 @@ import { assertPipelineEgress } from "../security/pipeline-egress.js";
 import { loadSteps } from "./load-steps.js";
 import { makeGeneratorStep, type LoadDataFromDicts } from "../steps/builtin/load-data-from-dicts.js";
 import type { StepContext } from "../steps/step-context.js";
+import type { BudgetOptions } from "./run-budget-options.js";
 
 /** How to run a pipeline; the same options for in-process and Workers runs (distilabel's `run`). */
-export interface RunOptions {
+export interface RunOptions extends BudgetOptions {
   parameters?: RuntimeParameters | undefined;
   /** Re-serve a finished run with the same signature, resume an unfinished one (default true). */
   useCache?: boolean | undefined;

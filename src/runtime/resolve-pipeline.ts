@@ -3,6 +3,7 @@ import type { Registry } from "../components/registry.js";
 import type { Pipeline, RuntimeParameters } from "../pipeline/pipeline.js";
 import { loadPipeline } from "../pipeline/serialize.js";
 import type { PipelineCatalog } from "./pipeline-catalog.js";
+import type { BudgetOptions } from "./run-budget-options.js";
 
 /**
  * A run's pipeline: a registered one built fresh, or a serialized one loaded through the
@@ -12,7 +13,7 @@ export function resolvePipeline(
   spec: string | Record<string, unknown>,
   catalog: PipelineCatalog,
   registry: Registry,
-): { pipeline: Pipeline; parameters: RuntimeParameters | undefined } {
+): { pipeline: Pipeline; parameters: RuntimeParameters | undefined; budget?: BudgetOptions | undefined } {
   if (typeof spec === "string") {
     const entry = catalog[spec];
     if (!entry) {
@@ -21,7 +22,7 @@ export function resolvePipeline(
         expected: `one of ${Object.keys(catalog).sort().join(", ")}`,
       });
     }
-    return { pipeline: entry.build(), parameters: entry.defaultParameters };
+    return { pipeline: entry.build(), parameters: entry.defaultParameters, budget: entry.budget };
   }
   const document = "steps" in spec && !("pipeline" in spec) ? { pipeline: spec } : spec;
   const { pipeline, parameters } = loadPipeline(document, registry);

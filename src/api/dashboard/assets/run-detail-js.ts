@@ -42,6 +42,22 @@ function usageLine(run) {
   );
 }
 
+// Why a stopping or stopped run stopped, and its budget, if it has one.
+function stopLine(run) {
+  const limits = [];
+  if (run.budget && run.budget.max_requests !== null) limits.push("max_requests " + run.budget.max_requests);
+  if (run.budget && run.budget.max_cost_usd !== null) limits.push("max_cost_usd $" + run.budget.max_cost_usd);
+  const stopped = run.stop && (run.status === "stopping" || run.status === "stopped");
+  if (!stopped && limits.length === 0) return null;
+  return h(
+    "p",
+    { id: "run-stop", class: "small" },
+    stopped ? h("strong", { text: "Stopped (" + run.stop.reason + "): " }) : null,
+    stopped ? run.stop.message : "",
+    limits.length > 0 ? (stopped ? " \u00b7 " : "") + "budget: " + limits.join(", ") : "",
+  );
+}
+
 function stepTokens(step) {
   return step.usage ? step.usage.input_tokens + step.usage.output_tokens : 0;
 }
@@ -75,6 +91,7 @@ export function runDetail(run, viewer) {
       h("p", { class: "muted small" }, h("code", { text: run.id }), " \u00b7 started " + new Date(run.created_at).toLocaleString() + " \u00b7 updated " + new Date(run.updated_at).toLocaleString()),
       h("div", { class: "overall status-" + run.status }, progressBar(percent, "run progress"), h("span", { id: "run-percent", class: "percent", text: percent + "%" })),
       usageLine(run),
+      stopLine(run),
     ),
     h("div", { class: "dag-scroll" }, dagView(run)),
     stepTable(run),
