@@ -5,6 +5,7 @@ import { DEFAULT_PRICES, type PriceTable } from "../llms/pricing/price-table.js"
 import { usageTotalsSchema, type UsageByModel } from "../llms/usage/usage.js";
 import { usageTotals } from "../llms/usage/usage-totals.js";
 import { runUsage } from "./run-engine.js";
+import { offlineBatchWaitSchema, pendingOfflineBatches } from "./offline-batch-wait.js";
 
 export const stepStatusSchema = z.enum(["pending", "running", "finished", "failed"]);
 
@@ -49,6 +50,8 @@ export const runViewSchema = runMetaSchema.extend({
   usage: usageTotalsSchema.optional(),
   /** The same per model, keyed `provider:model`. */
   usage_by_model: z.record(z.string(), usageTotalsSchema.extend({ provider: z.string(), model: z.string() })).optional(),
+  /** Provider batch jobs the run waits on (offline batch generation): one per step batch, with the provider's status and counts. */
+  offline_batches: z.array(offlineBatchWaitSchema.extend({ step: z.string(), seq_no: z.number().int() })).optional(),
 });
 export type RunView = z.infer<typeof runViewSchema>;
 
@@ -97,6 +100,8 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
     failed_rows: totalFailedRows(state),
     ...usageView(runUsage(state), prices),
   };
+  const batches = pendingOfflineBatches(state);
+  if (batches.length > 0) view.offline_batches = batches;
   if (state.error) view.error = state.error;
   return view;
 }

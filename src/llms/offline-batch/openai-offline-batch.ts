@@ -1,0 +1,121 @@
+import OpenAI, { toFile } from "openai";
+import { OptionError } from "../../errors.js";
+import { getJson, putJson } from "../../runtime/blob-store.js";
+import { runKeys } from "../../runtime/run-keys.js";
+import type { StepContext } from "../../steps/step-context.js";
+import type { Attempt } from "../reliability/reliable-call.js";
+import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
+import { countUsage } from "../usage/count-usage.js";
+import { batchJsonl, parseBatchResults, type BatchRequestLine } from "./batch-jsonl.js";
+import { OfflineBatchPendingError, offlineBatchRecordSchema, type OfflineBatchJob, type OfflineBatchRecord } from "./offline-batch-job.js";
+import { batchUsageProvider } from "./batch-usage.js";
+import { openaiBatchOutputs } from "./openai-batch-results.js";
+
+/** Statuses of a job that will still change. */
+const UNFINISHED = new Set(["validating", "in_progress", "finalizing", "cancelling"]);
+const CHAT_ENDPOINT = "/v1/chat/completions";
+
+/** What the offline path needs of an `OpenAILLM`. */
+export interface OpenAIBatchDriver {
+  provider: string;
+  model: string;
+  client: OpenAI;
+  pollIntervalSeconds: number | undefined;
+  /** The LLM's own structured output, for inputs that carry none. */
+  structuredOutput: StructuredOutput | undefined;
+  wantLogprobs: boolean;
+  /** The body an online chat call would send (never streamed). */
+  requestBody(prompt: ChatType, structured: StructuredOutput | undefined, n: number): Record<string, unknown>;
+  /** A provider request through the reliability layer (retries, timeout), outside the rate limiter. */
+  call<T>(context: StepContext, run: (attempt: Attempt) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Generates a step batch through OpenAI's Batch API, one job per batch. The first call uploads
+ * the requests as JSONL and creates the job, records it under the batch's key in the run's
+ * storage, and throws `OfflineBatchPendingError`; each later call (the run polls by sending the
+ * batch again) looks the job up and throws again until it has finished, then reads its output and
+ * error files and returns one output per input, in input order, failed requests imputed.
+ */
+export async function openaiOfflineBatchGenerate(driver: OpenAIBatchDriver, inputs: FormattedInput[], options: { numGenerations: number; context: StepContext }): Promise<GenerateOutput[]> {
+  const { context, numGenerations } = options;
+  const blobs = context.services.blobs;
+  if (!blobs) throw new OptionError("offline batch generation needs the run's storage to remember its job", { field: "use_offline_batch_generation" });
+  const prepared = inputs.map((input) => {
+    const { input: prompt, structuredOutput } = splitFormattedInput(input);
+    if (typeof prompt === "string") throw new OptionError("offline batch generation sends chat inputs only (raw prompts need /v1/completions)", { field: "use_offline_batch_generation", expected: "a task whose inputs are chats" });
+    return { prompt, structured: structuredOutput ?? driver.structuredOutput };
+  });
+  const key = runKeys.offlineBatch(context.runId, context.stepName, context.seqNo);
+  const stored = await getJson(blobs, key);
+  const record = stored ? offlineBatchRecordSchema.parse(stored) : await submit(driver, prepared, options, key);
+
+  const batch = await driver.call(context, (attempt) => driver.client.batches.retrieve(record.job_id, { signal: attempt.signal }));
+  if (UNFINISHED.has(batch.status)) throw new OfflineBatchPendingError(jobOf(driver, record, batch));
+
+  const read = async (fileId: string | null | undefined): Promise<string | undefined> =>
+    fileId ? driver.call(context, async (attempt) => (await driver.client.files.content(fileId, { signal: attempt.signal })).text()) : undefined;
+  const [output, errors] = [await read(batch.output_file_id), await read(batch.error_file_id)];
+  const reason = batch.errors?.data?.[0]?.message;
+  const missing = batch.status === "completed" ? `batch job '${record.job_id}' returned no result for this request` : `batch job '${record.job_id}' ${batch.status}${reason ? `: ${reason}` : ""}`;
+  const outputs = openaiBatchOutputs(record.custom_ids, parseBatchResults(output, errors), {
+    numGenerations,
+    structured: prepared.map((p) => p.structured),
+    wantLogprobs: driver.wantLogprobs,
+    missing,
+  });
+  const failed = outputs.filter((o) => o.error !== undefined).length;
+  context.logger.info(`Batch job '${record.job_id}' ${batch.status}: ${outputs.length - failed} request(s) answered, ${failed} failed`);
+  const provider = batchUsageProvider(driver.provider);
+  outputs.forEach((out, i) => {
+    const prompt = prepared[i]?.prompt ?? [];
+    context.usage?.record({ provider, model: driver.model, ...(out.error === undefined ? countUsage(prompt, out) : { inputTokens: 0, outputTokens: 0 }), cached: false });
+  });
+  return outputs;
+}
+
+async function submit(
+  driver: OpenAIBatchDriver,
+  prepared: Array<{ prompt: ChatType; structured: StructuredOutput | undefined }>,
+  options: { numGenerations: number; context: StepContext },
+  key: string,
+): Promise<OfflineBatchRecord> {
+  const { context } = options;
+  const lines: BatchRequestLine[] = prepared.map((p, i) => ({ custom_id: String(i), method: "POST", url: CHAT_ENDPOINT, body: driver.requestBody(p.prompt, p.structured, options.numGenerations) }));
+  const name = `distilflare-${context.runId}-${context.stepName}-${context.seqNo}.jsonl`;
+  const bytes = new TextEncoder().encode(batchJsonl(lines));
+  const file = await driver.call(context, async (attempt) => driver.client.files.create({ file: await toFile(bytes, name, { type: "application/jsonl" }), purpose: "batch" }, { signal: attempt.signal }));
+  const batch = await driver.call(context, (attempt) =>
+    driver.client.batches.create(
+      {
+        input_file_id: file.id,
+        endpoint: CHAT_ENDPOINT,
+        completion_window: "24h",
+        metadata: { description: "distilflare", distilflare_run_id: context.runId, distilflare_step: context.stepName, distilflare_seq_no: String(context.seqNo) },
+      },
+      { signal: attempt.signal },
+    ),
+  );
+  const record: OfflineBatchRecord = { provider: driver.provider, job_id: batch.id, input_file_id: file.id, endpoint: CHAT_ENDPOINT, custom_ids: lines.map((l) => l.custom_id), submitted_at: Date.now() };
+  const blobs = context.services.blobs;
+  const written = blobs ? await putJson(blobs, key, record, { onlyIfAbsent: true }) : null;
+  if (!written && blobs) {
+    // A duplicate delivery of this batch submitted first: keep its job and cancel ours, so the requests are paid once.
+    await driver.call(context, (attempt) => driver.client.batches.cancel(batch.id, { signal: attempt.signal })).catch(() => undefined);
+    return offlineBatchRecordSchema.parse(await getJson(blobs, key));
+  }
+  context.logger.info(`Submitted batch job '${batch.id}' with ${lines.length} request(s) (input file '${file.id}')`);
+  throw new OfflineBatchPendingError(jobOf(driver, record, batch));
+}
+
+function jobOf(driver: OpenAIBatchDriver, record: OfflineBatchRecord, batch: OpenAI.Batches.Batch): OfflineBatchJob {
+  const counts = batch.request_counts;
+  return {
+    provider: driver.provider,
+    job_id: record.job_id,
+    status: batch.status,
+    counts: { total: counts?.total ?? record.custom_ids.length, completed: counts?.completed ?? 0, failed: counts?.failed ?? 0 },
+    submitted_at: record.submitted_at,
+    ...(driver.pollIntervalSeconds !== undefined ? { poll_interval_seconds: driver.pollIntervalSeconds } : {}),
+  };
+}
