@@ -54,7 +54,8 @@ export async function openaiOfflineBatchGenerate(driver: OpenAIBatchDriver, inpu
   if (UNFINISHED.has(batch.status)) throw new OfflineBatchPendingError(jobOf(driver, record, batch));
 
   const read = async (fileId: string | null | undefined): Promise<string | undefined> =>
-    fileId ? driver.call(context, async (attempt) => (await driver.client.files.content(fileId, { signal: attempt.signal })).text()) : undefined;
+    // Served as application/octet-stream: decoded as UTF-8 JSONL explicitly.
+    fileId ? driver.call(context, async (attempt) => new TextDecoder().decode(await (await driver.client.files.content(fileId, { signal: attempt.signal })).arrayBuffer())) : undefined;
   const [output, errors] = [await read(batch.output_file_id), await read(batch.error_file_id)];
   const reason = batch.errors?.data?.[0]?.message;
   const missing = batch.status === "completed" ? `batch job '${record.job_id}' returned no result for this request` : `batch job '${record.job_id}' ${batch.status}${reason ? `: ${reason}` : ""}`;
