@@ -70,7 +70,7 @@ export abstract class LLM<S extends AnyObjectSchema = typeof llmAttributes> exte
     this.validateGenerationKwargs();
     if (this.useOfflineBatchGeneration && !this.supportsOfflineBatchGeneration) {
       // Accepting it and generating online would silently change what the user asked for (and its cost).
-      throw new OptionError(`${this.describeSelf()}: offline batch generation (a provider batch API) is supported by OpenAILLM only; remove use_offline_batch_generation`, {
+      throw new OptionError(`${this.describeSelf()}: offline batch generation (a provider batch API) is supported by OpenAILLM and WorkersAILLM only; remove use_offline_batch_generation`, {
         component: this.typeName,
         field: "use_offline_batch_generation",
         expected: "false",

@@ -30,7 +30,8 @@ export class OfflineBatchPendingError extends Error {
 export const offlineBatchRecordSchema = z.object({
   provider: z.string(),
   job_id: z.string(),
-  input_file_id: z.string(),
+  /** The uploaded requests (OpenAI); Workers AI takes them inline. */
+  input_file_id: z.string().optional(),
   endpoint: z.string(),
   custom_ids: z.array(z.string()),
   submitted_at: z.number(),

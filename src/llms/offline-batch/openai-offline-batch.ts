@@ -1,14 +1,12 @@
 import OpenAI, { toFile } from "openai";
 import { OptionError } from "../../errors.js";
-import { getJson, putJson } from "../../runtime/blob-store.js";
-import { runKeys } from "../../runtime/run-keys.js";
 import type { StepContext } from "../../steps/step-context.js";
 import type { Attempt } from "../reliability/reliable-call.js";
 import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
-import { countUsage } from "../usage/count-usage.js";
 import { batchJsonl, parseBatchResults, type BatchRequestLine } from "./batch-jsonl.js";
-import { OfflineBatchPendingError, offlineBatchRecordSchema, type OfflineBatchJob, type OfflineBatchRecord } from "./offline-batch-job.js";
-import { batchUsageProvider } from "./batch-usage.js";
+import { OfflineBatchPendingError, type OfflineBatchJob, type OfflineBatchRecord } from "./offline-batch-job.js";
+import { keepBatchJob, requireBlobs, storedBatchJob } from "./offline-batch-record.js";
+import { recordBatchUsage } from "./batch-usage.js";
 import { openaiBatchOutputs } from "./openai-batch-results.js";
 
 /** Statuses of a job that will still change. */
@@ -39,16 +37,13 @@ export interface OpenAIBatchDriver {
  */
 export async function openaiOfflineBatchGenerate(driver: OpenAIBatchDriver, inputs: FormattedInput[], options: { numGenerations: number; context: StepContext }): Promise<GenerateOutput[]> {
   const { context, numGenerations } = options;
-  const blobs = context.services.blobs;
-  if (!blobs) throw new OptionError("offline batch generation needs the run's storage to remember its job", { field: "use_offline_batch_generation" });
+  requireBlobs(context);
   const prepared = inputs.map((input) => {
     const { input: prompt, structuredOutput } = splitFormattedInput(input);
     if (typeof prompt === "string") throw new OptionError("offline batch generation sends chat inputs only (raw prompts need /v1/completions)", { field: "use_offline_batch_generation", expected: "a task whose inputs are chats" });
     return { prompt, structured: structuredOutput ?? driver.structuredOutput };
   });
-  const key = runKeys.offlineBatch(context.runId, context.stepName, context.seqNo);
-  const stored = await getJson(blobs, key);
-  const record = stored ? offlineBatchRecordSchema.parse(stored) : await submit(driver, prepared, options, key);
+  const record = (await storedBatchJob(context)) ?? (await submit(driver, prepared, options));
 
   const batch = await driver.call(context, (attempt) => driver.client.batches.retrieve(record.job_id, { signal: attempt.signal }));
   if (UNFINISHED.has(batch.status)) throw new OfflineBatchPendingError(jobOf(driver, record, batch));
@@ -67,11 +62,7 @@ export async function openaiOfflineBatchGenerate(driver: OpenAIBatchDriver, inpu
   });
   const failed = outputs.filter((o) => o.error !== undefined).length;
   context.logger.info(`Batch job '${record.job_id}' ${batch.status}: ${outputs.length - failed} request(s) answered, ${failed} failed`);
-  const provider = batchUsageProvider(driver.provider);
-  outputs.forEach((out, i) => {
-    const prompt = prepared[i]?.prompt ?? [];
-    context.usage?.record({ provider, model: driver.model, ...(out.error === undefined ? countUsage(prompt, out) : { inputTokens: 0, outputTokens: 0 }), cached: false });
-  });
+  recordBatchUsage(context, driver, prepared.map((p) => p.prompt), outputs);
   return outputs;
 }
 
@@ -79,7 +70,6 @@ async function submit(
   driver: OpenAIBatchDriver,
   prepared: Array<{ prompt: ChatType; structured: StructuredOutput | undefined }>,
   options: { numGenerations: number; context: StepContext },
-  key: string,
 ): Promise<OfflineBatchRecord> {
   const { context } = options;
   const lines: BatchRequestLine[] = prepared.map((p, i) => ({ custom_id: String(i), method: "POST", url: CHAT_ENDPOINT, body: driver.requestBody(p.prompt, p.structured, options.numGenerations) }));
@@ -98,12 +88,11 @@ async function submit(
     ),
   );
   const record: OfflineBatchRecord = { provider: driver.provider, job_id: batch.id, input_file_id: file.id, endpoint: CHAT_ENDPOINT, custom_ids: lines.map((l) => l.custom_id), submitted_at: Date.now() };
-  const blobs = context.services.blobs;
-  const written = blobs ? await putJson(blobs, key, record, { onlyIfAbsent: true }) : null;
-  if (!written && blobs) {
+  const kept = await keepBatchJob(context, record);
+  if (!kept.ours) {
     // A duplicate delivery of this batch submitted first: keep its job and cancel ours, so the requests are paid once.
     await driver.call(context, (attempt) => driver.client.batches.cancel(batch.id, { signal: attempt.signal })).catch(() => undefined);
-    return offlineBatchRecordSchema.parse(await getJson(blobs, key));
+    return kept.record;
   }
   context.logger.info(`Submitted batch job '${batch.id}' with ${lines.length} request(s) (input file '${file.id}')`);
   throw new OfflineBatchPendingError(jobOf(driver, record, batch));

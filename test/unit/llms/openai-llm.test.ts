@@ -360,7 +360,7 @@ describe("offline batch generation", () => {
   it("is accepted by OpenAILLM and refused by an LLM without a batch API rather than silently run online", () => {
     expect(new OpenAILLM({ model: "gpt-4o-mini", useOfflineBatchGeneration: true }).useOfflineBatchGeneration).toBe(true);
     expect(() => createDefaultRegistry().load({ type_info: { name: "AnthropicLLM" }, model: "claude-3-5-haiku-latest", use_offline_batch_generation: true }, "llm")).toThrow(
-      "offline batch generation (a provider batch API) is supported by OpenAILLM only",
+      "offline batch generation (a provider batch API) is supported by OpenAILLM and WorkersAILLM only",
     );
   });
 });
