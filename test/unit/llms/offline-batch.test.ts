@@ -7,6 +7,8 @@ import { OfflineBatchPendingError } from "../../../src/llms/offline-batch/offlin
 import { openaiBatchOutputs } from "../../../src/llms/offline-batch/openai-batch-results.js";
 import { DEFAULT_PRICES, priceOf } from "../../../src/llms/pricing/price-table.js";
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
+import { MixtureOfAgentsLLM } from "../../../src/llms/providers/mixture-of-agents-llm.js";
+import { EvolInstructGenerator } from "../../../src/tasks/evol-instruct-generator.js";
 import { UsageRecorder } from "../../../src/llms/usage/usage.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { getJson, MemoryBlobStore } from "../../../src/runtime/blob-store.js";
@@ -70,6 +72,17 @@ describe("batch JSONL", () => {
     const [output] = openaiBatchOutputs(["0"], results, { numGenerations: 2, structured: [], wantLogprobs: false, missing: "x" });
     expect(output?.generations).toEqual([null, null]);
     expect(output?.error).toMatch(/malformed response/);
+  });
+});
+
+describe("where offline batch generation is refused", () => {
+  it("refuses it in a generator task (at load, before the run) and inside a mixture of agents", async () => {
+    const llm = () => new OpenAILLM({ model: "gpt-4o-mini", baseUrl: server.baseUrl, useOfflineBatchGeneration: true });
+    const generator = new EvolInstructGenerator({ name: "evol", llm: llm(), numInstructions: 2 });
+    await expect(generator.load(llmContext())).rejects.toThrow("offline batch generation works in tasks that process rows");
+    expect(() => new MixtureOfAgentsLLM({ aggregatorLlm: llm(), proposersLlms: [new OpenAILLM({ model: "gpt-4o-mini", baseUrl: server.baseUrl })] })).toThrow(
+      "its LLMs answer online only; remove use_offline_batch_generation",
+    );
   });
 });
 
