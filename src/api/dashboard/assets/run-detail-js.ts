@@ -42,6 +42,19 @@ function usageLine(run) {
   );
 }
 
+// Provider batch jobs the run waits on (offline batch generation): the provider's status and counts.
+function batchJobs(run) {
+  const jobs = run.offline_batches || [];
+  if (jobs.length === 0) return null;
+  return h(
+    "ul",
+    { id: "run-batch-jobs", class: "small" },
+    jobs.map((j) =>
+      h("li", {}, "batch job ", h("code", { text: j.job_id }), " (" + j.step + " #" + j.seq_no + "): " + j.status + ", " + j.counts.completed + "/" + j.counts.total + " done" + (j.counts.failed > 0 ? ", " + j.counts.failed + " failed" : "")),
+    ),
+  );
+}
+
 function stepTokens(step) {
   return step.usage ? step.usage.input_tokens + step.usage.output_tokens : 0;
 }
@@ -75,6 +88,7 @@ export function runDetail(run, viewer) {
       h("p", { class: "muted small" }, h("code", { text: run.id }), " \u00b7 started " + new Date(run.created_at).toLocaleString() + " \u00b7 updated " + new Date(run.updated_at).toLocaleString()),
       h("div", { class: "overall status-" + run.status }, progressBar(percent, "run progress"), h("span", { id: "run-percent", class: "percent", text: percent + "%" })),
       usageLine(run),
+      batchJobs(run),
     ),
     h("div", { class: "dag-scroll" }, dagView(run)),
     stepTable(run),
