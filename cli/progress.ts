@@ -44,6 +44,7 @@ export function progressLines(view: RunView, columns = 100): string[] {
     const label = name.length > nameWidth ? `${name.slice(0, nameWidth - 1)}…` : name.padEnd(nameWidth);
     lines.push(`  ${label} ${progressBar(step.batches_done, step.batches_sent, barWidth, step.status === "finished")} ${stepCounts(step)}  ${step.status}`);
   }
+  lines.push(...batchJobLines(view).map((line) => `  ${line}`));
   const latest = view.errors.at(-1);
   if (latest) lines.push(`  last error${latest.step ? ` in ${latest.step}` : ""}: ${latest.code}: ${oneLine(latest.message, columns - 20)}`);
   return lines;
@@ -59,7 +60,16 @@ export function progressUpdates(previous: RunView | undefined, view: RunView): s
     if (!before && step.status === "pending") continue;
     lines.push(`${name}: ${step.status}, ${stepCounts(step)}`);
   }
+  const before = new Set(previous ? batchJobLines(previous) : []);
+  lines.push(...batchJobLines(view).filter((line) => !before.has(line)));
   return lines;
+}
+
+/** Provider batch jobs the run waits on (offline batch generation), one line each. */
+function batchJobLines(view: RunView): string[] {
+  return (view.offline_batches ?? []).map(
+    (job) => `batch job ${job.job_id} (${job.step} batch ${job.seq_no}): ${job.status}, ${job.counts.completed}/${job.counts.total} done${job.counts.failed > 0 ? `, ${job.counts.failed} failed` : ""}`,
+  );
 }
 
 const oneLine = (text: string, max: number): string => {

@@ -21,6 +21,7 @@ import { ownerPrices, type PriceTable } from "../src/llms/pricing/price-table.js
 import { hasLimit, type RunBudget } from "../src/engine/run-budget.js";
 import type { RunIndex } from "./run-index.js";
 import { RunStorage } from "./run-storage.js";
+import { awaitingPoll } from "../src/engine/offline-batch-wait.js";
 
 export interface CreateRunInput {
   meta: RunMeta;
@@ -296,7 +297,9 @@ export class PipelineRun extends DurableObject<Env> {
     const state = this.state;
     const transition = redispatchLost(state, now, this.policy());
     if (transition.dispatch.length > 0) {
-      this.appendLog([`${new Date(now).toISOString()} WARNING Re-sending ${transition.dispatch.length} work item(s) presumed lost: ${transition.dispatch.map((w) => w.id).join(", ")}`]);
+      const [polls, lost] = partitionPolls(state, transition.dispatch);
+      if (polls.length > 0) this.appendLog([`${new Date(now).toISOString()} INFO Polling the batch job(s) of ${polls.join(", ")}`]);
+      if (lost.length > 0) this.appendLog([`${new Date(now).toISOString()} WARNING Re-sending ${lost.length} work item(s) presumed lost: ${lost.join(", ")}`]);
       await this.commit(transition, state.status);
     } else if (fromAlarm) {
       await this.armAlarm();
@@ -420,6 +423,15 @@ export class PipelineRun extends DurableObject<Env> {
     const rows = this.ctx.storage.sql.exec<{ line: string }>("SELECT line FROM log ORDER BY id").toArray();
     return rows.map((r) => r.line).join("\n") + (rows.length > 0 ? "\n" : "");
   }
+}
+
+/** Work sent again to poll its provider batch job, apart from work presumed lost (for the log). */
+function partitionPolls(state: RunState, works: WorkItem[]): [string[], string[]] {
+  const entries = works.map((w) => state.inflight[w.id]);
+  return [
+    works.filter((_, i) => entries[i] && awaitingPoll(entries[i])).map((w) => w.id),
+    works.filter((_, i) => !(entries[i] && awaitingPoll(entries[i]))).map((w) => w.id),
+  ];
 }
 
 /** Queues take at most 100 messages and 256 KB per sendBatch. */

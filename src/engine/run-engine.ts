@@ -11,6 +11,7 @@ import { admitBatch, mergeBudget, openLedger, type BudgetLedger, type RunBudget 
 import { DEFAULT_PRICES, type PriceTable } from "../llms/pricing/price-table.js";
 import { recordWorkTime, release, retrack, trackInflight } from "./work-tracking.js";
 import { addUsage, type UsageByModel } from "../llms/usage/usage.js";
+import { activeInflightCount, awaitOfflineBatch } from "./offline-batch-wait.js";
 
 export type RoutingResolver = (typeName: string, kwargs: Record<string, unknown>) => RoutingChooser;
 
@@ -46,6 +47,7 @@ export function applyReport(input: RunState, reportInput: WorkReportInput, conte
   const report = workReportSchema.parse(reportInput);
   const entry = input.inflight[report.id];
   if (!entry) return { state: input, dispatch: [] };
+  if (report.offline_batch) return { state: awaitOfflineBatch(input, report, context.now), dispatch: [] };
   const state = clone(input);
   delete state.inflight[report.id];
   recordWorkTime(state, entry, context.now);
@@ -115,7 +117,7 @@ export function stopRun(input: RunState): Transition {
     throw new DistilflareError("conflict", `Run '${input.run_id}' cannot be stopped from status '${input.status}'`);
   }
   const state = clone(input);
-  state.status = Object.keys(state.inflight).length === 0 ? "stopped" : "stopping";
+  state.status = activeInflightCount(state) === 0 ? "stopped" : "stopping";
   state.stop = { reason: "requested", message: "stop requested" };
   return { state, dispatch: [] };
 }
@@ -280,7 +282,7 @@ function markDone(state: RunState, stepName: string): void {
 
 /** Sends every batch that can be built now, generator requests, Parquet writes and the finalizer. */
 function pump(state: RunState, context: EngineContext): WorkItem[] {
-  if (state.status === "stopping" && Object.keys(state.inflight).length === 0) state.status = "stopped";
+  if (state.status === "stopping" && activeInflightCount(state) === 0) state.status = "stopped";
   if (state.status !== "running") return [];
   const dispatch: WorkItem[] = [];
   const ledger = openLedger(state, context.prices ?? DEFAULT_PRICES);
@@ -294,7 +296,7 @@ function pump(state: RunState, context: EngineContext): WorkItem[] {
   }
   if (ledger?.refused) {
     // Like a requested stop: what is in flight finishes and is kept; a resume with a higher budget carries on.
-    state.status = Object.keys(state.inflight).length === 0 ? "stopped" : "stopping";
+    state.status = activeInflightCount(state) === 0 ? "stopped" : "stopping";
     state.stop = { reason: "budget", message: ledger.refused.message, limit: ledger.refused.limit };
     return dispatch;
   }

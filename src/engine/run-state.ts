@@ -6,6 +6,7 @@ import { runPlanSchema, type RunPlan } from "./run-plan.js";
 import { distisetFileSchema, workItemSchema } from "./work.js";
 import { usageByModelSchema } from "../llms/usage/usage.js";
 import { runBudgetSchema, runStopSchema } from "./run-budget.js";
+import { offlineBatchWaitSchema } from "./offline-batch-wait.js";
 
 export const RUN_STATUSES = ["pending", "running", "stopping", "stopped", "succeeded", "failed"] as const;
 export const runStatusSchema = z.enum(RUN_STATUSES);
@@ -77,6 +78,8 @@ export const inflightSchema = z.object({
   /** Consumers that started it: queue redeliveries and re-sends both count. */
   attempts: z.number().int().nonnegative(),
   last_error: z.string().optional(),
+  /** A process batch waiting on its provider batch job (offline batch generation): sent again to poll at `next_poll_at`. */
+  offline_batch: offlineBatchWaitSchema.optional(),
 });
 export type InflightEntry = z.infer<typeof inflightSchema>;
 

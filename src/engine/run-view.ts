@@ -6,6 +6,7 @@ import { usageTotalsSchema, type UsageByModel } from "../llms/usage/usage.js";
 import { usageTotals } from "../llms/usage/usage-totals.js";
 import { runUsage } from "./run-engine.js";
 import { runBudgetSchema, runStopSchema } from "./run-budget.js";
+import { offlineBatchWaitSchema, pendingOfflineBatches } from "./offline-batch-wait.js";
 
 export const stepStatusSchema = z.enum(["pending", "running", "finished", "failed"]);
 
@@ -58,6 +59,8 @@ export const runViewSchema = runMetaSchema.extend({
   budget: runBudgetSchema.optional(),
   /** Why a `stopping`/`stopped` run stopped: `requested` (the stop route) or `budget` (its next batch would have passed the budget). */
   stop: runStopSchema.optional(),
+  /** Provider batch jobs the run waits on (offline batch generation): one per step batch, with the provider's status and counts. */
+  offline_batches: z.array(offlineBatchWaitSchema.extend({ step: z.string(), seq_no: z.number().int() })).optional(),
 });
 export type RunView = z.infer<typeof runViewSchema>;
 
@@ -108,6 +111,8 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
     failed_rows: totalFailedRows(state),
     ...usageView(runUsage(state), prices),
   };
+  const batches = pendingOfflineBatches(state);
+  if (batches.length > 0) view.offline_batches = batches;
   if (state.error) view.error = state.error;
   if (state.budget) view.budget = state.budget;
   if (state.stop && (state.status === "stopping" || state.status === "stopped")) view.stop = state.stop;

@@ -4,6 +4,7 @@ import { copyRunState } from "./state-copy.js";
 import type { WorkItem } from "./work.js";
 import { mergeBudget, type RunBudget } from "./run-budget.js";
 import { release } from "./work-tracking.js";
+import { awaitingPoll } from "./offline-batch-wait.js";
 
 /**
  * Leases on work items. A consumer tells the run when it starts an item and renews the lease
@@ -99,7 +100,7 @@ export function failWork(input: RunState, workId: string, reason: string, now: n
 export function lostAt(state: RunState, policy: LeasePolicy): Map<string, number> {
   const deadlines = new Map<string, number>();
   const unstarted = Object.values(state.inflight)
-    .filter((e) => e.lease_until === undefined)
+    .filter((e) => e.lease_until === undefined && !awaitingPoll(e))
     // Stable: items sent at once keep their dispatch order (the table's insertion order).
     .sort((a, b) => a.dispatched_at - b.dispatched_at);
   // The backlog ahead of an item drains at the pace of the consumers holding work now.
@@ -109,6 +110,8 @@ export function lostAt(state: RunState, policy: LeasePolicy): Map<string, number
     deadlines.set(entry.work.id, entry.dispatched_at + policy.unstartedGraceMs + expectedWait);
   });
   for (const entry of Object.values(state.inflight)) if (entry.lease_until !== undefined) deadlines.set(entry.work.id, entry.lease_until);
+  // A pending provider batch job is "lost" at its next poll: sending the batch again polls it.
+  for (const entry of Object.values(state.inflight)) if (awaitingPoll(entry)) deadlines.set(entry.work.id, entry.offline_batch.next_poll_at);
   return deadlines;
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { usageByModelSchema } from "../llms/usage/usage.js";
+import { offlineBatchJobSchema } from "../llms/offline-batch/offline-batch-job.js";
 import { createdFromSchema, inputPartSchema } from "./batch.js";
 
 /** Ask a generator for the batch that starts at `offset`. */
@@ -92,6 +93,8 @@ export const workReportSchema = z.object({
   columns: z.array(z.string()).optional(),
   /** LLM calls of this batch per model (generate/process). */
   usage: usageByModelSchema.optional(),
+  /** Not done yet: the batch is a provider batch job still running (offline batch generation); the run polls it. */
+  offline_batch: offlineBatchJobSchema.optional(),
   log: z.array(z.string()).default([]),
 });
 export type WorkReport = z.infer<typeof workReportSchema>;

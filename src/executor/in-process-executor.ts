@@ -15,6 +15,8 @@ import { runWork, type RetryPolicy } from "../runtime/work-runner.js";
 import { BufferLogger, defaultServices, Semaphore, type StepServices } from "../steps/step-context.js";
 import { defaultRunCache, type CachedRun, type RunCache } from "./run-cache.js";
 import { totalFailedRows } from "../engine/run-view.js";
+import { duePolls } from "../engine/offline-batch-wait.js";
+import { DEFAULT_LEASE_POLICY, redispatchLost } from "../engine/work-leases.js";
 import { DistilflareError, isErrorCode, type ErrorCode } from "../errors.js";
 
 export interface InProcessRunOptions extends RunOptions {
@@ -113,7 +115,15 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
   const finished: Array<{ work: WorkItem; report: WorkReportInput }> = [];
   let stopRequested = false;
 
-  while (queue.length > 0 || running.size > 0 || finished.length > 0) {
+  for (;;) {
+    if (queue.length === 0 && running.size === 0 && finished.length === 0) {
+      // Only provider batch jobs left: wait for their next poll and send their batches again.
+      const polls = state.status === "running" ? duePolls(state, Date.now()) : { due: [], next: undefined };
+      if (polls.due.length === 0 && polls.next === undefined) break;
+      if (polls.due.length === 0) await new Promise((resolve) => setTimeout(resolve, (polls.next as number) - Date.now()));
+      else accept(redispatchLost(state, Date.now(), DEFAULT_LEASE_POLICY));
+      continue;
+    }
     if (options.signal?.aborted && !stopRequested && (state.status === "running" || state.status === "pending")) {
       stopRequested = true;
       accept(stopRun(state));

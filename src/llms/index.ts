@@ -12,6 +12,7 @@ export { LLM, Embeddings, llmAttributes, rateLimitsSchema, type GenerateOptions,
 export * from "./types.js";
 
 export { RemoteLLM, toRateLimits } from "./remote-llm.js";
+export { OfflineBatchPendingError, offlineBatchJobSchema, type OfflineBatchJob } from "./offline-batch/index.js";
 export { OpenAILLM, openaiLlmAttributes, type OpenAILLMOptions } from "./providers/openai-llm.js";
 export { openaiGenerationKwargsSchema, type OpenAIGenerationKwargs } from "./providers/openai-generation-kwargs.js";
 export { AzureOpenAILLM, azureOpenaiLlmAttributes, type AzureOpenAILLMOptions } from "./providers/azure-openai-llm.js";

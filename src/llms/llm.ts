@@ -68,9 +68,9 @@ export abstract class LLM<S extends AnyObjectSchema = typeof llmAttributes> exte
   protected constructor(schema: S, options: Record<string, unknown>) {
     super(schema, options);
     this.validateGenerationKwargs();
-    if ((this.attrs as { useOfflineBatchGeneration?: boolean }).useOfflineBatchGeneration) {
+    if (this.useOfflineBatchGeneration && !this.supportsOfflineBatchGeneration) {
       // Accepting it and generating online would silently change what the user asked for (and its cost).
-      throw new OptionError(`${this.describeSelf()}: offline batch generation (provider batch APIs) is not supported yet; remove use_offline_batch_generation`, {
+      throw new OptionError(`${this.describeSelf()}: offline batch generation (a provider batch API) is supported by OpenAILLM and WorkersAILLM only; remove use_offline_batch_generation`, {
         component: this.typeName,
         field: "use_offline_batch_generation",
         expected: "false",
@@ -121,8 +121,32 @@ export abstract class LLM<S extends AnyObjectSchema = typeof llmAttributes> exte
   /** Generates for one input; throws on failure (the base turns it into null generations). */
   abstract generateOne(input: FormattedInput, options: GenerateOptions): Promise<GenerateOutput>;
 
+  /** distilabel's `use_offline_batch_generation`: a step batch is one job of the provider's batch API. */
+  get useOfflineBatchGeneration(): boolean {
+    return (this.attrs as { useOfflineBatchGeneration?: boolean }).useOfflineBatchGeneration === true;
+  }
+
+  /** distilabel's `offline_batch_generation_block_until_done`: seconds between polls of a pending job. */
+  get offlineBatchPollSeconds(): number | undefined {
+    return (this.attrs as { offlineBatchGenerationBlockUntilDone?: number }).offlineBatchGenerationBlockUntilDone;
+  }
+
+  /** Whether this LLM can generate through its provider's batch API (`offlineBatchGenerate`). */
+  get supportsOfflineBatchGeneration(): boolean {
+    return false;
+  }
+
+  /**
+   * Generates a whole batch through the provider's batch API: throws `OfflineBatchPendingError`
+   * until its job has finished, then returns one output per input, in order.
+   */
+  protected offlineBatchGenerate(_inputs: FormattedInput[], _options: GenerateOptions): Promise<GenerateOutput[]> {
+    return Promise.reject(new OptionError(`${this.describeSelf()} has no offline batch generation`, { field: "use_offline_batch_generation", expected: "false" }));
+  }
+
   /** Generates for every input, at most `maxConcurrentRequests` at once, in input order. */
   async generate(inputs: FormattedInput[], options: GenerateOptions): Promise<GenerateOutput[]> {
+    if (this.useOfflineBatchGeneration) return this.offlineBatchGenerate(inputs, options);
     return mapConcurrent(inputs, this.maxConcurrentRequests, async (input) => {
       try {
         return await meteredGenerateOne(this, input, options);

@@ -17,6 +17,8 @@ export const runKeys = {
   manifest: (runId: string) => `runs/${runId}/distiset.json`,
   /** Work descriptions too large for a queue message (global steps over many batches). */
   work: (runId: string, id: string) => `runs/${runId}/work/${encodeURIComponent(id)}.json`,
+  /** The provider batch job a step batch submitted (offline batch generation). */
+  offlineBatch: (runId: string, step: string, seqNo: number) => `runs/${runId}/offline-batches/${step}/${seqNo}.json`,
 };
 
 /** A run id is part of object keys and URLs: keep it to a safe alphabet. */

@@ -12,6 +12,7 @@ import { UsageRecorder } from "../llms/usage/usage.js";
 import { usageReport } from "../llms/usage/usage-totals.js";
 import { DEFAULT_PRICES, type PriceTable } from "../llms/pricing/price-table.js";
 import { loadSteps } from "./load-steps.js";
+import { OfflineBatchPendingError } from "../llms/offline-batch/offline-batch-job.js";
 import { runKeys } from "./run-keys.js";
 
 export interface RetryPolicy {
@@ -195,6 +196,8 @@ async function runProcess(work: ProcessWork, deps: WorkRunnerDeps, logger: Buffe
       const output = await withRetries(deps, logger, `step '${work.step}' batch ${work.seq_no}`, () => step.process(renamed, context));
       rows = applyOutputMappings(output, step.inputMappings, step.outputMappings, overridden);
     } catch (error) {
+      // Not a failure: the batch's provider job is still running; the run polls it later.
+      if (error instanceof OfflineBatchPendingError) return { ...reportOf(work), rows_in: rowsIn, offline_batch: error.job, usage: usage?.snapshot() };
       if (step.kind === "global") throw error;
       // distilabel's contract: a failed batch is not lost; its outputs are imputed as null and it flows on.
       const message = errorMessage(error);
@@ -241,6 +244,7 @@ async function withRetries<T>(deps: WorkRunnerDeps, logger: BufferLogger, what: 
       return await fn();
     } catch (error) {
       lastError = error;
+      if (error instanceof OfflineBatchPendingError) break;
       // Bad options or inputs will not get better by retrying.
       if (error instanceof DistilflareError && ["invalid_option", "invalid_runtime_parameter", "invalid_dag", "invalid_request"].includes(error.code)) break;
       if (attempt < policy.attempts) {

@@ -10,6 +10,7 @@ import { LLM } from "../llms/llm.js";
 import type { FormattedInput, GenerateOutput, StructuredOutput } from "../llms/types.js";
 import { emptyOutput, splitFormattedInput } from "../llms/types.js";
 import { RowInputError } from "./row-input-error.js";
+import { OptionError } from "../errors.js";
 
 import { DISTILABEL_METADATA_KEY } from "../core/row.js";
 
@@ -280,6 +281,14 @@ export abstract class GeneratorTask<S extends AnyObjectSchema = typeof generator
   }
 
   override async load(context: StepContext): Promise<void> {
+    if (this.llm.useOfflineBatchGeneration) {
+      // A generator's next batch depends on its last one being done; batches of inputs (tasks that process rows) can wait on a job.
+      throw new OptionError(`Generator task '${this.name}': offline batch generation works in tasks that process rows (TextGeneration, UltraFeedback...), not in generators`, {
+        step: this.name,
+        field: "use_offline_batch_generation",
+        expected: "false",
+      });
+    }
     applyDefaultStructuredOutput(this);
     await this.llm.load(context);
   }

@@ -3,7 +3,7 @@
  * and deterministic reply parts (schema samples, logprobs, embeddings).
  */
 
-export type RouteName = "chat" | "completions" | "embeddings" | "messages" | "hub" | "control";
+export type RouteName = "chat" | "completions" | "embeddings" | "messages" | "hub" | "control" | "batch";
 
 export function contentText(content: unknown): string {
   if (typeof content === "string") return content;

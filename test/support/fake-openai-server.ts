@@ -13,6 +13,7 @@ import {
   type RouteName,
 } from "./fake-openai-responses.js";
 import { sseEvent, streamChunks, wantsStream, wantsUsage } from "./fake-openai-stream.js";
+import { FakeBatchApi, type FakeBatchSettings } from "./fake-openai-batches.js";
 
 export { fakeEmbedding, sampleFromSchema } from "./fake-openai-responses.js";
 
@@ -110,6 +111,12 @@ export class FakeOpenAIServer {
   private scripts: ScriptEntry[] = [];
   private fallback: FakeBehaviour | undefined;
   private counter = 0;
+  /** Files and batches (OpenAI's Batch API); each request line is answered as an online chat call. */
+  readonly batchApi = new FakeBatchApi((body) => {
+    const request: FakeRequest = { route: "chat", method: "POST", path: "/v1/chat/completions", headers: {}, body, prompt: promptOf("chat", body), startedAt: Date.now(), endedAt: Date.now(), status: 200 };
+    const behaviour = this.nextBehaviour(request);
+    return { behaviour, reply: () => this.success("chat", request, behaviour) };
+  });
 
   constructor(private readonly options: FakeServerOptions = {}) {}
 
@@ -190,6 +197,7 @@ export class FakeOpenAIServer {
     this.scripts = [];
     this.fallback = undefined;
     this.peak = this.inFlightNow;
+    this.batchApi.reset();
   }
 
   private nextBehaviour(request: FakeRequest): FakeBehaviour {
@@ -226,6 +234,14 @@ export class FakeOpenAIServer {
     if (!route) return sendJson(res, 404, { error: { message: `fake server has no route ${req.method} ${url.pathname}` } }, finish);
     if (route === "control") return this.control(url.pathname, body, res, finish);
     if (route === "hub") return this.hub(url.pathname, res, finish);
+    if (route === "batch") {
+      const answer = await this.batchApi.handle(request.method, url.pathname, raw, request.headers["content-type"] ?? "");
+      if (answer.text === undefined) return sendJson(res, answer.status, answer.body, finish);
+      finish(answer.status);
+      res.writeHead(answer.status, { "content-type": "application/octet-stream" });
+      res.end(answer.text);
+      return;
+    }
 
     this.inFlightNow++;
     this.peak = Math.max(this.peak, this.inFlightNow);
@@ -390,6 +406,11 @@ export class FakeOpenAIServer {
     if (path === "/__fake/requests") {
       return sendJson(res, 200, { peak_in_flight: this.peak, requests: this.requests.filter((r) => r.route !== "control") }, finish);
     }
+    if (path === "/__fake/batches") {
+      // A body configures the Batch API (`polls_to_complete`, `hold`); the answer lists its batches.
+      if (body && typeof body === "object") this.batchApi.configure(body as Partial<FakeBatchSettings>);
+      return sendJson(res, 200, { settings: this.batchApi.settings, batches: [...this.batchApi.batches.values()] }, finish);
+    }
     if (path === "/__fake/script") {
       const spec = (body ?? {}) as { behaviours?: FakeBehaviour[]; match?: string; repeat_last?: boolean; always?: FakeBehaviour | null };
       if (spec.always !== undefined) this.always(spec.always ?? undefined);
@@ -408,6 +429,7 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
 
 function routeOf(path: string): FakeRoute | undefined {
   if (path.startsWith("/__fake/")) return "control";
+  if (/\/(files|batches)(\/|$)/.test(path)) return "batch";
   if (path.endsWith("/chat/completions")) return "chat";
   if (path.endsWith("/completions")) return "completions";
   if (path.endsWith("/embeddings")) return "embeddings";

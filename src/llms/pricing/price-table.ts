@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OptionError } from "../../errors.js";
+import { BATCH_PRICE_FACTOR, BATCH_PROVIDER_SUFFIX } from "../offline-batch/batch-usage.js";
 
 /** USD per million tokens, input and output. */
 export const modelPriceSchema = z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict();
@@ -55,8 +56,15 @@ export function priceTable(ownerJson: string | undefined): PriceTable {
   return merged;
 }
 
+/**
+ * A model's price; batch usage (`<provider>/batch`) takes the table's own batch entry, else the
+ * list price at the batch discount.
+ */
 export function priceOf(table: PriceTable, provider: string, model: string): ModelPrice | undefined {
-  return table[provider]?.[model];
+  const own = table[provider]?.[model];
+  if (own || !provider.endsWith(BATCH_PROVIDER_SUFFIX)) return own;
+  const list = table[provider.slice(0, -BATCH_PROVIDER_SUFFIX.length)]?.[model];
+  return list ? { input: list.input * BATCH_PRICE_FACTOR, output: list.output * BATCH_PRICE_FACTOR } : undefined;
 }
 
 /**

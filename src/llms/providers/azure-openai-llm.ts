@@ -29,6 +29,11 @@ export class AzureOpenAILLM extends OpenAILLM<typeof azureOpenaiLlmAttributes> {
     super(options as Record<string, unknown>, azureOpenaiLlmAttributes);
   }
 
+  /** Azure's batch API takes global-batch deployments and its own line format; not built. */
+  override get supportsOfflineBatchGeneration(): boolean {
+    return false;
+  }
+
   protected override createClient(context: StepContext, apiKey: string | undefined): OpenAI {
     return new AzureOpenAI({
       endpoint: this.attrs.baseUrl,

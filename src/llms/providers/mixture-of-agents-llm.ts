@@ -46,6 +46,15 @@ export class MixtureOfAgentsLLM extends LLM<typeof mixtureOfAgentsLlmAttributes>
 
   constructor(options: MixtureOfAgentsLLMOptions) {
     super(mixtureOfAgentsLlmAttributes, options as Record<string, unknown>);
+    // Each round needs the previous one's answers at once: a job that takes hours cannot sit between them.
+    const batched = [this.attrs.aggregatorLlm, ...this.attrs.proposersLlms].find((llm) => llm.useOfflineBatchGeneration);
+    if (batched) {
+      throw new OptionError(`${this.describeSelf()}: its LLMs answer online only; remove use_offline_batch_generation from ${batched.describeSelf()}`, {
+        component: this.typeName,
+        field: "use_offline_batch_generation",
+        expected: "false",
+      });
+    }
   }
 
   /** Its proposers and aggregator meter and cache their own calls. */

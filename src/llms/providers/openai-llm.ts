@@ -17,6 +17,7 @@ import { DEFAULT_MAX_NEW_TOKENS, openaiGenerationKwargsSchema, type OpenAIGenera
 import { parseOpenAIResponse, type ParsedCompletion } from "./openai-response.js";
 import { collectStream } from "./openai-stream.js";
 import { fetchWithSlotUntilHeaders } from "../reliability/connection-slots.js";
+import { openaiOfflineBatchGenerate } from "../offline-batch/openai-offline-batch.js";
 
 export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
@@ -148,26 +149,21 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
     return assembleOutput(results, { numGenerations: options.numGenerations, structured, wantLogprobs: kwargs.logprobs === true });
   }
 
-  private async request(
-    client: OpenAI,
-    call: { prompt: ChatType | string; structured: StructuredOutput | undefined; kwargs: OpenAIGenerationKwargs; n: number; context: StepContext },
-  ): Promise<ParsedCompletion> {
-    const { prompt, kwargs, n } = call;
-    const maxTokens = kwargs.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS;
+  /** The body of a chat or completion request, before streaming options (the Batch API sends it as it is). */
+  private requestBody(prompt: ChatType | string, structured: StructuredOutput | undefined, kwargs: OpenAIGenerationKwargs, n: number): Record<string, unknown> {
     const body: Record<string, unknown> = {
       model: this.settings.model,
-      max_tokens: maxTokens,
+      max_tokens: kwargs.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS,
       temperature: kwargs.temperature,
       top_p: kwargs.top_p,
       frequency_penalty: kwargs.frequency_penalty,
       presence_penalty: kwargs.presence_penalty,
       stop: kwargs.stop,
       seed: kwargs.seed,
-      response_format: call.structured ? openaiResponseFormat(call.structured) : kwargs.response_format,
+      response_format: structured ? openaiResponseFormat(structured) : kwargs.response_format,
     };
     if (n > 1) body.n = n;
-    const isChat = typeof prompt !== "string";
-    if (isChat) {
+    if (typeof prompt !== "string") {
       body.messages = prompt;
       body.logprobs = kwargs.logprobs;
       body.top_logprobs = kwargs.top_logprobs;
@@ -178,6 +174,40 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
     }
     Object.assign(body, kwargs.extra_body);
     for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
+    return body;
+  }
+
+  override get supportsOfflineBatchGeneration(): boolean {
+    return true;
+  }
+
+  /** OpenAI's Batch API, one job per step batch (see `openaiOfflineBatchGenerate`). */
+  protected override offlineBatchGenerate(inputs: FormattedInput[], options: GenerateOptions): Promise<GenerateOutput[]> {
+    const kwargs = openaiGenerationKwargsSchema.parse(this.generationKwargs);
+    return openaiOfflineBatchGenerate(
+      {
+        provider: this.typeName,
+        model: this.settings.model,
+        client: this.clientFor(options.context),
+        pollIntervalSeconds: this.offlineBatchPollSeconds,
+        structuredOutput: this.structuredOutput,
+        wantLogprobs: kwargs.logprobs === true,
+        requestBody: (prompt, structured, n) => this.requestBody(prompt, structured, kwargs, n),
+        call: (context, run) => this.call(context, undefined, run),
+      },
+      inputs,
+      options,
+    );
+  }
+
+  private async request(
+    client: OpenAI,
+    call: { prompt: ChatType | string; structured: StructuredOutput | undefined; kwargs: OpenAIGenerationKwargs; n: number; context: StepContext },
+  ): Promise<ParsedCompletion> {
+    const { prompt, kwargs, n } = call;
+    const maxTokens = kwargs.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS;
+    const body = this.requestBody(prompt, call.structured, kwargs, n);
+    const isChat = typeof prompt !== "string";
 
     const stream = this.settings.stream;
     if (stream) Object.assign(body, { stream: true, stream_options: { include_usage: true } });

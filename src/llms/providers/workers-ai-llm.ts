@@ -7,7 +7,8 @@ import { llmAttributes, type GenerateOptions } from "../llm.js";
 import { reliabilityAttributes } from "../reliability/reliability-attributes.js";
 import { RemoteLLM } from "../remote-llm.js";
 import { jsonSchemaOf } from "../structured/json-schema-validator.js";
-import { splitFormattedInput, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
+import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
+import { workersAiOfflineBatchGenerate } from "../offline-batch/workers-ai-offline-batch.js";
 import { gatewayOptions, workersAIBinding } from "../workers-ai-binding.js";
 import { parseOpenAIResponse } from "./openai-response.js";
 import { OptionError } from "../../errors.js";
@@ -72,12 +73,8 @@ export class WorkersAILLM extends RemoteLLM<typeof workersAiLlmAttributes> {
     workersAIBinding(context, this.attrs.binding, this.describeSelf());
   }
 
-  async generateOne(input: FormattedInput, options: GenerateOptions): Promise<GenerateOutput> {
-    const { input: prompt, structuredOutput } = splitFormattedInput(input);
-    const structured = structuredOutput ?? this.structuredOutput;
-    const kwargs = workersAiGenerationKwargsSchema.parse(this.generationKwargs);
-    const { context, numGenerations } = options;
-    const ai = workersAIBinding(context, this.attrs.binding, this.describeSelf());
+  /** The inputs of one request: a chat as `messages`, a raw string as `prompt`, the sampling kwargs, JSON mode. */
+  private requestInputs(prompt: ChatType | string, structured: StructuredOutput | undefined, kwargs: z.infer<typeof workersAiGenerationKwargsSchema>): Record<string, unknown> {
     const inputs: Record<string, unknown> = typeof prompt === "string" ? { prompt, raw: true } : { messages: prompt };
     const sampling = {
       max_tokens: kwargs.max_new_tokens,
@@ -91,14 +88,48 @@ export class WorkersAILLM extends RemoteLLM<typeof workersAiLlmAttributes> {
       response_format: structured ? jsonMode(structured) : undefined,
     };
     for (const [key, value] of Object.entries(sampling)) if (value !== undefined) inputs[key] = value;
+    return inputs;
+  }
+
+  async generateOne(input: FormattedInput, options: GenerateOptions): Promise<GenerateOutput> {
+    const { input: prompt, structuredOutput } = splitFormattedInput(input);
+    const structured = structuredOutput ?? this.structuredOutput;
+    const kwargs = workersAiGenerationKwargsSchema.parse(this.generationKwargs);
+    const { context, numGenerations } = options;
+    const ai = workersAIBinding(context, this.attrs.binding, this.describeSelf());
+    const inputs = this.requestInputs(prompt, structured, kwargs);
     const gateway = gatewayOptions(this.attrs.gateway);
     const { results, errors } = await fanOut(numGenerations, async (): Promise<CallResult> => {
       const raw = await this.call(context, { tokens: estimateTokens(prompt) + (kwargs.max_new_tokens ?? 256) }, (attempt) =>
         ai.run(this.attrs.model, inputs, gateway ? { signal: attempt.signal, gateway } : { signal: attempt.signal }),
       );
-      return readReply(raw);
+      return readWorkersAIReply(raw);
     });
     return assembleOutput(results, { numGenerations, structured, errors });
+  }
+
+  override get supportsOfflineBatchGeneration(): boolean {
+    return true;
+  }
+
+  /** Workers AI's asynchronous batches (`queueRequest: true`), one per step batch (see `workersAiOfflineBatchGenerate`). */
+  protected override offlineBatchGenerate(inputs: FormattedInput[], options: GenerateOptions): Promise<GenerateOutput[]> {
+    const kwargs = workersAiGenerationKwargsSchema.parse(this.generationKwargs);
+    return workersAiOfflineBatchGenerate(
+      {
+        provider: this.typeName,
+        model: this.attrs.model,
+        ai: workersAIBinding(options.context, this.attrs.binding, this.describeSelf()),
+        gateway: gatewayOptions(this.attrs.gateway),
+        pollIntervalSeconds: this.offlineBatchPollSeconds,
+        structuredOutput: this.structuredOutput,
+        requestInputs: (prompt, structured) => this.requestInputs(prompt, structured, kwargs),
+        readReply: readWorkersAIReply,
+        call: (context, run) => this.call(context, undefined, run),
+      },
+      inputs,
+      options,
+    );
   }
 }
 
@@ -111,7 +142,7 @@ function jsonMode(structured: StructuredOutput): Record<string, unknown> {
 }
 
 /** Native replies (`{response, usage}`; JSON mode may give an object) or OpenAI-style `{choices}` ones. */
-function readReply(raw: unknown): CallResult {
+export function readWorkersAIReply(raw: unknown): CallResult {
   if (raw && typeof raw === "object" && Array.isArray((raw as { choices?: unknown }).choices)) {
     const parsed = parseOpenAIResponse(raw, "chat");
     const choice = parsed.choices[0];

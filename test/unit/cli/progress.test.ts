@@ -25,6 +25,17 @@ function view(status: RunView["status"], steps: Record<string, Partial<RunView["
   };
 }
 
+describe("pending provider batch jobs", () => {
+  it("shows each job with the provider's status and counts, and a line per change when not on a terminal", () => {
+    const job = { provider: "OpenAILLM", job_id: "batch_1", status: "in_progress", counts: { total: 50, completed: 20, failed: 1 }, submitted_at: 0, polls: 2, next_poll_at: 0, step: "text_generation", seq_no: 3 };
+    const pending = { ...view("running", { text_generation: { status: "running", batches_sent: 4, batches_done: 3 } }), offline_batches: [job] };
+    expect(progressLines(pending)).toContain("  batch job batch_1 (text_generation batch 3): in_progress, 20/50 done, 1 failed");
+    expect(progressUpdates(pending, pending)).toEqual([]);
+    const later = { ...pending, offline_batches: [{ ...job, status: "finalizing", counts: { total: 50, completed: 50, failed: 1 } }] };
+    expect(progressUpdates(pending, later)).toEqual(["batch job batch_1 (text_generation batch 3): finalizing, 50/50 done, 1 failed"]);
+  });
+});
+
 describe("progressBar", () => {
   it("fills by batches done of batches sent, and fully once the step finished", () => {
     expect(progressBar(1, 4, 8)).toBe("[##......]");

@@ -357,9 +357,11 @@ describe("OpenAILLM base URL resolution", () => {
 });
 
 describe("offline batch generation", () => {
-  it("is refused rather than silently run online", () => {
-    expect(() => new OpenAILLM({ model: "gpt-4o-mini", useOfflineBatchGeneration: true })).toThrow("offline batch generation (provider batch APIs) is not supported yet");
-    expect(() => createDefaultRegistry().load({ type_info: { name: "OpenAILLM" }, model: "gpt-4o-mini", use_offline_batch_generation: true }, "llm")).toThrow("use_offline_batch_generation");
+  it("is accepted by OpenAILLM and refused by an LLM without a batch API rather than silently run online", () => {
+    expect(new OpenAILLM({ model: "gpt-4o-mini", useOfflineBatchGeneration: true }).useOfflineBatchGeneration).toBe(true);
+    expect(() => createDefaultRegistry().load({ type_info: { name: "AnthropicLLM" }, model: "claude-3-5-haiku-latest", use_offline_batch_generation: true }, "llm")).toThrow(
+      "offline batch generation (a provider batch API) is supported by OpenAILLM and WorkersAILLM only",
+    );
   });
 });
 

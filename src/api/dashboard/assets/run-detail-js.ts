@@ -58,6 +58,19 @@ function stopLine(run) {
   );
 }
 
+// Provider batch jobs the run waits on (offline batch generation): the provider's status and counts.
+function batchJobs(run) {
+  const jobs = run.offline_batches || [];
+  if (jobs.length === 0) return null;
+  return h(
+    "ul",
+    { id: "run-batch-jobs", class: "small" },
+    jobs.map((j) =>
+      h("li", {}, "batch job ", h("code", { text: j.job_id }), " (" + j.step + " #" + j.seq_no + "): " + j.status + ", " + j.counts.completed + "/" + j.counts.total + " done" + (j.counts.failed > 0 ? ", " + j.counts.failed + " failed" : "")),
+    ),
+  );
+}
+
 function stepTokens(step) {
   return step.usage ? step.usage.input_tokens + step.usage.output_tokens : 0;
 }
@@ -92,6 +105,7 @@ export function runDetail(run, viewer) {
       h("div", { class: "overall status-" + run.status }, progressBar(percent, "run progress"), h("span", { id: "run-percent", class: "percent", text: percent + "%" })),
       usageLine(run),
       stopLine(run),
+      batchJobs(run),
     ),
     h("div", { class: "dag-scroll" }, dagView(run)),
     stepTable(run),
