@@ -6,6 +6,7 @@ import { applyReportFusing } from "../src/engine/fused-report.js";
 import type { RunPlan } from "../src/engine/run-plan.js";
 import { createRunState, type RunState, type RunStatus } from "../src/engine/run-state.js";
 import { stateChanges, stateFromRows } from "../src/engine/run-state-rows.js";
+import { LastValueCache } from "../src/engine/run-view-cache.js";
 import { runMetaSchema, runView, totalFailedRows, type RunMeta, type RunView } from "../src/engine/run-view.js";
 import type { WorkItem, WorkReportInput } from "../src/engine/work.js";
 import { abandonWork, DEFAULT_LEASE_POLICY, failWork, nextLossCheck, redispatchLost, renewLease, resendUnreported, resumeRunOrResend, startWork, type LeasePolicy, type StartOutcome } from "../src/engine/work-leases.js";
@@ -63,6 +64,8 @@ export class PipelineRun extends DurableObject<Env> {
   private push: PushToHubStatus | undefined;
   /** The deployment's prices, which a `max_cost_usd` budget is counted in. */
   private readonly prices: PriceTable;
+  /** The last status view, until the state, meta or push changes. */
+  private readonly views = new LastValueCache<[RunMeta, RunState, PushToHubStatus | undefined], RunView>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -237,8 +240,10 @@ export class PipelineRun extends DurableObject<Env> {
 
   private view(): RunView {
     const { meta, state } = this.requireRun();
-    const view = runView(meta, state, ownerPrices(this.env as unknown as Record<string, unknown>));
-    return this.push ? Object.assign(view, { push_to_hub: this.push }) : view;
+    return this.views.get([meta, state, this.push], () => {
+      const view = runView(meta, state, ownerPrices(this.env as unknown as Record<string, unknown>));
+      return this.push ? Object.assign(view, { push_to_hub: this.push }) : view;
+    });
   }
 
   /** Keeps the push request; its token goes to its own key, never into the status, the log or R2. */

@@ -9,6 +9,7 @@
  *   npm run bench:runtime -- --no-fuse    # runs with `fuse_steps: false` (every batch through the queue)
  */
 import { writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { writeParquet } from "../../src/distiset/parquet/index.js";
 import { ApiClient } from "../../scripts/lib/api-client.js";
 import { startWranglerDev, tempDir, type WranglerDev } from "../../scripts/lib/wrangler-dev.js";
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
     report("|---|---|---|---|---|");
     for (const c of cases) {
       if (only && !c.name.includes(only)) continue;
+      report(`load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} before '${c.name}'`);
       try {
         await c.run();
       } catch (error) {

@@ -35,7 +35,8 @@ export async function measureRun(api: ApiClient, body: Record<string, unknown>, 
     const asked = performance.now();
     let answer: { status: number; body: { status?: string; error?: unknown } };
     try {
-      answer = await api.json<{ status?: string; error?: unknown }>(`/v1/runs/${runId}`);
+      // A poll that never answers must not hang the benchmark: it counts as a dropped poll.
+      answer = await api.json<{ status?: string; error?: unknown }>(`/v1/runs/${runId}`, { signal: AbortSignal.timeout(60_000) });
     } catch (error) {
       // A loaded machine drops a poll now and then; many in a row means the server is gone.
       if (++failedPolls > 20) throw error;

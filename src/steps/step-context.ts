@@ -23,7 +23,7 @@ export interface RateLimits {
 
 export interface RateLimitLease {
   /** Reports how the call went, so the limiter can adapt (AIMD on 429). */
-  release(outcome: { ok: boolean; rateLimited?: boolean; retryAfterMs?: number; tokens?: number }): Promise<void>;
+  release(outcome: { ok: boolean; rateLimited?: boolean; retryAfterMs?: number; tokens?: number; inFlight?: number }): Promise<void>;
 }
 
 /** What the runtime offers to steps: secrets, bindings, network and storage. */

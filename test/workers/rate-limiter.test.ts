@@ -250,7 +250,7 @@ describe("DurableObjectRateLimiterClient against the real object", () => {
     const next = await clientFor({ maxWaitMs: 600 }).acquire(key, { tokens: 0, limits });
     await next.release({ ok: true });
 
-    const invalid = await clientFor().acquire(freshKey("client-invalid"), { tokens: -5, limits: {} }).catch((e: unknown) => e);
+    const invalid = await clientFor().acquire(freshKey("client-invalid"), { tokens: -5, limits: { maxInFlight: 10 } }).catch((e: unknown) => e);
     expect(invalid).toMatchObject({ code: "invalid_request" });
   });
 });

@@ -15,7 +15,7 @@ import { isStrictCompatible, jsonSchemaOf } from "../structured/json-schema-vali
 import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
 import { DEFAULT_MAX_NEW_TOKENS, openaiGenerationKwargsSchema, type OpenAIGenerationKwargs } from "./openai-generation-kwargs.js";
 import { parseOpenAIResponse, type ParsedCompletion } from "./openai-response.js";
-import { collectStream } from "./openai-stream.js";
+import { collectStream, serverSentChunks } from "./openai-stream.js";
 import { fetchWithSlotUntilHeaders } from "../reliability/connection-slots.js";
 import { openaiOfflineBatchGenerate } from "../offline-batch/openai-offline-batch.js";
 
@@ -219,10 +219,11 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
         const requestOptions = { signal: attempt.signal, maxRetries: 0, timeout: this.timeoutMs };
         if (stream) {
           // Reading the whole stream happens inside the attempt: a reply that breaks mid-stream is retried.
-          const chunks = isChat
-            ? await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, requestOptions)
-            : await client.completions.create(body as unknown as OpenAI.CompletionCreateParamsStreaming, requestOptions);
-          return collectStream(chunks, isChat ? "chat" : "completion");
+          const response = await (isChat
+            ? client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, requestOptions)
+            : client.completions.create(body as unknown as OpenAI.CompletionCreateParamsStreaming, requestOptions)
+          ).asResponse();
+          return collectStream(serverSentChunks(await response.text(), response.headers), isChat ? "chat" : "completion");
         }
         return isChat
           ? client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, requestOptions)

@@ -1,7 +1,7 @@
 import { DistilflareError, isErrorBody } from "../../errors.js";
 import type { RateLimitLease, RateLimiterClient, RateLimits } from "../../steps/step-context.js";
 import { systemClock, toLimitsRequest, withJitter, type LimiterClock } from "./local-rate-limiter.js";
-import type { AcquireDecision, AcquireRequest, ReleaseRequest, RpcResult } from "./rate-limit-state.js";
+import type { AcquireDecision, AcquireRequest, RateLimitsRequest, ReleaseRequest, RpcResult } from "./rate-limit-state.js";
 
 /** The RPC surface of the `LlmRateLimiter` Durable Object, structurally (no Cloudflare types in src/). */
 export interface RateLimiterStub {
@@ -18,7 +18,45 @@ export interface DurableObjectRateLimiterClientOptions {
   maxWaitMs?: number;
   clock?: LimiterClock;
   random?: () => number;
+  /** Keys that need the limiter although they set no limits, and their calls in flight (default: one per isolate). */
+  unlimited?: UnlimitedKeys;
 }
+
+/**
+ * Calls of keys without limits skip the limiter: it would grant each at once, yet cost two
+ * round trips to one object (most of a fast LLM step's CPU under `wrangler dev`). What the
+ * limiter still does for such a key is adapt to 429s (an in-flight cap from the calls in flight
+ * at the first one), so a key's first 429 is reported to it with the calls this isolate had in
+ * flight, and from then on the key's calls in this isolate go through it.
+ */
+export class UnlimitedKeys {
+  private readonly engaged = new Set<string>();
+  private readonly inFlight = new Map<string, number>();
+
+  skips(key: string, limits: RateLimitsRequest): boolean {
+    return Object.keys(limits).length === 0 && !this.engaged.has(key);
+  }
+
+  engage(key: string): void {
+    this.engaged.add(key);
+  }
+
+  start(key: string): number {
+    const count = (this.inFlight.get(key) ?? 0) + 1;
+    this.inFlight.set(key, count);
+    return count;
+  }
+
+  /** Ends a call; returns how many (this one included) were in flight. */
+  end(key: string): number {
+    const count = this.inFlight.get(key) ?? 1;
+    if (count <= 1) this.inFlight.delete(key);
+    else this.inFlight.set(key, count - 1);
+    return count;
+  }
+}
+
+const isolateUnlimitedKeys = new UnlimitedKeys();
 
 /**
  * `RateLimiterClient` over the deployment-wide Durable Object: asks for a lease, waits the
@@ -31,17 +69,21 @@ export interface DurableObjectRateLimiterClientOptions {
 export class DurableObjectRateLimiterClient implements RateLimiterClient {
   private readonly clock: LimiterClock;
   private readonly random: () => number;
+  private readonly unlimited: UnlimitedKeys;
 
   constructor(private readonly options: DurableObjectRateLimiterClientOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    this.unlimited = options.unlimited ?? isolateUnlimitedKeys;
   }
 
   async acquire(key: string, request: { tokens: number; limits: RateLimits }): Promise<RateLimitLease> {
+    const limits = toLimitsRequest(request.limits);
+    if (this.unlimited.skips(key, limits)) return this.unleased(key, request.tokens);
     const stub = this.options.stubFor(key);
     const started = this.clock.now();
     const maxWaitMs = this.options.maxWaitMs ?? 15 * 60_000;
-    const body: AcquireRequest = { tokens: request.tokens, limits: toLimitsRequest(request.limits) };
+    const body: AcquireRequest = { tokens: request.tokens, limits };
     if (this.options.leaseTtlMs !== undefined) body.ttlMs = this.options.leaseTtlMs;
     for (;;) {
       const decision = unwrap(await stub.acquire(body), key);
@@ -55,6 +97,23 @@ export class DurableObjectRateLimiterClient implements RateLimiterClient {
       }
       await this.clock.sleep(withJitter(decision.waitMs, this.random));
     }
+  }
+
+  /** A call of a key without limits: no round trip, unless it comes back 429 (then the limiter hears of it). */
+  private unleased(key: string, tokens: number): RateLimitLease {
+    this.unlimited.start(key);
+    let released = false;
+    return {
+      release: async (outcome) => {
+        if (released) return;
+        released = true;
+        const inFlight = this.unlimited.end(key);
+        if (!outcome.rateLimited) return;
+        this.unlimited.engage(key);
+        const lease = await this.acquire(key, { tokens, limits: {} });
+        await lease.release({ ...outcome, inFlight });
+      },
+    };
   }
 }
 
@@ -71,5 +130,6 @@ function cleanOutcome(outcome: Parameters<RateLimitLease["release"]>[0]): Releas
   if (outcome.rateLimited !== undefined) out.rateLimited = outcome.rateLimited;
   if (outcome.retryAfterMs !== undefined) out.retryAfterMs = outcome.retryAfterMs;
   if (outcome.tokens !== undefined) out.tokens = outcome.tokens;
+  if (outcome.inFlight !== undefined) out.inFlight = outcome.inFlight;
   return out;
 }

@@ -110,7 +110,7 @@ export function acquireLease(
 /** Ends a lease (mutates `state`) and adapts: 429 cuts the allowance and pauses, successes grow it back. */
 export function releaseLease(state: RateLimiterState, leaseId: string, outcome: ReleaseOutcome, now: number): { released: boolean } {
   const lease = state.leases[leaseId];
-  const inFlight = Object.keys(state.leases).length;
+  const inFlight = Math.max(Object.keys(state.leases).length, outcome.inFlight ?? 0);
   delete state.leases[leaseId];
   if (lease && outcome.tokens !== undefined && state.tokens) {
     // Settle the estimate against what the provider really counted (may overdraw: later grants wait).

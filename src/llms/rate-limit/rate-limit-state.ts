@@ -62,6 +62,12 @@ export const releaseOutcomeSchema = z
     retryAfterMs: z.number().min(0).optional(),
     /** Tokens the call really used (replaces the estimate). */
     tokens: z.number().min(0).optional(),
+    /**
+     * Calls the caller had in flight without leases (it skips the limiter while a key has no
+     * limits and no 429, see `DurableObjectRateLimiterClient`): on a 429 they count towards the
+     * base of the adaptive in-flight cap, as leases would have.
+     */
+    inFlight: z.number().int().min(0).optional(),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DistilflareError } from "../../../src/errors.js";
-import { DurableObjectRateLimiterClient, type RateLimiterStub } from "../../../src/llms/rate-limit/durable-object-client.js";
+import { DurableObjectRateLimiterClient, UnlimitedKeys, type RateLimiterStub } from "../../../src/llms/rate-limit/durable-object-client.js";
 import { LocalRateLimiter } from "../../../src/llms/rate-limit/local-rate-limiter.js";
 import { acquireLease, effectiveLimits, RATE_LIMIT_TUNING, releaseLease } from "../../../src/llms/rate-limit/rate-limit-algorithm.js";
 import { initialRateLimiterState } from "../../../src/llms/rate-limit/rate-limit-state.js";
@@ -254,7 +254,35 @@ describe("DurableObjectRateLimiterClient", () => {
         release: async () => ({ ok: true, value: { released: true } }),
       }),
     });
-    await expect(client.acquire("k", { tokens: 1, limits: {} })).rejects.toThrow(DistilflareError);
-    await expect(client.acquire("k", { tokens: 1, limits: {} })).rejects.toThrow("rate limiter 'k': storage exploded");
+    await expect(client.acquire("k", { tokens: 1, limits: { maxInFlight: 4 } })).rejects.toThrow(DistilflareError);
+    await expect(client.acquire("k", { tokens: 1, limits: { maxInFlight: 4 } })).rejects.toThrow("rate limiter 'k': storage exploded");
+  });
+
+  it("calls a key without limits without a round trip until a 429, which the limiter hears with the calls in flight", async () => {
+    const service = new RateLimiterService(new MemoryStorage());
+    const calls: string[] = [];
+    const client = new DurableObjectRateLimiterClient({ stubFor: () => stubOver(service, calls), unlimited: new UnlimitedKeys() });
+    const leases = await Promise.all(Array.from({ length: 6 }, () => client.acquire("k", { tokens: 1, limits: {} })));
+    await leases[0]?.release({ ok: true });
+    expect(calls).toEqual([]);
+    await leases[1]?.release({ ok: false, rateLimited: true });
+    expect(calls).toEqual(['acquire {"tokens":1,"limits":{}}', 'release {"leaseId":"1","outcome":{"ok":false,"rateLimited":true,"inFlight":5}}']);
+    // The adaptive cap starts from the 5 calls that were in flight: half of them after the cut.
+    expect(await service.snapshot()).toMatchObject({ inFlightBase: 5, allowance: 0.5, rateLimited: 1 });
+    const after = await client.acquire("k", { tokens: 1, limits: {} });
+    expect(calls.at(-1)).toBe('acquire {"tokens":1,"limits":{}}');
+    await after.release({ ok: true });
+    expect(calls.at(-1)).toBe('release {"leaseId":"2","outcome":{"ok":true}}');
+    for (const lease of leases.slice(2)) await lease.release({ ok: true });
+    expect(calls).toHaveLength(4);
+  });
+
+  it("keeps using the limiter for keys with limits", async () => {
+    const service = new RateLimiterService(new MemoryStorage());
+    const calls: string[] = [];
+    const client = new DurableObjectRateLimiterClient({ stubFor: () => stubOver(service, calls), unlimited: new UnlimitedKeys() });
+    const lease = await client.acquire("k", { tokens: 1, limits: { requestsPerMinute: 600 } });
+    await lease.release({ ok: true });
+    expect(calls).toEqual(['acquire {"tokens":1,"limits":{"requestsPerMinute":600}}', 'release {"leaseId":"1","outcome":{"ok":true}}']);
   });
 });
