@@ -3,7 +3,9 @@ import { z } from "zod";
 import { DistilflareError, NotFoundError } from "../src/errors.js";
 import { applyReport, startRun, stopRun, type EngineContext, type Transition } from "../src/engine/run-engine.js";
 import type { RunPlan } from "../src/engine/run-plan.js";
-import { createRunState, type RunState, type RunStatus } from "../src/engine/run-state.js";
+import { createRunState, type PendingOutput, type RunState, type RunStatus } from "../src/engine/run-state.js";
+import { reusableSteps, reuseLogLines } from "../src/engine/step-reuse.js";
+import { StepOutputsLog } from "./step-outputs-log.js";
 import { stateChanges, stateFromRows } from "../src/engine/run-state-rows.js";
 import { runMetaSchema, runView, totalFailedRows, type RunMeta, type RunView } from "../src/engine/run-view.js";
 import type { WorkItem, WorkReportInput } from "../src/engine/work.js";
@@ -23,6 +25,8 @@ import { RunStorage } from "./run-storage.js";
 export interface CreateRunInput {
   meta: RunMeta;
   plan: RunPlan;
+  /** Complete stored outputs of the reused steps the run reads (`src/engine/step-reuse.ts`). */
+  reused?: Record<string, PendingOutput[]> | undefined;
   /** Push the Distiset to the Hub once the run succeeds. */
   push_to_hub?: PushToHubRequest | undefined;
 }
@@ -44,6 +48,7 @@ export class PipelineRun extends DurableObject<Env> {
   private meta: RunMeta | undefined;
   private state: RunState | undefined;
   private readonly rows: RunStorage;
+  private readonly outputsLog: StepOutputsLog;
   /** Work items whose JSON is in R2 already (kept there by `RunStorage.spill`). */
   private readonly spilled = new Set<string>();
   private outboxSeq = 0;
@@ -57,6 +62,7 @@ export class PipelineRun extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.rows = new RunStorage(ctx.storage, env.DATA);
+    this.outputsLog = new StepOutputsLog(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => this.load());
   }
 
@@ -94,9 +100,13 @@ export class PipelineRun extends DurableObject<Env> {
     return rpc(async () => {
       if (this.meta && this.state) return runView(this.meta, this.state, ownerPrices(this.env as unknown as Record<string, unknown>));
       const state = createRunState(input.meta.id, input.plan);
-      const transition = startRun(state, this.context());
+      const transition = startRun(state, this.context(), input.reused);
       if (input.push_to_hub) await this.savePush(input.push_to_hub);
-      this.appendLog([`${new Date().toISOString()} INFO Run '${input.meta.id}' of pipeline '${input.meta.name}' created (${input.plan.order.length} steps, ${input.plan.stages.length} stage(s))`]);
+      const at = new Date().toISOString();
+      this.appendLog([
+        `${at} INFO Run '${input.meta.id}' of pipeline '${input.meta.name}' created (${input.plan.order.length} steps, ${input.plan.stages.length} stage(s))`,
+        ...reuseLogLines(input.plan).map((line) => `${at} INFO ${line}`),
+      ]);
       await this.commit(transition, undefined, input.meta);
       return this.view();
     });
@@ -108,6 +118,7 @@ export class PipelineRun extends DurableObject<Env> {
       const { state } = this.requireRun();
       const transition = applyReport(state, report, this.context());
       if (transition.state === state) return { accepted: false };
+      this.outputsLog.record(state, report);
       this.appendLog(report.log ?? []);
       await this.commit(transition, state.status);
       return { accepted: true };
@@ -198,6 +209,14 @@ export class PipelineRun extends DurableObject<Env> {
       await this.savePush(request);
       if (state.status === "succeeded") await this.setAlarmAt(Date.now());
       return this.view();
+    });
+  }
+
+  /** A step's stored outputs in seq order, for a later run that reuses the step. */
+  async stepOutputs(input: { step: string }): Promise<RpcResult<PendingOutput[]>> {
+    return rpc(() => {
+      this.requireRun();
+      return this.outputsLog.outputs(input.step);
     });
   }
 
@@ -385,6 +404,11 @@ export class PipelineRun extends DurableObject<Env> {
       failed_rows: totalFailedRows(state),
     });
     if (!result.ok) throw new DistilflareError("internal", `Could not update the run index: ${result.error.message}`);
+    if (TERMINAL.includes(status) && !meta.dry_run) {
+      const steps = reusableSteps(state.plan, state.steps);
+      const registered = await index.registerStepOutputs({ run_id: meta.id, routing_seed: state.plan.seed, created_at: meta.created_at, steps });
+      if (!registered.ok) throw new DistilflareError("internal", `Could not register the run's step outputs: ${registered.error.message}`);
+    }
     if (TERMINAL.includes(status)) await this.env.DATA.put(runKeys.log(meta.id), this.logText(), { httpMetadata: { contentType: "text/plain" } });
     if (status === "succeeded" && pushIsDue(this.push)) await this.setAlarmAt(Date.now());
   }

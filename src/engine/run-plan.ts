@@ -15,6 +15,12 @@ export const runPlanStepSchema = z.object({
   stage: z.number().int().nonnegative(),
   /** Batches of this step that may be in flight at once. */
   max_inflight: z.number().int().positive(),
+  /** Its reuse signature (own configuration and every ancestor's: `src/pipeline/step-signatures.ts`). */
+  signature: z.string().optional(),
+  /** Not computed in this run: its output batches are those of this earlier run (`src/engine/step-reuse.ts`). */
+  reused_from: z.string().optional(),
+  /** Seeds its routing choices: the seed of the run that produced its outputs, so a reused router routes as it did then. */
+  routing_seed: z.string().optional(),
 });
 export type RunPlanStep = z.infer<typeof runPlanStepSchema>;
 

@@ -18,6 +18,8 @@ export const stepProgressSchema = z.object({
   failed_rows: z.number().int(),
   /** Optional on the wire: servers from before usage existed send none (the CLI reads them too). */
   usage: usageTotalsSchema.optional(),
+  /** Not computed in this run: its outputs are those of this earlier run (step-level reuse). */
+  reused_from: z.string().optional(),
 });
 
 export const runMetaSchema = z.object({
@@ -74,6 +76,7 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
           errors: s?.errors ?? 0,
           failed_rows: s?.failed_rows ?? 0,
           usage: usageTotals(s?.usage ?? {}, prices),
+          ...reusedFrom(state, name),
         },
       ];
     }),
@@ -99,6 +102,11 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
   };
   if (state.error) view.error = state.error;
   return view;
+}
+
+function reusedFrom(state: RunState, step: string): { reused_from?: string } {
+  const source = state.plan.steps[step]?.reused_from;
+  return source ? { reused_from: source } : {};
 }
 
 function usageView(usage: UsageByModel, prices: PriceTable): Required<Pick<RunView, "usage" | "usage_by_model">> {
