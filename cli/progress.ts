@@ -41,7 +41,7 @@ export function progressLines(view: RunView, columns = 100): string[] {
   for (const name of names) {
     const step = view.steps[name]!;
     const label = name.length > nameWidth ? `${name.slice(0, nameWidth - 1)}…` : name.padEnd(nameWidth);
-    lines.push(`  ${label} ${progressBar(step.batches_done, step.batches_sent, barWidth, step.status === "finished")} ${stepCounts(step)}  ${step.status}`);
+    lines.push(`  ${label} ${progressBar(step.batches_done, step.batches_sent, barWidth, step.status === "finished")} ${stepCounts(step)}  ${step.status}${reusedText(step)}`);
   }
   const latest = view.errors.at(-1);
   if (latest) lines.push(`  last error${latest.step ? ` in ${latest.step}` : ""}: ${latest.code}: ${oneLine(latest.message, columns - 20)}`);
@@ -56,10 +56,12 @@ export function progressUpdates(previous: RunView | undefined, view: RunView): s
     const before = previous?.steps[name];
     if (before && before.status === step.status && before.batches_done === step.batches_done && before.batches_sent === step.batches_sent && before.errors === step.errors && before.failed_rows === step.failed_rows) continue;
     if (!before && step.status === "pending") continue;
-    lines.push(`${name}: ${step.status}, ${stepCounts(step)}`);
+    lines.push(`${name}: ${step.status}${reusedText(step)}, ${stepCounts(step)}`);
   }
   return lines;
 }
+
+const reusedText = (step: { reused_from?: string | undefined }): string => (step.reused_from ? ` (reused from ${step.reused_from})` : "");
 
 const oneLine = (text: string, max: number): string => {
   const flat = text.replace(/\s+/g, " ").trim();
