@@ -42,7 +42,7 @@ export function progressLines(view: RunView, columns = 100): string[] {
   for (const name of names) {
     const step = view.steps[name]!;
     const label = name.length > nameWidth ? `${name.slice(0, nameWidth - 1)}…` : name.padEnd(nameWidth);
-    lines.push(`  ${label} ${progressBar(step.batches_done, step.batches_sent, barWidth, step.status === "finished")} ${stepCounts(step)}  ${step.status}`);
+    lines.push(`  ${label} ${progressBar(step.batches_done, step.batches_sent, barWidth, step.status === "finished")} ${stepCounts(step)}  ${step.status}${reusedText(step)}`);
   }
   lines.push(...batchJobLines(view).map((line) => `  ${line}`));
   const latest = view.errors.at(-1);
@@ -58,7 +58,7 @@ export function progressUpdates(previous: RunView | undefined, view: RunView): s
     const before = previous?.steps[name];
     if (before && before.status === step.status && before.batches_done === step.batches_done && before.batches_sent === step.batches_sent && before.errors === step.errors && before.failed_rows === step.failed_rows) continue;
     if (!before && step.status === "pending") continue;
-    lines.push(`${name}: ${step.status}, ${stepCounts(step)}`);
+    lines.push(`${name}: ${step.status}${reusedText(step)}, ${stepCounts(step)}`);
   }
   const before = new Set(previous ? batchJobLines(previous) : []);
   lines.push(...batchJobLines(view).filter((line) => !before.has(line)));
@@ -71,6 +71,7 @@ function batchJobLines(view: RunView): string[] {
     (job) => `batch job ${job.job_id} (${job.step} batch ${job.seq_no}): ${job.status}, ${job.counts.completed}/${job.counts.total} done${job.counts.failed > 0 ? `, ${job.counts.failed} failed` : ""}`,
   );
 }
+const reusedText = (step: { reused_from?: string | undefined }): string => (step.reused_from ? ` (reused from ${step.reused_from})` : "");
 
 const oneLine = (text: string, max: number): string => {
   const flat = text.replace(/\s+/g, " ").trim();

@@ -4,7 +4,9 @@ import { DistilflareError, NotFoundError } from "../src/errors.js";
 import { startRun, stopRun, type EngineContext, type Transition } from "../src/engine/run-engine.js";
 import { applyReportFusing } from "../src/engine/fused-report.js";
 import type { RunPlan } from "../src/engine/run-plan.js";
-import { createRunState, type RunState, type RunStatus } from "../src/engine/run-state.js";
+import { createRunState, type PendingOutput, type RunState, type RunStatus } from "../src/engine/run-state.js";
+import { reusableSteps, reuseLogLines } from "../src/engine/step-reuse.js";
+import { StepOutputsLog } from "./step-outputs-log.js";
 import { stateChanges, stateFromRows } from "../src/engine/run-state-rows.js";
 import { LastValueCache } from "../src/engine/run-view-cache.js";
 import { runMetaSchema, runView, totalFailedRows, type RunMeta, type RunView } from "../src/engine/run-view.js";
@@ -27,6 +29,8 @@ import { awaitingPoll } from "../src/engine/offline-batch-wait.js";
 export interface CreateRunInput {
   meta: RunMeta;
   plan: RunPlan;
+  /** Complete stored outputs of the reused steps the run reads (`src/engine/step-reuse.ts`). */
+  reused?: Record<string, PendingOutput[]> | undefined;
   /** Push the Distiset to the Hub once the run succeeds. */
   push_to_hub?: PushToHubRequest | undefined;
   /** Spending limits; the run stops (reason `budget`) before a batch that would pass them. */
@@ -53,6 +57,7 @@ export class PipelineRun extends DurableObject<Env> {
   private meta: RunMeta | undefined;
   private state: RunState | undefined;
   private readonly rows: RunStorage;
+  private readonly outputsLog: StepOutputsLog;
   /** Work items whose JSON is in R2 already (kept there by `RunStorage.spill`). */
   private readonly spilled = new Set<string>();
   private outboxSeq = 0;
@@ -71,6 +76,7 @@ export class PipelineRun extends DurableObject<Env> {
     super(ctx, env);
     this.rows = new RunStorage(ctx.storage, env.DATA);
     this.prices = ownerPrices(env as unknown as Record<string, unknown>);
+    this.outputsLog = new StepOutputsLog(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => this.load());
   }
 
@@ -108,9 +114,13 @@ export class PipelineRun extends DurableObject<Env> {
     return rpc(async () => {
       if (this.meta && this.state) return runView(this.meta, this.state, ownerPrices(this.env as unknown as Record<string, unknown>));
       const state: RunState = { ...createRunState(input.meta.id, input.plan), ...(hasLimit(input.budget) ? { budget: input.budget } : {}) };
-      const transition = startRun(state, this.context());
+      const transition = startRun(state, this.context(), input.reused);
       if (input.push_to_hub) await this.savePush(input.push_to_hub);
-      this.appendLog([`${new Date().toISOString()} INFO Run '${input.meta.id}' of pipeline '${input.meta.name}' created (${input.plan.order.length} steps, ${input.plan.stages.length} stage(s))`]);
+      const at = new Date().toISOString();
+      this.appendLog([
+        `${at} INFO Run '${input.meta.id}' of pipeline '${input.meta.name}' created (${input.plan.order.length} steps, ${input.plan.stages.length} stage(s))`,
+        ...reuseLogLines(input.plan).map((line) => `${at} INFO ${line}`),
+      ]);
       await this.commit(transition, undefined, input.meta);
       return this.view();
     });
@@ -126,6 +136,7 @@ export class PipelineRun extends DurableObject<Env> {
       const { state } = this.requireRun();
       const transition = applyReportFusing(state, report, this.context(), this.policy(), options.accept_fused ?? false);
       if (transition.state === state) return { accepted: false };
+      this.outputsLog.record(state, report);
       this.appendLog(report.log ?? []);
       const fused = transition.fused;
       if (fused && "seq_no" in fused.work) this.appendLog([`${new Date().toISOString()} INFO [${fused.work.step}] batch ${fused.work.seq_no} fused: it runs in the invocation that ran ${report.id}`]);
@@ -222,6 +233,14 @@ export class PipelineRun extends DurableObject<Env> {
       await this.savePush(request);
       if (state.status === "succeeded") await this.setAlarmAt(Date.now());
       return this.view();
+    });
+  }
+
+  /** A step's stored outputs in seq order, for a later run that reuses the step. */
+  async stepOutputs(input: { step: string }): Promise<RpcResult<PendingOutput[]>> {
+    return rpc(() => {
+      this.requireRun();
+      return this.outputsLog.outputs(input.step);
     });
   }
 
@@ -413,6 +432,11 @@ export class PipelineRun extends DurableObject<Env> {
       failed_rows: totalFailedRows(state),
     });
     if (!result.ok) throw new DistilflareError("internal", `Could not update the run index: ${result.error.message}`);
+    if (TERMINAL.includes(status) && !meta.dry_run) {
+      const steps = reusableSteps(state.plan, state.steps);
+      const registered = await index.registerStepOutputs({ run_id: meta.id, routing_seed: state.plan.seed, created_at: meta.created_at, steps });
+      if (!registered.ok) throw new DistilflareError("internal", `Could not register the run's step outputs: ${registered.error.message}`);
+    }
     if (TERMINAL.includes(status)) await this.env.DATA.put(runKeys.log(meta.id), this.logText(), { httpMetadata: { contentType: "text/plain" } });
     if (status === "succeeded" && pushIsDue(this.push)) await this.setAlarmAt(Date.now());
   }

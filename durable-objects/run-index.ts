@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { runStatusSchema } from "../src/engine/run-state.js";
 import { rpc, type RpcResult } from "./rpc-result.js";
+import { stepOutputSourceSchema, type StepOutputSource } from "../src/engine/step-reuse.js";
 
 export const runSummarySchema = z.object({
   id: z.string(),
@@ -17,7 +18,7 @@ export const runSummarySchema = z.object({
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 /**
  * One object for the whole deployment: the list of runs (newest first) and the cache lookup by
@@ -42,6 +43,13 @@ export class RunIndex extends DurableObject<Env> {
       sql.exec("CREATE INDEX IF NOT EXISTS runs_by_cache_key ON runs (cache_key, created_at DESC)");
     }
     if (version < 2) sql.exec("ALTER TABLE runs ADD COLUMN failed_rows INTEGER NOT NULL DEFAULT 0");
+    if (version < 3) {
+      // Complete outputs of single steps, by reuse signature: what step-level reuse finds.
+      sql.exec(
+        "CREATE TABLE IF NOT EXISTS step_outputs (signature TEXT NOT NULL, run_id TEXT NOT NULL, step TEXT NOT NULL, failed_rows INTEGER NOT NULL, routing_seed TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (signature, run_id))",
+      );
+      sql.exec("CREATE INDEX IF NOT EXISTS step_outputs_by_signature ON step_outputs (signature, created_at DESC)");
+    }
     sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
   }
 
@@ -92,6 +100,46 @@ export class RunIndex extends DurableObject<Env> {
     return rpc(() => this.ctx.storage.sql.exec("SELECT 1 FROM runs WHERE id = ? LIMIT 1", id).toArray().length > 0);
   }
 
+  /** Steps a run completed by their own last batch (computed there, not reused), offered to later runs. */
+  async registerStepOutputs(input: { run_id: string; routing_seed: string; created_at: string; steps: Array<{ step: string; signature: string; failed_rows: number }> }): Promise<RpcResult<null>> {
+    return rpc(() => {
+      for (const entry of input.steps) {
+        this.ctx.storage.sql.exec(
+          "INSERT OR REPLACE INTO step_outputs (signature, run_id, step, failed_rows, routing_seed, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+          entry.signature,
+          input.run_id,
+          entry.step,
+          entry.failed_rows,
+          input.routing_seed,
+          input.created_at,
+        );
+      }
+      return null;
+    });
+  }
+
+  /** For each signature, the newest run that stored those outputs (one without failed rows first); unknown ones are absent. */
+  async findStepOutputs(signatures: string[]): Promise<RpcResult<Record<string, StepOutputSource>>> {
+    return rpc(() => {
+      const rows: StepOutputSource[] = [];
+      for (const signature of new Set(signatures)) {
+        const found = this.ctx.storage.sql
+          .exec<Record<string, string | number>>("SELECT signature, run_id, step, failed_rows, routing_seed FROM step_outputs WHERE signature = ? ORDER BY created_at DESC, run_id DESC", signature)
+          .toArray();
+        rows.push(...found.map((row) => stepOutputSourceSchema.parse(row)));
+      }
+      return newestSources(rows);
+    });
+  }
+
+  /** Forgets a source whose outputs could not be read (deleted from R2 or incomplete). */
+  async forgetStepOutputs(input: { signature: string; run_id: string }): Promise<RpcResult<null>> {
+    return rpc(() => {
+      this.ctx.storage.sql.exec("DELETE FROM step_outputs WHERE signature = ? AND run_id = ?", input.signature, input.run_id);
+      return null;
+    });
+  }
+
   /**
    * The newest run (not a dry run) with this cache key. A run whose rows failed is skipped
    * unless accepted, so the request computes a fresh run: its imputed batches are never reused.
@@ -108,6 +156,16 @@ export class RunIndex extends DurableObject<Env> {
       return row ? toSummary(row) : null;
     });
   }
+}
+
+/** The newest source of each signature, preferring outputs without failed rows. */
+function newestSources(rows: StepOutputSource[]): Record<string, StepOutputSource> {
+  const out: Record<string, StepOutputSource> = {};
+  for (const row of rows) {
+    const current = out[row.signature];
+    if (!current || (current.failed_rows > 0 && row.failed_rows === 0)) out[row.signature] = row;
+  }
+  return out;
 }
 
 function splitCursor(cursor: string): [string, string] {

@@ -9,6 +9,8 @@ import type { PipelineCatalog } from "../src/runtime/pipeline-catalog.js";
 import { prepareRun } from "../src/runtime/prepare-run.js";
 import { mergeParameters, resolvePipeline } from "../src/runtime/resolve-pipeline.js";
 import { runKeys } from "../src/runtime/run-keys.js";
+import { resolveStepReuse, type StepOutputsLookup } from "../src/runtime/step-reuse-lookup.js";
+import { storedOutputsSchema } from "../src/engine/step-reuse.js";
 import { BufferLogger, type StepServices } from "../src/steps/step-context.js";
 import { unwrap, type RpcResult } from "../durable-objects/rpc-result.js";
 import { MAX_STORED_VALUE_BYTES } from "../durable-objects/run-storage.js";
@@ -82,7 +84,11 @@ export class CloudflareRunService implements RunService {
         return { status: 202, run, cached: true };
       }
     }
-    const planBytes = JSON.stringify(prepared.plan).length;
+    const { plan, reused } =
+      request.use_cache && !request.dry_run
+        ? await resolveStepReuse(prepared.plan, { useCache: prepared.stepUseCache, acceptFailedRows: request.accept_failed_rows }, this.stepOutputs())
+        : { plan: prepared.plan, reused: {} };
+    const planBytes = JSON.stringify(plan).length;
     if (planBytes > MAX_STORED_VALUE_BYTES) {
       throw new DistilflareError("payload_too_large", `The pipeline's run plan takes ${planBytes} bytes; a run's plan is stored as one value of at most ${MAX_STORED_VALUE_BYTES} bytes (fewer steps or shorter names fit)`, {
         field: "pipeline",
@@ -106,12 +112,27 @@ export class CloudflareRunService implements RunService {
           use_cache: request.use_cache,
           dry_run: request.dry_run,
         },
-        plan: prepared.plan,
+        plan,
+        reused,
         push_to_hub: request.push_to_hub,
         budget,
       }),
     );
     return { status: 202, run: view, cached: false };
+  }
+
+  /** Step outputs of earlier runs: found in the run index, read from the run that stored them. */
+  private stepOutputs(): StepOutputsLookup {
+    return {
+      find: async (signatures) => unwrap(await this.index().findStepOutputs(signatures)),
+      outputs: async (source) => {
+        const result = await this.run(source.run_id).stepOutputs({ step: source.step });
+        return result.ok ? storedOutputsSchema.parse(result.value) : [];
+      },
+      forget: async (source) => {
+        unwrap(await this.index().forgetStepOutputs({ signature: source.signature, run_id: source.run_id }));
+      },
+    };
   }
 
   async listRuns(options: { limit: number; cursor?: string | undefined }): Promise<{ runs: RunSummaryView[]; next_cursor: string | null }> {

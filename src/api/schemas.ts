@@ -36,9 +36,9 @@ export const startRunBodySchema = z
       .boolean()
       .default(true)
       .describe(
-        "Re-serve a finished run with the same signature, resume an unfinished one. A run whose rows failed is never reused (it is computed again) unless accept_failed_rows is set; a pipeline with a step whose use_cache is false is always computed again.",
+        "Re-serve a finished run with the same signature, resume an unfinished one; otherwise reuse the stored outputs of every step whose signature (its configuration and its ancestors') is unchanged, from any earlier run, and compute only the rest. Outputs with failed rows are never reused (they are computed again) unless accept_failed_rows is set; a step whose use_cache is false is computed again with everything downstream of it.",
       ),
-    accept_failed_rows: z.boolean().default(false).describe("Let use_cache reuse a run in which some rows failed (imputed as null)."),
+    accept_failed_rows: z.boolean().default(false).describe("Let use_cache reuse a run, or a step's outputs, in which some rows failed (imputed as null)."),
     dry_run: z.boolean().default(false).describe("One batch of batch_size 1 from every generator through the whole DAG; never cached."),
     fuse_steps: z
       .boolean()

@@ -32,6 +32,8 @@ export interface WrittenFile {
 export async function writeDistisetFile(options: {
   store: BlobStore;
   runId: string;
+  /** The run whose stored batches are written (a reused leaf's): `runId` when absent. */
+  sourceRunId?: string | undefined;
   step: string;
   config: string;
   split: string;
@@ -42,7 +44,7 @@ export async function writeDistisetFile(options: {
   const reader = new BatchReader(options.store);
   const rows: Row[] = [];
   for (const seqNo of options.seqNos) {
-    const output = await reader.read(runKeys.batch(options.runId, options.step, seqNo));
+    const output = await reader.read(runKeys.batch(options.sourceRunId ?? options.runId, options.step, seqNo));
     for (const row of output.rows) rows.push(options.enableMetadata ? row : withoutMetadata(row));
   }
   const path = runKeys.distisetFile(options.runId, options.config, options.split, options.fileIndex);

@@ -5,7 +5,7 @@ import { inputBatchRows, type CreatedFrom, type InputBatch } from "./batch.js";
 import { addBatch, emptyBuffers, getBatch, setNextExpectedSeqNo } from "./batch-manager-step.js";
 import { stalledSteps, stallMessage } from "./progress-check.js";
 import { MAX_RECORDED_ERRORS, type PendingOutput, type RunState } from "./run-state.js";
-import { workId, workReportSchema, type WorkItem, type WorkReportInput } from "./work.js";
+import { workId, workReportSchema, type WorkItem, type WorkReport, type WorkReportInput } from "./work.js";
 import { copyBatchManager, copyRunState } from "./state-copy.js";
 import { admitBatch, mergeBudget, openLedger, type BudgetLedger, type RunBudget } from "./run-budget.js";
 import { DEFAULT_PRICES, type PriceTable } from "../llms/pricing/price-table.js";
@@ -31,12 +31,47 @@ export interface Transition {
 
 const clone = copyRunState;
 
-/** Starts a pending run: requests the first batches of the first stage. */
-export function startRun(input: RunState, context: EngineContext): Transition {
+/**
+ * Starts a pending run: requests the first batches of the first stage. Steps the plan marks
+ * reused (`reused_from`) are never sent: the outputs given for them (`reused`, each step's
+ * complete stored outputs) are applied as if they had just been produced, in seq order, and a
+ * reused step whose successors are all reused is simply done.
+ */
+export function startRun(input: RunState, context: EngineContext, reused: Record<string, readonly PendingOutput[]> = {}): Transition {
   if (input.status !== "pending") throw new DistilflareError("conflict", `Run '${input.run_id}' has already started (status ${input.status})`);
   const state = clone(input);
   state.status = "running";
+  for (const name of state.plan.order) {
+    const step = state.steps[name];
+    if (!step || !state.plan.steps[name]?.reused_from) continue;
+    const outputs = reused[name] ?? [];
+    if (outputs.length === 0) {
+      markDone(state, name);
+      continue;
+    }
+    step.batches_sent = step.batches_done = outputs.length;
+    step.rows_out = outputs.reduce((sum, o) => sum + o.num_rows, 0);
+    step.next_seq_no = outputs.length;
+    step.next_offset = step.rows_out;
+    step.pending_outputs = outputs.map((o) => ({ ...o }));
+    const routingError = applyOutputsInOrder(state, name, context);
+    if (routingError) {
+      failRunInPlace(state, { code: "invalid_dag", message: routingError, step: name }, undefined, context.now);
+      return { state, dispatch: [] };
+    }
+  }
   return { state, dispatch: pump(state, context) };
+}
+
+/** The output a generate/process report adds to its step (what a later run reusing the step is fed). */
+export function reportedOutput(work: WorkItem, report: WorkReport): PendingOutput | undefined {
+  if (work.type === "generate") {
+    return { seq_no: work.seq_no, num_rows: report.num_rows, bytes: report.bytes, last_batch: report.last_batch || work.force_last_batch, created_from: {}, batch_routed_to: [] };
+  }
+  if (work.type === "process") {
+    return { seq_no: work.seq_no, num_rows: report.num_rows, bytes: report.bytes, last_batch: work.last_batch, created_from: firstOrigin(work.created_from), batch_routed_to: work.batch_routed_to };
+  }
+  return undefined;
 }
 
 /**
@@ -75,11 +110,7 @@ export function applyReport(input: RunState, reportInput: WorkReportInput, conte
       step.next_seq_no = work.seq_no + 1;
       step.next_offset = work.offset + report.num_rows;
     }
-    const output: PendingOutput =
-      work.type === "generate"
-        ? { seq_no: work.seq_no, num_rows: report.num_rows, bytes: report.bytes, last_batch: report.last_batch || work.force_last_batch, created_from: {}, batch_routed_to: [] }
-        : { seq_no: work.seq_no, num_rows: report.num_rows, bytes: report.bytes, last_batch: work.last_batch, created_from: firstOrigin(work.created_from), batch_routed_to: work.batch_routed_to };
-    step.pending_outputs.push(output);
+    step.pending_outputs.push(reportedOutput(work, report) as PendingOutput);
     step.pending_outputs.sort((a, b) => a.seq_no - b.seq_no);
     const routingError = applyOutputsInOrder(state, work.step, context);
     if (routingError) {
@@ -226,7 +257,7 @@ function applyOutput(state: RunState, stepName: string, output: PendingOutput, c
   let routedTo = output.batch_routed_to;
   if (plan.routing && plan.successors.length > 0) {
     const choose = context.routing(plan.routing.type_name, plan.routing.kwargs);
-    const random = seededRandom(`${state.plan.seed}:${stepName}:${output.seq_no}`);
+    const random = seededRandom(`${plan.routing_seed ?? state.plan.seed}:${stepName}:${output.seq_no}`);
     const chosen = [...new Set(choose([...plan.successors], { step: stepName, seqNo: output.seq_no, random }))];
     const unknown = chosen.filter((s) => !plan.successors.includes(s));
     if (chosen.length === 0 || unknown.length > 0) {
@@ -235,7 +266,7 @@ function applyOutput(state: RunState, stepName: string, output: PendingOutput, c
     routeTo = plan.successors.filter((s) => chosen.includes(s));
     routedTo = routeTo;
     for (const skipped of plan.successors.filter((s) => !chosen.includes(s))) {
-      const manager = state.batch_managers[skipped];
+      const manager = reusedStep(state, skipped) ? undefined : state.batch_managers[skipped];
       if (!manager) continue;
       // A successor skipped for the final batch must still learn that this step finished, or it
       // waits forever (a routed leaf would never end the run): it gets an empty last batch.
@@ -247,7 +278,8 @@ function applyOutput(state: RunState, stepName: string, output: PendingOutput, c
     }
   }
   for (const successor of routeTo) {
-    const manager = state.batch_managers[successor];
+    // A reused successor is done from the start and never reads its inputs.
+    const manager = reusedStep(state, successor) ? undefined : state.batch_managers[successor];
     if (!manager) continue;
     addBatch(manager, {
       step: stepName,
@@ -261,6 +293,10 @@ function applyOutput(state: RunState, stepName: string, output: PendingOutput, c
   }
   if (output.last_batch) markDone(state, stepName);
   return undefined;
+}
+
+function reusedStep(state: RunState, stepName: string): boolean {
+  return state.plan.steps[stepName]?.reused_from !== undefined;
 }
 
 function markDone(state: RunState, stepName: string): void {
@@ -390,7 +426,7 @@ function dispatchBatches(state: RunState, context: EngineContext, dispatch: Work
         state.batch_managers[name] = unbuilt;
         break;
       }
-      const work = processWork(state.run_id, batch);
+      const work = processWork(state, batch);
       step.inflight++;
       step.batches_sent++;
       step.rows_in += inputBatchRows(batch);
@@ -400,11 +436,17 @@ function dispatchBatches(state: RunState, context: EngineContext, dispatch: Work
   }
 }
 
-function processWork(runId: string, batch: InputBatch): WorkItem {
+function processWork(state: RunState, batch: InputBatch): WorkItem {
+  const sources = Object.fromEntries(
+    batch.data.flatMap((part) => {
+      const source = state.plan.steps[part.from]?.reused_from;
+      return source ? [[part.from, source]] : [];
+    }),
+  );
   return {
     type: "process",
     id: workId({ type: "process", step: batch.step, seq_no: batch.seq_no }),
-    run_id: runId,
+    run_id: state.run_id,
     step: batch.step,
     seq_no: batch.seq_no,
     last_batch: batch.last_batch,
@@ -412,6 +454,7 @@ function processWork(runId: string, batch: InputBatch): WorkItem {
     data: batch.data,
     created_from: batch.created_from,
     batch_routed_to: batch.batch_routed_to,
+    ...(Object.keys(sources).length > 0 ? { sources } : {}),
   };
 }
 
@@ -443,6 +486,7 @@ function dispatchParquet(state: RunState, context: EngineContext, dispatch: Work
         split: "train",
         file_index: leaf.next_file_index++,
         seq_nos: taken.map((e) => e.seq_no),
+        ...(state.plan.steps[name]?.reused_from ? { source_run_id: state.plan.steps[name]?.reused_from } : {}),
       };
       leaf.writing++;
       trackInflight(state, work, context.now);

@@ -18,6 +18,12 @@ export const runPlanStepSchema = z.object({
   max_inflight: z.number().int().positive(),
   /** The successor whose batches built from this step's batch alone run in the same consumer invocation (`step-fusion.ts`). */
   fuse_into: z.string().nullable().default(null),
+  /** Its reuse signature (own configuration and every ancestor's: `src/pipeline/step-signatures.ts`). */
+  signature: z.string().optional(),
+  /** Not computed in this run: its output batches are those of this earlier run (`src/engine/step-reuse.ts`). */
+  reused_from: z.string().optional(),
+  /** Seeds its routing choices: the seed of the run that produced its outputs, so a reused router routes as it did then. */
+  routing_seed: z.string().optional(),
 });
 export type RunPlanStep = z.infer<typeof runPlanStepSchema>;
 

@@ -24,6 +24,8 @@ export const stepProgressSchema = z.object({
   fused_into: z.string().nullable().optional(),
   /** This step's batches that ran fused behind their predecessor's batch instead of through the queue. */
   batches_fused: z.number().int().optional(),
+  /** Not computed in this run: its outputs are those of this earlier run (step-level reuse). */
+  reused_from: z.string().optional(),
 });
 
 export const runMetaSchema = z.object({
@@ -88,6 +90,7 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
           usage: usageTotals(s?.usage ?? {}, prices),
           fused_into: state.plan.steps[name]?.fuse_into ?? null,
           batches_fused: s?.batches_fused ?? 0,
+          ...reusedFrom(state, name),
         },
       ];
     }),
@@ -117,6 +120,11 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
   if (state.budget) view.budget = state.budget;
   if (state.stop && (state.status === "stopping" || state.status === "stopped")) view.stop = state.stop;
   return view;
+}
+
+function reusedFrom(state: RunState, step: string): { reused_from?: string } {
+  const source = state.plan.steps[step]?.reused_from;
+  return source ? { reused_from: source } : {};
 }
 
 function usageView(usage: UsageByModel, prices: PriceTable): Required<Pick<RunView, "usage" | "usage_by_model">> {

@@ -27,6 +27,8 @@ export const processWorkSchema = z.object({
   data: z.array(inputPartSchema),
   created_from: createdFromSchema,
   batch_routed_to: z.array(z.string()),
+  /** Producer step -> the earlier run whose stored batches it reuses (absent: this run's). */
+  sources: z.record(z.string(), z.string()).optional(),
 });
 
 /** Write leaf-step batches `[first_seq_no, last_seq_no]` as one Parquet file of the Distiset. */
@@ -39,6 +41,8 @@ export const writeParquetWorkSchema = z.object({
   split: z.string(),
   file_index: z.number().int().nonnegative(),
   seq_nos: z.array(z.number().int().nonnegative()),
+  /** The earlier run whose stored batches of a reused leaf are written (absent: this run's). */
+  source_run_id: z.string().optional(),
 });
 
 /** Write the manifest, the dataset card and the log once every file is written. */

@@ -13,7 +13,9 @@ import { assertBudgetPriced, runBudget } from "../runtime/run-budget-options.js"
 import { DEFAULT_PRICES } from "../llms/pricing/price-table.js";
 import { runWork, type RetryPolicy } from "../runtime/work-runner.js";
 import { BufferLogger, defaultServices, Semaphore, type StepServices } from "../steps/step-context.js";
-import { defaultRunCache, type CachedRun, type RunCache } from "./run-cache.js";
+import { defaultRunCache, stepOutputsCacheOf, type CachedRun, type RunCache, type StepOutputsCache } from "./run-cache.js";
+import { InProcessStepOutputs, reuseInProcess } from "./in-process-step-reuse.js";
+import { reuseLogLines } from "../engine/step-reuse.js";
 import { totalFailedRows } from "../engine/run-view.js";
 import { duePolls } from "../engine/offline-batch-wait.js";
 import { DEFAULT_LEASE_POLICY, redispatchLost } from "../engine/work-leases.js";
@@ -23,6 +25,8 @@ export interface InProcessRunOptions extends RunOptions {
   registry?: Registry | undefined;
   services?: Partial<StepServices> | undefined;
   cache?: RunCache | undefined;
+  /** Steps' outputs of earlier runs, reused by signature (step-level reuse); by default those of the runs sharing `cache`. */
+  stepOutputs?: StepOutputsCache | undefined;
   retry?: RetryPolicy | undefined;
   /** Work items running at once (LLM calls inside a batch are bounded separately). */
   concurrency?: number | undefined;
@@ -91,7 +95,12 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
   const budget = runBudget(options, {});
   assertBudgetPriced(pipeline, budget, DEFAULT_PRICES);
 
-  let state: RunState = cached?.state ?? { ...createRunState(runId, prepared.plan), ...(budget ? { budget } : {}) };
+  const stepOutputs = options.stepOutputs ?? stepOutputsCacheOf(cache);
+  const reuse = !cached && useCache ? await reuseInProcess(prepared, { acceptFailedRows: options.acceptFailedRows ?? false, cache: stepOutputs, store }) : undefined;
+  const reuseLines = reuse ? reuseLogLines(reuse.plan) : [];
+  if (reuseLines.length > 0) options.onLog?.(reuseLines);
+  let state: RunState = cached?.state ?? { ...createRunState(runId, reuse?.plan ?? prepared.plan), ...(budget ? { budget } : {}) };
+  const produced = new InProcessStepOutputs();
   const queue: WorkItem[] = [];
   const accept = (transition: Transition): void => {
     const next = options.onTransition?.(transition.state);
@@ -99,7 +108,7 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
     queue.push(...transition.dispatch);
     if (useCache) cache.set(prepared.cacheKey, { state, store });
   };
-  if (state.status === "pending") accept(startRun(state, context()));
+  if (state.status === "pending") accept(startRun(state, context(), reuse?.reused));
   else if (state.status === "running") accept(resumeFromCrash(state, context()));
   else accept(resumeRun(state, context(), { budget }));
 
@@ -145,11 +154,15 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
     const order = options.reorder ? options.reorder(ready.map((r) => r.work)) : ready.map((r) => r.work);
     for (const work of order) {
       const item = ready.find((r) => r.work === work);
-      if (item) accept(applyReport(state, item.report, context()));
+      if (!item) continue;
+      const transition = applyReport(state, item.report, context());
+      if (transition.state !== state) produced.record(item.work, item.report);
+      accept(transition);
     }
   }
 
   if (state.status === "stopping") accept(stopRun(state));
+  produced.register(state, store, stepOutputs);
   if (state.status === "succeeded") return { distiset: await Distiset.fromStore(store, runId), state, store, runId, fromCache: false };
   const result = { distiset: await partialDistiset(store, state), state, store, runId, fromCache: false };
   if (options.partial) return result;

@@ -1,4 +1,5 @@
-import type { RunState } from "../engine/run-state.js";
+import type { PendingOutput, RunState } from "../engine/run-state.js";
+import type { StepOutputSource } from "../engine/step-reuse.js";
 import type { BlobStore } from "../runtime/blob-store.js";
 
 /** A run's durable part in-process: its engine state and its objects. */
@@ -29,3 +30,42 @@ export class MemoryRunCache implements RunCache {
 
 /** The process-wide default cache (distilabel keeps its cache under ~/.cache/distilabel). */
 export const defaultRunCache = new MemoryRunCache();
+
+/** A step's complete outputs kept by an in-process run, with the store that holds its batches. */
+export interface StoredStepOutputs {
+  source: StepOutputSource;
+  outputs: PendingOutput[];
+  store: BlobStore;
+}
+
+/** Where in-process runs offer their steps' outputs to later runs (step-level reuse), by step signature. */
+export interface StepOutputsCache {
+  get(signature: string): StoredStepOutputs | undefined;
+  set(entry: StoredStepOutputs): void;
+  delete(signature: string): void;
+}
+
+export class MemoryStepOutputsCache implements StepOutputsCache {
+  private readonly entries = new Map<string, StoredStepOutputs>();
+  get(signature: string): StoredStepOutputs | undefined {
+    return this.entries.get(signature);
+  }
+  set(entry: StoredStepOutputs): void {
+    this.entries.set(entry.source.signature, entry);
+  }
+  delete(signature: string): void {
+    this.entries.delete(signature);
+  }
+}
+
+const stepOutputsByRunCache = new WeakMap<RunCache, StepOutputsCache>();
+
+/** The step outputs that go with a run cache: runs sharing a run cache share their steps' outputs too. */
+export function stepOutputsCacheOf(cache: RunCache): StepOutputsCache {
+  let found = stepOutputsByRunCache.get(cache);
+  if (!found) {
+    found = new MemoryStepOutputsCache();
+    stepOutputsByRunCache.set(cache, found);
+  }
+  return found;
+}

@@ -9,6 +9,7 @@ import { loadStages, type LoadGroups, type LoadStages } from "./load-stages.js";
 import { withPipeline, type StepHost } from "./pipeline-context.js";
 import type { RoutingBatchFunction } from "./routing-batch-function.js";
 import { componentSignature, pipelineSignature } from "./signature.js";
+import { chainedStepSignatures } from "./step-signatures.js";
 import { validateDag } from "./validate.js";
 
 export interface PipelineOptions {
@@ -199,6 +200,11 @@ export class Pipeline implements StepHost {
   aggregatedStepsSignature(): string {
     const order = this.dag().topologicalOrder();
     return sha1(order.map((name) => componentSignature(this.step(name))).join(""));
+  }
+
+  /** Each step's reuse signature: its own configuration and every ancestor's (`step-signatures.ts`). */
+  stepSignatures(): Record<string, string> {
+    return chainedStepSignatures(this.dagSpec(), (name) => componentSignature(this.step(name)));
   }
 
   stepSignature(name: string): string {

@@ -24,6 +24,8 @@ export const SIGNATURE_NEUTRAL_ATTRIBUTES: ReadonlySet<string> = new Set([
   "offlineBatchGenerationBlockUntilDone",
   "apiKeyEnv",
   "cacheResponses",
+  // Whether stored outputs may be reused, not what the step computes.
+  "useCache",
 ]);
 
 /** Keys never part of a signature (distilabel's exclusions, plus dump-only keys). */

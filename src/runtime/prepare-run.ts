@@ -38,10 +38,13 @@ export interface PreparedRun {
   pipelineYaml: string;
   pipelineJson: string;
   /**
-   * Every step allows its outputs to be reused. A step with `use_cache: false` must be
-   * recomputed with everything downstream (distilabel); we recompute the whole run.
+   * Every step allows its outputs to be reused, so a whole finished run may be served. With a
+   * step at `use_cache: false` the run is new, and only that step and what is downstream of it
+   * are recomputed (`src/engine/step-reuse.ts`).
    */
   cacheable: boolean;
+  /** Step -> its `use_cache`. */
+  stepUseCache: Record<string, boolean>;
 }
 
 /**
@@ -69,7 +72,7 @@ export async function prepareRun(
   // Every step once, before anything is enqueued: a missing secret fails the run here.
   if (load) await loadSteps(pipeline.steps, context);
   const stepInflight = llmStepWindows(pipeline, options.maxInflightPerStep);
-  const plan = buildRunPlan(pipeline.dagSpec(), {
+  const built = buildRunPlan(pipeline.dagSpec(), {
     pipelineName: pipeline.name,
     seed,
     loadGroups: options.loadGroups,
@@ -81,8 +84,11 @@ export async function prepareRun(
     fuseSteps: options.fuseSteps,
     llmSteps: Object.keys(stepInflight),
   });
+  const signatures = pipeline.stepSignatures();
+  const plan = { ...built, steps: Object.fromEntries(Object.entries(built.steps).map(([name, step]) => [name, { ...step, signature: signatures[name] }])) };
   return {
     plan,
+    stepUseCache: Object.fromEntries(pipeline.steps.map((step) => [step.name, step.useCache])),
     cacheKey: pipeline.cacheKey(),
     signature: pipeline.signature(),
     pipelineYaml: pipelineToYaml(pipeline),

@@ -77,6 +77,7 @@ async function runWorkUnsafe(work: WorkItem, deps: WorkRunnerDeps, logger: Buffe
       const file = await writeDistisetFile({
         store: deps.store,
         runId: work.run_id,
+        sourceRunId: work.source_run_id,
         step: work.step,
         config: work.config,
         split: work.split,
@@ -163,7 +164,8 @@ async function readInputs(work: ProcessWork, store: BlobStore): Promise<Row[][]>
     work.data.map(async (part) => {
       const rows: Row[] = [];
       for (const slice of part.slices) {
-        const output = await reader.read(runKeys.batch(work.run_id, part.from, slice.seq_no));
+        // A reused producer's batches are another run's: the runtime reads them, never a user step.
+        const output = await reader.read(runKeys.batch(work.sources?.[part.from] ?? work.run_id, part.from, slice.seq_no));
         rows.push(...output.rows.slice(slice.start, slice.end));
       }
       return rows;

@@ -31,7 +31,10 @@ export const baseStepAttributes = z.object({
   ),
   inputMappings: attribute(z.record(z.string(), z.string()).default({}), "Maps step input names to dataset columns."),
   outputMappings: attribute(z.record(z.string(), z.string()).default({}), "Maps step output names to dataset columns."),
-  useCache: attribute(z.boolean().default(true), "Whether the step's cached outputs may be reused."),
+  // Whether to reuse, not what is computed: toggling it keeps the signature, so `true` again finds the outputs.
+  useCache: attribute(z.boolean().default(true), "Whether the step's stored outputs may be reused by a later run with the same step signature; false recomputes it and everything downstream.", {
+    excludeFromSignature: true,
+  }),
 });
 
 /** Attributes of normal and global steps (distilabel's `Step`). */

@@ -78,6 +78,15 @@ describe("progressUpdates", () => {
   });
 });
 
+describe("reused steps", () => {
+  it("say which run their outputs come from, on a terminal and in line mode", () => {
+    const reused = view("running", { load: { status: "finished", batches_sent: 2, batches_done: 2, rows_out: 4, reused_from: "run-0" }, judge: { status: "running", batches_sent: 1 } });
+    expect(progressLines(reused, 80)[1]).toMatch(/finished \(reused from run-0\)$/);
+    expect(progressUpdates(undefined, reused)).toContain("load: finished (reused from run-0), 4 rows, 2/2 batches");
+    expect(progressUpdates(undefined, reused)).toContain("judge: running, 0 rows, 0/1 batches");
+  });
+});
+
 describe("ProgressRenderer", () => {
   it("redraws in place on a terminal and appends lines otherwise", () => {
     const tty: string[] = [];

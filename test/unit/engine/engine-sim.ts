@@ -1,10 +1,10 @@
 import { seededRandom } from "../../../src/core/random.js";
 import { createDefaultRegistry } from "../../../src/default-registry.js";
 import type { Registry } from "../../../src/components/registry.js";
-import { applyReport, resumeRun, startRun, stopRun, type EngineContext, type Transition } from "../../../src/engine/run-engine.js";
+import { applyReport, reportedOutput, resumeRun, startRun, stopRun, type EngineContext, type Transition } from "../../../src/engine/run-engine.js";
 import { buildRunPlan, type RunPlan, type RunPlanOptions } from "../../../src/engine/run-plan.js";
-import { createRunState, runStateSchema, type RunState } from "../../../src/engine/run-state.js";
-import type { WorkItem, WorkReportInput } from "../../../src/engine/work.js";
+import { createRunState, runStateSchema, type PendingOutput, type RunState } from "../../../src/engine/run-state.js";
+import { workReportSchema, type WorkItem, type WorkReportInput } from "../../../src/engine/work.js";
 import type { DagSpec, DagStep } from "../../../src/pipeline/dag.js";
 import { routingResolver } from "../../../src/runtime/routing-resolver.js";
 
@@ -52,6 +52,7 @@ export interface SimOptions {
   roundTrip?: boolean;
   registry?: Registry;
   now?: () => number;
+  runId?: string;
 }
 
 export type DeliveryOrder = "fifo" | "lifo" | { random: string };
@@ -69,6 +70,8 @@ export class EngineSim {
   readonly dispatched: WorkItem[] = [];
   /** Stored outputs: `step/seq_no` -> rows. */
   readonly outputs = new Map<string, string[]>();
+  /** Each step's outputs as reported, in seq order (what a run reusing the step is fed). */
+  readonly reported = new Map<string, PendingOutput[]>();
   /** Parquet files: config -> file_index -> rows. */
   readonly files = new Map<string, Map<number, string[]>>();
   private readonly context: () => EngineContext;
@@ -77,7 +80,7 @@ export class EngineSim {
     plan: RunPlan,
     private readonly options: SimOptions,
   ) {
-    this.state = createRunState("run-1", plan);
+    this.state = createRunState(options.runId ?? "run-1", plan);
     const routing = routingResolver(options.registry ?? createDefaultRegistry());
     this.context = () => ({ now: options.now?.() ?? 0, routing });
   }
@@ -94,8 +97,9 @@ export class EngineSim {
     return transition.dispatch;
   }
 
-  start(): WorkItem[] {
-    return this.accept(startRun(this.state, this.context()));
+  /** `reused`: stored outputs of the steps the plan marks reused (step-level reuse). */
+  start(reused: Record<string, PendingOutput[]> = {}): WorkItem[] {
+    return this.accept(startRun(this.state, this.context(), reused));
   }
 
   stop(): WorkItem[] {
@@ -155,7 +159,11 @@ export class EngineSim {
     const work = this.pending[index];
     if (!work) throw new Error(`no pending work ${String(which)}`);
     this.pending.splice(index, 1);
-    return this.accept(applyReport(this.state, report ?? this.execute(work), this.context()));
+    const input = report ?? this.execute(work);
+    const transition = applyReport(this.state, input, this.context());
+    const output = transition.state === this.state ? undefined : reportedOutput(work, workReportSchema.parse(input));
+    if (output && "step" in work) this.reported.set(work.step, [...(this.reported.get(work.step) ?? []), output].sort((a, b) => a.seq_no - b.seq_no));
+    return this.accept(transition);
   }
 
   /** Delivers reports until nothing is pending; returns how many were delivered. */

@@ -57,7 +57,7 @@ function edge(from, to) {
 
 function node(name, step, where, current) {
   const percent = stepPercent(step);
-  const detail = step.status + " \u00b7 " + step.rows_out + " rows" + (step.errors ? " \u00b7 " + step.errors + " errors" : "");
+  const detail = step.status + (step.reused_from ? " (reused)" : "") + " \u00b7 " + step.rows_out + " rows" + (step.errors ? " \u00b7 " + step.errors + " errors" : "");
   return svg(
     "g",
     { class: "node status-" + step.status + (current ? " current" : ""), transform: "translate(" + where.x + "," + where.y + ")", "data-step": name },
