@@ -14,7 +14,7 @@ import type { PushToHubRequest, PushToHubStatus } from "../src/hub/scheduled-pus
 import { ownerPrices, type PriceTable } from "../src/llms/pricing/price-table.js";
 import { hasLimit, type RunBudget } from "../src/engine/run-budget.js";
 import type { WorkMessage } from "../src/runtime/queue-message.js";
-import { logLine } from "../src/runtime/run-log-line.js";
+import { logLine, statusLogLine } from "../src/runtime/run-log-line.js";
 import { encodeRunValue } from "../src/runtime/run-object-values.js";
 import { leasePolicyFrom, lostWorkCheck } from "../src/runtime/run-watchdog.js";
 import { routingResolver } from "../src/runtime/routing-resolver.js";
@@ -315,8 +315,7 @@ export class PipelineRun extends DurableObject<Env> {
 
   private async onStatusChange(status: RunStatus): Promise<void> {
     const { meta, state } = this.requireRun();
-    const line = state.error ? `${status}: ${state.error.message}` : state.stop && (status === "stopping" || status === "stopped") ? `${status} (${state.stop.reason}): ${state.stop.message}` : status;
-    this.log.append([logLine(status === "failed" ? "ERROR" : "INFO", `Run status: ${line}`)]);
+    this.log.append([statusLogLine(status, state)]);
     await recordRunStatus(this.env.RUN_INDEX, meta, state, status);
     if (isTerminal(status)) await this.log.saveTo(this.env.DATA, meta.id);
     if (status === "succeeded" && this.push.isDue()) await this.watchdog.setAt(Date.now());
