@@ -7,7 +7,8 @@ import { pushToHubStatusSchema } from "../hub/scheduled-push.js";
 /**
  * The run object's own stored values beside the engine state rows (`src/engine/run-state-rows.ts`):
  * each kind has one zod schema, and each value is stored as `{version, value}`, so a value written by
- * another layout fails loudly on read instead of being taken by cast.
+ * another layout fails loudly on read instead of being taken by cast. Layout 0 is the bare value
+ * earlier builds wrote (meta, outboxes, step outputs), still read.
  */
 export const RUN_VALUES_VERSION = 1;
 
@@ -35,11 +36,14 @@ export function encodeRunValue<K extends RunValueKind>(_kind: K, value: RunValue
 }
 
 export function decodeRunValue<K extends RunValueKind>(kind: K, json: string): RunValue<K> {
-  const envelope = z.object({ version: z.number(), value: z.unknown() }).safeParse(JSON.parse(json));
-  if (!envelope.success || envelope.data.version !== RUN_VALUES_VERSION) {
-    throw new DistilflareError("storage_failed", `Stored ${kind} is not in layout version ${RUN_VALUES_VERSION}`);
+  const parsed: unknown = JSON.parse(json);
+  const envelope = z.object({ version: z.number(), value: z.unknown() }).strict().safeParse(parsed);
+  // Layout 0 (earlier builds) stored the bare value, which the same schema reads.
+  const [version, stored] = envelope.success ? [envelope.data.version, envelope.data.value] : [0, parsed];
+  if (version !== RUN_VALUES_VERSION && version !== 0) {
+    throw new DistilflareError("storage_failed", `Stored ${kind} is in layout version ${version}, not ${RUN_VALUES_VERSION}`);
   }
-  const value = schemaOf[kind].safeParse(envelope.data.value);
+  const value = schemaOf[kind].safeParse(stored);
   if (!value.success) throw new DistilflareError("storage_failed", `Stored ${kind} does not match its schema: ${value.error.issues[0]?.message ?? "invalid"}`);
   return value.data;
 }
