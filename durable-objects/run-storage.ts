@@ -1,5 +1,7 @@
+import { z } from "zod";
 import { DistilflareError } from "../src/errors.js";
-import { ROW_KINDS, type RowChanges, type RowKind, type StoredRow } from "../src/engine/run-state-rows.js";
+import { ROW_KINDS, type RowChanges, type StoredRow } from "../src/engine/run-state-rows.js";
+import { decodeRunValue, type RunValue, type RunValueKind } from "../src/runtime/run-object-values.js";
 import { runKeys } from "../src/runtime/run-keys.js";
 
 /** Work items larger than this are kept in R2; their row holds the key. */
@@ -7,15 +9,18 @@ export const MAX_INLINE_WORK_BYTES = 4_096;
 /** No stored value may exceed this (a Durable Object value may be 2 MB; we stay far below). */
 export const MAX_STORED_VALUE_BYTES = 128 * 1024;
 
-interface SpilledWork {
-  r2_key: string;
-}
+/** What a work row holds once its item moved to R2. */
+const spilledWorkSchema = z.object({ r2_key: z.string() }).strict();
+type SpilledWork = z.infer<typeof spilledWorkSchema>;
+const rowKindSchema = z.enum(ROW_KINDS);
 
-const isSpilled = (value: unknown): value is SpilledWork => typeof value === "object" && value !== null && "r2_key" in value && Object.keys(value).length === 1;
+/** Changes that touch no state row: a write of the object's own values alone. */
+export const NO_ROW_CHANGES: RowChanges = { put: [], delete: [] };
 
 /**
  * The run object's SQLite tables: `run_rows` holds the engine state one record per row (see
- * `src/engine/run-state-rows.ts`), `run_kv` the object's own small values (meta, outbox).
+ * `src/engine/run-state-rows.ts`), `run_kv` the object's own small values (meta, outboxes, the
+ * Hub push; `src/runtime/run-object-values.ts`), each read back through its zod schema.
  * Writes are synchronous and atomic (one `transactionSync`), so the caller changes its
  * in-memory state only after they succeeded.
  */
@@ -70,12 +75,18 @@ export class RunStorage {
     });
   }
 
-  getKv(key: string): string | undefined {
-    return this.storage.sql.exec<{ value: string }>("SELECT value FROM run_kv WHERE key = ?", key).toArray()[0]?.value;
+  /** The value stored under `key`, parsed as a `kind`. */
+  readValue<K extends RunValueKind>(kind: K, key: string): RunValue<K> | undefined {
+    const json = this.storage.sql.exec<{ value: string }>("SELECT value FROM run_kv WHERE key = ?", key).toArray()[0]?.value;
+    return json === undefined ? undefined : decodeRunValue(kind, json);
   }
 
-  listKv(prefix: string): Array<{ key: string; value: string }> {
-    return this.storage.sql.exec<{ key: string; value: string }>("SELECT key, value FROM run_kv WHERE key >= ? AND key < ? ORDER BY key", prefix, `${prefix}\uffff`).toArray();
+  /** Every value whose key starts with `prefix`, in key order, parsed as a `kind`. */
+  listValues<K extends RunValueKind>(kind: K, prefix: string): Array<{ key: string; value: RunValue<K> }> {
+    return this.storage.sql
+      .exec<{ key: string; value: string }>("SELECT key, value FROM run_kv WHERE key >= ? AND key < ? ORDER BY key", prefix, `${prefix}\uffff`)
+      .toArray()
+      .map(({ key, value }) => ({ key, value: decodeRunValue(kind, value) }));
   }
 
   /** Every state row, work items read back from R2 where they were moved; `spilled` gets their ids. */
@@ -83,15 +94,18 @@ export class RunStorage {
     const rows: StoredRow[] = [];
     const cursor = this.storage.sql.exec<{ kind: string; name: string; part: string; seq: number; value: string }>("SELECT kind, name, part, seq, value FROM run_rows");
     for (const row of cursor) {
-      if (!(ROW_KINDS as readonly string[]).includes(row.kind)) throw new DistilflareError("storage_failed", `Unknown stored row kind '${row.kind}'`);
+      const kind = rowKindSchema.safeParse(row.kind);
+      if (!kind.success) throw new DistilflareError("storage_failed", `Unknown stored row kind '${row.kind}'`);
       let value: unknown = JSON.parse(row.value);
-      if (row.kind === "work" && isSpilled(value)) {
-        const object = await this.bucket.get(value.r2_key);
-        if (!object) throw new DistilflareError("storage_failed", `Work item '${row.name}' is missing from R2 (${value.r2_key})`);
+      const moved = kind.data === "work" ? spilledWorkSchema.safeParse(value) : undefined;
+      if (moved?.success) {
+        const object = await this.bucket.get(moved.data.r2_key);
+        if (!object) throw new DistilflareError("storage_failed", `Work item '${row.name}' is missing from R2 (${moved.data.r2_key})`);
         value = await object.json();
         spilled.add(row.name);
       }
-      rows.push({ kind: row.kind as RowKind, name: row.name, part: row.part, seq: row.seq, value });
+      // Each value is parsed by its row kind's schema in `stateFromRows`.
+      rows.push({ kind: kind.data, name: row.name, part: row.part, seq: row.seq, value });
     }
     return rows;
   }

@@ -1,7 +1,7 @@
 import { reportedOutput } from "../src/engine/run-engine.js";
 import type { PendingOutput, RunState } from "../src/engine/run-state.js";
-import { pendingOutputSchema } from "../src/engine/run-state.js";
 import { workReportSchema, type WorkReportInput } from "../src/engine/work.js";
+import { decodeRunValue, encodeRunValue } from "../src/runtime/run-object-values.js";
 
 /**
  * Every output batch a run's steps produced, as the engine applied it (seq_no, rows, bytes,
@@ -20,7 +20,7 @@ export class StepOutputsLog {
     if (!work || input.fatal) return;
     const output = reportedOutput(work, workReportSchema.parse(input));
     if (!output || !("step" in work)) return;
-    this.sql.exec("INSERT OR REPLACE INTO step_outputs (step, seq_no, output) VALUES (?, ?, ?)", work.step, output.seq_no, JSON.stringify(output));
+    this.sql.exec("INSERT OR REPLACE INTO step_outputs (step, seq_no, output) VALUES (?, ?, ?)", work.step, output.seq_no, encodeRunValue("step_output", output));
   }
 
   /** A step's outputs in seq order. */
@@ -28,6 +28,6 @@ export class StepOutputsLog {
     return this.sql
       .exec<{ output: string }>("SELECT output FROM step_outputs WHERE step = ? ORDER BY seq_no", step)
       .toArray()
-      .map((row) => pendingOutputSchema.parse(JSON.parse(row.output)));
+      .map((row) => decodeRunValue("step_output", row.output));
   }
 }

@@ -4,11 +4,11 @@ import { getJson } from "../src/runtime/blob-store.js";
 import { workMessageSchema } from "../src/runtime/queue-message.js";
 import { runWork } from "../src/runtime/work-runner.js";
 import { mapConcurrent, Semaphore } from "../src/steps/step-context.js";
-import { R2BlobStore } from "../worker/r2-blob-store.js";
+import { R2BlobStore } from "../bindings/r2-blob-store.js";
 import { runPipeline } from "./run-pipelines.js";
 import { redactDeep } from "../src/security/redact.js";
 import { ownerPrices } from "../src/llms/pricing/price-table.js";
-import { CONNECTIONS_PER_INVOCATION, secretPolicyOf, workerServices } from "./worker-services.js";
+import { CONNECTIONS_PER_INVOCATION, secretPolicyOf, workerServices } from "../bindings/worker-services.js";
 
 interface ConsumeOptions {
   /** Dead letters: the run fails with the reason (a resume sends the work again). */

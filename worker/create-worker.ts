@@ -5,7 +5,7 @@ import { errorMessage } from "../src/errors.js";
 import type { PipelineCatalog, Schedule } from "../src/runtime/pipeline-catalog.js";
 import { setRuntimeRegistry } from "../src/runtime/runtime-registry.js";
 import { consumeWork } from "../queues/work-consumer.js";
-import { secretPolicyOf } from "../queues/worker-services.js";
+import { secretPolicyOf } from "../bindings/worker-services.js";
 import { CloudflareRunService } from "./cloudflare-run-service.js";
 
 export interface WorkerOptions {

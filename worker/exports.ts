@@ -5,4 +5,4 @@
 export { createWorker, type WorkerOptions } from "./create-worker.js";
 export { PipelineRun, RunIndex, LlmRateLimiter } from "../durable-objects/index.js";
 export { CloudflareRunService } from "./cloudflare-run-service.js";
-export { R2BlobStore } from "./r2-blob-store.js";
+export { R2BlobStore } from "../bindings/r2-blob-store.js";

@@ -14,7 +14,7 @@ import { LoadDataFromFileSystem } from "../../src/steps/builtin/load-data-from-f
 import { LoadDataFromHub } from "../../src/steps/builtin/load-data-from-hub.js";
 import { BufferLogger, defaultServices, testContext } from "../../src/steps/step-context.js";
 import { defineStep } from "../../src/steps/step-factory.js";
-import { R2BlobStore } from "../../worker/r2-blob-store.js";
+import { R2BlobStore } from "../../bindings/r2-blob-store.js";
 import { FAKE_HUB_WRITE_TOKEN, FakeHub } from "../support/fake-hub.js";
 import { postJson, workerHarness } from "../support/worker-harness.js";
 

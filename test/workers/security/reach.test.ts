@@ -7,7 +7,7 @@ import { dumpPipeline } from "../../../src/pipeline/serialize.js";
 import { LoadDataFromFileSystem } from "../../../src/steps/builtin/load-data-from-file-system.js";
 import { LoadDataFromHub } from "../../../src/steps/builtin/load-data-from-hub.js";
 import { KeepColumns } from "../../../src/steps/builtin/keep-columns.js";
-import { workerServices } from "../../../queues/worker-services.js";
+import { workerServices } from "../../../bindings/worker-services.js";
 import { newRunId } from "../../../worker/cloudflare-run-service.js";
 import { postJson, workerHarness } from "../../support/worker-harness.js";
 import { attackerOrigin, expectNoSecretReceived, received, refusal, SECRETS } from "./support.js";

@@ -10,7 +10,7 @@ import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dic
 import { GenerateEmbeddings } from "../../../src/tasks/generate-embeddings.js";
 import { TextGeneration } from "../../../src/tasks/text-generation.js";
 import type { LLM } from "../../../src/llms/llm.js";
-import { workerServices } from "../../../queues/worker-services.js";
+import { workerServices } from "../../../bindings/worker-services.js";
 import { postJson, workerHarness } from "../../support/worker-harness.js";
 import { attackerOrigin, expectNoSecretReceived, received, refusal, SECRETS } from "./support.js";
 

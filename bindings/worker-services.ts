@@ -3,7 +3,7 @@ import { guardFetch } from "../src/security/egress-guard.js";
 import { readablePrefixes, READABLE_PREFIXES_VARIABLE, ScopedBlobStore } from "../src/security/scoped-blob-store.js";
 import { SecretPolicy } from "../src/security/secret-policy.js";
 import { Semaphore, type StepServices } from "../src/steps/step-context.js";
-import { R2BlobStore } from "../worker/r2-blob-store.js";
+import { R2BlobStore } from "./r2-blob-store.js";
 
 /** Workers allow 6 simultaneous outgoing connections per invocation. */
 export const CONNECTIONS_PER_INVOCATION = 6;
