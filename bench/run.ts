@@ -24,9 +24,7 @@ const schema = llmAttributes.extend({ latencyMs: z.number().default(20) });
 /** An LLM that only waits: isolates the runtime's scheduling from any model. */
 class SleepLLM extends LLM<typeof schema> {
   static override readonly typeName = "SleepLLM";
-  constructor(options: z.input<typeof schema> = {}) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
   get modelName(): string {
     return "sleep";
   }

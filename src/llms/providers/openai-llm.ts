@@ -47,26 +47,14 @@ export type OpenAILLMOptions = z.input<typeof openaiLlmAttributes>;
 export type OpenAIAttrs = z.output<typeof openaiLlmAttributes>;
 
 /**
- * An OpenAI-compatible chat/completions API through the `openai` client (distilabel's
- * `OpenAILLM`). Chats go to `/chat/completions`, raw strings (Magpie pre-query templates) to
- * `/completions`; `num_generations` is sent as `n`; structured output is a `json_schema`
- * response format, and replies are validated against the schema.
- *
- * @example
- * const llm = new OpenAILLM({ model: "gpt-4o-mini", generationKwargs: { temperature: 0.7 } });
+ * What OpenAILLM and the providers built on the `openai` client share; generic over the
+ * attribute schema so AzureOpenAILLM adds its own (a generic OpenAILLM would take its schema
+ * from where it is used, `llm: new OpenAILLM(...)` in a task, instead of its default).
  */
-export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> extends RemoteLLM<S> {
-  static override readonly typeName: string = "OpenAILLM";
+export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends RemoteLLM<S> {
   static override readonly generationKwargsSchema = openaiGenerationKwargsSchema;
 
   private cachedClient: { key: string; services: StepContext["services"]; client: OpenAI } | undefined;
-
-  constructor(options: OpenAILLMOptions);
-  /** For subclasses with their own schema (AzureOpenAILLM). */
-  constructor(options: Record<string, unknown>, schema: S);
-  constructor(options: Record<string, unknown>, schema?: S) {
-    super(schema ?? (openaiLlmAttributes as unknown as S), options);
-  }
 
   /** The attributes as OpenAILLM reads them. */
   protected get settings(): OpenAIAttrs {
@@ -258,4 +246,18 @@ function schemaName(name: string | undefined): string {
 function safeTotal(result: unknown): number | undefined {
   const usage = (result as { usage?: { total_tokens?: unknown } } | null)?.usage;
   return typeof usage?.total_tokens === "number" ? usage.total_tokens : undefined;
+}
+
+/**
+ * An OpenAI-compatible chat/completions API through the `openai` client (distilabel's
+ * `OpenAILLM`). Chats go to `/chat/completions`, raw strings (Magpie pre-query templates) to
+ * `/completions`; `num_generations` is sent as `n`; structured output is a `json_schema`
+ * response format, and replies are validated against the schema.
+ *
+ * @example
+ * const llm = new OpenAILLM({ model: "gpt-4o-mini", generationKwargs: { temperature: 0.7 } });
+ */
+export class OpenAILLM extends OpenAICompatibleLLM<typeof openaiLlmAttributes> {
+  static override readonly typeName: string = "OpenAILLM";
+  static override readonly attributes = openaiLlmAttributes;
 }
