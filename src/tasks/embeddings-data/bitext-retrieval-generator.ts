@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { attribute } from "../../components/attributes.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { EmbeddingDataGenerator, embeddingDataGeneratorAttributes, tripletChoices, tripletOptions } from "./embedding-data-generator.js";
 import { BITEXT_RETRIEVAL_GENERATOR_TEMPLATE } from "../templates/bitext-retrieval-generator.js";
@@ -22,10 +21,7 @@ const schema = embeddingDataGeneratorAttributes.extend({
  */
 export class BitextRetrievalGenerator extends EmbeddingDataGenerator<typeof schema> {
   static override readonly typeName = "BitextRetrievalGenerator";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get keys(): readonly string[] {
     return ["S1", "S2", "S3"];

@@ -4,11 +4,11 @@ import type { AnyObjectSchema } from "../../components/component.js";
 import { seededRandom } from "../../core/random.js";
 import type { Row, StepColumns } from "../../core/row.js";
 import type { ChatType, FormattedInput } from "../../llms/types.js";
-import type { GeneratorOutput, StepOptions } from "../../steps/base-step.js";
+import type { GeneratorOutput } from "../../steps/base-step.js";
 import type { StepContext } from "../../steps/step-context.js";
 import { chooseOption, HIGH_SCORES, LOW_SCORES, TRIPLET_DIFFICULTIES, UNITS } from "./embedding-data-options.js";
 import { readJsonFields } from "./embedding-data-reply.js";
-import { formatOutputs, GeneratorTask, generatorTaskAttributes, type TaskLike } from "../base/task.js";
+import { formatOutputs, GeneratorTask, generatorTaskAttributes, type TaskAttrs, type TaskLike } from "../base/task.js";
 
 /** What the triplet generators have: the seed of their sampled options. */
 export const embeddingDataGeneratorAttributes = generatorTaskAttributes.extend({
@@ -53,9 +53,7 @@ export async function generateFromPrompt(task: TaskLike, prompt: FormattedInput,
  * reply per row, all in a single last batch (distilabel's `_EmbeddingDataGenerator`).
  */
 export abstract class EmbeddingDataGenerator<S extends AnyObjectSchema> extends GeneratorTask<S> {
-  protected constructor(schema: S, options: StepOptions<S>) {
-    super(schema, options);
-  }
+  declare attrs: z.output<S> & TaskAttrs & z.output<typeof embeddingDataGeneratorAttributes>;
 
   /** The JSON keys of the reply, which are also the output columns. */
   abstract get keys(): readonly string[];
@@ -69,8 +67,7 @@ export abstract class EmbeddingDataGenerator<S extends AnyObjectSchema> extends 
 
   /** The one prompt this generator sends (the row is not used). */
   override formatInput(_row: Row): ChatType {
-    const seed = (this.attrs as unknown as { seed: number }).seed;
-    return [{ role: "user", content: this.userPrompt(seededRandom(String(seed))) }];
+    return [{ role: "user", content: this.userPrompt(seededRandom(String(this.attrs.seed))) }];
   }
 
   formatOutput(output: string | null): Row {

@@ -4,10 +4,9 @@ import type { AnyObjectSchema } from "../../components/component.js";
 import { seededRandom } from "../../core/random.js";
 import type { Row, StepColumns } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { readJsonFields } from "./embedding-data-reply.js";
 import { RowInputError } from "../support/row-input-error.js";
-import { Task, taskAttributes } from "../base/task.js";
+import { Task, taskAttributes, type TaskAttrs } from "../base/task.js";
 
 /** The language option shared by the embedding-data tasks. */
 export const languageAttribute = attribute(
@@ -32,9 +31,8 @@ export const embeddingDataTaskAttributes = taskAttributes.extend({
  * `task` is not a string (a failed upstream generation) is skipped with null outputs.
  */
 export abstract class EmbeddingDataTask<S extends AnyObjectSchema> extends Task<S> {
-  protected constructor(schema: S, options: StepOptions<S>) {
-    super(schema, options);
-  }
+  static override readonly inputs = { task: true, system_prompt: false };
+  declare attrs: z.output<S> & TaskAttrs & z.output<typeof embeddingDataTaskAttributes>;
 
   /** The JSON keys of the reply, which are also the output columns. */
   abstract get keys(): readonly string[];
@@ -42,15 +40,7 @@ export abstract class EmbeddingDataTask<S extends AnyObjectSchema> extends Task<
   /** The user message for one task definition; `random` draws the options left unset. */
   protected abstract userPrompt(task: string, random: () => number): string;
 
-  private get shared(): { seed: number; systemPrompt?: string | undefined } {
-    return this.attrs as unknown as { seed: number; systemPrompt?: string | undefined };
-  }
-
-  get inputs(): StepColumns {
-    return { task: true, system_prompt: false };
-  }
-
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return [...this.keys, "model_name"];
   }
 
@@ -63,9 +53,9 @@ export abstract class EmbeddingDataTask<S extends AnyObjectSchema> extends Task<
       });
     }
     // Seeded by the task text, so the prompt sent and the one recorded as raw input agree.
-    const content = this.userPrompt(task, seededRandom(`${this.shared.seed}:${task}`));
+    const content = this.userPrompt(task, seededRandom(`${this.attrs.seed}:${task}`));
     const messages: ChatType = [{ role: "user", content }];
-    const system = typeof row.system_prompt === "string" && row.system_prompt ? row.system_prompt : this.shared.systemPrompt;
+    const system = typeof row.system_prompt === "string" && row.system_prompt ? row.system_prompt : this.attrs.systemPrompt;
     if (system) messages.unshift({ role: "system", content: system });
     return messages;
   }

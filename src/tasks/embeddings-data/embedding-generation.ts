@@ -2,7 +2,7 @@ import { z } from "zod";
 import { attribute } from "../../components/attributes.js";
 import type { Row, StepColumns } from "../../core/row.js";
 import { Embeddings } from "../../llms/llm.js";
-import { Step, stepAttributes, type StepOptions } from "../../steps/base-step.js";
+import { Step, stepAttributes } from "../../steps/base-step.js";
 import type { StepContext } from "../../steps/step-context.js";
 import { embedRows } from "./embed-rows.js";
 import { stringInput } from "../support/row-inputs.js";
@@ -24,10 +24,7 @@ const schema = stepAttributes.extend({
  */
 export class EmbeddingGeneration extends Step<typeof schema> {
   static override readonly typeName: string = "EmbeddingGeneration";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get inputs(): StepColumns {
     return ["text"];

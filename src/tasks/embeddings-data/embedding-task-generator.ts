@@ -33,10 +33,7 @@ const schema = generatorTaskAttributes.extend({
  */
 export class EmbeddingTaskGenerator extends GeneratorTask<typeof schema> {
   static override readonly typeName = "EmbeddingTaskGenerator";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get outputs(): StepColumns {
     return [this.attrs.flattenTasks ? "task" : "tasks", "model_name"];

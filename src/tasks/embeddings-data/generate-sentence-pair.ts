@@ -2,7 +2,6 @@ import { z } from "zod";
 import { attribute } from "../../components/attributes.js";
 import type { Row, StepColumns } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { extractJsonObject } from "../support/reply-json.js";
 import { stringInput } from "../support/row-inputs.js";
@@ -39,16 +38,10 @@ const SECTION = /^[ \t]*(?:#{1,6}[ \t]*)?[*_]*[ \t]*(positive|negative)(?:[ \t]+
  */
 export class GenerateSentencePair extends Task<typeof schema> {
   static override readonly typeName = "GenerateSentencePair";
+  static override readonly attributes = schema;
+  static override readonly inputs = ["anchor"];
 
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
-
-  get inputs(): StepColumns {
-    return ["anchor"];
-  }
-
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return this.attrs.triplet ? ["positive", "negative", "model_name"] : ["positive", "model_name"];
   }
 

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { attribute } from "../../components/attributes.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { CLARITIES, chooseOption, DIFFICULTIES } from "./embedding-data-options.js";
 import { EmbeddingDataTask, embeddingDataTaskAttributes, languageAttribute } from "./embedding-data-task.js";
@@ -22,10 +21,7 @@ const schema = embeddingDataTaskAttributes.extend({
  */
 export class GenerateTextClassificationData extends EmbeddingDataTask<typeof schema> {
   static override readonly typeName = "GenerateTextClassificationData";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get keys(): readonly string[] {
     return ["input_text", "label", "misleading_label"];

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { attribute } from "../../components/attributes.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { CLARITIES, chooseOption, DIFFICULTIES, NUM_WORDS, QUERY_LENGTHS, QUERY_TYPES } from "./embedding-data-options.js";
 import { EmbeddingDataTask, embeddingDataTaskAttributes, languageAttribute } from "./embedding-data-task.js";
@@ -25,10 +24,7 @@ const schema = embeddingDataTaskAttributes.extend({
  */
 export class GenerateTextRetrievalData extends EmbeddingDataTask<typeof schema> {
   static override readonly typeName = "GenerateTextRetrievalData";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get keys(): readonly string[] {
     return ["user_query", "positive_document", "hard_negative_document"];

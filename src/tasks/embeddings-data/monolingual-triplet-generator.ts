@@ -1,4 +1,3 @@
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { EmbeddingDataGenerator, embeddingDataGeneratorAttributes, tripletChoices, tripletOptions } from "./embedding-data-generator.js";
 import { languageAttribute } from "./embedding-data-task.js";
@@ -17,10 +16,7 @@ const schema = embeddingDataGeneratorAttributes.extend({ language: languageAttri
  */
 export class MonolingualTripletGenerator extends EmbeddingDataGenerator<typeof schema> {
   static override readonly typeName = "MonolingualTripletGenerator";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get keys(): readonly string[] {
     return ["S1", "S2", "S3"];

@@ -1,4 +1,3 @@
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { EmbeddingDataTask, embeddingDataTaskAttributes, languageAttribute } from "./embedding-data-task.js";
 
@@ -6,11 +5,8 @@ const schema = embeddingDataTaskAttributes.extend({ language: languageAttribute 
 
 /** The text matching tasks of arXiv:2401.00368: one `task` in, `input` and `positive_document` out; only the prompt differs. */
 export abstract class TextMatchingData extends EmbeddingDataTask<typeof schema> {
+  static override readonly attributes = schema;
   protected abstract readonly template: string;
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
 
   get keys(): readonly string[] {
     return ["input", "positive_document"];

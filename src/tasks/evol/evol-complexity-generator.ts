@@ -10,5 +10,5 @@ import { EVOL_COMPLEXITY_GENERATION_MUTATION_TEMPLATES } from "../templates/evol
  */
 export class EvolComplexityGenerator extends EvolInstructGenerator {
   static override readonly typeName: string = "EvolComplexityGenerator";
-  static override readonly attributesSchema = evolInstructGeneratorAttributes(EVOL_COMPLEXITY_GENERATION_MUTATION_TEMPLATES);
+  static override readonly attributes = evolInstructGeneratorAttributes(EVOL_COMPLEXITY_GENERATION_MUTATION_TEMPLATES);
 }

@@ -11,5 +11,5 @@ import { EVOL_COMPLEXITY_MUTATION_TEMPLATES } from "../templates/evol-complexity
  */
 export class EvolComplexity extends EvolInstruct {
   static override readonly typeName: string = "EvolComplexity";
-  static override readonly attributesSchema = evolInstructAttributes(EVOL_COMPLEXITY_MUTATION_TEMPLATES);
+  static override readonly attributes = evolInstructAttributes(EVOL_COMPLEXITY_MUTATION_TEMPLATES);
 }

@@ -54,10 +54,10 @@ interface Candidate {
  */
 export class EvolInstructGenerator extends GeneratorTask<GeneratorSchema> {
   static override readonly typeName: string = "EvolInstructGenerator";
-  static readonly attributesSchema: GeneratorSchema = schema;
+  static override readonly attributes: GeneratorSchema = schema;
 
   constructor(options: StepOptions<GeneratorSchema>) {
-    super((new.target as unknown as { attributesSchema: GeneratorSchema }).attributesSchema, options);
+    super(options);
     const owner = this.describeSelf();
     if (!(FRESH_START in this.attrs.mutationTemplates)) {
       throw new OptionError(`${owner}: mutation_templates needs a '${FRESH_START}' template to start instructions from seed words`, {

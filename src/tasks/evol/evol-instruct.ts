@@ -40,18 +40,15 @@ type EvolInstructSchema = typeof schema;
 export class EvolInstruct extends Task<EvolInstructSchema> {
   static override readonly typeName: string = "EvolInstruct";
   /** Subclasses swap in their own default mutation templates. */
-  static readonly attributesSchema: EvolInstructSchema = schema;
+  static override readonly attributes: EvolInstructSchema = schema;
+  static override readonly inputs = ["instruction"];
 
   constructor(options: StepOptions<EvolInstructSchema>) {
-    super((new.target as unknown as { attributesSchema: EvolInstructSchema }).attributesSchema, options);
+    super(options);
     checkMutationTemplates(this.attrs.mutationTemplates, this.describeSelf(), ["prompt"]);
   }
 
-  get inputs(): StepColumns {
-    return ["instruction"];
-  }
-
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     const columns = [this.attrs.storeEvolutions ? "evolved_instructions" : "evolved_instruction", "model_name"];
     if (this.attrs.generateAnswers) columns.push(this.attrs.storeEvolutions ? "answers" : "answer");
     return columns;

@@ -37,17 +37,15 @@ export function parseEvolvedResponse(reply: string): string {
  */
 export class EvolQuality extends Task<typeof schema> {
   static override readonly typeName = "EvolQuality";
+  static override readonly attributes = schema;
+  static override readonly inputs = ["instruction", "response"];
 
   constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
+    super(options);
     checkMutationTemplates(this.attrs.mutationTemplates, this.describeSelf(), ["prompt", "response"]);
   }
 
-  get inputs(): StepColumns {
-    return ["instruction", "response"];
-  }
-
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return [this.attrs.storeEvolutions ? "evolved_responses" : "evolved_response", "model_name"];
   }
 

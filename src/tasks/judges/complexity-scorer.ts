@@ -1,6 +1,5 @@
-import type { Row, StepColumns } from "../../core/row.js";
+import type { Row } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { parseIndexedScores, scoresJsonSchema } from "./ranked-scores.js";
 import { listInput, listLength } from "../support/row-inputs.js";
@@ -19,18 +18,8 @@ import { COMPLEXITY_SCORER_TEMPLATE } from "../templates/complexity-scorer.js";
  */
 export class ComplexityScorer extends Task<typeof taskAttributes> {
   static override readonly typeName = "ComplexityScorer";
-
-  constructor(options: StepOptions<typeof taskAttributes>) {
-    super(taskAttributes, options);
-  }
-
-  get inputs(): StepColumns {
-    return ["instructions"];
-  }
-
-  get outputs(): StepColumns {
-    return ["scores", "model_name"];
-  }
+  static override readonly inputs = ["instructions"];
+  static override readonly outputs = ["scores", "model_name"];
 
   formatInput(row: Row): ChatType {
     const instructions = listInput(row, "instructions", this.name);

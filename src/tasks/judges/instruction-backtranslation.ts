@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { attribute } from "../../components/attributes.js";
-import type { Row, StepColumns } from "../../core/row.js";
+import type { Row } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { extractJsonObject, toIntegerOrNull } from "../support/reply-json.js";
 import { stringInput } from "../support/row-inputs.js";
@@ -27,18 +26,9 @@ const SCORE = /[*_]*score[*_]*[ \t]*[:=][ \t]*[*_]*[ \t]*(\d+)(?:[ \t]*\/[ \t]*5
  */
 export class InstructionBacktranslation extends Task<typeof schema> {
   static override readonly typeName = "InstructionBacktranslation";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
-
-  get inputs(): StepColumns {
-    return { instruction: true, generation: true, system_prompt: false };
-  }
-
-  get outputs(): StepColumns {
-    return ["score", "reason", "model_name"];
-  }
+  static override readonly attributes = schema;
+  static override readonly inputs = { instruction: true, generation: true, system_prompt: false };
+  static override readonly outputs = ["score", "reason", "model_name"];
 
   formatInput(row: Row): ChatType {
     const instruction = stringInput(row, "instruction", this.name);

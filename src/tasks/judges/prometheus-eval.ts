@@ -70,18 +70,16 @@ function checkRubrics<T extends { rubric?: unknown; rubrics?: unknown }>(options
  */
 export class PrometheusEval extends Task<typeof schema> {
   static override readonly typeName = "PrometheusEval";
+  static override readonly attributes = schema;
+  static override readonly outputs = ["feedback", "result", "model_name"];
 
   constructor(options: StepOptions<typeof schema>) {
-    super(schema, checkRubrics(options));
+    super(checkRubrics(options));
   }
 
-  get inputs(): StepColumns {
+  override get inputs(): StepColumns {
     const generated = this.attrs.mode === "absolute" ? "generation" : "generations";
     return this.attrs.reference ? ["instruction", generated, "reference"] : ["instruction", generated];
-  }
-
-  get outputs(): StepColumns {
-    return ["feedback", "result", "model_name"];
   }
 
   formatInput(row: Row): ChatType {

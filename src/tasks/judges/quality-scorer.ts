@@ -1,6 +1,5 @@
-import type { Row, StepColumns } from "../../core/row.js";
+import type { Row } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { parseIndexedScores, scoresJsonSchema } from "./ranked-scores.js";
 import { listInput, listLength, stringInput } from "../support/row-inputs.js";
@@ -19,18 +18,8 @@ import { QUALITY_SCORER_TEMPLATE } from "../templates/quality-scorer.js";
  */
 export class QualityScorer extends Task<typeof taskAttributes> {
   static override readonly typeName = "QualityScorer";
-
-  constructor(options: StepOptions<typeof taskAttributes>) {
-    super(taskAttributes, options);
-  }
-
-  get inputs(): StepColumns {
-    return ["instruction", "responses"];
-  }
-
-  get outputs(): StepColumns {
-    return ["scores", "model_name"];
-  }
+  static override readonly inputs = ["instruction", "responses"];
+  static override readonly outputs = ["scores", "model_name"];
 
   formatInput(row: Row): ChatType {
     const instruction = stringInput(row, "instruction", this.name);

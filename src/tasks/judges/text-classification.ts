@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { attribute } from "../../components/attributes.js";
-import type { Row, StepColumns } from "../../core/row.js";
+import type { Row } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { extractJsonObject, nulls } from "../support/reply-json.js";
 import { stringInput } from "../support/row-inputs.js";
@@ -41,18 +40,9 @@ const labelsReplySchema = z.object({ labels: z.union([z.string(), z.array(z.unkn
  */
 export class TextClassification extends Task<typeof schema> {
   static override readonly typeName = "TextClassification";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
-
-  get inputs(): StepColumns {
-    return ["text"];
-  }
-
-  get outputs(): StepColumns {
-    return ["labels", "model_name"];
-  }
+  static override readonly attributes = schema;
+  static override readonly inputs = ["text"];
+  static override readonly outputs = ["labels", "model_name"];
 
   /** The allowed labels with their descriptions, or none when labels are free. */
   private get labelEntries(): Array<{ name: string; description: string | null }> {

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { attribute } from "../../components/attributes.js";
 import type { Row, StepColumns } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { listInput, listLength, stringInput } from "../support/row-inputs.js";
 import { Task, taskAttributes } from "../base/task.js";
@@ -36,10 +35,8 @@ const TYPED_ASPECTS: readonly UltraFeedbackAspect[] = ["helpfulness", "truthfuln
  */
 export class UltraFeedback extends Task<typeof schema> {
   static override readonly typeName = "UltraFeedback";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
+  static override readonly inputs = { instruction: true, generations: true, system_prompt: false };
 
   get aspect(): UltraFeedbackAspect {
     return this.attrs.aspect;
@@ -49,11 +46,7 @@ export class UltraFeedback extends Task<typeof schema> {
     return TYPED_ASPECTS.includes(this.aspect);
   }
 
-  get inputs(): StepColumns {
-    return { instruction: true, generations: true, system_prompt: false };
-  }
-
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     const columns = this.withTypes ? ["types", "rationales", "ratings", RATIONALES_FOR_RATINGS] : ["ratings", "rationales"];
     return [...columns, "model_name"];
   }

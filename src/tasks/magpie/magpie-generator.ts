@@ -25,9 +25,10 @@ const schema = generatorTaskAttributes.extend({
  */
 export class MagpieGenerator extends GeneratorTask<typeof schema> {
   static override readonly typeName = "MagpieGenerator";
+  static override readonly attributes = schema;
 
   constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
+    super(options);
     checkMagpieSystemPrompt(this.attrs.systemPrompt, this.describeSelf());
     resolveMagpieFormat(this.attrs, this.describeSelf());
   }

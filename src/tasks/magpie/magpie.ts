@@ -25,18 +25,16 @@ const schema = taskAttributes.extend(magpieExtension);
  */
 export class Magpie extends Task<typeof schema> {
   static override readonly typeName = "Magpie";
+  static override readonly attributes = schema;
+  static override readonly inputs = { system_prompt: false };
 
   constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
+    super(options);
     checkMagpieSystemPrompt(this.attrs.systemPrompt, this.describeSelf());
     resolveMagpieFormat(this.attrs, this.describeSelf());
   }
 
-  get inputs(): StepColumns {
-    return { system_prompt: false };
-  }
-
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return magpieOutputs(this.attrs);
   }
 

@@ -1,6 +1,5 @@
-import type { Row, StepColumns } from "../../core/row.js";
+import type { Row } from "../../core/row.js";
 import { chatSchema, type ChatType } from "../../llms/types.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { RowInputError } from "../support/row-input-error.js";
 import { Task, taskAttributes } from "../base/task.js";
 
@@ -34,18 +33,8 @@ export function chatInput(row: Row, field: string): ChatType {
  */
 export class ChatGeneration extends Task<typeof taskAttributes> {
   static override readonly typeName = "ChatGeneration";
-
-  constructor(options: StepOptions<typeof taskAttributes>) {
-    super(taskAttributes, options);
-  }
-
-  get inputs(): StepColumns {
-    return ["messages"];
-  }
-
-  get outputs(): StepColumns {
-    return ["generation", "model_name"];
-  }
+  static override readonly inputs = ["messages"];
+  static override readonly outputs = ["generation", "model_name"];
 
   formatInput(row: Row): ChatType {
     return chatInput(row, "messages");

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { attribute } from "../../components/attributes.js";
-import type { Row, StepColumns } from "../../core/row.js";
+import type { Row } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { Task, taskAttributes } from "../base/task.js";
 import { CLAIR_SYSTEM_PROMPT, CLAIR_TEMPLATE } from "../templates/clair.js";
@@ -46,18 +45,9 @@ export function parseClairReply(output: string): { revision: string; rational: s
  */
 export class CLAIR extends Task<typeof schema> {
   static override readonly typeName = "CLAIR";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
-
-  get inputs(): StepColumns {
-    return ["task", "student_solution"];
-  }
-
-  get outputs(): StepColumns {
-    return ["revision", "rational", "model_name"];
-  }
+  static override readonly attributes = schema;
+  static override readonly inputs = ["task", "student_solution"];
+  static override readonly outputs = ["revision", "rational", "model_name"];
 
   formatInput(row: Row): ChatType {
     return [

@@ -1,6 +1,5 @@
-import type { Row, StepColumns } from "../../core/row.js";
+import type { Row } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { Task, taskAttributes } from "../base/task.js";
 import { GENSTRUCT_TEMPLATE } from "../templates/genstruct.js";
@@ -18,18 +17,8 @@ const USER_MARKER = /^\s*\[\[\[\s*User\s*\]\]\]/i;
  */
 export class Genstruct extends Task<typeof taskAttributes> {
   static override readonly typeName = "Genstruct";
-
-  constructor(options: StepOptions<typeof taskAttributes>) {
-    super(taskAttributes, options);
-  }
-
-  get inputs(): StepColumns {
-    return ["title", "content"];
-  }
-
-  get outputs(): StepColumns {
-    return ["user", "assistant", "model_name"];
-  }
+  static override readonly inputs = ["title", "content"];
+  static override readonly outputs = ["user", "assistant", "model_name"];
 
   formatInput(row: Row): ChatType {
     return [{ role: "user", content: renderTemplate(GENSTRUCT_TEMPLATE, { title: row.title, content: row.content }) }];

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { attribute } from "../../components/attributes.js";
-import type { Row, StepColumns } from "../../core/row.js";
+import type { Row } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { Task, taskAttributes } from "../base/task.js";
 import { SELF_INSTRUCT_DEFAULT_APPLICATION, SELF_INSTRUCT_DEFAULT_CRITERIA, SELF_INSTRUCT_TEMPLATE } from "../templates/self-instruct.js";
@@ -25,18 +24,9 @@ const LIST_MARKER = /^\s*(?:\d{1,3}[.):]|[-*•])\s+/;
  */
 export class SelfInstruct extends Task<typeof schema> {
   static override readonly typeName = "SelfInstruct";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
-
-  get inputs(): StepColumns {
-    return ["input"];
-  }
-
-  get outputs(): StepColumns {
-    return ["instructions", "model_name"];
-  }
+  static override readonly attributes = schema;
+  static override readonly inputs = ["input"];
+  static override readonly outputs = ["instructions", "model_name"];
 
   formatInput(row: Row): ChatType {
     const content = renderTemplate(SELF_INSTRUCT_TEMPLATE, {

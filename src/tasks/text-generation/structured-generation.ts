@@ -2,7 +2,6 @@ import { z } from "zod";
 import { attribute } from "../../components/attributes.js";
 import type { Row, StepColumns } from "../../core/row.js";
 import { structuredOutputSchema, type ChatType, type FormattedInput, type StructuredOutput } from "../../llms/types.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { RowInputError } from "../support/row-input-error.js";
 import { Task, taskAttributes } from "../base/task.js";
 
@@ -35,17 +34,11 @@ export function rowStructuredOutput(value: unknown): StructuredOutput {
  */
 export class StructuredGeneration extends Task<typeof schema> {
   static override readonly typeName = "StructuredGeneration";
+  static override readonly attributes = schema;
+  static override readonly outputs = ["generation", "model_name"];
 
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
-
-  get inputs(): StepColumns {
+  override get inputs(): StepColumns {
     return this.attrs.useSystemPrompt ? ["system_prompt", "instruction", "structured_output"] : ["instruction", "structured_output"];
-  }
-
-  get outputs(): StepColumns {
-    return ["generation", "model_name"];
   }
 
   formatInput(row: Row): FormattedInput {

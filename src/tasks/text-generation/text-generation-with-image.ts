@@ -39,10 +39,12 @@ const schema = taskAttributes.extend({
  */
 export class TextGenerationWithImage extends Task<typeof schema> {
   static override readonly typeName = "TextGenerationWithImage";
+  static override readonly attributes = schema;
+  static override readonly outputs = ["generation", "model_name"];
   private readonly compiled: CompiledTemplate;
 
   constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
+    super(options);
     const owner = this.describeSelf();
     if (this.attrs.imageType === "PIL") {
       throw new OptionError(
@@ -61,15 +63,11 @@ export class TextGenerationWithImage extends Task<typeof schema> {
     return typeof columns === "string" ? [columns] : [...columns];
   }
 
-  get inputs(): StepColumns {
+  override get inputs(): StepColumns {
     const columns: Record<string, boolean> = Object.fromEntries(this.columnList.map((c) => [c, true]));
     if (!("system_prompt" in columns)) columns.system_prompt = false;
     columns.image = true;
     return columns;
-  }
-
-  get outputs(): StepColumns {
-    return ["generation", "model_name"];
   }
 
   formatInput(row: Row): ChatType {

@@ -35,10 +35,12 @@ const schema = taskAttributes.extend({
  */
 export class TextGeneration extends Task<typeof schema> {
   static override readonly typeName = "TextGeneration";
+  static override readonly attributes = schema;
+  static override readonly outputs = ["generation", "model_name"];
   private readonly compiled: CompiledTemplate;
 
   constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
+    super(options);
     // distilabel stores the columns as a list whatever was given; dumps do too.
     this.attrs.columns = typeof this.attrs.columns === "string" ? [this.attrs.columns] : this.attrs.columns;
     this.compiled = compileTaskTemplate(this.attrs.template, this.describeSelf());
@@ -50,15 +52,11 @@ export class TextGeneration extends Task<typeof schema> {
     return typeof columns === "string" ? [columns] : [...columns];
   }
 
-  get inputs(): StepColumns {
+  override get inputs(): StepColumns {
     const columns: Record<string, boolean> = Object.fromEntries(this.columnList.map((c) => [c, true]));
     // A template may read `system_prompt` itself; it then stays a required column.
     if (!("system_prompt" in columns)) columns.system_prompt = false;
     return columns;
-  }
-
-  get outputs(): StepColumns {
-    return ["generation", "model_name"];
   }
 
   formatInput(row: Row): ChatType {

@@ -1,6 +1,5 @@
-import type { Row, StepColumns } from "../../core/row.js";
+import type { Row } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { renderTemplate } from "../../templates/render.js";
 import { chatInput } from "./chat-generation.js";
 import { Task, taskAttributes } from "../base/task.js";
@@ -17,18 +16,8 @@ import { URIAL_TEMPLATE } from "../templates/urial.js";
  */
 export class URIAL extends Task<typeof taskAttributes> {
   static override readonly typeName = "URIAL";
-
-  constructor(options: StepOptions<typeof taskAttributes>) {
-    super(taskAttributes, options);
-  }
-
-  get inputs(): StepColumns {
-    return { instruction: false, conversation: false };
-  }
-
-  get outputs(): StepColumns {
-    return ["generation", "model_name"];
-  }
+  static override readonly inputs = { instruction: false, conversation: false };
+  static override readonly outputs = ["generation", "model_name"];
 
   formatInput(row: Row): string {
     const messages: ChatType = typeof row.instruction === "string" ? [{ role: "user", content: row.instruction }] : chatInput(row, "conversation");
