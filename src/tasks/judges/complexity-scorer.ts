@@ -3,7 +3,7 @@ import type { ChatType } from "../../llms/types.js";
 import { renderTemplate } from "../../templates/render.js";
 import { parseIndexedScores, scoresJsonSchema } from "./ranked-scores.js";
 import { listInput, listLength } from "../support/row-inputs.js";
-import { Task, taskAttributes } from "../base/task.js";
+import { Task } from "../base/task.js";
 import { COMPLEXITY_SCORER_TEMPLATE } from "../templates/complexity-scorer.js";
 
 /**
@@ -16,7 +16,7 @@ import { COMPLEXITY_SCORER_TEMPLATE } from "../templates/complexity-scorer.js";
  * @example
  * new ComplexityScorer({ llm, useDefaultStructuredOutput: true });
  */
-export class ComplexityScorer extends Task<typeof taskAttributes> {
+export class ComplexityScorer extends Task {
   static override readonly typeName = "ComplexityScorer";
   static override readonly inputs = ["instructions"];
   static override readonly outputs = ["scores", "model_name"];

@@ -3,7 +3,7 @@ import type { ChatType } from "../../llms/types.js";
 import { renderTemplate } from "../../templates/render.js";
 import { parseIndexedScores, scoresJsonSchema } from "./ranked-scores.js";
 import { listInput, listLength, stringInput } from "../support/row-inputs.js";
-import { Task, taskAttributes } from "../base/task.js";
+import { Task } from "../base/task.js";
 import { QUALITY_SCORER_TEMPLATE } from "../templates/quality-scorer.js";
 
 /**
@@ -16,7 +16,7 @@ import { QUALITY_SCORER_TEMPLATE } from "../templates/quality-scorer.js";
  * @example
  * new QualityScorer({ llm, useDefaultStructuredOutput: true });
  */
-export class QualityScorer extends Task<typeof taskAttributes> {
+export class QualityScorer extends Task {
   static override readonly typeName = "QualityScorer";
   static override readonly inputs = ["instruction", "responses"];
   static override readonly outputs = ["scores", "model_name"];

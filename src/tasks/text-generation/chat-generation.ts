@@ -1,7 +1,7 @@
 import type { Row } from "../../core/row.js";
 import { chatSchema, type ChatType } from "../../llms/types.js";
 import { RowInputError } from "../support/row-input-error.js";
-import { Task, taskAttributes } from "../base/task.js";
+import { Task } from "../base/task.js";
 
 /**
  * The row's `messages` as a chat ending with a user turn, or a `RowInputError` saying what is
@@ -31,7 +31,7 @@ export function chatInput(row: Row, field: string): ChatType {
  * @example
  * new ChatGeneration({ llm });
  */
-export class ChatGeneration extends Task<typeof taskAttributes> {
+export class ChatGeneration extends Task {
   static override readonly typeName = "ChatGeneration";
   static override readonly inputs = ["messages"];
   static override readonly outputs = ["generation", "model_name"];

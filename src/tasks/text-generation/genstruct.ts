@@ -1,7 +1,7 @@
 import type { Row } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
 import { renderTemplate } from "../../templates/render.js";
-import { Task, taskAttributes } from "../base/task.js";
+import { Task } from "../base/task.js";
 import { GENSTRUCT_TEMPLATE } from "../templates/genstruct.js";
 
 const ASSISTANT_MARKER = /\[\[\[\s*Assistant\s*\]\]\]/i;
@@ -15,7 +15,7 @@ const USER_MARKER = /^\s*\[\[\[\s*User\s*\]\]\]/i;
  * @example
  * new Genstruct({ llm }); // best with NousResearch/Genstruct-7B
  */
-export class Genstruct extends Task<typeof taskAttributes> {
+export class Genstruct extends Task {
   static override readonly typeName = "Genstruct";
   static override readonly inputs = ["title", "content"];
   static override readonly outputs = ["user", "assistant", "model_name"];

@@ -2,7 +2,7 @@ import type { Row } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
 import { renderTemplate } from "../../templates/render.js";
 import { chatInput } from "./chat-generation.js";
-import { Task, taskAttributes } from "../base/task.js";
+import { Task } from "../base/task.js";
 import { URIAL_TEMPLATE } from "../templates/urial.js";
 
 /**
@@ -14,7 +14,7 @@ import { URIAL_TEMPLATE } from "../templates/urial.js";
  * @example
  * new URIAL({ llm: baseModel });
  */
-export class URIAL extends Task<typeof taskAttributes> {
+export class URIAL extends Task {
   static override readonly typeName = "URIAL";
   static override readonly inputs = { instruction: false, conversation: false };
   static override readonly outputs = ["generation", "model_name"];
