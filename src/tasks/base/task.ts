@@ -90,6 +90,7 @@ export abstract class Task<S extends AnyObjectSchema = typeof taskAttributes> ex
   }
 }
 
+/** A task's static columns; a class that declares neither them nor a getter is a programming error, not bad input. */
 function declaredColumns(task: Task<AnyObjectSchema>, side: "inputs" | "outputs"): StepColumns {
   const columns = (task.constructor as typeof Task)[side];
   if (columns === undefined) throw new TypeError(`${task.typeName} declares neither \`static ${side}\` nor a \`${side}\` getter`);
