@@ -1,3 +1,4 @@
+import type { OptionsArgs } from "../../components/component.js";
 import { z } from "zod";
 import { OptionError } from "../../errors.js";
 import type { Row, StepColumns } from "../../core/row.js";
@@ -42,9 +43,10 @@ const schema = stepAttributes.extend({
  */
 export class ExpandColumns extends Step<typeof schema> {
   static override readonly typeName = "ExpandColumns";
+  static override readonly attributes = schema;
 
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
+  constructor(...args: OptionsArgs<StepOptions<typeof schema>>) {
+    super(...args);
     const { encoded, columns } = this.attrs;
     const sources = Object.keys(columns);
     if (Array.isArray(encoded)) {

@@ -74,4 +74,4 @@ export const BUILTIN_STEPS: StepClass[] = [
   LoadDataFromDistiset,
   LoadDataFromDisk,
   PushToHub,
-] as unknown as StepClass[];
+];

@@ -1,3 +1,4 @@
+import type { OptionsArgs } from "../../components/component.js";
 import { z } from "zod";
 import { OptionError } from "../../errors.js";
 import type { Row, StepColumns } from "../../core/row.js";
@@ -29,10 +30,11 @@ const schema = stepAttributes.extend({
  */
 export class TruncateTextColumn extends Step<typeof schema> {
   static override readonly typeName = "TruncateTextColumn";
+  static override readonly attributes = schema;
   private readonly resolvedTokenizer: Tokenizer | undefined;
 
-  constructor(options: StepOptions<typeof schema> = {}) {
-    super(schema, options);
+  constructor(...args: OptionsArgs<StepOptions<typeof schema>>) {
+    super(...args);
     const name = this.attrs.tokenizer;
     this.resolvedTokenizer = name === undefined ? undefined : getTokenizer(name);
     if (name !== undefined && !this.resolvedTokenizer) {
