@@ -6,7 +6,7 @@ import { attribute } from "../../components/attributes.js";
 import { Step, stepAttributes, type StepOptions } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
 import { DISTILABEL_METADATA_KEY } from "./distilabel-metadata.js";
-import { describeValue, isPlainObject, requireColumn, rowDataError, type RowLocation } from "./row-checks.js";
+import { describeValue, isPlainObject, requireColumn, rowDataError, type RowLocation } from "../../core/row-checks.js";
 
 /** A list of columns means "expand each into itself"; distilabel stores the dict form. */
 const columnsSchema = z
