@@ -52,17 +52,14 @@ export type OpenAIAttrs = z.output<typeof openaiLlmAttributes>;
  * from where it is used, `llm: new OpenAILLM(...)` in a task, instead of its default).
  */
 export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends RemoteLLM<S> {
+  declare attrs: z.output<S> & OpenAIAttrs;
   static override readonly generationKwargsSchema = openaiGenerationKwargsSchema;
 
   private cachedClient: { key: string; services: StepContext["services"]; client: OpenAI } | undefined;
 
-  /** The attributes as OpenAILLM reads them. */
-  protected get settings(): OpenAIAttrs {
-    return this.attrs as unknown as OpenAIAttrs;
-  }
 
   get modelName(): string {
-    return this.settings.model;
+    return this.attrs.model;
   }
 
   override get supportsNumGenerations(): boolean {
@@ -73,17 +70,17 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
   private resolvedBaseUrl: string | undefined;
 
   protected baseUrlFor(context: StepContext): string {
-    this.resolvedBaseUrl = this.settings.baseUrl ?? context.services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
+    this.resolvedBaseUrl = this.attrs.baseUrl ?? context.services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
     return this.resolvedBaseUrl;
   }
 
   override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
-    const url = this.settings.baseUrl ?? services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
-    return [{ url, keyVariable: this.settings.apiKey ? undefined : this.settings.apiKeyEnv, field: "base_url" }];
+    const url = this.attrs.baseUrl ?? services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
+    return [{ url, keyVariable: this.attrs.apiKey ? undefined : this.attrs.apiKeyEnv, field: "base_url" }];
   }
 
   protected rateLimitKey(): string {
-    return `${this.typeName}|${hostOf(this.resolvedBaseUrl ?? this.settings.baseUrl ?? OPENAI_DEFAULT_BASE_URL)}|${this.settings.model}`;
+    return `${this.typeName}|${hostOf(this.resolvedBaseUrl ?? this.attrs.baseUrl ?? OPENAI_DEFAULT_BASE_URL)}|${this.attrs.model}`;
   }
 
   /** Resolves the API key (a missing key fails here, before any row) and builds the client. */
@@ -94,8 +91,8 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
   /** The client for this context's fetch and key; our own layer retries, so the client never does. */
   protected clientFor(context: StepContext): OpenAI {
     const baseUrl = this.baseUrlFor(context);
-    const apiKey = resolveApiKey(context, { explicit: this.settings.apiKey, envName: this.settings.apiKeyEnv, owner: this.describeSelf(), baseUrl });
-    const key = JSON.stringify([baseUrl, apiKey, this.settings.defaultHeaders, this.settings.timeout]);
+    const apiKey = resolveApiKey(context, { explicit: this.attrs.apiKey, envName: this.attrs.apiKeyEnv, owner: this.describeSelf(), baseUrl });
+    const key = JSON.stringify([baseUrl, apiKey, this.attrs.defaultHeaders, this.attrs.timeout]);
     if (this.cachedClient && this.cachedClient.key === key && this.cachedClient.services === context.services) return this.cachedClient.client;
     const client = this.createClient(context, apiKey, baseUrl);
     this.cachedClient = { key, services: context.services, client };
@@ -107,7 +104,7 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
       // Local servers (vLLM, Ollama) take any key; the client insists on one.
       apiKey: apiKey ?? "no-key",
       baseURL: baseUrl,
-      defaultHeaders: this.settings.defaultHeaders,
+      defaultHeaders: this.attrs.defaultHeaders,
       organization: null,
       project: null,
       maxRetries: 0,
@@ -140,7 +137,7 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
   /** The body of a chat or completion request, before streaming options (the Batch API sends it as it is). */
   private requestBody(prompt: ChatType | string, structured: StructuredOutput | undefined, kwargs: OpenAIGenerationKwargs, n: number): Record<string, unknown> {
     const body: Record<string, unknown> = {
-      model: this.settings.model,
+      model: this.attrs.model,
       max_tokens: kwargs.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS,
       temperature: kwargs.temperature,
       top_p: kwargs.top_p,
@@ -175,7 +172,7 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
     return openaiOfflineBatchGenerate(
       {
         provider: this.typeName,
-        model: this.settings.model,
+        model: this.attrs.model,
         client: this.clientFor(options.context),
         pollIntervalSeconds: this.offlineBatchPollSeconds,
         structuredOutput: this.structuredOutput,
@@ -197,7 +194,7 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
     const body = this.requestBody(prompt, call.structured, kwargs, n);
     const isChat = typeof prompt !== "string";
 
-    const stream = this.settings.stream;
+    const stream = this.attrs.stream;
     if (stream) Object.assign(body, { stream: true, stream_options: { include_usage: true } });
 
     const raw = await this.call(

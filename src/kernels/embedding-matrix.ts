@@ -1,5 +1,5 @@
-import type { Row } from "../../core/row.js";
-import { describeValue, requireColumn, rowDataError, type RowLocation } from "./row-checks.js";
+import type { Row } from "../core/row.js";
+import { describeValue, requireColumn, rowDataError, type RowLocation } from "../core/row-checks.js";
 
 /**
  * Row-major vectors: row `r` is `data[r * dim .. (r + 1) * dim)`. Always double storage, even

@@ -1,5 +1,5 @@
-import { DistilflareError } from "../../errors.js";
-import type { Row } from "../../core/row.js";
+import { DistilflareError } from "../errors.js";
+import type { Row } from "./row.js";
 
 /** Where in a batch a value came from, for error messages. */
 export interface RowLocation {

@@ -1,4 +1,4 @@
-import { seededRandom } from "../../core/random.js";
+import { seededRandom } from "../core/random.js";
 
 /** Signatures keep 32 bits per permutation, as datasketch's do. */
 const MAX_HASH = 0xffffffff;
