@@ -17,16 +17,14 @@ import { readParquetRows, writeParquet } from "../src/distiset/parquet/index.js"
 import { createDefaultRegistry } from "../src/default-registry.js";
 import { routingResolver } from "../src/runtime/routing-resolver.js";
 import { LoadDataFromDicts } from "../src/steps/builtin/load-data-from-dicts.js";
-import { TextGeneration } from "../src/tasks/text-generation.js";
+import { TextGeneration } from "../src/tasks/text-generation/text-generation.js";
 
 const schema = llmAttributes.extend({ latencyMs: z.number().default(20) });
 
 /** An LLM that only waits: isolates the runtime's scheduling from any model. */
 class SleepLLM extends LLM<typeof schema> {
   static override readonly typeName = "SleepLLM";
-  constructor(options: z.input<typeof schema> = {}) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
   get modelName(): string {
     return "sleep";
   }

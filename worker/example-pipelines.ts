@@ -4,8 +4,8 @@ import { Pipeline } from "../src/pipeline/pipeline.js";
 import type { PipelineCatalog, Schedule } from "../src/runtime/pipeline-catalog.js";
 import { GroupColumns } from "../src/steps/builtin/group-columns.js";
 import { LoadDataFromDicts } from "../src/steps/builtin/load-data-from-dicts.js";
-import { TextGeneration } from "../src/tasks/text-generation.js";
-import { UltraFeedback } from "../src/tasks/ultra-feedback.js";
+import { TextGeneration } from "../src/tasks/text-generation/text-generation.js";
+import { UltraFeedback } from "../src/tasks/judges/ultra-feedback.js";
 
 const PROMPTS = [
   "Write a haiku about distributed systems.",

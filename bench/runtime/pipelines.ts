@@ -5,7 +5,7 @@ import { FormatTextGenerationSFT } from "../../src/steps/builtin/format-text-gen
 import { KeepColumns } from "../../src/steps/builtin/keep-columns.js";
 import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
 import { LoadDataFromHub } from "../../src/steps/builtin/load-data-from-hub.js";
-import { TextGeneration } from "../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 
 /** The issue's LLM case: dicts -> TextGeneration, batches of 50, one LLM behind `baseUrl`. */
 export function llmPipeline(options: { rows: number; baseUrl: string; stream: boolean }): unknown {

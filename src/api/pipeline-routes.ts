@@ -2,7 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { errorMessage } from "../errors.js";
 import type { Row } from "../core/row.js";
 import type { BaseStep } from "../steps/base-step.js";
-import { GeneratorTask, Task } from "../tasks/task.js";
+import { GeneratorTask, Task } from "../tasks/base/task.js";
 import { prepareRun } from "../runtime/prepare-run.js";
 import { mergeParameters, resolvePipeline } from "../runtime/resolve-pipeline.js";
 import { BufferLogger } from "../steps/step-context.js";

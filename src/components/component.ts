@@ -22,11 +22,16 @@ export interface RuntimeParameterKeyInfo {
 export interface ComponentClass<C extends Component = Component> {
   readonly typeName: string;
   readonly componentKind: ComponentKind;
+  /** The attribute schema its instances are built from. */
+  readonly attributes: AnyObjectSchema;
   /** Builds an instance from camelCase options. */
   fromOptions(options: Record<string, unknown>): C;
 }
 
 export type AnyObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+/** A constructor's arguments: the options may be left out when every attribute is optional or has a default. */
+export type OptionsArgs<O> = {} extends O ? [options?: O] : [options: O];
 
 /** Set while `attributeSchemaOf` reads a class's schema: the constructor hands it over and stops. */
 let probingSchema = false;
@@ -40,6 +45,8 @@ class SchemaProbe {
  * what discovery and the cache-key check walk for every registered component.
  */
 export function attributeSchemaOf(cls: ComponentClass): AnyObjectSchema {
+  // Transition: classes still passing their schema to `super(schema, options)` are read by building
+  // one that stops at the base constructor; once every class declares `static attributes` this is `cls.attributes`.
   probingSchema = true;
   try {
     cls.fromOptions({});
@@ -63,28 +70,40 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
   /** The name serialized pipelines use in `type_info.name`. */
   static readonly typeName: string = "Component";
   static readonly componentKind: ComponentKind = "step";
+  /** The attribute schema, declared once per class (`static override attributes = z.object({...})`). */
+  static readonly attributes: AnyObjectSchema = z.object({});
 
   /** Builds an instance from camelCase options (what the registry calls when loading). */
-  static fromOptions<C extends Component>(this: new (options: Record<string, unknown>) => C, options: Record<string, unknown>): C {
-    return new this(options);
+  static fromOptions<C extends Component>(this: new (options: never) => C, options: Record<string, unknown>): C {
+    return new this(options as never);
   }
 
   readonly schema: S;
   attrs: z.output<S>;
 
-  protected constructor(schema: S, options: Record<string, unknown>) {
-    if (probingSchema) throw new SchemaProbe(schema);
-    this.schema = schema;
-    this.attrs = parseAttributes(schema, options, this.describeSelf());
+  /**
+   * Parses `options` against the class's `static attributes`. `schema` is the transitional form
+   * (`super(schema, options)`) for classes that do not declare theirs yet.
+   */
+  protected constructor(options: object = {}, schema?: S) {
+    const resolved = schema ?? ((new.target as typeof Component).attributes as S);
+    if (probingSchema) throw new SchemaProbe(resolved);
+    this.schema = resolved;
+    this.attrs = parseAttributes(resolved, options as Record<string, unknown>, this.describeSelf());
+  }
+
+  /** The class this component is an instance of, with its static side. */
+  private get componentClass(): typeof Component {
+    return this.constructor as typeof Component;
   }
 
   get typeName(): string {
-    return (this.constructor as unknown as ComponentClass).typeName;
+    return this.componentClass.typeName;
   }
 
   /** How errors name this component: `Step 'x'`, `LLM 'OpenAILLM'`. */
   describeSelf(): string {
-    return `${(this.constructor as unknown as ComponentClass).typeName ?? this.constructor.name}`;
+    return `${this.componentClass.typeName ?? this.constructor.name}`;
   }
 
   /** The snake_case dump, distilabel's `pipeline.yaml` shape, without secrets. */

@@ -4,7 +4,7 @@ import type { BlobStore } from "../runtime/blob-store.js";
 import { getText, putJson } from "../runtime/blob-store.js";
 import { BatchReader } from "../runtime/batch-output.js";
 import { runKeys } from "../runtime/run-keys.js";
-import { DISTILABEL_METADATA_KEY } from "../tasks/task.js";
+import { DISTILABEL_METADATA_KEY } from "../tasks/base/task.js";
 import { blobAsyncBuffer } from "./blob-async-buffer.js";
 import { renderDatasetCard } from "./dataset-card.js";
 import type { DistisetManifest, ManifestConfig } from "./manifest.js";

@@ -46,4 +46,4 @@ export const BUILTIN_LLMS: ComponentClass[] = [
   MixtureOfAgentsLLM,
   OpenAIEmbeddings,
   WorkersAIEmbeddings,
-] as unknown as ComponentClass[];
+];

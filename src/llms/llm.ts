@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { OptionError, RuntimeParameterError } from "../errors.js";
 import { attribute, runtimeParameter, metaOf, isOptionalSchema } from "../components/attributes.js";
-import { Component, type AnyObjectSchema, type ComponentKind, type RuntimeParameterKeyInfo } from "../components/component.js";
+import { Component, type AnyObjectSchema, type ComponentKind, type OptionsArgs, type RuntimeParameterKeyInfo } from "../components/component.js";
 import { toSnakeCase } from "../core/naming.js";
 import { mapConcurrent, type StepContext } from "../steps/step-context.js";
 import { meteredGenerateOne } from "./response-cache/metered-generate.js";
@@ -63,10 +63,11 @@ export interface LLMClass {
  */
 export abstract class LLM<S extends AnyObjectSchema = typeof llmAttributes> extends Component<S> {
   static override readonly componentKind: ComponentKind = "llm";
+  static override readonly attributes: AnyObjectSchema = llmAttributes;
   static readonly generationKwargsSchema: AnyObjectSchema = z.object({}).strict();
 
-  protected constructor(schema: S, options: Record<string, unknown>) {
-    super(schema, options);
+  constructor(...[options]: OptionsArgs<NoInfer<z.input<S>>>) {
+    super(options);
     this.validateGenerationKwargs();
     if (this.useOfflineBatchGeneration && !this.supportsOfflineBatchGeneration) {
       // Accepting it and generating online would silently change what the user asked for (and its cost).
@@ -167,7 +168,7 @@ export abstract class LLM<S extends AnyObjectSchema = typeof llmAttributes> exte
 
   protected override runtimeParameterKeys(attribute: string): RuntimeParameterKeyInfo[] | undefined {
     if (attribute !== "generationKwargs") return undefined;
-    const schema = (this.constructor as unknown as LLMClass).generationKwargsSchema;
+    const schema = (this.constructor as typeof LLM).generationKwargsSchema;
     return Object.entries(schema.shape).map(([name, field]) => {
       const meta = metaOf(field as z.ZodType);
       const info: RuntimeParameterKeyInfo = { name: toSnakeCase(name), optional: isOptionalSchema(field as z.ZodType) };
@@ -184,7 +185,7 @@ export abstract class LLM<S extends AnyObjectSchema = typeof llmAttributes> exte
 
   /** Unknown or ill-typed generation kwargs are an error before the run, not a 400 mid-run. */
   validateGenerationKwargs(path: string[] = []): void {
-    const schema = (this.constructor as unknown as LLMClass).generationKwargsSchema.strict();
+    const schema = (this.constructor as typeof LLM).generationKwargsSchema.strict();
     const result = schema.safeParse(this.generationKwargs);
     if (result.success) return;
     const issue = result.error.issues[0];
@@ -204,6 +205,11 @@ export abstract class LLM<S extends AnyObjectSchema = typeof llmAttributes> exte
 /** Turns text into vectors (distilabel's `Embeddings`). */
 export abstract class Embeddings<S extends AnyObjectSchema = AnyObjectSchema> extends Component<S> {
   static override readonly componentKind: ComponentKind = "embeddings";
+
+  constructor(...[options]: OptionsArgs<NoInfer<z.input<S>>>) {
+    super(options);
+  }
+
   abstract get modelName(): string;
   async load(_context: StepContext): Promise<void> {}
   abstract encode(inputs: string[], context: StepContext): Promise<number[][]>;

@@ -58,7 +58,7 @@ export abstract class RemoteLLM<S extends AnyObjectSchema> extends LLM<S> {
   }
 
   protected get timeoutMs(): number {
-    return (this.attrs as unknown as RemoteAttrs).timeout * 1000;
+    return (this.attrs as RemoteAttrs).timeout * 1000;
   }
 
   /**
@@ -70,7 +70,7 @@ export abstract class RemoteLLM<S extends AnyObjectSchema> extends LLM<S> {
     budget: { tokens: number; tokensUsed?: (result: T) => number | undefined } | undefined,
     run: (attempt: Attempt) => Promise<T>,
   ): Promise<T> {
-    const attrs = this.attrs as unknown as RemoteAttrs;
+    const attrs = this.attrs as RemoteAttrs;
     return reliableCall(
       {
         context,

@@ -4,7 +4,7 @@ import { DagValidationError, OptionError } from "../errors.js";
 import { classNameToStepBase, STEP_NAME_PATTERN } from "../core/naming.js";
 import { columnsAsRecord, columnNames, type Row, type StepColumns } from "../core/row.js";
 import { attribute, runtimeParameter } from "../components/attributes.js";
-import { Component, type AnyObjectSchema, type ComponentClass } from "../components/component.js";
+import { Component, type AnyObjectSchema, type ComponentClass, type OptionsArgs } from "../components/component.js";
 import { currentPipeline, type StepHost } from "../pipeline/pipeline-context.js";
 import { isRoutingBatchFunction, type RoutingBatchFunction } from "../pipeline/routing-batch-function.js";
 import type { StepContext } from "./step-context.js";
@@ -73,9 +73,14 @@ export abstract class BaseStep<S extends AnyObjectSchema = AnyObjectSchema> exte
   /** Whether `process` takes one input list per predecessor (distilabel's `*inputs`). */
   readonly acceptsMultipleInputs: boolean = false;
 
-  protected constructor(schema: S, options: StepOptions<S>) {
-    const { pipeline, ...rest } = options as Record<string, unknown> & { pipeline?: StepHost | null };
-    super(schema, rest);
+  /** Transition: `super(schema, options)` from steps that do not declare `static attributes` yet. */
+  constructor(schema: S, options: StepOptions<S>);
+  // Last, so `ConstructorParameters<typeof SomeStep>` reads this one.
+  constructor(...args: OptionsArgs<StepOptions<S>>);
+  constructor(...args: [unknown?, unknown?]) {
+    const [schema, options] = args[0] instanceof z.ZodObject ? [args[0] as S, args[1]] : [undefined, args[0]];
+    const { pipeline, ...rest } = (options ?? {}) as { pipeline?: StepHost | null };
+    super(rest, schema);
     this.pipeline = pipeline === null ? undefined : (pipeline ?? currentPipeline());
     const attrs = this.attrs as { name?: string };
     if (attrs.name === undefined) attrs.name = inferStepName(this.typeName, this.pipeline);
@@ -196,6 +201,7 @@ export abstract class BaseStep<S extends AnyObjectSchema = AnyObjectSchema> exte
 
 /** A step that processes batches of its predecessors' rows (distilabel's `Step`). */
 export abstract class Step<S extends AnyObjectSchema = typeof stepAttributes> extends BaseStep<S> {
+  static override readonly attributes: AnyObjectSchema = stepAttributes;
   readonly kind: StepKind = "normal";
 
   get inputBatchSize(): number {
@@ -227,6 +233,7 @@ export abstract class GlobalStep<S extends AnyObjectSchema = typeof stepAttribut
 
 /** A root step that produces rows (distilabel's `GeneratorStep`), pulled batch by batch. */
 export abstract class GeneratorStep<S extends AnyObjectSchema = typeof generatorStepAttributes> extends BaseStep<S> {
+  static override readonly attributes: AnyObjectSchema = generatorStepAttributes;
   readonly kind: StepKind = "generator";
 
   get batchSize(): number {

@@ -147,14 +147,3 @@ export function defaultServices(overrides: Partial<StepServices> = {}): StepServ
     ...overrides,
   };
 }
-
-export function testContext(overrides: Partial<StepContext> = {}): StepContext {
-  return {
-    runId: "test",
-    stepName: "test",
-    seqNo: 0,
-    logger: new BufferLogger(""),
-    services: defaultServices(),
-    ...overrides,
-  };
-}

@@ -48,6 +48,7 @@ type DefinedStepClass<S extends AnyObjectSchema, P extends Shape> = {
   new (options?: DefinedStepOptions<S, P>): BaseStep<S>;
   readonly typeName: string;
   readonly componentKind: "step";
+  readonly attributes: S;
   fromOptions(options: Record<string, unknown>): BaseStep<S>;
 };
 
@@ -79,9 +80,7 @@ export function defineStep<P extends Shape>(definition: NormalStepDefinition<P> 
     const generate = definition.generate;
     const cls = class extends GeneratorStep<typeof schema> {
       static override readonly typeName = definition.name;
-      constructor(options: StepOptions<typeof schema> = {} as StepOptions<typeof schema>) {
-        super(schema, options);
-      }
+      static override readonly attributes = schema;
       get outputs(): StepColumns {
         return outputs;
       }
@@ -98,10 +97,8 @@ export function defineStep<P extends Shape>(definition: NormalStepDefinition<P> 
   const multiple = definition.multipleInputs ?? false;
   const cls = class extends (Base as typeof Step<typeof schema>) {
     static override readonly typeName = definition.name;
+    static override readonly attributes = schema;
     override readonly acceptsMultipleInputs = multiple;
-    constructor(options: StepOptions<typeof schema> = {} as StepOptions<typeof schema>) {
-      super(schema, options);
-    }
     get inputs(): StepColumns {
       return inputs;
     }

@@ -16,9 +16,7 @@ export class FakeEmbeddings extends Embeddings<typeof schema> {
   readonly batches: string[][] = [];
   loaded = 0;
 
-  constructor(options: z.input<typeof schema> = {}) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get modelName(): string {
     return this.attrs.model;

@@ -20,9 +20,7 @@ export class ScriptedLLM extends LLM<typeof schema> {
   static override readonly generationKwargsSchema = z.object({ temperature: z.number().optional(), max_new_tokens: z.number().int().optional() });
   calls = 0;
 
-  constructor(options: z.input<typeof schema> = {}) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get modelName(): string {
     return this.attrs.model;

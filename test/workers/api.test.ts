@@ -5,7 +5,7 @@ import { createDefaultRegistry } from "../../src/default-registry.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { dumpPipeline } from "../../src/pipeline/serialize.js";
 import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
-import { TextGeneration } from "../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 import { createWorker } from "../../worker/create-worker.js";
 import { ScriptedLLM } from "../support/scripted-llm.js";
 import { postJson, workerHarness } from "../support/worker-harness.js";

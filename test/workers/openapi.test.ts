@@ -4,7 +4,7 @@ import { createApi } from "../../src/api/app.js";
 import { createDefaultRegistry } from "../../src/default-registry.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
-import { TextGeneration } from "../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 import { CloudflareRunService } from "../../worker/cloudflare-run-service.js";
 import { ScriptedLLM } from "../support/scripted-llm.js";
 import { postJson, workerHarness } from "../support/worker-harness.js";

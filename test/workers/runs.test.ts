@@ -12,7 +12,7 @@ import { GroupColumns } from "../../src/steps/builtin/group-columns.js";
 import { KeepColumns } from "../../src/steps/builtin/keep-columns.js";
 import { defineStep } from "../../src/steps/step-factory.js";
 import { runtimeParameter } from "../../src/components/attributes.js";
-import { TextGeneration } from "../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
 import { readParquetRows } from "../../src/distiset/parquet/index.js";
 import { consumeWork } from "../../queues/work-consumer.js";

@@ -44,9 +44,7 @@ export class OpenAIEmbeddings extends Embeddings<typeof openaiEmbeddingsAttribut
   /** Backoff timing, TypeScript only (never serialized). */
   retryTiming: Partial<RetryTiming> | undefined;
 
-  constructor(options: OpenAIEmbeddingsOptions) {
-    super(openaiEmbeddingsAttributes, options as Record<string, unknown>);
-  }
+  static override readonly attributes = openaiEmbeddingsAttributes;
 
   /** Loading from a serialized pipeline refuses an inline `api_key`. */
   static override fromOptions<C extends Component>(

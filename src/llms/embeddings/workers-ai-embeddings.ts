@@ -32,9 +32,7 @@ export class WorkersAIEmbeddings extends Embeddings<typeof workersAiEmbeddingsAt
   /** Backoff timing, TypeScript only (never serialized). */
   retryTiming: Partial<RetryTiming> | undefined;
 
-  constructor(options: WorkersAIEmbeddingsOptions = {}) {
-    super(workersAiEmbeddingsAttributes, options as Record<string, unknown>);
-  }
+  static override readonly attributes = workersAiEmbeddingsAttributes;
 
   get modelName(): string {
     return this.attrs.model;

@@ -49,9 +49,7 @@ export class AnthropicLLM extends RemoteLLM<typeof anthropicLlmAttributes> {
   static override readonly typeName: string = "AnthropicLLM";
   static override readonly generationKwargsSchema = anthropicGenerationKwargsSchema;
 
-  constructor(options: AnthropicLLMOptions) {
-    super(anthropicLlmAttributes, options as Record<string, unknown>);
-  }
+  static override readonly attributes = anthropicLlmAttributes;
 
   get modelName(): string {
     return this.attrs.model;

@@ -4,7 +4,7 @@ import type OpenAI from "openai";
 import { z } from "zod";
 import { attribute, runtimeParameter } from "../../components/attributes.js";
 import type { StepContext } from "../../steps/step-context.js";
-import { OpenAILLM, openaiLlmAttributes } from "./openai-llm.js";
+import { OpenAICompatibleLLM, openaiLlmAttributes } from "./openai-llm.js";
 
 export const azureOpenaiLlmAttributes = openaiLlmAttributes.extend({
   baseUrl: runtimeParameter(z.url(), "The Azure OpenAI endpoint, e.g. `https://my-resource.openai.azure.com/`."),
@@ -22,12 +22,10 @@ export type AzureOpenAILLMOptions = z.input<typeof azureOpenaiLlmAttributes>;
  * Azure OpenAI through the `openai` package's `AzureOpenAI` client (distilabel's
  * `AzureOpenAILLM`): `model` is the deployment name, `base_url` the resource endpoint.
  */
-export class AzureOpenAILLM extends OpenAILLM<typeof azureOpenaiLlmAttributes> {
+export class AzureOpenAILLM extends OpenAICompatibleLLM<typeof azureOpenaiLlmAttributes> {
   static override readonly typeName: string = "AzureOpenAILLM";
 
-  constructor(options: AzureOpenAILLMOptions) {
-    super(options as Record<string, unknown>, azureOpenaiLlmAttributes);
-  }
+  static override readonly attributes = azureOpenaiLlmAttributes;
 
   /** Azure's batch API takes global-batch deployments and its own line format; not built. */
   override get supportsOfflineBatchGeneration(): boolean {

@@ -57,8 +57,10 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
 
   private endpointUrlPromise: { key: string; url: Promise<string> } | undefined;
 
+  static override readonly attributes = inferenceEndpointsLlmAttributes;
+
   constructor(options: InferenceEndpointsLLMOptions) {
-    super(inferenceEndpointsLlmAttributes, options as Record<string, unknown>);
+    super(options);
     const { modelId, endpointName, baseUrl, endpointNamespace, provider } = this.attrs;
     const given = [modelId && "model_id", endpointName && "endpoint_name", baseUrl && "base_url"].filter(Boolean);
     if (given.length !== 1) {

@@ -44,8 +44,10 @@ export function withReferences(chat: ChatType, references: string[]): ChatType {
 export class MixtureOfAgentsLLM extends LLM<typeof mixtureOfAgentsLlmAttributes> {
   static override readonly typeName: string = "MixtureOfAgentsLLM";
 
+  static override readonly attributes = mixtureOfAgentsLlmAttributes;
+
   constructor(options: MixtureOfAgentsLLMOptions) {
-    super(mixtureOfAgentsLlmAttributes, options as Record<string, unknown>);
+    super(options);
     // Each round needs the previous one's answers at once: a job that takes hours cannot sit between them.
     const batched = [this.attrs.aggregatorLlm, ...this.attrs.proposersLlms].find((llm) => llm.useOfflineBatchGeneration);
     if (batched) {

@@ -47,34 +47,19 @@ export type OpenAILLMOptions = z.input<typeof openaiLlmAttributes>;
 export type OpenAIAttrs = z.output<typeof openaiLlmAttributes>;
 
 /**
- * An OpenAI-compatible chat/completions API through the `openai` client (distilabel's
- * `OpenAILLM`). Chats go to `/chat/completions`, raw strings (Magpie pre-query templates) to
- * `/completions`; `num_generations` is sent as `n`; structured output is a `json_schema`
- * response format, and replies are validated against the schema.
- *
- * @example
- * const llm = new OpenAILLM({ model: "gpt-4o-mini", generationKwargs: { temperature: 0.7 } });
+ * What OpenAILLM and the providers built on the `openai` client share; generic over the
+ * attribute schema so AzureOpenAILLM adds its own (a generic OpenAILLM would take its schema
+ * from where it is used, `llm: new OpenAILLM(...)` in a task, instead of its default).
  */
-export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> extends RemoteLLM<S> {
-  static override readonly typeName: string = "OpenAILLM";
+export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends RemoteLLM<S> {
+  declare attrs: z.output<S> & OpenAIAttrs;
   static override readonly generationKwargsSchema = openaiGenerationKwargsSchema;
 
   private cachedClient: { key: string; services: StepContext["services"]; client: OpenAI } | undefined;
 
-  constructor(options: OpenAILLMOptions);
-  /** For subclasses with their own schema (AzureOpenAILLM). */
-  constructor(options: Record<string, unknown>, schema: S);
-  constructor(options: Record<string, unknown>, schema?: S) {
-    super(schema ?? (openaiLlmAttributes as unknown as S), options);
-  }
-
-  /** The attributes as OpenAILLM reads them. */
-  protected get settings(): OpenAIAttrs {
-    return this.attrs as unknown as OpenAIAttrs;
-  }
 
   get modelName(): string {
-    return this.settings.model;
+    return this.attrs.model;
   }
 
   override get supportsNumGenerations(): boolean {
@@ -85,17 +70,17 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
   private resolvedBaseUrl: string | undefined;
 
   protected baseUrlFor(context: StepContext): string {
-    this.resolvedBaseUrl = this.settings.baseUrl ?? context.services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
+    this.resolvedBaseUrl = this.attrs.baseUrl ?? context.services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
     return this.resolvedBaseUrl;
   }
 
   override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
-    const url = this.settings.baseUrl ?? services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
-    return [{ url, keyVariable: this.settings.apiKey ? undefined : this.settings.apiKeyEnv, field: "base_url" }];
+    const url = this.attrs.baseUrl ?? services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
+    return [{ url, keyVariable: this.attrs.apiKey ? undefined : this.attrs.apiKeyEnv, field: "base_url" }];
   }
 
   protected rateLimitKey(): string {
-    return `${this.typeName}|${hostOf(this.resolvedBaseUrl ?? this.settings.baseUrl ?? OPENAI_DEFAULT_BASE_URL)}|${this.settings.model}`;
+    return `${this.typeName}|${hostOf(this.resolvedBaseUrl ?? this.attrs.baseUrl ?? OPENAI_DEFAULT_BASE_URL)}|${this.attrs.model}`;
   }
 
   /** Resolves the API key (a missing key fails here, before any row) and builds the client. */
@@ -106,8 +91,8 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
   /** The client for this context's fetch and key; our own layer retries, so the client never does. */
   protected clientFor(context: StepContext): OpenAI {
     const baseUrl = this.baseUrlFor(context);
-    const apiKey = resolveApiKey(context, { explicit: this.settings.apiKey, envName: this.settings.apiKeyEnv, owner: this.describeSelf(), baseUrl });
-    const key = JSON.stringify([baseUrl, apiKey, this.settings.defaultHeaders, this.settings.timeout]);
+    const apiKey = resolveApiKey(context, { explicit: this.attrs.apiKey, envName: this.attrs.apiKeyEnv, owner: this.describeSelf(), baseUrl });
+    const key = JSON.stringify([baseUrl, apiKey, this.attrs.defaultHeaders, this.attrs.timeout]);
     if (this.cachedClient && this.cachedClient.key === key && this.cachedClient.services === context.services) return this.cachedClient.client;
     const client = this.createClient(context, apiKey, baseUrl);
     this.cachedClient = { key, services: context.services, client };
@@ -119,7 +104,7 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
       // Local servers (vLLM, Ollama) take any key; the client insists on one.
       apiKey: apiKey ?? "no-key",
       baseURL: baseUrl,
-      defaultHeaders: this.settings.defaultHeaders,
+      defaultHeaders: this.attrs.defaultHeaders,
       organization: null,
       project: null,
       maxRetries: 0,
@@ -152,7 +137,7 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
   /** The body of a chat or completion request, before streaming options (the Batch API sends it as it is). */
   private requestBody(prompt: ChatType | string, structured: StructuredOutput | undefined, kwargs: OpenAIGenerationKwargs, n: number): Record<string, unknown> {
     const body: Record<string, unknown> = {
-      model: this.settings.model,
+      model: this.attrs.model,
       max_tokens: kwargs.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS,
       temperature: kwargs.temperature,
       top_p: kwargs.top_p,
@@ -187,7 +172,7 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
     return openaiOfflineBatchGenerate(
       {
         provider: this.typeName,
-        model: this.settings.model,
+        model: this.attrs.model,
         client: this.clientFor(options.context),
         pollIntervalSeconds: this.offlineBatchPollSeconds,
         structuredOutput: this.structuredOutput,
@@ -209,7 +194,7 @@ export class OpenAILLM<S extends AnyObjectSchema = typeof openaiLlmAttributes> e
     const body = this.requestBody(prompt, call.structured, kwargs, n);
     const isChat = typeof prompt !== "string";
 
-    const stream = this.settings.stream;
+    const stream = this.attrs.stream;
     if (stream) Object.assign(body, { stream: true, stream_options: { include_usage: true } });
 
     const raw = await this.call(
@@ -258,4 +243,18 @@ function schemaName(name: string | undefined): string {
 function safeTotal(result: unknown): number | undefined {
   const usage = (result as { usage?: { total_tokens?: unknown } } | null)?.usage;
   return typeof usage?.total_tokens === "number" ? usage.total_tokens : undefined;
+}
+
+/**
+ * An OpenAI-compatible chat/completions API through the `openai` client (distilabel's
+ * `OpenAILLM`). Chats go to `/chat/completions`, raw strings (Magpie pre-query templates) to
+ * `/completions`; `num_generations` is sent as `n`; structured output is a `json_schema`
+ * response format, and replies are validated against the schema.
+ *
+ * @example
+ * const llm = new OpenAILLM({ model: "gpt-4o-mini", generationKwargs: { temperature: 0.7 } });
+ */
+export class OpenAILLM extends OpenAICompatibleLLM<typeof openaiLlmAttributes> {
+  static override readonly typeName: string = "OpenAILLM";
+  static override readonly attributes = openaiLlmAttributes;
 }

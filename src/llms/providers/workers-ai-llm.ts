@@ -56,9 +56,7 @@ export class WorkersAILLM extends RemoteLLM<typeof workersAiLlmAttributes> {
   static override readonly typeName: string = "WorkersAILLM";
   static override readonly generationKwargsSchema = workersAiGenerationKwargsSchema;
 
-  constructor(options: WorkersAILLMOptions) {
-    super(workersAiLlmAttributes, options as Record<string, unknown>);
-  }
+  static override readonly attributes = workersAiLlmAttributes;
 
   get modelName(): string {
     return this.attrs.model;

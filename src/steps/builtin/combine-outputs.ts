@@ -1,5 +1,5 @@
 import type { Row, StepColumns } from "../../core/row.js";
-import { Step, stepAttributes, type StepOptions } from "../base-step.js";
+import { Step } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
 import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "./distilabel-metadata.js";
 
@@ -12,13 +12,9 @@ import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "./distilabel-m
  * @example
  * new CombineOutputs();
  */
-export class CombineOutputs extends Step<typeof stepAttributes> {
+export class CombineOutputs extends Step {
   static override readonly typeName = "CombineOutputs";
   override readonly acceptsMultipleInputs = true;
-
-  constructor(options: StepOptions<typeof stepAttributes> = {}) {
-    super(stepAttributes, options);
-  }
 
   get inputs(): StepColumns {
     return [];

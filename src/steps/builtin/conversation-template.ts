@@ -1,7 +1,7 @@
 import type { Row, StepColumns } from "../../core/row.js";
-import { Step, stepAttributes, type StepOptions } from "../base-step.js";
+import { Step } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
-import { requireColumn } from "./row-checks.js";
+import { requireColumn } from "../../core/row-checks.js";
 
 /**
  * Builds a two-turn chat from `instruction` and `response` into `conversation`
@@ -11,12 +11,8 @@ import { requireColumn } from "./row-checks.js";
  * // { instruction: "Hello", response: "Hi" } -> conversation: [{ role: "user", content: "Hello" }, { role: "assistant", content: "Hi" }]
  * new ConversationTemplate();
  */
-export class ConversationTemplate extends Step<typeof stepAttributes> {
+export class ConversationTemplate extends Step {
   static override readonly typeName = "ConversationTemplate";
-
-  constructor(options: StepOptions<typeof stepAttributes> = {}) {
-    super(stepAttributes, options);
-  }
 
   get inputs(): StepColumns {
     return ["instruction", "response"];

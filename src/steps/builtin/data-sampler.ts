@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Row, StepColumns } from "../../core/row.js";
 import { seededRandom } from "../../core/random.js";
 import { attribute } from "../../components/attributes.js";
-import { GeneratorStep, generatorStepAttributes, type GeneratorOutput, type StepOptions } from "../base-step.js";
+import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
 
 const schema = generatorStepAttributes.extend({
@@ -29,10 +29,7 @@ const schema = generatorStepAttributes.extend({
  */
 export class DataSampler extends GeneratorStep<typeof schema> {
   static override readonly typeName = "DataSampler";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get outputs(): StepColumns {
     return Object.keys(this.attrs.data[0] ?? {});

@@ -2,11 +2,11 @@ import { z } from "zod";
 import { runtimeParameter } from "../../components/attributes.js";
 import type { Row, StepColumns } from "../../core/row.js";
 import { RuntimeParameterError } from "../../errors.js";
-import { GlobalStep, stepAttributes, type StepOptions } from "../base-step.js";
+import { GlobalStep, stepAttributes } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
-import { readEmbeddingMatrix } from "./embedding-matrix.js";
-import { findZeroRow, nearestNeighbourDistances, normalizeRows } from "./nearest-distance.js";
-import { describeValue, rowDataError, type RowLocation } from "./row-checks.js";
+import { readEmbeddingMatrix } from "../../kernels/embedding-matrix.js";
+import { findZeroRow, nearestNeighbourDistances, normalizeRows } from "../../kernels/nearest-distance.js";
+import { describeValue, rowDataError, type RowLocation } from "../../core/row-checks.js";
 
 const INSTRUCTION_SCORE = "evol_instruction_score";
 const RESPONSE_SCORE = "evol_response_score";
@@ -54,10 +54,7 @@ interface Scored {
  */
 export class DeitaFiltering extends GlobalStep<typeof schema> {
   static override readonly typeName = "DeitaFiltering";
-
-  constructor(options: StepOptions<typeof schema> = {}) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get inputs(): StepColumns {
     return [INSTRUCTION_SCORE, RESPONSE_SCORE, "embedding"];

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { attribute } from "../../components/attributes.js";
 import type { Row, StepColumns } from "../../core/row.js";
-import { GlobalStep, stepAttributes, type StepOptions } from "../base-step.js";
+import { GlobalStep, stepAttributes } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
-import { describeValue, requireList, rowDataError, type RowLocation } from "./row-checks.js";
+import { describeValue, requireList, rowDataError, type RowLocation } from "../../core/row-checks.js";
 
 export const EMBEDDING_KEEP_COLUMN = "keep_row_after_embedding_filtering";
 
@@ -33,10 +33,7 @@ const schema = stepAttributes.extend({
  */
 export class EmbeddingDedup extends GlobalStep<typeof schema> {
   static override readonly typeName = "EmbeddingDedup";
-
-  constructor(options: StepOptions<typeof schema> = {}) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get inputs(): StepColumns {
     return ["nn_scores", "nn_indices"];

@@ -1,3 +1,4 @@
+import type { OptionsArgs } from "../../components/component.js";
 import { z } from "zod";
 import { OptionError } from "../../errors.js";
 import type { Row, StepColumns } from "../../core/row.js";
@@ -5,7 +6,7 @@ import { attribute } from "../../components/attributes.js";
 import { Step, stepAttributes, type StepOptions } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
 import { DISTILABEL_METADATA_KEY } from "./distilabel-metadata.js";
-import { describeValue, isPlainObject, requireColumn, rowDataError, type RowLocation } from "./row-checks.js";
+import { describeValue, isPlainObject, requireColumn, rowDataError, type RowLocation } from "../../core/row-checks.js";
 
 /** A list of columns means "expand each into itself"; distilabel stores the dict form. */
 const columnsSchema = z
@@ -42,9 +43,10 @@ const schema = stepAttributes.extend({
  */
 export class ExpandColumns extends Step<typeof schema> {
   static override readonly typeName = "ExpandColumns";
+  static override readonly attributes = schema;
 
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
+  constructor(...args: OptionsArgs<StepOptions<typeof schema>>) {
+    super(...args);
     const { encoded, columns } = this.attrs;
     const sources = Object.keys(columns);
     if (Array.isArray(encoded)) {

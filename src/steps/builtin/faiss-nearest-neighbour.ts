@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { runtimeParameter } from "../../components/attributes.js";
 import type { Row, StepColumns } from "../../core/row.js";
-import { GlobalStep, stepAttributes, type StepOptions } from "../base-step.js";
+import { GlobalStep, stepAttributes } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
-import { readEmbeddingMatrix } from "./embedding-matrix.js";
-import { exactKnn, type KnnMetric } from "./exact-knn.js";
+import { readEmbeddingMatrix } from "../../kernels/embedding-matrix.js";
+import { exactKnn, type KnnMetric } from "../../kernels/exact-knn.js";
 
 /** faiss's metric constants (`faiss.METRIC_INNER_PRODUCT = 0`, `faiss.METRIC_L2 = 1`) and their names. */
 const METRIC_NAMES: Record<string, KnnMetric> = {
@@ -85,10 +85,7 @@ const schema = stepAttributes.extend({
  */
 export class FaissNearestNeighbour extends GlobalStep<typeof schema> {
   static override readonly typeName = "FaissNearestNeighbour";
-
-  constructor(options: StepOptions<typeof schema> = {}) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get inputs(): StepColumns {
     return ["embedding"];

@@ -1,5 +1,5 @@
 import type { Row, StepColumns } from "../../core/row.js";
-import { Step, stepAttributes, type StepOptions } from "../base-step.js";
+import { Step } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
 import { firstUserPrompt, promptId, requireMessages } from "./format-helpers.js";
 import { DPO_OUTPUTS } from "./format-text-generation-dpo.js";
@@ -14,12 +14,8 @@ import { preferenceColumns } from "./preference-pick.js";
  * @example
  * new FormatChatGenerationDPO();
  */
-export class FormatChatGenerationDPO extends Step<typeof stepAttributes> {
+export class FormatChatGenerationDPO extends Step {
   static override readonly typeName = "FormatChatGenerationDPO";
-
-  constructor(options: StepOptions<typeof stepAttributes> = {}) {
-    super(stepAttributes, options);
-  }
 
   get inputs(): StepColumns {
     return { messages: true, generations: true, generation_models: false, ratings: true };

@@ -1,8 +1,8 @@
 import type { Row, StepColumns } from "../../core/row.js";
-import { Step, stepAttributes, type StepOptions } from "../base-step.js";
+import { Step } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
 import { firstUserPrompt, promptId, requireMessages } from "./format-helpers.js";
-import { requireColumn } from "./row-checks.js";
+import { requireColumn } from "../../core/row-checks.js";
 
 /**
  * Formats a chat (`messages`) + `generation` for supervised fine-tuning (distilabel's
@@ -12,12 +12,8 @@ import { requireColumn } from "./row-checks.js";
  * @example
  * new FormatChatGenerationSFT();
  */
-export class FormatChatGenerationSFT extends Step<typeof stepAttributes> {
+export class FormatChatGenerationSFT extends Step {
   static override readonly typeName = "FormatChatGenerationSFT";
-
-  constructor(options: StepOptions<typeof stepAttributes> = {}) {
-    super(stepAttributes, options);
-  }
 
   get inputs(): StepColumns {
     return ["messages", "generation"];

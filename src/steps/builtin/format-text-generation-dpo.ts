@@ -1,9 +1,9 @@
 import type { Row, StepColumns } from "../../core/row.js";
-import { Step, stepAttributes, type StepOptions } from "../base-step.js";
+import { Step } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
 import { promptId, systemTurn } from "./format-helpers.js";
 import { preferenceColumns } from "./preference-pick.js";
-import { requireString } from "./row-checks.js";
+import { requireString } from "../../core/row-checks.js";
 
 /** The DPO output columns shared by the text and chat formats. */
 export const DPO_OUTPUTS = ["prompt", "prompt_id", "chosen", "chosen_model", "chosen_rating", "rejected", "rejected_model", "rejected_rating"] as const;
@@ -18,12 +18,8 @@ export const DPO_OUTPUTS = ["prompt", "prompt_id", "chosen", "chosen_model", "ch
  * @example
  * new FormatTextGenerationDPO();
  */
-export class FormatTextGenerationDPO extends Step<typeof stepAttributes> {
+export class FormatTextGenerationDPO extends Step {
   static override readonly typeName = "FormatTextGenerationDPO";
-
-  constructor(options: StepOptions<typeof stepAttributes> = {}) {
-    super(stepAttributes, options);
-  }
 
   get inputs(): StepColumns {
     return { system_prompt: false, instruction: true, generations: true, generation_models: false, ratings: true };

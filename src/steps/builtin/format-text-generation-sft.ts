@@ -1,8 +1,8 @@
 import type { Row, StepColumns } from "../../core/row.js";
-import { Step, stepAttributes, type StepOptions } from "../base-step.js";
+import { Step } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
 import { promptId, systemTurn } from "./format-helpers.js";
-import { requireColumn, requireString } from "./row-checks.js";
+import { requireColumn, requireString } from "../../core/row-checks.js";
 
 /**
  * Formats `instruction` + `generation` for supervised fine-tuning (distilabel's
@@ -12,12 +12,8 @@ import { requireColumn, requireString } from "./row-checks.js";
  * @example
  * new FormatTextGenerationSFT();
  */
-export class FormatTextGenerationSFT extends Step<typeof stepAttributes> {
+export class FormatTextGenerationSFT extends Step {
   static override readonly typeName = "FormatTextGenerationSFT";
-
-  constructor(options: StepOptions<typeof stepAttributes> = {}) {
-    super(stepAttributes, options);
-  }
 
   get inputs(): StepColumns {
     return { system_prompt: false, instruction: true, generation: true };

@@ -1,3 +1,4 @@
+import type { OptionsArgs } from "../../components/component.js";
 import { z } from "zod";
 import { OptionError } from "../../errors.js";
 import type { Row, StepColumns } from "../../core/row.js";
@@ -27,10 +28,11 @@ const schema = stepAttributes.extend({
  */
 export class GroupColumns extends Step<typeof schema> {
   static override readonly typeName = "GroupColumns";
+  static override readonly attributes = schema;
   override readonly acceptsMultipleInputs = true;
 
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
+  constructor(...args: OptionsArgs<StepOptions<typeof schema>>) {
+    super(...args);
     const { columns, outputColumns } = this.attrs;
     if (outputColumns !== undefined && outputColumns.length !== columns.length) {
       throw new OptionError(

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { Row, StepColumns } from "../../core/row.js";
 import { attribute } from "../../components/attributes.js";
-import { Step, stepAttributes, type StepOptions } from "../base-step.js";
+import { Step, stepAttributes } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
-import { requireColumn } from "./row-checks.js";
+import { requireColumn } from "../../core/row-checks.js";
 
 const schema = stepAttributes.extend({
   columns: attribute(z.array(z.string()).min(1, "columns needs at least one column name"), "The columns to keep, in this order."),
@@ -18,10 +18,7 @@ const schema = stepAttributes.extend({
  */
 export class KeepColumns extends Step<typeof schema> {
   static override readonly typeName = "KeepColumns";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get inputs(): StepColumns {
     return this.attrs.columns;

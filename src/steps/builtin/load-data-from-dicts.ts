@@ -15,10 +15,7 @@ const schema = generatorStepAttributes.extend({
  */
 export class LoadDataFromDicts extends GeneratorStep<typeof schema> {
   static override readonly typeName = "LoadDataFromDicts";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get outputs(): StepColumns {
     return Object.keys(this.attrs.data[0] ?? {});

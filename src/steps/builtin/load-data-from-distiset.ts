@@ -7,7 +7,7 @@ import { distisetManifestSchema, type DistisetManifest } from "../../distiset/ma
 import { DistilflareError, RuntimeParameterError } from "../../errors.js";
 import { getJson } from "../../runtime/blob-store.js";
 import { runKeys, RUN_ID_PATTERN } from "../../runtime/run-keys.js";
-import { GeneratorStep, generatorStepAttributes, type GeneratorOutput, type StepOptions } from "../base-step.js";
+import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
 
 const schema = generatorStepAttributes.extend({
@@ -24,7 +24,6 @@ const schema = generatorStepAttributes.extend({
   storageOptions: attribute(z.record(z.string(), z.unknown()).optional(), "Accepted for distilabel compatibility; unused."),
 });
 
-
 /**
  * Loads one config of a previous run's Distiset from the run store, through its `distiset.json`
  * manifest, batch by batch with range reads: runs chain, each reading what the last one wrote.
@@ -39,9 +38,7 @@ export class LoadDataFromDistiset extends GeneratorStep<typeof schema> {
   private columns: string[] | undefined;
   private readonly footers = new FooterCache();
 
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get outputs(): StepColumns {
     return this.columns ?? [];

@@ -6,7 +6,7 @@ import { loadOrBuildState, loaderStateKeys, readState, writeState } from "../../
 import { countParquetRows, FooterCache, parquetFileColumns, readRowsAcross } from "../../data-files/parquet-file-set.js";
 import { dataFileSchema, dataFileSource, resolveDataFiles } from "../../data-files/resolve-data-files.js";
 import { readTextRows, textFileColumns, type JsonFileCache, type RecordPosition } from "../../data-files/text-records.js";
-import { GeneratorStep, generatorStepAttributes, type GeneratorOutput, type StepOptions } from "../base-step.js";
+import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../base-step.js";
 import type { EgressTarget } from "../../security/egress-target.js";
 import type { StepContext } from "../step-context.js";
 
@@ -56,9 +56,7 @@ export class LoadDataFromFileSystem extends GeneratorStep<typeof schema> {
   private readonly jsonCache: JsonFileCache = new Map();
   private readonly checkpoints = new Map<number, RecordPosition>();
 
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get outputs(): StepColumns {
     return this.columns ?? [];

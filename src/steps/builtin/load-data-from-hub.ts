@@ -8,7 +8,7 @@ import { RuntimeParameterError } from "../../errors.js";
 import { hubSplitFileSchema, hubSplitFilesSchema, resolveHubSplitFiles, type HubSplitFiles } from "../../hub/dataset-files.js";
 import { HubClient, hubEndpointOf, REPO_ID_PATTERN } from "../../hub/hub-client.js";
 import { HubError, type HubFailureReason } from "../../hub/hub-error.js";
-import { GeneratorStep, generatorStepAttributes, type GeneratorOutput, type StepOptions } from "../base-step.js";
+import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../base-step.js";
 import type { EgressTarget } from "../../security/egress-target.js";
 import type { StepContext, StepServices } from "../step-context.js";
 
@@ -61,9 +61,7 @@ export class LoadDataFromHub extends GeneratorStep<typeof schema> {
   private index: { runId: string; value: Promise<HubIndex> } | undefined;
   private readonly footers = new FooterCache();
 
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
     return [{ url: hubEndpointOf(services), keyVariable: "HF_TOKEN", field: "repo_id" }];

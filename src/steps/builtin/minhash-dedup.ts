@@ -1,11 +1,11 @@
 import { z } from "zod";
 import type { Row, StepColumns } from "../../core/row.js";
 import { attribute } from "../../components/attributes.js";
-import { GlobalStep, stepAttributes, type StepOptions } from "../base-step.js";
+import { GlobalStep, stepAttributes } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
-import { MinHashFamily } from "./minhash.js";
-import { MinHashLsh } from "./minhash-lsh.js";
-import { describeValue, requireColumn, rowDataError } from "./row-checks.js";
+import { MinHashFamily } from "../../kernels/minhash.js";
+import { MinHashLsh } from "../../kernels/minhash-lsh.js";
+import { describeValue, requireColumn, rowDataError } from "../../core/row-checks.js";
 
 const schema = stepAttributes.extend({
   numPerm: attribute(z.number().int().positive().default(128), "The number of permutations (signature slots)."),
@@ -51,10 +51,7 @@ export const MINHASH_KEEP_COLUMN = "keep_row_after_minhash_filtering";
  */
 export class MinHashDedup extends GlobalStep<typeof schema> {
   static override readonly typeName = "MinHashDedup";
-
-  constructor(options: StepOptions<typeof schema> = {}) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   get inputs(): StepColumns {
     return ["text"];

@@ -4,7 +4,7 @@ import type { Row, StepColumns } from "../../core/row.js";
 import { HubClient, hubEndpointOf, REPO_ID_PATTERN } from "../../hub/hub-client.js";
 import type { EgressTarget } from "../../security/egress-target.js";
 import { pushRowsToHub } from "../../hub/push-to-hub.js";
-import { GlobalStep, stepAttributes, type StepOptions } from "../base-step.js";
+import { GlobalStep, stepAttributes } from "../base-step.js";
 import type { StepContext, StepServices } from "../step-context.js";
 
 const schema = stepAttributes.extend({
@@ -17,7 +17,6 @@ const schema = stepAttributes.extend({
   ),
 });
 
-
 /**
  * Pushes every row it receives to the Hub as one split of the `default` config, then passes
  * the rows through unchanged (distilabel's `PushToHub`), for pipelines that publish as they go.
@@ -29,10 +28,7 @@ const schema = stepAttributes.extend({
  */
 export class PushToHub extends GlobalStep<typeof schema> {
   static override readonly typeName = "PushToHub";
-
-  constructor(options: StepOptions<typeof schema>) {
-    super(schema, options);
-  }
+  static override readonly attributes = schema;
 
   override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
     return [{ url: hubEndpointOf(services), keyVariable: this.attrs.token ? undefined : "HF_TOKEN", field: "repo_id" }];

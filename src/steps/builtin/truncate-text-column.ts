@@ -1,11 +1,12 @@
+import type { OptionsArgs } from "../../components/component.js";
 import { z } from "zod";
 import { OptionError } from "../../errors.js";
 import type { Row, StepColumns } from "../../core/row.js";
 import { attribute } from "../../components/attributes.js";
 import { Step, stepAttributes, type StepOptions } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
-import { describeValue, requireColumn, rowDataError } from "./row-checks.js";
-import { getTokenizer, knownTokenizers, truncateTokens, type Tokenizer } from "./tokenizers.js";
+import { describeValue, requireColumn, rowDataError } from "../../core/row-checks.js";
+import { getTokenizer, knownTokenizers, truncateTokens, type Tokenizer } from "../../kernels/tokenizers.js";
 
 const schema = stepAttributes.extend({
   column: attribute(z.string().min(1).default("text"), "The column to truncate."),
@@ -29,10 +30,11 @@ const schema = stepAttributes.extend({
  */
 export class TruncateTextColumn extends Step<typeof schema> {
   static override readonly typeName = "TruncateTextColumn";
+  static override readonly attributes = schema;
   private readonly resolvedTokenizer: Tokenizer | undefined;
 
-  constructor(options: StepOptions<typeof schema> = {}) {
-    super(schema, options);
+  constructor(...args: OptionsArgs<StepOptions<typeof schema>>) {
+    super(...args);
     const name = this.attrs.tokenizer;
     this.resolvedTokenizer = name === undefined ? undefined : getTokenizer(name);
     if (name !== undefined && !this.resolvedTokenizer) {

@@ -1,4 +1,4 @@
-import type { EmbeddingTaskCategory } from "../embedding-data-options.js";
+import type { EmbeddingTaskCategory } from "../embeddings-data/embedding-data-options.js";
 
 /**
  * EmbeddingTaskGenerator prompts, after "Improving Text Embeddings with Large Language Models"

@@ -6,8 +6,8 @@ import { prepareRun } from "../../../src/runtime/prepare-run.js";
 import { llmStepWindow } from "../../../src/runtime/inflight-window.js";
 import { KeepColumns } from "../../../src/steps/builtin/keep-columns.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
-import { testContext } from "../../../src/steps/step-context.js";
-import { TextGeneration } from "../../../src/tasks/text-generation.js";
+import { testContext } from "../../support/test-context.js";
+import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 
 describe("the in-flight window of an LLM step", () => {
   it("keeps twice the LLM's target calls in flight, never below the run's window", () => {

@@ -9,7 +9,7 @@ import { getJson, getText } from "../../../src/runtime/blob-store.js";
 import { runKeys } from "../../../src/runtime/run-keys.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
 import { defineStep } from "../../../src/steps/step-factory.js";
-import { TextGeneration } from "../../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 
 const noRetry = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
 const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ instruction: `row ${i}` }));

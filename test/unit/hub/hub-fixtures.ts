@@ -1,7 +1,8 @@
 import type { Row } from "../../../src/core/row.js";
 import { writeParquet } from "../../../src/distiset/parquet/index.js";
 import type { BlobStore } from "../../../src/runtime/blob-store.js";
-import { BufferLogger, defaultServices, testContext, type StepContext } from "../../../src/steps/step-context.js";
+import { BufferLogger, defaultServices, type StepContext } from "../../../src/steps/step-context.js";
+import { testContext } from "../../support/test-context.js";
 import type { FakeHubServer } from "../../support/fake-hub-server.js";
 
 /** Deterministic, barely compressible text, so Parquet sizes track row counts. */

@@ -14,7 +14,7 @@ import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { LoadDataFromHub } from "../../../src/steps/builtin/load-data-from-hub.js";
 import type { StepContext } from "../../../src/steps/step-context.js";
 import { defineStep } from "../../../src/steps/step-factory.js";
-import { TextGeneration } from "../../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import { DuckDb } from "../../support/duckdb.js";
 import { FAKE_HUB_WRITE_TOKEN, FakeHubServer, quickstartRows } from "../../support/fake-hub-server.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";

@@ -4,7 +4,8 @@ import { writeParquet } from "../../../src/distiset/parquet/index.js";
 import { DistilflareError } from "../../../src/errors.js";
 import { MemoryBlobStore } from "../../../src/runtime/blob-store.js";
 import { LoadDataFromFileSystem } from "../../../src/steps/builtin/load-data-from-file-system.js";
-import { BufferLogger, defaultServices, testContext, type StepContext } from "../../../src/steps/step-context.js";
+import { BufferLogger, defaultServices, type StepContext } from "../../../src/steps/step-context.js";
+import { testContext } from "../../support/test-context.js";
 import { FakeHubServer } from "../../support/fake-hub-server.js";
 
 const rows: Row[] = Array.from({ length: 25 }, (_, i) => ({ id: i, text: `line ${i}`, score: i / 2 }));

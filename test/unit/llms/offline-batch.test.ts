@@ -8,13 +8,13 @@ import { openaiBatchOutputs } from "../../../src/llms/offline-batch/openai-batch
 import { DEFAULT_PRICES, priceOf } from "../../../src/llms/pricing/price-table.js";
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
 import { MixtureOfAgentsLLM } from "../../../src/llms/providers/mixture-of-agents-llm.js";
-import { EvolInstructGenerator } from "../../../src/tasks/evol-instruct-generator.js";
+import { EvolInstructGenerator } from "../../../src/tasks/evol/evol-instruct-generator.js";
 import { UsageRecorder } from "../../../src/llms/usage/usage.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { getJson, MemoryBlobStore } from "../../../src/runtime/blob-store.js";
 import { runKeys } from "../../../src/runtime/run-keys.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
-import { TextGeneration } from "../../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer } from "../../support/fake-openai-server.js";
 import { FAST_RETRIES, llmContext } from "./support/llm-context.js";
 

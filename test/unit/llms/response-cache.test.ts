@@ -5,7 +5,8 @@ import { isResponseCacheKey, RESPONSE_CACHE_PREFIX, ResponseCache } from "../../
 import { UsageRecorder } from "../../../src/llms/usage/usage.js";
 import { MemoryBlobStore } from "../../../src/runtime/blob-store.js";
 import { ScopedBlobStore } from "../../../src/security/scoped-blob-store.js";
-import { defaultServices, testContext } from "../../../src/steps/step-context.js";
+import { defaultServices } from "../../../src/steps/step-context.js";
+import { testContext } from "../../support/test-context.js";
 import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer } from "../../support/fake-openai-server.js";
 
 let server: FakeOpenAIServer;

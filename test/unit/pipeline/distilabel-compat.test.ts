@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../../src/default-registry.js";
 import { loadPipeline, parsePipelineText, dumpPipeline } from "../../../src/pipeline/serialize.js";
-import { TextGeneration } from "../../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
 
 const fixture = readFileSync(resolve(import.meta.dirname, "../../fixtures/distilabel-1.5.3-quickstart.yaml"), "utf8");

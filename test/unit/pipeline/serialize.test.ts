@@ -16,7 +16,7 @@ import {
 } from "../../../src/pipeline/serialize.js";
 import { GroupColumns } from "../../../src/steps/builtin/group-columns.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
-import { TextGeneration } from "../../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 
 const registry = () => createDefaultRegistry().register(ScriptedLLM);

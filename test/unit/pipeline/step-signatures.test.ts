@@ -5,7 +5,7 @@ import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { sampleNSteps } from "../../../src/pipeline/routing-batch-function.js";
 import { KeepColumns } from "../../../src/steps/builtin/keep-columns.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
-import { TextGeneration } from "../../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 
 interface Options {
   temperature?: number;

@@ -4,8 +4,8 @@ import { unsafeRegexReason } from "../../../src/llms/structured/bounded-regex.js
 import { checkStructuredReply } from "../../../src/llms/structured/json-schema-validator.js";
 import { renderTemplate } from "../../../src/templates/render.js";
 import { TemplateError } from "../../../src/templates/template-error.js";
-import { testContext } from "../../../src/steps/step-context.js";
-import { TextGeneration } from "../../../src/tasks/text-generation.js";
+import { testContext } from "../../support/test-context.js";
+import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 
 describe("globs are matched by an automaton, not a backtracking regex", () => {

@@ -6,7 +6,7 @@ import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { GroupColumns } from "../../../src/steps/builtin/group-columns.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
 import { defineStep } from "../../../src/steps/step-factory.js";
-import { TextGeneration } from "../../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 import { PROMPTS, quickstart, scripted } from "./seed-pipelines.js";
 

@@ -4,7 +4,7 @@ import { MemoryRunCache } from "../../../src/executor/run-cache.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
 import { defineStep } from "../../../src/steps/step-factory.js";
-import { TextGeneration } from "../../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import type { Row } from "../../../src/core/row.js";
 import { MODELS, PROMPTS, SEED_PARAMETERS, quickstart, routedGuide, scripted, taskNames } from "./seed-pipelines.js";
 

@@ -3,7 +3,7 @@ import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { sampleNSteps } from "../../../src/pipeline/routing-batch-function.js";
 import { GroupColumns } from "../../../src/steps/builtin/group-columns.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
-import { TextGeneration } from "../../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 
 /** The prompts of the seed's `instruction-dataset-mini`, shortened to what the tests need. */

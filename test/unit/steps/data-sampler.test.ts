@@ -3,7 +3,7 @@ import type { Row } from "../../../src/core/row.js";
 import { createDefaultRegistry } from "../../../src/default-registry.js";
 import { OptionError } from "../../../src/errors.js";
 import type { BaseStep } from "../../../src/steps/base-step.js";
-import { testContext } from "../../../src/steps/step-context.js";
+import { testContext } from "../../support/test-context.js";
 import { DataSampler, LoadDataFromDicts, makeGeneratorStep } from "../../../src/steps/builtin/index.js";
 
 const data = Array.from({ length: 30 }, (_, i) => ({ sample: `sample ${i}`, index: i }));

@@ -6,7 +6,8 @@ import { runInProcess } from "../../../src/executor/in-process-executor.js";
 import { MemoryRunCache } from "../../../src/executor/run-cache.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import type { BaseStep } from "../../../src/steps/base-step.js";
-import { BufferLogger, testContext } from "../../../src/steps/step-context.js";
+import { BufferLogger } from "../../../src/steps/step-context.js";
+import { testContext } from "../../support/test-context.js";
 import {
   DeitaFiltering,
   EMBEDDING_KEEP_COLUMN,

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../../src/default-registry.js";
 import type { BaseStep } from "../../../src/steps/base-step.js";
-import { testContext } from "../../../src/steps/step-context.js";
+import { testContext } from "../../support/test-context.js";
 import {
   ConversationTemplate,
   FormatChatGenerationDPO,

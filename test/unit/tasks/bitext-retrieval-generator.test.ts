@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BitextRetrievalGenerator } from "../../../src/tasks/bitext-retrieval-generator.js";
-import { HIGH_SCORES, LOW_SCORES } from "../../../src/tasks/embedding-data-options.js";
+import { BitextRetrievalGenerator } from "../../../src/tasks/embeddings-data/bitext-retrieval-generator.js";
+import { HIGH_SCORES, LOW_SCORES } from "../../../src/tasks/embeddings-data/embedding-data-options.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 import { metaOf, roundTrip, runGenerator, scripted } from "./generation-helpers.js";
 

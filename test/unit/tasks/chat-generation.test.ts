@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChatGeneration } from "../../../src/tasks/chat-generation.js";
+import { ChatGeneration } from "../../../src/tasks/text-generation/chat-generation.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";
 
 const chat = [

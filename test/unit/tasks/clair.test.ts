@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLAIR, parseClairReply } from "../../../src/tasks/clair.js";
+import { CLAIR, parseClairReply } from "../../../src/tasks/text-generation/clair.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";
 
 const row = { task: "How many gaps are there between the earth and the moon?", student_solution: "There are no gaps." };

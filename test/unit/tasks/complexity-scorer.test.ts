@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ComplexityScorer } from "../../../src/tasks/complexity-scorer.js";
+import { ComplexityScorer } from "../../../src/tasks/judges/complexity-scorer.js";
 import { metadataOf, roundTrip, runStep, scripted } from "./harness.js";
 
 const row = { instructions: ["Write a poem.", "Write a sonnet about the sea in iambic pentameter, rhyming ABAB."] };

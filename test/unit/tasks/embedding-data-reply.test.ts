@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeControlCharactersInStrings, parsePythonStringList, readJsonFields, readStringList } from "../../../src/tasks/embedding-data-reply.js";
+import { escapeControlCharactersInStrings, parsePythonStringList, readJsonFields, readStringList } from "../../../src/tasks/embeddings-data/embedding-data-reply.js";
 
 describe("readJsonFields", () => {
   const keys = ["user_query", "positive_document", "hard_negative_document"];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EmbeddingGeneration } from "../../../src/tasks/embedding-generation.js";
+import { EmbeddingGeneration } from "../../../src/tasks/embeddings-data/embedding-generation.js";
 import { FakeEmbeddings, fakeVector } from "../../support/fake-embeddings.js";
 import { roundTrip, runStep } from "./harness.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EmbeddingTaskGenerator } from "../../../src/tasks/embedding-task-generator.js";
+import { EmbeddingTaskGenerator } from "../../../src/tasks/embeddings-data/embedding-task-generator.js";
 import { EMBEDDING_TASK_GENERATOR_TEMPLATES } from "../../../src/tasks/templates/embedding-task-generator.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 import { loggedContext, metaOf, roundTrip, runGenerator, scripted } from "./generation-helpers.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { EvolComplexityGenerator } from "../../../src/tasks/evol-complexity-generator.js";
-import { EvolInstructGenerator } from "../../../src/tasks/evol-instruct-generator.js";
-import { EVOL_SEED_WORDS } from "../../../src/tasks/evol-seed-words.js";
+import { EvolComplexityGenerator } from "../../../src/tasks/evol/evol-complexity-generator.js";
+import { EvolInstructGenerator } from "../../../src/tasks/evol/evol-instruct-generator.js";
+import { EVOL_SEED_WORDS } from "../../../src/tasks/evol/evol-seed-words.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 import { loggedContext, metaOf, roundTrip, runGenerator, scripted } from "./generation-helpers.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OptionError } from "../../../src/errors.js";
-import { EvolComplexity } from "../../../src/tasks/evol-complexity.js";
-import { EvolInstruct } from "../../../src/tasks/evol-instruct.js";
+import { EvolComplexity } from "../../../src/tasks/evol/evol-complexity.js";
+import { EvolInstruct } from "../../../src/tasks/evol/evol-instruct.js";
 import { EVOL_COMPLEXITY_MUTATION_TEMPLATES } from "../../../src/tasks/templates/evol-complexity.js";
 import { EVOL_INSTRUCT_MUTATION_TEMPLATES } from "../../../src/tasks/templates/evol-instruct.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EvolQuality, parseEvolvedResponse } from "../../../src/tasks/evol-quality.js";
+import { EvolQuality, parseEvolvedResponse } from "../../../src/tasks/evol/evol-quality.js";
 import { EVOL_QUALITY_MUTATION_TEMPLATES } from "../../../src/tasks/templates/evol-quality.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";

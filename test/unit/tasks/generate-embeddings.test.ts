@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chatToText, GenerateEmbeddings } from "../../../src/tasks/generate-embeddings.js";
+import { chatToText, GenerateEmbeddings } from "../../../src/tasks/embeddings-data/generate-embeddings.js";
 import { FakeEmbeddings, fakeVector } from "../../support/fake-embeddings.js";
 import { roundTrip, runStep } from "./harness.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GenerateLongTextMatchingData } from "../../../src/tasks/generate-long-text-matching-data.js";
+import { GenerateLongTextMatchingData } from "../../../src/tasks/embeddings-data/generate-long-text-matching-data.js";
 import { metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";
 
 const TASK = "Given a customer's detailed complaint, find the support article that resolves it.";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GenerateSentencePair } from "../../../src/tasks/generate-sentence-pair.js";
+import { GenerateSentencePair } from "../../../src/tasks/embeddings-data/generate-sentence-pair.js";
 import { metadataOf, roundTrip, runStep, scripted } from "./harness.js";
 
 const row = { anchor: "How does 3D printing work?" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GenerateShortTextMatchingData } from "../../../src/tasks/generate-short-text-matching-data.js";
+import { GenerateShortTextMatchingData } from "../../../src/tasks/embeddings-data/generate-short-text-matching-data.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";
 
 const TASK = "Given a product title, find another listing's title for the same product.";

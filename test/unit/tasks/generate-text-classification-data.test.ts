@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CLARITIES, DIFFICULTIES } from "../../../src/tasks/embedding-data-options.js";
-import { GenerateTextClassificationData } from "../../../src/tasks/generate-text-classification-data.js";
+import { CLARITIES, DIFFICULTIES } from "../../../src/tasks/embeddings-data/embedding-data-options.js";
+import { GenerateTextClassificationData } from "../../../src/tasks/embeddings-data/generate-text-classification-data.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CLARITIES, DIFFICULTIES, NUM_WORDS, QUERY_LENGTHS, QUERY_TYPES } from "../../../src/tasks/embedding-data-options.js";
-import { GenerateTextRetrievalData } from "../../../src/tasks/generate-text-retrieval-data.js";
+import { CLARITIES, DIFFICULTIES, NUM_WORDS, QUERY_LENGTHS, QUERY_TYPES } from "../../../src/tasks/embeddings-data/embedding-data-options.js";
+import { GenerateTextRetrievalData } from "../../../src/tasks/embeddings-data/generate-text-retrieval-data.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";
 
 const TASK = "Given a question about a houseplant's health, retrieve care guides that diagnose the problem.";

@@ -1,7 +1,8 @@
 import { createDefaultRegistry } from "../../../src/default-registry.js";
 import type { Row } from "../../../src/core/row.js";
 import type { BaseStep, GeneratorStep, Step } from "../../../src/steps/base-step.js";
-import { BufferLogger, testContext, type StepContext } from "../../../src/steps/step-context.js";
+import { BufferLogger, type StepContext } from "../../../src/steps/step-context.js";
+import { testContext } from "../../support/test-context.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 
 /** A context whose warnings can be read back. */

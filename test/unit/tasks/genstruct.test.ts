@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Genstruct } from "../../../src/tasks/genstruct.js";
+import { Genstruct } from "../../../src/tasks/text-generation/genstruct.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";
 
 const doc = { title: "  Laurent Fabius ", content: "Laurent Fabius is a French politician who served as Prime Minister.\n" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InstructionBacktranslation } from "../../../src/tasks/instruction-backtranslation.js";
+import { InstructionBacktranslation } from "../../../src/tasks/judges/instruction-backtranslation.js";
 import { metadataOf, roundTrip, runStep, scripted } from "./harness.js";
 
 const row = { instruction: "How much is 2+2?", generation: "2 + 2 equals 4." };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MagpieGenerator } from "../../../src/tasks/magpie-generator.js";
+import { MagpieGenerator } from "../../../src/tasks/magpie/magpie-generator.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 import { metaOf, roundTrip, runGenerator, scripted } from "./generation-helpers.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OptionError } from "../../../src/errors.js";
-import { cleanTurn } from "../../../src/tasks/magpie-conversation.js";
-import { Magpie } from "../../../src/tasks/magpie.js";
+import { cleanTurn } from "../../../src/tasks/magpie/magpie-conversation.js";
+import { Magpie } from "../../../src/tasks/magpie/magpie.js";
 import { MAGPIE_MULTI_TURN_SYSTEM_PROMPT } from "../../../src/tasks/templates/magpie.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";

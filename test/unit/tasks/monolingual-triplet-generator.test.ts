@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { HIGH_SCORES, LOW_SCORES, TRIPLET_DIFFICULTIES, UNITS } from "../../../src/tasks/embedding-data-options.js";
-import { MonolingualTripletGenerator } from "../../../src/tasks/monolingual-triplet-generator.js";
+import { HIGH_SCORES, LOW_SCORES, TRIPLET_DIFFICULTIES, UNITS } from "../../../src/tasks/embeddings-data/embedding-data-options.js";
+import { MonolingualTripletGenerator } from "../../../src/tasks/embeddings-data/monolingual-triplet-generator.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 import { loggedContext, metaOf, roundTrip, runGenerator, scripted } from "./generation-helpers.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { OptionError } from "../../../src/errors.js";
-import { PrometheusEval } from "../../../src/tasks/prometheus-eval.js";
+import { PrometheusEval } from "../../../src/tasks/judges/prometheus-eval.js";
 import { PROMETHEUS_DEFAULT_RUBRICS } from "../../../src/tasks/templates/prometheus-eval.js";
 import { metadataOf, roundTrip, runStep, scripted } from "./harness.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { QualityScorer } from "../../../src/tasks/quality-scorer.js";
+import { QualityScorer } from "../../../src/tasks/judges/quality-scorer.js";
 import { metadataOf, roundTrip, runStep, scripted } from "./harness.js";
 
 const row = { instruction: "What is 2 + 2?", responses: ["4", "Four: 2 + 2 = 4.", "a car"] };

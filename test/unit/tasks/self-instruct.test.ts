@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SelfInstruct } from "../../../src/tasks/self-instruct.js";
+import { SelfInstruct } from "../../../src/tasks/text-generation/self-instruct.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";
 
 const seed = { input: "Photosynthesis turns light into chemical energy in plants." };

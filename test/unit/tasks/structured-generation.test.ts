@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StructuredGeneration } from "../../../src/tasks/structured-generation.js";
+import { StructuredGeneration } from "../../../src/tasks/text-generation/structured-generation.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";
 
 const schema = { type: "object", properties: { name: { type: "string" } }, required: ["name"] };

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { Task } from "../../../src/tasks/task.js";
-import { ComplexityScorer } from "../../../src/tasks/complexity-scorer.js";
-import { GenerateSentencePair } from "../../../src/tasks/generate-sentence-pair.js";
-import { QualityScorer } from "../../../src/tasks/quality-scorer.js";
-import { TextClassification } from "../../../src/tasks/text-classification.js";
-import { UltraFeedback } from "../../../src/tasks/ultra-feedback.js";
+import type { Task } from "../../../src/tasks/base/task.js";
+import { ComplexityScorer } from "../../../src/tasks/judges/complexity-scorer.js";
+import { GenerateSentencePair } from "../../../src/tasks/embeddings-data/generate-sentence-pair.js";
+import { QualityScorer } from "../../../src/tasks/judges/quality-scorer.js";
+import { TextClassification } from "../../../src/tasks/judges/text-classification.js";
+import { UltraFeedback } from "../../../src/tasks/judges/ultra-feedback.js";
 import { scripted } from "./harness.js";
 
 /** Each task with a reply its schema accepts and one it must reject. */

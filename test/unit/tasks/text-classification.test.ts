@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TextClassification } from "../../../src/tasks/text-classification.js";
+import { TextClassification } from "../../../src/tasks/judges/text-classification.js";
 import { metadataOf, roundTrip, runStep, scripted } from "./harness.js";
 
 const row = { text: "Can you tell me more about your return policy?" };

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OptionError } from "../../../src/errors.js";
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
-import { sniffImageMime } from "../../../src/tasks/image-url.js";
-import { TextGenerationWithImage } from "../../../src/tasks/text-generation-with-image.js";
+import { sniffImageMime } from "../../../src/tasks/text-generation/image-url.js";
+import { TextGenerationWithImage } from "../../../src/tasks/text-generation/text-generation-with-image.js";
 import { startFakeOpenAIServer, type FakeOpenAIServer } from "../../support/fake-openai-server.js";
 import { FAST_RETRIES, llmContext } from "../llms/support/llm-context.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";

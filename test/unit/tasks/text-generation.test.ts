@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { OptionError } from "../../../src/errors.js";
-import { TextGeneration } from "../../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";
 
 const DOC_TEMPLATE = "Document:\n{{ document }}\n\nQuestion: {{ question }}";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { OptionError } from "../../../src/errors.js";
-import { UltraFeedback } from "../../../src/tasks/ultra-feedback.js";
+import { UltraFeedback } from "../../../src/tasks/judges/ultra-feedback.js";
 import { metadataOf, roundTrip, runStep, scripted } from "./harness.js";
 
 const row = { instruction: "How much is 2+2?", generations: ["4", "and a car"] };

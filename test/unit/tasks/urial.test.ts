@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { URIAL } from "../../../src/tasks/urial.js";
+import { URIAL } from "../../../src/tasks/text-generation/urial.js";
 import { loggedContext, roundTrip, runBatch, scripted } from "./generation-helpers.js";
 
 describe("URIAL", () => {

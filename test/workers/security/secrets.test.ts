@@ -7,8 +7,8 @@ import { OpenAIEmbeddings } from "../../../src/llms/embeddings/openai-embeddings
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { dumpPipeline } from "../../../src/pipeline/serialize.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
-import { GenerateEmbeddings } from "../../../src/tasks/generate-embeddings.js";
-import { TextGeneration } from "../../../src/tasks/text-generation.js";
+import { GenerateEmbeddings } from "../../../src/tasks/embeddings-data/generate-embeddings.js";
+import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import type { LLM } from "../../../src/llms/llm.js";
 import { workerServices } from "../../../bindings/worker-services.js";
 import { postJson, workerHarness } from "../../support/worker-harness.js";

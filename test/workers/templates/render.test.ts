@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderTemplate } from "../../../src/templates/render.js";
-import { TextGeneration } from "../../../src/tasks/text-generation.js";
+import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 
 // Runs the renderer inside workerd with the project's wrangler config (nodejs_compat supplies

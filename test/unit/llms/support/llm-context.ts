@@ -1,4 +1,5 @@
-import { BufferLogger, defaultServices, Semaphore, testContext, type StepContext, type StepServices } from "../../../../src/steps/step-context.js";
+import { BufferLogger, defaultServices, Semaphore, type StepContext, type StepServices } from "../../../../src/steps/step-context.js";
+import { testContext } from "../../../support/test-context.js";
 
 /** A step context whose secrets come from `secrets` (never the real environment). */
 export function llmContext(options: { secrets?: Record<string, string>; services?: Partial<StepServices>; signal?: AbortSignal } = {}): StepContext & { logger: BufferLogger } {
