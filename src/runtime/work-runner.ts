@@ -14,21 +14,14 @@ import { DEFAULT_PRICES, type PriceTable } from "../llms/pricing/price-table.js"
 import { loadSteps } from "./load-steps.js";
 import { OfflineBatchPendingError } from "../llms/offline-batch/offline-batch-job.js";
 import { runKeys } from "./run-keys.js";
-
-export interface RetryPolicy {
-  /** Attempts of a failing `process` before its batch is imputed (normal steps) or the run fails. */
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-export const DEFAULT_STEP_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 1_000, maxDelayMs: 30_000 };
+import { retryDelayMs, STEP_BATCH_RETRY, type RetryPolicy } from "../core/retry-policy.js";
 
 export interface WorkRunnerDeps {
   store: BlobStore;
   /** The run's pipeline, with its runtime parameters applied. */
   pipeline: (runId: string) => Promise<Pipeline>;
   services: StepServices;
+  /** Attempts of a failing batch before it is imputed (normal steps) or the run fails. */
   retry?: RetryPolicy | undefined;
   sleep?: ((ms: number) => Promise<void>) | undefined;
   /** Prices for the Distiset card's cost (the owner's `LLM_PRICES` over the defaults). */
@@ -238,7 +231,7 @@ function countRowErrors(rows: Row[], step: string): number {
 }
 
 async function withRetries<T>(deps: WorkRunnerDeps, logger: BufferLogger, what: string, fn: () => Promise<T>): Promise<T> {
-  const policy = deps.retry ?? DEFAULT_STEP_RETRY;
+  const policy = deps.retry ?? STEP_BATCH_RETRY;
   const sleep = deps.sleep ?? defaultSleep;
   let lastError: unknown;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
@@ -250,7 +243,7 @@ async function withRetries<T>(deps: WorkRunnerDeps, logger: BufferLogger, what: 
       // Bad options or inputs will not get better by retrying.
       if (error instanceof DistilflareError && ["invalid_option", "invalid_runtime_parameter", "invalid_dag", "invalid_request"].includes(error.code)) break;
       if (attempt < policy.attempts) {
-        const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+        const delay = retryDelayMs(policy, attempt - 1);
         logger.warn(`${what} failed (attempt ${attempt}/${policy.attempts}): ${errorMessage(error)}; retrying in ${Math.round(delay)} ms`);
         await sleep(delay);
       }
