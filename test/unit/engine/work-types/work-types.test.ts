@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { startRun } from "../../../../src/engine/run-engine.js";
 import { createRunState, type RunState } from "../../../../src/engine/run-state.js";
-import { workReportSchema, type WorkItem, type WorkReportInput } from "../../../../src/engine/work.js";
+import { workReportSchema, type ProcessWork, type WorkItem, type WorkReportInput } from "../../../../src/engine/work.js";
 import { WORK_TYPES, workTypeOf } from "../../../../src/engine/work-types/index.js";
 import { routingResolver } from "../../../../src/runtime/routing-resolver.js";
 import { createDefaultRegistry } from "../../../../src/default-registry.js";
@@ -58,7 +58,7 @@ describe("generate", () => {
 
 describe("process", () => {
   it("keeps only the first origin of a batch in the output it reports", () => {
-    const work: WorkItem = {
+    const work: ProcessWork = {
       type: "process",
       id: "process:step:0",
       run_id: "run-1",
@@ -67,7 +67,7 @@ describe("process", () => {
       last_batch: true,
       accumulated: true,
       data: [],
-      created_from: { gen: [[0, 4], [1, 4]] },
+      created_from: { gen: [[0, 0, 4], [1, 0, 4]] },
       batch_routed_to: [],
     };
     expect(WORK_TYPES.process.reportedOutput?.(work, report(work, { num_rows: 8, bytes: 80 }))).toEqual({
@@ -75,7 +75,7 @@ describe("process", () => {
       num_rows: 8,
       bytes: 80,
       last_batch: true,
-      created_from: { gen: [[0, 4]] },
+      created_from: { gen: [[0, 0, 4]] },
       batch_routed_to: [],
     });
   });
