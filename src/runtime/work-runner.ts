@@ -1,4 +1,5 @@
 import { DistilflareError, errorMessage, toDistilflareError } from "../errors.js";
+import { queueActionOf } from "../error-actions.js";
 import type { Row } from "../core/row.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { GeneratorStep, Step, type BaseStep } from "../steps/base-step.js";
@@ -193,7 +194,7 @@ async function runProcess(work: ProcessWork, deps: WorkRunnerDeps, logger: Buffe
     } catch (error) {
       // Not a failure: the batch's provider job is still running; the run polls it later.
       if (error instanceof OfflineBatchPendingError) return { ...reportOf(work), rows_in: rowsIn, offline_batch: error.job, usage: usage?.snapshot() };
-      if (step.kind === "global") throw error;
+      if (step.kind === "global" || queueActionOf(error) === "fail_run") throw error;
       // distilabel's contract: a failed batch is not lost; its outputs are imputed as null and it flows on.
       const message = errorMessage(error);
       logger.warn(`Step '${work.step}' failed on batch ${work.seq_no}; its ${rowsIn} rows continue with null outputs: ${message}`);
@@ -240,8 +241,7 @@ async function withRetries<T>(deps: WorkRunnerDeps, logger: BufferLogger, what: 
     } catch (error) {
       lastError = error;
       if (error instanceof OfflineBatchPendingError) break;
-      // Bad options or inputs will not get better by retrying.
-      if (error instanceof DistilflareError && ["invalid_option", "invalid_runtime_parameter", "invalid_dag", "invalid_request"].includes(error.code)) break;
+      if (queueActionOf(error) !== "retry") break;
       if (attempt < policy.attempts) {
         const delay = retryDelayMs(policy, attempt - 1);
         logger.warn(`${what} failed (attempt ${attempt}/${policy.attempts}): ${errorMessage(error)}; retrying in ${Math.round(delay)} ms`);
