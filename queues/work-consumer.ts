@@ -1,4 +1,5 @@
 import { errorMessage } from "../src/errors.js";
+import { QUEUE_RETRY, retryDelayMs } from "../src/core/retry-policy.js";
 import { workItemSchema, type WorkItem, type WorkReportInput } from "../src/engine/work.js";
 import { getJson } from "../src/runtime/blob-store.js";
 import { workMessageSchema } from "../src/runtime/queue-message.js";
@@ -66,7 +67,7 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
       }
       message.ack();
     } catch (error) {
-      const delaySeconds = Math.min(60, 2 ** Math.min(message.attempts, 6));
+      const delaySeconds = retryDelayMs(QUEUE_RETRY, message.attempts) / 1000;
       const reason = redactDeep(errorMessage(error), secrets);
       console.error(`Work message ${message.id} failed (attempt ${message.attempts}): ${reason}`);
       if (leased?.fused) {

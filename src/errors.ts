@@ -1,7 +1,7 @@
 /**
  * One error base for the whole project. Every failure a user can cause or observe carries a
- * stable `code`; the API layer maps codes to HTTP statuses in exactly one table
- * (src/api/error-status.ts), and the queue consumers map them to ack/retry/dead-letter.
+ * stable `code`; one table (src/error-actions.ts) gives each code its HTTP status, which the API
+ * layer answers with, and its queue action (retry, impute, fail the run), which the work runner follows.
  */
 export const ERROR_CODES = [
   /** The request body or a field of it is malformed. */

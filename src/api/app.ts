@@ -6,7 +6,7 @@ import { bearerAuth } from "./auth.js";
 import { redactDeep } from "../security/redact.js";
 import { registerDashboardRoutes } from "./dashboard/dashboard-routes.js";
 import { requireKnownMediaType } from "./media-type.js";
-import { ERROR_STATUS } from "./error-status.js";
+import { ERROR_ACTIONS } from "../error-actions.js";
 import { jsonResponse, openApiDocument } from "./openapi.js";
 import { registerPipelineRoutes } from "./pipeline-routes.js";
 import { registerCacheRoutes } from "./cache-routes.js";
@@ -38,8 +38,9 @@ const openApiRoute = createRoute({
 export function errorResponse(c: Context, error: unknown, secrets: ReadonlyArray<{ name: string; value: string }> = []): Response {
   const failure = toDistilflareError(error);
   const body = redactDeep(failure.toJSON(), secrets);
-  if (ERROR_STATUS[failure.code] >= 500) console.error(`${c.req.method} ${c.req.path}: ${body.message}`);
-  return c.json({ error: body }, ERROR_STATUS[failure.code] as 400);
+  const status = ERROR_ACTIONS[failure.code].status;
+  if (status >= 500) console.error(`${c.req.method} ${c.req.path}: ${body.message}`);
+  return c.json({ error: body }, status as 400);
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { DistilflareError, NotFoundError } from "../errors.js";
-import { distisetManifestSchema } from "../distiset/manifest.js";
+import { readManifest } from "../distiset/manifest.js";
 import { blobAsyncBuffer } from "../distiset/blob-async-buffer.js";
 import { readParquetRowsFromAsyncBuffer } from "../distiset/parquet/index.js";
-import { getJson, getText } from "../runtime/blob-store.js";
+import { getText } from "../runtime/blob-store.js";
 import { runKeys, RUN_ID_PATTERN } from "../runtime/run-keys.js";
 import { parseByteRange } from "./byte-range.js";
 import { readJsonObject, readOptionalJsonObject, readStartRunRequest, invalidRequest } from "./request-body.js";
@@ -31,12 +31,10 @@ function runId(id: string): string {
 }
 
 async function manifestOf(service: RunService, id: string) {
-  const raw = await getJson(service.store, runKeys.manifest(id));
-  if (raw === null) {
-    const run = await service.getRun(id);
-    throw new DistilflareError("conflict", `Run '${id}' is ${run.status}; its Distiset is written when it succeeds`, { run_id: id, status: run.status });
-  }
-  return distisetManifestSchema.parse(raw);
+  const manifest = await readManifest(service.store, id);
+  if (manifest) return manifest;
+  const run = await service.getRun(id);
+  throw new DistilflareError("conflict", `Run '${id}' is ${run.status}; its Distiset is written when it succeeds`, { run_id: id, status: run.status });
 }
 
 export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {

@@ -1,8 +1,6 @@
 import type { Row } from "../core/row.js";
 import type { BlobStore } from "../runtime/blob-store.js";
-import { getJson } from "../runtime/blob-store.js";
-import { runKeys } from "../runtime/run-keys.js";
-import { distisetManifestSchema, type DistisetManifest } from "./manifest.js";
+import { readManifest, type DistisetManifest } from "./manifest.js";
 import { readParquetRows } from "./parquet/index.js";
 
 /** One config of a Distiset: its splits (`train` for pipeline output) as rows. */
@@ -20,8 +18,7 @@ export class Distiset {
 
   /** Reads a finished run's Distiset from storage (manifest, then every Parquet file). */
   static async fromStore(store: BlobStore, runId: string): Promise<Distiset> {
-    const raw = await getJson(store, runKeys.manifest(runId));
-    const manifest = raw === null ? undefined : distisetManifestSchema.parse(raw);
+    const manifest = await readManifest(store, runId);
     const configs = new Map<string, DistisetConfig>();
     for (const [name, config] of Object.entries(manifest?.configs ?? {})) {
       const splits: DistisetConfig = {};

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { DistilflareError } from "../errors.js";
+import { getJson, type BlobStore } from "../runtime/blob-store.js";
+import { runKeys } from "../runtime/run-keys.js";
 import { usageTotalsSchema } from "../llms/usage/usage.js";
 import { TableSchemaSchema } from "./parquet/index.js";
 
@@ -26,3 +29,24 @@ export const distisetManifestSchema = z.object({
 });
 export type DistisetManifest = z.infer<typeof distisetManifestSchema>;
 export type ManifestConfig = z.infer<typeof manifestConfigSchema>;
+
+/** A stored `distiset.json` that does not have the manifest's shape: the Distiset is damaged, not the request. */
+export class InvalidManifestError extends DistilflareError {
+  constructor(runId: string) {
+    super("storage_failed", `'${runKeys.manifest(runId)}' is not a valid Distiset manifest`, { run_id: runId, key: runKeys.manifest(runId) });
+    this.name = "InvalidManifestError";
+  }
+}
+
+/**
+ * The one reader of a run's `distiset.json`. Absent (the run has not succeeded) is `undefined`:
+ * what that means differs by caller (a conflict for the API and Hub pushes, a bad `dataset_path`
+ * for a step); a manifest that does not parse is always an `InvalidManifestError`.
+ */
+export async function readManifest(store: BlobStore, runId: string): Promise<DistisetManifest | undefined> {
+  const raw = await getJson(store, runKeys.manifest(runId));
+  if (raw === null) return undefined;
+  const parsed = distisetManifestSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidManifestError(runId);
+  return parsed.data;
+}

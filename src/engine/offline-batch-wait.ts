@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { retryDelayMs } from "../core/retry-policy.js";
 import { offlineBatchJobSchema } from "../llms/offline-batch/offline-batch-job.js";
 import { addUsage } from "../llms/usage/usage.js";
 import type { InflightEntry, RunState } from "./run-state.js";
@@ -20,7 +21,7 @@ export const OFFLINE_BATCH_BACKOFF = { firstMs: 5_000, maxMs: 300_000 };
 
 export function pollDelayMs(job: { poll_interval_seconds?: number | undefined }, polls: number): number {
   if (job.poll_interval_seconds !== undefined) return job.poll_interval_seconds * 1000;
-  return Math.min(OFFLINE_BATCH_BACKOFF.maxMs, OFFLINE_BATCH_BACKOFF.firstMs * 2 ** polls);
+  return retryDelayMs({ baseDelayMs: OFFLINE_BATCH_BACKOFF.firstMs, maxDelayMs: OFFLINE_BATCH_BACKOFF.maxMs, jitter: "none" }, polls);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { InflightEntry, RunState } from "./run-state.js";
 import type { WorkItem } from "./work.js";
+import { workTypeOf } from "./work-types/index.js";
 
 /**
  * The in-flight bookkeeping of work items: the run's `inflight` table and the counters the
@@ -9,29 +10,12 @@ import type { WorkItem } from "./work.js";
 
 /** Undoes the counters of work that will not report (a report's own path does this itself). */
 export function release(state: RunState, work: WorkItem): void {
-  if (work.type === "generate" || work.type === "process") {
-    const step = state.steps[work.step];
-    if (step) step.inflight = Math.max(0, step.inflight - 1);
-  } else if (work.type === "write_parquet") {
-    const leaf = state.leaves[work.step];
-    if (leaf) leaf.writing = Math.max(0, leaf.writing - 1);
-  } else {
-    state.finalize = "pending";
-  }
+  workTypeOf(work).release(state, work);
 }
 
 /** Restores the counters of failed work sent again, so the same work is not dispatched twice. */
 export function retrack(state: RunState, work: WorkItem): void {
-  if (work.type === "generate" || work.type === "process") {
-    const step = state.steps[work.step];
-    if (step) step.inflight++;
-    if (step && work.type === "generate") step.outstanding = true;
-  } else if (work.type === "write_parquet") {
-    const leaf = state.leaves[work.step];
-    if (leaf) leaf.writing++;
-  } else {
-    state.finalize = "dispatched";
-  }
+  workTypeOf(work).retrack(state, work);
 }
 
 /** Records work as sent at `now`. */

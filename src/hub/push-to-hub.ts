@@ -4,10 +4,10 @@ import type { Row } from "../core/row.js";
 import { blobByteSource } from "../data-files/byte-source.js";
 import { readRowsAcross } from "../data-files/parquet-file-set.js";
 import { renderDatasetCard } from "../distiset/dataset-card.js";
-import { distisetManifestSchema, type DistisetManifest } from "../distiset/manifest.js";
+import { readManifest, type DistisetManifest } from "../distiset/manifest.js";
 import { writeParquet } from "../distiset/parquet/index.js";
 import { DistilflareError } from "../errors.js";
-import { getJson, getText, type BlobStore } from "../runtime/blob-store.js";
+import { getText, type BlobStore } from "../runtime/blob-store.js";
 import { runKeys } from "../runtime/run-keys.js";
 import { HubClient, type RepoFile } from "./hub-client.js";
 import { commitToHub, requireToken, type HubCommitFile } from "./hub-commit.js";
@@ -57,7 +57,7 @@ export async function pushDistisetToHub(options: { store: BlobStore; runId: stri
   const { store, runId, target } = options;
   assertFullRepoId(target.repoId);
   requireToken(target.client, target.repoId);
-  const manifest = await readManifest(store, runId);
+  const manifest = await manifestToPush(store, runId);
   const files: HubCommitFile[] = [];
   const pushedShards: Array<{ config: string; split: string }> = [];
   const hubDataFiles: Record<string, string> = {};
@@ -121,14 +121,12 @@ async function commitPush(target: HubTarget, files: HubCommitFile[], deletes: st
   return { repo_id: result.repo_id, url: result.url, commit: result.commit, files: files.map((f) => f.path), deleted: deletes, num_rows: numRows };
 }
 
-async function readManifest(store: BlobStore, runId: string): Promise<DistisetManifest> {
-  const raw = await getJson(store, runKeys.manifest(runId));
-  if (raw === null) {
+async function manifestToPush(store: BlobStore, runId: string): Promise<DistisetManifest> {
+  const manifest = await readManifest(store, runId);
+  if (!manifest) {
     throw new DistilflareError("conflict", `Run '${runId}' has no Distiset yet ('${runKeys.manifest(runId)}' is missing): push it once the run has succeeded`, { run_id: runId });
   }
-  const parsed = distisetManifestSchema.safeParse(raw);
-  if (!parsed.success) throw new DistilflareError("storage_failed", `'${runKeys.manifest(runId)}' is not a valid Distiset manifest`, { run_id: runId });
-  return parsed.data;
+  return manifest;
 }
 
 /** The repository's files and README at main; nothing when it does not exist yet. */

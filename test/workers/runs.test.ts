@@ -154,6 +154,15 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
     expect(lengths.rows.map((r) => r.length)).toEqual(lengths.rows.map((r) => r.instruction.length * 2));
   });
 
+  it("answers a damaged distiset.json with a storage_failed error, not a bare 500", async () => {
+    const started = await startRun({ pipeline: dumpPipeline(quickstart("wk-bad-manifest", 2)), use_cache: false });
+    expect((await harness.waitForRun(started.id)).status).toBe("succeeded");
+    await env.DATA.put(`runs/${started.id}/distiset.json`, JSON.stringify({ run_id: started.id, configs: 3 }));
+    const { status, body } = await harness.json<{ error: { code: string; message: string } }>(`/v1/runs/${started.id}/distiset`);
+    expect(status).toBe(500);
+    expect(body.error).toMatchObject({ code: "storage_failed", message: `'runs/${started.id}/distiset.json' is not a valid Distiset manifest` });
+  });
+
   it("accepts the pipeline as YAML with top-level parameters", async () => {
     const yaml = `${pipelineToYaml(quickstart("wk-yaml", 3))}parameters:\n  text_generation:\n    input_batch_size: 1\n`;
     const response = await harness.request("/v1/runs?use_cache=false", { method: "POST", headers: { "content-type": "application/yaml" }, body: yaml });

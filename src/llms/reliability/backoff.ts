@@ -1,3 +1,5 @@
+import { retryDelayMs } from "../../core/retry-policy.js";
+
 /** Timing of retries; the defaults follow the OpenAI SDK (0.5 s doubling to 8 s). */
 export interface RetryTiming {
   /** Upper bound of the first backoff; doubles each attempt. */
@@ -15,8 +17,7 @@ export const DEFAULT_RETRY_TIMING: RetryTiming = { initialDelayMs: 500, maxDelay
  * Full jitter spreads the retries of many callers that failed together.
  */
 export function backoffDelayMs(attempt: number, timing: RetryTiming, random: () => number = Math.random): number {
-  const ceiling = Math.min(timing.maxDelayMs, timing.initialDelayMs * 2 ** attempt);
-  return Math.floor(random() * ceiling);
+  return retryDelayMs({ baseDelayMs: timing.initialDelayMs, maxDelayMs: timing.maxDelayMs, jitter: "full" }, attempt, random);
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */

@@ -3,9 +3,8 @@ import { attribute, runtimeParameter } from "../../components/attributes.js";
 import type { StepColumns } from "../../core/row.js";
 import { blobByteSource } from "../../data-files/byte-source.js";
 import { FooterCache, readRowsAcross } from "../../data-files/parquet-file-set.js";
-import { distisetManifestSchema, type DistisetManifest } from "../../distiset/manifest.js";
+import { readManifest, type DistisetManifest } from "../../distiset/manifest.js";
 import { DistilflareError, RuntimeParameterError } from "../../errors.js";
-import { getJson } from "../../runtime/blob-store.js";
 import { runKeys, RUN_ID_PATTERN } from "../../runtime/run-keys.js";
 import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../base-step.js";
 import type { StepContext } from "../step-context.js";
@@ -90,16 +89,14 @@ export class LoadDataFromDistiset extends GeneratorStep<typeof schema> {
   private async readManifest(context: StepContext, runId: string): Promise<DistisetManifest> {
     const store = context.services.blobs;
     if (!store) throw new DistilflareError("internal", `Step '${this.name}' needs the run store to read a Distiset`);
-    const raw = await getJson(store, runKeys.manifest(runId));
-    if (raw === null) {
+    const manifest = await readManifest(store, runId);
+    if (!manifest) {
       throw new RuntimeParameterError(
         `Step '${this.name}': run '${runId}' has no Distiset ('${runKeys.manifest(runId)}' is missing); is dataset_path a run that succeeded?`,
         { step: this.name, parameter: "dataset_path", expected: "a run that succeeded" },
       );
     }
-    const parsed = distisetManifestSchema.safeParse(raw);
-    if (!parsed.success) throw new DistilflareError("storage_failed", `'${runKeys.manifest(runId)}' is not a valid Distiset manifest`, { key: runKeys.manifest(runId) });
-    return parsed.data;
+    return manifest;
   }
 
   private splitOf(manifest: DistisetManifest) {

@@ -1,0 +1,72 @@
+import { emptyBuffers } from "../batch-manager-step.js";
+import { admitBatch, type BudgetLedger } from "../run-budget.js";
+import type { EngineContext } from "../run-engine.js";
+import type { RunState } from "../run-state.js";
+import { workId, type GenerateWork, type WorkItem } from "../work.js";
+import { trackInflight } from "../work-tracking.js";
+import { activeSteps, stepBatchHandler } from "./step-batch.js";
+
+function setOutstanding(state: RunState, work: GenerateWork, outstanding: boolean): void {
+  const step = state.steps[work.step];
+  if (step) step.outstanding = outstanding;
+}
+
+/**
+ * A generator's batch. A generator is asked for one batch at a time (`outstanding`), and the
+ * next request starts after the rows this one produced.
+ */
+export const generateWork = stepBatchHandler<GenerateWork>({
+  reportedOutput: (work, report) => ({ seq_no: work.seq_no, num_rows: report.num_rows, bytes: report.bytes, last_batch: report.last_batch || work.force_last_batch, created_from: {}, batch_routed_to: [] }),
+  reported: (state, work) => setOutstanding(state, work, false),
+  afterBatch(state, work, report) {
+    const step = state.steps[work.step];
+    if (!step) return;
+    step.next_seq_no = work.seq_no + 1;
+    step.next_offset = work.offset + report.num_rows;
+  },
+  failed: (state, work) => setOutstanding(state, work, false),
+  retracked: (state, work) => setOutstanding(state, work, true),
+  send: sendGenerators,
+});
+
+function sendGenerators(state: RunState, context: EngineContext, ledger: BudgetLedger | undefined): WorkItem[] {
+  const dispatch: WorkItem[] = [];
+  for (const name of activeSteps(state)) {
+    const plan = state.plan.steps[name];
+    const step = state.steps[name];
+    if (!plan || !step || plan.kind !== "generator" || step.done || step.outstanding) continue;
+    if (!generatorNeeded(state, name)) continue;
+    if (ledger && admitBatch(ledger, state, name) !== "send") continue;
+    const work: WorkItem = {
+      type: "generate",
+      id: workId({ type: "generate", step: name, seq_no: step.next_seq_no }),
+      run_id: state.run_id,
+      step: name,
+      seq_no: step.next_seq_no,
+      offset: step.next_offset,
+      force_last_batch: state.plan.dry_run,
+    };
+    step.outstanding = true;
+    step.inflight++;
+    step.batches_sent++;
+    trackInflight(state, work, context.now);
+    dispatch.push(work);
+  }
+  return dispatch;
+}
+
+/** Generators are pulled: asked again while some successor's buffer from them runs low (distilabel's `empty_buffers`). */
+function generatorNeeded(state: RunState, name: string): boolean {
+  const step = state.steps[name];
+  const plan = state.plan.steps[name];
+  if (!step || !plan) return false;
+  if (step.next_seq_no === 0 || plan.successors.length === 0) return true;
+  return plan.successors.some((successor) => {
+    const s = state.steps[successor];
+    const manager = state.batch_managers[successor];
+    if (!s || !manager || s.done) return false;
+    // A successor in a later stage cannot drain its buffer yet; the generator must finish its stage.
+    if ((state.plan.steps[successor]?.stage ?? 0) > state.stage.current) return true;
+    return emptyBuffers(manager).includes(name);
+  });
+}
