@@ -33,30 +33,12 @@ export type AnyObjectSchema = z.ZodObject<z.ZodRawShape>;
 /** A constructor's arguments: the options may be left out when every attribute is optional or has a default. */
 export type OptionsArgs<O> = {} extends O ? [options?: O] : [options: O];
 
-/** Set while `attributeSchemaOf` reads a class's schema: the constructor hands it over and stops. */
-let probingSchema = false;
-
-class SchemaProbe {
-  constructor(readonly schema: AnyObjectSchema) {}
-}
-
 /**
  * The attribute schema of a component class without building one (which may need options):
  * what discovery and the cache-key check walk for every registered component.
  */
 export function attributeSchemaOf(cls: ComponentClass): AnyObjectSchema {
-  // Transition: classes still passing their schema to `super(schema, options)` are read by building
-  // one that stops at the base constructor; once every class declares `static attributes` this is `cls.attributes`.
-  probingSchema = true;
-  try {
-    cls.fromOptions({});
-  } catch (error) {
-    if (error instanceof SchemaProbe) return error.schema;
-    throw error;
-  } finally {
-    probingSchema = false;
-  }
-  throw new Error(`${cls.typeName} was built without reaching the Component constructor`);
+  return cls.attributes;
 }
 
 /** Keys every serialized component may carry that are not attributes. */
@@ -81,15 +63,10 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
   readonly schema: S;
   attrs: z.output<S>;
 
-  /**
-   * Parses `options` against the class's `static attributes`. `schema` is the transitional form
-   * (`super(schema, options)`) for classes that do not declare theirs yet.
-   */
-  protected constructor(options: object = {}, schema?: S) {
-    const resolved = schema ?? ((new.target as typeof Component).attributes as S);
-    if (probingSchema) throw new SchemaProbe(resolved);
-    this.schema = resolved;
-    this.attrs = parseAttributes(resolved, options as Record<string, unknown>, this.describeSelf());
+  /** Parses `options` against the class's `static attributes`. */
+  protected constructor(options: object = {}) {
+    this.schema = (new.target as typeof Component).attributes as S;
+    this.attrs = parseAttributes(this.schema, options as Record<string, unknown>, this.describeSelf());
   }
 
   /** The class this component is an instance of, with its static side. */

@@ -73,14 +73,9 @@ export abstract class BaseStep<S extends AnyObjectSchema = AnyObjectSchema> exte
   /** Whether `process` takes one input list per predecessor (distilabel's `*inputs`). */
   readonly acceptsMultipleInputs: boolean = false;
 
-  /** Transition: `super(schema, options)` from steps that do not declare `static attributes` yet. */
-  constructor(schema: S, options: StepOptions<S>);
-  // Last, so `ConstructorParameters<typeof SomeStep>` reads this one.
-  constructor(...args: OptionsArgs<StepOptions<S>>);
-  constructor(...args: [unknown?, unknown?]) {
-    const [schema, options] = args[0] instanceof z.ZodObject ? [args[0] as S, args[1]] : [undefined, args[0]];
-    const { pipeline, ...rest } = (options ?? {}) as { pipeline?: StepHost | null };
-    super(rest, schema);
+  constructor(...args: OptionsArgs<StepOptions<S>>) {
+    const { pipeline, ...rest } = (args[0] ?? {}) as { pipeline?: StepHost | null };
+    super(rest);
     this.pipeline = pipeline === null ? undefined : (pipeline ?? currentPipeline());
     const attrs = this.attrs as { name?: string };
     if (attrs.name === undefined) attrs.name = inferStepName(this.typeName, this.pipeline);
