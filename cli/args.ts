@@ -92,7 +92,7 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
   const name = argv.find((a) => !a.startsWith("-"));
   if (name !== undefined && !isCommand(name)) throw usageError(`Unknown command '${name}'; commands are: ${Object.keys(COMMANDS).join(", ")}`);
   const spec: CommandSpec | undefined = name === undefined ? undefined : COMMANDS[name];
-  let parsed;
+  let parsed: { values: unknown; positionals: string[] };
   try {
     parsed = parseArgs({
       args: [...argv],

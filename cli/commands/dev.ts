@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { existsSync } from "node:fs";
-import { startWranglerDev } from "../../scripts/lib/wrangler-dev.js";
+import { startWranglerDev, type WranglerDev } from "../../scripts/lib/wrangler-dev.js";
 import { checkoutRoot } from "../checkout.js";
 import { CliError, EXIT, usageError, type ExitCode } from "../exit-codes.js";
 import { startLocalServices } from "../stand-ins.js";
@@ -28,7 +28,7 @@ export async function dev(ctx: CommandContext): Promise<ExitCode> {
   // A local queue keeps nothing across a reload of wrangler dev: lost work is sent again once its
   // lease (WORK_LEASE_SECONDS in wrangler.toml) lapses.
   const vars = { ...model.vars, ALLOW_UNAUTHENTICATED: "true" };
-  let server;
+  let server: WranglerDev;
   try {
     server = await startWranglerDev({ cwd, port, persistTo, vars, timeoutMs: 180_000, onOutput: (text) => ctx.streams.stderr.write(text) });
   } catch (error) {

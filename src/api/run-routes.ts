@@ -123,7 +123,7 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
       "cache-control": "private, max-age=3600",
     };
     const ifNoneMatch = c.req.header("if-none-match");
-    if (ifNoneMatch && ifNoneMatch.split(",").map((v) => v.trim()).includes(etag)) return c.body(null, 304, headers);
+    if (ifNoneMatch?.split(",").map((v) => v.trim()).includes(etag)) return c.body(null, 304, headers);
     const ifRange = c.req.header("if-range");
     const range = ifRange && ifRange !== etag ? undefined : parseByteRange(c.req.header("range"), info.size);
     if (range === "unsatisfiable") return c.body(null, 416, { ...headers, "content-range": `bytes */${info.size}` });

@@ -88,7 +88,7 @@ export function compileGlob(pattern: string): GlobMatcher {
         const next: number[] = [];
         for (const index of live) {
           const state = states[index];
-          if (state && state.accepts(char)) next.push(state.loops ? index : index + 1);
+          if (state?.accepts(char)) next.push(state.loops ? index : index + 1);
         }
         if (next.length === 0) return false;
         live = closure(next);

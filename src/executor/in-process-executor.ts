@@ -34,6 +34,7 @@ export interface InProcessRunOptions extends RunOptions {
   /** Aborting stops the run gracefully: in-flight batches finish, the state is kept for a resume. */
   signal?: AbortSignal | undefined;
   /** Called after every transition (progress displays, tests that serialise the state). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a listener returns nothing, or a state to go on with.
   onTransition?: ((state: RunState) => RunState | void) | undefined;
   /** Overrides the order in which finished work is applied (tests of out-of-order arrival). */
   reorder?: ((ready: WorkItem[]) => WorkItem[]) | undefined;

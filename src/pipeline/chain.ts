@@ -14,7 +14,7 @@ export function chain(...links: ChainLink[]): void {
   let routing: RoutingBatchFunction | undefined;
   links.forEach((link, index) => {
     if (isRoutingBatchFunction(link)) {
-      if (!previous || previous.length !== 1 || routing) {
+      if (previous?.length !== 1 || routing) {
         throw new OptionError("A routing batch function must follow a single step in a chain", { field: `chain[${index}]`, expected: "step >> routing function >> [steps]" });
       }
       routing = link;

@@ -1,7 +1,6 @@
 import { DagValidationError, OptionError, RuntimeParameterError } from "../errors.js";
 import { sha1 } from "../core/hash.js";
 import { STEP_NAME_PATTERN } from "../core/naming.js";
-import type { Row } from "../core/row.js";
 import type { BaseStep } from "../steps/base-step.js";
 import { Step, GeneratorStep } from "../steps/base-step.js";
 import { Dag, type DagSpec } from "./dag.js";
@@ -222,8 +221,8 @@ export class Pipeline implements StepHost {
     return this.steps.filter((s) => s.kind !== "generator" && !targets.has(s.name));
   }
 
-  /** Rows as the pipeline's input: connects a generator of `rows` to every step without one. */
-  attachDataset(rows: Row[], generator: (pipeline: Pipeline) => BaseStep): BaseStep {
+  /** The pipeline's input: connects the generator step `generator` makes to every step without a predecessor. */
+  attachDataset(generator: (pipeline: Pipeline) => BaseStep): BaseStep {
     const targets = this.stepsNeedingInput();
     const loader = withPipeline(this, () => generator(this));
     for (const target of targets) this.addEdge(loader.name, target.name);

@@ -119,6 +119,6 @@ function attachDataset(pipeline: Pipeline, rows: Row[], batchSize: number): void
       expected: "a pipeline with a step that has no predecessor",
     });
   }
-  datasetLoaders.set(pipeline, pipeline.attachDataset(rows, (host) => makeGeneratorStep(rows, { batchSize, pipeline: host })) as LoadDataFromDicts);
+  datasetLoaders.set(pipeline, pipeline.attachDataset((host) => makeGeneratorStep(rows, { batchSize, pipeline: host })) as LoadDataFromDicts);
 }
 

@@ -136,7 +136,7 @@ describe("end to end through wrangler dev over real HTTP", () => {
     const { body: rows } = await api.json<{ rows: Array<{ generation: string }> }>(`/v1/runs/${started.id}/rows`);
     for (const row of rows.rows) expect(JSON.parse(row.generation)).toMatchObject({ name: expect.any(String), age: expect.any(Number) });
     const request = llm.generationRequests.find((r) => JSON.stringify(r.body).includes("Describe a character"));
-    expect((request?.body as { response_format?: { type: string } }).response_format?.type).toBe("json_schema");
+    expect((request?.body as { response_format?: { type: string } } | undefined)?.response_format?.type).toBe("json_schema");
   });
 
   it("starts the scheduled pipeline from the cron trigger", async () => {

@@ -24,5 +24,6 @@ export class DuckDb {
 
   close(): void {
     this.connection.closeSync();
+    this.instance.closeSync();
   }
 }

@@ -27,7 +27,7 @@ function mixture(rounds = 1): MixtureOfAgentsLLM {
 
 const byModel = (model: string) => (request: FakeRequest) => (request.body as { model?: string }).model === model;
 const systemOf = (request: FakeRequest | undefined): string => {
-  const messages = (request?.body as { messages: Array<{ role: string; content: string }> }).messages;
+  const messages = (request?.body as { messages: Array<{ role: string; content: string }> } | undefined)?.messages ?? [];
   return messages[0]?.role === "system" ? messages[0].content : "";
 };
 
@@ -46,7 +46,7 @@ describe("MixtureOfAgentsLLM", () => {
     expect(llm.modelName).toBe("moa-aggregator-proposer-a-proposer-b");
     // Statistics count every call of the mixture: the proposers' tokens are added to the aggregator's.
     const words = (request: FakeRequest | undefined): number =>
-      (request?.body as { messages: Array<{ content: string }> }).messages.map((m) => m.content).join(" ").split(/\s+/).filter(Boolean).length;
+      ((request?.body as { messages: Array<{ content: string }> } | undefined)?.messages ?? []).map((m) => m.content).join(" ").split(/\s+/).filter(Boolean).length;
     const proposerInput = 2 * 6; // "You are helpful." + "What is 2+2?" for each proposer
     const proposerOutput = 2 * 3; // "proposer-x says 12"
     expect(output?.statistics.input_tokens).toEqual([words(aggregatorRequest) + proposerInput]);

@@ -165,7 +165,7 @@ describe("a whole run with offline batch generation (in-process)", () => {
     expect(rows.map((r) => r.generation)).toEqual(["echo: row-0", "echo: row-1", null, "echo: row-3", "echo: row-4"]);
     // The Distiset drops distilabel_metadata (no enable_metadata); the step's stored batch keeps the error.
     const stored = (await getJson<{ rows: Row[] }>(result.store, runKeys.batch(result.runId, "gen", 0)))?.rows ?? [];
-    expect((stored[2]?.distilabel_metadata as Record<string, unknown>).error_gen).toBe("HTTP 400: rejected by the batch");
+    expect((stored[2]?.distilabel_metadata as Record<string, unknown> | undefined)?.error_gen).toBe("HTTP 400: rejected by the batch");
     expect(result.state.steps.gen?.failed_rows).toBe(1);
     // Two step batches (3 + 2 rows): two jobs.
     expect(server.batchApi.batches.size).toBe(2);

@@ -131,7 +131,7 @@ describe("Pipeline", () => {
       new TextGeneration({ name: "b", llm: new ScriptedLLM() });
     });
     expect(pipeline.stepsNeedingInput().map((s) => s.name)).toEqual(["a", "b"]);
-    const loader = pipeline.attachDataset(data, (host) => new LoadDataFromDicts({ data, pipeline: host }));
+    const loader = pipeline.attachDataset((host) => new LoadDataFromDicts({ data, pipeline: host }));
     expect(loader.name).toBe("load_data_from_dicts_0");
     expect(pipeline.edges).toEqual([
       ["load_data_from_dicts_0", "a"],

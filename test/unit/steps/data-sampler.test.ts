@@ -93,7 +93,7 @@ describe("DataSampler", () => {
     const source = [{ nested: { x: 1 } }];
     const step = new DataSampler({ data: source, size: 1, samples: 1, seed: 1, pipeline: null });
     const { rows } = await step.generate(0, testContext());
-    (rows[0]?.nested as Array<{ x: number }>)[0]!.x = 99;
+    (rows[0]!.nested as Array<{ x: number }>)[0]!.x = 99;
     expect(source[0]?.nested.x).toBe(1);
   });
 

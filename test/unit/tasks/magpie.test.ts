@@ -70,9 +70,9 @@ describe("Magpie generation", () => {
       { role: "assistant", content: "A2" },
     ]);
     const withSystem = await runBatch(new Magpie({ llm: scripted(...replies), nTurns: 2, includeSystemPrompt: true }), [{}]);
-    expect((withSystem[0]?.conversation as unknown[])[0]).toEqual({ role: "system", content: MAGPIE_MULTI_TURN_SYSTEM_PROMPT });
+    expect((withSystem[0]?.conversation as unknown[] | undefined)?.[0]).toEqual({ role: "system", content: MAGPIE_MULTI_TURN_SYSTEM_PROMPT });
     const endsWithUser = await runBatch(new Magpie({ llm: scripted(...replies), nTurns: 2, endWithUser: true }), [{}]);
-    expect((endsWithUser[0]?.conversation as Array<{ role: string }>).map((m) => m.role)).toEqual(["user", "assistant", "user"]);
+    expect((endsWithUser[0]?.conversation as Array<{ role: string }> | undefined)?.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
   });
 
   it("writes only the instruction with only_instruction, one call per row", async () => {
