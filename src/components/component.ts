@@ -31,6 +31,7 @@ export interface ComponentClass<C extends Component = Component> {
 export type AnyObjectSchema = z.ZodObject<z.ZodRawShape>;
 
 /** A constructor's arguments: the options may be left out when every attribute is optional or has a default. */
+// biome-ignore lint/complexity/noBannedTypes: `{} extends O` is the test for "every property of O is optional".
 export type OptionsArgs<O> = {} extends O ? [options?: O] : [options: O];
 
 /**

@@ -35,7 +35,7 @@ export function fusionTarget(name: string, steps: Readonly<Record<string, Fusion
   const step = steps[name];
   if (!step || step.kind === "global" || step.routing || step.successors.length !== 1) return null;
   const successor = steps[step.successors[0] as string];
-  if (!successor || successor.kind !== "normal" || successor.convergence || successor.predecessors.length !== 1) return null;
+  if (successor?.kind !== "normal" || successor.convergence || successor.predecessors.length !== 1) return null;
   if (successor.stage !== step.stage) return null;
   const outputBatchSize = step.kind === "generator" ? step.batch_size : step.input_batch_size;
   if (outputBatchSize === null || outputBatchSize !== successor.input_batch_size) return null;
