@@ -26,10 +26,19 @@ export default defineConfig({
       },
       {
         // The ring runs as local development does: the API open without a token (SECURITY.md).
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: {
-            // The stand-in's origin is the one loopback origin runs may call, with a key of its own.
-            bindings: { ALLOW_UNAUTHENTICATED: "true", ALLOWED_ORIGINS: fakeOpenAIOrigin, FAKE_OPENAI_API_KEY: "sk-fake-stand-in" },
-          } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              // The stand-in's origin is the one loopback origin runs may call, with a key of its own.
+              bindings: {
+                ALLOW_UNAUTHENTICATED: "true",
+                ALLOWED_ORIGINS: fakeOpenAIOrigin,
+                FAKE_OPENAI_API_KEY: "sk-fake-stand-in",
+              },
+            },
+          }),
+        ],
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],

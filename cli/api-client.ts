@@ -14,7 +14,9 @@ import { CliError, EXIT } from "./exit-codes.js";
 export type RunView = z.infer<typeof runViewSchema>;
 export type StartRunResponse = z.infer<typeof startRunResponseSchema>;
 export type DistisetManifestView = z.infer<typeof distisetManifestSchema>;
-const pipelineListSchema = z.object({ pipelines: z.array(pipelineInfoSchema.extend({ default_parameters: z.record(z.string(), z.unknown()).optional() })) });
+const pipelineListSchema = z.object({
+  pipelines: z.array(pipelineInfoSchema.extend({ default_parameters: z.record(z.string(), z.unknown()).optional() })),
+});
 export type PipelineInfo = z.infer<typeof pipelineListSchema>["pipelines"][number];
 
 /** An error the Worker answered with: its stable `code`, message and HTTP status. */
@@ -61,25 +63,40 @@ export class DistilflareClient {
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-      throw new CliError(`Cannot reach the Worker at ${this.baseUrl} (${why}); start one with \`distilflare dev\` or pass --url`, EXIT.unreachable);
+      throw new CliError(
+        `Cannot reach the Worker at ${this.baseUrl} (${why}); start one with \`distilflare dev\` or pass --url`,
+        EXIT.unreachable,
+      );
     }
     if (!response.ok) throw await apiErrorOf(response);
     return response;
   }
 
-  private async json<S extends z.ZodType>(schema: S, path: string, init: { method?: string; body?: unknown } = {}): Promise<z.infer<S>> {
+  private async json<S extends z.ZodType>(
+    schema: S,
+    path: string,
+    init: { method?: string; body?: unknown } = {},
+  ): Promise<z.infer<S>> {
     const response = await this.send(path, init);
     const text = await response.text();
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      throw new ApiError(response.status, "unexpected_response", `${init.method ?? "GET"} ${path} answered with something that is not JSON: ${text.slice(0, 120)}`);
+      throw new ApiError(
+        response.status,
+        "unexpected_response",
+        `${init.method ?? "GET"} ${path} answered with something that is not JSON: ${text.slice(0, 120)}`,
+      );
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ApiError(response.status, "unexpected_response", `${init.method ?? "GET"} ${path}: '${issue?.path.join(".")}' ${issue?.message ?? "does not match"} (is --url a distilflare Worker of this version?)`);
+      throw new ApiError(
+        response.status,
+        "unexpected_response",
+        `${init.method ?? "GET"} ${path}: '${issue?.path.join(".")}' ${issue?.message ?? "does not match"} (is --url a distilflare Worker of this version?)`,
+      );
     }
     return parsed.data;
   }
@@ -101,7 +118,10 @@ export class DistilflareClient {
   }
 
   /** `budget`: new limits for the resumed run (fields left out keep the run's). */
-  resumeRun(id: string, budget: { max_cost_usd?: number | undefined; max_requests?: number | undefined } = {}): Promise<RunView> {
+  resumeRun(
+    id: string,
+    budget: { max_cost_usd?: number | undefined; max_requests?: number | undefined } = {},
+  ): Promise<RunView> {
     return this.json(runViewSchema, `/v1/runs/${encodeURIComponent(id)}/resume`, { method: "POST", body: budget });
   }
 
@@ -125,11 +145,18 @@ export class DistilflareClient {
     return (await this.json(pipelineListSchema, "/v1/pipelines")).pipelines;
   }
 
-  validate(body: { pipeline: string | Record<string, unknown>; parameters?: Record<string, Record<string, unknown>> | undefined; sample_row?: Record<string, unknown> | undefined }) {
+  validate(body: {
+    pipeline: string | Record<string, unknown>;
+    parameters?: Record<string, Record<string, unknown>> | undefined;
+    sample_row?: Record<string, unknown> | undefined;
+  }) {
     return this.json(validateResponseSchema, "/v1/pipelines/validate", { method: "POST", body });
   }
 
-  pushToHub(id: string, body: { repo_id: string; private: boolean; token?: string | undefined; commit_message?: string | undefined }): Promise<z.infer<typeof pushResultSchema>> {
+  pushToHub(
+    id: string,
+    body: { repo_id: string; private: boolean; token?: string | undefined; commit_message?: string | undefined },
+  ): Promise<z.infer<typeof pushResultSchema>> {
     return this.json(pushResultSchema, `/v1/runs/${encodeURIComponent(id)}/push_to_hub`, { method: "POST", body });
   }
 }

@@ -10,10 +10,25 @@ import { info, validate } from "./commands/inspect.js";
 import { run } from "./commands/run.js";
 import { download, list, logs, push, resume, status, stop } from "./commands/runs.js";
 
-const HANDLERS: Record<CommandName, (ctx: CommandContext) => Promise<ExitCode>> = { dev, run, info, validate, status, logs, list, stop, resume, download, push };
+const HANDLERS: Record<CommandName, (ctx: CommandContext) => Promise<ExitCode>> = {
+  dev,
+  run,
+  info,
+  validate,
+  status,
+  logs,
+  list,
+  stop,
+  resume,
+  download,
+  push,
+};
 
 /** Runs one command line and returns its exit code; never throws. */
-export async function main(argv: readonly string[], streams: CliStreams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<ExitCode> {
+export async function main(
+  argv: readonly string[],
+  streams: CliStreams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+): Promise<ExitCode> {
   try {
     const line = parseCommandLine(argv);
     if (line.help || line.command === undefined) {
@@ -26,7 +41,9 @@ export async function main(argv: readonly string[], streams: CliStreams = { stdo
       streams.stderr.write(`distilflare: ${error.message}\n`);
       return error.exitCode;
     }
-    streams.stderr.write(`distilflare: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    streams.stderr.write(
+      `distilflare: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return EXIT.apiError;
   }
 }

@@ -18,7 +18,8 @@ function stepCounts(step: StepProgress): string {
 function runHeader(view: RunView): string {
   const stage = view.stages.find((s) => s.status === "running");
   const stageText = view.stages.length > 1 && stage ? `, stage ${stage.index + 1}/${view.stages.length}` : "";
-  const stopText = view.stop && (view.status === "stopping" || view.status === "stopped") ? ` (${view.stop.reason})` : "";
+  const stopText =
+    view.stop && (view.status === "stopping" || view.status === "stopped") ? ` (${view.stop.reason})` : "";
   return `run ${view.id} (${view.name}): ${view.status}${stopText}${stageText}${usageText(view)}`;
 }
 
@@ -42,11 +43,16 @@ export function progressLines(view: RunView, columns = 100): string[] {
   for (const name of names) {
     const step = view.steps[name]!;
     const label = name.length > nameWidth ? `${name.slice(0, nameWidth - 1)}…` : name.padEnd(nameWidth);
-    lines.push(`  ${label} ${progressBar(step.batches_done, step.batches_sent, barWidth, step.status === "finished")} ${stepCounts(step)}  ${step.status}${reusedText(step)}`);
+    lines.push(
+      `  ${label} ${progressBar(step.batches_done, step.batches_sent, barWidth, step.status === "finished")} ${stepCounts(step)}  ${step.status}${reusedText(step)}`,
+    );
   }
   lines.push(...batchJobLines(view).map((line) => `  ${line}`));
   const latest = view.errors.at(-1);
-  if (latest) lines.push(`  last error${latest.step ? ` in ${latest.step}` : ""}: ${latest.code}: ${oneLine(latest.message, columns - 20)}`);
+  if (latest)
+    lines.push(
+      `  last error${latest.step ? ` in ${latest.step}` : ""}: ${latest.code}: ${oneLine(latest.message, columns - 20)}`,
+    );
   return lines;
 }
 
@@ -56,7 +62,15 @@ export function progressUpdates(previous: RunView | undefined, view: RunView): s
   if (previous?.status !== view.status) lines.push(runHeader(view));
   for (const [name, step] of Object.entries(view.steps)) {
     const before = previous?.steps[name];
-    if (before && before.status === step.status && before.batches_done === step.batches_done && before.batches_sent === step.batches_sent && before.errors === step.errors && before.failed_rows === step.failed_rows) continue;
+    if (
+      before &&
+      before.status === step.status &&
+      before.batches_done === step.batches_done &&
+      before.batches_sent === step.batches_sent &&
+      before.errors === step.errors &&
+      before.failed_rows === step.failed_rows
+    )
+      continue;
     if (!before && step.status === "pending") continue;
     lines.push(`${name}: ${step.status}${reusedText(step)}, ${stepCounts(step)}`);
   }
@@ -68,10 +82,12 @@ export function progressUpdates(previous: RunView | undefined, view: RunView): s
 /** Provider batch jobs the run waits on (offline batch generation), one line each. */
 function batchJobLines(view: RunView): string[] {
   return (view.offline_batches ?? []).map(
-    (job) => `batch job ${job.job_id} (${job.step} batch ${job.seq_no}): ${job.status}, ${job.counts.completed}/${job.counts.total} done${job.counts.failed > 0 ? `, ${job.counts.failed} failed` : ""}`,
+    (job) =>
+      `batch job ${job.job_id} (${job.step} batch ${job.seq_no}): ${job.status}, ${job.counts.completed}/${job.counts.total} done${job.counts.failed > 0 ? `, ${job.counts.failed} failed` : ""}`,
   );
 }
-const reusedText = (step: { reused_from?: string | undefined }): string => (step.reused_from ? ` (reused from ${step.reused_from})` : "");
+const reusedText = (step: { reused_from?: string | undefined }): string =>
+  step.reused_from ? ` (reused from ${step.reused_from})` : "";
 
 const oneLine = (text: string, max: number): string => {
   const flat = text.replace(/\s+/g, " ").trim();

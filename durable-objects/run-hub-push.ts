@@ -1,5 +1,14 @@
 import type { RunMeta } from "../src/engine/run-view.js";
-import { executePush, markPushCutOff, pendingPush, pushIsDue, PUSH_RETRY_AFTER_MS, startPushAttempt, type PushToHubRequest, type PushToHubStatus } from "../src/hub/scheduled-push.js";
+import {
+  executePush,
+  markPushCutOff,
+  pendingPush,
+  pushIsDue,
+  PUSH_RETRY_AFTER_MS,
+  startPushAttempt,
+  type PushToHubRequest,
+  type PushToHubStatus,
+} from "../src/hub/scheduled-push.js";
 import { logLine } from "../src/runtime/run-log-line.js";
 import { encodeRunValue } from "../src/runtime/run-object-values.js";
 import { R2BlobStore } from "../bindings/r2-blob-store.js";
@@ -32,7 +41,10 @@ export class RunHubPush {
 
   save(request: PushToHubRequest): void {
     const status = pendingPush(request);
-    this.store.write(NO_ROW_CHANGES, { [PUSH_KEY]: encodeRunValue("push", status), [TOKEN_KEY]: request.token ? encodeRunValue("push_token", request.token) : null });
+    this.store.write(NO_ROW_CHANGES, {
+      [PUSH_KEY]: encodeRunValue("push", status),
+      [TOKEN_KEY]: request.token ? encodeRunValue("push_token", request.token) : null,
+    });
     this.status = status;
   }
 
@@ -57,7 +69,13 @@ export class RunHubPush {
     this.status = running;
     await this.watchdog.setAt(Date.now() + PUSH_RETRY_AFTER_MS + 1_000);
     const token = this.store.readValue("push_token", TOKEN_KEY);
-    const result = await executePush({ store: new R2BlobStore(env.DATA), runId: meta.id, push: running, token, services: workerServices(env) });
+    const result = await executePush({
+      store: new R2BlobStore(env.DATA),
+      runId: meta.id,
+      push: running,
+      token,
+      services: workerServices(env),
+    });
     await this.finish(result, meta, env.DATA);
   }
 
@@ -65,7 +83,14 @@ export class RunHubPush {
     this.store.write(NO_ROW_CHANGES, { [PUSH_KEY]: encodeRunValue("push", result), [TOKEN_KEY]: null });
     this.status = result;
     await this.watchdog.clear();
-    this.log.append([logLine(result.status === "succeeded" ? "INFO" : "ERROR", result.status === "succeeded" ? `Pushed the Distiset to ${result.url}` : `Push to '${result.repo_id}' failed: ${result.error?.message ?? "unknown error"}`)]);
+    this.log.append([
+      logLine(
+        result.status === "succeeded" ? "INFO" : "ERROR",
+        result.status === "succeeded"
+          ? `Pushed the Distiset to ${result.url}`
+          : `Push to '${result.repo_id}' failed: ${result.error?.message ?? "unknown error"}`,
+      ),
+    ]);
     await this.log.saveTo(bucket, meta.id);
   }
 }

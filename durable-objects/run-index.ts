@@ -74,7 +74,10 @@ export class RunIndex extends DurableObject<Env> {
   }
 
   /** Newest first; `before` is the cursor (`created_at|id` of the last item of the previous page). */
-  async list(options: { limit: number; before?: string | undefined }): Promise<RpcResult<{ runs: RunSummary[]; next_cursor: string | null }>> {
+  async list(options: {
+    limit: number;
+    before?: string | undefined;
+  }): Promise<RpcResult<{ runs: RunSummary[]; next_cursor: string | null }>> {
     return rpc(() => {
       const limit = Math.max(1, Math.min(options.limit, 200));
       const [createdAt, id] = options.before ? splitCursor(options.before) : [undefined, undefined];
@@ -87,7 +90,10 @@ export class RunIndex extends DurableObject<Env> {
               id ?? "",
               limit + 1,
             )
-          : this.ctx.storage.sql.exec<Record<string, string | number>>("SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?", limit + 1)
+          : this.ctx.storage.sql.exec<Record<string, string | number>>(
+              "SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?",
+              limit + 1,
+            )
       ).toArray();
       const runs = rows.slice(0, limit).map(toSummary);
       const last = runs.at(-1);
@@ -101,7 +107,12 @@ export class RunIndex extends DurableObject<Env> {
   }
 
   /** Steps a run completed by their own last batch (computed there, not reused), offered to later runs. */
-  async registerStepOutputs(input: { run_id: string; routing_seed: string; created_at: string; steps: Array<{ step: string; signature: string; failed_rows: number }> }): Promise<RpcResult<null>> {
+  async registerStepOutputs(input: {
+    run_id: string;
+    routing_seed: string;
+    created_at: string;
+    steps: Array<{ step: string; signature: string; failed_rows: number }>;
+  }): Promise<RpcResult<null>> {
     return rpc(() => {
       for (const entry of input.steps) {
         this.ctx.storage.sql.exec(
@@ -124,7 +135,10 @@ export class RunIndex extends DurableObject<Env> {
       const rows: StepOutputSource[] = [];
       for (const signature of new Set(signatures)) {
         const found = this.ctx.storage.sql
-          .exec<Record<string, string | number>>("SELECT signature, run_id, step, failed_rows, routing_seed FROM step_outputs WHERE signature = ? ORDER BY created_at DESC, run_id DESC", signature)
+          .exec<Record<string, string | number>>(
+            "SELECT signature, run_id, step, failed_rows, routing_seed FROM step_outputs WHERE signature = ? ORDER BY created_at DESC, run_id DESC",
+            signature,
+          )
           .toArray();
         rows.push(...found.map((row) => stepOutputSourceSchema.parse(row)));
       }
@@ -135,7 +149,11 @@ export class RunIndex extends DurableObject<Env> {
   /** Forgets a source whose outputs could not be read (deleted from R2 or incomplete). */
   async forgetStepOutputs(input: { signature: string; run_id: string }): Promise<RpcResult<null>> {
     return rpc(() => {
-      this.ctx.storage.sql.exec("DELETE FROM step_outputs WHERE signature = ? AND run_id = ?", input.signature, input.run_id);
+      this.ctx.storage.sql.exec(
+        "DELETE FROM step_outputs WHERE signature = ? AND run_id = ?",
+        input.signature,
+        input.run_id,
+      );
       return null;
     });
   }
@@ -144,7 +162,10 @@ export class RunIndex extends DurableObject<Env> {
    * The newest run (not a dry run) with this cache key. A run whose rows failed is skipped
    * unless accepted, so the request computes a fresh run: its imputed batches are never reused.
    */
-  async findByCacheKey(cacheKey: string, options: { acceptFailedRows?: boolean | undefined } = {}): Promise<RpcResult<RunSummary | null>> {
+  async findByCacheKey(
+    cacheKey: string,
+    options: { acceptFailedRows?: boolean | undefined } = {},
+  ): Promise<RpcResult<RunSummary | null>> {
     return rpc(() => {
       const row = this.ctx.storage.sql
         .exec<Record<string, string | number>>(

@@ -37,7 +37,13 @@ export class RunOutbox {
   open(dispatch: readonly WorkItem[]): { key: string; value: string } | undefined {
     if (dispatch.length === 0) return undefined;
     const key = `${PREFIX}${String(this.seq++).padStart(12, "0")}`;
-    return { key, value: encodeRunValue("outbox", dispatch.map((w) => w.id)) };
+    return {
+      key,
+      value: encodeRunValue(
+        "outbox",
+        dispatch.map((w) => w.id),
+      ),
+    };
   }
 
   /** Sends an opened outbox, then clears it. */
@@ -55,7 +61,10 @@ export class RunOutbox {
   async flush(inflight: Record<string, InflightEntry>, bindings: OutboxBindings): Promise<void> {
     for (const { key, value } of this.store.listValues("outbox", PREFIX)) {
       if (this.sending.has(key)) continue;
-      await this.send(value.flatMap((id) => (inflight[id] ? [inflight[id].work] : [])), bindings);
+      await this.send(
+        value.flatMap((id) => (inflight[id] ? [inflight[id].work] : [])),
+        bindings,
+      );
       this.store.write(NO_ROW_CHANGES, { [key]: null });
     }
   }
@@ -70,7 +79,8 @@ export class RunOutbox {
     const control: WorkMessage[] = [];
     const steps: WorkMessage[] = [];
     for (const work of works) (queueOf(work) === "steps" ? steps : control).push(await this.message(work, bindings));
-    const asRequests = (batch: WorkMessage[]): MessageSendRequest<WorkMessage>[] => batch.map((body) => ({ body, contentType: "json" }));
+    const asRequests = (batch: WorkMessage[]): MessageSendRequest<WorkMessage>[] =>
+      batch.map((body) => ({ body, contentType: "json" }));
     for (const batch of sendBatches(control)) await bindings.CONTROL_QUEUE.sendBatch(asRequests(batch));
     for (const batch of sendBatches(steps)) await bindings.STEP_QUEUE.sendBatch(asRequests(batch));
   }

@@ -11,7 +11,9 @@ import { decodeRunValue, encodeRunValue } from "../src/runtime/run-object-values
  */
 export class StepOutputsLog {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec("CREATE TABLE IF NOT EXISTS step_outputs (step TEXT NOT NULL, seq_no INTEGER NOT NULL, output TEXT NOT NULL, PRIMARY KEY (step, seq_no))");
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS step_outputs (step TEXT NOT NULL, seq_no INTEGER NOT NULL, output TEXT NOT NULL, PRIMARY KEY (step, seq_no))",
+    );
   }
 
   /** Records the output of a report about to be applied (a redelivered duplicate writes the same row). */
@@ -20,7 +22,12 @@ export class StepOutputsLog {
     if (!work || input.fatal) return;
     const output = reportedOutput(work, workReportSchema.parse(input));
     if (!output || !("step" in work)) return;
-    this.sql.exec("INSERT OR REPLACE INTO step_outputs (step, seq_no, output) VALUES (?, ?, ?)", work.step, output.seq_no, encodeRunValue("step_output", output));
+    this.sql.exec(
+      "INSERT OR REPLACE INTO step_outputs (step, seq_no, output) VALUES (?, ?, ?)",
+      work.step,
+      output.seq_no,
+      encodeRunValue("step_output", output),
+    );
   }
 
   /** A step's outputs in seq order. */

@@ -51,10 +51,19 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
         if (!lease.ok && lease.error.code !== "not_found") throw new Error(lease.error.message);
         // Not granted: reported already (a duplicate), the run ended, or out of attempts (the run failed).
         if (lease.ok && lease.value.granted) {
-          const deps = { store, pipeline: (runId: string) => runPipeline(store, runId), services, prices: ownerPrices(env as unknown as Record<string, unknown>) };
+          const deps = {
+            store,
+            pipeline: (runId: string) => runPipeline(store, runId),
+            services,
+            prices: ownerPrices(env as unknown as Record<string, unknown>),
+          };
           // A fused chain: each report may hand back the successor batch built from the one just
           // reported, leased to this invocation; it runs here instead of going through the queue.
-          let next: { work: WorkItem; leaseMs: number; fused: boolean } | undefined = { work, leaseMs: lease.value.leaseMs, fused: false };
+          let next: { work: WorkItem; leaseMs: number; fused: boolean } | undefined = {
+            work,
+            leaseMs: lease.value.leaseMs,
+            fused: false,
+          };
           while (next) {
             const current: WorkItem = next.work;
             leased = { stub, workId: current.id, fused: next.fused };
@@ -73,12 +82,17 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
       if (leased?.fused) {
         // The message's own work was reported; the fused batch has no message to retry, so the
         // run sends it through the queue (its normal retry path) with this error as its last.
-        await leased.stub.abandonWork({ work_id: leased.workId, error: reason, retry_in_ms: delaySeconds * 1000, requeue: true }).catch(() => undefined);
+        await leased.stub
+          .abandonWork({ work_id: leased.workId, error: reason, retry_in_ms: delaySeconds * 1000, requeue: true })
+          .catch(() => undefined);
         message.ack();
         return;
       }
       // The run keeps the error as the item's last one and waits for the queue's redelivery.
-      if (leased) await leased.stub.abandonWork({ work_id: leased.workId, error: reason, retry_in_ms: delaySeconds * 1000 }).catch(() => undefined);
+      if (leased)
+        await leased.stub
+          .abandonWork({ work_id: leased.workId, error: reason, retry_in_ms: delaySeconds * 1000 })
+          .catch(() => undefined);
       message.retry({ delaySeconds });
     }
   });
@@ -93,7 +107,10 @@ async function resolveWork(message: ReturnType<typeof workMessageSchema.parse>, 
 type RunStub = DurableObjectStub<import("../durable-objects/pipeline-run.js").PipelineRun>;
 
 /** Reports the work; returns the successor batch the run fused behind it, if any. */
-async function deliver(stub: RunStub, report: WorkReportInput): Promise<{ work: WorkItem; lease_ms: number } | undefined> {
+async function deliver(
+  stub: RunStub,
+  report: WorkReportInput,
+): Promise<{ work: WorkItem; lease_ms: number } | undefined> {
   const result = await stub.report(report, { accept_fused: true });
   // A run that no longer exists has nothing to wait for this report.
   if (!result.ok && result.error.code !== "not_found") throw new Error(result.error.message);
@@ -106,9 +123,14 @@ async function deliver(stub: RunStub, report: WorkReportInput): Promise<{ work: 
  * renewal, and a consumer that dies stops renewing, so the run sends its work again.
  */
 async function holdingLease<T>(stub: RunStub, workId: string, leaseMs: number, fn: () => Promise<T>): Promise<T> {
-  const timer = setInterval(() => {
-    stub.renewWork({ work_id: workId }).catch((error: unknown) => console.error(`Lease renewal of '${workId}' failed: ${errorMessage(error)}`));
-  }, Math.max(1_000, Math.floor(leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      stub
+        .renewWork({ work_id: workId })
+        .catch((error: unknown) => console.error(`Lease renewal of '${workId}' failed: ${errorMessage(error)}`));
+    },
+    Math.max(1_000, Math.floor(leaseMs / 3)),
+  );
   try {
     return await fn();
   } finally {
@@ -118,6 +140,10 @@ async function holdingLease<T>(stub: RunStub, workId: string, leaseMs: number, f
 
 /** A message past its retries: the run fails with the dead-letter reason and the item's last error (resumable). */
 async function deadLetter(stub: RunStub, work: WorkItem, attempts: number): Promise<void> {
-  const result = await stub.deadLetter({ work_id: work.id, step: "step" in work ? work.step : undefined, message: `${work.type} work '${work.id}' failed ${attempts} delivery attempt(s)` });
+  const result = await stub.deadLetter({
+    work_id: work.id,
+    step: "step" in work ? work.step : undefined,
+    message: `${work.type} work '${work.id}' failed ${attempts} delivery attempt(s)`,
+  });
   if (!result.ok && result.error.code !== "not_found") throw new Error(result.error.message);
 }

@@ -81,7 +81,10 @@ export class RuntimeParameterError extends DistilflareError {
 }
 
 export class OptionError extends DistilflareError {
-  constructor(message: string, details: { component?: string; field: string; expected?: string; [k: string]: unknown }) {
+  constructor(
+    message: string,
+    details: { component?: string; field: string; expected?: string; [k: string]: unknown },
+  ) {
     super("invalid_option", message, details);
     this.name = "OptionError";
   }
@@ -108,7 +111,11 @@ export class SerializationError extends DistilflareError {
 /** distilabel's "Failed to load all the steps": every step whose `load()` failed, with its cause. */
 export class StepLoadError extends DistilflareError {
   constructor(failures: ReadonlyArray<{ step: string; code: string; message: string }>) {
-    super("step_load_failed", `Failed to load all the steps: ${failures.map((f) => `step '${f.step}': ${f.message}`).join("; ")}`, { steps: failures.map((f) => ({ ...f })) });
+    super(
+      "step_load_failed",
+      `Failed to load all the steps: ${failures.map((f) => `step '${f.step}': ${f.message}`).join("; ")}`,
+      { steps: failures.map((f) => ({ ...f })) },
+    );
     this.name = "StepLoadError";
   }
 }
@@ -136,7 +143,9 @@ export function isErrorCode(value: string): value is ErrorCode {
 export function isErrorBody(value: unknown): value is ErrorBody {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.code === "string" && (ERROR_CODES as readonly string[]).includes(v.code) && typeof v.message === "string";
+  return (
+    typeof v.code === "string" && (ERROR_CODES as readonly string[]).includes(v.code) && typeof v.message === "string"
+  );
 }
 
 export function errorMessage(error: unknown): string {

@@ -23,7 +23,10 @@ export class PeakMemorySampler {
   private peak = 0;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly pgid: number, private readonly command = "workerd") {}
+  constructor(
+    private readonly pgid: number,
+    private readonly command = "workerd",
+  ) {}
 
   start(intervalMs = 500): this {
     this.peak = 0;

@@ -19,11 +19,17 @@ export interface RunMeasure {
 const SLOW_STATUS_MS = 250;
 
 /** Starts a run and polls its status until it ends: wall time from the POST to `succeeded`. */
-export async function measureRun(api: ApiClient, body: Record<string, unknown>, rows: number, options: { timeoutMs?: number; pollMs?: number } = {}): Promise<RunMeasure> {
+export async function measureRun(
+  api: ApiClient,
+  body: Record<string, unknown>,
+  rows: number,
+  options: { timeoutMs?: number; pollMs?: number } = {},
+): Promise<RunMeasure> {
   const started = performance.now();
   const { status, body: created } = await api.post<{ id?: string; error?: unknown }>("/v1/runs", body);
   const postSeconds = (performance.now() - started) / 1000;
-  if (status !== 202 || !created.id) throw new Error(`POST /v1/runs answered ${status}: ${JSON.stringify(created).slice(0, 500)}`);
+  if (status !== 202 || !created.id)
+    throw new Error(`POST /v1/runs answered ${status}: ${JSON.stringify(created).slice(0, 500)}`);
   const runId = created.id;
   let slowest = 0;
   let calls = 0;
@@ -36,7 +42,9 @@ export async function measureRun(api: ApiClient, body: Record<string, unknown>, 
     let answer: { status: number; body: { status?: string; error?: unknown } };
     try {
       // A poll that never answers must not hang the benchmark: it counts as a dropped poll.
-      answer = await api.json<{ status?: string; error?: unknown }>(`/v1/runs/${runId}`, { signal: AbortSignal.timeout(60_000) });
+      answer = await api.json<{ status?: string; error?: unknown }>(`/v1/runs/${runId}`, {
+        signal: AbortSignal.timeout(60_000),
+      });
     } catch (error) {
       // A loaded machine drops a poll now and then; many in a row means the server is gone.
       if (++failedPolls > 20) throw error;
@@ -52,7 +60,8 @@ export async function measureRun(api: ApiClient, body: Record<string, unknown>, 
       finished = run as { created_at?: string; updated_at?: string };
       break;
     }
-    if (code === 200 && (run.status === "failed" || run.status === "stopped")) throw new Error(`run ${runId} ${run.status}: ${JSON.stringify(run.error ?? run).slice(0, 500)}`);
+    if (code === 200 && (run.status === "failed" || run.status === "stopped"))
+      throw new Error(`run ${runId} ${run.status}: ${JSON.stringify(run.error ?? run).slice(0, 500)}`);
     if (Date.now() > deadline) throw new Error(`run ${runId} did not finish in time`);
     await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
   }
@@ -60,7 +69,15 @@ export async function measureRun(api: ApiClient, body: Record<string, unknown>, 
   // of a run late through polling, which is not the runtime's time.
   const ranFor = (Date.parse(finished.updated_at ?? "") - Date.parse(finished.created_at ?? "")) / 1000;
   const seconds = Number.isFinite(ranFor) ? postSeconds + ranFor : (performance.now() - started) / 1000;
-  return { runId, seconds, rowsPerSecond: rows / seconds, slowestStatusMs: slowest, statusCalls: calls, slowStatusCalls: slowCalls, polledSeconds: (performance.now() - started) / 1000 };
+  return {
+    runId,
+    seconds,
+    rowsPerSecond: rows / seconds,
+    slowestStatusMs: slowest,
+    statusCalls: calls,
+    slowStatusCalls: slowCalls,
+    polledSeconds: (performance.now() - started) / 1000,
+  };
 }
 
 interface Manifest {

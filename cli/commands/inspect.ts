@@ -13,7 +13,12 @@ async function describeSource(ctx: CommandContext, source: PipelineSource): Prom
   if (source.kind === "name") {
     const pipelines = await ctx.client.pipelines();
     const found = pipelines.find((p) => p.name === source.name);
-    if (!found) throw new ApiError(404, "not_found", `No pipeline '${source.name}' is registered in ${ctx.line.global.url}; registered: ${pipelines.map((p) => p.name).join(", ") || "(none)"}`);
+    if (!found)
+      throw new ApiError(
+        404,
+        "not_found",
+        `No pipeline '${source.name}' is registered in ${ctx.line.global.url}; registered: ${pipelines.map((p) => p.name).join(", ") || "(none)"}`,
+      );
     return found;
   }
   // Loaded lazily: the whole step library is only needed for this command.
@@ -27,7 +32,11 @@ async function describeSource(ctx: CommandContext, source: PipelineSource): Prom
     return {
       name: pipeline.name,
       description: pipeline.description ?? null,
-      steps: pipeline.steps.map((s) => ({ name: s.name, type: s.typeName, runtime_parameters_info: s.runtimeParametersInfo() })),
+      steps: pipeline.steps.map((s) => ({
+        name: s.name,
+        type: s.typeName,
+        runtime_parameters_info: s.runtimeParametersInfo(),
+      })),
       connections: pipeline.connections(),
       routing_batch_functions: [...pipeline.routingBatchFunctions()].map(([step, fn]) => ({ step, name: fn.typeName })),
     };
@@ -51,14 +60,18 @@ function sampleRow(text: string | undefined): Record<string, unknown> | undefine
   } catch (error) {
     throw usageError(`--sample-row is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw usageError("--sample-row must be a JSON object, such as '{\"instruction\": \"Tell me a joke\"}'");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw usageError('--sample-row must be a JSON object, such as \'{"instruction": "Tell me a joke"}\'');
   return value as Record<string, unknown>;
 }
 
 export async function validate(ctx: CommandContext): Promise<ExitCode> {
   const source = readPipelineSource(ctx.line.args[0]!);
   const row = sampleRow(stringOption(ctx, "sample-row"));
-  const result = await ctx.client.validate({ ...pipelineRequest(source, parseParams(listOption(ctx, "param"))), sample_row: row });
+  const result = await ctx.client.validate({
+    ...pipelineRequest(source, parseParams(listOption(ctx, "param"))),
+    sample_row: row,
+  });
   print(ctx, result, () => {
     const lines = [`${result.name} is valid (signature ${result.signature})`, "Stages:"];
     result.stages.forEach((steps, i) => lines.push(`  ${i + 1}: ${steps.join(", ")}`));

@@ -8,14 +8,20 @@ import { TERMINAL_STATUSES, flag, print, sleep, stringOption, type CommandContex
 export function runOutcome(view: RunView): string {
   const error = view.error ?? (view.status === "failed" ? view.errors.at(-1) : undefined);
   const failedRows = view.failed_rows > 0 ? ` (${view.failed_rows} rows failed, kept with null outputs)` : "";
-  const budget = view.status === "stopped" && view.stop?.reason === "budget" ? `: ${view.stop.message} (distilflare resume ${view.id} --max-requests N or --max-cost-usd X goes on)` : "";
+  const budget =
+    view.status === "stopped" && view.stop?.reason === "budget"
+      ? `: ${view.stop.message} (distilflare resume ${view.id} --max-requests N or --max-cost-usd X goes on)`
+      : "";
   return `run ${view.id} ${view.status}${failedRows}${error ? `: ${error.code}: ${error.message}` : budget}`;
 }
 
 /** `--max-cost-usd` and `--max-requests` as the API's budget fields (positive numbers; the API checks the rest). */
 export function budgetOptions(ctx: CommandContext): { max_cost_usd?: number; max_requests?: number } {
   const budget: { max_cost_usd?: number; max_requests?: number } = {};
-  for (const [option, field] of [["max-cost-usd", "max_cost_usd"], ["max-requests", "max_requests"]] as const) {
+  for (const [option, field] of [
+    ["max-cost-usd", "max_cost_usd"],
+    ["max-requests", "max_requests"],
+  ] as const) {
     const text = stringOption(ctx, option);
     if (text === undefined) continue;
     const value = Number(text);
@@ -34,12 +40,15 @@ export async function status(ctx: CommandContext): Promise<ExitCode> {
 export async function list(ctx: CommandContext): Promise<ExitCode> {
   const limitText = stringOption(ctx, "limit");
   const limit = limitText === undefined ? undefined : Number(limitText);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw usageError(`--limit must be a positive integer, got '${limitText}'`);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+    throw usageError(`--limit must be a positive integer, got '${limitText}'`);
   const page = await ctx.client.listRuns(limit);
   print(ctx, page, () =>
     page.runs.length === 0
       ? "No runs yet"
-      : page.runs.map((r) => `${r.id}  ${r.status.padEnd(9)}  ${r.created_at}  ${r.name}${r.dry_run ? " (dry run)" : ""}`),
+      : page.runs.map(
+          (r) => `${r.id}  ${r.status.padEnd(9)}  ${r.created_at}  ${r.name}${r.dry_run ? " (dry run)" : ""}`,
+        ),
   );
   return EXIT.ok;
 }

@@ -10,4 +10,6 @@ const hello = () =>
     load.connect(new TextGeneration({ llm: new OpenAILLM({ model: "gpt-4o-mini" }) }));
   });
 
-export default createWorker({ pipelines: { hello: { build: hello, description: "LoadDataFromDicts -> TextGeneration" } } });
+export default createWorker({
+  pipelines: { hello: { build: hello, description: "LoadDataFromDicts -> TextGeneration" } },
+});

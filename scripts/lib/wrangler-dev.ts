@@ -61,7 +61,21 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const inspectorPort = await freePort();
   const persistTo = options.persistTo ?? tempDir("distilflare-e2e-");
   const [command, ...prefix] = options.wrangler ?? ["npx", "wrangler"];
-  const args = [...prefix, "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", "info"];
+  const args = [
+    ...prefix,
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspectorPort),
+    "--persist-to",
+    persistTo,
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    "info",
+  ];
   const vars = { ...(options.closed ? {} : { ALLOW_UNAUTHENTICATED: "true" }), ...options.vars };
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
   const child: ChildProcess = spawn(command!, args, {

@@ -22,6 +22,9 @@ const cacheSizeRoute = createRoute({
 export function registerCacheRoutes(app: OpenAPIHono, store: BlobStore): void {
   app.openapi(cacheSizeRoute, async (c) => {
     const entries = await store.list(RESPONSE_CACHE_PREFIX);
-    return c.json({ prefix: RESPONSE_CACHE_PREFIX, entries: entries.length, bytes: entries.reduce((sum, e) => sum + e.size, 0) }, 200);
+    return c.json(
+      { prefix: RESPONSE_CACHE_PREFIX, entries: entries.length, bytes: entries.reduce((sum, e) => sum + e.size, 0) },
+      200,
+    );
   });
 }

@@ -27,7 +27,9 @@ export function requireKnownMediaType(): MiddlewareHandler {
     if (type === JSON_TYPE || (YAML_TYPES as readonly string[]).includes(type)) return next();
     throw new DistilflareError(
       "unsupported_media_type",
-      type === "" ? "The request has a body but no Content-Type; send application/json or application/yaml" : `Unsupported content-type '${type}'; send application/json or application/yaml`,
+      type === ""
+        ? "The request has a body but no Content-Type; send application/json or application/yaml"
+        : `Unsupported content-type '${type}'; send application/json or application/yaml`,
       { field: "content-type", expected: "application/json or application/yaml" },
     );
   };

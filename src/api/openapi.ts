@@ -1,6 +1,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { z } from "zod";
-import { errorResponseSchema, pushToHubOptionsSchema, resumeRunBodySchema, startRunBodySchema, validateBodySchema } from "./schemas.js";
+import type { z } from "zod";
+import {
+  errorResponseSchema,
+  pushToHubOptionsSchema,
+  resumeRunBodySchema,
+  startRunBodySchema,
+  validateBodySchema,
+} from "./schemas.js";
 
 /** `{ error: { code, message, details? } }`, the body of every 4xx and 5xx answer. */
 export const ErrorSchema = errorResponseSchema.openapi("Error");
@@ -17,9 +23,14 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /** The error answers a route may give, each with the shared error body. */
-export function errorResponses<const C extends number>(...codes: C[]): Record<C, { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }> {
+export function errorResponses<const C extends number>(
+  ...codes: C[]
+): Record<C, { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }> {
   return Object.fromEntries(
-    codes.map((code) => [code, { description: STATUS_TEXT[code] ?? "An error", content: { "application/json": { schema: ErrorSchema } } }]),
+    codes.map((code) => [
+      code,
+      { description: STATUS_TEXT[code] ?? "An error", content: { "application/json": { schema: ErrorSchema } } },
+    ]),
   ) as Record<C, { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }>;
 }
 
@@ -32,7 +43,12 @@ export function jsonResponse<S extends z.ZodType>(description: string, schema: S
  * Request bodies the handlers read themselves (JSON or YAML, with their own error messages):
  * routes document them by reference, so the route layer does not validate them a second time.
  */
-const REQUEST_BODIES = { StartRunBody: startRunBodySchema, PushToHubBody: pushToHubOptionsSchema, ValidateBody: validateBodySchema, ResumeRunBody: resumeRunBodySchema };
+const REQUEST_BODIES = {
+  StartRunBody: startRunBodySchema,
+  PushToHubBody: pushToHubOptionsSchema,
+  ValidateBody: validateBodySchema,
+  ResumeRunBody: resumeRunBodySchema,
+};
 
 export function bodyRef(name: keyof typeof REQUEST_BODIES): { $ref: string } {
   return { $ref: `#/components/schemas/${name}` };
@@ -51,6 +67,10 @@ export function openApiDocument(app: OpenAPIHono): Record<string, unknown> {
   for (const [name, schema] of Object.entries(REQUEST_BODIES)) app.openAPIRegistry.register(name, schema);
   return app.getOpenAPI31Document({
     openapi: "3.1.0",
-    info: { title: "distilflare", version: "1", description: "distilabel's synthetic-data pipelines on Cloudflare Workers." },
+    info: {
+      title: "distilflare",
+      version: "1",
+      description: "distilabel's synthetic-data pipelines on Cloudflare Workers.",
+    },
   }) as unknown as Record<string, unknown>;
 }

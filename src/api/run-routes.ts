@@ -34,14 +34,27 @@ async function manifestOf(service: RunService, id: string) {
   const manifest = await readManifest(service.store, id);
   if (manifest) return manifest;
   const run = await service.getRun(id);
-  throw new DistilflareError("conflict", `Run '${id}' is ${run.status}; its Distiset is written when it succeeds`, { run_id: id, status: run.status });
+  throw new DistilflareError("conflict", `Run '${id}' is ${run.status}; its Distiset is written when it succeeds`, {
+    run_id: id,
+    status: run.status,
+  });
 }
 
 export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
   app.openapi(startRunRoute, async (c) => {
     const request = await readStartRunRequest(c);
     const result = await service.startRun(request);
-    return c.json({ id: result.run.id, status: result.run.status, signature: result.run.signature, cached: result.cached, links: runLinks(result.run.id), run: result.run }, result.status);
+    return c.json(
+      {
+        id: result.run.id,
+        status: result.run.status,
+        signature: result.run.signature,
+        cached: result.cached,
+        links: runLinks(result.run.id),
+        run: result.run,
+      },
+      result.status,
+    );
   });
 
   app.openapi(listRunsRoute, async (c) => {
@@ -80,7 +93,10 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
   app.openapi(cardRoute, async (c) => {
     const id = runId(c.req.param("id"));
     const text = await getText(service.store, runKeys.card(id));
-    if (text === null) throw new NotFoundError(`Run '${id}' has no dataset card yet; it is written when the run succeeds`, { run_id: id });
+    if (text === null)
+      throw new NotFoundError(`Run '${id}' has no dataset card yet; it is written when the run succeeds`, {
+        run_id: id,
+      });
     return c.text(text, 200, { "content-type": "text/markdown; charset=utf-8" });
   });
 
@@ -96,7 +112,13 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
           splits: Object.fromEntries(
             Object.entries(config.splits).map(([split, info]) => [
               split,
-              { ...info, files: info.files.map((f) => ({ ...f, path: `/v1/runs/${id}/distiset/${name}/${split}/${f.path.split("/").at(-1)}` })) },
+              {
+                ...info,
+                files: info.files.map((f) => ({
+                  ...f,
+                  path: `/v1/runs/${id}/distiset/${name}/${split}/${f.path.split("/").at(-1)}`,
+                })),
+              },
             ]),
           ),
         },
@@ -114,7 +136,8 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
     }
     const key = `${runKeys.distisetPrefix(id)}${config}/${split}/${file}`;
     const info = await service.store.head(key);
-    if (!info) throw new NotFoundError(`No file '${config}/${split}/${file}' in run '${id}'`, { run_id: id, path: key });
+    if (!info)
+      throw new NotFoundError(`No file '${config}/${split}/${file}' in run '${id}'`, { run_id: id, path: key });
     const etag = info.etag.startsWith('"') ? info.etag : `"${info.etag}"`;
     const headers: Record<string, string> = {
       "content-type": "application/vnd.apache.parquet",
@@ -123,7 +146,13 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
       "cache-control": "private, max-age=3600",
     };
     const ifNoneMatch = c.req.header("if-none-match");
-    if (ifNoneMatch?.split(",").map((v) => v.trim()).includes(etag)) return c.body(null, 304, headers);
+    if (
+      ifNoneMatch
+        ?.split(",")
+        .map((v) => v.trim())
+        .includes(etag)
+    )
+      return c.body(null, 304, headers);
     const ifRange = c.req.header("if-range");
     const range = ifRange && ifRange !== etag ? undefined : parseByteRange(c.req.header("range"), info.size);
     if (range === "unsatisfiable") return c.body(null, 416, { ...headers, "content-range": `bytes */${info.size}` });
@@ -131,7 +160,11 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
     if (range) {
       const bytes = await service.store.getRange(key, range.offset, range.length);
       if (!bytes) throw new NotFoundError(`No file '${file}' in run '${id}'`);
-      return c.body(bytes as Uint8Array<ArrayBuffer>, 206, { ...headers, "content-range": `bytes ${range.offset}-${range.offset + range.length - 1}/${info.size}`, "content-length": String(bytes.byteLength) });
+      return c.body(bytes as Uint8Array<ArrayBuffer>, 206, {
+        ...headers,
+        "content-range": `bytes ${range.offset}-${range.offset + range.length - 1}/${info.size}`,
+        "content-length": String(bytes.byteLength),
+      });
     }
     const bytes = await service.store.get(key);
     if (!bytes) throw new NotFoundError(`No file '${file}' in run '${id}'`);
@@ -143,9 +176,17 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
     const { config, split, offset, length } = c.req.valid("query");
     const manifest = await manifestOf(service, id);
     const entry = manifest.configs[config];
-    if (!entry) throw new NotFoundError(`Run '${id}' has no config '${config}'; configs are: ${Object.keys(manifest.configs).join(", ")}`, { field: "config" });
+    if (!entry)
+      throw new NotFoundError(
+        `Run '${id}' has no config '${config}'; configs are: ${Object.keys(manifest.configs).join(", ")}`,
+        { field: "config" },
+      );
     const info = entry.splits[split];
-    if (!info) throw new NotFoundError(`Config '${config}' has no split '${split}'; splits are: ${Object.keys(entry.splits).join(", ")}`, { field: "split" });
+    if (!info)
+      throw new NotFoundError(
+        `Config '${config}' has no split '${split}'; splits are: ${Object.keys(entry.splits).join(", ")}`,
+        { field: "split" },
+      );
     const rows: Array<Record<string, unknown>> = [];
     let start = 0;
     for (const file of info.files) {
@@ -153,7 +194,10 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
       const from = Math.max(offset, start);
       const to = Math.min(offset + length, end);
       if (from < to) {
-        const read = await readParquetRowsFromAsyncBuffer(blobAsyncBuffer(service.store, file.path, file.size_bytes), { rowStart: from - start, rowEnd: to - start });
+        const read = await readParquetRowsFromAsyncBuffer(blobAsyncBuffer(service.store, file.path, file.size_bytes), {
+          rowStart: from - start,
+          rowEnd: to - start,
+        });
         rows.push(...read);
       }
       start = end;

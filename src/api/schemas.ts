@@ -8,8 +8,19 @@ import { pushToHubStatusSchema } from "../hub/scheduled-push.js";
 export const runViewSchema = engineRunViewSchema.extend({ push_to_hub: pushToHubStatusSchema.optional() });
 import { distisetManifestSchema } from "../distiset/manifest.js";
 
-const maxCostUsdSchema = z.number().positive().describe("Stop the run (status `stopped`, `stop.reason` `budget`) before a batch that would take its LLM cost past this many USD (prices: LLM_PRICES over the built-in table). Every LLM of the pipeline needs a known price.");
-const maxRequestsSchema = z.number().int().positive().describe("Stop the run (status `stopped`, `stop.reason` `budget`) before a batch that would take its LLM requests (provider calls; cache hits are free) past this number.");
+const maxCostUsdSchema = z
+  .number()
+  .positive()
+  .describe(
+    "Stop the run (status `stopped`, `stop.reason` `budget`) before a batch that would take its LLM cost past this many USD (prices: LLM_PRICES over the built-in table). Every LLM of the pipeline needs a known price.",
+  );
+const maxRequestsSchema = z
+  .number()
+  .int()
+  .positive()
+  .describe(
+    "Stop the run (status `stopped`, `stop.reason` `budget`) before a batch that would take its LLM requests (provider calls; cache hits are free) past this number.",
+  );
 
 const parametersSchema = z
   .record(z.string(), z.record(z.string(), z.unknown()))
@@ -30,7 +41,9 @@ export const startRunBodySchema = z
   .object({
     pipeline: z
       .union([z.string().min(1), z.record(z.string(), z.unknown())])
-      .describe("The name of a registered pipeline, or a serialized pipeline (distilabel's pipeline.yaml shape, as JSON)."),
+      .describe(
+        "The name of a registered pipeline, or a serialized pipeline (distilabel's pipeline.yaml shape, as JSON).",
+      ),
     parameters: parametersSchema.optional(),
     use_cache: z
       .boolean()
@@ -38,16 +51,29 @@ export const startRunBodySchema = z
       .describe(
         "Re-serve a finished run with the same signature, resume an unfinished one; otherwise reuse the stored outputs of every step whose signature (its configuration and its ancestors') is unchanged, from any earlier run, and compute only the rest. Outputs with failed rows are never reused (they are computed again) unless accept_failed_rows is set; a step whose use_cache is false is computed again with everything downstream of it.",
       ),
-    accept_failed_rows: z.boolean().default(false).describe("Let use_cache reuse a run, or a step's outputs, in which some rows failed (imputed as null)."),
-    dry_run: z.boolean().default(false).describe("One batch of batch_size 1 from every generator through the whole DAG; never cached."),
+    accept_failed_rows: z
+      .boolean()
+      .default(false)
+      .describe("Let use_cache reuse a run, or a step's outputs, in which some rows failed (imputed as null)."),
+    dry_run: z
+      .boolean()
+      .default(false)
+      .describe("One batch of batch_size 1 from every generator through the whole DAG; never cached."),
     fuse_steps: z
       .boolean()
       .optional()
-      .describe("Run a step's batch in the invocation that produced its input where their batches line up (default true); false sends every batch through the queue."),
-    dataset: z.array(z.record(z.string(), z.unknown())).optional().describe("Rows fed to the steps that have no generator."),
+      .describe(
+        "Run a step's batch in the invocation that produced its input where their batches line up (default true); false sends every batch through the queue.",
+      ),
+    dataset: z
+      .array(z.record(z.string(), z.unknown()))
+      .optional()
+      .describe("Rows fed to the steps that have no generator."),
     dataset_batch_size: z.number().int().positive().max(LIMITS.batchSize).optional(),
     load_groups: z.union([z.array(z.array(z.string())), z.literal("sequential_step_execution")]).optional(),
-    push_to_hub: pushToHubOptionsSchema.optional().describe("Push the Distiset to the Hugging Face Hub when the run succeeds."),
+    push_to_hub: pushToHubOptionsSchema
+      .optional()
+      .describe("Push the Distiset to the Hugging Face Hub when the run succeeds."),
     max_cost_usd: maxCostUsdSchema.optional(),
     max_requests: maxRequestsSchema.optional(),
   })
@@ -104,7 +130,15 @@ export const startRunResponseSchema = z.object({
 
 export const runListSchema = z.object({
   runs: z.array(
-    z.object({ id: z.string(), name: z.string(), signature: z.string(), status: z.string(), dry_run: z.boolean(), created_at: z.string(), updated_at: z.string() }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      signature: z.string(),
+      status: z.string(),
+      dry_run: z.boolean(),
+      created_at: z.string(),
+      updated_at: z.string(),
+    }),
   ),
   next_cursor: z.string().nullable(),
 });
@@ -143,7 +177,14 @@ export const validateResponseSchema = z.object({
   name: z.string(),
   signature: z.string(),
   stages: z.array(z.array(z.string())),
-  steps: z.array(z.object({ name: z.string(), type: z.string(), inputs: z.record(z.string(), z.boolean()), outputs: z.array(z.string()) })),
+  steps: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      inputs: z.record(z.string(), z.boolean()),
+      outputs: z.array(z.string()),
+    }),
+  ),
   /** With `sample_row`: each task's rendered prompt, or why it could not be rendered for that row. */
   prompts: z.record(z.string(), z.object({ prompt: z.string().optional(), error: z.string().optional() })).optional(),
 });

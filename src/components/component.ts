@@ -198,7 +198,9 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
       if (value instanceof Component) {
         missing.push(...value.missingRuntimeParameters().map((p) => `${toSnakeCase(key)}.${p}`));
       } else if (isComponentList(value)) {
-        value.forEach((c, i) => missing.push(...c.missingRuntimeParameters().map((p) => `${toSnakeCase(key)}.${i}.${p}`)));
+        value.forEach((c, i) =>
+          missing.push(...c.missingRuntimeParameters().map((p) => `${toSnakeCase(key)}.${i}.${p}`)),
+        );
       } else if (value === undefined && isRequiredParameter(schema)) {
         missing.push(toSnakeCase(key));
       }
@@ -217,7 +219,8 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
       const nested = value instanceof Component ? [value] : isComponentList(value) ? value : [];
       nested.forEach((component, index) => {
         const prefix = value instanceof Component ? toSnakeCase(key) : `${toSnakeCase(key)}.${index}`;
-        for (const target of component.egressTargets(services)) targets.push({ ...target, field: `${prefix}.${target.field}` });
+        for (const target of component.egressTargets(services))
+          targets.push({ ...target, field: `${prefix}.${target.field}` });
       });
     }
     return targets;
@@ -245,7 +248,11 @@ function dumpValue(value: unknown): unknown {
  * Parses camelCase options against the schema. Unknown keys are errors (a typo is never
  * dropped silently), `null` stands for "unset" on optional attributes (dumps write unset as null).
  */
-export function parseAttributes<S extends AnyObjectSchema>(schema: S, options: Record<string, unknown>, owner: string): z.output<S> {
+export function parseAttributes<S extends AnyObjectSchema>(
+  schema: S,
+  options: Record<string, unknown>,
+  owner: string,
+): z.output<S> {
   const shape = schema.shape;
   const cleaned: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
@@ -253,7 +260,11 @@ export function parseAttributes<S extends AnyObjectSchema>(schema: S, options: R
     if (!(key in shape)) {
       throw new OptionError(
         `${owner} has no option '${toSnakeCase(key)}'; its options are: ${Object.keys(shape).map(toSnakeCase).join(", ")}`,
-        { component: owner, field: toSnakeCase(key), expected: `one of ${Object.keys(shape).map(toSnakeCase).join(", ")}` },
+        {
+          component: owner,
+          field: toSnakeCase(key),
+          expected: `one of ${Object.keys(shape).map(toSnakeCase).join(", ")}`,
+        },
       );
     }
     const fieldSchema = shape[key] as z.ZodType;
@@ -263,9 +274,15 @@ export function parseAttributes<S extends AnyObjectSchema>(schema: S, options: R
   // A required runtime parameter may be left for the run's `parameters` (distilabel's
   // `LoadDataFromHub()` without `repo_id`): it is checked at validation, not here.
   const deferred = Object.entries(shape).filter(
-    ([key, field]) => cleaned[key] === undefined && metaOf(field as z.ZodType).runtime === true && !isOptionalSchema(field as z.ZodType),
+    ([key, field]) =>
+      cleaned[key] === undefined &&
+      metaOf(field as z.ZodType).runtime === true &&
+      !isOptionalSchema(field as z.ZodType),
   );
-  const effective = deferred.length === 0 ? schema : schema.extend(Object.fromEntries(deferred.map(([key, field]) => [key, (field as z.ZodType).optional()])));
+  const effective =
+    deferred.length === 0
+      ? schema
+      : schema.extend(Object.fromEntries(deferred.map(([key, field]) => [key, (field as z.ZodType).optional()])));
   const parsed = effective.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -16,7 +16,11 @@ export interface RetryPolicy {
 }
 
 /** The delay before retry number `retry` (0 for the first retry). */
-export function retryDelayMs(policy: Omit<RetryPolicy, "attempts">, retry: number, random: () => number = Math.random): number {
+export function retryDelayMs(
+  policy: Omit<RetryPolicy, "attempts">,
+  retry: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
   switch (policy.jitter ?? "half") {
     case "full":
@@ -33,4 +37,3 @@ export const STEP_BATCH_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 1_000, 
 
 /** A work message whose consumer failed: redelivered after 1 s doubling to a minute (the queue counts attempts). */
 export const QUEUE_RETRY: Omit<RetryPolicy, "attempts"> = { baseDelayMs: 1_000, maxDelayMs: 60_000, jitter: "none" };
-

@@ -32,7 +32,10 @@ export function resolveFileType(names: readonly string[], given: FileType | unde
   const only = kinds.size === 1 ? [...kinds][0] : undefined;
   if (only !== undefined && only !== "unknown") return only as FileType;
   throw new OptionError(
-    `${owner}: cannot infer the file type of ${names.slice(0, 3).map((n) => `'${n}'`).join(", ")}${names.length > 3 ? ", ..." : ""}; set filetype to one of ${fileTypeSchema.options.join(", ")}`,
+    `${owner}: cannot infer the file type of ${names
+      .slice(0, 3)
+      .map((n) => `'${n}'`)
+      .join(", ")}${names.length > 3 ? ", ..." : ""}; set filetype to one of ${fileTypeSchema.options.join(", ")}`,
     { component: owner, field: "filetype", expected: `one of ${fileTypeSchema.options.join(", ")}` },
   );
 }

@@ -22,7 +22,11 @@ export class Distiset {
     const configs = new Map<string, DistisetConfig>();
     for (const [name, config] of Object.entries(manifest?.configs ?? {})) {
       const splits: DistisetConfig = {};
-      for (const [split, info] of Object.entries(config.splits)) splits[split] = await readFiles(store, info.files.map((f) => f.path));
+      for (const [split, info] of Object.entries(config.splits))
+        splits[split] = await readFiles(
+          store,
+          info.files.map((f) => f.path),
+        );
       configs.set(name, splits);
     }
     return new Distiset(configs, manifest);
@@ -49,7 +53,12 @@ export class Distiset {
   }
 
   toString(): string {
-    const parts = [...this.configs].map(([name, splits]) => `${name}: {${Object.entries(splits).map(([s, rows]) => `${s}: ${rows.length} rows`).join(", ")}}`);
+    const parts = [...this.configs].map(
+      ([name, splits]) =>
+        `${name}: {${Object.entries(splits)
+          .map(([s, rows]) => `${s}: ${rows.length} rows`)
+          .join(", ")}}`,
+    );
     return `Distiset({ ${parts.join(", ")} })`;
   }
 }

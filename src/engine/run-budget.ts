@@ -94,7 +94,12 @@ export function openLedger(state: RunState, prices: PriceTable): BudgetLedger | 
  * reported batch yet sends one batch alone while the budget is not used up, and `wait`s for it
  * to report before it is projected. `refuse` (the first one is kept) makes the engine stop the run.
  */
-export function admitBatch(ledger: BudgetLedger, state: RunState, stepName: string, rows?: number): "send" | "wait" | "refuse" {
+export function admitBatch(
+  ledger: BudgetLedger,
+  state: RunState,
+  stepName: string,
+  rows?: number,
+): "send" | "wait" | "refuse" {
   if (ledger.refused) return "refuse";
   const step = state.steps[stepName];
   if (!step || rows === 0) return "send";
@@ -110,7 +115,11 @@ export function admitBatch(ledger: BudgetLedger, state: RunState, stepName: stri
     const used = ledger.spent[kind] + ledger.committed[kind];
     const next = projection[kind];
     if (next === undefined ? used < limit : next === 0 || used + next <= limit * (1 + 1e-9)) continue;
-    ledger.refused = { step: stepName, limit: kind === "requests" ? "max_requests" : "max_cost_usd", message: refusalMessage(ledger, kind, limit, stepName, next) };
+    ledger.refused = {
+      step: stepName,
+      limit: kind === "requests" ? "max_requests" : "max_cost_usd",
+      message: refusalMessage(ledger, kind, limit, stepName, next),
+    };
     return "refuse";
   }
   if (unknown && step.inflight > 0) return "wait";
@@ -118,10 +127,17 @@ export function admitBatch(ledger: BudgetLedger, state: RunState, stepName: stri
   return "send";
 }
 
-function refusalMessage(ledger: BudgetLedger, kind: keyof Spend, limit: number, step: string, next: number | undefined): string {
+function refusalMessage(
+  ledger: BudgetLedger,
+  kind: keyof Spend,
+  limit: number,
+  step: string,
+  next: number | undefined,
+): string {
   const field = kind === "requests" ? "max_requests" : "max_cost_usd";
   const show = (n: number) => (kind === "requests" ? String(Math.round(n * 100) / 100) : `$${n.toFixed(6)}`);
-  const expected = next === undefined ? "nothing is known of its cost yet" : `its next batch is expected to take ${show(next)}`;
+  const expected =
+    next === undefined ? "nothing is known of its cost yet" : `its next batch is expected to take ${show(next)}`;
   return `budget reached: ${show(ledger.spent[kind])} used and ${show(ledger.committed[kind])} in flight of ${field} ${kind === "requests" ? limit : `$${limit}`}; step '${step}' was not sent another batch (${expected})`;
 }
 
@@ -135,7 +151,10 @@ function add(into: Spend, spend: Spend): void {
 }
 
 /** The budget after a resume: fields given replace the stored ones (null lifts a limit), the rest stay. */
-export function mergeBudget(current: RunBudget | undefined, change: Partial<RunBudget> | undefined): RunBudget | undefined {
+export function mergeBudget(
+  current: RunBudget | undefined,
+  change: Partial<RunBudget> | undefined,
+): RunBudget | undefined {
   if (!change || (change.max_cost_usd === undefined && change.max_requests === undefined)) return current;
   return {
     max_cost_usd: change.max_cost_usd === undefined ? (current?.max_cost_usd ?? null) : change.max_cost_usd,

@@ -3,7 +3,12 @@ import type { WorkItem } from "./work.js";
 import { workTypeOf } from "./work-types/index.js";
 
 /** Fails the run in place; `work` (the item that failed it, if any) is kept to be sent again on resume. */
-export function failRunInPlace(state: RunState, error: { code: string; message: string; step?: string | undefined; seq_no?: number | undefined }, work: WorkItem | undefined, now: number): void {
+export function failRunInPlace(
+  state: RunState,
+  error: { code: string; message: string; step?: string | undefined; seq_no?: number | undefined },
+  work: WorkItem | undefined,
+  now: number,
+): void {
   state.status = "failed";
   state.error = { code: error.code, message: error.step ? `Step '${error.step}': ${error.message}` : error.message };
   recordErrors(state, error.step, error.seq_no, [{ code: error.code, message: error.message }], now);
@@ -14,7 +19,13 @@ export function failRunInPlace(state: RunState, error: { code: string; message: 
   }
 }
 
-export function recordErrors(state: RunState, step: string | undefined, seqNo: number | undefined, errors: Array<{ code: string; message: string }>, now: number): void {
+export function recordErrors(
+  state: RunState,
+  step: string | undefined,
+  seqNo: number | undefined,
+  errors: Array<{ code: string; message: string }>,
+  now: number,
+): void {
   for (const error of errors) {
     state.errors.push({ step, seq_no: seqNo, code: error.code, message: error.message, at: now });
     state.error_count++;

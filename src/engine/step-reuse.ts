@@ -69,7 +69,10 @@ export function completeOutputs(outputs: readonly PendingOutput[]): boolean {
 }
 
 /** The steps a finished (or ended) run may offer for reuse: computed here, completed by their own last batch. */
-export function reusableSteps(plan: RunPlan, steps: Record<string, { done: boolean; flagged: boolean; failed_rows?: number | undefined }>): Array<{ step: string; signature: string; failed_rows: number }> {
+export function reusableSteps(
+  plan: RunPlan,
+  steps: Record<string, { done: boolean; flagged: boolean; failed_rows?: number | undefined }>,
+): Array<{ step: string; signature: string; failed_rows: number }> {
   return plan.order.flatMap((name) => {
     const planned = plan.steps[name];
     const state = steps[name];

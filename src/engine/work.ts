@@ -56,7 +56,12 @@ export const finalizeWorkSchema = z.object({
   usage: usageByModelSchema.optional(),
 });
 
-export const workItemSchema = z.discriminatedUnion("type", [generateWorkSchema, processWorkSchema, writeParquetWorkSchema, finalizeWorkSchema]);
+export const workItemSchema = z.discriminatedUnion("type", [
+  generateWorkSchema,
+  processWorkSchema,
+  writeParquetWorkSchema,
+  finalizeWorkSchema,
+]);
 export type WorkItem = z.infer<typeof workItemSchema>;
 export type GenerateWork = z.infer<typeof generateWorkSchema>;
 export type ProcessWork = z.infer<typeof processWorkSchema>;
@@ -104,7 +109,13 @@ export const workReportSchema = z.object({
 export type WorkReport = z.infer<typeof workReportSchema>;
 export type WorkReportInput = z.input<typeof workReportSchema>;
 
-export function workId(item: { type: string; step?: string; seq_no?: number; config?: string; file_index?: number }): string {
+export function workId(item: {
+  type: string;
+  step?: string;
+  seq_no?: number;
+  config?: string;
+  file_index?: number;
+}): string {
   switch (item.type) {
     case "generate":
     case "process":

@@ -17,14 +17,21 @@ export async function reuseInProcess(
   options: { acceptFailedRows: boolean; cache: StepOutputsCache; store: BlobStore },
 ): Promise<ResolvedReuse> {
   const { cache, store } = options;
-  const resolved = await resolveStepReuse(prepared.plan, { useCache: prepared.stepUseCache, acceptFailedRows: options.acceptFailedRows }, {
-    find: async (signatures) => Object.fromEntries(signatures.flatMap((signature) => {
-      const entry = cache.get(signature);
-      return entry ? [[signature, entry.source]] : [];
-    })),
-    outputs: async (source) => cache.get(source.signature)?.outputs ?? [],
-    forget: async (source) => cache.delete(source.signature),
-  });
+  const resolved = await resolveStepReuse(
+    prepared.plan,
+    { useCache: prepared.stepUseCache, acceptFailedRows: options.acceptFailedRows },
+    {
+      find: async (signatures) =>
+        Object.fromEntries(
+          signatures.flatMap((signature) => {
+            const entry = cache.get(signature);
+            return entry ? [[signature, entry.source]] : [];
+          }),
+        ),
+      outputs: async (source) => cache.get(source.signature)?.outputs ?? [],
+      forget: async (source) => cache.delete(source.signature),
+    },
+  );
   for (const [step, outputs] of Object.entries(resolved.reused)) {
     const source = resolved.plan.steps[step]?.reused_from as string;
     const from = cache.get(resolved.plan.steps[step]?.signature ?? "")?.store;
@@ -46,7 +53,10 @@ export class InProcessStepOutputs {
     if (!output || !("step" in work) || report.fatal) return;
     const list = (this.outputs.get(work.step) ?? []).filter((o) => o.seq_no !== output.seq_no);
     list.push(output);
-    this.outputs.set(work.step, list.sort((a, b) => a.seq_no - b.seq_no));
+    this.outputs.set(
+      work.step,
+      list.sort((a, b) => a.seq_no - b.seq_no),
+    );
   }
 
   /** Offers the steps this run computed and completed (a run continued from the cache offers those it saw whole). */

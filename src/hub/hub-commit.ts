@@ -88,7 +88,13 @@ export async function commitToHub(options: HubCommitOptions): Promise<HubCommitR
 }
 
 /** Creates the repository; one that already exists (HTTP 409) is fine. Returns whether it was created. */
-async function ensureRepo(options: { client: HubClient; repoId: string; token: string; fetch: typeof fetch; private: boolean }): Promise<boolean> {
+async function ensureRepo(options: {
+  client: HubClient;
+  repoId: string;
+  token: string;
+  fetch: typeof fetch;
+  private: boolean;
+}): Promise<boolean> {
   try {
     await createRepo({
       repo: { type: "dataset", name: options.repoId },
@@ -108,13 +114,19 @@ async function ensureRepo(options: { client: HubClient; repoId: string; token: s
 export function requireToken(client: HubClient, repoId: string): string {
   const token = client.token;
   if (!token) {
-    throw new HubError(`Pushing to dataset '${repoId}' needs a Hub token with write access: pass token or set the HF_TOKEN secret`, {
-      repo_id: repoId,
-      reason: "unauthorized",
-    });
+    throw new HubError(
+      `Pushing to dataset '${repoId}' needs a Hub token with write access: pass token or set the HF_TOKEN secret`,
+      {
+        repo_id: repoId,
+        reason: "unauthorized",
+      },
+    );
   }
   if (!token.startsWith("hf_")) {
-    throw new HubError(`Pushing to dataset '${repoId}': the Hub token does not look like one (Hub tokens start with 'hf_')`, { repo_id: repoId, reason: "unauthorized" });
+    throw new HubError(
+      `Pushing to dataset '${repoId}': the Hub token does not look like one (Hub tokens start with 'hf_')`,
+      { repo_id: repoId, reason: "unauthorized" },
+    );
   }
   return token;
 }
@@ -127,31 +139,52 @@ export function requireToken(client: HubClient, repoId: string): string {
 function uploadFetch(inner: typeof fetch, slots: Semaphore): typeof fetch {
   return async (input, init) => {
     const body = init?.body;
-    if (body instanceof StoredObjectBlob) return slots.run(async () => inner(input, { ...init, body: await body.arrayBuffer() }));
+    if (body instanceof StoredObjectBlob)
+      return slots.run(async () => inner(input, { ...init, body: await body.arrayBuffer() }));
     return inner(input, init);
   };
 }
 
-const REASON_OF_STATUS: Record<number, HubFailureReason> = { 401: "unauthorized", 403: "forbidden", 404: "repo_not_found" };
+const REASON_OF_STATUS: Record<number, HubFailureReason> = {
+  401: "unauthorized",
+  403: "forbidden",
+  404: "repo_not_found",
+};
 
 function pushError(error: unknown, client: HubClient, repoId: string, action: string): HubError {
   if (error instanceof HubError) return error;
   if (error instanceof HubApiError) {
     const said = error.message.split(". URL: ")[0] ?? error.message;
     const hint =
-      error.statusCode === 401 ? ": the token is invalid or expired" : error.statusCode === 403 ? ": the token needs write access to the repository or its namespace" : "";
-    return new HubError(`Pushing to dataset '${repoId}' failed while ${action} (HTTP ${error.statusCode}: ${said})${hint}`, {
-      repo_id: repoId,
-      reason: REASON_OF_STATUS[error.statusCode] ?? "http_error",
-      status: error.statusCode,
-      url: error.url,
-    }, { cause: error });
+      error.statusCode === 401
+        ? ": the token is invalid or expired"
+        : error.statusCode === 403
+          ? ": the token needs write access to the repository or its namespace"
+          : "";
+    return new HubError(
+      `Pushing to dataset '${repoId}' failed while ${action} (HTTP ${error.statusCode}: ${said})${hint}`,
+      {
+        repo_id: repoId,
+        reason: REASON_OF_STATUS[error.statusCode] ?? "http_error",
+        status: error.statusCode,
+        url: error.url,
+      },
+      { cause: error },
+    );
   }
   if (error instanceof TypeError && /fetch/i.test(error.message)) {
-    return new HubError(`Could not reach the Hub at ${client.endpoint} while ${action} for dataset '${repoId}': ${networkCause(error)}`, {
-      repo_id: repoId,
-      reason: "unreachable",
-    }, { cause: error });
+    return new HubError(
+      `Could not reach the Hub at ${client.endpoint} while ${action} for dataset '${repoId}': ${networkCause(error)}`,
+      {
+        repo_id: repoId,
+        reason: "unreachable",
+      },
+      { cause: error },
+    );
   }
-  return new HubError(`Pushing to dataset '${repoId}' failed while ${action}: ${errorMessage(error)}`, { repo_id: repoId, reason: "http_error" }, { cause: error });
+  return new HubError(
+    `Pushing to dataset '${repoId}' failed while ${action}: ${errorMessage(error)}`,
+    { repo_id: repoId, reason: "http_error" },
+    { cause: error },
+  );
 }

@@ -67,10 +67,13 @@ export async function hubErrorFromResponse(response: Response, context: HubCallC
     );
   }
   if (code === "RevisionNotFound") {
-    return new HubError(`Revision '${context.revision ?? "main"}' of dataset '${context.repoId}' does not exist on the Hub (HTTP ${status})${said}`, {
-      ...base,
-      reason: "revision_not_found",
-    });
+    return new HubError(
+      `Revision '${context.revision ?? "main"}' of dataset '${context.repoId}' does not exist on the Hub (HTTP ${status})${said}`,
+      {
+        ...base,
+        reason: "revision_not_found",
+      },
+    );
   }
   if (code === "GatedRepo") {
     return new HubError(
@@ -93,27 +96,41 @@ export async function hubErrorFromResponse(response: Response, context: HubCallC
     );
   }
   if (status === 404 || code === "EntryNotFound") {
-    return new HubError(`Not found on the Hub while ${context.what} for dataset '${context.repoId}' (HTTP ${status})${said}`, {
-      ...base,
-      reason: context.notFound ?? "entry_not_found",
-    });
+    return new HubError(
+      `Not found on the Hub while ${context.what} for dataset '${context.repoId}' (HTTP ${status})${said}`,
+      {
+        ...base,
+        reason: context.notFound ?? "entry_not_found",
+      },
+    );
   }
-  return new HubError(`The Hub failed while ${context.what} for dataset '${context.repoId}' (HTTP ${status})${said}`, { ...base, reason: "http_error" });
+  return new HubError(`The Hub failed while ${context.what} for dataset '${context.repoId}' (HTTP ${status})${said}`, {
+    ...base,
+    reason: "http_error",
+  });
 }
 
 /** A fetch that threw: the Hub was unreachable or too slow. */
 export function hubNetworkError(error: unknown, context: HubCallContext, timeoutMs: number): HubError {
   const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
   if (timedOut) {
-    return new HubError(`The Hub at ${context.endpoint} did not answer within ${Math.round(timeoutMs / 1000)} s while ${context.what} for dataset '${context.repoId}'.`, {
-      repo_id: context.repoId,
-      reason: "timeout",
-    }, { cause: error });
+    return new HubError(
+      `The Hub at ${context.endpoint} did not answer within ${Math.round(timeoutMs / 1000)} s while ${context.what} for dataset '${context.repoId}'.`,
+      {
+        repo_id: context.repoId,
+        reason: "timeout",
+      },
+      { cause: error },
+    );
   }
-  return new HubError(`Could not reach the Hub at ${context.endpoint} while ${context.what} for dataset '${context.repoId}': ${networkCause(error)}`, {
-    repo_id: context.repoId,
-    reason: "unreachable",
-  }, { cause: error });
+  return new HubError(
+    `Could not reach the Hub at ${context.endpoint} while ${context.what} for dataset '${context.repoId}': ${networkCause(error)}`,
+    {
+      repo_id: context.repoId,
+      reason: "unreachable",
+    },
+    { cause: error },
+  );
 }
 
 /** undici hides the socket error in `cause` ("fetch failed" -> "connect ECONNREFUSED 127.0.0.1:9"). */

@@ -25,7 +25,10 @@ export function parseReadme(text: string): ParsedReadme {
     // A card with broken YAML keeps its body; its front matter is replaced.
     data = {};
   }
-  return { data: typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {}, body: text.slice(match[0].length) };
+  return {
+    data: typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {},
+    body: text.slice(match[0].length),
+  };
 }
 
 export function renderReadme(readme: ParsedReadme): string {
@@ -38,7 +41,12 @@ export function renderReadme(readme: ParsedReadme): string {
  */
 export function mergeCardConfigs(existing: unknown, pushed: readonly CardConfigEntry[]): CardConfigEntry[] {
   const out: CardConfigEntry[] = Array.isArray(existing)
-    ? existing.filter((c): c is CardConfigEntry => typeof c === "object" && c !== null && typeof (c as { config_name?: unknown }).config_name === "string").map((c) => ({ ...c }))
+    ? existing
+        .filter(
+          (c): c is CardConfigEntry =>
+            typeof c === "object" && c !== null && typeof (c as { config_name?: unknown }).config_name === "string",
+        )
+        .map((c) => ({ ...c }))
     : [];
   for (const config of pushed) {
     const current = out.find((c) => c.config_name === config.config_name);
@@ -47,7 +55,9 @@ export function mergeCardConfigs(existing: unknown, pushed: readonly CardConfigE
       continue;
     }
     const pushedSplits = new Set(config.data_files.map((f) => f.split));
-    const kept = Array.isArray(current.data_files) ? current.data_files.filter((f) => typeof f === "object" && f !== null && !pushedSplits.has(f.split)) : [];
+    const kept = Array.isArray(current.data_files)
+      ? current.data_files.filter((f) => typeof f === "object" && f !== null && !pushedSplits.has(f.split))
+      : [];
     current.data_files = [...kept, ...config.data_files];
   }
   return out;

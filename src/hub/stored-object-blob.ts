@@ -39,7 +39,14 @@ export class StoredObjectBlob extends Blob {
     const clamp = (value: number) => Math.min(this.size, Math.max(0, value < 0 ? this.size + value : value));
     const from = clamp(start);
     const to = Math.max(from, clamp(end));
-    return new StoredObjectBlob({ store: this.store, key: this.key, size: this.end, start: this.start + from, end: this.start + to, type: contentType ?? this.mime });
+    return new StoredObjectBlob({
+      store: this.store,
+      key: this.key,
+      size: this.end,
+      start: this.start + from,
+      end: this.start + to,
+      type: contentType ?? this.mime,
+    });
   }
 
   override async arrayBuffer(): Promise<ArrayBuffer> {
@@ -87,7 +94,10 @@ export class StoredObjectBlob extends Blob {
   private async read(offset: number, length: number): Promise<Uint8Array> {
     if (length === 0) return new Uint8Array(0);
     const bytes = await this.store.getRange(this.key, offset, length);
-    if (!bytes) throw new DistilflareError("storage_failed", `Object '${this.key}' disappeared while pushing it`, { key: this.key });
+    if (!bytes)
+      throw new DistilflareError("storage_failed", `Object '${this.key}' disappeared while pushing it`, {
+        key: this.key,
+      });
     return bytes;
   }
 }

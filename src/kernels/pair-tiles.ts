@@ -83,6 +83,7 @@ function computeTile(matrix: EmbeddingMatrix, kernel: PairKernel, tile: PairTile
   }
 }
 
+// biome-ignore format: the 4x4 unrolled kernel reads as a grid.
 function dotBlocks(data: Float64Array, d: number, tile: PairTile, rowStop: number, colStop: number): void {
   const { rowStart, colStart, values } = tile;
   const width = tile.colEnd - colStart;
@@ -113,7 +114,8 @@ function dotEdges(data: Float64Array, d: number, tile: PairTile, rowStop: number
   const { rowStart, rowEnd, colStart, colEnd, values } = tile;
   const width = colEnd - colStart;
   for (let i = rowStart; i < rowEnd; i++) {
-    const a = i * d, offset = (i - rowStart) * width - colStart;
+    const a = i * d,
+      offset = (i - rowStart) * width - colStart;
     for (let j = i < rowStop ? colStop : colStart; j < colEnd; j++) {
       const b = j * d;
       let sum = 0;
@@ -127,24 +129,77 @@ function manhattanBlocks(data: Float64Array, d: number, tile: PairTile, rowStop:
   const { rowStart, colStart, values } = tile;
   const width = tile.colEnd - colStart;
   for (let i = rowStart; i < rowStop; i += 4) {
-    const a0 = i * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
-    const o0 = (i - rowStart) * width - colStart, o1 = o0 + width, o2 = o1 + width, o3 = o2 + width;
+    const a0 = i * d,
+      a1 = a0 + d,
+      a2 = a1 + d,
+      a3 = a2 + d;
+    const o0 = (i - rowStart) * width - colStart,
+      o1 = o0 + width,
+      o2 = o1 + width,
+      o3 = o2 + width;
     for (let j = colStart; j < colStop; j += 4) {
-      const b0 = j * d, b1 = b0 + d, b2 = b1 + d, b3 = b2 + d;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      const b0 = j * d,
+        b1 = b0 + d,
+        b2 = b1 + d,
+        b3 = b2 + d;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      let s20 = 0,
+        s21 = 0,
+        s22 = 0,
+        s23 = 0,
+        s30 = 0,
+        s31 = 0,
+        s32 = 0,
+        s33 = 0;
       for (let t = 0; t < d; t++) {
-        const x0 = data[a0 + t]!, x1 = data[a1 + t]!, x2 = data[a2 + t]!, x3 = data[a3 + t]!;
-        const y0 = data[b0 + t]!, y1 = data[b1 + t]!, y2 = data[b2 + t]!, y3 = data[b3 + t]!;
-        s00 += Math.abs(x0 - y0); s01 += Math.abs(x0 - y1); s02 += Math.abs(x0 - y2); s03 += Math.abs(x0 - y3);
-        s10 += Math.abs(x1 - y0); s11 += Math.abs(x1 - y1); s12 += Math.abs(x1 - y2); s13 += Math.abs(x1 - y3);
-        s20 += Math.abs(x2 - y0); s21 += Math.abs(x2 - y1); s22 += Math.abs(x2 - y2); s23 += Math.abs(x2 - y3);
-        s30 += Math.abs(x3 - y0); s31 += Math.abs(x3 - y1); s32 += Math.abs(x3 - y2); s33 += Math.abs(x3 - y3);
+        const x0 = data[a0 + t]!,
+          x1 = data[a1 + t]!,
+          x2 = data[a2 + t]!,
+          x3 = data[a3 + t]!;
+        const y0 = data[b0 + t]!,
+          y1 = data[b1 + t]!,
+          y2 = data[b2 + t]!,
+          y3 = data[b3 + t]!;
+        s00 += Math.abs(x0 - y0);
+        s01 += Math.abs(x0 - y1);
+        s02 += Math.abs(x0 - y2);
+        s03 += Math.abs(x0 - y3);
+        s10 += Math.abs(x1 - y0);
+        s11 += Math.abs(x1 - y1);
+        s12 += Math.abs(x1 - y2);
+        s13 += Math.abs(x1 - y3);
+        s20 += Math.abs(x2 - y0);
+        s21 += Math.abs(x2 - y1);
+        s22 += Math.abs(x2 - y2);
+        s23 += Math.abs(x2 - y3);
+        s30 += Math.abs(x3 - y0);
+        s31 += Math.abs(x3 - y1);
+        s32 += Math.abs(x3 - y2);
+        s33 += Math.abs(x3 - y3);
       }
-      values[o0 + j] = s00; values[o0 + j + 1] = s01; values[o0 + j + 2] = s02; values[o0 + j + 3] = s03;
-      values[o1 + j] = s10; values[o1 + j + 1] = s11; values[o1 + j + 2] = s12; values[o1 + j + 3] = s13;
-      values[o2 + j] = s20; values[o2 + j + 1] = s21; values[o2 + j + 2] = s22; values[o2 + j + 3] = s23;
-      values[o3 + j] = s30; values[o3 + j + 1] = s31; values[o3 + j + 2] = s32; values[o3 + j + 3] = s33;
+      values[o0 + j] = s00;
+      values[o0 + j + 1] = s01;
+      values[o0 + j + 2] = s02;
+      values[o0 + j + 3] = s03;
+      values[o1 + j] = s10;
+      values[o1 + j + 1] = s11;
+      values[o1 + j + 2] = s12;
+      values[o1 + j + 3] = s13;
+      values[o2 + j] = s20;
+      values[o2 + j + 1] = s21;
+      values[o2 + j + 2] = s22;
+      values[o2 + j + 3] = s23;
+      values[o3 + j] = s30;
+      values[o3 + j + 1] = s31;
+      values[o3 + j + 2] = s32;
+      values[o3 + j + 3] = s33;
     }
   }
 }
@@ -153,7 +208,8 @@ function manhattanEdges(data: Float64Array, d: number, tile: PairTile, rowStop: 
   const { rowStart, rowEnd, colStart, colEnd, values } = tile;
   const width = colEnd - colStart;
   for (let i = rowStart; i < rowEnd; i++) {
-    const a = i * d, offset = (i - rowStart) * width - colStart;
+    const a = i * d,
+      offset = (i - rowStart) * width - colStart;
     for (let j = i < rowStop ? colStop : colStart; j < colEnd; j++) {
       const b = j * d;
       let sum = 0;

@@ -32,7 +32,9 @@ export const regexWordsTokenizer: Tokenizer = {
   decode: (tokens) => tokens.join(""),
 };
 
-const TOKENIZERS: ReadonlyMap<string, Tokenizer> = new Map([whitespaceTokenizer, regexWordsTokenizer].map((t) => [t.name, t]));
+const TOKENIZERS: ReadonlyMap<string, Tokenizer> = new Map(
+  [whitespaceTokenizer, regexWordsTokenizer].map((t) => [t.name, t]),
+);
 
 /** Names accepted wherever a tokenizer is chosen by name. */
 export function knownTokenizers(): string[] {

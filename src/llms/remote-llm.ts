@@ -78,7 +78,9 @@ export abstract class RemoteLLM<S extends AnyObjectSchema> extends LLM<S> {
         maxRetries: attrs.maxRetries,
         timeoutMs: this.timeoutMs,
         timing: this.retryTiming,
-        rateLimit: budget ? { key: this.rateLimitKey(), limits: toRateLimits(attrs.rateLimits), tokens: budget.tokens } : undefined,
+        rateLimit: budget
+          ? { key: this.rateLimitKey(), limits: toRateLimits(attrs.rateLimits), tokens: budget.tokens }
+          : undefined,
         tokensUsed: budget?.tokensUsed,
       },
       run,

@@ -29,27 +29,35 @@ function zodToJsonSchema(value: unknown): unknown {
   return json;
 }
 
-export const structuredOutputSchema = z.object({
-  format: z.enum(["json", "regex"]).default("json"),
-  /** A JSON schema (or a zod schema, converted), or a regex when `format` is `regex`. */
-  schema: z.preprocess(zodToJsonSchema, z.union([z.record(z.string(), z.unknown()), z.string()])),
-  /** The name providers show for the schema (OpenAI `json_schema.name`). */
-  name: z.string().optional(),
-}).superRefine((value, ctx) => {
-  if (value.format !== "regex") return;
-  const pattern = typeof value.schema === "string" ? value.schema : String(value.schema.pattern ?? "");
-  const unsafe = unsafeRegexReason(pattern);
-  if (unsafe) ctx.addIssue({ code: "custom", path: ["schema"], message: unsafe });
-});
+export const structuredOutputSchema = z
+  .object({
+    format: z.enum(["json", "regex"]).default("json"),
+    /** A JSON schema (or a zod schema, converted), or a regex when `format` is `regex`. */
+    schema: z.preprocess(zodToJsonSchema, z.union([z.record(z.string(), z.unknown()), z.string()])),
+    /** The name providers show for the schema (OpenAI `json_schema.name`). */
+    name: z.string().optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.format !== "regex") return;
+    const pattern = typeof value.schema === "string" ? value.schema : String(value.schema.pattern ?? "");
+    const unsafe = unsafeRegexReason(pattern);
+    if (unsafe) ctx.addIssue({ code: "custom", path: ["schema"], message: unsafe });
+  });
 export type StructuredOutput = z.infer<typeof structuredOutputSchema>;
 
 /**
  * What a task hands the LLM for one row: a chat, a raw prompt string (completion-style and
  * Magpie pre-query templates), or either with a per-row structured output.
  */
-export type FormattedInput = ChatType | string | { input: ChatType | string; structuredOutput: StructuredOutput | undefined };
+export type FormattedInput =
+  | ChatType
+  | string
+  | { input: ChatType | string; structuredOutput: StructuredOutput | undefined };
 
-export function splitFormattedInput(input: FormattedInput): { input: ChatType | string; structuredOutput: StructuredOutput | undefined } {
+export function splitFormattedInput(input: FormattedInput): {
+  input: ChatType | string;
+  structuredOutput: StructuredOutput | undefined;
+} {
   if (typeof input === "string" || Array.isArray(input)) return { input, structuredOutput: undefined };
   return input;
 }
@@ -73,7 +81,10 @@ export interface GenerateOutput {
 export function emptyOutput(numGenerations: number, error?: string): GenerateOutput {
   return {
     generations: Array.from({ length: numGenerations }, () => null),
-    statistics: { input_tokens: Array.from({ length: numGenerations }, () => 0), output_tokens: Array.from({ length: numGenerations }, () => 0) },
+    statistics: {
+      input_tokens: Array.from({ length: numGenerations }, () => 0),
+      output_tokens: Array.from({ length: numGenerations }, () => 0),
+    },
     error,
   };
 }

@@ -17,7 +17,9 @@ export function workersAIBinding(context: StepContext, name: string, owner: stri
 }
 
 /** AI Gateway routing options (`gateway: { id, skip_cache, cache_ttl }`) as the binding wants them. */
-export function gatewayOptions(gateway: { id: string; skip_cache?: boolean | undefined; cache_ttl?: number | undefined } | undefined): Record<string, unknown> | undefined {
+export function gatewayOptions(
+  gateway: { id: string; skip_cache?: boolean | undefined; cache_ttl?: number | undefined } | undefined,
+): Record<string, unknown> | undefined {
   if (!gateway) return undefined;
   const out: Record<string, unknown> = { id: gateway.id };
   if (gateway.skip_cache !== undefined) out.skipCache = gateway.skip_cache;

@@ -15,18 +15,27 @@ export function chain(...links: ChainLink[]): void {
   links.forEach((link, index) => {
     if (isRoutingBatchFunction(link)) {
       if (previous?.length !== 1 || routing) {
-        throw new OptionError("A routing batch function must follow a single step in a chain", { field: `chain[${index}]`, expected: "step >> routing function >> [steps]" });
+        throw new OptionError("A routing batch function must follow a single step in a chain", {
+          field: `chain[${index}]`,
+          expected: "step >> routing function >> [steps]",
+        });
       }
       routing = link;
       return;
     }
     const current = Array.isArray(link) ? link : [link];
     if (current.length === 0 || !current.every((s) => s instanceof BaseStep)) {
-      throw new OptionError(`chain[${index}] must be a step or a non-empty list of steps`, { field: `chain[${index}]`, expected: "a step or a list of steps" });
+      throw new OptionError(`chain[${index}] must be a step or a non-empty list of steps`, {
+        field: `chain[${index}]`,
+        expected: "a step or a list of steps",
+      });
     }
     if (previous) {
       if (previous.length > 1 && current.length > 1) {
-        throw new OptionError("A list of steps cannot be chained to another list of steps", { field: `chain[${index}]`, expected: "a single step on one side" });
+        throw new OptionError("A list of steps cannot be chained to another list of steps", {
+          field: `chain[${index}]`,
+          expected: "a single step on one side",
+        });
       }
       if (previous.length === 1) {
         const from = previous[0] as BaseStep;
@@ -38,5 +47,9 @@ export function chain(...links: ChainLink[]): void {
     routing = undefined;
     previous = current;
   });
-  if (routing) throw new OptionError("A chain cannot end with a routing batch function", { field: "chain", expected: "steps after the routing function" });
+  if (routing)
+    throw new OptionError("A chain cannot end with a routing batch function", {
+      field: "chain",
+      expected: "steps after the routing function",
+    });
 }

@@ -25,7 +25,9 @@ export interface RoutingBatchFunction {
   choose: RoutingChooser;
 }
 
-export type RoutingFactory = ((kwargs: Record<string, unknown>) => RoutingBatchFunction) & { readonly typeName: string };
+export type RoutingFactory = ((kwargs: Record<string, unknown>) => RoutingBatchFunction) & {
+  readonly typeName: string;
+};
 
 export function isRoutingBatchFunction(value: unknown): value is RoutingBatchFunction {
   return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "routing_batch_function";

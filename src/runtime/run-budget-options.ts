@@ -16,14 +16,21 @@ export interface BudgetOptions {
  * The run's budget: the request's fields over the registered pipeline's; undefined without any
  * limit. The request's were checked by its schema; a registered pipeline's are checked here.
  */
-export function runBudget(defaults: BudgetOptions | undefined, request: { max_cost_usd?: number | undefined; max_requests?: number | undefined }): RunBudget | undefined {
+export function runBudget(
+  defaults: BudgetOptions | undefined,
+  request: { max_cost_usd?: number | undefined; max_requests?: number | undefined },
+): RunBudget | undefined {
   const budget = runBudgetSchema.safeParse({
     max_cost_usd: request.max_cost_usd ?? defaults?.maxCostUsd ?? null,
     max_requests: request.max_requests ?? defaults?.maxRequests ?? null,
   });
   if (!budget.success) {
-    const field = String(budget.error.issues[0]?.path[0] ?? "max_cost_usd") === "max_requests" ? "maxRequests" : "maxCostUsd";
-    throw new OptionError(`The pipeline's budget '${field}' must be a positive ${field === "maxRequests" ? "integer" : "number"}`, { field, expected: "a positive number" });
+    const field =
+      String(budget.error.issues[0]?.path[0] ?? "max_cost_usd") === "max_requests" ? "maxRequests" : "maxCostUsd";
+    throw new OptionError(
+      `The pipeline's budget '${field}' must be a positive ${field === "maxRequests" ? "integer" : "number"}`,
+      { field, expected: "a positive number" },
+    );
   }
   return hasLimit(budget.data) ? budget.data : undefined;
 }
@@ -50,6 +57,7 @@ export function assertBudgetPriced(pipeline: Pipeline, budget: RunBudget | undef
 function meteredLlms(attrs: unknown): LLM[] {
   if (attrs instanceof LLM) return attrs.meteredDirectly ? [attrs] : meteredLlms(attrs.attrs);
   if (Array.isArray(attrs)) return attrs.flatMap(meteredLlms);
-  if (attrs && typeof attrs === "object" && Object.getPrototypeOf(attrs) === Object.prototype) return Object.values(attrs).flatMap(meteredLlms);
+  if (attrs && typeof attrs === "object" && Object.getPrototypeOf(attrs) === Object.prototype)
+    return Object.values(attrs).flatMap(meteredLlms);
   return [];
 }

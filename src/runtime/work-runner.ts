@@ -27,4 +27,3 @@ export async function runWork(work: WorkItem, deps: WorkRunnerDeps): Promise<Wor
     deps.onLog?.(logger.lines);
   }
 }
-

@@ -4,7 +4,10 @@ import { originOf, type SecretPolicy } from "./secret-policy.js";
 
 /** A call the owner's policy does not allow: a secret to a foreign origin, or a private address. */
 export class EgressRefusedError extends DistilflareError {
-  constructor(message: string, details: { origin: string; variable: string; secret?: string; step?: string; field?: string }) {
+  constructor(
+    message: string,
+    details: { origin: string; variable: string; secret?: string; step?: string; field?: string },
+  ) {
     super("invalid_option", message, { field: "origin", ...details });
     this.name = "EgressRefusedError";
   }
@@ -25,11 +28,14 @@ export function egressRefusal(
     );
   }
   if (!policy.mayReach(origin)) {
-    return new EgressRefusedError(`${who} would call ${origin}, a loopback, link-local or private address; add ${origin} to ALLOWED_ORIGINS to allow it`, {
-      ...where,
-      origin,
-      variable: "ALLOWED_ORIGINS",
-    });
+    return new EgressRefusedError(
+      `${who} would call ${origin}, a loopback, link-local or private address; add ${origin} to ALLOWED_ORIGINS to allow it`,
+      {
+        ...where,
+        origin,
+        variable: "ALLOWED_ORIGINS",
+      },
+    );
   }
   return undefined;
 }
@@ -62,9 +68,18 @@ export function guardFetch(fetchFn: typeof fetch, policy: SecretPolicy): typeof 
     for (let hop = 0; ; hop++) {
       const url = requestUrl(request);
       const origin = originOf(url);
-      if (!origin) throw new EgressRefusedError(`Refused a call to '${url.split("?")[0]}': only http(s) URLs may be fetched`, { origin: url, variable: "ALLOWED_ORIGINS" });
+      if (!origin)
+        throw new EgressRefusedError(`Refused a call to '${url.split("?")[0]}': only http(s) URLs may be fetched`, {
+          origin: url,
+          variable: "ALLOWED_ORIGINS",
+        });
       const secrets = carriedSecrets(policy, url, request.headers);
-      const refusal = egressRefusal(policy, origin, secrets.find((name) => !policy.mayReceive(name, origin)), "A step");
+      const refusal = egressRefusal(
+        policy,
+        origin,
+        secrets.find((name) => !policy.mayReceive(name, origin)),
+        "A step",
+      );
       if (refusal) throw refusal;
       // A 307/308 resends the body, so keep a copy of it.
       const sent = request.body ? request.clone() : request;
@@ -78,10 +93,16 @@ export function guardFetch(fetchFn: typeof fetch, policy: SecretPolicy): typeof 
       const keepMethod = response.status === 307 || response.status === 308;
       const headers = new Headers(request.headers);
       if (originOf(next) !== origin) {
-        for (const [name, value] of [...headers]) if (policy.secretValues().some((secret) => value.includes(secret.value))) headers.delete(name);
+        for (const [name, value] of [...headers])
+          if (policy.secretValues().some((secret) => value.includes(secret.value))) headers.delete(name);
       }
       await response.body?.cancel().catch(() => {});
-      request = new Request(next, { method: keepMethod ? request.method : request.method === "HEAD" ? "HEAD" : "GET", headers, body: keepMethod ? request.body : null, signal: request.signal });
+      request = new Request(next, {
+        method: keepMethod ? request.method : request.method === "HEAD" ? "HEAD" : "GET",
+        headers,
+        body: keepMethod ? request.body : null,
+        signal: request.signal,
+      });
     }
   }) as typeof fetch;
 }

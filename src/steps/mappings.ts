@@ -5,7 +5,10 @@ import type { Row } from "../core/row.js";
  * column is renamed to the input name the step reads. With a single predecessor, a value the
  * rename overwrote is kept so it can be restored afterwards.
  */
-export function applyInputMappings(inputs: Row[][], inputMappings: Record<string, string>): { renamed: Row[][]; overridden: Row[] } {
+export function applyInputMappings(
+  inputs: Row[][],
+  inputMappings: Record<string, string>,
+): { renamed: Row[][]; overridden: Row[] } {
   const entries = Object.entries(inputMappings);
   if (entries.length === 0) return { renamed: inputs, overridden: [] };
   const reverted = new Map(entries.map(([input, column]) => [column, input]));

@@ -1,8 +1,8 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Row, StepColumns } from "../core/row.js";
 import type { AnyObjectSchema } from "../components/component.js";
 import {
-  BaseStep,
+  type BaseStep,
   GeneratorStep,
   GlobalStep,
   Step,
@@ -33,7 +33,12 @@ export interface NormalStepDefinition<P extends Shape> extends CommonDefinition<
 
 export interface GeneratorStepDefinition<P extends Shape> extends CommonDefinition<P> {
   kind: "generator";
-  generate: (offset: number, batchSize: number, parameters: z.output<z.ZodObject<P>>, context: StepContext) => Promise<GeneratorOutput> | GeneratorOutput;
+  generate: (
+    offset: number,
+    batchSize: number,
+    parameters: z.output<z.ZodObject<P>>,
+    context: StepContext,
+  ) => Promise<GeneratorOutput> | GeneratorOutput;
 }
 
 /**

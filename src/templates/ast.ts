@@ -79,7 +79,19 @@ export interface UnaryNode extends Base {
   readonly typename: "Not" | "Neg" | "Pos";
   readonly target: TemplateNode;
 }
-export type BinaryOperator = "In" | "Is" | "Or" | "And" | "Add" | "Concat" | "Sub" | "Mul" | "Div" | "FloorDiv" | "Mod" | "Pow";
+export type BinaryOperator =
+  | "In"
+  | "Is"
+  | "Or"
+  | "And"
+  | "Add"
+  | "Concat"
+  | "Sub"
+  | "Mul"
+  | "Div"
+  | "FloorDiv"
+  | "Mod"
+  | "Pow";
 export interface BinaryNode extends Base {
   readonly typename: BinaryOperator;
   readonly left: TemplateNode;

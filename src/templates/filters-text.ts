@@ -44,7 +44,12 @@ export function title(text: string): string {
 /** Python `str.replace` with an optional count. */
 export function pyReplace(text: string, old: string, replacement: string, count: number | undefined): string {
   const occurrences = old === "" ? text.length + 1 : text.split(old).length - 1;
-  checkLength(text.length + Math.min(occurrences, count === undefined || count < 0 ? occurrences : count) * Math.max(0, replacement.length - old.length), "replace()");
+  checkLength(
+    text.length +
+      Math.min(occurrences, count === undefined || count < 0 ? occurrences : count) *
+        Math.max(0, replacement.length - old.length),
+    "replace()",
+  );
   if (count === undefined || count < 0) return text.split(old).join(replacement);
   const parts = text.split(old);
   if (parts.length - 1 <= count) return parts.join(replacement);
@@ -70,7 +75,14 @@ function toInt(value: unknown, fallback: unknown, base: number): unknown {
   if (typeof value === "number") return Number.isFinite(value) ? Math.trunc(value) : fallback;
   if (typeof value === "string") {
     const text = value.trim().replace(/_/g, "");
-    const digits = base === 16 ? text.replace(/^([-+]?)0x/i, "$1") : base === 8 ? text.replace(/^([-+]?)0o/i, "$1") : base === 2 ? text.replace(/^([-+]?)0b/i, "$1") : text;
+    const digits =
+      base === 16
+        ? text.replace(/^([-+]?)0x/i, "$1")
+        : base === 8
+          ? text.replace(/^([-+]?)0o/i, "$1")
+          : base === 2
+            ? text.replace(/^([-+]?)0b/i, "$1")
+            : text;
     const pattern = new RegExp(`^[-+]?[${"0123456789abcdefghijklmnopqrstuvwxyz".slice(0, base)}]+$`, "i");
     if (pattern.test(digits)) return Number.parseInt(digits, base);
     const asFloat = toFloat(value, undefined);
@@ -118,7 +130,8 @@ function indent(text: string, width: unknown, first: unknown, blank: unknown): s
 
 function truncate(text: string, size: number, killwords: boolean, end: string, leeway: number): string {
   const chars = Array.from(text);
-  if (size < end.length) throw new TemplateValueError(`truncate(): length (${size}) must be at least the length of end (${end.length})`);
+  if (size < end.length)
+    throw new TemplateValueError(`truncate(): length (${size}) must be at least the length of end (${end.length})`);
   if (chars.length <= size + leeway) return text;
   const cut = chars.slice(0, size - end.length).join("");
   if (killwords) return cut + end;
@@ -135,16 +148,44 @@ export const TEXT_FILTERS: Record<string, FilterFn> = {
   title: withParams("title", [], (v) => title(str(v))),
   capitalize: withParams("capitalize", [], (v) => capitalize(str(v))),
   trim: withParams("trim", [["chars", null]], (v, p) => pyStrip(str(v), p.chars)),
-  replace: withParams("replace", [["old", REQUIRED], ["new", REQUIRED], ["count", null]], (v, p) =>
-    pyReplace(str(v), str(p.old), str(p.new), p.count === null ? undefined : asInt(p.count, "count")),
+  replace: withParams(
+    "replace",
+    [
+      ["old", REQUIRED],
+      ["new", REQUIRED],
+      ["count", null],
+    ],
+    (v, p) => pyReplace(str(v), str(p.old), str(p.new), p.count === null ? undefined : asInt(p.count, "count")),
   ),
   string: withParams("string", [], (v) => str(v)),
   safe: withParams("safe", [], (v) => v),
   escape: withParams("escape", [], (v) => htmlEscape(str(v))),
-  indent: withParams("indent", [["width", 4], ["first", false], ["blank", false]], (v, p) => indent(str(v), p.width, p.first, p.blank)),
+  indent: withParams(
+    "indent",
+    [
+      ["width", 4],
+      ["first", false],
+      ["blank", false],
+    ],
+    (v, p) => indent(str(v), p.width, p.first, p.blank),
+  ),
   wordcount: withParams("wordcount", [], (v) => (str(v).match(/[\p{L}\p{N}_]+/gu) ?? []).length),
-  truncate: withParams("truncate", [["length", 255], ["killwords", false], ["end", "..."], ["leeway", null]], (v, p) =>
-    truncate(str(v), asInt(p.length, "length"), truthy(p.killwords), asString(p.end, "end"), p.leeway === null ? 5 : asInt(p.leeway, "leeway")),
+  truncate: withParams(
+    "truncate",
+    [
+      ["length", 255],
+      ["killwords", false],
+      ["end", "..."],
+      ["leeway", null],
+    ],
+    (v, p) =>
+      truncate(
+        str(v),
+        asInt(p.length, "length"),
+        truthy(p.killwords),
+        asString(p.end, "end"),
+        p.leeway === null ? 5 : asInt(p.leeway, "leeway"),
+      ),
   ),
   center: withParams("center", [["width", 80]], (v, p) => center(str(v), asInt(p.width, "width"))),
   striptags: withParams("striptags", [], (v) =>
@@ -155,22 +196,41 @@ export const TEXT_FILTERS: Record<string, FilterFn> = {
       .join(" "),
   ),
   format: (v, call) => {
-    if (call.args.length > 0 && Object.keys(call.kwargs).length > 0) throw new TemplateValueError("format() takes either positional or keyword arguments, not both");
+    if (call.args.length > 0 && Object.keys(call.kwargs).length > 0)
+      throw new TemplateValueError("format() takes either positional or keyword arguments, not both");
     return percentFormat(str(v), Object.keys(call.kwargs).length > 0 ? call.kwargs : call.args);
   },
-  int: withParams("int", [["default", 0], ["base", 10]], (v, p) => toInt(v, p.default, asInt(p.base, "base"))),
+  int: withParams(
+    "int",
+    [
+      ["default", 0],
+      ["base", 10],
+    ],
+    (v, p) => toInt(v, p.default, asInt(p.base, "base")),
+  ),
   float: withParams("float", [["default", 0]], (v, p) => toFloat(v, p.default)),
-  round: withParams("round", [["precision", 0], ["method", "common"]], (v, p) => {
-    const n = toNumber(v, "round");
-    const digits = asInt(p.precision, "precision");
-    if (p.method === "common") return pyRound(n, digits);
-    if (p.method === "ceil") return Math.ceil(n * 10 ** digits) / 10 ** digits;
-    if (p.method === "floor") return Math.floor(n * 10 ** digits) / 10 ** digits;
-    throw new TemplateValueError("round(): method must be 'common', 'ceil' or 'floor'");
-  }),
+  round: withParams(
+    "round",
+    [
+      ["precision", 0],
+      ["method", "common"],
+    ],
+    (v, p) => {
+      const n = toNumber(v, "round");
+      const digits = asInt(p.precision, "precision");
+      if (p.method === "common") return pyRound(n, digits);
+      if (p.method === "ceil") return Math.ceil(n * 10 ** digits) / 10 ** digits;
+      if (p.method === "floor") return Math.floor(n * 10 ** digits) / 10 ** digits;
+      throw new TemplateValueError("round(): method must be 'common', 'ceil' or 'floor'");
+    },
+  ),
   abs: withParams("abs", [], (v) => Math.abs(toNumber(v, "abs"))),
   tojson: withParams("tojson", [["indent", null]], (v, p) =>
-    jsonDumps(v, { indent: p.indent === null ? undefined : typeof p.indent === "string" ? p.indent : asInt(p.indent, "indent"), sortKeys: true, htmlSafe: true }),
+    jsonDumps(v, {
+      indent: p.indent === null ? undefined : typeof p.indent === "string" ? p.indent : asInt(p.indent, "indent"),
+      sortKeys: true,
+      htmlSafe: true,
+    }),
   ),
   pprint: withParams("pprint", [], (v) => repr(v)),
 };

@@ -36,7 +36,8 @@ function pySplit(text: string, sep: unknown, maxsplit: number): string[] {
   return [...parts.slice(0, maxsplit), parts.slice(maxsplit).join(separator)];
 }
 
-const prefixes = (value: unknown): string[] => (Array.isArray(value) ? value.map((v) => asString(v, "prefix")) : [asString(value, "prefix")]);
+const prefixes = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map((v) => asString(v, "prefix")) : [asString(value, "prefix")];
 
 /** Python `str` methods templates commonly call. */
 const STRING_METHODS: Record<string, MethodDef<string>> = {
@@ -47,16 +48,37 @@ const STRING_METHODS: Record<string, MethodDef<string>> = {
   strip: m((s, p) => pyStrip(s, p.chars), [["chars", null]]),
   lstrip: m((s, p) => pyStrip(s, p.chars, "left"), [["chars", null]]),
   rstrip: m((s, p) => pyStrip(s, p.chars, "right"), [["chars", null]]),
-  split: m((s, p) => pySplit(s, p.sep, asInt(p.maxsplit, "maxsplit")), [["sep", null], ["maxsplit", -1]]),
+  split: m(
+    (s, p) => pySplit(s, p.sep, asInt(p.maxsplit, "maxsplit")),
+    [
+      ["sep", null],
+      ["maxsplit", -1],
+    ],
+  ),
   splitlines: m((s) => splitLines(s)),
   startswith: m((s, p) => prefixes(p.prefix).some((x) => s.startsWith(x)), [["prefix", REQUIRED]]),
   endswith: m((s, p) => prefixes(p.suffix).some((x) => s.endsWith(x)), [["suffix", REQUIRED]]),
-  replace: m((s, p) => pyReplace(s, asString(p.old, "old"), asString(p.new, "new"), p.count === -1 ? undefined : asInt(p.count, "count")), [
-    ["old", REQUIRED],
-    ["new", REQUIRED],
-    ["count", -1],
-  ]),
-  join: m((s, p) => iterate(p.iterable).map((item) => toStr(item)).join(s), [["iterable", REQUIRED]]),
+  replace: m(
+    (s, p) =>
+      pyReplace(
+        s,
+        asString(p.old, "old"),
+        asString(p.new, "new"),
+        p.count === -1 ? undefined : asInt(p.count, "count"),
+      ),
+    [
+      ["old", REQUIRED],
+      ["new", REQUIRED],
+      ["count", -1],
+    ],
+  ),
+  join: m(
+    (s, p) =>
+      iterate(p.iterable)
+        .map((item) => toStr(item))
+        .join(s),
+    [["iterable", REQUIRED]],
+  ),
   count: m((s, p) => s.split(asString(p.sub, "sub")).length - 1, [["sub", REQUIRED]]),
   find: m((s, p) => s.indexOf(asString(p.sub, "sub")), [["sub", REQUIRED]]),
   format: m((s, _p, call) => braceFormat(s, call.args, call.kwargs), [], true),
@@ -69,22 +91,36 @@ const DICT_METHODS: Record<string, MethodDef<Record<string, unknown>>> = {
   items: m((d) => Object.entries(d)),
   keys: m((d) => Object.keys(d)),
   values: m((d) => Object.values(d)),
-  get: m((d, p) => {
-    const got = getItem(d, p.key);
-    return isUndefined(got) ? p.default : got;
-  }, [["key", REQUIRED], ["default", null]]),
+  get: m(
+    (d, p) => {
+      const got = getItem(d, p.key);
+      return isUndefined(got) ? p.default : got;
+    },
+    [
+      ["key", REQUIRED],
+      ["default", null],
+    ],
+  ),
 };
 
 const LIST_METHODS: Record<string, MethodDef<unknown[]>> = {
   count: m((l, p) => l.filter((item) => equals(item, p.value)).length, [["value", REQUIRED]]),
-  index: m((l, p) => {
-    const index = l.findIndex((item) => equals(item, p.value));
-    if (index === -1) throw new TemplateValueError("list.index(x): x not in list");
-    return index;
-  }, [["value", REQUIRED]]),
+  index: m(
+    (l, p) => {
+      const index = l.findIndex((item) => equals(item, p.value));
+      if (index === -1) throw new TemplateValueError("list.index(x): x not in list");
+      return index;
+    },
+    [["value", REQUIRED]],
+  ),
 };
 
-function run<T>(table: Record<string, MethodDef<T>>, self: T, name: string, call: CallArgs): { found: true; value: unknown } | undefined {
+function run<T>(
+  table: Record<string, MethodDef<T>>,
+  self: T,
+  name: string,
+  call: CallArgs,
+): { found: true; value: unknown } | undefined {
   const def = Object.hasOwn(table, name) ? table[name] : undefined;
   if (!def) return undefined;
   const params = def.raw ? {} : bindArgs(`${typeName(self)}.${name}`, def.params, call).values;

@@ -25,13 +25,23 @@ beforeAll(async () => {
   browser = await chromium.launchPersistentContext(tempDir("distilflare-chromium-"), {
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
     viewport: { width: 1360, height: 900 },
   });
   page = browser.pages()[0] ?? (await browser.newPage());
   page.on("request", (request) => {
     const url = new URL(request.url());
-    if (url.pathname.startsWith("/v1/")) apiRequests.push({ path: url.pathname + url.search, authorization: request.headers().authorization });
+    if (url.pathname.startsWith("/v1/"))
+      apiRequests.push({ path: url.pathname + url.search, authorization: request.headers().authorization });
   });
 });
 
@@ -57,7 +67,10 @@ describe("the runs page in headless Chromium", () => {
     await page.click("#token-form button[type=submit]");
     await page.locator("#start-pipeline option[value=quickstart]").waitFor({ state: "attached" });
     await page.selectOption("#start-pipeline", "quickstart");
-    await page.fill("#start-parameters", JSON.stringify({ text_generation: { llm: { generation_kwargs: { temperature: 0.2 } } } }));
+    await page.fill(
+      "#start-parameters",
+      JSON.stringify({ text_generation: { llm: { generation_kwargs: { temperature: 0.2 } } } }),
+    );
     await page.uncheck("#start-use-cache");
     await page.click("#start-submit");
     await expect.poll(() => page.locator("#start-message").textContent()).toMatch(/^Started /);
@@ -66,7 +79,11 @@ describe("the runs page in headless Chromium", () => {
     await expect
       .poll(
         async () => {
-          const percent = (await page.locator("#run-percent").textContent().catch(() => null)) ?? "";
+          const percent =
+            (await page
+              .locator("#run-percent")
+              .textContent()
+              .catch(() => null)) ?? "";
           seen.add(percent);
           return percent;
         },
@@ -80,14 +97,18 @@ describe("the runs page in headless Chromium", () => {
 
     // The DAG: both steps, the edge between them, every node finished.
     const nodes = page.locator("svg.dag g.node");
-    expect(await nodes.evaluateAll((gs) => gs.map((g) => [g.getAttribute("data-step"), g.getAttribute("class")]))).toEqual([
+    expect(
+      await nodes.evaluateAll((gs) => gs.map((g) => [g.getAttribute("data-step"), g.getAttribute("class")])),
+    ).toEqual([
       ["load_dataset", "node status-finished"],
       ["text_generation", "node status-finished"],
     ]);
     expect(await page.locator("svg.dag path.edge").count()).toBe(1);
 
     // LLM usage: the stand-in's calls with their tokens, priced as gpt-4o-mini (temperature 0.2: nothing cached).
-    expect(await page.locator("#run-usage").textContent()).toMatch(/^LLM: [1-9]\d* requests \(0 cached\) · [1-9]\d* input \/ [1-9]\d* output tokens · \$\d+\.\d{4}$/);
+    expect(await page.locator("#run-usage").textContent()).toMatch(
+      /^LLM: [1-9]\d* requests \(0 cached\) · [1-9]\d* input \/ [1-9]\d* output tokens · \$\d+\.\d{4}$/,
+    );
 
     // The first rows of the leaf dataset, with the fake model's replies.
     const firstRow = page.locator(".preview[data-config=default] table.rows tbody tr").first();
@@ -122,13 +143,22 @@ describe("the runs page in headless Chromium", () => {
       const run = await api.waitForRun(runId);
       const errors = run.errors as Array<{ step: string; code: string; message: string }>;
       expect(errors.length).toBeGreaterThan(0);
-      await expect.poll(() => page.locator(".run-head .badge").first().textContent(), { timeout: 30_000 }).toBe(run.status);
+      await expect
+        .poll(() => page.locator(".run-head .badge").first().textContent(), { timeout: 30_000 })
+        .toBe(run.status);
       const failures = page.locator(".failures");
       expect(await failures.locator("h3").textContent()).toBe(`Failures (${run.error_count as number})`);
       const shown = await failures.locator("li").allTextContents();
       const generation = page.locator("tr.step[data-step=text_generation] td.num");
-      expect(await generation.last().textContent()).toBe(String((run.steps as Record<string, { failed_rows: number }>).text_generation!.failed_rows));
-      for (const error of errors) expect(shown.some((line) => line.startsWith(error.step) && line.includes(error.code) && line.endsWith(error.message))).toBe(true);
+      expect(await generation.last().textContent()).toBe(
+        String((run.steps as Record<string, { failed_rows: number }>).text_generation!.failed_rows),
+      );
+      for (const error of errors)
+        expect(
+          shown.some(
+            (line) => line.startsWith(error.step) && line.includes(error.code) && line.endsWith(error.message),
+          ),
+        ).toBe(true);
     } finally {
       llm.always(undefined);
     }
@@ -137,7 +167,10 @@ describe("the runs page in headless Chromium", () => {
   it("keeps the token across a reload only when the user chose to", async () => {
     await page.selectOption("#token-keep", "session");
     await page.click("#token-form button[type=submit]");
-    expect(await page.evaluate("[localStorage.length, sessionStorage.getItem('distilflare-token')]")).toEqual([0, TOKEN]);
+    expect(await page.evaluate("[localStorage.length, sessionStorage.getItem('distilflare-token')]")).toEqual([
+      0,
+      TOKEN,
+    ]);
     await page.reload();
     expect(await page.inputValue("#token")).toBe(TOKEN);
     await page.click("#token-forget");

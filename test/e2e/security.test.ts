@@ -14,7 +14,11 @@ afterAll(async () => {
 
 describe("wrangler dev without API_TOKEN or ALLOW_UNAUTHENTICATED", () => {
   it("answers 401 on POST /v1/runs, naming the settings that open it", async () => {
-    const response = await fetch(`${dev.url}/v1/runs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pipeline: "quickstart" }) });
+    const response = await fetch(`${dev.url}/v1/runs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ pipeline: "quickstart" }),
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toContain("Bearer");
     const body = (await response.json()) as { error: { code: string; message: string } };
@@ -24,7 +28,11 @@ describe("wrangler dev without API_TOKEN or ALLOW_UNAUTHENTICATED", () => {
   });
 
   it("answers a text/plain POST, the kind a web page sends without a preflight, without starting anything", async () => {
-    const response = await fetch(`${dev.url}/v1/runs`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ pipeline: "quickstart" }) });
+    const response = await fetch(`${dev.url}/v1/runs`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ pipeline: "quickstart" }),
+    });
     expect(response.status).toBe(401);
   });
 });

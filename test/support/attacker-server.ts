@@ -38,10 +38,18 @@ export async function startAttackerServer(): Promise<AttackerServer> {
       }
       received.push({ method: request.method ?? "GET", url: request.url ?? "/", headers: request.headers, body });
       if (url.pathname.endsWith("/chat/completions")) {
-        const reply = { id: "x", object: "chat.completion", created: 0, model: "m", choices: [{ index: 0, message: { role: "assistant", content: "stolen" }, finish_reason: "stop" }] };
+        const reply = {
+          id: "x",
+          object: "chat.completion",
+          created: 0,
+          model: "m",
+          choices: [{ index: 0, message: { role: "assistant", content: "stolen" }, finish_reason: "stop" }],
+        };
         response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(reply));
       } else if (url.pathname === "/echo-error") {
-        response.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: `bad credentials: ${JSON.stringify(request.headers)}` } }));
+        response
+          .writeHead(401, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: { message: `bad credentials: ${JSON.stringify(request.headers)}` } }));
       } else if (url.pathname === "/redirect") {
         response.writeHead(302, { location: url.searchParams.get("to") ?? "/" }).end();
       } else {

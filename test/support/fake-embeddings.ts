@@ -35,6 +35,7 @@ export class FakeEmbeddings extends Embeddings<typeof schema> {
 /** The vector FakeEmbeddings gives `text`: per dimension, a character-code sum scaled to [0, 1). */
 export function fakeVector(text: string, dimensions: number): number[] {
   const vector = Array.from({ length: dimensions }, () => 0);
-  for (let i = 0; i < text.length; i++) vector[i % dimensions] = ((vector[i % dimensions] ?? 0) + text.charCodeAt(i) * (i + 1)) % 1000;
+  for (let i = 0; i < text.length; i++)
+    vector[i % dimensions] = ((vector[i % dimensions] ?? 0) + text.charCodeAt(i) * (i + 1)) % 1000;
   return vector.map((v) => v / 1000);
 }

@@ -92,8 +92,17 @@ export class FakeBatchApi {
     const form = await new Response(raw, { headers: { "content-type": contentType } }).formData();
     const file = form.get("file") as unknown;
     if (!(file instanceof File)) return { status: 400, body: { error: { message: "fake: no file part" } } };
-    if (form.get("purpose") !== "batch") return { status: 400, body: { error: { message: `fake: purpose must be batch, got ${String(form.get("purpose"))}` } } };
-    const stored: FakeFile = { id: `file-fake-${++this.counter}`, filename: file.name, purpose: "batch", content: await file.text() };
+    if (form.get("purpose") !== "batch")
+      return {
+        status: 400,
+        body: { error: { message: `fake: purpose must be batch, got ${String(form.get("purpose"))}` } },
+      };
+    const stored: FakeFile = {
+      id: `file-fake-${++this.counter}`,
+      filename: file.name,
+      purpose: "batch",
+      content: await file.text(),
+    };
     this.files.set(stored.id, stored);
     return { status: 200, body: fileObject(stored) };
   }
@@ -101,7 +110,8 @@ export class FakeBatchApi {
   private create(raw: string): BatchApiResponse {
     const body = JSON.parse(raw) as { input_file_id?: string; endpoint?: string; metadata?: Record<string, string> };
     const input = body.input_file_id ? this.files.get(body.input_file_id) : undefined;
-    if (!input) return { status: 400, body: { error: { message: `fake: unknown input_file_id ${body.input_file_id}` } } };
+    if (!input)
+      return { status: 400, body: { error: { message: `fake: unknown input_file_id ${body.input_file_id}` } } };
     const lines = input.content.split("\n").filter((l) => l.trim() !== "");
     const batch: FakeBatch = {
       id: `batch_fake_${++this.counter}`,
@@ -126,7 +136,10 @@ export class FakeBatchApi {
       batch.status = "in_progress";
       return;
     }
-    const step = Math.min(PROGRESSION.length - 1, Math.ceil((batch.polls * (PROGRESSION.length - 1)) / Math.max(1, this.settings.polls_to_complete)));
+    const step = Math.min(
+      PROGRESSION.length - 1,
+      Math.ceil((batch.polls * (PROGRESSION.length - 1)) / Math.max(1, this.settings.polls_to_complete)),
+    );
     batch.status = PROGRESSION[step] as string;
     if (batch.status === "completed") this.complete(batch);
   }
@@ -143,9 +156,23 @@ export class FakeBatchApi {
       const id = `batch_req_${++this.counter}`;
       if (behaviour.kind === "error") {
         const error = { message: behaviour.message ?? `fake error ${behaviour.status}`, type: "invalid_request_error" };
-        errors.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: behaviour.status, request_id: id, body: { error } }, error: null }));
+        errors.push(
+          JSON.stringify({
+            id,
+            custom_id: line.custom_id,
+            response: { status_code: behaviour.status, request_id: id, body: { error } },
+            error: null,
+          }),
+        );
       } else {
-        output.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 200, request_id: id, body: reply() }, error: null }));
+        output.push(
+          JSON.stringify({
+            id,
+            custom_id: line.custom_id,
+            response: { status_code: 200, request_id: id, body: reply() },
+            error: null,
+          }),
+        );
       }
     }
     output.reverse();
@@ -155,14 +182,27 @@ export class FakeBatchApi {
   }
 
   private storeResult(batch: FakeBatch, kind: string, lines: string[]): string {
-    const file: FakeFile = { id: `file-fake-${++this.counter}`, filename: `${batch.id}_${kind}.jsonl`, purpose: `batch_${kind}`, content: lines.map((l) => `${l}\n`).join("") };
+    const file: FakeFile = {
+      id: `file-fake-${++this.counter}`,
+      filename: `${batch.id}_${kind}.jsonl`,
+      purpose: `batch_${kind}`,
+      content: lines.map((l) => `${l}\n`).join(""),
+    };
     this.files.set(file.id, file);
     return file.id;
   }
 }
 
 function fileObject(file: FakeFile): Record<string, unknown> {
-  return { id: file.id, object: "file", bytes: file.content.length, created_at: Math.floor(Date.now() / 1000), filename: file.filename, purpose: file.purpose, status: "processed" };
+  return {
+    id: file.id,
+    object: "file",
+    bytes: file.content.length,
+    created_at: Math.floor(Date.now() / 1000),
+    filename: file.filename,
+    purpose: file.purpose,
+    status: "processed",
+  };
 }
 
 function notFound(what: string): BatchApiResponse {

@@ -17,8 +17,15 @@ export interface FinishedRun {
  * gives access to its rows through `/v1/runs/{id}/rows` (the pipeline goes over the wire, so
  * every step and LLM is rebuilt from its serialized form by the registry).
  */
-export async function runThroughApi(harness: Harness, pipeline: Pipeline, options: { timeoutMs?: number } = {}): Promise<FinishedRun> {
-  const { status, body } = await harness.json<{ id: string; status: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+export async function runThroughApi(
+  harness: Harness,
+  pipeline: Pipeline,
+  options: { timeoutMs?: number } = {},
+): Promise<FinishedRun> {
+  const { status, body } = await harness.json<{ id: string; status: string }>(
+    "/v1/runs",
+    postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }),
+  );
   expect(status, JSON.stringify(body)).toBe(202);
   const run = await harness.waitForRun(body.id, { timeoutMs: options.timeoutMs ?? 50_000 });
   expect(run.status, JSON.stringify(run.error ?? run.errors)).toBe("succeeded");
@@ -26,7 +33,9 @@ export async function runThroughApi(harness: Harness, pipeline: Pipeline, option
     id: body.id,
     run,
     async rows(config: string) {
-      const response = await harness.json<{ rows: ApiRow[]; num_rows: number; error?: unknown }>(`/v1/runs/${body.id}/rows?config=${encodeURIComponent(config)}&length=100`);
+      const response = await harness.json<{ rows: ApiRow[]; num_rows: number; error?: unknown }>(
+        `/v1/runs/${body.id}/rows?config=${encodeURIComponent(config)}&length=100`,
+      );
       expect(response.status, JSON.stringify(response.body)).toBe(200);
       return response.body.rows;
     },

@@ -17,7 +17,10 @@ const schema = llmAttributes.extend({
  */
 export class ScriptedLLM extends LLM<typeof schema> {
   static override readonly typeName = "ScriptedLLM";
-  static override readonly generationKwargsSchema = z.object({ temperature: z.number().optional(), max_new_tokens: z.number().int().optional() });
+  static override readonly generationKwargsSchema = z.object({
+    temperature: z.number().optional(),
+    max_new_tokens: z.number().int().optional(),
+  });
   calls = 0;
 
   static override readonly attributes = schema;
@@ -32,8 +35,10 @@ export class ScriptedLLM extends LLM<typeof schema> {
 
   async generateOne(input: FormattedInput, options: GenerateOptions): Promise<GenerateOutput> {
     const { input: prompt } = splitFormattedInput(input);
-    const last = typeof prompt === "string" ? prompt : String(prompt.filter((m) => m.role === "user").at(-1)?.content ?? "");
-    if (this.attrs.failOn !== undefined && last.includes(this.attrs.failOn)) throw new Error(`scripted failure for '${last}'`);
+    const last =
+      typeof prompt === "string" ? prompt : String(prompt.filter((m) => m.role === "user").at(-1)?.content ?? "");
+    if (this.attrs.failOn !== undefined && last.includes(this.attrs.failOn))
+      throw new Error(`scripted failure for '${last}'`);
     const generations: string[] = [];
     for (let i = 0; i < options.numGenerations; i++) {
       const reply = this.attrs.replies[this.calls % this.attrs.replies.length] ?? "";

@@ -14,8 +14,14 @@ const registry = createDefaultRegistry().register(ScriptedLLM);
 
 function scripted(name: string, rows = 5): Pipeline {
   return new Pipeline({ name }).build(() => {
-    const load = new LoadDataFromDicts({ name: "load", data: Array.from({ length: rows }, (_, i) => ({ instruction: `q${i}` })), batchSize: 2 });
-    load.connect(new TextGeneration({ name: "generate", llm: new ScriptedLLM({ replies: ["a: {input}"] }), inputBatchSize: 2 }));
+    const load = new LoadDataFromDicts({
+      name: "load",
+      data: Array.from({ length: rows }, (_, i) => ({ instruction: `q${i}` })),
+      batchSize: 2,
+    });
+    load.connect(
+      new TextGeneration({ name: "generate", llm: new ScriptedLLM({ replies: ["a: {input}"] }), inputBatchSize: 2 }),
+    );
   });
 }
 
@@ -57,15 +63,25 @@ describe("registered pipelines, dry runs, datasets and cron", () => {
   const harness = workerHarness({ registry, pipelines, schedules: [{ cron: "*/5 * * * *", pipeline: "scripted" }] });
 
   it("lists registered pipelines with their runtime parameters", async () => {
-    const { body } = await harness.json<{ pipelines: Array<{ name: string; steps: Array<{ name: string; runtime_parameters_info: Array<{ name: string }> }> }> }>("/v1/pipelines");
+    const { body } = await harness.json<{
+      pipelines: Array<{
+        name: string;
+        steps: Array<{ name: string; runtime_parameters_info: Array<{ name: string }> }>;
+      }>;
+    }>("/v1/pipelines");
     const entry = body.pipelines.find((p) => p.name === "scripted");
     expect(entry?.steps.map((s) => s.name)).toEqual(["load", "generate"]);
     const generate = entry?.steps.find((s) => s.name === "generate");
-    expect(generate?.runtime_parameters_info.map((p) => p.name)).toEqual(expect.arrayContaining(["input_batch_size", "llm", "num_generations"]));
+    expect(generate?.runtime_parameters_info.map((p) => p.name)).toEqual(
+      expect.arrayContaining(["input_batch_size", "llm", "num_generations"]),
+    );
   });
 
   it("runs a registered pipeline by name with parameters", async () => {
-    const { status, body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: "scripted", parameters: { generate: { num_generations: 2 } }, use_cache: false }));
+    const { status, body } = await harness.json<{ id: string }>(
+      "/v1/runs",
+      postJson({ pipeline: "scripted", parameters: { generate: { num_generations: 2 } }, use_cache: false }),
+    );
     expect(status).toBe(202);
     const run = await harness.waitForRun(body.id);
     expect(run.status).toBe("succeeded");
@@ -79,8 +95,13 @@ describe("registered pipelines, dry runs, datasets and cron", () => {
     const run = await harness.waitForRun(first.body.id);
     expect(run.status).toBe("succeeded");
     expect(run.dry_run).toBe(true);
-    expect((run.steps as Record<string, { rows_out: number; batches_done: number }>).load).toMatchObject({ rows_out: 1, batches_done: 1 });
-    const { body: rows } = await harness.json<{ rows: Array<{ instruction: string; generation: string }> }>(`/v1/runs/${first.body.id}/rows`);
+    expect((run.steps as Record<string, { rows_out: number; batches_done: number }>).load).toMatchObject({
+      rows_out: 1,
+      batches_done: 1,
+    });
+    const { body: rows } = await harness.json<{ rows: Array<{ instruction: string; generation: string }> }>(
+      `/v1/runs/${first.body.id}/rows`,
+    );
     expect(rows.rows).toEqual([expect.objectContaining({ instruction: "q0", generation: "a: q0" })]);
     const second = await harness.json<{ id: string; cached: boolean }>("/v1/runs", postJson(body));
     expect(second.status).toBe(202);
@@ -93,7 +114,12 @@ describe("registered pipelines, dry runs, datasets and cron", () => {
     });
     const { status, body } = await harness.json<{ id: string }>(
       "/v1/runs",
-      postJson({ pipeline: dumpPipeline(pipeline), dataset: [{ instruction: "x" }, { instruction: "y" }, { instruction: "z" }], dataset_batch_size: 2, use_cache: false }),
+      postJson({
+        pipeline: dumpPipeline(pipeline),
+        dataset: [{ instruction: "x" }, { instruction: "y" }, { instruction: "z" }],
+        dataset_batch_size: 2,
+        use_cache: false,
+      }),
     );
     expect(status).toBe(202);
     const run = await harness.waitForRun(body.id);
@@ -103,7 +129,14 @@ describe("registered pipelines, dry runs, datasets and cron", () => {
   });
 
   it("starts the pipelines scheduled for the cron that fired, and only those", async () => {
-    const worker = createWorker({ registry, pipelines, schedules: [{ cron: "*/5 * * * *", pipeline: "scripted" }, { cron: "0 0 * * *", pipeline: "scripted" }] });
+    const worker = createWorker({
+      registry,
+      pipelines,
+      schedules: [
+        { cron: "*/5 * * * *", pipeline: "scripted" },
+        { cron: "0 0 * * *", pipeline: "scripted" },
+      ],
+    });
     const before = (await harness.json<{ runs: Array<{ id: string }> }>("/v1/runs?limit=200")).body.runs.length;
     const ctx = createExecutionContext();
     await worker.scheduled?.(createScheduledController({ cron: "*/5 * * * *", scheduledTime: Date.now() }), env, ctx);
@@ -115,10 +148,14 @@ describe("registered pipelines, dry runs, datasets and cron", () => {
   });
 
   it("paginates runs newest first with a cursor", async () => {
-    const page1 = await harness.json<{ runs: Array<{ id: string; created_at: string }>; next_cursor: string | null }>("/v1/runs?limit=2");
+    const page1 = await harness.json<{ runs: Array<{ id: string; created_at: string }>; next_cursor: string | null }>(
+      "/v1/runs?limit=2",
+    );
     expect(page1.body.runs).toHaveLength(2);
     expect(page1.body.next_cursor).not.toBeNull();
-    const page2 = await harness.json<{ runs: Array<{ id: string; created_at: string }> }>(`/v1/runs?limit=2&cursor=${encodeURIComponent(page1.body.next_cursor!)}`);
+    const page2 = await harness.json<{ runs: Array<{ id: string; created_at: string }> }>(
+      `/v1/runs?limit=2&cursor=${encodeURIComponent(page1.body.next_cursor!)}`,
+    );
     expect(page2.body.runs.length).toBeGreaterThan(0);
     const all = [...page1.body.runs, ...page2.body.runs];
     expect(new Set(all.map((r) => r.id)).size).toBe(all.length);

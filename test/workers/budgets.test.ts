@@ -17,7 +17,10 @@ const fake = (): string => inject("fakeOpenAIUrl");
 let deployment: Harness | undefined;
 function harness(): Harness {
   // A registered pipeline with a budget of its own, which a request's budget overrides.
-  const budgeted = { build: () => pipelineObject("budget-registered", "budget-registered"), budget: { maxRequests: 7 } };
+  const budgeted = {
+    build: () => pipelineObject("budget-registered", "budget-registered"),
+    budget: { maxRequests: 7 },
+  };
   deployment ??= workerHarness({ registry: createDefaultRegistry(), pipelines: { budgeted } });
   return deployment;
 }
@@ -38,7 +41,9 @@ interface RunBody {
 }
 
 async function calls(): Promise<string[]> {
-  const body = (await (await fetch(`${fake()}/__fake/requests`)).json()) as { requests: Array<{ route: string; prompt: string }> };
+  const body = (await (await fetch(`${fake()}/__fake/requests`)).json()) as {
+    requests: Array<{ route: string; prompt: string }>;
+  };
   return body.requests.filter((r) => r.route === "chat").map((r) => r.prompt);
 }
 
@@ -49,10 +54,19 @@ function pipeline(name: string, tag: string, model = "gpt-4o-mini"): Record<stri
 
 function pipelineObject(name: string, tag: string, model = "gpt-4o-mini"): Pipeline {
   return new Pipeline({ name }).build(() => {
-    new LoadDataFromDicts({ name: "load", data: Array.from({ length: 20 }, (_, i) => ({ instruction: `${tag} row ${String(i).padStart(2, "0")}` })), batchSize: 5 }).connect(
+    new LoadDataFromDicts({
+      name: "load",
+      data: Array.from({ length: 20 }, (_, i) => ({ instruction: `${tag} row ${String(i).padStart(2, "0")}` })),
+      batchSize: 5,
+    }).connect(
       new TextGeneration({
         name: "generate",
-        llm: new OpenAILLM({ model, baseUrl: `${fake()}/v1`, apiKeyEnv: "FAKE_OPENAI_API_KEY", generationKwargs: { temperature: 0.7 } }),
+        llm: new OpenAILLM({
+          model,
+          baseUrl: `${fake()}/v1`,
+          apiKeyEnv: "FAKE_OPENAI_API_KEY",
+          generationKwargs: { temperature: 0.7 },
+        }),
         inputBatchSize: 5,
       }),
     );
@@ -60,7 +74,10 @@ function pipelineObject(name: string, tag: string, model = "gpt-4o-mini"): Pipel
 }
 
 async function start(body: Record<string, unknown>): Promise<RunBody> {
-  const { status, body: started } = await harness().json<{ id: string }>("/v1/runs", postJson({ use_cache: false, ...body }));
+  const { status, body: started } = await harness().json<{ id: string }>(
+    "/v1/runs",
+    postJson({ use_cache: false, ...body }),
+  );
   expect(status, JSON.stringify(started)).toBe(202);
   return (await harness().waitForRun(started.id)) as unknown as RunBody;
 }
@@ -70,7 +87,9 @@ async function resume(id: string, budget: Record<string, unknown>): Promise<{ st
 }
 
 async function rows(id: string): Promise<string[]> {
-  const { status, body } = await harness().json<{ rows: Array<{ instruction: string }> }>(`/v1/runs/${id}/rows?length=100`);
+  const { status, body } = await harness().json<{ rows: Array<{ instruction: string }> }>(
+    `/v1/runs/${id}/rows?length=100`,
+  );
   expect(status).toBe(200);
   return body.rows.map((r) => r.instruction);
 }
@@ -100,7 +119,7 @@ describe("budgets over the OpenAI stand-in", () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error?.code).toBe("conflict");
     expect(refused.body.error?.details?.field).toBe("max_requests");
-    expect(((await harness().json<RunBody>(`/v1/runs/${stopped.id}`)).body).status).toBe("stopped");
+    expect((await harness().json<RunBody>(`/v1/runs/${stopped.id}`)).body.status).toBe("stopped");
 
     const resumed = await resume(stopped.id, { max_requests: 40 });
     expect(resumed.status, JSON.stringify(resumed.body)).toBe(200);
@@ -119,7 +138,11 @@ describe("budgets over the OpenAI stand-in", () => {
     await fetch(`${fake()}/__fake/reset`, { method: "POST" });
     await fetch(
       `${fake()}/__fake/script`,
-      postJson({ match: "budget-cost", behaviours: [{ kind: "reply", text: "priced answer", usage: { prompt_tokens: 1000, completion_tokens: 1000 } }], repeat_last: true }),
+      postJson({
+        match: "budget-cost",
+        behaviours: [{ kind: "reply", text: "priced answer", usage: { prompt_tokens: 1000, completion_tokens: 1000 } }],
+        repeat_last: true,
+      }),
     );
     // gpt-4o-mini: $0.00075 a call, $0.00375 a batch of 5; $0.009 allows two batches, not three.
     const stopped = await start({ pipeline: pipeline("budget-cost", "budget-cost"), max_cost_usd: 0.009 });
@@ -168,14 +191,25 @@ describe("budgets over the OpenAI stand-in", () => {
       expect(error.error?.details?.field).toBe(field);
     }
 
-    const yaml = await harness().request("/v1/runs?max_cost_usd=lots", { method: "POST", headers: { "content-type": "application/yaml" }, body: JSON.stringify(spec) });
+    const yaml = await harness().request("/v1/runs?max_cost_usd=lots", {
+      method: "POST",
+      headers: { "content-type": "application/yaml" },
+      body: JSON.stringify(spec),
+    });
     expect(yaml.status).toBe(400);
     expect(((await yaml.json()) as RunBody).error?.details?.field).toBe("max_cost_usd");
 
     // A cost budget needs every model's price.
-    const unpriced = await harness().json<RunBody>("/v1/runs", postJson({ pipeline: pipeline("budget-unpriced", "budget-unpriced", "stand-in-model"), max_cost_usd: 1 }));
+    const unpriced = await harness().json<RunBody>(
+      "/v1/runs",
+      postJson({ pipeline: pipeline("budget-unpriced", "budget-unpriced", "stand-in-model"), max_cost_usd: 1 }),
+    );
     expect(unpriced.status).toBe(400);
-    expect(unpriced.body.error?.details).toMatchObject({ field: "max_cost_usd", step: "generate", model: "stand-in-model" });
+    expect(unpriced.body.error?.details).toMatchObject({
+      field: "max_cost_usd",
+      step: "generate",
+      model: "stand-in-model",
+    });
 
     const run = await start({ pipeline: spec, max_requests: 100 });
     expect(run.status).toBe("succeeded");

@@ -32,8 +32,24 @@ describe("embedding steps on Workers", () => {
     expect(rows.map((r) => r.id)).toEqual(data.map((d) => d.id));
     // b and b-copy tie at 1 and list b first (faiss's inner-product tie order drops b-copy as the
     // "self" hit); a-near and c-near tie at 0.28 for their second place: the first scanned stays
-    expect(rows.map((r) => r.nn_indices)).toEqual([[2, 6], [1, 2], [0, 6], [5, 6], [1, 2], [3, 6], [3, 5]]);
+    expect(rows.map((r) => r.nn_indices)).toEqual([
+      [2, 6],
+      [1, 2],
+      [0, 6],
+      [5, 6],
+      [1, 2],
+      [3, 6],
+      [3, 5],
+    ]);
     expect(rows[1]?.nn_scores).toEqual([1, Math.fround(0.28)]);
-    expect(rows.map((r) => r.keep_row_after_embedding_filtering)).toEqual([false, false, false, false, true, false, true]);
+    expect(rows.map((r) => r.keep_row_after_embedding_filtering)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      false,
+      true,
+    ]);
   });
 });

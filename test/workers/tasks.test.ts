@@ -63,7 +63,8 @@ describe("writing tasks end to end in workerd", () => {
       seed_text: "Photosynthesis turns light into chemical energy stored in glucose.",
       response: "Because of Rayleigh scattering.",
       title: "Rayleigh scattering",
-      content: "Rayleigh scattering is the scattering of light by particles much smaller than its wavelength; shorter wavelengths scatter more.",
+      content:
+        "Rayleigh scattering is the scattering of light by particles much smaller than its wavelength; shorter wavelengths scatter more.",
       task: "What is 15% of 80?",
       student_solution: "15% of 80 is 15 * 80 = 1200.",
     },
@@ -77,7 +78,8 @@ describe("writing tasks end to end in workerd", () => {
       seed_text: "Volcanoes form where magma reaches the surface of a planet.",
       response: "Jupiter.",
       title: "Jupiter",
-      content: "Jupiter is the fifth planet from the Sun and the largest in the solar system, a gas giant of hydrogen and helium.",
+      content:
+        "Jupiter is the fifth planet from the Sun and the largest in the solar system, a gas giant of hydrogen and helium.",
       task: "Write the past tense of 'run'.",
       student_solution: "The past tense of run is runned.",
     },
@@ -96,8 +98,16 @@ describe("writing tasks end to end in workerd", () => {
           systemPrompt: "You are a helpful assistant.",
           ...one,
         }),
-        new ChatGeneration({ name: "chat_generation", llm: llm("You asked: {input} In short, sunlight scatters.", "You asked: {input} Jupiter, by far."), ...one }),
-        new StructuredGeneration({ name: "structured_generation", llm: llm('{"name": "Ada Lovelace", "born": 1815}', '```json\n{"name": "Alan Turing", "born": 1912}\n```'), ...one }),
+        new ChatGeneration({
+          name: "chat_generation",
+          llm: llm("You asked: {input} In short, sunlight scatters.", "You asked: {input} Jupiter, by far."),
+          ...one,
+        }),
+        new StructuredGeneration({
+          name: "structured_generation",
+          llm: llm('{"name": "Ada Lovelace", "born": 1815}', '```json\n{"name": "Alan Turing", "born": 1912}\n```'),
+          ...one,
+        }),
         new SelfInstruct({
           name: "self_instruct",
           numInstructions: 3,
@@ -126,13 +136,19 @@ describe("writing tasks end to end in workerd", () => {
         new EvolComplexity({
           name: "evol_complexity",
           numEvolutions: 1,
-          llm: llm("#Rewritten Prompt#:\nExplain why the sky is blue at noon and why it darkens at dusk.", "#Rewritten Prompt#:\nName the largest planet and rank the next two by mass."),
+          llm: llm(
+            "#Rewritten Prompt#:\nExplain why the sky is blue at noon and why it darkens at dusk.",
+            "#Rewritten Prompt#:\nName the largest planet and rank the next two by mass.",
+          ),
           ...one,
         }),
         new EvolQuality({
           name: "evol_quality",
           numEvolutions: 1,
-          llm: llm("#Rewritten Response#: Sunlight scatters off air molecules, and blue light scatters most.", "Jupiter, a gas giant eleven times wider than Earth."),
+          llm: llm(
+            "#Rewritten Response#: Sunlight scatters off air molecules, and blue light scatters most.",
+            "Jupiter, a gas giant eleven times wider than Earth.",
+          ),
           ...one,
         }),
         new Genstruct({
@@ -145,7 +161,10 @@ describe("writing tasks end to end in workerd", () => {
         }),
         new Genstruct({
           name: "genstruct_unparsable",
-          llm: llm("What does Rayleigh scattering depend on?", "Which gas dominates Jupiter's atmosphere?\n[[[Assistant]]] Hydrogen."),
+          llm: llm(
+            "What does Rayleigh scattering depend on?",
+            "Which gas dominates Jupiter's atmosphere?\n[[[Assistant]]] Hydrogen.",
+          ),
           ...one,
         }),
         new URIAL({
@@ -169,7 +188,11 @@ describe("writing tasks end to end in workerd", () => {
     const run = await runThroughApi(harness, pipeline);
 
     const text = await run.rows("text_generation");
-    expect(byName(text, "generation")).toEqual(data.map((d) => `A short answer to "Question: ${d.instruction}\nAnswer in one sentence.": it comes down to physics.`));
+    expect(byName(text, "generation")).toEqual(
+      data.map(
+        (d) => `A short answer to "Question: ${d.instruction}\nAnswer in one sentence.": it comes down to physics.`,
+      ),
+    );
     expect(byName(text, "model_name")).toEqual(["scripted-model", "scripted-model"]);
     const meta = metadataOf(text[0]);
     expect(meta.raw_input_text_generation).toEqual([
@@ -180,7 +203,10 @@ describe("writing tasks end to end in workerd", () => {
     expect(meta.statistics_text_generation).toEqual({ input_tokens: 11, output_tokens: 20 });
 
     const chat = await run.rows("chat_generation");
-    expect(byName(chat, "generation")).toEqual(["You asked: Why is the sky blue? In short, sunlight scatters.", "You asked: Which planet is the largest? Jupiter, by far."]);
+    expect(byName(chat, "generation")).toEqual([
+      "You asked: Why is the sky blue? In short, sunlight scatters.",
+      "You asked: Which planet is the largest? Jupiter, by far.",
+    ]);
 
     const structured = await run.rows("structured_generation");
     expect(structured.map((r) => JSON.parse(String(r.generation).replace(/^```json\n|\n```$/g, "")))).toEqual([
@@ -190,19 +216,36 @@ describe("writing tasks end to end in workerd", () => {
 
     const selfInstruct = await run.rows("self_instruct");
     expect(byName(selfInstruct, "instructions")).toEqual([
-      ["How do plants store the energy they capture from sunlight?", "Why are leaves green?", "What would happen to a plant kept in the dark for a week?"],
-      ["Where do most volcanoes on Earth form?", "Why do some volcanoes erupt explosively?", "How can scientists predict an eruption?"],
+      [
+        "How do plants store the energy they capture from sunlight?",
+        "Why are leaves green?",
+        "What would happen to a plant kept in the dark for a week?",
+      ],
+      [
+        "Where do most volcanoes on Earth form?",
+        "Why do some volcanoes erupt explosively?",
+        "How can scientists predict an eruption?",
+      ],
     ]);
     expect(byName(selfInstruct, "seed_text")).toEqual(data.map((d) => d.seed_text));
 
     const evol = await run.rows("evol_instruct");
     const evolutions = [
-      ["Explain why the sky is blue, using the word 'wavelength'.", "Explain why the sky is blue but sunsets are red, using the word 'wavelength'."],
-      ["Name the largest planet and give its diameter.", "Name the largest planet, give its diameter and compare it with Earth's."],
+      [
+        "Explain why the sky is blue, using the word 'wavelength'.",
+        "Explain why the sky is blue but sunsets are red, using the word 'wavelength'.",
+      ],
+      [
+        "Name the largest planet and give its diameter.",
+        "Name the largest planet, give its diameter and compare it with Earth's.",
+      ],
     ];
     expect(byName(evol, "evolved_instructions")).toEqual(evolutions);
     expect(byName(evol, "answers")).toEqual(evolutions.map((list) => list.map((e) => `Answer to: ${e}`)));
-    expect(metadataOf(evol[0]).statistics_evol_instruct).toMatchObject({ input_tokens: expect.any(Number), output_tokens: expect.any(Number) });
+    expect(metadataOf(evol[0]).statistics_evol_instruct).toMatchObject({
+      input_tokens: expect.any(Number),
+      output_tokens: expect.any(Number),
+    });
 
     const complexity = await run.rows("evol_complexity");
     expect(byName(complexity, "evolved_instruction")).toEqual([
@@ -211,11 +254,17 @@ describe("writing tasks end to end in workerd", () => {
     ]);
 
     const quality = await run.rows("evol_quality");
-    expect(byName(quality, "evolved_response")).toEqual(["Sunlight scatters off air molecules, and blue light scatters most.", "Jupiter, a gas giant eleven times wider than Earth."]);
+    expect(byName(quality, "evolved_response")).toEqual([
+      "Sunlight scatters off air molecules, and blue light scatters most.",
+      "Jupiter, a gas giant eleven times wider than Earth.",
+    ]);
 
     const genstruct = await run.rows("genstruct");
     expect(genstruct.map((r) => [r.user, r.assistant])).toEqual([
-      ["Why does blue light scatter more than red light?", "Scattering grows as the wavelength shrinks, so short blue wavelengths scatter most."],
+      [
+        "Why does blue light scatter more than red light?",
+        "Scattering grows as the wavelength shrinks, so short blue wavelengths scatter most.",
+      ],
       ["What is Jupiter mostly made of?", "Hydrogen and helium."],
     ]);
 
@@ -228,7 +277,10 @@ describe("writing tasks end to end in workerd", () => {
     expect(metadataOf(unparsable[0]).raw_output_genstruct_unparsable).toBe("What does Rayleigh scattering depend on?");
 
     const urial = await run.rows("urial");
-    expect(byName(urial, "generation")).toEqual(["The sky looks blue because air scatters short blue wavelengths of sunlight more than long red ones.", "Jupiter is the largest planet."]);
+    expect(byName(urial, "generation")).toEqual([
+      "The sky looks blue because air scatters short blue wavelengths of sunlight more than long red ones.",
+      "Jupiter is the largest planet.",
+    ]);
     expect(String(metadataOf(urial[0]).raw_input_urial)).toContain(`# User:\n\n${data[0]!.instruction}`);
 
     const clair = await run.rows("clair");
@@ -246,7 +298,11 @@ describe("judging tasks end to end in workerd", () => {
       answer: "Water boils at 100 °C (212 °F) at sea level.",
       reference: "100 degrees Celsius.",
       pair: ["100 °C.", "It depends on the kettle."],
-      instructions: ["Say hi.", "Summarise the causes of the French Revolution in three bullet points.", "Prove that there are infinitely many primes, then generalise the proof."],
+      instructions: [
+        "Say hi.",
+        "Summarise the causes of the French Revolution in three bullet points.",
+        "Prove that there are infinitely many primes, then generalise the proof.",
+      ],
     },
     {
       instruction: "Who wrote 'Pride and Prejudice'?",
@@ -258,10 +314,15 @@ describe("judging tasks end to end in workerd", () => {
   ];
   const generations = ["Answer one: {input}", "Answer two, shorter.", "Answer three, wrong."];
   const ratingsReply = (ratings: Array<number | string>): string =>
-    ratings.map((rating, i) => `#### Output for Text ${i + 1}\nRating: ${rating}\nRationale: Rationale for text ${i + 1}.`).join("\n\n");
+    ratings
+      .map((rating, i) => `#### Output for Text ${i + 1}\nRating: ${rating}\nRationale: Rationale for text ${i + 1}.`)
+      .join("\n\n");
   const typedReply = (types: string[], ratings: number[]): string =>
     ratings
-      .map((rating, i) => `#### Output for Text ${i + 1}\nType: ${types[i]}\nRationale: Why type ${types[i]}.\nRating: ${rating}\nRationale: Why ${rating}.`)
+      .map(
+        (rating, i) =>
+          `#### Output for Text ${i + 1}\nType: ${types[i]}\nRationale: Why type ${types[i]}.\nRating: ${rating}\nRationale: Why ${rating}.`,
+      )
       .join("\n\n");
 
   it("runs UltraFeedback (all five aspects) and QualityScorer on three generations, ComplexityScorer, PrometheusEval and InstructionBacktranslation", async () => {
@@ -278,14 +339,21 @@ describe("judging tasks end to end in workerd", () => {
       });
       load.connect(
         generate,
-        new ComplexityScorer({ name: "complexity_scorer", llm: llm("[1] Score: 1\n[2] Score: 3\n[3] Score: 5", "[1] Score: 1\n[2] Score: 1\n[3] Score: 6"), ...one }),
+        new ComplexityScorer({
+          name: "complexity_scorer",
+          llm: llm("[1] Score: 1\n[2] Score: 3\n[3] Score: 5", "[1] Score: 1\n[2] Score: 1\n[3] Score: 6"),
+          ...one,
+        }),
         new PrometheusEval({
           name: "prometheus_absolute",
           mode: "absolute",
           rubric: "factual-validity",
           reference: true,
           inputMappings: { generation: "answer" },
-          llm: llm("Feedback: Correct and adds the Fahrenheit value. [RESULT] 5", "Feedback: Correct, though the date was not asked for. [RESULT] 4"),
+          llm: llm(
+            "Feedback: Correct and adds the Fahrenheit value. [RESULT] 5",
+            "Feedback: Correct, though the date was not asked for. [RESULT] 4",
+          ),
           ...one,
         }),
         new PrometheusEval({
@@ -293,35 +361,77 @@ describe("judging tasks end to end in workerd", () => {
           mode: "relative",
           rubric: "helpfulness",
           inputMappings: { generations: "pair" },
-          llm: llm("Feedback: Response A answers directly; B dodges. [RESULT] A", "Feedback: Response A names the wrong author. [RESULT] B"),
+          llm: llm(
+            "Feedback: Response A answers directly; B dodges. [RESULT] A",
+            "Feedback: Response A names the wrong author. [RESULT] B",
+          ),
           ...one,
         }),
         new InstructionBacktranslation({
           name: "instruction_backtranslation",
           inputMappings: { generation: "answer" },
-          llm: llm("The answer is correct, complete and written from an assistant's perspective.\nScore: 5", "Correct but adds an unrequested detail.\nScore: 4"),
+          llm: llm(
+            "The answer is correct, complete and written from an assistant's perspective.\nScore: 5",
+            "Correct but adds an unrequested detail.\nScore: 4",
+          ),
           ...one,
         }),
       );
       generate.connect(
-        new UltraFeedback({ name: "uf_overall", aspect: "overall-rating", llm: llm(ratingsReply([5, 3, 1]), ratingsReply([4, 4, 2])), ...one }),
-        new UltraFeedback({ name: "uf_instruction_following", aspect: "instruction-following", llm: llm(ratingsReply([5, 2, 1]), ratingsReply([3, 3, 3])), ...one }),
-        new UltraFeedback({ name: "uf_honesty", aspect: "honesty", llm: llm(ratingsReply([5, "N/A", 2]), ratingsReply([4, 4, 1])), ...one }),
-        new UltraFeedback({ name: "uf_helpfulness", aspect: "helpfulness", llm: llm(typedReply(["1, 2", "1", "None"], [5, 3, 1]), typedReply(["3", "2", "1"], [4, 3, 2])), ...one }),
-        new UltraFeedback({ name: "uf_truthfulness", aspect: "truthfulness", llm: llm(typedReply(["None", "None", "1"], [5, 5, 2]), typedReply(["None", "2", "3"], [5, 2, 1])), ...one }),
-        new QualityScorer({ name: "quality_scorer", inputMappings: { responses: "generations" }, llm: llm('```json\n{"scores": [5, 3, 1]}\n```', '{"scores": [2, 4, 3]}'), ...one }),
+        new UltraFeedback({
+          name: "uf_overall",
+          aspect: "overall-rating",
+          llm: llm(ratingsReply([5, 3, 1]), ratingsReply([4, 4, 2])),
+          ...one,
+        }),
+        new UltraFeedback({
+          name: "uf_instruction_following",
+          aspect: "instruction-following",
+          llm: llm(ratingsReply([5, 2, 1]), ratingsReply([3, 3, 3])),
+          ...one,
+        }),
+        new UltraFeedback({
+          name: "uf_honesty",
+          aspect: "honesty",
+          llm: llm(ratingsReply([5, "N/A", 2]), ratingsReply([4, 4, 1])),
+          ...one,
+        }),
+        new UltraFeedback({
+          name: "uf_helpfulness",
+          aspect: "helpfulness",
+          llm: llm(typedReply(["1, 2", "1", "None"], [5, 3, 1]), typedReply(["3", "2", "1"], [4, 3, 2])),
+          ...one,
+        }),
+        new UltraFeedback({
+          name: "uf_truthfulness",
+          aspect: "truthfulness",
+          llm: llm(typedReply(["None", "None", "1"], [5, 5, 2]), typedReply(["None", "2", "3"], [5, 2, 1])),
+          ...one,
+        }),
+        new QualityScorer({
+          name: "quality_scorer",
+          inputMappings: { responses: "generations" },
+          llm: llm('```json\n{"scores": [5, 3, 1]}\n```', '{"scores": [2, 4, 3]}'),
+          ...one,
+        }),
       );
     });
     const run = await runThroughApi(harness, pipeline);
 
-    const expectedGenerations = data.map((d) => [`Answer one: ${d.instruction}`, "Answer two, shorter.", "Answer three, wrong."]);
+    const expectedGenerations = data.map((d) => [
+      `Answer one: ${d.instruction}`,
+      "Answer two, shorter.",
+      "Answer three, wrong.",
+    ]);
     const overall = await run.rows("uf_overall");
     expect(byName(overall, "generations")).toEqual(expectedGenerations);
     expect(byName(overall, "ratings")).toEqual([
       [5, 3, 1],
       [4, 4, 2],
     ]);
-    expect(byName(overall, "rationales")).toEqual([0, 1].map(() => ["Rationale for text 1.", "Rationale for text 2.", "Rationale for text 3."]));
+    expect(byName(overall, "rationales")).toEqual(
+      [0, 1].map(() => ["Rationale for text 1.", "Rationale for text 2.", "Rationale for text 3."]),
+    );
     expect(byName(await run.rows("uf_instruction_following"), "ratings")).toEqual([
       [5, 2, 1],
       [3, 3, 3],
@@ -402,11 +512,20 @@ describe("classification, sentence pairs and embeddings end to end in workerd", 
       load.connect(
         new TextClassification({
           name: "sentiment",
-          availableLabels: { positive: "The customer is happy", negative: "The customer complains", neutral: "Neither" },
+          availableLabels: {
+            positive: "The customer is happy",
+            negative: "The customer complains",
+            neutral: "Neither",
+          },
           llm: llm('{"labels": "positive"}', '```json\n{"labels": "Negative"}\n```'),
           ...one,
         }),
-        new TextClassification({ name: "topics", n: 2, llm: llm('{"labels": ["kitchen", "appliances"]}', '{"labels": ["electronics", "customer support"]}'), ...one }),
+        new TextClassification({
+          name: "topics",
+          n: 2,
+          llm: llm('{"labels": ["kitchen", "appliances"]}', '{"labels": ["electronics", "customer support"]}'),
+          ...one,
+        }),
         new GenerateSentencePair({
           name: "sentence_pair",
           action: "paraphrase",
@@ -417,8 +536,17 @@ describe("classification, sentence pairs and embeddings end to end in workerd", 
           ),
           ...one,
         }),
-        new EmbeddingGeneration({ name: "embedding_generation", embeddings: new FakeEmbeddings({ dimensions: 6 }), ...one }),
-        new GenerateEmbeddings({ name: "generate_embeddings", embeddings: new FakeEmbeddings({ model: "fake-chat-embeddings" }), inputMappings: { text: "conversation" }, ...one }),
+        new EmbeddingGeneration({
+          name: "embedding_generation",
+          embeddings: new FakeEmbeddings({ dimensions: 6 }),
+          ...one,
+        }),
+        new GenerateEmbeddings({
+          name: "generate_embeddings",
+          embeddings: new FakeEmbeddings({ model: "fake-chat-embeddings" }),
+          inputMappings: { text: "conversation" },
+          ...one,
+        }),
       );
     });
     const run = await runThroughApi(harness, pipeline);
@@ -459,7 +587,12 @@ describe("generator tasks and Magpie end to end in workerd", () => {
         nTurns: 2,
         systemPrompt: { math: "You are a patient math tutor.", code: "You are a senior software engineer." },
         // Each half-turn is one batched call over the three conversations.
-        llm: llm(...turns("First question"), ...turns("First answer"), ...turns("Follow-up"), ...turns("Second answer")),
+        llm: llm(
+          ...turns("First question"),
+          ...turns("First answer"),
+          ...turns("Follow-up"),
+          ...turns("Second answer"),
+        ),
       });
       new EvolInstructGenerator({
         name: "evol_instruct_generator",
@@ -469,7 +602,15 @@ describe("generator tasks and Magpie end to end in workerd", () => {
         maxLength: 300,
         generateAnswers: true,
         // The first reply is too short, so that instruction takes a second round.
-        llm: llm("Too short.", `#Rewritten Prompt#:\n${instructions[1]}`, instructions[2]!, `#Created Prompt#: ${instructions[0]}`, "Answer: {input}", "Answer: {input}", "Answer: {input}"),
+        llm: llm(
+          "Too short.",
+          `#Rewritten Prompt#:\n${instructions[1]}`,
+          instructions[2]!,
+          `#Created Prompt#: ${instructions[0]}`,
+          "Answer: {input}",
+          "Answer: {input}",
+          "Answer: {input}",
+        ),
       });
       new EvolComplexityGenerator({
         name: "evol_complexity_generator",
@@ -477,13 +618,25 @@ describe("generator tasks and Magpie end to end in workerd", () => {
         batchSize: 2,
         minLength: 10,
         maxLength: 300,
-        llm: llm("Prove that the square root of 2 is irrational, then do the same for 3.", "Implement a thread-safe LRU cache and analyse its complexity."),
+        llm: llm(
+          "Prove that the square root of 2 is irrational, then do the same for 3.",
+          "Implement a thread-safe LRU cache and analyse its complexity.",
+        ),
       });
-      const load = new LoadDataFromDicts({ name: "load_system_prompts", data: [{ system_prompt: "You are a chef." }, { system_prompt: "You are a gardener." }], batchSize: 2 });
+      const load = new LoadDataFromDicts({
+        name: "load_system_prompts",
+        data: [{ system_prompt: "You are a chef." }, { system_prompt: "You are a gardener." }],
+        batchSize: 2,
+      });
       load.connect(
         new Magpie({
           name: "magpie",
-          llm: llm("How do I keep pasta from sticking?<|eot_id|>", "When should I prune roses?<|eot_id|>", "Stir it and use plenty of salted water.<|eot_id|>", "In late winter, before new growth."),
+          llm: llm(
+            "How do I keep pasta from sticking?<|eot_id|>",
+            "When should I prune roses?<|eot_id|>",
+            "Stir it and use plenty of salted water.<|eot_id|>",
+            "In late winter, before new growth.",
+          ),
           inputBatchSize: 2,
         }),
       );

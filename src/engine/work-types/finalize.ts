@@ -38,7 +38,13 @@ function sendFinalizeWhenSettled(state: RunState, context: EngineContext): WorkI
     Object.keys(state.inflight).length === 0;
   if (!settled || state.finalize !== "pending") return [];
   const usage = runUsage(state);
-  const work: WorkItem = { type: "finalize", id: "finalize", run_id: state.run_id, failed_rows: failedRowsByStep(state), ...(Object.keys(usage).length > 0 ? { usage } : {}) };
+  const work: WorkItem = {
+    type: "finalize",
+    id: "finalize",
+    run_id: state.run_id,
+    failed_rows: failedRowsByStep(state),
+    ...(Object.keys(usage).length > 0 ? { usage } : {}),
+  };
   state.finalize = "dispatched";
   trackInflight(state, work, context.now);
   return [work];
@@ -51,5 +57,7 @@ export function runUsage(state: RunState): UsageByModel {
 
 /** Steps with failed rows and how many (a state stored before the count existed has none). */
 export function failedRowsByStep(state: RunState): Record<string, number> {
-  return Object.fromEntries(Object.entries(state.steps).flatMap(([name, s]) => ((s.failed_rows ?? 0) > 0 ? [[name, s.failed_rows]] : [])));
+  return Object.fromEntries(
+    Object.entries(state.steps).flatMap(([name, s]) => ((s.failed_rows ?? 0) > 0 ? [[name, s.failed_rows]] : [])),
+  );
 }

@@ -16,7 +16,14 @@ function setOutstanding(state: RunState, work: GenerateWork, outstanding: boolea
  * next request starts after the rows this one produced.
  */
 export const generateWork = stepBatchHandler<GenerateWork>({
-  reportedOutput: (work, report) => ({ seq_no: work.seq_no, num_rows: report.num_rows, bytes: report.bytes, last_batch: report.last_batch || work.force_last_batch, created_from: {}, batch_routed_to: [] }),
+  reportedOutput: (work, report) => ({
+    seq_no: work.seq_no,
+    num_rows: report.num_rows,
+    bytes: report.bytes,
+    last_batch: report.last_batch || work.force_last_batch,
+    created_from: {},
+    batch_routed_to: [],
+  }),
   reported: (state, work) => setOutstanding(state, work, false),
   afterBatch(state, work, report) {
     const step = state.steps[work.step];

@@ -10,7 +10,14 @@ import { activeSteps, stepBatchHandler } from "./step-batch.js";
 
 /** A normal or global step's batch: its output keeps where its rows came from and where routing sent them. */
 export const processWork = stepBatchHandler<ProcessWork>({
-  reportedOutput: (work, report) => ({ seq_no: work.seq_no, num_rows: report.num_rows, bytes: report.bytes, last_batch: work.last_batch, created_from: firstOrigin(work.created_from), batch_routed_to: work.batch_routed_to }),
+  reportedOutput: (work, report) => ({
+    seq_no: work.seq_no,
+    num_rows: report.num_rows,
+    bytes: report.bytes,
+    last_batch: work.last_batch,
+    created_from: firstOrigin(work.created_from),
+    batch_routed_to: work.batch_routed_to,
+  }),
   send: sendBatches,
 });
 

@@ -1,8 +1,15 @@
-import OpenAI, { toFile } from "openai";
+import type OpenAI from "openai";
+import { toFile } from "openai";
 import { OptionError } from "../../errors.js";
 import type { StepContext } from "../../steps/step-context.js";
 import type { Attempt } from "../reliability/reliable-call.js";
-import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
+import {
+  splitFormattedInput,
+  type ChatType,
+  type FormattedInput,
+  type GenerateOutput,
+  type StructuredOutput,
+} from "../types.js";
 import { batchJsonl, parseBatchResults, type BatchRequestLine } from "./batch-jsonl.js";
 import { OfflineBatchPendingError, type OfflineBatchJob, type OfflineBatchRecord } from "./offline-batch-job.js";
 import { keepBatchJob, requireBlobs, storedBatchJob } from "./offline-batch-record.js";
@@ -35,25 +42,44 @@ export interface OpenAIBatchDriver {
  * batch again) looks the job up and throws again until it has finished, then reads its output and
  * error files and returns one output per input, in input order, failed requests imputed.
  */
-export async function openaiOfflineBatchGenerate(driver: OpenAIBatchDriver, inputs: FormattedInput[], options: { numGenerations: number; context: StepContext }): Promise<GenerateOutput[]> {
+export async function openaiOfflineBatchGenerate(
+  driver: OpenAIBatchDriver,
+  inputs: FormattedInput[],
+  options: { numGenerations: number; context: StepContext },
+): Promise<GenerateOutput[]> {
   const { context, numGenerations } = options;
   requireBlobs(context);
   const prepared = inputs.map((input) => {
     const { input: prompt, structuredOutput } = splitFormattedInput(input);
-    if (typeof prompt === "string") throw new OptionError("offline batch generation sends chat inputs only (raw prompts need /v1/completions)", { field: "use_offline_batch_generation", expected: "a task whose inputs are chats" });
+    if (typeof prompt === "string")
+      throw new OptionError("offline batch generation sends chat inputs only (raw prompts need /v1/completions)", {
+        field: "use_offline_batch_generation",
+        expected: "a task whose inputs are chats",
+      });
     return { prompt, structured: structuredOutput ?? driver.structuredOutput };
   });
   const record = (await storedBatchJob(context)) ?? (await submit(driver, prepared, options));
 
-  const batch = await driver.call(context, (attempt) => driver.client.batches.retrieve(record.job_id, { signal: attempt.signal }));
+  const batch = await driver.call(context, (attempt) =>
+    driver.client.batches.retrieve(record.job_id, { signal: attempt.signal }),
+  );
   if (UNFINISHED.has(batch.status)) throw new OfflineBatchPendingError(jobOf(driver, record, batch));
 
   const read = async (fileId: string | null | undefined): Promise<string | undefined> =>
     // Served as application/octet-stream: decoded as UTF-8 JSONL explicitly.
-    fileId ? driver.call(context, async (attempt) => new TextDecoder().decode(await (await driver.client.files.content(fileId, { signal: attempt.signal })).arrayBuffer())) : undefined;
+    fileId
+      ? driver.call(context, async (attempt) =>
+          new TextDecoder().decode(
+            await (await driver.client.files.content(fileId, { signal: attempt.signal })).arrayBuffer(),
+          ),
+        )
+      : undefined;
   const [output, errors] = [await read(batch.output_file_id), await read(batch.error_file_id)];
   const reason = batch.errors?.data?.[0]?.message;
-  const missing = batch.status === "completed" ? `batch job '${record.job_id}' returned no result for this request` : `batch job '${record.job_id}' ${batch.status}${reason ? `: ${reason}` : ""}`;
+  const missing =
+    batch.status === "completed"
+      ? `batch job '${record.job_id}' returned no result for this request`
+      : `batch job '${record.job_id}' ${batch.status}${reason ? `: ${reason}` : ""}`;
   const outputs = openaiBatchOutputs(record.custom_ids, parseBatchResults(output, errors), {
     numGenerations,
     structured: prepared.map((p) => p.structured),
@@ -61,8 +87,15 @@ export async function openaiOfflineBatchGenerate(driver: OpenAIBatchDriver, inpu
     missing,
   });
   const failed = outputs.filter((o) => o.error !== undefined).length;
-  context.logger.info(`Batch job '${record.job_id}' ${batch.status}: ${outputs.length - failed} request(s) answered, ${failed} failed`);
-  recordBatchUsage(context, driver, prepared.map((p) => p.prompt), outputs);
+  context.logger.info(
+    `Batch job '${record.job_id}' ${batch.status}: ${outputs.length - failed} request(s) answered, ${failed} failed`,
+  );
+  recordBatchUsage(
+    context,
+    driver,
+    prepared.map((p) => p.prompt),
+    outputs,
+  );
   return outputs;
 }
 
@@ -72,26 +105,50 @@ async function submit(
   options: { numGenerations: number; context: StepContext },
 ): Promise<OfflineBatchRecord> {
   const { context } = options;
-  const lines: BatchRequestLine[] = prepared.map((p, i) => ({ custom_id: String(i), method: "POST", url: CHAT_ENDPOINT, body: driver.requestBody(p.prompt, p.structured, options.numGenerations) }));
+  const lines: BatchRequestLine[] = prepared.map((p, i) => ({
+    custom_id: String(i),
+    method: "POST",
+    url: CHAT_ENDPOINT,
+    body: driver.requestBody(p.prompt, p.structured, options.numGenerations),
+  }));
   const name = `distilflare-${context.runId}-${context.stepName}-${context.seqNo}.jsonl`;
   const bytes = new TextEncoder().encode(batchJsonl(lines));
-  const file = await driver.call(context, async (attempt) => driver.client.files.create({ file: await toFile(bytes, name, { type: "application/jsonl" }), purpose: "batch" }, { signal: attempt.signal }));
+  const file = await driver.call(context, async (attempt) =>
+    driver.client.files.create(
+      { file: await toFile(bytes, name, { type: "application/jsonl" }), purpose: "batch" },
+      { signal: attempt.signal },
+    ),
+  );
   const batch = await driver.call(context, (attempt) =>
     driver.client.batches.create(
       {
         input_file_id: file.id,
         endpoint: CHAT_ENDPOINT,
         completion_window: "24h",
-        metadata: { description: "distilflare", distilflare_run_id: context.runId, distilflare_step: context.stepName, distilflare_seq_no: String(context.seqNo) },
+        metadata: {
+          description: "distilflare",
+          distilflare_run_id: context.runId,
+          distilflare_step: context.stepName,
+          distilflare_seq_no: String(context.seqNo),
+        },
       },
       { signal: attempt.signal },
     ),
   );
-  const record: OfflineBatchRecord = { provider: driver.provider, job_id: batch.id, input_file_id: file.id, endpoint: CHAT_ENDPOINT, custom_ids: lines.map((l) => l.custom_id), submitted_at: Date.now() };
+  const record: OfflineBatchRecord = {
+    provider: driver.provider,
+    job_id: batch.id,
+    input_file_id: file.id,
+    endpoint: CHAT_ENDPOINT,
+    custom_ids: lines.map((l) => l.custom_id),
+    submitted_at: Date.now(),
+  };
   const kept = await keepBatchJob(context, record);
   if (!kept.ours) {
     // A duplicate delivery of this batch submitted first: keep its job and cancel ours, so the requests are paid once.
-    await driver.call(context, (attempt) => driver.client.batches.cancel(batch.id, { signal: attempt.signal })).catch(() => undefined);
+    await driver
+      .call(context, (attempt) => driver.client.batches.cancel(batch.id, { signal: attempt.signal }))
+      .catch(() => undefined);
     return kept.record;
   }
   context.logger.info(`Submitted batch job '${batch.id}' with ${lines.length} request(s) (input file '${file.id}')`);
@@ -104,7 +161,11 @@ function jobOf(driver: OpenAIBatchDriver, record: OfflineBatchRecord, batch: Ope
     provider: driver.provider,
     job_id: record.job_id,
     status: batch.status,
-    counts: { total: counts?.total ?? record.custom_ids.length, completed: counts?.completed ?? 0, failed: counts?.failed ?? 0 },
+    counts: {
+      total: counts?.total ?? record.custom_ids.length,
+      completed: counts?.completed ?? 0,
+      failed: counts?.failed ?? 0,
+    },
     submitted_at: record.submitted_at,
     ...(driver.pollIntervalSeconds !== undefined ? { poll_interval_seconds: driver.pollIntervalSeconds } : {}),
   };

@@ -3,7 +3,14 @@ import { OptionError } from "../../errors.js";
 import type { StepContext } from "../../steps/step-context.js";
 import { assembleOutput, type CallResult } from "../assemble-output.js";
 import type { Attempt } from "../reliability/reliable-call.js";
-import { emptyOutput, splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
+import {
+  emptyOutput,
+  splitFormattedInput,
+  type ChatType,
+  type FormattedInput,
+  type GenerateOutput,
+  type StructuredOutput,
+} from "../types.js";
 import type { WorkersAIBinding } from "../workers-ai-binding.js";
 import { recordBatchUsage } from "./batch-usage.js";
 import { OfflineBatchPendingError, type OfflineBatchJob, type OfflineBatchRecord } from "./offline-batch-job.js";
@@ -46,25 +53,37 @@ export interface WorkersAIBatchDriver {
  * `external_reference` `<input>:<generation>`), the returned `request_id` is kept in the run's
  * storage, and each later call polls `run(model, {request_id})` until the responses come back.
  */
-export async function workersAiOfflineBatchGenerate(driver: WorkersAIBatchDriver, inputs: FormattedInput[], options: { numGenerations: number; context: StepContext }): Promise<GenerateOutput[]> {
+export async function workersAiOfflineBatchGenerate(
+  driver: WorkersAIBatchDriver,
+  inputs: FormattedInput[],
+  options: { numGenerations: number; context: StepContext },
+): Promise<GenerateOutput[]> {
   const { context, numGenerations } = options;
   requireBlobs(context);
   const prepared = inputs.map((input) => {
     const { input: prompt, structuredOutput } = splitFormattedInput(input);
-    if (typeof prompt === "string") throw new OptionError("offline batch generation sends chat inputs only", { field: "use_offline_batch_generation", expected: "a task whose inputs are chats" });
+    if (typeof prompt === "string")
+      throw new OptionError("offline batch generation sends chat inputs only", {
+        field: "use_offline_batch_generation",
+        expected: "a task whose inputs are chats",
+      });
     return { prompt, structured: structuredOutput ?? driver.structuredOutput };
   });
   const record = (await storedBatchJob(context)) ?? (await submit(driver, prepared, options));
-  const raw = await driver.call(context, (attempt) => driver.ai.run(driver.model, { request_id: record.job_id }, runOptions(driver, attempt)));
+  const raw = await driver.call(context, (attempt) =>
+    driver.ai.run(driver.model, { request_id: record.job_id }, runOptions(driver, attempt)),
+  );
   const finished = resultsReplySchema.safeParse(raw);
   if (!finished.success) {
     const status = statusReplySchema.safeParse(raw);
-    if (status.success && UNFINISHED.has(status.data.status)) throw new OfflineBatchPendingError(jobOf(driver, record, status.data.status));
+    if (status.success && UNFINISHED.has(status.data.status))
+      throw new OfflineBatchPendingError(jobOf(driver, record, status.data.status));
     throw new Error(`Workers AI batch '${record.job_id}': unexpected reply ${JSON.stringify(raw).slice(0, 200)}`);
   }
   const byReference = new Map<string, z.infer<typeof resultsReplySchema>["responses"][number]>();
   for (const response of finished.data.responses) {
-    const reference = response.external_reference ?? (response.id !== undefined ? record.custom_ids[response.id] : undefined);
+    const reference =
+      response.external_reference ?? (response.id !== undefined ? record.custom_ids[response.id] : undefined);
     if (reference !== undefined) byReference.set(reference, response);
   }
   const outputs = prepared.map((p, i) => {
@@ -73,7 +92,10 @@ export async function workersAiOfflineBatchGenerate(driver: WorkersAIBatchDriver
     for (let g = 0; g < numGenerations; g++) {
       const response = byReference.get(`${i}:${g}`);
       if (!response) errors.push(`Workers AI batch '${record.job_id}' returned no result for this request`);
-      else if (response.success === false) errors.push(`Workers AI batch request failed: ${typeof response.error === "string" ? response.error : JSON.stringify(response.error ?? "unknown error")}`);
+      else if (response.success === false)
+        errors.push(
+          `Workers AI batch request failed: ${typeof response.error === "string" ? response.error : JSON.stringify(response.error ?? "unknown error")}`,
+        );
       else {
         try {
           results.push(driver.readReply(response.result));
@@ -82,11 +104,20 @@ export async function workersAiOfflineBatchGenerate(driver: WorkersAIBatchDriver
         }
       }
     }
-    return results.length === 0 ? emptyOutput(numGenerations, errors[0]) : assembleOutput(results, { numGenerations, structured: p.structured, errors });
+    return results.length === 0
+      ? emptyOutput(numGenerations, errors[0])
+      : assembleOutput(results, { numGenerations, structured: p.structured, errors });
   });
   const failed = outputs.filter((o) => o.error !== undefined).length;
-  context.logger.info(`Workers AI batch '${record.job_id}' finished: ${outputs.length - failed} input(s) answered, ${failed} failed`);
-  recordBatchUsage(context, driver, prepared.map((p) => p.prompt), outputs);
+  context.logger.info(
+    `Workers AI batch '${record.job_id}' finished: ${outputs.length - failed} input(s) answered, ${failed} failed`,
+  );
+  recordBatchUsage(
+    context,
+    driver,
+    prepared.map((p) => p.prompt),
+    outputs,
+  );
   return outputs;
 }
 
@@ -97,11 +128,17 @@ async function submit(
 ): Promise<OfflineBatchRecord> {
   const { context } = options;
   const requests = prepared.flatMap((p, i) =>
-    Array.from({ length: options.numGenerations }, (_, g) => ({ ...driver.requestInputs(p.prompt, p.structured), external_reference: `${i}:${g}` })),
+    Array.from({ length: options.numGenerations }, (_, g) => ({
+      ...driver.requestInputs(p.prompt, p.structured),
+      external_reference: `${i}:${g}`,
+    })),
   );
-  const raw = await driver.call(context, (attempt) => driver.ai.run(driver.model, { requests }, { ...runOptions(driver, attempt), queueRequest: true }));
+  const raw = await driver.call(context, (attempt) =>
+    driver.ai.run(driver.model, { requests }, { ...runOptions(driver, attempt), queueRequest: true }),
+  );
   const queued = statusReplySchema.safeParse(raw);
-  if (!queued.success || !queued.data.request_id) throw new Error(`Workers AI did not queue the batch: ${JSON.stringify(raw).slice(0, 200)}`);
+  if (!queued.success || !queued.data.request_id)
+    throw new Error(`Workers AI did not queue the batch: ${JSON.stringify(raw).slice(0, 200)}`);
   const record: OfflineBatchRecord = {
     provider: driver.provider,
     job_id: queued.data.request_id,

@@ -3,7 +3,9 @@ import { OptionError } from "../../errors.js";
 import { BATCH_PRICE_FACTOR, BATCH_PROVIDER_SUFFIX } from "../offline-batch/batch-usage.js";
 
 /** USD per million tokens, input and output. */
-export const modelPriceSchema = z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict();
+export const modelPriceSchema = z
+  .object({ input: z.number().nonnegative(), output: z.number().nonnegative() })
+  .strict();
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 
 /** Provider (LLM type name) -> model -> price. */
@@ -41,7 +43,10 @@ export function priceTable(ownerJson: string | undefined): PriceTable {
   try {
     parsed = JSON.parse(ownerJson);
   } catch {
-    throw new OptionError(`${PRICES_VARIABLE} is not valid JSON`, { field: PRICES_VARIABLE, expected: '{"<provider>": {"<model>": {"input": <usd per 1M>, "output": <usd per 1M>}}}' });
+    throw new OptionError(`${PRICES_VARIABLE} is not valid JSON`, {
+      field: PRICES_VARIABLE,
+      expected: '{"<provider>": {"<model>": {"input": <usd per 1M>, "output": <usd per 1M>}}}',
+    });
   }
   const result = priceTableSchema.safeParse(parsed);
   if (!result.success) {

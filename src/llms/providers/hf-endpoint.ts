@@ -3,7 +3,11 @@ import { providerMessage } from "../reliability/provider-http-error.js";
 import { ProviderHttpError } from "../reliability/provider-http-error.js";
 
 /** The Hugging Face origins the inference client and endpoint lookups talk to. */
-export const HF_ORIGINS = ["https://router.huggingface.co", "https://api.endpoints.huggingface.cloud", "https://huggingface.co"] as const;
+export const HF_ORIGINS = [
+  "https://router.huggingface.co",
+  "https://api.endpoints.huggingface.cloud",
+  "https://huggingface.co",
+] as const;
 export const HF_ENDPOINTS_API = "https://api.endpoints.huggingface.cloud";
 export const HF_HUB = "https://huggingface.co";
 
@@ -20,7 +24,9 @@ export function redirectHuggingFace(fetchFn: typeof fetch, origin: string | unde
     const prefix = HF_ORIGINS.find((candidate) => url === candidate || url.startsWith(`${candidate}/`));
     if (!prefix) return fetchFn(input, init);
     const rewritten = target + url.slice(prefix.length);
-    return typeof input === "string" || input instanceof URL ? fetchFn(rewritten, init) : fetchFn(new Request(rewritten, input), init);
+    return typeof input === "string" || input instanceof URL
+      ? fetchFn(rewritten, init)
+      : fetchFn(new Request(rewritten, input), init);
   }) as typeof fetch;
 }
 
@@ -37,10 +43,13 @@ export async function resolveEndpointUrl(options: {
 }): Promise<string> {
   const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   const namespace = options.namespace ?? (await whoami(options.fetch, headers, options.signal));
-  const response = await options.fetch(`${HF_ENDPOINTS_API}/v2/endpoint/${encodeURIComponent(namespace)}/${encodeURIComponent(options.name)}`, {
-    headers,
-    signal: options.signal,
-  });
+  const response = await options.fetch(
+    `${HF_ENDPOINTS_API}/v2/endpoint/${encodeURIComponent(namespace)}/${encodeURIComponent(options.name)}`,
+    {
+      headers,
+      signal: options.signal,
+    },
+  );
   if (!response.ok) throw await ProviderHttpError.fromResponse(response);
   const body = (await response.json()) as { status?: { url?: unknown; state?: unknown } };
   const url = body.status?.url;
@@ -55,9 +64,14 @@ async function whoami(fetchFn: typeof fetch, headers: Record<string, string>, si
   const response = await fetchFn(`${HF_HUB}/api/whoami-v2`, { headers, signal });
   if (!response.ok) {
     const text = await response.text().catch(() => "");
-    throw new ProviderHttpError({ status: response.status, headers: response.headers, message: `whoami failed, set endpoint_namespace: ${providerMessage(text)}` });
+    throw new ProviderHttpError({
+      status: response.status,
+      headers: response.headers,
+      message: `whoami failed, set endpoint_namespace: ${providerMessage(text)}`,
+    });
   }
   const body = (await response.json()) as { name?: unknown };
-  if (typeof body.name !== "string") throw new OptionError("Could not tell the token's owner; set endpoint_namespace", { field: "endpoint_namespace" });
+  if (typeof body.name !== "string")
+    throw new OptionError("Could not tell the token's owner; set endpoint_namespace", { field: "endpoint_namespace" });
   return body.name;
 }

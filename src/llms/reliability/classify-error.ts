@@ -24,10 +24,29 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
 }
 
-const NETWORK_ERROR_NAMES = new Set(["IncompleteStreamError", "APIConnectionError", "APIConnectionTimeoutError", "FetchError", "ConnectTimeoutError", "SocketError"]);
-const NETWORK_ERROR_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+const NETWORK_ERROR_NAMES = new Set([
+  "IncompleteStreamError",
+  "APIConnectionError",
+  "APIConnectionTimeoutError",
+  "FetchError",
+  "ConnectTimeoutError",
+  "SocketError",
+]);
+const NETWORK_ERROR_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
 /** Workers AI binding errors carry no status; these messages mean "try again later". */
-const TRANSIENT_MESSAGE = /\b(3040|3007|3043)\b|capacity temporarily exceeded|too many requests|rate limit|temporarily unavailable|internal server error|service unavailable|upstream|network connection lost/i;
+const TRANSIENT_MESSAGE =
+  /\b(3040|3007|3043)\b|capacity temporarily exceeded|too many requests|rate limit|temporarily unavailable|internal server error|service unavailable|upstream|network connection lost/i;
 
 export interface ClassifyInput {
   error: unknown;
@@ -44,12 +63,15 @@ export interface ClassifyInput {
 /** Sorts an attempt's error into retryable or final, with the status and `Retry-After` when known. */
 export function classifyError(input: ClassifyInput): CallFailure {
   const { error } = input;
-  if (input.cancelled) return failure({ retryable: false, cancelled: true, message: `cancelled: ${describeError(error)}` });
+  if (input.cancelled)
+    return failure({ retryable: false, cancelled: true, message: `cancelled: ${describeError(error)}` });
   if (input.timedOut) return failure({ retryable: true, message: `timed out after ${input.timeoutMs} ms` });
 
-  const status = statusOf(error) ?? (input.lastResponse && input.lastResponse.status >= 400 ? input.lastResponse.status : undefined);
+  const status =
+    statusOf(error) ?? (input.lastResponse && input.lastResponse.status >= 400 ? input.lastResponse.status : undefined);
   if (status !== undefined) {
-    const headers = headersOf(error) ?? (input.lastResponse?.status === status ? input.lastResponse.headers : undefined);
+    const headers =
+      headersOf(error) ?? (input.lastResponse?.status === status ? input.lastResponse.headers : undefined);
     return failure({
       retryable: isRetryableStatus(status),
       status,
@@ -58,7 +80,8 @@ export function classifyError(input: ClassifyInput): CallFailure {
     });
   }
   if (isNetworkError(error)) return failure({ retryable: true, message: `network error: ${describeError(error)}` });
-  if (error instanceof SyntaxError) return failure({ retryable: false, message: `malformed response (invalid JSON): ${error.message}` });
+  if (error instanceof SyntaxError)
+    return failure({ retryable: false, message: `malformed response (invalid JSON): ${error.message}` });
   const message = describeError(error);
   return failure({ retryable: TRANSIENT_MESSAGE.test(message), message });
 }
@@ -111,7 +134,8 @@ function isNetworkError(error: unknown): boolean {
 export function describeError(error: unknown): string {
   const parts: string[] = [];
   for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
-    const message = current instanceof Error ? current.message : typeof current === "string" ? current : JSON.stringify(current);
+    const message =
+      current instanceof Error ? current.message : typeof current === "string" ? current : JSON.stringify(current);
     if (message && !parts.includes(message)) parts.push(message);
     current = current instanceof Error ? current.cause : undefined;
   }

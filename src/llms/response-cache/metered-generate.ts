@@ -16,7 +16,10 @@ export interface MeteredLLM {
   /** False for LLMs that only combine others (their inner calls are metered and cached themselves). */
   readonly meteredDirectly: boolean;
   egressTargets(services: StepContext["services"]): Array<{ url: string }>;
-  generateOne(input: FormattedInput, options: { numGenerations: number; context: StepContext }): Promise<GenerateOutput>;
+  generateOne(
+    input: FormattedInput,
+    options: { numGenerations: number; context: StepContext },
+  ): Promise<GenerateOutput>;
 }
 
 /**
@@ -25,7 +28,10 @@ export interface MeteredLLM {
  */
 export function cachesResponses(llm: Pick<MeteredLLM, "cacheResponses" | "generationKwargs">): boolean {
   if (llm.cacheResponses !== undefined) return llm.cacheResponses;
-  return llm.generationKwargs.temperature === 0 || (llm.generationKwargs.seed !== undefined && llm.generationKwargs.seed !== null);
+  return (
+    llm.generationKwargs.temperature === 0 ||
+    (llm.generationKwargs.seed !== undefined && llm.generationKwargs.seed !== null)
+  );
 }
 
 /**
@@ -34,7 +40,11 @@ export function cachesResponses(llm: Pick<MeteredLLM, "cacheResponses" | "genera
  * its tokens are recorded in the step's usage either way. A thrown call is recorded as a request
  * without tokens and never cached.
  */
-export async function meteredGenerateOne(llm: MeteredLLM, input: FormattedInput, options: { numGenerations: number; context: StepContext }): Promise<GenerateOutput> {
+export async function meteredGenerateOne(
+  llm: MeteredLLM,
+  input: FormattedInput,
+  options: { numGenerations: number; context: StepContext },
+): Promise<GenerateOutput> {
   if (!llm.meteredDirectly) return llm.generateOne(input, options);
   const { context } = options;
   const usage = context.usage;
@@ -71,7 +81,9 @@ export async function meteredGenerateOne(llm: MeteredLLM, input: FormattedInput,
   if (cache && fingerprint && output.error === undefined) {
     // A cache that cannot be written costs a later run a call, never this run its rows.
     await cache.put(fingerprint, { ...call, output }).catch((error: unknown) => {
-      context.logger.warn(`Could not store a response in the cache: ${error instanceof Error ? error.message : String(error)}`);
+      context.logger.warn(
+        `Could not store a response in the cache: ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
   }
   return output;

@@ -24,7 +24,10 @@ export function resolveMetricType(value: number | string | null): KnnMetric | un
 
 const schema = stepAttributes.extend({
   device: runtimeParameter(
-    z.union([z.number().int(), z.array(z.number().int())]).nullable().default(null),
+    z
+      .union([z.number().int(), z.array(z.number().int())])
+      .nullable()
+      .default(null),
     "GPU device id(s) for faiss. Accepted for compatibility with distilabel; the search runs on the CPU of the Worker.",
   ),
   stringFactory: runtimeParameter(
@@ -100,7 +103,9 @@ export class FaissNearestNeighbour extends GlobalStep<typeof schema> {
     if (rows.length === 0) return [];
     const { k, metricType, stringFactory } = this.attrs;
     if (stringFactory !== null) {
-      context?.logger.info(`string_factory '${stringFactory}' is not used: the nearest neighbours are searched exactly, as with a flat index`);
+      context?.logger.info(
+        `string_factory '${stringFactory}' is not used: the nearest neighbours are searched exactly, as with a flat index`,
+      );
     }
     const matrix = readEmbeddingMatrix(rows, { step: this.name, column: "embedding", precision: "float32" });
     const width = k + 1;

@@ -39,16 +39,32 @@ export { FormatChatGenerationSFT } from "./format-chat-generation-sft.js";
 export { FormatTextGenerationDPO, DPO_OUTPUTS } from "./format-text-generation-dpo.js";
 export { FormatChatGenerationDPO } from "./format-chat-generation-dpo.js";
 export { TruncateTextColumn } from "./truncate-text-column.js";
-export { getTokenizer, knownTokenizers, regexWordsTokenizer, truncateTokens, whitespaceTokenizer, type Tokenizer } from "../../kernels/tokenizers.js";
+export {
+  getTokenizer,
+  knownTokenizers,
+  regexWordsTokenizer,
+  truncateTokens,
+  whitespaceTokenizer,
+  type Tokenizer,
+} from "../../kernels/tokenizers.js";
 export { MinHashDedup, MINHASH_KEEP_COLUMN } from "./minhash-dedup.js";
 export { MinHashFamily, hashToken } from "../../kernels/minhash.js";
 export { MinHashLsh, optimalLshParams, type LshParams } from "../../kernels/minhash-lsh.js";
 export { FaissNearestNeighbour, resolveMetricType } from "./faiss-nearest-neighbour.js";
 export { EmbeddingDedup, EMBEDDING_KEEP_COLUMN } from "./embedding-dedup.js";
 export { DeitaFiltering } from "./deita-filtering.js";
-export { readEmbeddingMatrix, type EmbeddingMatrix, type ReadEmbeddingsOptions } from "../../kernels/embedding-matrix.js";
+export {
+  readEmbeddingMatrix,
+  type EmbeddingMatrix,
+  type ReadEmbeddingsOptions,
+} from "../../kernels/embedding-matrix.js";
 export { exactKnn, type KnnMetric, type KnnResult } from "../../kernels/exact-knn.js";
-export { nearestNeighbourDistances, normalizeRows, findZeroRow, type DistanceMetric } from "../../kernels/nearest-distance.js";
+export {
+  nearestNeighbourDistances,
+  normalizeRows,
+  findZeroRow,
+  type DistanceMetric,
+} from "../../kernels/nearest-distance.js";
 
 /** Every built-in non-LLM step, for the default registry. */
 export const BUILTIN_STEPS: StepClass[] = [

@@ -4,7 +4,10 @@ import { attribute } from "../../components/attributes.js";
 import { GeneratorStep, generatorStepAttributes, type GeneratorOutput, type StepOptions } from "../base-step.js";
 
 const schema = generatorStepAttributes.extend({
-  data: attribute(z.array(z.record(z.string(), z.unknown())).min(1, "data needs at least one row"), "The rows to yield, batch by batch."),
+  data: attribute(
+    z.array(z.record(z.string(), z.unknown())).min(1, "data needs at least one row"),
+    "The rows to yield, batch by batch.",
+  ),
 });
 
 /**

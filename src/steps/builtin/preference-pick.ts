@@ -17,11 +17,13 @@ export interface PreferencePick {
 export function pickPreference(row: Row, where: RowLocation): PreferencePick | null {
   const ratings = requireColumn(row, "ratings", where);
   if (ratings === null || ratings === undefined) return null;
-  if (!Array.isArray(ratings)) throw rowDataError(where, "ratings", `expected a list of numbers, got ${describeValue(ratings)}`);
+  if (!Array.isArray(ratings))
+    throw rowDataError(where, "ratings", `expected a list of numbers, got ${describeValue(ratings)}`);
   let pick: PreferencePick | null = null;
   for (const [index, rating] of ratings.entries()) {
     if (rating === null || rating === undefined) continue;
-    if (typeof rating !== "number" || Number.isNaN(rating)) throw rowDataError(where, "ratings", `rating ${index} must be a number or null, got ${describeValue(rating)}`);
+    if (typeof rating !== "number" || Number.isNaN(rating))
+      throw rowDataError(where, "ratings", `rating ${index} must be a number or null, got ${describeValue(rating)}`);
     if (pick === null) {
       pick = { chosen: index, rejected: index };
       continue;
@@ -54,7 +56,11 @@ export function preferenceColumns(row: Row, prompt: readonly ChatMessage[], wher
       return out;
     }
     if (index >= generations.length) {
-      throw rowDataError(where, "generations", `has ${generations.length} generations but the ${label} rating is at index ${index}; give one rating per generation`);
+      throw rowDataError(
+        where,
+        "generations",
+        `has ${generations.length} generations but the ${label} rating is at index ${index}; give one rating per generation`,
+      );
     }
     out[label] = [...prompt, { role: "assistant", content: generations[index] }];
     if (hasModels) out[`${label}_model`] = Array.isArray(models) ? (models[index] ?? null) : null;

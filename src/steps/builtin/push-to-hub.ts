@@ -8,7 +8,11 @@ import { GlobalStep, stepAttributes } from "../base-step.js";
 import type { StepContext, StepServices } from "../step-context.js";
 
 const schema = stepAttributes.extend({
-  repoId: runtimeParameter(z.string().regex(REPO_ID_PATTERN, "a Hub repository id such as 'user/dataset'").optional(), "The Hub dataset repository to push to.", { required: true }),
+  repoId: runtimeParameter(
+    z.string().regex(REPO_ID_PATTERN, "a Hub repository id such as 'user/dataset'").optional(),
+    "The Hub dataset repository to push to.",
+    { required: true },
+  ),
   split: runtimeParameter(z.string().min(1).default("train"), "The split the rows are pushed as."),
   private: runtimeParameter(z.boolean().default(false), "Create the repository as private when it does not exist."),
   token: secretAttribute(
@@ -45,8 +49,14 @@ export class PushToHub extends GlobalStep<typeof schema> {
   async process(inputs: Row[][], context: StepContext): Promise<Row[]> {
     const rows = inputs[0] ?? [];
     const client = HubClient.fromServices(context.services, { token: this.attrs.token });
-    const result = await pushRowsToHub({ rows, split: this.attrs.split, target: { repoId: this.attrs.repoId as string, private: this.attrs.private, client } });
-    context.logger.info(`Pushed ${result.num_rows} rows to ${result.url} as split '${this.attrs.split}' (commit ${result.commit.oid.slice(0, 12)})`);
+    const result = await pushRowsToHub({
+      rows,
+      split: this.attrs.split,
+      target: { repoId: this.attrs.repoId as string, private: this.attrs.private, client },
+    });
+    context.logger.info(
+      `Pushed ${result.num_rows} rows to ${result.url} as split '${this.attrs.split}' (commit ${result.commit.oid.slice(0, 12)})`,
+    );
     return rows;
   }
 }

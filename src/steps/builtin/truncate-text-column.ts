@@ -59,7 +59,8 @@ export class TruncateTextColumn extends Step<typeof schema> {
       const where = { step: this.name, row: index };
       const text = requireColumn(row, column, where);
       if (text === null) return { ...row };
-      if (typeof text !== "string") throw rowDataError(where, column, `expected a string to truncate, got ${describeValue(text)}`);
+      if (typeof text !== "string")
+        throw rowDataError(where, column, `expected a string to truncate, got ${describeValue(text)}`);
       return { ...row, [column]: this.truncate(text, maxLength) };
     });
   }

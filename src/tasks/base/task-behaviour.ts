@@ -30,9 +30,14 @@ export function promptText(formatted: FormattedInput): string {
     typeof input === "string"
       ? input
       : input
-          .map((m) => `[${m.role}]\n${typeof m.content === "string" ? m.content : m.content.map((c) => (c.type === "text" ? c.text : `<image ${c.image_url.url}>`)).join("\n")}`)
+          .map(
+            (m) =>
+              `[${m.role}]\n${typeof m.content === "string" ? m.content : m.content.map((c) => (c.type === "text" ? c.text : `<image ${c.image_url.url}>`)).join("\n")}`,
+          )
           .join("\n\n");
-  return structuredOutput ? `${body}\n\n[structured output]\n${JSON.stringify(structuredOutput.schema, null, 2)}` : body;
+  return structuredOutput
+    ? `${body}\n\n[structured output]\n${JSON.stringify(structuredOutput.schema, null, 2)}`
+    : body;
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { attribute } from "../../components/attributes.js";
 import type { Row, StepColumns } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
-import type { GeneratorOutput, StepOptions } from "../../steps/base-step.js";
+import type { GeneratorOutput } from "../../steps/base-step.js";
 import type { StepContext } from "../../steps/step-context.js";
 import { generateFromPrompt } from "./embedding-data-generator.js";
 import { EMBEDDING_TASK_CATEGORIES } from "./embedding-data-options.js";

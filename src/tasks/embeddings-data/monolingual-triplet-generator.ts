@@ -1,5 +1,10 @@
 import { renderTemplate } from "../../templates/render.js";
-import { EmbeddingDataGenerator, embeddingDataGeneratorAttributes, tripletChoices, tripletOptions } from "./embedding-data-generator.js";
+import {
+  EmbeddingDataGenerator,
+  embeddingDataGeneratorAttributes,
+  tripletChoices,
+  tripletOptions,
+} from "./embedding-data-generator.js";
 import { languageAttribute } from "./embedding-data-task.js";
 import { MONOLINGUAL_TRIPLET_GENERATOR_TEMPLATE } from "../templates/monolingual-triplet-generator.js";
 

@@ -13,10 +13,22 @@ import { EVOL_QUALITY_MUTATION_TEMPLATES } from "../templates/evol-quality.js";
 
 const schema = taskAttributes.extend({
   numEvolutions: attribute(z.number().int().positive(), "How many times each response is evolved."),
-  storeEvolutions: attribute(z.boolean().default(false), "Whether to keep every evolution (`evolved_responses`) or only the last (`evolved_response`)."),
-  includeOriginalResponse: attribute(z.boolean().default(false), "Whether `evolved_responses` starts with the original response."),
-  mutationTemplates: attribute(mutationTemplatesSchema.default({ ...EVOL_QUALITY_MUTATION_TEMPLATES }), "Mutation prompts by name; one is picked at random for each evolution."),
-  seed: runtimeParameter(z.number().int().default(42), "Seed of the random choice of mutations (each row and generation draws from its own seeded sequence)."),
+  storeEvolutions: attribute(
+    z.boolean().default(false),
+    "Whether to keep every evolution (`evolved_responses`) or only the last (`evolved_response`).",
+  ),
+  includeOriginalResponse: attribute(
+    z.boolean().default(false),
+    "Whether `evolved_responses` starts with the original response.",
+  ),
+  mutationTemplates: attribute(
+    mutationTemplatesSchema.default({ ...EVOL_QUALITY_MUTATION_TEMPLATES }),
+    "Mutation prompts by name; one is picked at random for each evolution.",
+  ),
+  seed: runtimeParameter(
+    z.number().int().default(42),
+    "Seed of the random choice of mutations (each row and generation draws from its own seeded sequence).",
+  ),
 });
 
 /** Models sometimes echo the template's closing marker before the rewritten response. */
@@ -55,7 +67,10 @@ export class EvolQuality extends Task<typeof schema> {
   }
 
   formatOutput(output: string | null): Row {
-    return { [this.attrs.storeEvolutions ? "evolved_responses" : "evolved_response"]: output === null ? null : parseEvolvedResponse(output) };
+    return {
+      [this.attrs.storeEvolutions ? "evolved_responses" : "evolved_response"]:
+        output === null ? null : parseEvolvedResponse(output),
+    };
   }
 
   private chainFor(row: Row, generation: number): EvolutionChain {
@@ -63,7 +78,8 @@ export class EvolQuality extends Task<typeof schema> {
     const response = typeof row.response === "string" ? row.response : "";
     const chain = newChain(response, seededRandom(`${this.attrs.seed}:${generation}:${instruction}\u0000${response}`));
     for (const field of ["instruction", "response"] as const) {
-      if (typeof row[field] !== "string") failChain(chain, `input '${field}' must be a string, got ${row[field] === null ? "null" : typeof row[field]}`);
+      if (typeof row[field] !== "string")
+        failChain(chain, `input '${field}' must be a string, got ${row[field] === null ? "null" : typeof row[field]}`);
     }
     return chain;
   }
@@ -71,7 +87,10 @@ export class EvolQuality extends Task<typeof schema> {
   private mutationPrompt(chain: EvolutionChain, row: Row): string {
     const templates = this.attrs.mutationTemplates;
     const name = pickMutation(Object.keys(templates), chain.random);
-    return renderMutation(templates[name] as string, { prompt: typeof row.instruction === "string" ? row.instruction : "", response: chain.history.at(-1) ?? "" });
+    return renderMutation(templates[name] as string, {
+      prompt: typeof row.instruction === "string" ? row.instruction : "",
+      response: chain.history.at(-1) ?? "",
+    });
   }
 
   override async process(inputs: Row[][], context: StepContext): Promise<Row[]> {
@@ -79,7 +98,16 @@ export class EvolQuality extends Task<typeof schema> {
     const n = this.attrs.numGenerations;
     const chains = rows.flatMap((row) => Array.from({ length: n }, (_, k) => this.chainFor(row, k)));
     const rowOf = new Map(chains.map((chain, i) => [chain, rows[Math.floor(i / n)] as Row]));
-    await evolve(this.llm, chains, { steps: this.attrs.numEvolutions, prompt: (chain) => asUserChat(this.mutationPrompt(chain, rowOf.get(chain) ?? {})), parse: parseEvolvedResponse }, context);
+    await evolve(
+      this.llm,
+      chains,
+      {
+        steps: this.attrs.numEvolutions,
+        prompt: (chain) => asUserChat(this.mutationPrompt(chain, rowOf.get(chain) ?? {})),
+        parse: parseEvolvedResponse,
+      },
+      context,
+    );
     const store = this.attrs.storeEvolutions;
     const generated = rows.map((_, i) =>
       chains.slice(i * n, (i + 1) * n).map((chain) => {

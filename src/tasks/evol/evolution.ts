@@ -96,5 +96,7 @@ export async function answerChains(
 export function warnFailures(taskName: string, chains: EvolutionChain[], context: StepContext): void {
   const failed = chains.filter((chain) => chain.failed);
   if (failed.length === 0) return;
-  context.logger.warn(`Task '${taskName}': ${failed.length} of ${chains.length} evolution chains failed (first: ${failed[0]?.trace.error ?? "unknown"}). Their outputs are null.`);
+  context.logger.warn(
+    `Task '${taskName}': ${failed.length} of ${chains.length} evolution chains failed (first: ${failed[0]?.trace.error ?? "unknown"}). Their outputs are null.`,
+  );
 }

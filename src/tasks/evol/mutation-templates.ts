@@ -34,14 +34,22 @@ export function renderMutation(template: string, variables: MutationVariables): 
  * Checks every template at construction: Jinja2 ones must parse and read each `required`
  * variable, placeholder ones must hold each placeholder. Errors name the template.
  */
-export function checkMutationTemplates(templates: Record<string, string>, owner: string, required: ReadonlyArray<keyof typeof PLACEHOLDERS>, skip: readonly string[] = []): void {
+export function checkMutationTemplates(
+  templates: Record<string, string>,
+  owner: string,
+  required: ReadonlyArray<keyof typeof PLACEHOLDERS>,
+  skip: readonly string[] = [],
+): void {
   for (const [name, template] of Object.entries(templates)) {
     if (skip.includes(name)) continue;
     const field = `mutation_templates.${name}`;
     if (usesPlaceholders(template)) {
       const missing = required.filter((variable) => !template.includes(PLACEHOLDERS[variable]));
       if (missing.length > 0) {
-        throw new OptionError(`${owner}: mutation template '${name}' lacks ${missing.map((m) => PLACEHOLDERS[m]).join(" and ")}`, { component: owner, field });
+        throw new OptionError(
+          `${owner}: mutation template '${name}' lacks ${missing.map((m) => PLACEHOLDERS[m]).join(" and ")}`,
+          { component: owner, field },
+        );
       }
       continue;
     }

@@ -17,7 +17,10 @@ import {
 } from "../templates/prometheus-eval.js";
 
 const schema = taskAttributes.extend({
-  mode: attribute(z.enum(["absolute", "relative"]), "absolute: score one generation 1-5; relative: pick the better of two generations, A or B."),
+  mode: attribute(
+    z.enum(["absolute", "relative"]),
+    "absolute: score one generation 1-5; relative: pick the better of two generations, A or B.",
+  ),
   rubric: attribute(z.string(), "The key in `rubrics` of the score rubric to judge by."),
   rubrics: attribute(
     z.record(z.string(), z.string()).default({ ...PROMETHEUS_DEFAULT_RUBRICS }),
@@ -46,16 +49,23 @@ function checkRubrics<T extends { rubric?: unknown; rubrics?: unknown }>(options
     if (typeof text === "string" && !RUBRIC_SHAPE.test(text)) {
       throw new OptionError(
         `PrometheusEval: rubric '${name}' must look like "[<criterion>]\\nScore 1: <description>\\nScore 2: ...\\nScore 5: <description>"`,
-        { component: "PrometheusEval", field: `rubrics.${name}`, expected: "[criterion] then lines Score 1: to Score 5:" },
+        {
+          component: "PrometheusEval",
+          field: `rubrics.${name}`,
+          expected: "[criterion] then lines Score 1: to Score 5:",
+        },
       );
     }
   }
   if (typeof options.rubric === "string" && !(options.rubric in rubrics)) {
-    throw new OptionError(`PrometheusEval: rubric '${options.rubric}' is not among the available rubrics: ${Object.keys(rubrics).join(", ")}`, {
-      component: "PrometheusEval",
-      field: "rubric",
-      expected: `one of ${Object.keys(rubrics).join(", ")}`,
-    });
+    throw new OptionError(
+      `PrometheusEval: rubric '${options.rubric}' is not among the available rubrics: ${Object.keys(rubrics).join(", ")}`,
+      {
+        component: "PrometheusEval",
+        field: "rubric",
+        expected: `one of ${Object.keys(rubrics).join(", ")}`,
+      },
+    );
   }
   return options;
 }

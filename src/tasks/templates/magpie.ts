@@ -32,7 +32,14 @@ export const MAGPIE_CHAT_TEMPLATES: Record<keyof typeof MAGPIE_PRE_QUERY_TEMPLAT
 };
 
 /** Tokens that end a turn; a completion is cut at the first one. */
-export const MAGPIE_END_OF_TURN_TOKENS = ["<|eot_id|>", "<|end_of_text|>", "<|start_header_id|>", "<|im_end|>", "<|im_start|>", "<|endoftext|>"];
+export const MAGPIE_END_OF_TURN_TOKENS = [
+  "<|eot_id|>",
+  "<|end_of_text|>",
+  "<|start_header_id|>",
+  "<|im_end|>",
+  "<|im_start|>",
+  "<|endoftext|>",
+];
 
 /** The system prompt of multi-turn conversations when none is given. */
 export const MAGPIE_MULTI_TURN_SYSTEM_PROMPT =

@@ -18,7 +18,8 @@ const REVISION_MARKERS = [
   /\*\*\s*worsened student solution\s*:?\s*\*\*\s*:?/i,
   /^#+\s*corrected (?:student )?solution\s*:?/im,
 ];
-const REASONING_MARKER = /\{teacher_reasoning\}\s*:?|\*\*\s*teacher reasoning\s*:?\s*\*\*\s*:?|^#+\s*teacher reasoning\s*:?/im;
+const REASONING_MARKER =
+  /\{teacher_reasoning\}\s*:?|\*\*\s*teacher reasoning\s*:?\s*\*\*\s*:?|^#+\s*teacher reasoning\s*:?/im;
 
 /** Splits a CLAIR reply into the rationale and the revision. */
 export function parseClairReply(output: string): { revision: string; rational: string } {
@@ -52,7 +53,10 @@ export class CLAIR extends Task<typeof schema> {
   formatInput(row: Row): ChatType {
     return [
       { role: "system", content: this.attrs.systemPrompt },
-      { role: "user", content: renderTemplate(CLAIR_TEMPLATE, { task: row.task, student_solution: row.student_solution }) },
+      {
+        role: "user",
+        content: renderTemplate(CLAIR_TEMPLATE, { task: row.task, student_solution: row.student_solution }),
+      },
     ];
   }
 

@@ -45,25 +45,34 @@ export function sniffImageMime(base64: string): string {
  */
 export function imageUrlFor(value: unknown, imageType: Exclude<ImageType, "PIL">, field = "image"): string {
   if (typeof value !== "string" || value.trim() === "") {
-    throw new RowInputError(`input '${field}' must be a non-empty string (${imageType === "url" ? "an image URL" : "a base64-encoded image"}), got ${describe(value)}`, {
-      field,
-      expected: imageType === "url" ? "an image URL" : "a base64 string",
-    });
+    throw new RowInputError(
+      `input '${field}' must be a non-empty string (${imageType === "url" ? "an image URL" : "a base64-encoded image"}), got ${describe(value)}`,
+      {
+        field,
+        expected: imageType === "url" ? "an image URL" : "a base64 string",
+      },
+    );
   }
   const text = value.trim();
   if (imageType === "url") {
     if (!isAbsoluteUrl(text)) {
-      throw new RowInputError(`input '${field}' must be an absolute URL (https://... or data:...) when image_type is 'url', got ${describe(value)}; use image_type 'base64' for base64 strings`, {
-        field,
-        expected: "an absolute URL",
-      });
+      throw new RowInputError(
+        `input '${field}' must be an absolute URL (https://... or data:...) when image_type is 'url', got ${describe(value)}; use image_type 'base64' for base64 strings`,
+        {
+          field,
+          expected: "an absolute URL",
+        },
+      );
     }
     return text;
   }
   if (text.startsWith("data:")) return text;
   const compact = text.replace(/\s+/g, "");
   if (!BASE64.test(compact)) {
-    throw new RowInputError(`input '${field}' is not a base64 string (image_type is 'base64'), got ${describe(value)}`, { field, expected: "a base64 string" });
+    throw new RowInputError(
+      `input '${field}' is not a base64 string (image_type is 'base64'), got ${describe(value)}`,
+      { field, expected: "a base64 string" },
+    );
   }
   return `data:${sniffImageMime(compact)};base64,${compact}`;
 }

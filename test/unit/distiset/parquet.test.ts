@@ -204,7 +204,10 @@ describe("inferColumnType / inferSchema", () => {
   });
 
   it("rejects a row that is not an object with invalid_request", async () => {
-    const error = await expectDistilflareError(() => inferSchema([{ a: 1 }, ["not", "a", "row"] as unknown as Row]), "invalid_request");
+    const error = await expectDistilflareError(
+      () => inferSchema([{ a: 1 }, ["not", "a", "row"] as unknown as Row]),
+      "invalid_request",
+    );
     expect(error.details).toEqual({ row: 1, got: "array" });
   });
 });
@@ -244,8 +247,19 @@ describe("mergeColumnTypes / mergeSchemas", () => {
   });
 
   it("merges the schemas of two files: a's columns first, then b's new ones", () => {
-    const a: TableSchema = { columns: [{ name: "instruction", type: STRING }, { name: "rating", type: NULL }] };
-    const b: TableSchema = { columns: [{ name: "generation", type: STRING }, { name: "rating", type: DOUBLE }, { name: "instruction", type: STRING }] };
+    const a: TableSchema = {
+      columns: [
+        { name: "instruction", type: STRING },
+        { name: "rating", type: NULL },
+      ],
+    };
+    const b: TableSchema = {
+      columns: [
+        { name: "generation", type: STRING },
+        { name: "rating", type: DOUBLE },
+        { name: "instruction", type: STRING },
+      ],
+    };
     expect(mergeSchemas(a, b)).toEqual({
       columns: [
         { name: "instruction", type: STRING },
@@ -277,13 +291,19 @@ describe("writeParquetYielding", () => {
     const bytes = await writeParquetYielding(rows);
     events.push("written");
     expect(events).toEqual(["timer", "written"]);
-    expect(parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer).row_groups.map((g) => Number(g.num_rows))).toEqual([YIELDING_ROW_GROUP_SIZE, YIELDING_ROW_GROUP_SIZE, YIELDING_ROW_GROUP_SIZE]);
+    expect(
+      parquetMetadata(
+        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+      ).row_groups.map((g) => Number(g.num_rows)),
+    ).toEqual([YIELDING_ROW_GROUP_SIZE, YIELDING_ROW_GROUP_SIZE, YIELDING_ROW_GROUP_SIZE]);
     expect(await readParquetRows(bytes)).toEqual(rows);
   });
 
   it("rejects what writeParquet rejects, with the same error", async () => {
     await expect(writeParquetYielding([])).rejects.toMatchObject({ code: "invalid_request" });
-    await expect(writeParquetYielding([{ a: 1 }], { columns: [{ name: "b", type: INT64 }] })).rejects.toMatchObject({ code: "invalid_request" });
+    await expect(writeParquetYielding([{ a: 1 }], { columns: [{ name: "b", type: INT64 }] })).rejects.toMatchObject({
+      code: "invalid_request",
+    });
   });
 });
 
@@ -380,7 +400,12 @@ describe("writeParquet / readParquetRows round trip", () => {
   });
 
   it("writes rows against a given schema, widening ints to double", async () => {
-    const schema: TableSchema = { columns: [{ name: "score", type: DOUBLE }, { name: "tags", type: list(STRING) }] };
+    const schema: TableSchema = {
+      columns: [
+        { name: "score", type: DOUBLE },
+        { name: "tags", type: list(STRING) },
+      ],
+    };
     const bytes = writeParquet([{ score: 1 }, { tags: ["a"] }], schema);
     expect(await readParquetRows(bytes)).toEqual([
       { score: 1, tags: null },
@@ -402,7 +427,10 @@ describe("writeParquet errors", () => {
 
   it("rejects a value that does not fit the given schema, naming the column", async () => {
     const schema: TableSchema = { columns: [{ name: "meta", type: struct({ tokens: INT64 }) }] };
-    const error = await expectDistilflareError(() => writeParquet([{ meta: { tokens: 1.5 } }], schema), "invalid_request");
+    const error = await expectDistilflareError(
+      () => writeParquet([{ meta: { tokens: 1.5 } }], schema),
+      "invalid_request",
+    );
     expect(error.details).toEqual({ column: "meta.tokens", expected: "int64", got: "non-integer number" });
   });
 
@@ -517,7 +545,10 @@ describe("DuckDB reads the written file independently", () => {
   it("reads json columns as JSON", async () => {
     const jsonPath = writeTemp("json.parquet", writeParquet([{ x: "text" }, { x: { a: 1 } }]));
     expect(await duckdbTypes(jsonPath)).toEqual({ x: "JSON" });
-    expect(await duckdbRows(`SELECT x->>'$.a' AS a FROM read_parquet('${jsonPath}')`)).toEqual([{ a: null }, { a: "1" }]);
+    expect(await duckdbRows(`SELECT x->>'$.a' AS a FROM read_parquet('${jsonPath}')`)).toEqual([
+      { a: null },
+      { a: "1" },
+    ]);
   });
 });
 
@@ -541,7 +572,15 @@ describe("reading files written by another tool", () => {
       ],
     });
     expect(await readParquetRows(bytes)).toEqual([
-      { i: 1, s: "a", l: [1.5, null], st: { x: 1, y: "z" }, d: "2024-01-02T00:00:00.000Z", m: { k: 1 }, huge: "9007199254740993" },
+      {
+        i: 1,
+        s: "a",
+        l: [1.5, null],
+        st: { x: 1, y: "z" },
+        d: "2024-01-02T00:00:00.000Z",
+        m: { k: 1 },
+        huge: "9007199254740993",
+      },
     ]);
   });
 
@@ -552,7 +591,11 @@ describe("reading files written by another tool", () => {
     const derived = fromParquetTree(parquetSchema({ schema: toParquetElements(schema) }));
     expect(derived.columns).toEqual(
       schema.columns.map((column) =>
-        column.name === "always_null" ? { name: column.name, type: STRING } : column.name === "empty" ? { name: "empty", type: JSON_TYPE } : column,
+        column.name === "always_null"
+          ? { name: column.name, type: STRING }
+          : column.name === "empty"
+            ? { name: "empty", type: JSON_TYPE }
+            : column,
       ),
     );
   });
@@ -565,7 +608,8 @@ describe("a 10,000-row file", () => {
     text: noise(i, 200),
     score: i / 7,
     generations: i % 5 === 0 ? [] : [noise(i + 1, 20), noise(i + 2, 20)],
-    distilabel_metadata: i % 11 === 0 ? null : { statistics: { input_tokens: i, output_tokens: i % 3 === 0 ? null : 2 * i } },
+    distilabel_metadata:
+      i % 11 === 0 ? null : { statistics: { input_tokens: i, output_tokens: i % 3 === 0 ? null : 2 * i } },
   }));
   let bytes: Uint8Array;
 
@@ -585,7 +629,14 @@ describe("a 10,000-row file", () => {
         `SELECT count(*)::INTEGER AS n, sum(id)::BIGINT::VARCHAR AS ids, sum(len(generations))::INTEGER AS generations,
                 count(distilabel_metadata)::INTEGER AS with_metadata FROM read_parquet('${path}')`,
       ),
-    ).toEqual([{ n: ROW_COUNT, ids: String((ROW_COUNT * (ROW_COUNT - 1)) / 2), generations: 2 * (ROW_COUNT - ROW_COUNT / 5), with_metadata: ROW_COUNT - Math.ceil(ROW_COUNT / 11) }]);
+    ).toEqual([
+      {
+        n: ROW_COUNT,
+        ids: String((ROW_COUNT * (ROW_COUNT - 1)) / 2),
+        generations: 2 * (ROW_COUNT - ROW_COUNT / 5),
+        with_metadata: ROW_COUNT - Math.ceil(ROW_COUNT / 11),
+      },
+    ]);
   });
 
   it("reads a middle slice through an AsyncBuffer without fetching the whole file", async () => {

@@ -73,7 +73,11 @@ describe.each([
       batch.created_from.x?.push([1, 1, 1]);
       batch.batch_routed_to.push("other");
       batch.size = 99;
-      expect(h.state.data.gen?.[0]).toMatchObject({ size: 2, created_from: { x: [[0, 2, 2]] }, batch_routed_to: ["step"] });
+      expect(h.state.data.gen?.[0]).toMatchObject({
+        size: 2,
+        created_from: { x: [[0, 2, 2]] },
+        batch_routed_to: ["step"],
+      });
     });
   });
 
@@ -83,7 +87,12 @@ describe.each([
       h.add(output("gen", 0, 3));
       expect(h.get()).toBeNull();
       h.add(output("gen", 1, 3));
-      expect(slicesOf(h.get()!)).toEqual({ gen: [[0, 0, 3], [1, 0, 2]] });
+      expect(slicesOf(h.get()!)).toEqual({
+        gen: [
+          [0, 0, 3],
+          [1, 0, 2],
+        ],
+      });
       expect(h.get()).toBeNull();
     });
 
@@ -105,7 +114,20 @@ describe.each([
       expect(h.get()).toBeNull();
       h.add(output("gen", 1, 4));
       const built = h.drain();
-      expect(built.map(slicesOf)).toEqual([{ gen: [[0, 0, 3], [1, 0, 2]] }, { gen: [[1, 2, 4], [2, 0, 2]] }]);
+      expect(built.map(slicesOf)).toEqual([
+        {
+          gen: [
+            [0, 0, 3],
+            [1, 0, 2],
+          ],
+        },
+        {
+          gen: [
+            [1, 2, 4],
+            [2, 0, 2],
+          ],
+        },
+      ]);
       expect(built.map((b) => b.last_batch)).toEqual([false, true]);
     });
 
@@ -139,10 +161,35 @@ describe.each([
       const h = new BatchManagerHarness(normal(["gen"], 5), roundTrip);
       h.add(output("gen", 0, 3), output("gen", 1, 3), output("gen", 2, 3), output("gen", 3, 1, { last: true }));
       const built = h.drain();
-      expect(built.map(slicesOf)).toEqual([{ gen: [[0, 0, 3], [1, 0, 2]] }, { gen: [[1, 2, 3], [2, 0, 3], [3, 0, 1]] }]);
+      expect(built.map(slicesOf)).toEqual([
+        {
+          gen: [
+            [0, 0, 3],
+            [1, 0, 2],
+          ],
+        },
+        {
+          gen: [
+            [1, 2, 3],
+            [2, 0, 3],
+            [3, 0, 1],
+          ],
+        },
+      ]);
       expect(built.map((b) => b.created_from)).toEqual([
-        { gen: [[0, 3, 3], [1, 3, 2]] },
-        { gen: [[1, 3, 1], [2, 3, 3], [3, 1, 1]] },
+        {
+          gen: [
+            [0, 3, 3],
+            [1, 3, 2],
+          ],
+        },
+        {
+          gen: [
+            [1, 3, 1],
+            [2, 3, 3],
+            [3, 1, 1],
+          ],
+        },
       ]);
       expect(built.map((b) => [b.seq_no, b.last_batch, b.accumulated])).toEqual([
         [0, false, false],
@@ -159,7 +206,15 @@ describe.each([
       expect(h.state.next_expected_seq_no.gen).toEqual([0, 0]);
       h.add(output("gen", 1, 3, { last: true }));
       const rest = h.drain();
-      expect(rest.map(slicesOf)).toEqual([{ gen: [[0, 8, 10], [1, 0, 2]] }, { gen: [[1, 2, 3]] }]);
+      expect(rest.map(slicesOf)).toEqual([
+        {
+          gen: [
+            [0, 8, 10],
+            [1, 0, 2],
+          ],
+        },
+        { gen: [[1, 2, 3]] },
+      ]);
       expect(rest.map((b) => b.last_batch)).toEqual([false, true]);
       expect(h.state.next_expected_seq_no.gen).toEqual([2, 2]);
     });
@@ -174,13 +229,30 @@ describe.each([
       expect(h.get()).toBeNull();
       h.add(output("a", 1, 7, { last: true }));
       const second = h.drain();
-      expect(second.map(slicesOf)).toEqual([{ a: [[0, 4, 7], [1, 0, 1]], b: [[0, 4, 5], [1, 0, 3]] }]);
+      expect(second.map(slicesOf)).toEqual([
+        {
+          a: [
+            [0, 4, 7],
+            [1, 0, 1],
+          ],
+          b: [
+            [0, 4, 5],
+            [1, 0, 3],
+          ],
+        },
+      ]);
       // a finished with 6 rows left, b has 2 and has not finished.
       expect(h.get()).toBeNull();
       h.add(output("b", 2, 4, { last: true }));
       const rest = h.drain();
       expect(rest.map(slicesOf)).toEqual([
-        { a: [[1, 1, 5]], b: [[1, 3, 5], [2, 0, 2]] },
+        {
+          a: [[1, 1, 5]],
+          b: [
+            [1, 3, 5],
+            [2, 0, 2],
+          ],
+        },
         { a: [[1, 5, 7]], b: [[2, 2, 4]] },
       ]);
       const all = [...first, ...second, ...rest];
@@ -188,8 +260,23 @@ describe.each([
       expect(all.map((b) => b.last_batch)).toEqual([false, false, false, true]);
       expect(all.map((b) => b.created_from)).toEqual([
         { a: [[0, 7, 4]], b: [[0, 5, 4]] },
-        { a: [[0, 7, 3], [1, 7, 1]], b: [[0, 5, 1], [1, 5, 3]] },
-        { a: [[1, 7, 4]], b: [[1, 5, 2], [2, 4, 2]] },
+        {
+          a: [
+            [0, 7, 3],
+            [1, 7, 1],
+          ],
+          b: [
+            [0, 5, 1],
+            [1, 5, 3],
+          ],
+        },
+        {
+          a: [[1, 7, 4]],
+          b: [
+            [1, 5, 2],
+            [2, 4, 2],
+          ],
+        },
         { a: [[1, 7, 2]], b: [[2, 4, 2]] },
       ]);
       for (const batch of all) {
@@ -204,7 +291,10 @@ describe.each([
       const h = new BatchManagerHarness(normal(["a", "b"], 4), roundTrip);
       h.add(output("a", 0, 6, { last: true }), output("b", 0, 4, { last: true }));
       const built = h.drain();
-      expect(built.map(slicesOf)).toEqual([{ a: [[0, 0, 4]], b: [[0, 0, 4]] }, { a: [[0, 4, 6]], b: [] }]);
+      expect(built.map(slicesOf)).toEqual([
+        { a: [[0, 0, 4]], b: [[0, 0, 4]] },
+        { a: [[0, 4, 6]], b: [] },
+      ]);
       expect(built.map((b) => b.last_batch)).toEqual([false, true]);
     });
 
@@ -299,7 +389,12 @@ describe.each([
       h.add(output("router", 3, 2));
       // seq_no 1 and 2 went elsewhere: seq_no 0 and 3 are consecutive for this step.
       const batch = h.get()!;
-      expect(slicesOf(batch)).toEqual({ router: [[0, 0, 2], [3, 0, 2]] });
+      expect(slicesOf(batch)).toEqual({
+        router: [
+          [0, 0, 2],
+          [3, 0, 2],
+        ],
+      });
       expect(h.state.next_expected_seq_no.router).toEqual([4, 4]);
     });
 
@@ -338,7 +433,13 @@ describe.each([
   });
 
   describe("getBatch on a global step (accumulate)", () => {
-    const global = { step: "global", predecessors: ["a", "b"], accumulate: true, inputBatchSize: 2, convergenceStep: false };
+    const global = {
+      step: "global",
+      predecessors: ["a", "b"],
+      accumulate: true,
+      inputBatchSize: 2,
+      convergenceStep: false,
+    };
 
     it("builds nothing until every predecessor has sent its last batch, whatever the row count", () => {
       const h = new BatchManagerHarness(global, roundTrip);
@@ -346,9 +447,33 @@ describe.each([
       expect(h.get()).toBeNull();
       h.add(output("b", 1, 3, { last: true }));
       const batch = h.get()!;
-      expect(batch).toMatchObject({ step: "global", seq_no: 0, last_batch: true, accumulated: true, batch_routed_to: [] });
-      expect(slicesOf(batch)).toEqual({ a: [[0, 0, 10], [1, 0, 10]], b: [[0, 0, 10], [1, 0, 3]] });
-      expect(batch.created_from).toEqual({ a: [[0, 10, 10], [1, 10, 10]], b: [[0, 10, 10], [1, 3, 3]] });
+      expect(batch).toMatchObject({
+        step: "global",
+        seq_no: 0,
+        last_batch: true,
+        accumulated: true,
+        batch_routed_to: [],
+      });
+      expect(slicesOf(batch)).toEqual({
+        a: [
+          [0, 0, 10],
+          [1, 0, 10],
+        ],
+        b: [
+          [0, 0, 10],
+          [1, 0, 3],
+        ],
+      });
+      expect(batch.created_from).toEqual({
+        a: [
+          [0, 10, 10],
+          [1, 10, 10],
+        ],
+        b: [
+          [0, 10, 10],
+          [1, 3, 3],
+        ],
+      });
       expect(h.get()).toBeNull();
       expect(h.state.data).toEqual({ a: [], b: [] });
     });
@@ -390,7 +515,9 @@ describe("save and load", () => {
     const plain = scenario(false);
     const serialised = scenario(true);
     expect(serialised).toEqual(plain);
-    const built = plain.filter((x) => Array.isArray(x) && x.length > 0 && typeof x[0] === "object").flat() as Array<{ last_batch: boolean }>;
+    const built = plain.filter((x) => Array.isArray(x) && x.length > 0 && typeof x[0] === "object").flat() as Array<{
+      last_batch: boolean;
+    }>;
     expect(built.length).toBeGreaterThan(3);
     expect(built.at(-1)?.last_batch).toBe(true);
   });

@@ -22,7 +22,11 @@ describe("the in-flight window of an LLM step", () => {
   it("is written into the run plan for LLM steps only", async () => {
     const pipeline = new Pipeline({ name: "windows" }).build(() => {
       const load = new LoadDataFromDicts({ data: [{ instruction: "a" }] });
-      const generate = new TextGeneration({ name: "generate", llm: new OpenAILLM({ model: "m", apiKey: "test-key", maxConcurrentRequests: 1_000 }), inputBatchSize: 50 });
+      const generate = new TextGeneration({
+        name: "generate",
+        llm: new OpenAILLM({ model: "m", apiKey: "test-key", maxConcurrentRequests: 1_000 }),
+        inputBatchSize: 50,
+      });
       const keep = new KeepColumns({ name: "keep", columns: ["instruction", "generation"] });
       load.connect(generate);
       generate.connect(keep);

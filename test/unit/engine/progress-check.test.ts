@@ -8,7 +8,11 @@ import { output } from "./batch-manager-harness.js";
 const chain = () =>
   plan(
     dagSpec(
-      [dagStep("gen", "generator", { batchSize: 5 }), dagStep("s", "normal", { inputBatchSize: 5 }), dagStep("t", "normal", { inputBatchSize: 5 })],
+      [
+        dagStep("gen", "generator", { batchSize: 5 }),
+        dagStep("s", "normal", { inputBatchSize: 5 }),
+        dagStep("t", "normal", { inputBatchSize: 5 }),
+      ],
       [
         ["gen", "s"],
         ["s", "t"],
@@ -48,7 +52,9 @@ describe("stalledSteps", () => {
       { step: "s", waits_for: "batch 1 of 'gen', 5 row(s) per predecessor", holds: "5 row(s) from 'gen' (batches 0)" },
       { step: "t", waits_for: "batch 0 of 's', 5 row(s) per predecessor", holds: "0 row(s) from 's'" },
     ]);
-    expect(stallMessage(stalled ?? [])).toContain("'s' waits for batch 1 of 'gen', 5 row(s) per predecessor and holds 5 row(s) from 'gen' (batches 0)");
+    expect(stallMessage(stalled ?? [])).toContain(
+      "'s' waits for batch 1 of 'gen', 5 row(s) per predecessor and holds 5 row(s) from 'gen' (batches 0)",
+    );
   });
 });
 
@@ -65,6 +71,8 @@ describe("the engine after every transition", () => {
     expect(sim.pending).toHaveLength(0);
     expect(sim.state.status).toBe("failed");
     expect(sim.state.error?.code).toBe("run_stalled");
-    expect(sim.state.error?.message).toMatch(/^The run cannot progress: nothing is in flight and no batch can be built\. Unfinished steps: 'gen' .*'s' waits for batch 1 of 'gen'.*holds 5 row\(s\) from 'gen' \(batches 0\).*'t' waits for batch 0 of 's'/);
+    expect(sim.state.error?.message).toMatch(
+      /^The run cannot progress: nothing is in flight and no batch can be built\. Unfinished steps: 'gen' .*'s' waits for batch 1 of 'gen'.*holds 5 row\(s\) from 'gen' \(batches 0\).*'t' waits for batch 0 of 's'/,
+    );
   });
 });

@@ -15,9 +15,25 @@ const MODEL = "OpenAILLM:gpt-4o-mini";
 const CALL_COST = 0.00075;
 
 /** gen (rows, batch_size 5) -> llm (input_batch_size 5) -> tidy (a step without LLM calls). */
-function budgetedRun(rows: number, budget: NonNullable<RunState["budget"]>, options: { roundTrip?: boolean } = {}): EngineSim {
+function budgetedRun(
+  rows: number,
+  budget: NonNullable<RunState["budget"]>,
+  options: { roundTrip?: boolean } = {},
+): EngineSim {
   const sim = new EngineSim(
-    plan(dagSpec([dagStep("gen", "generator", { batchSize: 5 }), dagStep("llm", "normal", { inputBatchSize: 5 }), dagStep("tidy", "normal", { inputBatchSize: 5 })], [["gen", "llm"], ["llm", "tidy"]])),
+    plan(
+      dagSpec(
+        [
+          dagStep("gen", "generator", { batchSize: 5 }),
+          dagStep("llm", "normal", { inputBatchSize: 5 }),
+          dagStep("tidy", "normal", { inputBatchSize: 5 }),
+        ],
+        [
+          ["gen", "llm"],
+          ["llm", "tidy"],
+        ],
+      ),
+    ),
     { generators: { gen: rows }, roundTrip: options.roundTrip ?? true },
   );
   sim.state = { ...sim.state, budget };
@@ -32,7 +48,16 @@ function reportWithUsage(sim: EngineSim, work: WorkItem, cachedRows = 0): WorkRe
   const billed = rows - cachedRows;
   return {
     ...report,
-    usage: { [MODEL]: { provider: "OpenAILLM", model: "gpt-4o-mini", requests: billed, input_tokens: 1000 * billed, output_tokens: 1000 * billed, cached_requests: cachedRows } },
+    usage: {
+      [MODEL]: {
+        provider: "OpenAILLM",
+        model: "gpt-4o-mini",
+        requests: billed,
+        input_tokens: 1000 * billed,
+        output_tokens: 1000 * billed,
+        cached_requests: cachedRows,
+      },
+    },
   } as WorkReportInput;
 }
 
@@ -59,10 +84,16 @@ describe("budgets in the engine", () => {
     const sim = budgetedRun(20, { max_requests: 100, max_cost_usd: null });
     startWith(sim);
     sim.deliver(0, reportWithUsage(sim, sim.pending[0] as WorkItem)); // gen 0 -> llm 0
-    sim.deliver(sim.pending.findIndex((w) => w.type === "generate"), reportWithUsage(sim, sim.pending.find((w) => w.type === "generate") as WorkItem)); // gen 1
+    sim.deliver(
+      sim.pending.findIndex((w) => w.type === "generate"),
+      reportWithUsage(sim, sim.pending.find((w) => w.type === "generate") as WorkItem),
+    ); // gen 1
     expect(sim.pending.filter((w) => w.type === "process" && w.step === "llm")).toHaveLength(1);
     expect(sim.state.status).toBe("running");
-    sim.deliver(sim.pending.findIndex((w) => w.type === "process"), reportWithUsage(sim, sim.pending.find((w) => w.type === "process") as WorkItem));
+    sim.deliver(
+      sim.pending.findIndex((w) => w.type === "process"),
+      reportWithUsage(sim, sim.pending.find((w) => w.type === "process") as WorkItem),
+    );
     expect(sim.dispatchedOf("llm").length).toBeGreaterThan(1);
   });
 
@@ -180,14 +211,29 @@ describe("budgets in the engine", () => {
   });
 
   it("has no projection for a model without a price: cost counts only known prices", () => {
-    const usage = { "OpenAILLM:my-model": { provider: "OpenAILLM", model: "my-model", requests: 4, input_tokens: 400, output_tokens: 400, cached_requests: 0 } };
+    const usage = {
+      "OpenAILLM:my-model": {
+        provider: "OpenAILLM",
+        model: "my-model",
+        requests: 4,
+        input_tokens: 400,
+        output_tokens: 400,
+        cached_requests: 0,
+      },
+    };
     expect(spendOf(usage, DEFAULT_PRICES)).toEqual({ requests: 4, cost_usd: 0 });
   });
 
   it("merges a resumed budget over the stored one", () => {
-    expect(mergeBudget({ max_requests: 5, max_cost_usd: 1 }, { max_requests: 9 })).toEqual({ max_requests: 9, max_cost_usd: 1 });
+    expect(mergeBudget({ max_requests: 5, max_cost_usd: 1 }, { max_requests: 9 })).toEqual({
+      max_requests: 9,
+      max_cost_usd: 1,
+    });
     expect(mergeBudget(undefined, { max_cost_usd: 2 })).toEqual({ max_requests: null, max_cost_usd: 2 });
-    expect(mergeBudget({ max_requests: 5, max_cost_usd: null }, undefined)).toEqual({ max_requests: 5, max_cost_usd: null });
+    expect(mergeBudget({ max_requests: 5, max_cost_usd: null }, undefined)).toEqual({
+      max_requests: 5,
+      max_cost_usd: null,
+    });
   });
 
   it("marks a requested stop as such", () => {

@@ -16,7 +16,11 @@ const policy = DEFAULT_LEASE_POLICY;
 const chain = (options: Parameters<typeof plan>[1] = {}) =>
   plan(
     dagSpec(
-      [dagStep("gen", "generator", { batchSize: 4 }), dagStep("a", "normal", { inputBatchSize: 4 }), dagStep("b", "normal", { inputBatchSize: 4 })],
+      [
+        dagStep("gen", "generator", { batchSize: 4 }),
+        dagStep("a", "normal", { inputBatchSize: 4 }),
+        dagStep("b", "normal", { inputBatchSize: 4 }),
+      ],
       [
         ["gen", "a"],
         ["a", "b"],
@@ -37,19 +41,73 @@ describe("the fusion decision in the run plan", () => {
   });
 
   it("needs the successor's input batch size to be the size the step's batches come in", () => {
-    const p = plan(dagSpec([dagStep("gen", "generator", { batchSize: 4 }), dagStep("a", "normal", { inputBatchSize: 3 }), dagStep("b", "normal", { inputBatchSize: 4 })], [["gen", "a"], ["a", "b"]]));
+    const p = plan(
+      dagSpec(
+        [
+          dagStep("gen", "generator", { batchSize: 4 }),
+          dagStep("a", "normal", { inputBatchSize: 3 }),
+          dagStep("b", "normal", { inputBatchSize: 4 }),
+        ],
+        [
+          ["gen", "a"],
+          ["a", "b"],
+        ],
+      ),
+    );
     expect(p.steps.gen?.fuse_into).toBeNull();
     expect(p.steps.a?.fuse_into).toBeNull();
   });
 
   it("never fuses into a step with two predecessors, a step with two successors, a global step or across a routing function", () => {
-    const join = plan(dagSpec([dagStep("g1", "generator", { batchSize: 4 }), dagStep("g2", "generator", { batchSize: 4 }), dagStep("j", "normal", { inputBatchSize: 4 })], [["g1", "j"], ["g2", "j"]]));
+    const join = plan(
+      dagSpec(
+        [
+          dagStep("g1", "generator", { batchSize: 4 }),
+          dagStep("g2", "generator", { batchSize: 4 }),
+          dagStep("j", "normal", { inputBatchSize: 4 }),
+        ],
+        [
+          ["g1", "j"],
+          ["g2", "j"],
+        ],
+      ),
+    );
     expect([join.steps.g1?.fuse_into, join.steps.g2?.fuse_into]).toEqual([null, null]);
-    const fork = plan(dagSpec([dagStep("gen", "generator", { batchSize: 4 }), dagStep("x", "normal", { inputBatchSize: 4 }), dagStep("y", "normal", { inputBatchSize: 4 })], [["gen", "x"], ["gen", "y"]]));
+    const fork = plan(
+      dagSpec(
+        [
+          dagStep("gen", "generator", { batchSize: 4 }),
+          dagStep("x", "normal", { inputBatchSize: 4 }),
+          dagStep("y", "normal", { inputBatchSize: 4 }),
+        ],
+        [
+          ["gen", "x"],
+          ["gen", "y"],
+        ],
+      ),
+    );
     expect(fork.steps.gen?.fuse_into).toBeNull();
-    const global = plan(dagSpec([dagStep("gen", "generator", { batchSize: 4 }), dagStep("g", "global", { inputBatchSize: 4 }), dagStep("z", "normal", { inputBatchSize: 4 })], [["gen", "g"], ["g", "z"]]));
+    const global = plan(
+      dagSpec(
+        [
+          dagStep("gen", "generator", { batchSize: 4 }),
+          dagStep("g", "global", { inputBatchSize: 4 }),
+          dagStep("z", "normal", { inputBatchSize: 4 }),
+        ],
+        [
+          ["gen", "g"],
+          ["g", "z"],
+        ],
+      ),
+    );
     expect([global.steps.gen?.fuse_into, global.steps.g?.fuse_into]).toEqual([null, null]);
-    const routed = plan(dagSpec([dagStep("gen", "generator", { batchSize: 4 }), dagStep("x", "normal", { inputBatchSize: 4 })], [["gen", "x"]], { gen: { typeName: "sample_n_steps", kwargs: { n: 1 } } }));
+    const routed = plan(
+      dagSpec(
+        [dagStep("gen", "generator", { batchSize: 4 }), dagStep("x", "normal", { inputBatchSize: 4 })],
+        [["gen", "x"]],
+        { gen: { typeName: "sample_n_steps", kwargs: { n: 1 } } },
+      ),
+    );
     expect(routed.steps.gen?.fuse_into).toBeNull();
   });
 
@@ -66,7 +124,15 @@ describe("the fusion decision in the run plan", () => {
 });
 
 describe("fusedSuccessor", () => {
-  const gen0: WorkItem = { type: "generate", id: "generate:gen:0", run_id: "r", step: "gen", seq_no: 0, offset: 0, force_last_batch: false };
+  const gen0: WorkItem = {
+    type: "generate",
+    id: "generate:gen:0",
+    run_id: "r",
+    step: "gen",
+    seq_no: 0,
+    offset: 0,
+    force_last_batch: false,
+  };
   const batch = (seqNo: number, slices: Array<{ seq_no: number; start: number; end: number }>): WorkItem => ({
     type: "process",
     id: `process:a:${seqNo}`,
@@ -86,7 +152,14 @@ describe("fusedSuccessor", () => {
   });
 
   it("leaves a batch that also holds rows of another batch, or none of the reported one", () => {
-    expect(fusedSuccessor(gen0, "a", [batch(0, [{ seq_no: 0, start: 0, end: 2 }, { seq_no: 1, start: 0, end: 2 }])])).toBeUndefined();
+    expect(
+      fusedSuccessor(gen0, "a", [
+        batch(0, [
+          { seq_no: 0, start: 0, end: 2 },
+          { seq_no: 1, start: 0, end: 2 },
+        ]),
+      ]),
+    ).toBeUndefined();
     expect(fusedSuccessor(gen0, "a", [batch(1, [{ seq_no: 1, start: 0, end: 4 }])])).toBeUndefined();
     expect(fusedSuccessor(gen0, null, [batch(0, [{ seq_no: 0, start: 0, end: 4 }])])).toBeUndefined();
   });
@@ -94,15 +167,31 @@ describe("fusedSuccessor", () => {
 
 describe("applyReportFusing", () => {
   const started = (p = chain()) => startRun(createRunState("run-1", p), context).state;
-  const genReport = (rows: number, last = false) => ({ id: "generate:gen:0", run_id: "run-1", type: "generate" as const, step: "gen", seq_no: 0, num_rows: rows, bytes: 10, last_batch: last });
+  const genReport = (rows: number, last = false) => ({
+    id: "generate:gen:0",
+    run_id: "run-1",
+    type: "generate" as const,
+    step: "gen",
+    seq_no: 0,
+    num_rows: rows,
+    bytes: 10,
+    last_batch: last,
+  });
 
   it("hands the successor's batch to the reporting consumer, leased and counted, instead of dispatching it", () => {
     const state = started();
     const { state: next, dispatch, fused } = applyReportFusing(state, genReport(4), context, policy, true);
-    expect(fused?.work).toMatchObject({ id: "process:a:0", data: [{ from: "gen", slices: [{ seq_no: 0, start: 0, end: 4 }] }] });
+    expect(fused?.work).toMatchObject({
+      id: "process:a:0",
+      data: [{ from: "gen", slices: [{ seq_no: 0, start: 0, end: 4 }] }],
+    });
     expect(fused?.leaseMs).toBe(policy.leaseMs);
     expect(dispatch.map((w) => w.id)).toEqual(["generate:gen:1"]);
-    expect(next.inflight["process:a:0"]).toMatchObject({ attempts: 1, started_at: 1_000, lease_until: 1_000 + policy.leaseMs });
+    expect(next.inflight["process:a:0"]).toMatchObject({
+      attempts: 1,
+      started_at: 1_000,
+      lease_until: 1_000 + policy.leaseMs,
+    });
     expect(next.steps.a).toMatchObject({ batches_sent: 1, inflight: 1, rows_in: 4, batches_fused: 1 });
     // The input state is never modified.
     expect(state.inflight["process:a:0"]).toBeUndefined();
@@ -145,10 +234,22 @@ describe("applyReportFusing", () => {
     sim.deliver("generate:gen:1");
     const fusingPlan = chain();
     const state = { ...sim.state, plan: fusingPlan };
-    const a1 = applyReportFusing(state, sim.execute(sim.pending.find((w) => w.id === "process:a:1") as WorkItem), context, policy, true);
+    const a1 = applyReportFusing(
+      state,
+      sim.execute(sim.pending.find((w) => w.id === "process:a:1") as WorkItem),
+      context,
+      policy,
+      true,
+    );
     expect(a1.fused).toBeUndefined();
     expect(a1.dispatch).toEqual([]);
-    const a0 = applyReportFusing(a1.state, sim.execute(sim.pending.find((w) => w.id === "process:a:0") as WorkItem), context, policy, true);
+    const a0 = applyReportFusing(
+      a1.state,
+      sim.execute(sim.pending.find((w) => w.id === "process:a:0") as WorkItem),
+      context,
+      policy,
+      true,
+    );
     expect(a0.fused?.work.id).toBe("process:b:0");
     expect(a0.dispatch.map((w) => w.id)).toEqual(["process:b:1"]);
   });

@@ -17,11 +17,21 @@ export function noise(seed: number, length: number): string {
 }
 
 export function numberedRows(start: number, count: number, textLength = 400): Row[] {
-  return Array.from({ length: count }, (_, i) => ({ id: start + i, prompt: `prompt ${start + i}`, text: noise(start + i, textLength) }));
+  return Array.from({ length: count }, (_, i) => ({
+    id: start + i,
+    prompt: `prompt ${start + i}`,
+    text: noise(start + i, textLength),
+  }));
 }
 
 /** A dataset split in `files` Parquet shards of `rowsPerFile` rows, `rowGroupSize` rows per row group. */
-export function shardedDataset(options: { files: number; rowsPerFile: number; rowGroupSize: number; split?: string; textLength?: number }): Record<string, Uint8Array> {
+export function shardedDataset(options: {
+  files: number;
+  rowsPerFile: number;
+  rowGroupSize: number;
+  split?: string;
+  textLength?: number;
+}): Record<string, Uint8Array> {
   const split = options.split ?? "train";
   const out: Record<string, Uint8Array> = {};
   for (let f = 0; f < options.files; f++) {
@@ -32,8 +42,20 @@ export function shardedDataset(options: { files: number; rowsPerFile: number; ro
   return out;
 }
 
-export function hubContext(hub: FakeHubServer, options: { token?: string | undefined; blobs?: BlobStore | undefined; runId?: string; stepName?: string; endpoint?: string } = {}): StepContext {
-  const secrets: Record<string, string | undefined> = { HF_ENDPOINT: options.endpoint ?? hub.url, HF_TOKEN: options.token };
+export function hubContext(
+  hub: FakeHubServer,
+  options: {
+    token?: string | undefined;
+    blobs?: BlobStore | undefined;
+    runId?: string;
+    stepName?: string;
+    endpoint?: string;
+  } = {},
+): StepContext {
+  const secrets: Record<string, string | undefined> = {
+    HF_ENDPOINT: options.endpoint ?? hub.url,
+    HF_TOKEN: options.token,
+  };
   return testContext({
     runId: options.runId ?? "run-1",
     stepName: options.stepName ?? "load",

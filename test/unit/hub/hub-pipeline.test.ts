@@ -50,9 +50,16 @@ beforeEach(() => {
 });
 
 function quickstart(): Pipeline {
-  return new Pipeline({ name: "simple-text-generation-pipeline", description: "A simple text generation pipeline" }).build(() => {
+  return new Pipeline({
+    name: "simple-text-generation-pipeline",
+    description: "A simple text generation pipeline",
+  }).build(() => {
     const load = new LoadDataFromHub({ name: "load_dataset", outputMappings: { prompt: "instruction" }, batchSize: 4 });
-    const generate = new TextGeneration({ name: "text_generation", llm: new ScriptedLLM({ model: "scripted", replies: ["Answer to: {input}"] }), inputBatchSize: 3 });
+    const generate = new TextGeneration({
+      name: "text_generation",
+      llm: new ScriptedLLM({ model: "scripted", replies: ["Answer to: {input}"] }),
+      inputBatchSize: 3,
+    });
     load.connect(generate);
   });
 }
@@ -88,16 +95,23 @@ describe("LoadDataFromHub in a pipeline", () => {
     const pushed = await pushDistisetToHub({
       store: result.store,
       runId: result.runId,
-      target: { repoId: "me/quickstart-generations", client: new HubClient({ endpoint: hub.url, token: FAKE_HUB_WRITE_TOKEN }) },
+      target: {
+        repoId: "me/quickstart-generations",
+        client: new HubClient({ endpoint: hub.url, token: FAKE_HUB_WRITE_TOKEN }),
+      },
     });
     expect(pushed.files).toEqual(["data/train-00000-of-00001.parquet", "README.md", "pipeline.yaml"]);
     const card = parseReadme(new TextDecoder().decode(hub.file("me/quickstart-generations", "README.md")));
-    expect(card.data.configs).toEqual([{ config_name: "default", data_files: [{ split: "train", path: "data/train-*" }] }]);
+    expect(card.data.configs).toEqual([
+      { config_name: "default", data_files: [{ split: "train", path: "data/train-*" }] },
+    ]);
     expect(card.body).toContain("A simple text generation pipeline");
     expect(card.body).toContain("name: LoadDataFromHub");
     const path = join(dir, "quickstart.parquet");
     writeFileSync(path, hub.file("me/quickstart-generations", "data/train-00000-of-00001.parquet") as Uint8Array);
-    const read = await duckdb.rows(`SELECT instruction, generation, model_name FROM read_parquet('${path}') ORDER BY instruction`);
+    const read = await duckdb.rows(
+      `SELECT instruction, generation, model_name FROM read_parquet('${path}') ORDER BY instruction`,
+    );
     expect(read).toEqual(
       quickstartRows()
         .map((r) => ({ instruction: r.prompt, generation: `Answer to: ${String(r.prompt)}`, model_name: "scripted" }))
@@ -111,7 +125,11 @@ describe("LoadDataFromHub in a pipeline", () => {
       load.connect(new TextGeneration({ name: "text_generation", llm: new ScriptedLLM() }));
     });
     const error = await failure(() =>
-      runInProcess(pipeline, { cache: new MemoryRunCache(), parameters: { load_dataset: { repo_id: QUICKSTART_REPO, split: "test" } }, services: { secret: (name) => secrets()[name] } }),
+      runInProcess(pipeline, {
+        cache: new MemoryRunCache(),
+        parameters: { load_dataset: { repo_id: QUICKSTART_REPO, split: "test" } },
+        services: { secret: (name) => secrets()[name] },
+      }),
     );
     expect(error.code).toBe("invalid_dag");
     expect(error.message).toContain("The output columns 'question' of the output mappings are not valid");
@@ -119,12 +137,18 @@ describe("LoadDataFromHub in a pipeline", () => {
   });
 
   it("refuses to start without repo_id, and names the repository when it does not exist", async () => {
-    const missing = await failure(() => runInProcess(quickstart(), { cache: new MemoryRunCache(), services: { secret: (name) => secrets()[name] } }));
+    const missing = await failure(() =>
+      runInProcess(quickstart(), { cache: new MemoryRunCache(), services: { secret: (name) => secrets()[name] } }),
+    );
     expect(missing.message).toBe(
       `Step 'load_dataset' is missing required runtime parameter 'repo_id'. Please, provide a value for it when running the pipeline: "parameters": {"load_dataset":{"repo_id":"<value>"}}`,
     );
     const unknown = await failure(() =>
-      runInProcess(quickstart(), { cache: new MemoryRunCache(), parameters: { load_dataset: { repo_id: "nobody/nothing" } }, services: { secret: (name) => secrets()[name] } }),
+      runInProcess(quickstart(), {
+        cache: new MemoryRunCache(),
+        parameters: { load_dataset: { repo_id: "nobody/nothing" } },
+        services: { secret: (name) => secrets()[name] },
+      }),
     );
     expect(unknown.message).toContain("Dataset 'nobody/nothing' was not found on the Hub");
   });
@@ -132,7 +156,9 @@ describe("LoadDataFromHub in a pipeline", () => {
   it("fails the run with the Hub error when the Hub goes away during the load", async () => {
     const Pass = defineStep({ name: "Pass", inputs: ["prompt"], outputs: [], process: ([rows]) => rows ?? [] });
     const pipeline = new Pipeline({ name: "hub-goes-away" }).build(() => {
-      new LoadDataFromHub({ name: "load", repoId: "distilflare-test/sixty", batchSize: 7 }).connect(new Pass({ name: "pass" }));
+      new LoadDataFromHub({ name: "load", repoId: "distilflare-test/sixty", batchSize: 7 }).connect(
+        new Pass({ name: "pass" }),
+      );
     });
     let calls = 0;
     const result = await runInProcess(pipeline, {
@@ -146,7 +172,9 @@ describe("LoadDataFromHub in a pipeline", () => {
       },
     });
     expect(result.state.status).toBe("failed");
-    expect(result.state.error?.message).toMatch(/^Step 'load': Could not reach the Hub at http:\/\/127\.0\.0\.1:\d+ while .* for dataset 'distilflare-test\/sixty'/);
+    expect(result.state.error?.message).toMatch(
+      /^Step 'load': Could not reach the Hub at http:\/\/127\.0\.0\.1:\d+ while .* for dataset 'distilflare-test\/sixty'/,
+    );
   });
 
   it("stops mid-load and resumes, reading every row exactly once", async () => {
@@ -172,10 +200,18 @@ describe("LoadDataFromHub in a pipeline", () => {
     });
     const build = () =>
       new Pipeline({ name: "resumable-hub-load" }).build(() => {
-        new WatchedLoad({ name: "load", repoId: "distilflare-test/sixty", batchSize: 7 }).connect(new Collect({ name: "collect", inputBatchSize: 7 }));
+        new WatchedLoad({ name: "load", repoId: "distilflare-test/sixty", batchSize: 7 }).connect(
+          new Collect({ name: "collect", inputBatchSize: 7 }),
+        );
       });
     const services = { secret: (name: string) => secrets()[name] };
-    const stopped = await runInProcess(build(), { cache, signal: controller.signal, concurrency: 1, services, partial: true });
+    const stopped = await runInProcess(build(), {
+      cache,
+      signal: controller.signal,
+      concurrency: 1,
+      services,
+      partial: true,
+    });
     expect(stopped.state.status).toBe("stopped");
     const offsetsBeforeStop = [...offsets];
     expect(offsetsBeforeStop.length).toBeLessThan(9);

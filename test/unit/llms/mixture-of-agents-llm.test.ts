@@ -2,13 +2,20 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../../src/default-registry.js";
 import { MixtureOfAgentsLLM, REFERENCES_INSTRUCTION } from "../../../src/llms/providers/mixture-of-agents-llm.js";
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
-import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer, type FakeRequest } from "../../support/fake-openai-server.js";
+import {
+  behaviours,
+  startFakeOpenAIServer,
+  type FakeOpenAIServer,
+  type FakeRequest,
+} from "../../support/fake-openai-server.js";
 import { FAST_RETRIES, llmContext } from "./support/llm-context.js";
 
 let server: FakeOpenAIServer;
 beforeAll(async () => {
   // Each model answers in its own words so the aggregator's prompt shows who said what.
-  server = await startFakeOpenAIServer({ replyFor: (request) => `${(request.body as { model: string }).model} says ${request.prompt.length}` });
+  server = await startFakeOpenAIServer({
+    replyFor: (request) => `${(request.body as { model: string }).model} says ${request.prompt.length}`,
+  });
 });
 afterAll(async () => {
   await server.stop();
@@ -22,12 +29,17 @@ function openai(model: string): OpenAILLM {
 }
 
 function mixture(rounds = 1): MixtureOfAgentsLLM {
-  return new MixtureOfAgentsLLM({ aggregatorLlm: openai("aggregator"), proposersLlms: [openai("proposer-a"), openai("proposer-b")], rounds });
+  return new MixtureOfAgentsLLM({
+    aggregatorLlm: openai("aggregator"),
+    proposersLlms: [openai("proposer-a"), openai("proposer-b")],
+    rounds,
+  });
 }
 
 const byModel = (model: string) => (request: FakeRequest) => (request.body as { model?: string }).model === model;
 const systemOf = (request: FakeRequest | undefined): string => {
-  const messages = (request?.body as { messages: Array<{ role: string; content: string }> } | undefined)?.messages ?? [];
+  const messages =
+    (request?.body as { messages: Array<{ role: string; content: string }> } | undefined)?.messages ?? [];
   return messages[0]?.role === "system" ? messages[0].content : "";
 };
 
@@ -41,12 +53,18 @@ describe("MixtureOfAgentsLLM", () => {
     const [output] = await llm.generate([question], { numGenerations: 1, context: llmContext() });
     expect(output?.generations).toEqual(["aggregator says 12"]);
     const aggregatorRequest = server.generationRequests.find(byModel("aggregator"));
-    expect(systemOf(aggregatorRequest)).toBe(`You are helpful.\n\n${REFERENCES_INSTRUCTION}\n\nDraft answers:\n\n1. proposer-a says 12\n\n2. proposer-b says 12`);
+    expect(systemOf(aggregatorRequest)).toBe(
+      `You are helpful.\n\n${REFERENCES_INSTRUCTION}\n\nDraft answers:\n\n1. proposer-a says 12\n\n2. proposer-b says 12`,
+    );
     expect(server.generationRequests.filter(byModel("proposer-a")).map(systemOf)).toEqual(["You are helpful."]);
     expect(llm.modelName).toBe("moa-aggregator-proposer-a-proposer-b");
     // Statistics count every call of the mixture: the proposers' tokens are added to the aggregator's.
     const words = (request: FakeRequest | undefined): number =>
-      ((request?.body as { messages: Array<{ content: string }> } | undefined)?.messages ?? []).map((m) => m.content).join(" ").split(/\s+/).filter(Boolean).length;
+      ((request?.body as { messages: Array<{ content: string }> } | undefined)?.messages ?? [])
+        .map((m) => m.content)
+        .join(" ")
+        .split(/\s+/)
+        .filter(Boolean).length;
     const proposerInput = 2 * 6; // "You are helpful." + "What is 2+2?" for each proposer
     const proposerOutput = 2 * 3; // "proposer-x says 12"
     expect(output?.statistics.input_tokens).toEqual([words(aggregatorRequest) + proposerInput]);
@@ -73,7 +91,10 @@ describe("MixtureOfAgentsLLM", () => {
 
     server.reset();
     server.always(behaviours.error(400, "nobody home"));
-    const [failed] = await mixture().generate([[{ role: "user", content: "hm" }]], { numGenerations: 1, context: llmContext() });
+    const [failed] = await mixture().generate([[{ role: "user", content: "hm" }]], {
+      numGenerations: 1,
+      context: llmContext(),
+    });
     expect(failed?.generations).toEqual([null]);
     expect(failed?.error).toMatch(/^every proposer failed in round 1: proposer-a: .*nobody home/);
   });
@@ -89,7 +110,10 @@ describe("MixtureOfAgentsLLM", () => {
     });
     const loaded = createDefaultRegistry().load<MixtureOfAgentsLLM>(dump, "llm");
     expect(loaded.dump()).toEqual(dump);
-    loaded.setRuntimeParameters({ aggregator_llm: { generation_kwargs: { temperature: 0.1 } }, proposers_llms: { "1": { max_retries: 2 } } }, ["moa"]);
+    loaded.setRuntimeParameters(
+      { aggregator_llm: { generation_kwargs: { temperature: 0.1 } }, proposers_llms: { "1": { max_retries: 2 } } },
+      ["moa"],
+    );
     expect(loaded.attrs.aggregatorLlm.generationKwargs).toEqual({ temperature: 0.1 });
     const names = loaded.runtimeParametersInfo().map((entry) => entry.name);
     expect(names).toEqual(expect.arrayContaining(["aggregator_llm", "proposers_llms"]));

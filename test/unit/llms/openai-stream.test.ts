@@ -9,7 +9,7 @@ describe("serverSentChunks", () => {
       "",
       'data: {"choices":[{"index":0,"delta":{"content":"he"}}]}',
       "",
-      "event: message\r\ndata: {\"choices\":[{\"index\":0,",
+      'event: message\r\ndata: {"choices":[{"index":0,',
       'data: "delta":{"content":"llo"},"finish_reason":"stop"}]}',
       "",
       'data: {"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}',
@@ -33,7 +33,9 @@ describe("serverSentChunks", () => {
 
   it("feeds collectStream, which still refuses a body cut off before its finish_reason", async () => {
     const whole = 'data: {"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
-    await expect(collectStream(serverSentChunks(whole), "chat")).resolves.toMatchObject({ choices: [{ message: { content: "hi" }, finish_reason: "stop" }] });
+    await expect(collectStream(serverSentChunks(whole), "chat")).resolves.toMatchObject({
+      choices: [{ message: { content: "hi" }, finish_reason: "stop" }],
+    });
     const cut = 'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n';
     await expect(collectStream(serverSentChunks(cut), "chat")).rejects.toThrow(IncompleteStreamError);
   });

@@ -1,7 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
 import { cachesResponses } from "../../../src/llms/response-cache/metered-generate.js";
-import { isResponseCacheKey, RESPONSE_CACHE_PREFIX, ResponseCache } from "../../../src/llms/response-cache/response-cache.js";
+import {
+  isResponseCacheKey,
+  RESPONSE_CACHE_PREFIX,
+  ResponseCache,
+} from "../../../src/llms/response-cache/response-cache.js";
 import { UsageRecorder } from "../../../src/llms/usage/usage.js";
 import { MemoryBlobStore } from "../../../src/runtime/blob-store.js";
 import { ScopedBlobStore } from "../../../src/security/scoped-blob-store.js";
@@ -19,7 +23,14 @@ afterAll(async () => {
 afterEach(() => server.reset());
 
 function llm(generationKwargs: Record<string, unknown> = { temperature: 0 }, cacheResponses?: boolean): OpenAILLM {
-  const model = new OpenAILLM({ model: "fake-gpt", baseUrl: server.baseUrl, apiKey: "sk-test", maxRetries: 0, generationKwargs, ...(cacheResponses === undefined ? {} : { cacheResponses }) });
+  const model = new OpenAILLM({
+    model: "fake-gpt",
+    baseUrl: server.baseUrl,
+    apiKey: "sk-test",
+    maxRetries: 0,
+    generationKwargs,
+    ...(cacheResponses === undefined ? {} : { cacheResponses }),
+  });
   model.retryTiming = { initialDelayMs: 1, maxDelayMs: 2 };
   return model;
 }
@@ -35,10 +46,15 @@ describe("the response cache", () => {
     const store = new MemoryBlobStore();
     const first = await llm().generate([chat("what is 2 + 2?")], { numGenerations: 1, context: context(store) });
     const usage = new UsageRecorder();
-    const second = await llm().generate([chat("what is 2 + 2?")], { numGenerations: 1, context: context(store, usage) });
+    const second = await llm().generate([chat("what is 2 + 2?")], {
+      numGenerations: 1,
+      context: context(store, usage),
+    });
     expect(server.generationRequests.length).toBe(1);
     expect(second).toEqual(first);
-    expect(Object.values(usage.snapshot() ?? {})).toEqual([expect.objectContaining({ requests: 0, cached_requests: 1, input_tokens: 0, output_tokens: 0 })]);
+    expect(Object.values(usage.snapshot() ?? {})).toEqual([
+      expect.objectContaining({ requests: 0, cached_requests: 1, input_tokens: 0, output_tokens: 0 }),
+    ]);
     expect((await store.list(RESPONSE_CACHE_PREFIX)).map((b) => isResponseCacheKey(b.key))).toEqual([true]);
   });
 
@@ -46,11 +62,16 @@ describe("the response cache", () => {
     const store = new MemoryBlobStore();
     server.script(behaviours.serverError(500));
     const usage = new UsageRecorder();
-    const [failed] = await llm().generate([chat("flaky question")], { numGenerations: 1, context: context(store, usage) });
+    const [failed] = await llm().generate([chat("flaky question")], {
+      numGenerations: 1,
+      context: context(store, usage),
+    });
     expect(failed?.error).toMatch(/500/);
     expect(await store.list(RESPONSE_CACHE_PREFIX)).toEqual([]);
     // The failed call still counts as a request (it may be billed), with no tokens.
-    expect(Object.values(usage.snapshot() ?? {})).toEqual([expect.objectContaining({ requests: 1, cached_requests: 0, input_tokens: 0 })]);
+    expect(Object.values(usage.snapshot() ?? {})).toEqual([
+      expect.objectContaining({ requests: 1, cached_requests: 0, input_tokens: 0 }),
+    ]);
 
     const [retried] = await llm().generate([chat("flaky question")], { numGenerations: 1, context: context(store) });
     expect(retried?.error).toBeUndefined();
@@ -59,7 +80,11 @@ describe("the response cache", () => {
 
   it("refuses to store an output that carries an error (a reply that broke its schema)", async () => {
     const cache = new ResponseCache(new MemoryBlobStore());
-    const stored = await cache.put("a".repeat(64), { provider: "OpenAILLM", model: "m", output: { generations: [null], statistics: { input_tokens: [3], output_tokens: [2] }, error: "schema mismatch" } });
+    const stored = await cache.put("a".repeat(64), {
+      provider: "OpenAILLM",
+      model: "m",
+      output: { generations: [null], statistics: { input_tokens: [3], output_tokens: [2] }, error: "schema mismatch" },
+    });
     expect(stored).toBe(false);
     expect(await cache.get("a".repeat(64))).toBeUndefined();
   });
@@ -67,7 +92,10 @@ describe("the response cache", () => {
   it("tells requests apart by generation kwargs and num_generations", async () => {
     const store = new MemoryBlobStore();
     await llm({ temperature: 0 }).generate([chat("same prompt")], { numGenerations: 1, context: context(store) });
-    await llm({ temperature: 0, max_new_tokens: 16 }).generate([chat("same prompt")], { numGenerations: 1, context: context(store) });
+    await llm({ temperature: 0, max_new_tokens: 16 }).generate([chat("same prompt")], {
+      numGenerations: 1,
+      context: context(store),
+    });
     await llm({ temperature: 0 }).generate([chat("same prompt")], { numGenerations: 2, context: context(store) });
     expect(server.generationRequests.length).toBe(3);
   });
@@ -80,7 +108,8 @@ describe("the response cache", () => {
     expect(cachesResponses(llm({ temperature: 0 }, false))).toBe(false);
 
     const store = new MemoryBlobStore();
-    for (let i = 0; i < 2; i++) await llm({ temperature: 0.9 }).generate([chat("sampled")], { numGenerations: 1, context: context(store) });
+    for (let i = 0; i < 2; i++)
+      await llm({ temperature: 0.9 }).generate([chat("sampled")], { numGenerations: 1, context: context(store) });
     expect(server.generationRequests.length).toBe(2);
     expect(await store.list(RESPONSE_CACHE_PREFIX)).toEqual([]);
   });

@@ -29,7 +29,12 @@ function batchBinding(): FakeAiBinding & { queued: Array<Record<string, unknown>
       const text = ((request.messages as Array<{ content: string }>)[0]?.content ?? "") as string;
       return text.includes("bad")
         ? { id, external_reference: request.external_reference, success: false, error: "model refused the request" }
-        : { id, external_reference: request.external_reference, success: true, result: { response: `answer to ${text}`, usage: { prompt_tokens: 5, completion_tokens: 3 } } };
+        : {
+            id,
+            external_reference: request.external_reference,
+            success: true,
+            result: { response: `answer to ${text}`, usage: { prompt_tokens: 5, completion_tokens: 3 } },
+          };
     });
     return { responses: responses.reverse(), usage: { prompt_tokens: 10, completion_tokens: 6, total_tokens: 16 } };
   });
@@ -39,11 +44,17 @@ function batchBinding(): FakeAiBinding & { queued: Array<Record<string, unknown>
 describe("WorkersAILLM offline batch generation (queueRequest)", () => {
   it("queues one batch for the step batch, polls it with its request id, and maps the responses back in order", async () => {
     const ai = batchBinding();
-    const llm = new WorkersAILLM({ model: "@cf/meta/llama-3.3-70b-instruct-fp8-fast", useOfflineBatchGeneration: true, generationKwargs: { max_new_tokens: 32 } });
+    const llm = new WorkersAILLM({
+      model: "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+      useOfflineBatchGeneration: true,
+      generationKwargs: { max_new_tokens: 32 },
+    });
     llm.retryTiming = FAST_RETRIES;
     const usage = new UsageRecorder();
     const context = {
-      ...llmContext({ services: { binding: (name) => (name === "AI" ? ai : undefined), blobs: new MemoryBlobStore() } }),
+      ...llmContext({
+        services: { binding: (name) => (name === "AI" ? ai : undefined), blobs: new MemoryBlobStore() },
+      }),
       runId: "r1",
       stepName: "gen",
       seqNo: 0,
@@ -69,6 +80,10 @@ describe("WorkersAILLM offline batch generation (queueRequest)", () => {
     expect(outputs?.map((o) => o.generations[0])).toEqual(["answer to first", null, "answer to third"]);
     expect(outputs?.[1]?.error).toBe("Workers AI batch request failed: model refused the request");
     expect(outputs?.[0]?.statistics).toEqual({ input_tokens: [5], output_tokens: [3] });
-    expect(usage.snapshot()?.["WorkersAILLM/batch:@cf/meta/llama-3.3-70b-instruct-fp8-fast"]).toMatchObject({ requests: 3, input_tokens: 10, output_tokens: 6 });
+    expect(usage.snapshot()?.["WorkersAILLM/batch:@cf/meta/llama-3.3-70b-instruct-fp8-fast"]).toMatchObject({
+      requests: 3,
+      input_tokens: 10,
+      output_tokens: 6,
+    });
   });
 });

@@ -6,7 +6,13 @@ import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dic
 import { defineStep } from "../../../src/steps/step-factory.js";
 
 const Pass = defineStep({ name: "Pass", inputs: ["text"], outputs: ["text"], process: ([rows]) => rows ?? [] });
-const Dedup = defineStep({ name: "Dedup", kind: "global", inputs: ["text"], outputs: ["text"], process: ([rows]) => rows ?? [] });
+const Dedup = defineStep({
+  name: "Dedup",
+  kind: "global",
+  inputs: ["text"],
+  outputs: ["text"],
+  process: ([rows]) => rows ?? [],
+});
 
 /** load -> a -> dedup (global) -> b -> c, and load -> side. */
 function pipeline(): Pipeline {
@@ -75,12 +81,16 @@ describe("load stages", () => {
 
   it("rejects a group naming a step that is not in the pipeline", () => {
     const error = failure([["a"], ["ghost"]]);
-    expect(error.message).toBe("Step 'ghost' of load group 1 is not part of the pipeline; steps are ['load', 'a', 'dedup', 'b', 'c', 'side']");
+    expect(error.message).toBe(
+      "Step 'ghost' of load group 1 is not part of the pipeline; steps are ['load', 'a', 'dedup', 'b', 'c', 'side']",
+    );
     expect(error.details).toMatchObject({ step: "ghost", field: "load_groups" });
   });
 
   it("rejects a step in two groups", () => {
-    expect(failure([["a"], ["a", "side"]]).message).toBe("Step 'a' is in two load groups (0 and 1); a step belongs to one group");
+    expect(failure([["a"], ["a", "side"]]).message).toBe(
+      "Step 'a' is in two load groups (0 and 1); a step belongs to one group",
+    );
   });
 
   it("rejects a global step sharing a group", () => {

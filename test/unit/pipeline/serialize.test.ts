@@ -24,11 +24,26 @@ const registry = () => createDefaultRegistry().register(ScriptedLLM);
 /** The routing example of the seed: load >> sample_two >> [t1, t2, t3] >> combine. */
 function routedPipeline(): Pipeline {
   return new Pipeline({ name: "pipe-name", description: "My first pipe" }).build(() => {
-    const load = new LoadDataFromDicts({ name: "load_dataset", data: [{ prompt: "Tell me a joke" }], batchSize: 10, outputMappings: { prompt: "instruction" } });
+    const load = new LoadDataFromDicts({
+      name: "load_dataset",
+      data: [{ prompt: "Tell me a joke" }],
+      batchSize: 10,
+      outputMappings: { prompt: "instruction" },
+    });
     const tasks = ["a", "b", "c"].map(
-      (model) => new TextGeneration({ name: `text_generation_with_${model}`, inputBatchSize: 5, llm: new ScriptedLLM({ model, generationKwargs: { temperature: 0.7 } }) }),
+      (model) =>
+        new TextGeneration({
+          name: `text_generation_with_${model}`,
+          inputBatchSize: 5,
+          llm: new ScriptedLLM({ model, generationKwargs: { temperature: 0.7 } }),
+        }),
     );
-    const combine = new GroupColumns({ name: "combine_generations", columns: ["generation", "model_name"], outputColumns: ["generations", "model_names"], inputBatchSize: 5 });
+    const combine = new GroupColumns({
+      name: "combine_generations",
+      columns: ["generation", "model_name"],
+      outputColumns: ["generations", "model_names"],
+      inputBatchSize: 5,
+    });
     chain(load, sampleNSteps(2), tasks, combine);
   });
 }
@@ -38,7 +53,10 @@ function distilabelStyle(): Record<string, unknown> {
   const dumped = dumpPipeline(routedPipeline()) as { pipeline: Record<string, unknown> };
   const steps = (dumped.pipeline.steps as Array<{ name: string; step: Record<string, unknown> }>).map((entry) => ({
     ...entry,
-    step: { ...entry.step, type_info: { module: "distilabel.steps", name: (entry.step.type_info as { name: string }).name } },
+    step: {
+      ...entry.step,
+      type_info: { module: "distilabel.steps", name: (entry.step.type_info as { name: string }).name },
+    },
   }));
   return {
     distilabel: { version: "1.5.3" },
@@ -46,7 +64,11 @@ function distilabelStyle(): Record<string, unknown> {
       ...dumped.pipeline,
       steps,
       routing_batch_functions: [
-        { step: "load_dataset", description: "Sample n steps", type_info: { module: "distilabel.pipeline.routing_batch_function", name: "sample_n_steps", kwargs: { n: 2 } } },
+        {
+          step: "load_dataset",
+          description: "Sample n steps",
+          type_info: { module: "distilabel.pipeline.routing_batch_function", name: "sample_n_steps", kwargs: { n: 2 } },
+        },
       ],
       type_info: { module: "distilabel.pipeline.local", name: "Pipeline" },
     },
@@ -67,12 +89,24 @@ describe("dump and load", () => {
         { from: "combine_generations", to: [] },
       ],
       routing_batch_functions: [
-        { step: "load_dataset", description: "Sample n steps from the downstream steps at random for every batch.", routing_batch_function: { type_info: { name: "sample_n_steps" }, n: 2 } },
+        {
+          step: "load_dataset",
+          description: "Sample n steps from the downstream steps at random for every batch.",
+          routing_batch_function: { type_info: { name: "sample_n_steps" }, n: 2 },
+        },
       ],
       type_info: { name: "Pipeline" },
     });
     const [load, first] = dumped.pipeline.steps as Array<{ name: string; step: Record<string, unknown> }>;
-    expect(load).toMatchObject({ name: "load_dataset", step: { name: "load_dataset", batch_size: 10, output_mappings: { prompt: "instruction" }, type_info: { name: "LoadDataFromDicts" } } });
+    expect(load).toMatchObject({
+      name: "load_dataset",
+      step: {
+        name: "load_dataset",
+        batch_size: 10,
+        output_mappings: { prompt: "instruction" },
+        type_info: { name: "LoadDataFromDicts" },
+      },
+    });
     expect(first?.step).toMatchObject({
       input_batch_size: 5,
       llm: { model: "a", generation_kwargs: { temperature: 0.7 }, type_info: { name: "ScriptedLLM" } },
@@ -93,7 +127,13 @@ describe("dump and load", () => {
     const reloaded = pipelineFromYaml(yaml, registry());
     expect(pipelineToYaml(reloaded)).toBe(yaml);
     expect(reloaded.validate().stages).toEqual([
-      ["load_dataset", "text_generation_with_a", "text_generation_with_b", "text_generation_with_c", "combine_generations"],
+      [
+        "load_dataset",
+        "text_generation_with_a",
+        "text_generation_with_b",
+        "text_generation_with_c",
+        "combine_generations",
+      ],
     ]);
   });
 
@@ -107,7 +147,9 @@ describe("dump and load", () => {
   it("loads a user routing function registered by name", () => {
     const firstOnly = defineRoutingBatchFunction("first_only", () => (steps) => steps.slice(0, 1));
     const data = distilabelStyle();
-    (data.pipeline as { routing_batch_functions: unknown }).routing_batch_functions = [{ step: "load_dataset", routing_batch_function: { type_info: { name: "first_only" } } }];
+    (data.pipeline as { routing_batch_functions: unknown }).routing_batch_functions = [
+      { step: "load_dataset", routing_batch_function: { type_info: { name: "first_only" } } },
+    ];
     const { pipeline } = loadPipeline(data, registry().registerRouting(firstOnly));
     expect(pipeline.routingBatchFunctions().get("load_dataset")?.typeName).toBe("first_only");
   });
@@ -154,34 +196,50 @@ describe("loading errors", () => {
 
   it("names an unknown routing function and lists the known ones", () => {
     const data = distilabelStyle();
-    (data.pipeline as { routing_batch_functions: unknown }).routing_batch_functions = [{ step: "load_dataset", type_info: { name: "sample_k_steps" } }];
-    expect(() => loadPipeline(data, registry())).toThrow("Unknown routing batch function type 'sample_k_steps'. Known routing batch function types: sample_n_steps");
+    (data.pipeline as { routing_batch_functions: unknown }).routing_batch_functions = [
+      { step: "load_dataset", type_info: { name: "sample_k_steps" } },
+    ];
+    expect(() => loadPipeline(data, registry())).toThrow(
+      "Unknown routing batch function type 'sample_k_steps'. Known routing batch function types: sample_n_steps",
+    );
   });
 
   it("rejects a document without pipeline steps", () => {
     expect(() => loadPipeline({ pipeline: { name: "p", steps: [] } }, registry())).toThrow(SerializationError);
-    expect(() => loadPipeline({ pipeline: { name: "p" } }, registry())).toThrow(/^Invalid serialized pipeline at 'pipeline\.steps': /);
+    expect(() => loadPipeline({ pipeline: { name: "p" } }, registry())).toThrow(
+      /^Invalid serialized pipeline at 'pipeline\.steps': /,
+    );
   });
 
   it("rejects a step entry whose name disagrees with its step", () => {
     const data = distilabelStyle();
     const steps = (data.pipeline as { steps: Array<{ name: string }> }).steps;
     steps[0]!.name = "loader";
-    expect(() => loadPipeline(data, registry())).toThrow("pipeline.steps.0: the entry is named 'loader' but its step is named 'load_dataset'");
+    expect(() => loadPipeline(data, registry())).toThrow(
+      "pipeline.steps.0: the entry is named 'loader' but its step is named 'load_dataset'",
+    );
   });
 
   it("rejects a connection or a routing function naming an unknown step", () => {
     const bad = distilabelStyle();
     (bad.pipeline as { connections: unknown[] }).connections.push({ from: "load_dataset", to: ["ghost"] });
-    expect(() => loadPipeline(bad, registry())).toThrow("pipeline.connections.5: Step 'ghost' is not part of pipeline 'pipe-name'");
+    expect(() => loadPipeline(bad, registry())).toThrow(
+      "pipeline.connections.5: Step 'ghost' is not part of pipeline 'pipe-name'",
+    );
     const routed = distilabelStyle();
-    (routed.pipeline as { routing_batch_functions: unknown }).routing_batch_functions = [{ step: "ghost", type_info: { name: "sample_n_steps", kwargs: { n: 1 } } }];
-    expect(() => loadPipeline(routed, registry())).toThrow("pipeline.routing_batch_functions.0: step 'ghost' is not part of the pipeline");
+    (routed.pipeline as { routing_batch_functions: unknown }).routing_batch_functions = [
+      { step: "ghost", type_info: { name: "sample_n_steps", kwargs: { n: 1 } } },
+    ];
+    expect(() => loadPipeline(routed, registry())).toThrow(
+      "pipeline.routing_batch_functions.0: step 'ghost' is not part of the pipeline",
+    );
   });
 
   it("reports malformed YAML and JSON, and documents that are not objects", () => {
     expect(() => parsePipelineText("pipeline: [unclosed", "yaml")).toThrow(/^Malformed YAML: /);
     expect(() => parsePipelineText("{", "json")).toThrow(/^Malformed JSON: /);
-    expect(() => parsePipelineText("- a\n- b\n", "yaml")).toThrow("The YAML document must be an object with a 'pipeline' key");
+    expect(() => parsePipelineText("- a\n- b\n", "yaml")).toThrow(
+      "The YAML document must be an object with a 'pipeline' key",
+    );
   });
 });

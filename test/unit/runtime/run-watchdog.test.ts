@@ -5,7 +5,13 @@ import { IDLE_CHECK_MS, leasePolicyFrom, lostWorkCheck, nextAlarmAt } from "../.
 import { EngineSim, dagSpec, dagStep, plan } from "../engine/engine-sim.js";
 
 const policy: LeasePolicy = { leaseMs: 1_000, unstartedGraceMs: 2_000, maxAttempts: 3 };
-const linear = () => plan(dagSpec([dagStep("gen", "generator", { batchSize: 2 }), dagStep("step", "normal", { inputBatchSize: 2 })], [["gen", "step"]]));
+const linear = () =>
+  plan(
+    dagSpec(
+      [dagStep("gen", "generator", { batchSize: 2 }), dagStep("step", "normal", { inputBatchSize: 2 })],
+      [["gen", "step"]],
+    ),
+  );
 
 function running(now: { t: number }) {
   const sim = new EngineSim(linear(), { generators: { gen: 4 }, now: () => now.t });
@@ -43,8 +49,22 @@ describe("the run's watchdog", () => {
     sim.deliver("generate:gen:0");
     const process = sim.pending.find((w) => w.type === "process") as WorkItem;
     sim.state = startWork(sim.state, process.id, 0, policy).state;
-    const job = { provider: "OpenAILLM", job_id: "batch_1", status: "validating", counts: { total: 2, completed: 0, failed: 0 }, submitted_at: 0, poll_interval_seconds: 1 };
-    const report: WorkReportInput = { id: process.id, run_id: process.run_id, type: "process", step: "step", seq_no: 0, offline_batch: job };
+    const job = {
+      provider: "OpenAILLM",
+      job_id: "batch_1",
+      status: "validating",
+      counts: { total: 2, completed: 0, failed: 0 },
+      submitted_at: 0,
+      poll_interval_seconds: 1,
+    };
+    const report: WorkReportInput = {
+      id: process.id,
+      run_id: process.run_id,
+      type: "process",
+      step: "step",
+      seq_no: 0,
+      offline_batch: job,
+    };
     sim.deliver(process.id, report);
     expect(lostWorkCheck(sim.state, 500, policy)).toEqual({ transition: { state: sim.state, dispatch: [] }, log: [] });
     const { transition, log } = lostWorkCheck(sim.state, 5_000, policy);

@@ -39,8 +39,14 @@ describe("regex structured output is bounded", () => {
   });
 
   it("checks no reply longer than the limit, and no unsafe pattern that reached the check", () => {
-    expect(checkStructuredReply("a".repeat(20_000), { format: "regex", schema: "a*" })).toEqual({ ok: false, error: expect.stringMatching(/at most 16384/) });
-    expect(checkStructuredReply("aaaa!", { format: "regex", schema: "(a+)+$" })).toEqual({ ok: false, error: expect.stringMatching(/cannot be used/) });
+    expect(checkStructuredReply("a".repeat(20_000), { format: "regex", schema: "a*" })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/at most 16384/),
+    });
+    expect(checkStructuredReply("aaaa!", { format: "regex", schema: "(a+)+$" })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/cannot be used/),
+    });
     expect(checkStructuredReply("yes", { format: "regex", schema: "(yes|no)" })).toEqual({ ok: true, text: "yes" });
   });
 });
@@ -56,7 +62,12 @@ describe("a template render has an output and a step budget", () => {
   };
 
   it("refuses building huge strings before allocating them", () => {
-    for (const source of ['{{ "a" * 200000000 }}', '{{ "x" | center(300000000) }}', '{{ ("a" * 1000000) ~ ("b" * 1500000) }}', '{{ ("ab" * 1000) | replace("a", "c" * 10000) }}']) {
+    for (const source of [
+      '{{ "a" * 200000000 }}',
+      '{{ "x" | center(300000000) }}',
+      '{{ ("a" * 1000000) ~ ("b" * 1500000) }}',
+      '{{ ("ab" * 1000) | replace("a", "c" * 10000) }}',
+    ]) {
       const error = overBudget(source);
       expect(error, source).toBeInstanceOf(TemplateError);
       expect((error as TemplateError).kind).toBe("budget");
@@ -66,7 +77,9 @@ describe("a template render has an output and a step budget", () => {
   it("stops loops and macro calls that run past the step budget", () => {
     const loops = overBudget("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}");
     expect((loops as TemplateError).message).toMatch(/step budget/);
-    const macros = overBudget("{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) }}");
+    const macros = overBudget(
+      "{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) }}",
+    );
     expect((macros as TemplateError).kind).toBe("budget");
   });
 
@@ -77,9 +90,22 @@ describe("a template render has an output and a step budget", () => {
 
 describe("a task whose template goes over budget for one row", () => {
   it("fails that row with the reason and generates the others", async () => {
-    const task = new TextGeneration({ name: "gen", llm: new ScriptedLLM({ replies: ["ok: {input}"] }), template: "{{ instruction * times }}", columns: ["instruction", "times"] });
+    const task = new TextGeneration({
+      name: "gen",
+      llm: new ScriptedLLM({ replies: ["ok: {input}"] }),
+      template: "{{ instruction * times }}",
+      columns: ["instruction", "times"],
+    });
     await task.load(testContext());
-    const rows = await task.process([[{ instruction: "hi", times: 2 }, { instruction: "hi", times: 200_000_000 }]], testContext());
+    const rows = await task.process(
+      [
+        [
+          { instruction: "hi", times: 2 },
+          { instruction: "hi", times: 200_000_000 },
+        ],
+      ],
+      testContext(),
+    );
     expect(rows[0]?.generation).toBe("ok: hihi");
     expect(rows[1]?.generation).toBeNull();
     expect(JSON.stringify(rows[1])).toMatch(/Template over budget/);

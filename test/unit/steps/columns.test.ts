@@ -55,7 +55,9 @@ describe("KeepColumns", () => {
   it("rejects an empty column list and unknown options", () => {
     expect(() => new KeepColumns({ columns: [], pipeline: null })).toThrow(OptionError);
     expect(() => new KeepColumns({ columns: [], pipeline: null })).toThrow("columns needs at least one column name");
-    expect(() => new KeepColumns({ columns: ["a"], colums: ["b"], pipeline: null } as never)).toThrow("has no option 'colums'");
+    expect(() => new KeepColumns({ columns: ["a"], colums: ["b"], pipeline: null } as never)).toThrow(
+      "has no option 'colums'",
+    );
   });
 
   it("dumps snake_case attributes with its type name and loads back to the same dump", () => {
@@ -78,15 +80,24 @@ describe("GroupColumns", () => {
   it("zips predecessors and groups columns into grouped_<col> lists (distilabel's docstring example)", async () => {
     const step = new GroupColumns({ columns: ["generation", "model_name"], pipeline: null });
     const rows = await step.process(
-      [[{ generation: "AI generated text" }, { model_name: "my_model" }], [{ generation: "Other generated text", model_name: "my_model" }]],
+      [
+        [{ generation: "AI generated text" }, { model_name: "my_model" }],
+        [{ generation: "Other generated text", model_name: "my_model" }],
+      ],
       ctx,
     );
     // zip stops at the shortest predecessor: one row
-    expect(rows).toEqual([{ grouped_generation: ["AI generated text", "Other generated text"], grouped_model_name: ["my_model"] }]);
+    expect(rows).toEqual([
+      { grouped_generation: ["AI generated text", "Other generated text"], grouped_model_name: ["my_model"] },
+    ]);
   });
 
   it("names the grouped columns after output_columns and keeps other columns, later predecessors overwriting", async () => {
-    const step = new GroupColumns({ columns: ["generation", "model_name"], outputColumns: ["generations", "generation_models"], pipeline: null });
+    const step = new GroupColumns({
+      columns: ["generation", "model_name"],
+      outputColumns: ["generations", "generation_models"],
+      pipeline: null,
+    });
     const rows = await step.process(
       [
         [
@@ -134,10 +145,17 @@ describe("GroupColumns", () => {
   it("concatenates list metadata (grouped generations) and writes no metadata when no row has any", async () => {
     const step = new GroupColumns({ columns: ["generation"], pipeline: null });
     const listed = await step.process(
-      [[{ generation: "a", distilabel_metadata: [{ raw_output_t: "a1" }, { raw_output_t: "a2" }] }], [{ generation: "b", distilabel_metadata: [{ raw_output_u: "b1" }] }]],
+      [
+        [{ generation: "a", distilabel_metadata: [{ raw_output_t: "a1" }, { raw_output_t: "a2" }] }],
+        [{ generation: "b", distilabel_metadata: [{ raw_output_u: "b1" }] }],
+      ],
       ctx,
     );
-    expect(listed[0]?.distilabel_metadata).toEqual([{ raw_output_t: "a1" }, { raw_output_t: "a2" }, { raw_output_u: "b1" }]);
+    expect(listed[0]?.distilabel_metadata).toEqual([
+      { raw_output_t: "a1" },
+      { raw_output_t: "a2" },
+      { raw_output_u: "b1" },
+    ]);
     const plain = await step.process([[{ generation: "a" }], [{ generation: "b" }]], ctx);
     expect(plain).toEqual([{ grouped_generation: ["a", "b"] }]);
   });
@@ -159,23 +177,37 @@ describe("GroupColumns", () => {
 
 describe("mergeDistilabelMetadata", () => {
   it("switches to a list when list metadata appears, dropping dict keys gathered before (as distilabel)", () => {
-    expect(mergeDistilabelMetadata([{ distilabel_metadata: { a: 1 } }, { distilabel_metadata: [{ b: 2 }] }])).toEqual([{ b: 2 }]);
+    expect(mergeDistilabelMetadata([{ distilabel_metadata: { a: 1 } }, { distilabel_metadata: [{ b: 2 }] }])).toEqual([
+      { b: 2 },
+    ]);
   });
 
   it("appends a dict that follows a list as one more element", () => {
-    expect(mergeDistilabelMetadata([{ distilabel_metadata: [{ b: 2 }] }, { distilabel_metadata: { a: 1 } }])).toEqual([{ b: 2 }, { a: 1 }]);
+    expect(mergeDistilabelMetadata([{ distilabel_metadata: [{ b: 2 }] }, { distilabel_metadata: { a: 1 } }])).toEqual([
+      { b: 2 },
+      { a: 1 },
+    ]);
   });
 
   it("ignores rows without metadata or with null metadata", () => {
-    expect(mergeDistilabelMetadata([{ x: 1 }, { distilabel_metadata: null }, { distilabel_metadata: { a: 1 } }])).toEqual({ a: 1 });
+    expect(
+      mergeDistilabelMetadata([{ x: 1 }, { distilabel_metadata: null }, { distilabel_metadata: { a: 1 } }]),
+    ).toEqual({ a: 1 });
     expect(mergeDistilabelMetadata([{ x: 1 }])).toEqual({});
   });
 });
 
 describe("MergeColumns", () => {
   it("pops the columns and concatenates their values, spreading lists (distilabel's docstring example)", async () => {
-    const step = new MergeColumns({ columns: ["queries", "multiple_queries"], outputColumn: "queries", pipeline: null });
-    const rows = await step.process([[{ id: 1, queries: "How are you?", multiple_queries: ["What's up?", "Everything ok?"] }]], ctx);
+    const step = new MergeColumns({
+      columns: ["queries", "multiple_queries"],
+      outputColumn: "queries",
+      pipeline: null,
+    });
+    const rows = await step.process(
+      [[{ id: 1, queries: "How are you?", multiple_queries: ["What's up?", "Everything ok?"] }]],
+      ctx,
+    );
     expect(rows).toEqual([{ id: 1, queries: ["How are you?", "What's up?", "Everything ok?"] }]);
     expect(step.outputs).toEqual(["queries"]);
   });
@@ -192,12 +224,18 @@ describe("MergeColumns", () => {
 
   it("fails the batch when a row lacks a merged column", async () => {
     const step = new MergeColumns({ columns: ["a", "b"], name: "merge", pipeline: null });
-    await expect(step.process([[{ a: 1 }]], ctx)).rejects.toThrow("Step 'merge': row 0, column 'b': the row has no such column");
+    await expect(step.process([[{ a: 1 }]], ctx)).rejects.toThrow(
+      "Step 'merge': row 0, column 'b': the row has no such column",
+    );
   });
 
   it("round-trips its dump", () => {
     const step = new MergeColumns({ columns: ["a", "b"], pipeline: null });
-    expect(step.dump()).toMatchObject({ columns: ["a", "b"], output_column: "merged_column", type_info: { name: "MergeColumns" } });
+    expect(step.dump()).toMatchObject({
+      columns: ["a", "b"],
+      output_column: "merged_column",
+      type_info: { name: "MergeColumns" },
+    });
     expect(reload(step)).toEqual(step.dump());
   });
 });
@@ -205,7 +243,10 @@ describe("MergeColumns", () => {
 describe("ExpandColumns", () => {
   it("makes one row per element, copying the other columns (distilabel's docstring example)", async () => {
     const step = new ExpandColumns({ columns: ["generation"], pipeline: null });
-    const rows = await step.process([[{ instruction: "instruction 1", generation: ["generation 1", "generation 2"] }]], ctx);
+    const rows = await step.process(
+      [[{ instruction: "instruction 1", generation: ["generation 1", "generation 2"] }]],
+      ctx,
+    );
     expect(rows).toEqual([
       { instruction: "instruction 1", generation: "generation 1" },
       { instruction: "instruction 1", generation: "generation 2" },
@@ -216,7 +257,15 @@ describe("ExpandColumns", () => {
     const step = new ExpandColumns({ columns: { generations: "generation", models: "model" }, pipeline: null });
     expect(step.inputs).toEqual(["generations", "models"]);
     expect(step.outputs).toEqual(["generation", "model"]);
-    const rows = await step.process([[{ id: 1, generations: ["g1", "g2"], models: ["m1", "m2"] }, { id: 2, generations: [], models: [] }]], ctx);
+    const rows = await step.process(
+      [
+        [
+          { id: 1, generations: ["g1", "g2"], models: ["m1", "m2"] },
+          { id: 2, generations: [], models: [] },
+        ],
+      ],
+      ctx,
+    );
     expect(rows).toEqual([
       { id: 1, generations: ["g1", "g2"], models: ["m1", "m2"], generation: "g1", model: "m1" },
       { id: 1, generations: ["g1", "g2"], models: ["m1", "m2"], generation: "g2", model: "m2" },
@@ -241,7 +290,9 @@ describe("ExpandColumns", () => {
 
   it("fails when a column is not a list or an encoded column is not valid JSON", async () => {
     const step = new ExpandColumns({ columns: ["a"], name: "expand", pipeline: null });
-    await expect(step.process([[{ a: "x" }]], ctx)).rejects.toThrow("column 'a': expected a list to expand, got the string \"x\"");
+    await expect(step.process([[{ a: "x" }]], ctx)).rejects.toThrow(
+      "column 'a': expected a list to expand, got the string \"x\"",
+    );
     const encoded = new ExpandColumns({ columns: ["a"], encoded: true, name: "expand", pipeline: null });
     await expect(encoded.process([[{ a: "[1," }]], ctx)).rejects.toThrow("column 'a': is not valid JSON");
     await expect(encoded.process([[{ a: [1] }]], ctx)).rejects.toThrow("expected a JSON-encoded string");
@@ -279,7 +330,10 @@ describe("ExpandColumns", () => {
 
   it("expands list metadata element by element and leaves missing metadata alone", async () => {
     const step = new ExpandColumns({ columns: ["g"], splitStatistics: true, pipeline: null });
-    const rows = await step.process([[{ g: [1, 2], distilabel_metadata: [{ raw: "a" }, { raw: "b" }] }, { g: [3] }]], ctx);
+    const rows = await step.process(
+      [[{ g: [1, 2], distilabel_metadata: [{ raw: "a" }, { raw: "b" }] }, { g: [3] }]],
+      ctx,
+    );
     expect(rows).toEqual([
       { g: 1, distilabel_metadata: { raw: "a" } },
       { g: 2, distilabel_metadata: { raw: "b" } },
@@ -300,7 +354,9 @@ describe("ExpandColumns", () => {
   it("rejects encoded columns that are not expanded", () => {
     const make = () => new ExpandColumns({ columns: ["a"], encoded: ["a", "b"], name: "e", pipeline: null });
     expect(make).toThrow(OptionError);
-    expect(make).toThrow("the 'encoded' columns must be a subset of the 'columns' selected for expansion; not selected: b");
+    expect(make).toThrow(
+      "the 'encoded' columns must be a subset of the 'columns' selected for expansion; not selected: b",
+    );
   });
 
   it("dumps columns as a dict and encoded as a list, as distilabel stores them, and round-trips", () => {

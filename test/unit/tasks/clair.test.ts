@@ -12,13 +12,18 @@ describe("CLAIR", () => {
     const [system, user] = new CLAIR({ llm: scripted() }).formatInput(row);
     expect(system?.role).toBe("system");
     expect(system?.content).toMatch(/smallest changes/);
-    expect(user?.content).toMatch(/^\{task\}: How many gaps are there between the earth and the moon\?\n\n\{student_solution\}: There are no gaps\.\n\n-----------------\n\n/);
+    expect(user?.content).toMatch(
+      /^\{task\}: How many gaps are there between the earth and the moon\?\n\n\{student_solution\}: There are no gaps\.\n\n-----------------\n\n/,
+    );
     expect(user?.content).toContain("{teacher_reasoning}");
     expect(user?.content).toContain("{corrected_student_solution}");
   });
 
   it("uses a custom system prompt", () => {
-    expect(new CLAIR({ llm: scripted(), systemPrompt: "Make it worse." }).formatInput(row)[0]).toEqual({ role: "system", content: "Make it worse." });
+    expect(new CLAIR({ llm: scripted(), systemPrompt: "Make it worse." }).formatInput(row)[0]).toEqual({
+      role: "system",
+      content: "Make it worse.",
+    });
   });
 
   it("splits the reply into the rationale and the revision, with several heading styles", () => {
@@ -26,8 +31,13 @@ describe("CLAIR", () => {
       rational: 'The word "gaps" is vague; say what is between them.',
       revision: "There are no physical gaps between the Earth and the Moon, only about 384,400 km of space.",
     });
-    expect(parseClairReply("**Teacher Reasoning:** Too short.\n\n**Corrected Student Solution:**\nLonger answer.")).toEqual({ rational: "Too short.", revision: "Longer answer." });
-    expect(parseClairReply("Thinking first.\n{corrected_student_solution}\nFixed.")).toEqual({ rational: "Thinking first.", revision: "Fixed." });
+    expect(
+      parseClairReply("**Teacher Reasoning:** Too short.\n\n**Corrected Student Solution:**\nLonger answer."),
+    ).toEqual({ rational: "Too short.", revision: "Longer answer." });
+    expect(parseClairReply("Thinking first.\n{corrected_student_solution}\nFixed.")).toEqual({
+      rational: "Thinking first.",
+      revision: "Fixed.",
+    });
   });
 
   it("nulls both outputs and keeps the raw reply when there is no revision section", async () => {
@@ -39,9 +49,18 @@ describe("CLAIR", () => {
   });
 
   it("revises per generation or grouped", async () => {
-    const rows = await runBatch(new CLAIR({ llm: scripted(reply, "{corrected_student_solution}: B"), numGenerations: 2 }), [row]);
-    expect(rows.map((r) => r.revision)).toEqual(["There are no physical gaps between the Earth and the Moon, only about 384,400 km of space.", "B"]);
-    const grouped = await runBatch(new CLAIR({ llm: scripted(reply, "{corrected_student_solution}: B"), numGenerations: 2, groupGenerations: true }), [row]);
+    const rows = await runBatch(
+      new CLAIR({ llm: scripted(reply, "{corrected_student_solution}: B"), numGenerations: 2 }),
+      [row],
+    );
+    expect(rows.map((r) => r.revision)).toEqual([
+      "There are no physical gaps between the Earth and the Moon, only about 384,400 km of space.",
+      "B",
+    ]);
+    const grouped = await runBatch(
+      new CLAIR({ llm: scripted(reply, "{corrected_student_solution}: B"), numGenerations: 2, groupGenerations: true }),
+      [row],
+    );
     expect(grouped[0]?.rational).toEqual(['The word "gaps" is vague; say what is between them.', ""]);
   });
 

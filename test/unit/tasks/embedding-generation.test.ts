@@ -13,7 +13,10 @@ describe("EmbeddingGeneration", () => {
   it("encodes a batch in one call and writes each row's vector", async () => {
     const embeddings = new FakeEmbeddings({ model: "fake-small", dimensions: 3 });
     const step = new EmbeddingGeneration({ embeddings });
-    const out = await runStep(step, [{ text: "Hello", id: 1 }, { text: "World", id: 2 }]);
+    const out = await runStep(step, [
+      { text: "Hello", id: 1 },
+      { text: "World", id: 2 },
+    ]);
     expect(embeddings.loaded).toBe(1);
     expect(embeddings.batches).toEqual([["Hello", "World"]]);
     expect(out).toEqual([
@@ -29,11 +32,16 @@ describe("EmbeddingGeneration", () => {
   });
 
   it("rejects an embeddings option that is not an Embeddings component", () => {
-    expect(() => new EmbeddingGeneration({ embeddings: { model: "x" } as never })).toThrow(/invalid option 'embeddings'/);
+    expect(() => new EmbeddingGeneration({ embeddings: { model: "x" } as never })).toThrow(
+      /invalid option 'embeddings'/,
+    );
   });
 
   it("round-trips through dump and load with its embeddings model", () => {
-    const step = new EmbeddingGeneration({ name: "embed", embeddings: new FakeEmbeddings({ model: "fake-large", dimensions: 8 }) });
+    const step = new EmbeddingGeneration({
+      name: "embed",
+      embeddings: new FakeEmbeddings({ model: "fake-large", dimensions: 8 }),
+    });
     const loaded = roundTrip(step);
     expect(loaded.dump()).toEqual(step.dump());
     expect(loaded.attrs.embeddings).toBeInstanceOf(FakeEmbeddings);

@@ -5,7 +5,13 @@ import { roundTrip, runStep } from "./harness.js";
 
 const chat = [
   { role: "system" as const, content: "Be brief." },
-  { role: "user" as const, content: [{ type: "text" as const, text: "What is this?" }, { type: "image_url" as const, image_url: { url: "data:image/png;base64,AAA" } }] },
+  {
+    role: "user" as const,
+    content: [
+      { type: "text" as const, text: "What is this?" },
+      { type: "image_url" as const, image_url: { url: "data:image/png;base64,AAA" } },
+    ],
+  },
   { role: "assistant" as const, content: "A cat." },
 ];
 

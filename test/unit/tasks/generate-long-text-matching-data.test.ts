@@ -18,18 +18,28 @@ describe("GenerateLongTextMatchingData", () => {
 
   it("parses a reply whose documents span several raw lines, and nulls a prose reply", () => {
     const task = new GenerateLongTextMatchingData({ llm: scripted() });
-    const reply = 'Here is the example:\n{"input": "My order arrived broken.\nThe box was crushed.", "positive_document": "Damaged deliveries\n\nIf your parcel arrives damaged, photograph it."}';
+    const reply =
+      'Here is the example:\n{"input": "My order arrived broken.\nThe box was crushed.", "positive_document": "Damaged deliveries\n\nIf your parcel arrives damaged, photograph it."}';
     expect(task.formatOutput(reply)).toEqual({
       input: "My order arrived broken.\nThe box was crushed.",
       positive_document: "Damaged deliveries\n\nIf your parcel arrives damaged, photograph it.",
     });
-    expect(() => task.formatOutput("The input would be a complaint and the document an article.")).toThrow(/no JSON object with any of the keys "input", "positive_document"/);
+    expect(() => task.formatOutput("The input would be a complaint and the document an article.")).toThrow(
+      /no JSON object with any of the keys "input", "positive_document"/,
+    );
   });
 
   it("generates through the LLM with a row's system prompt", async () => {
-    const task = new GenerateLongTextMatchingData({ llm: scripted('{"input": "complaint text", "positive_document": "article text"}'), name: "long" });
+    const task = new GenerateLongTextMatchingData({
+      llm: scripted('{"input": "complaint text", "positive_document": "article text"}'),
+      name: "long",
+    });
     const [row] = await runBatch(task, [{ task: TASK, system_prompt: "You write support data." }]);
-    expect(row).toMatchObject({ input: "complaint text", positive_document: "article text", model_name: "scripted-model" });
+    expect(row).toMatchObject({
+      input: "complaint text",
+      positive_document: "article text",
+      model_name: "scripted-model",
+    });
     expect(metaOf(row).raw_input_long).toEqual([
       { role: "system", content: "You write support data." },
       { role: "user", content: expect.stringContaining(TASK) },
@@ -37,7 +47,12 @@ describe("GenerateLongTextMatchingData", () => {
   });
 
   it("round-trips through dump and the default registry", () => {
-    const task = new GenerateLongTextMatchingData({ llm: scripted(), language: "Portuguese", systemPrompt: "s", name: "long" });
+    const task = new GenerateLongTextMatchingData({
+      llm: scripted(),
+      language: "Portuguese",
+      systemPrompt: "s",
+      name: "long",
+    });
     const loaded = roundTrip(task);
     expect(loaded).toBeInstanceOf(GenerateLongTextMatchingData);
     expect(loaded.dump()).toEqual(task.dump());

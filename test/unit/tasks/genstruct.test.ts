@@ -2,13 +2,18 @@ import { describe, expect, it } from "vitest";
 import { Genstruct } from "../../../src/tasks/text-generation/genstruct.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";
 
-const doc = { title: "  Laurent Fabius ", content: "Laurent Fabius is a French politician who served as Prime Minister.\n" };
+const doc = {
+  title: "  Laurent Fabius ",
+  content: "Laurent Fabius is a French politician who served as Prime Minister.\n",
+};
 
 describe("Genstruct", () => {
   it("frames the document in Genstruct's markers and opens a user turn", () => {
     const [message] = new Genstruct({ llm: scripted() }).formatInput(doc);
     expect(message?.role).toBe("user");
-    expect(message?.content).toMatch(/^\[\[\[Title\]\]\] Laurent Fabius\n\[\[\[Content\]\]\] Laurent Fabius is a French politician who served as Prime Minister\.\n\n/);
+    expect(message?.content).toMatch(
+      /^\[\[\[Title\]\]\] Laurent Fabius\n\[\[\[Content\]\]\] Laurent Fabius is a French politician who served as Prime Minister\.\n\n/,
+    );
     expect(String(message?.content).endsWith("[[[User]]] ")).toBe(true);
   });
 
@@ -32,8 +37,14 @@ describe("Genstruct", () => {
   it("generates pairs per generation or grouped", async () => {
     const replies = ["Q1?[[[Assistant]]]A1", "Q2?[[[Assistant]]]A2"];
     const rows = await runBatch(new Genstruct({ llm: scripted(...replies), numGenerations: 2 }), [doc]);
-    expect(rows.map((r) => [r.user, r.assistant])).toEqual([["Q1?", "A1"], ["Q2?", "A2"]]);
-    const grouped = await runBatch(new Genstruct({ llm: scripted(...replies), numGenerations: 2, groupGenerations: true }), [doc]);
+    expect(rows.map((r) => [r.user, r.assistant])).toEqual([
+      ["Q1?", "A1"],
+      ["Q2?", "A2"],
+    ]);
+    const grouped = await runBatch(
+      new Genstruct({ llm: scripted(...replies), numGenerations: 2, groupGenerations: true }),
+      [doc],
+    );
     expect(grouped[0]).toMatchObject({ user: ["Q1?", "Q2?"], assistant: ["A1", "A2"], title: doc.title });
   });
 

@@ -1,7 +1,7 @@
 import { createDefaultRegistry } from "../../../src/default-registry.js";
 import type { Row } from "../../../src/core/row.js";
 import type { BaseStep, Step } from "../../../src/steps/base-step.js";
-import { type StepContext } from "../../../src/steps/step-context.js";
+import type { StepContext } from "../../../src/steps/step-context.js";
 import { testContext } from "../../support/test-context.js";
 import { FakeEmbeddings } from "../../support/fake-embeddings.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";

@@ -8,7 +8,10 @@ const row = { instruction: "Create an RPG character", structured_output: { forma
 describe("StructuredGeneration", () => {
   it("passes the row's schema with the prompt", () => {
     const task = new StructuredGeneration({ llm: scripted() });
-    expect(task.formatInput(row)).toEqual({ input: [{ role: "user", content: "Create an RPG character" }], structuredOutput: { format: "json", schema } });
+    expect(task.formatInput(row)).toEqual({
+      input: [{ role: "user", content: "Create an RPG character" }],
+      structuredOutput: { format: "json", schema },
+    });
     expect(task.renderPrompt(row)).toContain('[structured output]\n{\n  "type": "object"');
     expect(task.inputs).toEqual(["instruction", "structured_output"]);
   });
@@ -22,7 +25,9 @@ describe("StructuredGeneration", () => {
 
   it("accepts the older {type, value} shape and regex schemas", () => {
     const task = new StructuredGeneration({ llm: scripted() });
-    expect(task.formatInput({ instruction: "Temperature?", structured_output: { type: "regex", value: "(\\d{1,2})°C" } })).toMatchObject({
+    expect(
+      task.formatInput({ instruction: "Temperature?", structured_output: { type: "regex", value: "(\\d{1,2})°C" } }),
+    ).toMatchObject({
       structuredOutput: { format: "regex", schema: "(\\d{1,2})°C" },
     });
   });
@@ -35,15 +40,26 @@ describe("StructuredGeneration", () => {
 
   it("gives a row with a malformed schema null outputs and a warning", async () => {
     const { context, logger } = loggedContext();
-    const rows = await runBatch(new StructuredGeneration({ llm: scripted("x"), name: "sg" }), [{ instruction: "a", structured_output: { schema: 3 } }, row], context);
+    const rows = await runBatch(
+      new StructuredGeneration({ llm: scripted("x"), name: "sg" }),
+      [{ instruction: "a", structured_output: { schema: 3 } }, row],
+      context,
+    );
     expect(rows.map((r) => r.generation)).toEqual([null, "x"]);
     expect(metaOf(rows[0]).error_sg).toMatch(/structured_output/);
     expect(logger.lines.join("\n")).toMatch(/skipped a row/);
   });
 
   it("makes one row per generation, or one grouped row", async () => {
-    expect((await runBatch(new StructuredGeneration({ llm: scripted("1", "2"), numGenerations: 2 }), [row])).map((r) => r.generation)).toEqual(["1", "2"]);
-    const grouped = await runBatch(new StructuredGeneration({ llm: scripted("1", "2"), numGenerations: 2, groupGenerations: true }), [row]);
+    expect(
+      (await runBatch(new StructuredGeneration({ llm: scripted("1", "2"), numGenerations: 2 }), [row])).map(
+        (r) => r.generation,
+      ),
+    ).toEqual(["1", "2"]);
+    const grouped = await runBatch(
+      new StructuredGeneration({ llm: scripted("1", "2"), numGenerations: 2, groupGenerations: true }),
+      [row],
+    );
     expect(grouped.map((r) => r.generation)).toEqual([["1", "2"]]);
   });
 

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { startRun } from "../../../../src/engine/run-engine.js";
 import { createRunState, type RunState } from "../../../../src/engine/run-state.js";
-import { workReportSchema, type ProcessWork, type WorkItem, type WorkReportInput } from "../../../../src/engine/work.js";
+import {
+  workReportSchema,
+  type ProcessWork,
+  type WorkItem,
+  type WorkReportInput,
+} from "../../../../src/engine/work.js";
 import { WORK_TYPES, workTypeOf } from "../../../../src/engine/work-types/index.js";
 import { routingResolver } from "../../../../src/runtime/routing-resolver.js";
 import { createDefaultRegistry } from "../../../../src/default-registry.js";
@@ -11,12 +16,18 @@ const context = { now: 0, routing: routingResolver(createDefaultRegistry()) };
 
 /** A started run of gen (batch_size 4) -> step (input_batch_size 3), and the work it sent first. */
 function started(): { state: RunState; work: WorkItem } {
-  const p = plan(dagSpec([dagStep("gen", "generator", { batchSize: 4 }), dagStep("step", "normal", { inputBatchSize: 3 })], [["gen", "step"]]));
+  const p = plan(
+    dagSpec(
+      [dagStep("gen", "generator", { batchSize: 4 }), dagStep("step", "normal", { inputBatchSize: 3 })],
+      [["gen", "step"]],
+    ),
+  );
   const { state, dispatch } = startRun(createRunState("run-1", p), context);
   return { state, work: dispatch[0] as WorkItem };
 }
 
-const report = (work: WorkItem, fields: Partial<WorkReportInput> = {}) => workReportSchema.parse({ id: work.id, run_id: work.run_id, type: work.type, ...fields });
+const report = (work: WorkItem, fields: Partial<WorkReportInput> = {}) =>
+  workReportSchema.parse({ id: work.id, run_id: work.run_id, type: work.type, ...fields });
 
 describe("the work-type table", () => {
   it("has a handler for every kind of work, each sending work of its own kind", () => {
@@ -33,14 +44,28 @@ describe("generate", () => {
     const { state, work } = started();
     delete state.inflight[work.id];
     expect(workTypeOf(work).applyReport(state, work, report(work, { num_rows: 4, bytes: 40 }), context)).toBe(true);
-    expect(state.steps.gen).toMatchObject({ next_seq_no: 1, next_offset: 4, outstanding: false, inflight: 0, batches_done: 1, rows_out: 4 });
+    expect(state.steps.gen).toMatchObject({
+      next_seq_no: 1,
+      next_offset: 4,
+      outstanding: false,
+      inflight: 0,
+      batches_done: 1,
+      rows_out: 4,
+    });
     expect(state.batch_managers.step?.data.gen).toHaveLength(1);
   });
 
   it("fails the run on a fatal report and keeps the work for a resume", () => {
     const { state, work } = started();
     delete state.inflight[work.id];
-    expect(workTypeOf(work).applyReport(state, work, report(work, { fatal: { code: "step_failed", message: "boom" } }), context)).toBe(false);
+    expect(
+      workTypeOf(work).applyReport(
+        state,
+        work,
+        report(work, { fatal: { code: "step_failed", message: "boom" } }),
+        context,
+      ),
+    ).toBe(false);
     expect(state.status).toBe("failed");
     expect(state.failed_work).toEqual([work]);
     expect(state.steps.gen).toMatchObject({ outstanding: false, inflight: 0 });
@@ -67,7 +92,12 @@ describe("process", () => {
       last_batch: true,
       accumulated: true,
       data: [],
-      created_from: { gen: [[0, 0, 4], [1, 0, 4]] },
+      created_from: {
+        gen: [
+          [0, 0, 4],
+          [1, 0, 4],
+        ],
+      },
       batch_routed_to: [],
     };
     expect(WORK_TYPES.process.reportedOutput?.(work, report(work, { num_rows: 8, bytes: 80 }))).toEqual({
@@ -94,10 +124,27 @@ describe("write_parquet", () => {
   it("adds the written file to its leaf in file order and merges the columns", () => {
     const { state } = started();
     state.leaves.step!.writing = 2;
-    const file = (index: number): WorkItem => ({ type: "write_parquet", id: `write_parquet:default:${index}`, run_id: "run-1", step: "step", config: "default", split: "train", file_index: index, seq_nos: [index] });
-    for (const [index, columns] of [[1, ["b"]], [0, ["a", "b"]]] as const) {
+    const file = (index: number): WorkItem => ({
+      type: "write_parquet",
+      id: `write_parquet:default:${index}`,
+      run_id: "run-1",
+      step: "step",
+      config: "default",
+      split: "train",
+      file_index: index,
+      seq_nos: [index],
+    });
+    for (const [index, columns] of [
+      [1, ["b"]],
+      [0, ["a", "b"]],
+    ] as const) {
       const work = file(index);
-      workTypeOf(work).applyReport(state, work, report(work, { file: { path: `f${index}`, size_bytes: 1, num_rows: 1 }, columns: [...columns] }), context);
+      workTypeOf(work).applyReport(
+        state,
+        work,
+        report(work, { file: { path: `f${index}`, size_bytes: 1, num_rows: 1 }, columns: [...columns] }),
+        context,
+      );
     }
     expect(state.leaves.step?.files.map((f) => f.file_index)).toEqual([0, 1]);
     expect(state.leaves.step?.columns).toEqual(["b", "a"]);
@@ -112,7 +159,12 @@ describe("finalize", () => {
     expect(WORK_TYPES.finalize.applyReport(state, work, report(work), context)).toBe(false);
     expect(state).toMatchObject({ status: "succeeded", finalize: "done" });
     const failing = started().state;
-    WORK_TYPES.finalize.applyReport(failing, work, report(work, { fatal: { code: "storage_failed", message: "no" } }), context);
+    WORK_TYPES.finalize.applyReport(
+      failing,
+      work,
+      report(work, { fatal: { code: "storage_failed", message: "no" } }),
+      context,
+    );
     expect(failing).toMatchObject({ status: "failed", finalize: "pending", failed_work: [work] });
   });
 
@@ -121,7 +173,9 @@ describe("finalize", () => {
     expect(WORK_TYPES.finalize.send?.(state, context, undefined)).toEqual([]);
     state.inflight = {};
     for (const step of Object.values(state.steps)) step.done = true;
-    expect(WORK_TYPES.finalize.send?.(state, context, undefined)).toEqual([{ type: "finalize", id: "finalize", run_id: "run-1", failed_rows: {} }]);
+    expect(WORK_TYPES.finalize.send?.(state, context, undefined)).toEqual([
+      { type: "finalize", id: "finalize", run_id: "run-1", failed_rows: {} },
+    ]);
     expect(state.finalize).toBe("dispatched");
   });
 });

@@ -1,14 +1,26 @@
-import { BufferLogger, defaultServices, Semaphore, type StepContext, type StepServices } from "../../../../src/steps/step-context.js";
+import {
+  BufferLogger,
+  defaultServices,
+  Semaphore,
+  type StepContext,
+  type StepServices,
+} from "../../../../src/steps/step-context.js";
 import { testContext } from "../../../support/test-context.js";
 
 /** A step context whose secrets come from `secrets` (never the real environment). */
-export function llmContext(options: { secrets?: Record<string, string>; services?: Partial<StepServices>; signal?: AbortSignal } = {}): StepContext & { logger: BufferLogger } {
+export function llmContext(
+  options: { secrets?: Record<string, string>; services?: Partial<StepServices>; signal?: AbortSignal } = {},
+): StepContext & { logger: BufferLogger } {
   const secrets = options.secrets ?? {};
   const logger = new BufferLogger("");
   return {
     ...testContext({ logger, signal: options.signal }),
     logger,
-    services: defaultServices({ secret: (name) => secrets[name], connectionSlots: new Semaphore(6), ...options.services }),
+    services: defaultServices({
+      secret: (name) => secrets[name],
+      connectionSlots: new Semaphore(6),
+      ...options.services,
+    }),
   };
 }
 
