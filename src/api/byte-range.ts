@@ -21,7 +21,8 @@ export function parseByteRange(header: string | undefined, size: number): ByteRa
       },
     );
   }
-  const [, first, last] = match as unknown as [string, string, string];
+  // Both groups always take part in a match (each may be empty).
+  const [, first = "", last = ""] = match;
   let start: number;
   let end: number;
   if (first === "") {
