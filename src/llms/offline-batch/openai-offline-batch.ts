@@ -1,18 +1,12 @@
 import type OpenAI from "openai";
 import { toFile } from "openai";
-import { OptionError } from "../../errors.js";
 import type { StepContext } from "../../steps/step-context.js";
 import type { Attempt } from "../reliability/reliable-call.js";
-import {
-  splitFormattedInput,
-  type ChatType,
-  type FormattedInput,
-  type GenerateOutput,
-  type StructuredOutput,
-} from "../types.js";
+import type { ChatType, FormattedInput, GenerateOutput, StructuredOutput } from "../types.js";
 import { batchJsonl, parseBatchResults, type BatchRequestLine } from "./batch-jsonl.js";
 import { OfflineBatchPendingError, type OfflineBatchJob, type OfflineBatchRecord } from "./offline-batch-job.js";
 import { keepBatchJob, requireBlobs, storedBatchJob } from "./offline-batch-record.js";
+import { chatBatchInputs } from "./batch-inputs.js";
 import { recordBatchUsage } from "./batch-usage.js";
 import { openaiBatchOutputs } from "./openai-batch-results.js";
 
@@ -49,15 +43,11 @@ export async function openaiOfflineBatchGenerate(
 ): Promise<GenerateOutput[]> {
   const { context, numGenerations } = options;
   requireBlobs(context);
-  const prepared = inputs.map((input) => {
-    const { input: prompt, structuredOutput } = splitFormattedInput(input);
-    if (typeof prompt === "string")
-      throw new OptionError("offline batch generation sends chat inputs only (raw prompts need /v1/completions)", {
-        field: "use_offline_batch_generation",
-        expected: "a task whose inputs are chats",
-      });
-    return { prompt, structured: structuredOutput ?? driver.structuredOutput };
-  });
+  const prepared = chatBatchInputs(
+    inputs,
+    driver.structuredOutput,
+    "offline batch generation sends chat inputs only (raw prompts need /v1/completions)",
+  );
   const record = (await storedBatchJob(context)) ?? (await submit(driver, prepared, options));
 
   const batch = await driver.call(context, (attempt) =>

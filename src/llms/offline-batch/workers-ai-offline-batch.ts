@@ -1,11 +1,9 @@
 import { z } from "zod";
-import { OptionError } from "../../errors.js";
 import type { StepContext } from "../../steps/step-context.js";
 import { assembleOutput, type CallResult } from "../assemble-output.js";
 import type { Attempt } from "../reliability/reliable-call.js";
 import {
   emptyOutput,
-  splitFormattedInput,
   type ChatType,
   type FormattedInput,
   type GenerateOutput,
@@ -15,6 +13,7 @@ import type { WorkersAIBinding } from "../workers-ai-binding.js";
 import { recordBatchUsage } from "./batch-usage.js";
 import { OfflineBatchPendingError, type OfflineBatchJob, type OfflineBatchRecord } from "./offline-batch-job.js";
 import { keepBatchJob, requireBlobs, storedBatchJob } from "./offline-batch-record.js";
+import { chatBatchInputs } from "./batch-inputs.js";
 
 /** Statuses of a batch still being worked on. */
 const UNFINISHED = new Set(["queued", "running"]);
@@ -60,15 +59,7 @@ export async function workersAiOfflineBatchGenerate(
 ): Promise<GenerateOutput[]> {
   const { context, numGenerations } = options;
   requireBlobs(context);
-  const prepared = inputs.map((input) => {
-    const { input: prompt, structuredOutput } = splitFormattedInput(input);
-    if (typeof prompt === "string")
-      throw new OptionError("offline batch generation sends chat inputs only", {
-        field: "use_offline_batch_generation",
-        expected: "a task whose inputs are chats",
-      });
-    return { prompt, structured: structuredOutput ?? driver.structuredOutput };
-  });
+  const prepared = chatBatchInputs(inputs, driver.structuredOutput, "offline batch generation sends chat inputs only");
   const record = (await storedBatchJob(context)) ?? (await submit(driver, prepared, options));
   const raw = await driver.call(context, (attempt) =>
     driver.ai.run(driver.model, { request_id: record.job_id }, runOptions(driver, attempt)),
