@@ -17,13 +17,7 @@ const fakeOpenAIOrigin = `http://127.0.0.1:${process.env.FAKE_OPENAI_PORT}`;
 export default defineConfig({
   test: {
     projects: [
-      {
-        test: {
-          name: "unit",
-          include: ["test/unit/**/*.test.ts"],
-          environment: "node",
-        },
-      },
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
       {
         // The ring runs as local development does: the API open without a token (SECURITY.md).
         plugins: [
@@ -31,11 +25,7 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               // The stand-in's origin is the one loopback origin runs may call, with a key of its own.
-              bindings: {
-                ALLOW_UNAUTHENTICATED: "true",
-                ALLOWED_ORIGINS: fakeOpenAIOrigin,
-                FAKE_OPENAI_API_KEY: "sk-fake-stand-in",
-              },
+              bindings: { ALLOW_UNAUTHENTICATED: "true", ALLOWED_ORIGINS: fakeOpenAIOrigin, FAKE_OPENAI_API_KEY: "sk-fake-stand-in" },
             },
           }),
         ],
@@ -47,16 +37,7 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
-      {
-        test: {
-          name: "e2e",
-          include: ["test/e2e/**/*.test.ts"],
-          environment: "node",
-          testTimeout: 180_000,
-          hookTimeout: 180_000,
-          fileParallelism: false,
-        },
-      },
+      { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], environment: "node", testTimeout: 180_000, hookTimeout: 180_000, fileParallelism: false } },
     ],
   },
 });

@@ -30,10 +30,7 @@ class SleepLLM extends LLM<typeof schema> {
   }
   async generateOne(_input: FormattedInput, options: GenerateOptions): Promise<GenerateOutput> {
     await new Promise((r) => setTimeout(r, this.attrs.latencyMs));
-    return {
-      generations: Array.from({ length: options.numGenerations }, () => "ok"),
-      statistics: { input_tokens: [1], output_tokens: [1] },
-    };
+    return { generations: Array.from({ length: options.numGenerations }, () => "ok"), statistics: { input_tokens: [1], output_tokens: [1] } };
   }
 }
 
@@ -43,16 +40,8 @@ function fmt(n: number, digits = 1): string {
 
 function concurrencyPipeline(rows: number, latency: number, batch: number): Pipeline {
   return new Pipeline({ name: "bench-concurrency" }).build(() => {
-    const load = new LoadDataFromDicts({
-      data: Array.from({ length: rows }, (_, i) => ({ instruction: `q${i}` })),
-      batchSize: 50,
-    });
-    load.connect(
-      new TextGeneration({
-        llm: new SleepLLM({ latencyMs: latency, maxConcurrentRequests: batch }),
-        inputBatchSize: batch,
-      }),
-    );
+    const load = new LoadDataFromDicts({ data: Array.from({ length: rows }, (_, i) => ({ instruction: `q${i}` })), batchSize: 50 });
+    load.connect(new TextGeneration({ llm: new SleepLLM({ latencyMs: latency, maxConcurrentRequests: batch }), inputBatchSize: batch }));
   });
 }
 
@@ -67,9 +56,7 @@ async function concurrency(): Promise<void> {
   const wall = performance.now() - started;
   const distilabelBaseline = (rows / batch) * latency; // one replica: batches one after another, inputs of a batch gathered at once
   const sequential = rows * latency;
-  console.log(
-    `concurrency: ${rows} rows, ${latency} ms per call, input_batch_size ${batch}: ${fmt(wall)} ms (${result.distiset.rows().length} rows)`,
-  );
+  console.log(`concurrency: ${rows} rows, ${latency} ms per call, input_batch_size ${batch}: ${fmt(wall)} ms (${result.distiset.rows().length} rows)`);
   console.log(`  speed-up vs one batch at a time (distilabel, 1 replica): ${fmt(distilabelBaseline / wall, 2)}x`);
   console.log(`  speed-up vs one call at a time: ${fmt(sequential / wall, 2)}x`);
 }
@@ -156,14 +143,7 @@ function engineOverhead(): void {
               bytes: 100,
             }
           : work.type === "write_parquet"
-            ? {
-                id: work.id,
-                run_id: "bench",
-                type: "write_parquet",
-                step: work.step,
-                num_rows: 0,
-                file: { path: "x", size_bytes: 1, num_rows: 1 },
-              }
+            ? { id: work.id, run_id: "bench", type: "write_parquet", step: work.step, num_rows: 0, file: { path: "x", size_bytes: 1, num_rows: 1 } }
             : { id: work.id, run_id: "bench", type: "finalize" };
     transition = applyReport(state, report, context);
     // What the Durable Object does on every transition: serialise the state.
@@ -175,15 +155,9 @@ function engineOverhead(): void {
   }
   const elapsed = performance.now() - started;
   const perTransition = elapsed / transitions;
-  console.log(
-    `engine: ${transitions} transitions (${batches} generator batches, 2 steps) in ${fmt(elapsed)} ms, status ${state.status}`,
-  );
-  console.log(
-    `  ${fmt(perTransition * 1000)} µs per transition incl. JSON persistence; largest state ${fmt(bytes / 1024)} KiB`,
-  );
-  console.log(
-    `  overhead vs a 1 s LLM batch: ${fmt((perTransition / 1000) * 100, 4)}% (ratio ${fmt(1000 / perTransition, 0)}:1)`,
-  );
+  console.log(`engine: ${transitions} transitions (${batches} generator batches, 2 steps) in ${fmt(elapsed)} ms, status ${state.status}`);
+  console.log(`  ${fmt(perTransition * 1000)} µs per transition incl. JSON persistence; largest state ${fmt(bytes / 1024)} KiB`);
+  console.log(`  overhead vs a 1 s LLM batch: ${fmt((perTransition / 1000) * 100, 4)}% (ratio ${fmt(1000 / perTransition, 0)}:1)`);
 }
 
 async function parquet(): Promise<void> {
@@ -192,10 +166,7 @@ async function parquet(): Promise<void> {
     generations: [`answer a ${i}`, `answer b ${i}`, `answer c ${i}`],
     ratings: [i % 5, (i + 1) % 5, (i + 2) % 5],
     score: i / 7,
-    distilabel_metadata: {
-      raw_output_rate: `Rating: ${i % 5}`,
-      statistics_rate: { input_tokens: 120, output_tokens: 30 },
-    },
+    distilabel_metadata: { raw_output_rate: `Rating: ${i % 5}`, statistics_rate: { input_tokens: 120, output_tokens: 30 } },
   }));
   const json = JSON.stringify(rows).length;
   const heapBefore = process.memoryUsage().heapUsed;
@@ -213,9 +184,7 @@ async function parquet(): Promise<void> {
     `  file ${fmt(bytes.byteLength / 1024 / 1024, 2)} MiB vs JSON ${fmt(json / 1024 / 1024, 2)} MiB: ratio ${fmt(json / bytes.byteLength, 2)}x smaller`,
   );
   const perFile = (DEFAULT_MAX_BYTES_PER_FILE * heapDelta) / json / 1024 / 1024;
-  console.log(
-    `  heap growth while writing: ${fmt(heapDelta / 1024 / 1024, 1)} MiB (${fmt(heapDelta / json, 2)}x the JSON size)`,
-  );
+  console.log(`  heap growth while writing: ${fmt(heapDelta / 1024 / 1024, 1)} MiB (${fmt(heapDelta / json, 2)}x the JSON size)`);
   console.log(
     `  files are cut at ${DEFAULT_MAX_ROWS_PER_FILE} rows or ${DEFAULT_MAX_BYTES_PER_FILE / 1024 / 1024} MiB of row JSON: about ${fmt(perFile, 0)} MiB of heap per file, ${fmt(128 / perFile, 1)}x under a Worker's 128 MiB`,
   );

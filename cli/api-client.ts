@@ -14,9 +14,7 @@ import { CliError, EXIT } from "./exit-codes.js";
 export type RunView = z.infer<typeof runViewSchema>;
 export type StartRunResponse = z.infer<typeof startRunResponseSchema>;
 export type DistisetManifestView = z.infer<typeof distisetManifestSchema>;
-const pipelineListSchema = z.object({
-  pipelines: z.array(pipelineInfoSchema.extend({ default_parameters: z.record(z.string(), z.unknown()).optional() })),
-});
+const pipelineListSchema = z.object({ pipelines: z.array(pipelineInfoSchema.extend({ default_parameters: z.record(z.string(), z.unknown()).optional() })) });
 export type PipelineInfo = z.infer<typeof pipelineListSchema>["pipelines"][number];
 
 /** An error the Worker answered with: its stable `code`, message and HTTP status. */
@@ -63,20 +61,13 @@ export class DistilflareClient {
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-      throw new CliError(
-        `Cannot reach the Worker at ${this.baseUrl} (${why}); start one with \`distilflare dev\` or pass --url`,
-        EXIT.unreachable,
-      );
+      throw new CliError(`Cannot reach the Worker at ${this.baseUrl} (${why}); start one with \`distilflare dev\` or pass --url`, EXIT.unreachable);
     }
     if (!response.ok) throw await apiErrorOf(response);
     return response;
   }
 
-  private async json<S extends z.ZodType>(
-    schema: S,
-    path: string,
-    init: { method?: string; body?: unknown } = {},
-  ): Promise<z.infer<S>> {
+  private async json<S extends z.ZodType>(schema: S, path: string, init: { method?: string; body?: unknown } = {}): Promise<z.infer<S>> {
     const response = await this.send(path, init);
     const text = await response.text();
     let body: unknown;
@@ -118,10 +109,7 @@ export class DistilflareClient {
   }
 
   /** `budget`: new limits for the resumed run (fields left out keep the run's). */
-  resumeRun(
-    id: string,
-    budget: { max_cost_usd?: number | undefined; max_requests?: number | undefined } = {},
-  ): Promise<RunView> {
+  resumeRun(id: string, budget: { max_cost_usd?: number | undefined; max_requests?: number | undefined } = {}): Promise<RunView> {
     return this.json(runViewSchema, `/v1/runs/${encodeURIComponent(id)}/resume`, { method: "POST", body: budget });
   }
 

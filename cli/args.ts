@@ -23,8 +23,7 @@ export const COMMANDS = {
   dev: {
     args: [],
     options: { port: { type: "string" }, "persist-to": { type: "string" } },
-    summary:
-      "Start the runtime locally (wrangler dev with local state; a stand-in model server when OPENAI_API_KEY is not set)",
+    summary: "Start the runtime locally (wrangler dev with local state; a stand-in model server when OPENAI_API_KEY is not set)",
   },
   run: {
     args: ["FILE.yaml|FILE.json|NAME"],
@@ -51,11 +50,7 @@ export const COMMANDS = {
     summary: "Validate a pipeline on the Worker (and show each task's prompt for --sample-row)",
   },
   status: { args: ["ID"], options: {}, summary: "A run's status and per-step progress" },
-  logs: {
-    args: ["ID"],
-    options: { follow: { type: "boolean", short: "f" } },
-    summary: "A run's log (--follow until it ends)",
-  },
+  logs: { args: ["ID"], options: { follow: { type: "boolean", short: "f" } }, summary: "A run's log (--follow until it ends)" },
   list: { args: [], options: { limit: { type: "string" } }, summary: "Recent runs" },
   stop: { args: ["ID"], options: {}, summary: "Stop a run (finished batches are kept; resume continues)" },
   resume: {
@@ -63,11 +58,7 @@ export const COMMANDS = {
     options: { "max-cost-usd": { type: "string" }, "max-requests": { type: "string" } },
     summary: "Resume a stopped or failed run (with a new budget: --max-cost-usd, --max-requests)",
   },
-  download: {
-    args: ["ID"],
-    options: { out: { type: "string" } },
-    summary: "Save a run's Distiset to --out DIR (Hugging Face datasets layout)",
-  },
+  download: { args: ["ID"], options: { out: { type: "string" } }, summary: "Save a run's Distiset to --out DIR (Hugging Face datasets layout)" },
   push: {
     args: ["ID", "REPO"],
     options: { private: { type: "boolean" }, "hf-token": { type: "string" }, "commit-message": { type: "string" } },
@@ -97,26 +88,15 @@ export const DEFAULT_URL = "http://127.0.0.1:8787";
 const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
 
 /** Parses `argv` (without node and the script) for one command; unknown options are usage errors. */
-export function parseCommandLine(
-  argv: readonly string[],
-  env: Record<string, string | undefined> = process.env,
-): ParsedCommandLine {
+export function parseCommandLine(argv: readonly string[], env: Record<string, string | undefined> = process.env): ParsedCommandLine {
   const name = argv.find((a) => !a.startsWith("-"));
-  if (name !== undefined && !isCommand(name))
-    throw usageError(`Unknown command '${name}'; commands are: ${Object.keys(COMMANDS).join(", ")}`);
+  if (name !== undefined && !isCommand(name)) throw usageError(`Unknown command '${name}'; commands are: ${Object.keys(COMMANDS).join(", ")}`);
   const spec: CommandSpec | undefined = name === undefined ? undefined : COMMANDS[name];
   let parsed: { values: unknown; positionals: string[] };
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { ...GLOBAL_OPTIONS, ...(spec?.options ?? {}) },
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseArgs({ args: [...argv], options: { ...GLOBAL_OPTIONS, ...(spec?.options ?? {}) }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw usageError(
-      `${error instanceof Error ? error.message.split("\n")[0] : String(error)}${name ? ` (see distilflare ${name} --help)` : ""}`,
-    );
+    throw usageError(`${error instanceof Error ? error.message.split("\n")[0] : String(error)}${name ? ` (see distilflare ${name} --help)` : ""}`);
   }
   const positionals = parsed.positionals.slice(1);
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
@@ -124,16 +104,11 @@ export function parseCommandLine(
   if (spec && !help) {
     const required = spec.args.filter((a) => !a.endsWith("?"));
     if (positionals.length < required.length)
-      throw usageError(
-        `distilflare ${name} needs ${required.map((a) => a).join(" ")}; missing ${required.slice(positionals.length).join(" ")}`,
-      );
+      throw usageError(`distilflare ${name} needs ${required.map((a) => a).join(" ")}; missing ${required.slice(positionals.length).join(" ")}`);
     if (positionals.length > spec.args.length)
-      throw usageError(
-        `distilflare ${name} takes ${spec.args.length} argument(s), got an extra '${positionals[spec.args.length]}'`,
-      );
+      throw usageError(`distilflare ${name} takes ${spec.args.length} argument(s), got an extra '${positionals[spec.args.length]}'`);
   }
-  if (values["use-cache"] && values["no-cache"])
-    throw usageError("--use-cache and --no-cache contradict each other; pass one");
+  if (values["use-cache"] && values["no-cache"]) throw usageError("--use-cache and --no-cache contradict each other; pass one");
   const url = (typeof values.url === "string" ? values.url : env.DISTILFLARE_URL) ?? DEFAULT_URL;
   if (!/^https?:\/\/[^/]+/.test(url)) throw usageError(`--url '${url}' is not an http(s) URL`);
   return {
@@ -156,17 +131,10 @@ const optionHelp = (options: OptionSpec): string =>
 
 /** `distilflare --help`, or one command's usage. */
 export function helpText(command?: CommandName): string {
-  const globals =
-    "Options for every command: --url URL (default http://127.0.0.1:8787, or DISTILFLARE_URL), --token TOKEN (or DISTILFLARE_TOKEN), --json";
+  const globals = "Options for every command: --url URL (default http://127.0.0.1:8787, or DISTILFLARE_URL), --token TOKEN (or DISTILFLARE_TOKEN), --json";
   if (command) {
     const spec: CommandSpec = COMMANDS[command];
-    return [
-      `distilflare ${command} ${spec.args.join(" ")} ${optionHelp(spec.options)}`.replace(/\s+$/, ""),
-      "",
-      spec.summary,
-      "",
-      globals,
-    ].join("\n");
+    return [`distilflare ${command} ${spec.args.join(" ")} ${optionHelp(spec.options)}`.replace(/\s+$/, ""), "", spec.summary, "", globals].join("\n");
   }
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   return [

@@ -15,10 +15,7 @@ export interface DownloadedDistiset {
 export function localDatasetCard(card: string, configs: readonly string[]): string {
   const match = /^---\n([\s\S]*?)\n---\n/.exec(card);
   const front = (match ? parseYaml(match[1]!) : {}) as Record<string, unknown>;
-  front.configs = configs.map((name) => ({
-    config_name: name,
-    data_files: [{ split: "train", path: `${name}/train/*.parquet` }],
-  }));
+  front.configs = configs.map((name) => ({ config_name: name, data_files: [{ split: "train", path: `${name}/train/*.parquet` }] }));
   const body = match ? card.slice(match[0].length) : card;
   return `---\n${stringifyYaml(front).trimEnd()}\n---\n${body}`;
 }
@@ -27,11 +24,7 @@ export function localDatasetCard(card: string, configs: readonly string[]): stri
  * Saves a succeeded run's Distiset in the Hugging Face datasets layout:
  * `{config}/train/NNNNN.parquet`, README.md (the dataset card), pipeline.yaml and pipeline.log.
  */
-export async function downloadDistiset(
-  client: DistilflareClient,
-  runId: string,
-  out: string,
-): Promise<DownloadedDistiset> {
+export async function downloadDistiset(client: DistilflareClient, runId: string, out: string): Promise<DownloadedDistiset> {
   const manifest = await client.distiset(runId);
   const result: DownloadedDistiset = { out, configs: {} };
   for (const [name, config] of Object.entries(manifest.configs)) {
@@ -48,10 +41,7 @@ export async function downloadDistiset(
     result.configs[name] = { num_rows: config.splits.train?.num_rows ?? 0, files };
   }
   const id = encodeURIComponent(runId);
-  await writeFile(
-    join(out, "README.md"),
-    localDatasetCard(await client.text(`/v1/runs/${id}/README.md`), Object.keys(manifest.configs)),
-  );
+  await writeFile(join(out, "README.md"), localDatasetCard(await client.text(`/v1/runs/${id}/README.md`), Object.keys(manifest.configs)));
   await writeFile(join(out, "pipeline.yaml"), await client.text(`/v1/runs/${id}/pipeline.yaml`));
   await writeFile(join(out, "pipeline.log"), await client.logs(runId));
   return result;

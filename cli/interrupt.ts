@@ -40,11 +40,8 @@ export class InterruptHandler {
     const presses = this.pending;
     this.pending = 0;
     const stdin = this.streams.stdin;
-    if (!stdin.isTTY || typeof stdin.setRawMode !== "function")
-      return alreadyStopping || presses > 1 ? "detach" : "stop";
-    this.streams.stderr.write(
-      `\n${alreadyStopping ? "The run is stopping. " : ""}[s] stop the run, [d] detach (the run goes on), [c] keep watching? `,
-    );
+    if (!stdin.isTTY || typeof stdin.setRawMode !== "function") return alreadyStopping || presses > 1 ? "detach" : "stop";
+    this.streams.stderr.write(`\n${alreadyStopping ? "The run is stopping. " : ""}[s] stop the run, [d] detach (the run goes on), [c] keep watching? `);
     const key = await new Promise<string>((done) => {
       stdin.setRawMode(true);
       stdin.resume();

@@ -41,9 +41,7 @@ export async function main(
       streams.stderr.write(`distilflare: ${error.message}\n`);
       return error.exitCode;
     }
-    streams.stderr.write(
-      `distilflare: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    streams.stderr.write(`distilflare: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.apiError;
   }
 }

@@ -25,13 +25,9 @@ export function parseParams(entries: readonly string[]): StepParameters {
   const out: StepParameters = {};
   for (const entry of entries) {
     const match = PARAM.exec(entry);
-    if (!match?.groups)
-      throw usageError(
-        `--param '${entry}' is not step.path=value (for example text_generation.llm.generation_kwargs.temperature=0.7)`,
-      );
+    if (!match?.groups) throw usageError(`--param '${entry}' is not step.path=value (for example text_generation.llm.generation_kwargs.temperature=0.7)`);
     const [step, ...path] = match.groups.key!.split(".");
-    if (path.some((part) => part === ""))
-      throw usageError(`--param '${entry}' has an empty key in '${match.groups.key}'`);
+    if (path.some((part) => part === "")) throw usageError(`--param '${entry}' has an empty key in '${match.groups.key}'`);
     let node: Record<string, unknown> = (out[step!] ??= {});
     for (const part of path.slice(0, -1)) {
       const next = node[part];

@@ -15,12 +15,9 @@ export function flattenRuntimeParameters(info: readonly unknown[], prefix = ""):
     if ("runtime_parameters_info" in raw) {
       const nested = raw.runtime_parameters_info;
       if (Array.isArray(nested)) out.push(...flattenRuntimeParameters(nested, `${path}.`));
-      else
-        for (const [key, list] of Object.entries(nested))
-          out.push(...flattenRuntimeParameters(list, `${path}.${key}.`));
+      else for (const [key, list] of Object.entries(nested)) out.push(...flattenRuntimeParameters(list, `${path}.${key}.`));
     } else if (raw.keys && raw.keys.length > 0) {
-      for (const key of raw.keys)
-        out.push({ path: `${path}.${key.name}`, optional: key.optional, description: key.description ?? "" });
+      for (const key of raw.keys) out.push({ path: `${path}.${key.name}`, optional: key.optional, description: key.description ?? "" });
     } else {
       out.push({ path, optional: raw.optional, description: raw.description ?? "" });
     }
@@ -43,8 +40,7 @@ export function describePipeline(p: PipelineDescription): string[] {
     lines.push(`  ${step.name} (${step.type})`);
     const parameters = flattenRuntimeParameters(step.runtime_parameters_info);
     const width = Math.max(0, ...parameters.map((x) => x.path.length));
-    for (const x of parameters)
-      lines.push(`    ${x.path.padEnd(width)}  ${x.optional ? "optional" : "required"}  ${x.description}`);
+    for (const x of parameters) lines.push(`    ${x.path.padEnd(width)}  ${x.optional ? "optional" : "required"}  ${x.description}`);
   }
   lines.push("", "Connections:");
   for (const c of p.connections) lines.push(`  ${c.from} -> ${c.to.length > 0 ? c.to.join(", ") : "(leaf)"}`);

@@ -18,8 +18,7 @@ function stepCounts(step: StepProgress): string {
 function runHeader(view: RunView): string {
   const stage = view.stages.find((s) => s.status === "running");
   const stageText = view.stages.length > 1 && stage ? `, stage ${stage.index + 1}/${view.stages.length}` : "";
-  const stopText =
-    view.stop && (view.status === "stopping" || view.status === "stopped") ? ` (${view.stop.reason})` : "";
+  const stopText = view.stop && (view.status === "stopping" || view.status === "stopped") ? ` (${view.stop.reason})` : "";
   return `run ${view.id} (${view.name}): ${view.status}${stopText}${stageText}${usageText(view)}`;
 }
 
@@ -49,10 +48,7 @@ export function progressLines(view: RunView, columns = 100): string[] {
   }
   lines.push(...batchJobLines(view).map((line) => `  ${line}`));
   const latest = view.errors.at(-1);
-  if (latest)
-    lines.push(
-      `  last error${latest.step ? ` in ${latest.step}` : ""}: ${latest.code}: ${oneLine(latest.message, columns - 20)}`,
-    );
+  if (latest) lines.push(`  last error${latest.step ? ` in ${latest.step}` : ""}: ${latest.code}: ${oneLine(latest.message, columns - 20)}`);
   return lines;
 }
 
@@ -86,8 +82,7 @@ function batchJobLines(view: RunView): string[] {
       `batch job ${job.job_id} (${job.step} batch ${job.seq_no}): ${job.status}, ${job.counts.completed}/${job.counts.total} done${job.counts.failed > 0 ? `, ${job.counts.failed} failed` : ""}`,
   );
 }
-const reusedText = (step: { reused_from?: string | undefined }): string =>
-  step.reused_from ? ` (reused from ${step.reused_from})` : "";
+const reusedText = (step: { reused_from?: string | undefined }): string => (step.reused_from ? ` (reused from ${step.reused_from})` : "");
 
 const oneLine = (text: string, max: number): string => {
   const flat = text.replace(/\s+/g, " ").trim();

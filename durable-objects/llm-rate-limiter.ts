@@ -1,12 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { RateLimiterService } from "../src/llms/rate-limit/rate-limiter-service.js";
-import type {
-  AcquireDecision,
-  AcquireRequest,
-  RateLimiterState,
-  ReleaseRequest,
-  RpcResult,
-} from "../src/llms/rate-limit/rate-limit-state.js";
+import type { AcquireDecision, AcquireRequest, RateLimiterState, ReleaseRequest, RpcResult } from "../src/llms/rate-limit/rate-limit-state.js";
 
 /**
  * The deployment-wide LLM rate limiter: one object per (provider, endpoint, model) key, reached

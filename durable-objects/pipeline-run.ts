@@ -9,15 +9,7 @@ import { stateChanges, stateFromRows } from "../src/engine/run-state-rows.js";
 import { LastValueCache } from "../src/engine/run-view-cache.js";
 import { runView, type RunMeta, type RunView } from "../src/engine/run-view.js";
 import type { WorkItem, WorkReportInput } from "../src/engine/work.js";
-import {
-  abandonWork,
-  failWork,
-  renewLease,
-  resumeRunOrResend,
-  startWork,
-  type LeasePolicy,
-  type StartOutcome,
-} from "../src/engine/work-leases.js";
+import { abandonWork, failWork, renewLease, resumeRunOrResend, startWork, type LeasePolicy, type StartOutcome } from "../src/engine/work-leases.js";
 import type { PushToHubRequest, PushToHubStatus } from "../src/hub/scheduled-push.js";
 import { ownerPrices, type PriceTable } from "../src/llms/pricing/price-table.js";
 import { hasLimit, type RunBudget } from "../src/engine/run-budget.js";
@@ -116,10 +108,7 @@ export class PipelineRun extends DurableObject<Env> {
   async create(input: CreateRunInput): Promise<RpcResult<RunView>> {
     return rpc(async () => {
       if (this.meta && this.state) return runView(this.meta, this.state, this.prices);
-      const state: RunState = {
-        ...createRunState(input.meta.id, input.plan),
-        ...(hasLimit(input.budget) ? { budget: input.budget } : {}),
-      };
+      const state: RunState = { ...createRunState(input.meta.id, input.plan), ...(hasLimit(input.budget) ? { budget: input.budget } : {}) };
       const transition = startRun(state, this.context(), input.reused);
       if (input.push_to_hub) this.push.save(input.push_to_hub);
       const at = new Date();
@@ -150,12 +139,7 @@ export class PipelineRun extends DurableObject<Env> {
       this.log.append(report.log ?? []);
       const fused = transition.fused;
       if (fused && "seq_no" in fused.work)
-        this.log.append([
-          logLine(
-            "INFO",
-            `[${fused.work.step}] batch ${fused.work.seq_no} fused: it runs in the invocation that ran ${report.id}`,
-          ),
-        ]);
+        this.log.append([logLine("INFO", `[${fused.work.step}] batch ${fused.work.seq_no} fused: it runs in the invocation that ran ${report.id}`)]);
       await this.commit(transition, state.status);
       return fused ? { accepted: true, fused: { work: fused.work, lease_ms: fused.leaseMs } } : { accepted: true };
     });
@@ -170,8 +154,7 @@ export class PipelineRun extends DurableObject<Env> {
       const { state } = this.requireRun();
       const transition = startWork(state, input.work_id, Date.now(), this.policy());
       if (transition.state !== state) {
-        if (!transition.outcome.granted)
-          this.log.append([logLine("ERROR", `Work '${input.work_id}' ran out of attempts`)]);
+        if (!transition.outcome.granted) this.log.append([logLine("ERROR", `Work '${input.work_id}' ran out of attempts`)]);
         await this.commit(transition, state.status);
       }
       return transition.outcome;
@@ -188,22 +171,10 @@ export class PipelineRun extends DurableObject<Env> {
   }
 
   /** A consumer failed the work and the queue will deliver it again in `retry_in_ms`; `error` becomes its last error. */
-  async abandonWork(input: {
-    work_id: string;
-    error: string;
-    retry_in_ms: number;
-    requeue?: boolean;
-  }): Promise<RpcResult<{ ok: true }>> {
+  async abandonWork(input: { work_id: string; error: string; retry_in_ms: number; requeue?: boolean }): Promise<RpcResult<{ ok: true }>> {
     return rpc(async () => {
       const { state } = this.requireRun();
-      const transition = abandonWork(
-        state,
-        input.work_id,
-        input.error,
-        Date.now(),
-        input.retry_in_ms,
-        input.requeue ?? false,
-      );
+      const transition = abandonWork(state, input.work_id, input.error, Date.now(), input.retry_in_ms, input.requeue ?? false);
       if (transition.state !== state) await this.commit(transition, state.status);
       return { ok: true as const };
     });
@@ -235,12 +206,8 @@ export class PipelineRun extends DurableObject<Env> {
       const { state } = this.requireRun();
       if (state.status === "pending") return this.view();
       const transition = resumeRunOrResend(state, this.context(), input);
-      const what =
-        state.status === "running"
-          ? `re-sending ${transition.dispatch.length} unreported work item(s)`
-          : `from status '${state.status}'`;
-      const budget =
-        transition.state.budget !== state.budget ? ` with budget ${JSON.stringify(transition.state.budget)}` : "";
+      const what = state.status === "running" ? `re-sending ${transition.dispatch.length} unreported work item(s)` : `from status '${state.status}'`;
+      const budget = transition.state.budget !== state.budget ? ` with budget ${JSON.stringify(transition.state.budget)}` : "";
       this.log.append([logLine("INFO", `Resumed: ${what}${budget}`)]);
       await this.commit(transition, state.status);
       return this.view();
@@ -248,19 +215,10 @@ export class PipelineRun extends DurableObject<Env> {
   }
 
   /** A message that kept failing reached the dead-letter queue: the run fails with its reason and the item's last error. */
-  async deadLetter(input: {
-    work_id: string;
-    step?: string | undefined;
-    message: string;
-  }): Promise<RpcResult<RunView>> {
+  async deadLetter(input: { work_id: string; step?: string | undefined; message: string }): Promise<RpcResult<RunView>> {
     return rpc(async () => {
       const { state } = this.requireRun();
-      const transition = failWork(
-        state,
-        input.work_id,
-        `dead-lettered after its retries: ${input.message}`,
-        Date.now(),
-      );
+      const transition = failWork(state, input.work_id, `dead-lettered after its retries: ${input.message}`, Date.now());
       if (transition.state === state) return this.view();
       this.log.append([logLine("ERROR", `Work '${input.work_id}' was dead-lettered: ${input.message}`)]);
       await this.commit(transition, state.status);
@@ -334,20 +292,13 @@ export class PipelineRun extends DurableObject<Env> {
    * outbox; then sends it and clears the outbox. Large work items go to R2 first, with other
    * events held off meanwhile so no transition is computed from the state being replaced.
    */
-  private async commit(
-    transition: Transition,
-    previousStatus: RunStatus | undefined,
-    createdMeta?: RunMeta,
-  ): Promise<void> {
+  private async commit(transition: Transition, previousStatus: RunStatus | undefined, createdMeta?: RunMeta): Promise<void> {
     const base = createdMeta ?? this.meta;
     if (!base) throw new NotFoundError(`Run not found`);
     const meta: RunMeta = { ...base, updated_at: new Date().toISOString() };
     const changes = stateChanges(this.state, transition.state);
     const outbox = this.outbox.open(transition.dispatch);
-    const values: Record<string, string> = {
-      meta: encodeRunValue("meta", meta),
-      ...(outbox ? { [outbox.key]: outbox.value } : {}),
-    };
+    const values: Record<string, string> = { meta: encodeRunValue("meta", meta), ...(outbox ? { [outbox.key]: outbox.value } : {}) };
     const adopt = () => {
       this.rows.write(changes, values);
       this.state = transition.state;

@@ -26,9 +26,6 @@ export async function rpc<T>(fn: () => Promise<T> | T): Promise<RpcResult<T>> {
 
 export function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: RpcError }): T {
   if (result.ok) return result.value;
-  const details =
-    result.error.details_json === undefined
-      ? undefined
-      : (JSON.parse(result.error.details_json) as Record<string, unknown>);
+  const details = result.error.details_json === undefined ? undefined : (JSON.parse(result.error.details_json) as Record<string, unknown>);
   throw new DistilflareError(result.error.code, result.error.message, details);
 }

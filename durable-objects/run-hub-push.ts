@@ -69,13 +69,7 @@ export class RunHubPush {
     this.status = running;
     await this.watchdog.setAt(Date.now() + PUSH_RETRY_AFTER_MS + 1_000);
     const token = this.store.readValue("push_token", TOKEN_KEY);
-    const result = await executePush({
-      store: new R2BlobStore(env.DATA),
-      runId: meta.id,
-      push: running,
-      token,
-      services: workerServices(env),
-    });
+    const result = await executePush({ store: new R2BlobStore(env.DATA), runId: meta.id, push: running, token, services: workerServices(env) });
     await this.finish(result, meta, env.DATA);
   }
 

@@ -15,12 +15,7 @@ export function isTerminal(status: RunStatus): boolean {
  * whether the cache may serve it) and, once a run that was not a dry run ends, which of its
  * steps a later run may reuse.
  */
-export async function recordRunStatus(
-  runIndex: Env["RUN_INDEX"],
-  meta: RunMeta,
-  state: RunState,
-  status: RunStatus,
-): Promise<void> {
+export async function recordRunStatus(runIndex: Env["RUN_INDEX"], meta: RunMeta, state: RunState, status: RunStatus): Promise<void> {
   const index = runIndex.get(runIndex.idFromName("index")) as unknown as DurableObjectStub<RunIndex>;
   const result = await index.upsert({
     id: meta.id,
@@ -36,13 +31,7 @@ export async function recordRunStatus(
   if (!result.ok) throw new DistilflareError("internal", `Could not update the run index: ${result.error.message}`);
   if (isTerminal(status) && !meta.dry_run) {
     const steps = reusableSteps(state.plan, state.steps);
-    const registered = await index.registerStepOutputs({
-      run_id: meta.id,
-      routing_seed: state.plan.seed,
-      created_at: meta.created_at,
-      steps,
-    });
-    if (!registered.ok)
-      throw new DistilflareError("internal", `Could not register the run's step outputs: ${registered.error.message}`);
+    const registered = await index.registerStepOutputs({ run_id: meta.id, routing_seed: state.plan.seed, created_at: meta.created_at, steps });
+    if (!registered.ok) throw new DistilflareError("internal", `Could not register the run's step outputs: ${registered.error.message}`);
   }
 }

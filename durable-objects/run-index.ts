@@ -74,10 +74,7 @@ export class RunIndex extends DurableObject<Env> {
   }
 
   /** Newest first; `before` is the cursor (`created_at|id` of the last item of the previous page). */
-  async list(options: {
-    limit: number;
-    before?: string | undefined;
-  }): Promise<RpcResult<{ runs: RunSummary[]; next_cursor: string | null }>> {
+  async list(options: { limit: number; before?: string | undefined }): Promise<RpcResult<{ runs: RunSummary[]; next_cursor: string | null }>> {
     return rpc(() => {
       const limit = Math.max(1, Math.min(options.limit, 200));
       const [createdAt, id] = options.before ? splitCursor(options.before) : [undefined, undefined];
@@ -90,10 +87,7 @@ export class RunIndex extends DurableObject<Env> {
               id ?? "",
               limit + 1,
             )
-          : this.ctx.storage.sql.exec<Record<string, string | number>>(
-              "SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?",
-              limit + 1,
-            )
+          : this.ctx.storage.sql.exec<Record<string, string | number>>("SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?", limit + 1)
       ).toArray();
       const runs = rows.slice(0, limit).map(toSummary);
       const last = runs.at(-1);
@@ -149,11 +143,7 @@ export class RunIndex extends DurableObject<Env> {
   /** Forgets a source whose outputs could not be read (deleted from R2 or incomplete). */
   async forgetStepOutputs(input: { signature: string; run_id: string }): Promise<RpcResult<null>> {
     return rpc(() => {
-      this.ctx.storage.sql.exec(
-        "DELETE FROM step_outputs WHERE signature = ? AND run_id = ?",
-        input.signature,
-        input.run_id,
-      );
+      this.ctx.storage.sql.exec("DELETE FROM step_outputs WHERE signature = ? AND run_id = ?", input.signature, input.run_id);
       return null;
     });
   }
@@ -162,10 +152,7 @@ export class RunIndex extends DurableObject<Env> {
    * The newest run (not a dry run) with this cache key. A run whose rows failed is skipped
    * unless accepted, so the request computes a fresh run: its imputed batches are never reused.
    */
-  async findByCacheKey(
-    cacheKey: string,
-    options: { acceptFailedRows?: boolean | undefined } = {},
-  ): Promise<RpcResult<RunSummary | null>> {
+  async findByCacheKey(cacheKey: string, options: { acceptFailedRows?: boolean | undefined } = {}): Promise<RpcResult<RunSummary | null>> {
     return rpc(() => {
       const row = this.ctx.storage.sql
         .exec<Record<string, string | number>>(

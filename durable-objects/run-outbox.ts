@@ -79,8 +79,7 @@ export class RunOutbox {
     const control: WorkMessage[] = [];
     const steps: WorkMessage[] = [];
     for (const work of works) (queueOf(work) === "steps" ? steps : control).push(await this.message(work, bindings));
-    const asRequests = (batch: WorkMessage[]): MessageSendRequest<WorkMessage>[] =>
-      batch.map((body) => ({ body, contentType: "json" }));
+    const asRequests = (batch: WorkMessage[]): MessageSendRequest<WorkMessage>[] => batch.map((body) => ({ body, contentType: "json" }));
     for (const batch of sendBatches(control)) await bindings.CONTROL_QUEUE.sendBatch(asRequests(batch));
     for (const batch of sendBatches(steps)) await bindings.STEP_QUEUE.sendBatch(asRequests(batch));
   }

@@ -38,9 +38,7 @@ export class RunStorage {
 
   /** Whether some work of `changes` must go to R2 first (`spill`), which needs an await. */
   needsSpill(changes: RowChanges): boolean {
-    return changes.put.some(
-      ({ key, value }) => key.kind === "work" && JSON.stringify(value).length > MAX_INLINE_WORK_BYTES,
-    );
+    return changes.put.some(({ key, value }) => key.kind === "work" && JSON.stringify(value).length > MAX_INLINE_WORK_BYTES);
   }
 
   /** Puts large work items in R2 and replaces them in `changes` by their key. Returns the ids moved. */
@@ -62,32 +60,17 @@ export class RunStorage {
   write(changes: RowChanges, kv: Record<string, string | null> = {}): void {
     const encoded = changes.put.map(({ key, value }) => {
       const json = JSON.stringify(value);
-      if (json.length > MAX_STORED_VALUE_BYTES)
-        throw tooLarge(`the ${key.kind} row of '${key.name || "the run"}'`, json.length);
+      if (json.length > MAX_STORED_VALUE_BYTES) throw tooLarge(`the ${key.kind} row of '${key.name || "the run"}'`, json.length);
       return { key, json };
     });
-    for (const [key, value] of Object.entries(kv))
-      if (value !== null && value.length > MAX_STORED_VALUE_BYTES) throw tooLarge(`'${key}'`, value.length);
+    for (const [key, value] of Object.entries(kv)) if (value !== null && value.length > MAX_STORED_VALUE_BYTES) throw tooLarge(`'${key}'`, value.length);
     this.storage.transactionSync(() => {
       const sql = this.storage.sql;
       for (const { key, json } of encoded) {
-        sql.exec(
-          "INSERT OR REPLACE INTO run_rows (kind, name, part, seq, value) VALUES (?, ?, ?, ?, ?)",
-          key.kind,
-          key.name,
-          key.part,
-          key.seq,
-          json,
-        );
+        sql.exec("INSERT OR REPLACE INTO run_rows (kind, name, part, seq, value) VALUES (?, ?, ?, ?, ?)", key.kind, key.name, key.part, key.seq, json);
       }
       for (const key of changes.delete)
-        sql.exec(
-          "DELETE FROM run_rows WHERE kind = ? AND name = ? AND part = ? AND seq = ?",
-          key.kind,
-          key.name,
-          key.part,
-          key.seq,
-        );
+        sql.exec("DELETE FROM run_rows WHERE kind = ? AND name = ? AND part = ? AND seq = ?", key.kind, key.name, key.part, key.seq);
       for (const [key, value] of Object.entries(kv)) {
         if (value === null) sql.exec("DELETE FROM run_kv WHERE key = ?", key);
         else sql.exec("INSERT OR REPLACE INTO run_kv (key, value) VALUES (?, ?)", key, value);
@@ -97,20 +80,14 @@ export class RunStorage {
 
   /** The value stored under `key`, parsed as a `kind`. */
   readValue<K extends RunValueKind>(kind: K, key: string): RunValue<K> | undefined {
-    const json = this.storage.sql
-      .exec<{ value: string }>("SELECT value FROM run_kv WHERE key = ?", key)
-      .toArray()[0]?.value;
+    const json = this.storage.sql.exec<{ value: string }>("SELECT value FROM run_kv WHERE key = ?", key).toArray()[0]?.value;
     return json === undefined ? undefined : decodeRunValue(kind, json);
   }
 
   /** Every value whose key starts with `prefix`, in key order, parsed as a `kind`. */
   listValues<K extends RunValueKind>(kind: K, prefix: string): Array<{ key: string; value: RunValue<K> }> {
     return this.storage.sql
-      .exec<{ key: string; value: string }>(
-        "SELECT key, value FROM run_kv WHERE key >= ? AND key < ? ORDER BY key",
-        prefix,
-        `${prefix}\uffff`,
-      )
+      .exec<{ key: string; value: string }>("SELECT key, value FROM run_kv WHERE key >= ? AND key < ? ORDER BY key", prefix, `${prefix}\uffff`)
       .toArray()
       .map(({ key, value }) => ({ key, value: decodeRunValue(kind, value) }));
   }
@@ -128,11 +105,7 @@ export class RunStorage {
       const moved = kind.data === "work" ? spilledWorkSchema.safeParse(value) : undefined;
       if (moved?.success) {
         const object = await this.bucket.get(moved.data.r2_key);
-        if (!object)
-          throw new DistilflareError(
-            "storage_failed",
-            `Work item '${row.name}' is missing from R2 (${moved.data.r2_key})`,
-          );
+        if (!object) throw new DistilflareError("storage_failed", `Work item '${row.name}' is missing from R2 (${moved.data.r2_key})`);
         value = await object.json();
         spilled.add(row.name);
       }
@@ -152,12 +125,8 @@ export class RunStorage {
 }
 
 function tooLarge(what: string, bytes: number): DistilflareError {
-  return new DistilflareError(
-    "payload_too_large",
-    `Cannot store ${what}: ${bytes} bytes, over the ${MAX_STORED_VALUE_BYTES}-byte limit of a stored value`,
-    {
-      bytes,
-      limit: MAX_STORED_VALUE_BYTES,
-    },
-  );
+  return new DistilflareError("payload_too_large", `Cannot store ${what}: ${bytes} bytes, over the ${MAX_STORED_VALUE_BYTES}-byte limit of a stored value`, {
+    bytes,
+    limit: MAX_STORED_VALUE_BYTES,
+  });
 }

@@ -11,9 +11,7 @@ import { decodeRunValue, encodeRunValue } from "../src/runtime/run-object-values
  */
 export class StepOutputsLog {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(
-      "CREATE TABLE IF NOT EXISTS step_outputs (step TEXT NOT NULL, seq_no INTEGER NOT NULL, output TEXT NOT NULL, PRIMARY KEY (step, seq_no))",
-    );
+    sql.exec("CREATE TABLE IF NOT EXISTS step_outputs (step TEXT NOT NULL, seq_no INTEGER NOT NULL, output TEXT NOT NULL, PRIMARY KEY (step, seq_no))");
   }
 
   /** Records the output of a report about to be applied (a redelivered duplicate writes the same row). */

@@ -20,8 +20,7 @@ export function runPipeline(store: BlobStore, runId: string): Promise<Pipeline> 
   const loading = (async () => {
     const json = await getText(store, runKeys.pipelineJson(runId));
     const text = json ?? (await getText(store, runKeys.pipelineYaml(runId)));
-    if (text === null)
-      throw new NotFoundError(`Run '${runId}' has no pipeline.json or pipeline.yaml`, { run_id: runId });
+    if (text === null) throw new NotFoundError(`Run '${runId}' has no pipeline.json or pipeline.yaml`, { run_id: runId });
     return loadPipeline(parsePipelineText(text, json === null ? "yaml" : "json"), runtimeRegistry()).pipeline;
   })();
   cache.set(runId, loading);

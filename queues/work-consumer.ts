@@ -59,11 +59,7 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
           };
           // A fused chain: each report may hand back the successor batch built from the one just
           // reported, leased to this invocation; it runs here instead of going through the queue.
-          let next: { work: WorkItem; leaseMs: number; fused: boolean } | undefined = {
-            work,
-            leaseMs: lease.value.leaseMs,
-            fused: false,
-          };
+          let next: { work: WorkItem; leaseMs: number; fused: boolean } | undefined = { work, leaseMs: lease.value.leaseMs, fused: false };
           while (next) {
             const current: WorkItem = next.work;
             leased = { stub, workId: current.id, fused: next.fused };
@@ -82,17 +78,12 @@ export async function consumeWork(batch: MessageBatch<unknown>, env: Env, option
       if (leased?.fused) {
         // The message's own work was reported; the fused batch has no message to retry, so the
         // run sends it through the queue (its normal retry path) with this error as its last.
-        await leased.stub
-          .abandonWork({ work_id: leased.workId, error: reason, retry_in_ms: delaySeconds * 1000, requeue: true })
-          .catch(() => undefined);
+        await leased.stub.abandonWork({ work_id: leased.workId, error: reason, retry_in_ms: delaySeconds * 1000, requeue: true }).catch(() => undefined);
         message.ack();
         return;
       }
       // The run keeps the error as the item's last one and waits for the queue's redelivery.
-      if (leased)
-        await leased.stub
-          .abandonWork({ work_id: leased.workId, error: reason, retry_in_ms: delaySeconds * 1000 })
-          .catch(() => undefined);
+      if (leased) await leased.stub.abandonWork({ work_id: leased.workId, error: reason, retry_in_ms: delaySeconds * 1000 }).catch(() => undefined);
       message.retry({ delaySeconds });
     }
   });
@@ -107,10 +98,7 @@ async function resolveWork(message: ReturnType<typeof workMessageSchema.parse>, 
 type RunStub = DurableObjectStub<import("../durable-objects/pipeline-run.js").PipelineRun>;
 
 /** Reports the work; returns the successor batch the run fused behind it, if any. */
-async function deliver(
-  stub: RunStub,
-  report: WorkReportInput,
-): Promise<{ work: WorkItem; lease_ms: number } | undefined> {
+async function deliver(stub: RunStub, report: WorkReportInput): Promise<{ work: WorkItem; lease_ms: number } | undefined> {
   const result = await stub.report(report, { accept_fused: true });
   // A run that no longer exists has nothing to wait for this report.
   if (!result.ok && result.error.code !== "not_found") throw new Error(result.error.message);
@@ -125,9 +113,7 @@ async function deliver(
 async function holdingLease<T>(stub: RunStub, workId: string, leaseMs: number, fn: () => Promise<T>): Promise<T> {
   const timer = setInterval(
     () => {
-      stub
-        .renewWork({ work_id: workId })
-        .catch((error: unknown) => console.error(`Lease renewal of '${workId}' failed: ${errorMessage(error)}`));
+      stub.renewWork({ work_id: workId }).catch((error: unknown) => console.error(`Lease renewal of '${workId}' failed: ${errorMessage(error)}`));
     },
     Math.max(1_000, Math.floor(leaseMs / 3)),
   );

@@ -32,30 +32,16 @@ async function main(): Promise<void> {
   const api = new ApiClient(dev.url);
   try {
     console.log(`Worker ready at ${dev.url}\n`);
-    const { status, body } = await api.post<{ id: string; status: string; error?: { message: string } }>("/v1/runs", {
-      pipeline: PIPELINE,
-      use_cache: false,
-    });
-    if (status !== 202 && status !== 200)
-      throw new Error(`could not start the run (${status}): ${JSON.stringify(body)}`);
+    const { status, body } = await api.post<{ id: string; status: string; error?: { message: string } }>("/v1/runs", { pipeline: PIPELINE, use_cache: false });
+    if (status !== 202 && status !== 200) throw new Error(`could not start the run (${status}): ${JSON.stringify(body)}`);
     console.log(`POST /v1/runs {"pipeline": "${PIPELINE}"} -> ${status}, run ${body.id}`);
 
     const renderer = new ProgressRenderer(process.stdout);
-    const run = await api.waitForRun(body.id, {
-      timeoutMs: 600_000,
-      onProgress: (view) => renderer.update(view as unknown as RunView),
-    });
-    if (run.status !== "succeeded")
-      throw new Error(`run ended ${String(run.status)}: ${JSON.stringify(run.error ?? run.errors)}`);
+    const run = await api.waitForRun(body.id, { timeoutMs: 600_000, onProgress: (view) => renderer.update(view as unknown as RunView) });
+    if (run.status !== "succeeded") throw new Error(`run ended ${String(run.status)}: ${JSON.stringify(run.error ?? run.errors)}`);
 
     const { body: manifest } = await api.json<{
-      configs: Record<
-        string,
-        {
-          columns: string[];
-          splits: { train: { num_rows: number; files: Array<{ path: string; size_bytes: number }> } };
-        }
-      >;
+      configs: Record<string, { columns: string[]; splits: { train: { num_rows: number; files: Array<{ path: string; size_bytes: number }> } } }>;
     }>(`/v1/runs/${body.id}/distiset`);
     console.log("\nDistiset manifest (GET /v1/runs/{id}/distiset):");
     const summary = Object.fromEntries(
@@ -66,20 +52,14 @@ async function main(): Promise<void> {
     );
     console.log(JSON.stringify({ configs: summary }, null, 2));
     const config = Object.keys(manifest.configs)[0] ?? "default";
-    const { body: rows } = await api.json<{ rows: Array<Record<string, unknown>> }>(
-      `/v1/runs/${body.id}/rows?config=${config}&length=3`,
-    );
+    const { body: rows } = await api.json<{ rows: Array<Record<string, unknown>> }>(`/v1/runs/${body.id}/rows?config=${config}&length=3`);
     console.log(`\nFirst rows of '${config}':`);
     for (const row of rows.rows) console.log(JSON.stringify(row, null, 2));
     console.log("\nParquet files (Range requests work, so DuckDB/hyparquet can read them remotely):");
     for (const [name, c] of Object.entries(manifest.configs))
       for (const f of c.splits.train.files) console.log(`  ${name}: ${dev.url}${f.path} (${f.size_bytes} bytes)`);
-    console.log(
-      `  stored in the local R2 bucket 'distilflare-data' under runs/${body.id}/distiset/ (state: ${persistTo})`,
-    );
-    console.log(
-      `\nAlso: ${dev.url}/v1/runs/${body.id}/logs, ${dev.url}/v1/runs/${body.id}/pipeline.yaml, ${dev.url}/v1/runs/${body.id}/README.md`,
-    );
+    console.log(`  stored in the local R2 bucket 'distilflare-data' under runs/${body.id}/distiset/ (state: ${persistTo})`);
+    console.log(`\nAlso: ${dev.url}/v1/runs/${body.id}/logs, ${dev.url}/v1/runs/${body.id}/pipeline.yaml, ${dev.url}/v1/runs/${body.id}/README.md`);
   } finally {
     await dev.stop();
     await services.stop();

@@ -6,7 +6,5 @@ import { BUILTIN_TASKS } from "./tasks/index.js";
 
 /** A registry with every built-in step, task, LLM, embeddings and routing function. */
 export function createDefaultRegistry(): Registry {
-  return new Registry()
-    .register(...BUILTIN_STEPS, ...BUILTIN_TASKS, ...BUILTIN_LLMS)
-    .registerRouting(sampleNStepsFactory);
+  return new Registry().register(...BUILTIN_STEPS, ...BUILTIN_TASKS, ...BUILTIN_LLMS).registerRouting(sampleNStepsFactory);
 }

@@ -59,9 +59,7 @@ export class DistilflareError extends Error {
   }
 
   toJSON(): ErrorBody {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
+    return this.details === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, details: this.details };
   }
 }
 
@@ -81,10 +79,7 @@ export class RuntimeParameterError extends DistilflareError {
 }
 
 export class OptionError extends DistilflareError {
-  constructor(
-    message: string,
-    details: { component?: string; field: string; expected?: string; [k: string]: unknown },
-  ) {
+  constructor(message: string, details: { component?: string; field: string; expected?: string; [k: string]: unknown }) {
     super("invalid_option", message, details);
     this.name = "OptionError";
   }
@@ -92,11 +87,7 @@ export class OptionError extends DistilflareError {
 
 export class UnknownTypeError extends DistilflareError {
   constructor(kind: string, name: string, known: readonly string[]) {
-    super("unknown_type", `Unknown ${kind} type '${name}'. Known ${kind} types: ${[...known].sort().join(", ")}`, {
-      kind,
-      name,
-      known: [...known].sort(),
-    });
+    super("unknown_type", `Unknown ${kind} type '${name}'. Known ${kind} types: ${[...known].sort().join(", ")}`, { kind, name, known: [...known].sort() });
     this.name = "UnknownTypeError";
   }
 }
@@ -111,11 +102,9 @@ export class SerializationError extends DistilflareError {
 /** distilabel's "Failed to load all the steps": every step whose `load()` failed, with its cause. */
 export class StepLoadError extends DistilflareError {
   constructor(failures: ReadonlyArray<{ step: string; code: string; message: string }>) {
-    super(
-      "step_load_failed",
-      `Failed to load all the steps: ${failures.map((f) => `step '${f.step}': ${f.message}`).join("; ")}`,
-      { steps: failures.map((f) => ({ ...f })) },
-    );
+    super("step_load_failed", `Failed to load all the steps: ${failures.map((f) => `step '${f.step}': ${f.message}`).join("; ")}`, {
+      steps: failures.map((f) => ({ ...f })),
+    });
     this.name = "StepLoadError";
   }
 }
@@ -143,9 +132,7 @@ export function isErrorCode(value: string): value is ErrorCode {
 export function isErrorBody(value: unknown): value is ErrorBody {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
-  return (
-    typeof v.code === "string" && (ERROR_CODES as readonly string[]).includes(v.code) && typeof v.message === "string"
-  );
+  return typeof v.code === "string" && (ERROR_CODES as readonly string[]).includes(v.code) && typeof v.message === "string";
 }
 
 export function errorMessage(error: unknown): string {

@@ -53,11 +53,7 @@ export class CloudflareRunService implements RunService {
   }
 
   async startRun(request: StartRunRequest): Promise<StartRunResult> {
-    const {
-      pipeline,
-      parameters,
-      budget: budgetDefaults,
-    } = resolvePipeline(request.pipeline, this.pipelines, this.registry);
+    const { pipeline, parameters, budget: budgetDefaults } = resolvePipeline(request.pipeline, this.pipelines, this.registry);
     if (request.push_to_hub) this.requirePushToken(request.push_to_hub.token, "push_to_hub.token");
     const budget = runBudget(budgetDefaults, request);
     assertBudgetPriced(pipeline, budget, ownerPrices(this.env as unknown as Record<string, unknown>));
@@ -78,9 +74,7 @@ export class CloudflareRunService implements RunService {
       runId,
     );
     if (request.use_cache && !request.dry_run && prepared.cacheable) {
-      const existing = unwrap(
-        await this.index().findByCacheKey(prepared.cacheKey, { acceptFailedRows: request.accept_failed_rows }),
-      );
+      const existing = unwrap(await this.index().findByCacheKey(prepared.cacheKey, { acceptFailedRows: request.accept_failed_rows }));
       if (existing) {
         if (request.push_to_hub) unwrap(await this.run(existing.id).requestPush(request.push_to_hub));
         if (existing.status === "succeeded") return { status: 200, run: await this.getRun(existing.id), cached: true };
@@ -91,31 +85,20 @@ export class CloudflareRunService implements RunService {
             ...(request.max_requests !== undefined ? { max_requests: request.max_requests } : {}),
           },
         };
-        const run =
-          existing.status === "stopped" || existing.status === "failed"
-            ? await this.resumeRun(existing.id, resume)
-            : await this.getRun(existing.id);
+        const run = existing.status === "stopped" || existing.status === "failed" ? await this.resumeRun(existing.id, resume) : await this.getRun(existing.id);
         return { status: 202, run, cached: true };
       }
     }
     const { plan, reused } =
       request.use_cache && !request.dry_run
-        ? await resolveStepReuse(
-            prepared.plan,
-            { useCache: prepared.stepUseCache, acceptFailedRows: request.accept_failed_rows },
-            this.stepOutputs(),
-          )
+        ? await resolveStepReuse(prepared.plan, { useCache: prepared.stepUseCache, acceptFailedRows: request.accept_failed_rows }, this.stepOutputs())
         : { plan: prepared.plan, reused: {} };
     const planBytes = JSON.stringify(plan).length;
     if (planBytes > MAX_STORED_VALUE_BYTES) {
       throw new DistilflareError(
         "payload_too_large",
         `The pipeline's run plan takes ${planBytes} bytes; a run's plan is stored as one value of at most ${MAX_STORED_VALUE_BYTES} bytes (fewer steps or shorter names fit)`,
-        {
-          field: "pipeline",
-          bytes: planBytes,
-          limit: MAX_STORED_VALUE_BYTES,
-        },
+        { field: "pipeline", bytes: planBytes, limit: MAX_STORED_VALUE_BYTES },
       );
     }
     await this.store.put(runKeys.pipelineJson(runId), prepared.pipelineJson, { contentType: "application/json" });
@@ -157,10 +140,7 @@ export class CloudflareRunService implements RunService {
     };
   }
 
-  async listRuns(options: {
-    limit: number;
-    cursor?: string | undefined;
-  }): Promise<{ runs: RunSummaryView[]; next_cursor: string | null }> {
+  async listRuns(options: { limit: number; cursor?: string | undefined }): Promise<{ runs: RunSummaryView[]; next_cursor: string | null }> {
     const page = unwrap(await this.index().list({ limit: options.limit, before: options.cursor }));
     return { runs: page.runs.map(({ cache_key: _key, ...run }) => run), next_cursor: page.next_cursor };
   }
@@ -183,8 +163,7 @@ export class CloudflareRunService implements RunService {
   async logs(id: string): Promise<string> {
     await this.requireKnown(id);
     const result = await this.run(id).logs();
-    if (!result.ok && result.error.code === "not_found")
-      throw new NotFoundError(`Run '${id}' not found`, { run_id: id });
+    if (!result.ok && result.error.code === "not_found") throw new NotFoundError(`Run '${id}' not found`, { run_id: id });
     return unwrap(result);
   }
 
@@ -193,11 +172,10 @@ export class CloudflareRunService implements RunService {
     this.requirePushToken(options.token, "token");
     const run = await this.getRun(id);
     if (run.status !== "succeeded") {
-      throw new DistilflareError(
-        "conflict",
-        `Run '${id}' is ${run.status}; only a run that succeeded can be pushed to the Hub`,
-        { run_id: id, status: run.status },
-      );
+      throw new DistilflareError("conflict", `Run '${id}' is ${run.status}; only a run that succeeded can be pushed to the Hub`, {
+        run_id: id,
+        status: run.status,
+      });
     }
     return pushDistisetToHub({
       store: this.store,
@@ -213,11 +191,7 @@ export class CloudflareRunService implements RunService {
 
   private requirePushToken(token: string | undefined, field: string): void {
     if (token || this.services().secret("HF_TOKEN")) return;
-    throw new DistilflareError(
-      "invalid_request",
-      `Pushing to the Hub needs a token with write access: pass ${field} or set the HF_TOKEN secret`,
-      { field },
-    );
+    throw new DistilflareError("invalid_request", `Pushing to the Hub needs a token with write access: pass ${field} or set the HF_TOKEN secret`, { field });
   }
 
   /**

@@ -56,13 +56,9 @@ export function createWorker(options: WorkerOptions = {}): ExportedHandler<Env> 
             dry_run: false,
             accept_failed_rows: false,
           });
-          console.log(
-            `cron '${controller.cron}': run ${result.run.id} of '${schedule.pipeline}' (${result.run.status})`,
-          );
+          console.log(`cron '${controller.cron}': run ${result.run.id} of '${schedule.pipeline}' (${result.run.status})`);
         } catch (error) {
-          console.error(
-            `cron '${controller.cron}': pipeline '${schedule.pipeline}' could not start: ${errorMessage(error)}`,
-          );
+          console.error(`cron '${controller.cron}': pipeline '${schedule.pipeline}' could not start: ${errorMessage(error)}`);
         }
       }
     },

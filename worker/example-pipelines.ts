@@ -36,38 +36,18 @@ export function buildQuickstart(): Pipeline {
 
 /** Three models answer, their answers are grouped, UltraFeedback rates them: a preference dataset. */
 export function buildPreference(): Pipeline {
-  return new Pipeline({ name: "preference", description: "Three generations per prompt rated by UltraFeedback" }).build(
-    () => {
-      const load = new LoadDataFromDicts({
-        name: "load_dataset",
-        data: PROMPTS.map((instruction) => ({ instruction })),
-        batchSize: 3,
-      });
-      const models = ["gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1-nano"];
-      const generators = models.map(
-        (model, i) =>
-          new TextGeneration({ name: `text_generation_${i}`, llm: new OpenAILLM({ model }), inputBatchSize: 3 }),
-      );
-      const group = new GroupColumns({
-        name: "group_generations",
-        columns: ["generation", "model_name"],
-        outputColumns: ["generations", "generation_models"],
-      });
-      const rate = new UltraFeedback({
-        name: "ultrafeedback",
-        aspect: "overall-rating",
-        llm: new OpenAILLM({ model: "gpt-4o-mini" }),
-      });
-      chain(load, generators, group, rate);
-    },
-  );
+  return new Pipeline({ name: "preference", description: "Three generations per prompt rated by UltraFeedback" }).build(() => {
+    const load = new LoadDataFromDicts({ name: "load_dataset", data: PROMPTS.map((instruction) => ({ instruction })), batchSize: 3 });
+    const models = ["gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1-nano"];
+    const generators = models.map((model, i) => new TextGeneration({ name: `text_generation_${i}`, llm: new OpenAILLM({ model }), inputBatchSize: 3 }));
+    const group = new GroupColumns({ name: "group_generations", columns: ["generation", "model_name"], outputColumns: ["generations", "generation_models"] });
+    const rate = new UltraFeedback({ name: "ultrafeedback", aspect: "overall-rating", llm: new OpenAILLM({ model: "gpt-4o-mini" }) });
+    chain(load, generators, group, rate);
+  });
 }
 
 export const examplePipelines: PipelineCatalog = {
-  quickstart: {
-    description: "LoadDataFromDicts -> TextGeneration (the distilabel quickstart)",
-    build: buildQuickstart,
-  },
+  quickstart: { description: "LoadDataFromDicts -> TextGeneration (the distilabel quickstart)", build: buildQuickstart },
   preference: { description: "3 x TextGeneration -> GroupColumns -> UltraFeedback", build: buildPreference },
 };
 

@@ -38,8 +38,7 @@ interface Case {
   run: () => Promise<void>;
 }
 
-const fmt = (n: number, digits = 0): string =>
-  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0): string => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number): string => `${fmt(bytes / 1024 / 1024, 1)} MB`;
 
 function hubFiles(rows: number, perFile: number): Record<string, Uint8Array> {
@@ -48,11 +47,9 @@ function hubFiles(rows: number, perFile: number): Record<string, Uint8Array> {
   for (let f = 0; f < count; f++) {
     const start = f * perFile;
     const part = Array.from({ length: Math.min(perFile, rows - start) }, (_, i) => benchRow(start + i));
-    files[`data/train-${String(f).padStart(5, "0")}-of-${String(count).padStart(5, "0")}.parquet`] = writeParquet(
-      part,
-      undefined,
-      { rowGroupSize: ROW_GROUP_SIZE },
-    );
+    files[`data/train-${String(f).padStart(5, "0")}-of-${String(count).padStart(5, "0")}.parquet`] = writeParquet(part, undefined, {
+      rowGroupSize: ROW_GROUP_SIZE,
+    });
   }
   return files;
 }
@@ -78,9 +75,7 @@ async function main(): Promise<void> {
     // The loopback servers are started first: the runtime calls only origins it is told to allow.
     const llmServers = await Promise.all([100, 1_000].map((latency) => serverFor(latency)));
     const allowed = [hub.url, ...llmServers.map((server) => server.url)].join(",");
-    dev = await startWranglerDev({
-      vars: { ALLOW_UNAUTHENTICATED: "true", HF_ENDPOINT: hub.url, ALLOWED_ORIGINS: allowed },
-    });
+    dev = await startWranglerDev({ vars: { ALLOW_UNAUTHENTICATED: "true", HF_ENDPOINT: hub.url, ALLOWED_ORIGINS: allowed } });
     const api = new ApiClient(dev.url);
     const memory = new PeakMemorySampler(dev.pid ?? 0);
     const persistTo = dev.persistTo;
@@ -91,11 +86,7 @@ async function main(): Promise<void> {
       run: async () => {
         const server = await serverFor(latencyMs);
         const baseUrl = server.baseUrl;
-        const measured = await measureRun(
-          api,
-          { pipeline: llmPipeline({ rows, baseUrl, stream }), ...runOptions },
-          rows,
-        );
+        const measured = await measureRun(api, { pipeline: llmPipeline({ rows, baseUrl, stream }), ...runOptions }, rows);
         const baseline = await pLimitBaseline({ baseUrl, rows, concurrency: BASELINE_CONCURRENCY });
         report(
           `| ${rows} rows, L = ${latencyMs} ms, ${stream ? "streamed" : "not streamed"} | ${fmt(measured.rowsPerSecond, 1)} rows/s | ${fmt(baseline.rowsPerSecond, 1)} rows/s | ${fmt(measured.rowsPerSecond / baseline.rowsPerSecond, 2)} | slowest status ${fmt(measured.slowestStatusMs)} ms (${measured.slowStatusCalls} of ${measured.statusCalls} over 250 ms) |`,
@@ -112,15 +103,9 @@ async function main(): Promise<void> {
         memory.start();
         const measured = await measureRun(
           api,
-          {
-            pipeline: hubPipeline(rows, batchSize),
-            parameters: { load: { repo_id: repo, split: "train" } },
-            ...runOptions,
-          },
+          { pipeline: hubPipeline(rows, batchSize), parameters: { load: { repo_id: repo, split: "train" } }, ...runOptions },
           rows,
-          {
-            timeoutMs: 60 * 60_000,
-          },
+          { timeoutMs: 60 * 60_000 },
         );
         const peak = memory.stop();
         const stored = durableObjectBytes(persistTo, "PipelineRun") - bytesBefore;
@@ -176,11 +161,7 @@ async function main(): Promise<void> {
   console.log(`\n${lines.join("\n")}`);
 }
 
-async function distinctRows(
-  duckdb: DuckDb,
-  api: ApiClient,
-  measured: RunMeasure,
-): Promise<{ rows: number; distinct: number }> {
+async function distinctRows(duckdb: DuckDb, api: ApiClient, measured: RunMeasure): Promise<{ rows: number; distinct: number }> {
   const files = await downloadDistiset(api, measured.runId, tempDir("distilflare-bench-"));
   const list = files.map((f) => `'${f}'`).join(", ");
   const [row] = await duckdb.rows(`SELECT count(*) AS n, count(DISTINCT prompt) AS d FROM read_parquet([${list}])`);

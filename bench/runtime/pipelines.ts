@@ -10,16 +10,8 @@ import { TextGeneration } from "../../src/tasks/text-generation/text-generation.
 /** The issue's LLM case: dicts -> TextGeneration, batches of 50, one LLM behind `baseUrl`. */
 export function llmPipeline(options: { rows: number; baseUrl: string; stream: boolean }): unknown {
   const pipeline = new Pipeline({ name: `bench-llm-${options.rows}` }).build(() => {
-    const load = new LoadDataFromDicts({
-      data: Array.from({ length: options.rows }, (_, i) => ({ instruction: `prompt ${i}` })),
-      batchSize: 50,
-    });
-    load.connect(
-      new TextGeneration({
-        llm: new OpenAILLM({ model: "bench", baseUrl: options.baseUrl, stream: options.stream }),
-        inputBatchSize: 50,
-      }),
-    );
+    const load = new LoadDataFromDicts({ data: Array.from({ length: options.rows }, (_, i) => ({ instruction: `prompt ${i}` })), batchSize: 50 });
+    load.connect(new TextGeneration({ llm: new OpenAILLM({ model: "bench", baseUrl: options.baseUrl, stream: options.stream }), inputBatchSize: 50 }));
   });
   return dumpPipeline(pipeline);
 }
@@ -34,20 +26,14 @@ function keepAndFormat(load: LoadDataFromDicts | LoadDataFromHub, inputBatchSize
 export function dictsPipeline(rows: number): unknown {
   return dumpPipeline(
     new Pipeline({ name: `bench-dicts-${rows}` }).build(() =>
-      keepAndFormat(
-        new LoadDataFromDicts({ data: Array.from({ length: rows }, (_, i) => benchRow(i)), batchSize: 50 }),
-      ),
+      keepAndFormat(new LoadDataFromDicts({ data: Array.from({ length: rows }, (_, i) => benchRow(i)), batchSize: 50 })),
     ),
   );
 }
 
 /** The same three steps over a dataset of the (stand-in) Hub, `batchSize` rows per batch of every step. */
 export function hubPipeline(rows: number, batchSize: number): unknown {
-  return dumpPipeline(
-    new Pipeline({ name: `bench-hub-${rows}` }).build(() =>
-      keepAndFormat(new LoadDataFromHub({ name: "load", batchSize }), batchSize),
-    ),
-  );
+  return dumpPipeline(new Pipeline({ name: `bench-hub-${rows}` }).build(() => keepAndFormat(new LoadDataFromHub({ name: "load", batchSize }), batchSize)));
 }
 
 export function benchRow(i: number): Record<string, unknown> {

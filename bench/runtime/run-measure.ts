@@ -28,8 +28,7 @@ export async function measureRun(
   const started = performance.now();
   const { status, body: created } = await api.post<{ id?: string; error?: unknown }>("/v1/runs", body);
   const postSeconds = (performance.now() - started) / 1000;
-  if (status !== 202 || !created.id)
-    throw new Error(`POST /v1/runs answered ${status}: ${JSON.stringify(created).slice(0, 500)}`);
+  if (status !== 202 || !created.id) throw new Error(`POST /v1/runs answered ${status}: ${JSON.stringify(created).slice(0, 500)}`);
   const runId = created.id;
   let slowest = 0;
   let calls = 0;
@@ -42,9 +41,7 @@ export async function measureRun(
     let answer: { status: number; body: { status?: string; error?: unknown } };
     try {
       // A poll that never answers must not hang the benchmark: it counts as a dropped poll.
-      answer = await api.json<{ status?: string; error?: unknown }>(`/v1/runs/${runId}`, {
-        signal: AbortSignal.timeout(60_000),
-      });
+      answer = await api.json<{ status?: string; error?: unknown }>(`/v1/runs/${runId}`, { signal: AbortSignal.timeout(60_000) });
     } catch (error) {
       // A loaded machine drops a poll now and then; many in a row means the server is gone.
       if (++failedPolls > 20) throw error;

@@ -14,45 +14,26 @@ import { stringOption, type CommandContext } from "../context.js";
 export async function dev(ctx: CommandContext): Promise<ExitCode> {
   const root = checkoutRoot();
   const cwd = root ?? process.cwd();
-  if (
-    !existsSync(resolve(cwd, "wrangler.toml")) &&
-    !existsSync(resolve(cwd, "wrangler.jsonc")) &&
-    !existsSync(resolve(cwd, "wrangler.json"))
-  ) {
-    throw usageError(
-      `No wrangler.toml in ${cwd}; start from the template in node_modules/distilflare/examples/worker/`,
-    );
+  if (!existsSync(resolve(cwd, "wrangler.toml")) && !existsSync(resolve(cwd, "wrangler.jsonc")) && !existsSync(resolve(cwd, "wrangler.json"))) {
+    throw usageError(`No wrangler.toml in ${cwd}; start from the template in node_modules/distilflare/examples/worker/`);
   }
   const portText = stringOption(ctx, "port") ?? "8787";
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535)
-    throw usageError(`--port must be a port number, got '${portText}'`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`--port must be a port number, got '${portText}'`);
   const persistTo = resolve(cwd, stringOption(ctx, "persist-to") ?? ".wrangler/state");
 
   const model = await startLocalServices(root);
   for (const line of model.description) ctx.streams.stderr.write(`${line}\n`);
-  ctx.streams.stderr.write(
-    `Starting wrangler dev in ${cwd} (local Durable Objects, Queues and R2 in ${persistTo})...\n`,
-  );
+  ctx.streams.stderr.write(`Starting wrangler dev in ${cwd} (local Durable Objects, Queues and R2 in ${persistTo})...\n`);
   // A local queue keeps nothing across a reload of wrangler dev: lost work is sent again once its
   // lease (WORK_LEASE_SECONDS in wrangler.toml) lapses.
   const vars = { ...model.vars, ALLOW_UNAUTHENTICATED: "true" };
   let server: WranglerDev;
   try {
-    server = await startWranglerDev({
-      cwd,
-      port,
-      persistTo,
-      vars,
-      timeoutMs: 180_000,
-      onOutput: (text) => ctx.streams.stderr.write(text),
-    });
+    server = await startWranglerDev({ cwd, port, persistTo, vars, timeoutMs: 180_000, onOutput: (text) => ctx.streams.stderr.write(text) });
   } catch (error) {
     await model.stop();
-    throw new CliError(
-      `wrangler dev did not start: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
-      EXIT.devFailed,
-    );
+    throw new CliError(`wrangler dev did not start: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`, EXIT.devFailed);
   }
   const urlOption = port === 8787 ? "" : ` --url ${server.url}`;
   ctx.streams.stdout.write(
@@ -66,7 +47,6 @@ export async function dev(ctx: CommandContext): Promise<ExitCode> {
   });
   await server.stop();
   await model.stop();
-  if (!signalled)
-    throw new CliError(`wrangler dev exited on its own:\n${server.output().slice(-2000)}`, EXIT.devFailed);
+  if (!signalled) throw new CliError(`wrangler dev exited on its own:\n${server.output().slice(-2000)}`, EXIT.devFailed);
   return EXIT.ok;
 }

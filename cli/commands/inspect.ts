@@ -32,11 +32,7 @@ async function describeSource(ctx: CommandContext, source: PipelineSource): Prom
     return {
       name: pipeline.name,
       description: pipeline.description ?? null,
-      steps: pipeline.steps.map((s) => ({
-        name: s.name,
-        type: s.typeName,
-        runtime_parameters_info: s.runtimeParametersInfo(),
-      })),
+      steps: pipeline.steps.map((s) => ({ name: s.name, type: s.typeName, runtime_parameters_info: s.runtimeParametersInfo() })),
       connections: pipeline.connections(),
       routing_batch_functions: [...pipeline.routingBatchFunctions()].map(([step, fn]) => ({ step, name: fn.typeName })),
     };
@@ -68,10 +64,7 @@ function sampleRow(text: string | undefined): Record<string, unknown> | undefine
 export async function validate(ctx: CommandContext): Promise<ExitCode> {
   const source = readPipelineSource(ctx.line.args[0]!);
   const row = sampleRow(stringOption(ctx, "sample-row"));
-  const result = await ctx.client.validate({
-    ...pipelineRequest(source, parseParams(listOption(ctx, "param"))),
-    sample_row: row,
-  });
+  const result = await ctx.client.validate({ ...pipelineRequest(source, parseParams(listOption(ctx, "param"))), sample_row: row });
   print(ctx, result, () => {
     const lines = [`${result.name} is valid (signature ${result.signature})`, "Stages:"];
     result.stages.forEach((steps, i) => lines.push(`  ${i + 1}: ${steps.join(", ")}`));

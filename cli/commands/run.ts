@@ -11,8 +11,7 @@ import { budgetOptions, describeDownload, runOutcome } from "./runs.js";
 type PushStatus = NonNullable<RunView["push_to_hub"]>;
 
 /** A push asked for with the run is done by the run's Durable Object after it succeeds. */
-const pushFinished = (push: PushStatus | undefined): boolean =>
-  push === undefined || push.status === "succeeded" || push.status === "failed";
+const pushFinished = (push: PushStatus | undefined): boolean => push === undefined || push.status === "succeeded" || push.status === "failed";
 
 /** Polls the run until it ends (and its push, if any, is done), drawing progress; Ctrl+C asks what to do. */
 async function watch(ctx: CommandContext, id: string): Promise<{ view: RunView; detached: boolean }> {
@@ -32,9 +31,7 @@ async function watch(ctx: CommandContext, id: string): Promise<{ view: RunView; 
         if (choice === "stop" && !stopping) {
           stopping = true;
           await ctx.client.stopRun(id);
-          ctx.streams.stderr.write(
-            `Stopping run ${id}; finished batches are kept (distilflare resume ${id} continues it)\n`,
-          );
+          ctx.streams.stderr.write(`Stopping run ${id}; finished batches are kept (distilflare resume ${id} continues it)\n`);
         }
       }
       await sleep(ctx.pollMs);
@@ -51,17 +48,13 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   if (flag(ctx, "private") && !repo) throw usageError("--private only applies with --push-to-hub REPO");
   const out = stringOption(ctx, "out");
   if (out && flag(ctx, "detach"))
-    throw usageError(
-      "--out needs the run to finish; it cannot be combined with --detach (use distilflare download ID --out DIR later)",
-    );
+    throw usageError("--out needs the run to finish; it cannot be combined with --detach (use distilflare download ID --out DIR later)");
   const started = await ctx.client.startRun({
     ...pipelineRequest(source, parameters),
     use_cache: !flag(ctx, "no-cache"),
     accept_failed_rows: flag(ctx, "accept-failed-rows"),
     dry_run: flag(ctx, "dry-run"),
-    push_to_hub: repo
-      ? { repo_id: repo, private: flag(ctx, "private"), token: stringOption(ctx, "hf-token") }
-      : undefined,
+    push_to_hub: repo ? { repo_id: repo, private: flag(ctx, "private"), token: stringOption(ctx, "hf-token") } : undefined,
     ...budgetOptions(ctx),
   });
   const id = started.id;
@@ -77,11 +70,7 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
 
   const { view, detached } = await watch(ctx, id);
   if (detached) {
-    print(
-      ctx,
-      { run: view, detached: true },
-      () => `Detached from run ${id} (${view.status}); it goes on in the Worker: distilflare status ${id}`,
-    );
+    print(ctx, { run: view, detached: true }, () => `Detached from run ${id} (${view.status}); it goes on in the Worker: distilflare status ${id}`);
     return EXIT.ok;
   }
   let saved: DownloadedDistiset | undefined;
@@ -92,17 +81,9 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
     ...(saved
       ? describeDownload(saved)
       : view.status === "succeeded"
-        ? [
-            `Distiset: ${ctx.line.global.url}/v1/runs/${id}/distiset (save it with distilflare download ${id} --out DIR)`,
-          ]
+        ? [`Distiset: ${ctx.line.global.url}/v1/runs/${id}/distiset (save it with distilflare download ${id} --out DIR)`]
         : []),
-    ...(push
-      ? [
-          push.status === "succeeded"
-            ? `Pushed to ${push.url}`
-            : `Push to ${push.repo_id} failed: ${push.error?.code}: ${push.error?.message}`,
-        ]
-      : []),
+    ...(push ? [push.status === "succeeded" ? `Pushed to ${push.url}` : `Push to ${push.repo_id} failed: ${push.error?.code}: ${push.error?.message}`] : []),
   ]);
   if (view.status !== "succeeded" || (push && push.status !== "succeeded")) return EXIT.runNotSucceeded;
   return EXIT.ok;

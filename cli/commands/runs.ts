@@ -40,15 +40,10 @@ export async function status(ctx: CommandContext): Promise<ExitCode> {
 export async function list(ctx: CommandContext): Promise<ExitCode> {
   const limitText = stringOption(ctx, "limit");
   const limit = limitText === undefined ? undefined : Number(limitText);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
-    throw usageError(`--limit must be a positive integer, got '${limitText}'`);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw usageError(`--limit must be a positive integer, got '${limitText}'`);
   const page = await ctx.client.listRuns(limit);
   print(ctx, page, () =>
-    page.runs.length === 0
-      ? "No runs yet"
-      : page.runs.map(
-          (r) => `${r.id}  ${r.status.padEnd(9)}  ${r.created_at}  ${r.name}${r.dry_run ? " (dry run)" : ""}`,
-        ),
+    page.runs.length === 0 ? "No runs yet" : page.runs.map((r) => `${r.id}  ${r.status.padEnd(9)}  ${r.created_at}  ${r.name}${r.dry_run ? " (dry run)" : ""}`),
   );
   return EXIT.ok;
 }

@@ -10,6 +10,4 @@ const hello = () =>
     load.connect(new TextGeneration({ llm: new OpenAILLM({ model: "gpt-4o-mini" }) }));
   });
 
-export default createWorker({
-  pipelines: { hello: { build: hello, description: "LoadDataFromDicts -> TextGeneration" } },
-});
+export default createWorker({ pipelines: { hello: { build: hello, description: "LoadDataFromDicts -> TextGeneration" } } });

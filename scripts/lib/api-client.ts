@@ -10,10 +10,7 @@ export class ApiClient {
   }
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`${this.baseUrl}${path}`, {
-      ...init,
-      headers: { ...this.headers(), ...((init.headers as Record<string, string>) ?? {}) },
-    });
+    return fetch(`${this.baseUrl}${path}`, { ...init, headers: { ...this.headers(), ...((init.headers as Record<string, string>) ?? {}) } });
   }
 
   async json<T = Record<string, unknown>>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
@@ -23,11 +20,7 @@ export class ApiClient {
   }
 
   post<T = Record<string, unknown>>(path: string, body: unknown): Promise<{ status: number; body: T }> {
-    return this.json<T>(path, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
+    return this.json<T>(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   }
 
   async waitForRun(

@@ -25,12 +25,7 @@ export interface ApiOptions {
   maxBodyBytes?: number;
 }
 
-const VALIDATION_TARGETS: Record<string, string> = {
-  query: "query parameters",
-  param: "path parameters",
-  header: "headers",
-  json: "request body",
-};
+const VALIDATION_TARGETS: Record<string, string> = { query: "query parameters", param: "path parameters", header: "headers", json: "request body" };
 
 const openApiRoute = createRoute({
   method: "get",
@@ -40,11 +35,7 @@ const openApiRoute = createRoute({
 });
 
 /** The shape of every error response: `{ error: { code, message, details? } }`. */
-export function errorResponse(
-  c: Context,
-  error: unknown,
-  secrets: ReadonlyArray<{ name: string; value: string }> = [],
-): Response {
+export function errorResponse(c: Context, error: unknown, secrets: ReadonlyArray<{ name: string; value: string }> = []): Response {
   const failure = toDistilflareError(error);
   const body = redactDeep(failure.toJSON(), secrets);
   const status = ERROR_ACTIONS[failure.code].status;
@@ -67,18 +58,10 @@ export function createApi(service: RunService, options: ApiOptions = {}): OpenAP
   });
   const maxBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
   app.onError((error, c) => errorResponse(c, error, options.secrets?.() ?? []));
-  app.notFound((c) =>
-    errorResponse(c, new DistilflareError("not_found", `No route for ${c.req.method} ${c.req.path}`)),
-  );
+  app.notFound((c) => errorResponse(c, new DistilflareError("not_found", `No route for ${c.req.method} ${c.req.path}`)));
   registerDashboardRoutes(app);
   app.openapi(openApiRoute, (c) => c.json(openApiDocument(app), 200));
-  app.use(
-    "/v1/*",
-    bearerAuth({
-      token: options.apiToken ?? (() => undefined),
-      allowUnauthenticated: options.allowUnauthenticated ?? (() => false),
-    }),
-  );
+  app.use("/v1/*", bearerAuth({ token: options.apiToken ?? (() => undefined), allowUnauthenticated: options.allowUnauthenticated ?? (() => false) }));
   app.use("/v1/*", requireKnownMediaType());
   app.use(
     "/v1/*",

@@ -39,11 +39,7 @@ export function bearerAuth(settings: AuthSettings): MiddlewareHandler {
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (!match || !constantTimeEqual(match[1] as string, expected)) {
       c.header("WWW-Authenticate", 'Bearer realm="distilflare"');
-      throw new DistilflareError(
-        "unauthorized",
-        "Missing or invalid bearer token: send 'Authorization: Bearer <API_TOKEN>'",
-        { field: "authorization" },
-      );
+      throw new DistilflareError("unauthorized", "Missing or invalid bearer token: send 'Authorization: Bearer <API_TOKEN>'", { field: "authorization" });
     }
     return next();
   };

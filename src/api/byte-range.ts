@@ -13,13 +13,9 @@ export function parseByteRange(header: string | undefined, size: number): ByteRa
   if (!header) return undefined;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match || (match[1] === "" && match[2] === "")) {
-    throw new DistilflareError(
-      "invalid_request",
-      `Unsupported Range header '${header}'; expected 'bytes=start-end', 'bytes=start-' or 'bytes=-suffix'`,
-      {
-        field: "range",
-      },
-    );
+    throw new DistilflareError("invalid_request", `Unsupported Range header '${header}'; expected 'bytes=start-end', 'bytes=start-' or 'bytes=-suffix'`, {
+      field: "range",
+    });
   }
   // Both groups always take part in a match (each may be empty).
   const [, first = "", last = ""] = match;

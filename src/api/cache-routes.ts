@@ -4,11 +4,7 @@ import type { BlobStore } from "../runtime/blob-store.js";
 import { BEARER, errorResponses, jsonResponse } from "./openapi.js";
 
 export const cacheSizeSchema = z
-  .object({
-    prefix: z.string(),
-    entries: z.number().int().nonnegative(),
-    bytes: z.number().int().nonnegative(),
-  })
+  .object({ prefix: z.string(), entries: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() })
   .openapi("CacheSize");
 
 const cacheSizeRoute = createRoute({
@@ -22,9 +18,6 @@ const cacheSizeRoute = createRoute({
 export function registerCacheRoutes(app: OpenAPIHono, store: BlobStore): void {
   app.openapi(cacheSizeRoute, async (c) => {
     const entries = await store.list(RESPONSE_CACHE_PREFIX);
-    return c.json(
-      { prefix: RESPONSE_CACHE_PREFIX, entries: entries.length, bytes: entries.reduce((sum, e) => sum + e.size, 0) },
-      200,
-    );
+    return c.json({ prefix: RESPONSE_CACHE_PREFIX, entries: entries.length, bytes: entries.reduce((sum, e) => sum + e.size, 0) }, 200);
   });
 }

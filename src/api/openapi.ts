@@ -1,12 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { z } from "zod";
-import {
-  errorResponseSchema,
-  pushToHubOptionsSchema,
-  resumeRunBodySchema,
-  startRunBodySchema,
-  validateBodySchema,
-} from "./schemas.js";
+import { errorResponseSchema, pushToHubOptionsSchema, resumeRunBodySchema, startRunBodySchema, validateBodySchema } from "./schemas.js";
 
 /** `{ error: { code, message, details? } }`, the body of every 4xx and 5xx answer. */
 export const ErrorSchema = errorResponseSchema.openapi("Error");
@@ -27,10 +21,7 @@ export function errorResponses<const C extends number>(
   ...codes: C[]
 ): Record<C, { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }> {
   return Object.fromEntries(
-    codes.map((code) => [
-      code,
-      { description: STATUS_TEXT[code] ?? "An error", content: { "application/json": { schema: ErrorSchema } } },
-    ]),
+    codes.map((code) => [code, { description: STATUS_TEXT[code] ?? "An error", content: { "application/json": { schema: ErrorSchema } } }]),
   ) as Record<C, { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }>;
 }
 
@@ -67,10 +58,6 @@ export function openApiDocument(app: OpenAPIHono): Record<string, unknown> {
   for (const [name, schema] of Object.entries(REQUEST_BODIES)) app.openAPIRegistry.register(name, schema);
   return app.getOpenAPI31Document({
     openapi: "3.1.0",
-    info: {
-      title: "distilflare",
-      version: "1",
-      description: "distilabel's synthetic-data pipelines on Cloudflare Workers.",
-    },
+    info: { title: "distilflare", version: "1", description: "distilabel's synthetic-data pipelines on Cloudflare Workers." },
   }) as unknown as Record<string, unknown>;
 }

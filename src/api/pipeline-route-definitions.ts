@@ -7,10 +7,7 @@ export const listPipelinesRoute = createRoute({
   path: "/v1/pipelines",
   summary: "Registered pipelines with their runtime parameters",
   security: BEARER,
-  responses: {
-    200: jsonResponse("Pipelines", z.object({ pipelines: z.array(pipelineInfoSchema.openapi("PipelineInfo")) })),
-    ...errorResponses(401),
-  },
+  responses: { 200: jsonResponse("Pipelines", z.object({ pipelines: z.array(pipelineInfoSchema.openapi("PipelineInfo")) })), ...errorResponses(401) },
 });
 
 export const validatePipelineRoute = createRoute({
@@ -19,8 +16,5 @@ export const validatePipelineRoute = createRoute({
   summary: "Validate a pipeline without running it",
   security: BEARER,
   request: { body: { required: true, content: { "application/json": { schema: bodyRef("ValidateBody") } } } },
-  responses: {
-    200: jsonResponse("Valid", validateResponseSchema.openapi("ValidateResponse")),
-    ...errorResponses(400, 401, 404, 413, 415, 422),
-  },
+  responses: { 200: jsonResponse("Valid", validateResponseSchema.openapi("ValidateResponse")), ...errorResponses(400, 401, 404, 413, 415, 422) },
 });

@@ -32,11 +32,7 @@ export function registerPipelineRoutes(app: OpenAPIHono, service: RunService): v
       return {
         name,
         description: entry.description ?? pipeline.description ?? null,
-        steps: pipeline.steps.map((s) => ({
-          name: s.name,
-          type: s.typeName,
-          runtime_parameters_info: s.runtimeParametersInfo(),
-        })),
+        steps: pipeline.steps.map((s) => ({ name: s.name, type: s.typeName, runtime_parameters_info: s.runtimeParametersInfo() })),
         connections: pipeline.connections(),
         default_parameters: entry.defaultParameters ?? {},
       };
@@ -62,9 +58,7 @@ export function registerPipelineRoutes(app: OpenAPIHono, service: RunService): v
         name: pipeline.name,
         signature: prepared.signature,
         stages: prepared.plan.stages,
-        steps: pipeline
-          .dagSpec()
-          .steps.map((s) => ({ name: s.name, type: s.typeName, inputs: s.inputs, outputs: s.outputs })),
+        steps: pipeline.dagSpec().steps.map((s) => ({ name: s.name, type: s.typeName, inputs: s.inputs, outputs: s.outputs })),
         ...(parsed.data.sample_row ? { prompts: renderPrompts(pipeline.steps, parsed.data.sample_row) } : {}),
       },
       200,

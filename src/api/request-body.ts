@@ -13,40 +13,24 @@ function mediaType(c: Context): string {
 export function invalidRequest(error: z.ZodError, where: string): DistilflareError {
   const issue = error.issues[0];
   const field = issue?.path.join(".") || where;
-  const detail =
-    issue?.code === "unrecognized_keys"
-      ? `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}`
-      : (issue?.message ?? "invalid");
-  return new DistilflareError("invalid_request", `Invalid ${where}: '${field}': ${detail}`, {
-    field,
-    issues: error.issues,
-  });
+  const detail = issue?.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}` : (issue?.message ?? "invalid");
+  return new DistilflareError("invalid_request", `Invalid ${where}: '${field}': ${detail}`, { field, issues: error.issues });
 }
 
 export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();
-  if (text.trim() === "")
-    throw new DistilflareError("invalid_request", "The request body is empty; expected a JSON object", {
-      field: "(body)",
-    });
+  if (text.trim() === "") throw new DistilflareError("invalid_request", "The request body is empty; expected a JSON object", { field: "(body)" });
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new DistilflareError(
-      "invalid_request",
-      `Malformed JSON body: ${error instanceof Error ? error.message : String(error)}`,
-      { field: "(body)" },
-    );
+    throw new DistilflareError("invalid_request", `Malformed JSON body: ${error instanceof Error ? error.message : String(error)}`, { field: "(body)" });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new DistilflareError(
       "invalid_request",
       `The request body must be a JSON object, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`,
-      {
-        field: "(body)",
-        expected: "an object",
-      },
+      { field: "(body)", expected: "an object" },
     );
   }
   return value as Record<string, unknown>;
@@ -82,8 +66,7 @@ export async function readStartRunRequest(c: Context): Promise<StartRunRequest> 
       parameters,
       use_cache: query.data.use_cache === undefined ? undefined : query.data.use_cache === "true",
       dry_run: query.data.dry_run === undefined ? undefined : query.data.dry_run === "true",
-      accept_failed_rows:
-        query.data.accept_failed_rows === undefined ? undefined : query.data.accept_failed_rows === "true",
+      accept_failed_rows: query.data.accept_failed_rows === undefined ? undefined : query.data.accept_failed_rows === "true",
       max_cost_usd: query.data.max_cost_usd === undefined ? undefined : Number(query.data.max_cost_usd),
       max_requests: query.data.max_requests === undefined ? undefined : Number(query.data.max_requests),
     });
@@ -91,14 +74,10 @@ export async function readStartRunRequest(c: Context): Promise<StartRunRequest> 
     return body.data;
   }
   if (type !== "application/json" && type !== "") {
-    throw new DistilflareError(
-      "unsupported_media_type",
-      `Unsupported content-type '${type}'; send application/json or application/yaml`,
-      {
-        field: "content-type",
-        expected: "application/json or application/yaml",
-      },
-    );
+    throw new DistilflareError("unsupported_media_type", `Unsupported content-type '${type}'; send application/json or application/yaml`, {
+      field: "content-type",
+      expected: "application/json or application/yaml",
+    });
   }
   const body = startRunBodySchema.safeParse(await readJsonObject(c));
   if (!body.success) throw invalidRequest(body.error, "request body");

@@ -31,9 +31,7 @@ const Distiset = distisetManifestSchema
   .extend({
     configs: z.record(
       z.string(),
-      manifestConfigSchema.extend({
-        schema: z.object({ columns: z.array(z.object({ name: z.string(), type: columnType })) }).optional(),
-      }),
+      manifestConfigSchema.extend({ schema: z.object({ columns: z.array(z.object({ name: z.string(), type: columnType })) }).optional() }),
     ),
   })
   .openapi("Distiset");
@@ -98,10 +96,7 @@ export const resumeRunRoute = createRoute({
   description:
     "An optional JSON body sets a new budget (`max_cost_usd`, `max_requests`; null lifts a limit, a field left out keeps the run's). A resume that could send nothing within the budget is refused with 409 `conflict` naming the field to raise; the run stays stopped.",
   security: BEARER,
-  request: {
-    params: runIdParams,
-    body: { required: false, content: { "application/json": { schema: bodyRef("ResumeRunBody") } } },
-  },
+  request: { params: runIdParams, body: { required: false, content: { "application/json": { schema: bodyRef("ResumeRunBody") } } } },
   responses: { 200: runResponse, ...errorResponses(400, 401, 404, 409) },
 });
 
@@ -110,10 +105,7 @@ export const pushToHubRoute = createRoute({
   path: "/v1/runs/{id}/push_to_hub",
   summary: "Push the Distiset to the Hugging Face Hub",
   security: BEARER,
-  request: {
-    params: runIdParams,
-    body: { required: true, content: { "application/json": { schema: bodyRef("PushToHubBody") } } },
-  },
+  request: { params: runIdParams, body: { required: true, content: { "application/json": { schema: bodyRef("PushToHubBody") } } } },
   responses: { 200: { description: "Pushed" }, ...errorResponses(400, 401, 404, 409, 502) },
 });
 
@@ -123,10 +115,7 @@ export const logsRoute = createRoute({
   summary: "The run's log",
   security: BEARER,
   request: { params: runIdParams },
-  responses: {
-    200: { description: "Text", content: { "text/plain": { schema: z.string() } } },
-    ...errorResponses(401, 404),
-  },
+  responses: { 200: { description: "Text", content: { "text/plain": { schema: z.string() } } }, ...errorResponses(401, 404) },
 });
 
 export const pipelineYamlRoute = createRoute({
@@ -135,10 +124,7 @@ export const pipelineYamlRoute = createRoute({
   summary: "The serialized pipeline",
   security: BEARER,
   request: { params: runIdParams },
-  responses: {
-    200: { description: "YAML", content: { "application/yaml": { schema: z.string() } } },
-    ...errorResponses(401, 404),
-  },
+  responses: { 200: { description: "YAML", content: { "application/yaml": { schema: z.string() } } }, ...errorResponses(401, 404) },
 });
 
 export const cardRoute = createRoute({
@@ -147,10 +133,7 @@ export const cardRoute = createRoute({
   summary: "The dataset card",
   security: BEARER,
   request: { params: runIdParams },
-  responses: {
-    200: { description: "Markdown", content: { "text/markdown": { schema: z.string() } } },
-    ...errorResponses(401, 404),
-  },
+  responses: { 200: { description: "Markdown", content: { "text/markdown": { schema: z.string() } } }, ...errorResponses(401, 404) },
 });
 
 export const distisetRoute = createRoute({
@@ -168,22 +151,11 @@ export const parquetFileRoute = createRoute({
   summary: "A Parquet file (Range and ETag supported; HEAD too)",
   security: BEARER,
   request: {
-    params: runIdParams.extend({
-      config: z.string(),
-      split: z.string(),
-      file: z.string().openapi({ example: "00000.parquet" }),
-    }),
-    headers: z.object({
-      range: z.string().optional(),
-      "if-none-match": z.string().optional(),
-      "if-range": z.string().optional(),
-    }),
+    params: runIdParams.extend({ config: z.string(), split: z.string(), file: z.string().openapi({ example: "00000.parquet" }) }),
+    headers: z.object({ range: z.string().optional(), "if-none-match": z.string().optional(), "if-range": z.string().optional() }),
   },
   responses: {
-    200: {
-      description: "The file",
-      content: { "application/vnd.apache.parquet": { schema: z.string().openapi({ format: "binary" }) } },
-    },
+    200: { description: "The file", content: { "application/vnd.apache.parquet": { schema: z.string().openapi({ format: "binary" }) } } },
     206: { description: "Part of the file" },
     304: { description: "Not modified" },
     416: { description: "Range not satisfiable" },

@@ -34,10 +34,7 @@ async function manifestOf(service: RunService, id: string) {
   const manifest = await readManifest(service.store, id);
   if (manifest) return manifest;
   const run = await service.getRun(id);
-  throw new DistilflareError("conflict", `Run '${id}' is ${run.status}; its Distiset is written when it succeeds`, {
-    run_id: id,
-    status: run.status,
-  });
+  throw new DistilflareError("conflict", `Run '${id}' is ${run.status}; its Distiset is written when it succeeds`, { run_id: id, status: run.status });
 }
 
 export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
@@ -45,14 +42,7 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
     const request = await readStartRunRequest(c);
     const result = await service.startRun(request);
     return c.json(
-      {
-        id: result.run.id,
-        status: result.run.status,
-        signature: result.run.signature,
-        cached: result.cached,
-        links: runLinks(result.run.id),
-        run: result.run,
-      },
+      { id: result.run.id, status: result.run.status, signature: result.run.signature, cached: result.cached, links: runLinks(result.run.id), run: result.run },
       result.status,
     );
   });
@@ -93,10 +83,7 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
   app.openapi(cardRoute, async (c) => {
     const id = runId(c.req.param("id"));
     const text = await getText(service.store, runKeys.card(id));
-    if (text === null)
-      throw new NotFoundError(`Run '${id}' has no dataset card yet; it is written when the run succeeds`, {
-        run_id: id,
-      });
+    if (text === null) throw new NotFoundError(`Run '${id}' has no dataset card yet; it is written when the run succeeds`, { run_id: id });
     return c.text(text, 200, { "content-type": "text/markdown; charset=utf-8" });
   });
 
@@ -112,13 +99,7 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
           splits: Object.fromEntries(
             Object.entries(config.splits).map(([split, info]) => [
               split,
-              {
-                ...info,
-                files: info.files.map((f) => ({
-                  ...f,
-                  path: `/v1/runs/${id}/distiset/${name}/${split}/${f.path.split("/").at(-1)}`,
-                })),
-              },
+              { ...info, files: info.files.map((f) => ({ ...f, path: `/v1/runs/${id}/distiset/${name}/${split}/${f.path.split("/").at(-1)}` })) },
             ]),
           ),
         },
@@ -136,8 +117,7 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
     }
     const key = `${runKeys.distisetPrefix(id)}${config}/${split}/${file}`;
     const info = await service.store.head(key);
-    if (!info)
-      throw new NotFoundError(`No file '${config}/${split}/${file}' in run '${id}'`, { run_id: id, path: key });
+    if (!info) throw new NotFoundError(`No file '${config}/${split}/${file}' in run '${id}'`, { run_id: id, path: key });
     const etag = info.etag.startsWith('"') ? info.etag : `"${info.etag}"`;
     const headers: Record<string, string> = {
       "content-type": "application/vnd.apache.parquet",
@@ -176,17 +156,9 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
     const { config, split, offset, length } = c.req.valid("query");
     const manifest = await manifestOf(service, id);
     const entry = manifest.configs[config];
-    if (!entry)
-      throw new NotFoundError(
-        `Run '${id}' has no config '${config}'; configs are: ${Object.keys(manifest.configs).join(", ")}`,
-        { field: "config" },
-      );
+    if (!entry) throw new NotFoundError(`Run '${id}' has no config '${config}'; configs are: ${Object.keys(manifest.configs).join(", ")}`, { field: "config" });
     const info = entry.splits[split];
-    if (!info)
-      throw new NotFoundError(
-        `Config '${config}' has no split '${split}'; splits are: ${Object.keys(entry.splits).join(", ")}`,
-        { field: "split" },
-      );
+    if (!info) throw new NotFoundError(`Config '${config}' has no split '${split}'; splits are: ${Object.keys(entry.splits).join(", ")}`, { field: "split" });
     const rows: Array<Record<string, unknown>> = [];
     let start = 0;
     for (const file of info.files) {

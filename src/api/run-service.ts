@@ -35,10 +35,7 @@ export interface RunService {
   /** Services for validation-time discovery (e.g. reading a remote dataset's columns). */
   services(): StepServices;
   startRun(request: StartRunRequest): Promise<StartRunResult>;
-  listRuns(options: {
-    limit: number;
-    cursor?: string | undefined;
-  }): Promise<{ runs: RunSummaryView[]; next_cursor: string | null }>;
+  listRuns(options: { limit: number; cursor?: string | undefined }): Promise<{ runs: RunSummaryView[]; next_cursor: string | null }>;
   getRun(id: string): Promise<RunView>;
   stopRun(id: string): Promise<RunView>;
   /** `budget`: new limits (a field left out keeps the run's, null lifts it). */

@@ -41,9 +41,7 @@ export const startRunBodySchema = z
   .object({
     pipeline: z
       .union([z.string().min(1), z.record(z.string(), z.unknown())])
-      .describe(
-        "The name of a registered pipeline, or a serialized pipeline (distilabel's pipeline.yaml shape, as JSON).",
-      ),
+      .describe("The name of a registered pipeline, or a serialized pipeline (distilabel's pipeline.yaml shape, as JSON)."),
     parameters: parametersSchema.optional(),
     use_cache: z
       .boolean()
@@ -51,29 +49,18 @@ export const startRunBodySchema = z
       .describe(
         "Re-serve a finished run with the same signature, resume an unfinished one; otherwise reuse the stored outputs of every step whose signature (its configuration and its ancestors') is unchanged, from any earlier run, and compute only the rest. Outputs with failed rows are never reused (they are computed again) unless accept_failed_rows is set; a step whose use_cache is false is computed again with everything downstream of it.",
       ),
-    accept_failed_rows: z
-      .boolean()
-      .default(false)
-      .describe("Let use_cache reuse a run, or a step's outputs, in which some rows failed (imputed as null)."),
-    dry_run: z
-      .boolean()
-      .default(false)
-      .describe("One batch of batch_size 1 from every generator through the whole DAG; never cached."),
+    accept_failed_rows: z.boolean().default(false).describe("Let use_cache reuse a run, or a step's outputs, in which some rows failed (imputed as null)."),
+    dry_run: z.boolean().default(false).describe("One batch of batch_size 1 from every generator through the whole DAG; never cached."),
     fuse_steps: z
       .boolean()
       .optional()
       .describe(
         "Run a step's batch in the invocation that produced its input where their batches line up (default true); false sends every batch through the queue.",
       ),
-    dataset: z
-      .array(z.record(z.string(), z.unknown()))
-      .optional()
-      .describe("Rows fed to the steps that have no generator."),
+    dataset: z.array(z.record(z.string(), z.unknown())).optional().describe("Rows fed to the steps that have no generator."),
     dataset_batch_size: z.number().int().positive().max(LIMITS.batchSize).optional(),
     load_groups: z.union([z.array(z.array(z.string())), z.literal("sequential_step_execution")]).optional(),
-    push_to_hub: pushToHubOptionsSchema
-      .optional()
-      .describe("Push the Distiset to the Hugging Face Hub when the run succeeds."),
+    push_to_hub: pushToHubOptionsSchema.optional().describe("Push the Distiset to the Hugging Face Hub when the run succeeds."),
     max_cost_usd: maxCostUsdSchema.optional(),
     max_requests: maxRequestsSchema.optional(),
   })
@@ -87,10 +74,7 @@ export interface StartRunRequest extends Omit<StartRunBody, "pipeline"> {
 
 /** `POST /v1/runs/{id}/resume` body (optional): a new budget; a field left out keeps the run's, null lifts it. */
 export const resumeRunBodySchema = z
-  .object({
-    max_cost_usd: maxCostUsdSchema.nullable().optional(),
-    max_requests: maxRequestsSchema.nullable().optional(),
-  })
+  .object({ max_cost_usd: maxCostUsdSchema.nullable().optional(), max_requests: maxRequestsSchema.nullable().optional() })
   .strict();
 export type ResumeRunBody = z.infer<typeof resumeRunBodySchema>;
 
@@ -143,10 +127,7 @@ export const runListSchema = z.object({
   next_cursor: z.string().nullable(),
 });
 
-export const listQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(20),
-  cursor: z.string().optional(),
-});
+export const listQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(20), cursor: z.string().optional() });
 
 export const rowsQuerySchema = z.object({
   config: z.string().default("default"),
@@ -177,14 +158,7 @@ export const validateResponseSchema = z.object({
   name: z.string(),
   signature: z.string(),
   stages: z.array(z.array(z.string())),
-  steps: z.array(
-    z.object({
-      name: z.string(),
-      type: z.string(),
-      inputs: z.record(z.string(), z.boolean()),
-      outputs: z.array(z.string()),
-    }),
-  ),
+  steps: z.array(z.object({ name: z.string(), type: z.string(), inputs: z.record(z.string(), z.boolean()), outputs: z.array(z.string()) })),
   /** With `sample_row`: each task's rendered prompt, or why it could not be rendered for that row. */
   prompts: z.record(z.string(), z.object({ prompt: z.string().optional(), error: z.string().optional() })).optional(),
 });

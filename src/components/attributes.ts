@@ -31,20 +31,12 @@ function mark<T extends z.ZodType>(schema: T, meta: AttributeMeta): T {
  * @example
  * const attrs = z.object({ maxLength: runtimeParameter(z.number().int().default(256), "Longest text kept.") });
  */
-export function runtimeParameter<T extends z.ZodType>(
-  schema: T,
-  description: string,
-  meta: Omit<AttributeMeta, "runtime" | "description"> = {},
-): T {
+export function runtimeParameter<T extends z.ZodType>(schema: T, description: string, meta: Omit<AttributeMeta, "runtime" | "description"> = {}): T {
   return mark(schema, { ...meta, runtime: true, description });
 }
 
 /** An attribute with a description (documentation and `runtime_parameters_info` only). */
-export function attribute<T extends z.ZodType>(
-  schema: T,
-  description: string,
-  meta: Omit<AttributeMeta, "description"> = {},
-): T {
+export function attribute<T extends z.ZodType>(schema: T, description: string, meta: Omit<AttributeMeta, "description"> = {}): T {
   return mark(schema, { ...meta, description });
 }
 

@@ -111,10 +111,7 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
       if (value instanceof Component) {
         info.push({ name, runtime_parameters_info: value.runtimeParametersInfo() });
       } else if (isComponentList(value)) {
-        info.push({
-          name,
-          runtime_parameters_info: Object.fromEntries(value.map((c, i) => [String(i), c.runtimeParametersInfo()])),
-        });
+        info.push({ name, runtime_parameters_info: Object.fromEntries(value.map((c, i) => [String(i), c.runtimeParametersInfo()])) });
       } else {
         const meta = metaOf(schema);
         const entry: RuntimeParameterInfo = { name, optional: !isRequiredParameter(schema) };
@@ -198,9 +195,7 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
       if (value instanceof Component) {
         missing.push(...value.missingRuntimeParameters().map((p) => `${toSnakeCase(key)}.${p}`));
       } else if (isComponentList(value)) {
-        value.forEach((c, i) =>
-          missing.push(...c.missingRuntimeParameters().map((p) => `${toSnakeCase(key)}.${i}.${p}`)),
-        );
+        value.forEach((c, i) => missing.push(...c.missingRuntimeParameters().map((p) => `${toSnakeCase(key)}.${i}.${p}`)));
       } else if (value === undefined && isRequiredParameter(schema)) {
         missing.push(toSnakeCase(key));
       }
@@ -219,8 +214,7 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
       const nested = value instanceof Component ? [value] : isComponentList(value) ? value : [];
       nested.forEach((component, index) => {
         const prefix = value instanceof Component ? toSnakeCase(key) : `${toSnakeCase(key)}.${index}`;
-        for (const target of component.egressTargets(services))
-          targets.push({ ...target, field: `${prefix}.${target.field}` });
+        for (const target of component.egressTargets(services)) targets.push({ ...target, field: `${prefix}.${target.field}` });
       });
     }
     return targets;
@@ -248,24 +242,17 @@ function dumpValue(value: unknown): unknown {
  * Parses camelCase options against the schema. Unknown keys are errors (a typo is never
  * dropped silently), `null` stands for "unset" on optional attributes (dumps write unset as null).
  */
-export function parseAttributes<S extends AnyObjectSchema>(
-  schema: S,
-  options: Record<string, unknown>,
-  owner: string,
-): z.output<S> {
+export function parseAttributes<S extends AnyObjectSchema>(schema: S, options: Record<string, unknown>, owner: string): z.output<S> {
   const shape = schema.shape;
   const cleaned: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
     if (!(key in shape)) {
-      throw new OptionError(
-        `${owner} has no option '${toSnakeCase(key)}'; its options are: ${Object.keys(shape).map(toSnakeCase).join(", ")}`,
-        {
-          component: owner,
-          field: toSnakeCase(key),
-          expected: `one of ${Object.keys(shape).map(toSnakeCase).join(", ")}`,
-        },
-      );
+      throw new OptionError(`${owner} has no option '${toSnakeCase(key)}'; its options are: ${Object.keys(shape).map(toSnakeCase).join(", ")}`, {
+        component: owner,
+        field: toSnakeCase(key),
+        expected: `one of ${Object.keys(shape).map(toSnakeCase).join(", ")}`,
+      });
     }
     const fieldSchema = shape[key] as z.ZodType;
     if (value === null && !fieldSchema.safeParse(null).success && isOptionalSchema(fieldSchema)) continue;
@@ -274,24 +261,14 @@ export function parseAttributes<S extends AnyObjectSchema>(
   // A required runtime parameter may be left for the run's `parameters` (distilabel's
   // `LoadDataFromHub()` without `repo_id`): it is checked at validation, not here.
   const deferred = Object.entries(shape).filter(
-    ([key, field]) =>
-      cleaned[key] === undefined &&
-      metaOf(field as z.ZodType).runtime === true &&
-      !isOptionalSchema(field as z.ZodType),
+    ([key, field]) => cleaned[key] === undefined && metaOf(field as z.ZodType).runtime === true && !isOptionalSchema(field as z.ZodType),
   );
-  const effective =
-    deferred.length === 0
-      ? schema
-      : schema.extend(Object.fromEntries(deferred.map(([key, field]) => [key, (field as z.ZodType).optional()])));
+  const effective = deferred.length === 0 ? schema : schema.extend(Object.fromEntries(deferred.map(([key, field]) => [key, (field as z.ZodType).optional()])));
   const parsed = effective.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue ? issue.path.map((p) => (typeof p === "string" ? toSnakeCase(p) : String(p))).join(".") : "";
-    throw new OptionError(`${owner}: invalid option '${field}': ${issue?.message ?? "invalid"}`, {
-      component: owner,
-      field,
-      issues: parsed.error.issues,
-    });
+    throw new OptionError(`${owner}: invalid option '${field}': ${issue?.message ?? "invalid"}`, { component: owner, field, issues: parsed.error.issues });
   }
   return parsed.data as z.output<S>;
 }

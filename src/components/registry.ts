@@ -18,10 +18,7 @@ export class Registry {
   register(...classes: ComponentClass[]): this {
     for (const cls of classes) {
       const existing = this.components.get(cls.typeName);
-      if (existing && existing !== cls)
-        throw new SerializationError(`A component named '${cls.typeName}' is already registered`, {
-          name: cls.typeName,
-        });
+      if (existing && existing !== cls) throw new SerializationError(`A component named '${cls.typeName}' is already registered`, { name: cls.typeName });
       this.components.set(cls.typeName, cls);
     }
     return this;
@@ -71,10 +68,7 @@ export class Registry {
    */
   load<C extends Component>(data: unknown, kind: ComponentKind, path = "component"): C {
     if (typeof data !== "object" || data === null || Array.isArray(data)) {
-      throw new SerializationError(`'${path}' must be an object with type_info`, {
-        field: path,
-        expected: "an object",
-      });
+      throw new SerializationError(`'${path}' must be an object with type_info`, { field: path, expected: "an object" });
     }
     const record = data as Record<string, unknown>;
     const name = typeName(record, path);

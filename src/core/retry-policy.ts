@@ -16,11 +16,7 @@ export interface RetryPolicy {
 }
 
 /** The delay before retry number `retry` (0 for the first retry). */
-export function retryDelayMs(
-  policy: Omit<RetryPolicy, "attempts">,
-  retry: number,
-  random: () => number = Math.random,
-): number {
+export function retryDelayMs(policy: Omit<RetryPolicy, "attempts">, retry: number, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
   switch (policy.jitter ?? "half") {
     case "full":

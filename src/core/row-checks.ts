@@ -22,11 +22,7 @@ export function rowDataError(where: RowLocation, column: string, message: string
 /** The value of `column`, which the row must have (distilabel's `row[column]` KeyError). */
 export function requireColumn(row: Row, column: string, where: RowLocation): unknown {
   if (!(column in row)) {
-    throw rowDataError(
-      where,
-      column,
-      `the row has no such column; its columns are: ${Object.keys(row).join(", ") || "(none)"}`,
-    );
+    throw rowDataError(where, column, `the row has no such column; its columns are: ${Object.keys(row).join(", ") || "(none)"}`);
   }
   return row[column];
 }
@@ -49,8 +45,7 @@ export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "nothing";
   if (Array.isArray(value)) return `a list of ${value.length}`;
-  if (typeof value === "string")
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `a ${typeof value} (${JSON.stringify(value)?.slice(0, 60) ?? String(value)})`;
 }
 

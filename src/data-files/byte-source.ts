@@ -27,8 +27,7 @@ export function blobByteSource(store: BlobStore, key: string, size: number, chun
     async *chunks(start: number) {
       for (let offset = start; offset < size; offset += chunkBytes) {
         const bytes = await store.getRange(key, offset, Math.min(chunkBytes, size - offset));
-        if (!bytes)
-          throw new DistilflareError("storage_failed", `Object '${key}' disappeared while reading it`, { key });
+        if (!bytes) throw new DistilflareError("storage_failed", `Object '${key}' disappeared while reading it`, { key });
         yield bytes;
       }
     },

@@ -5,14 +5,7 @@ import { OptionError } from "../errors.js";
 export const fileTypeSchema = z.enum(["parquet", "jsonl", "json", "csv"]);
 export type FileType = z.infer<typeof fileTypeSchema>;
 
-const EXTENSIONS: Record<string, FileType> = {
-  parquet: "parquet",
-  pq: "parquet",
-  jsonl: "jsonl",
-  ndjson: "jsonl",
-  json: "json",
-  csv: "csv",
-};
+const EXTENSIONS: Record<string, FileType> = { parquet: "parquet", pq: "parquet", jsonl: "jsonl", ndjson: "jsonl", json: "json", csv: "csv" };
 
 /** The format a file name implies, if its extension is one we read. */
 export function fileTypeOf(name: string): FileType | undefined {

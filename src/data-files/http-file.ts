@@ -19,11 +19,7 @@ export interface HttpRequestInit {
 export const DEFAULT_HTTP_TIMEOUT_MS = 60_000;
 
 /** A requester for public URLs (data_files at an http(s) address). */
-export function plainHttpRequester(options: {
-  fetch: typeof fetch;
-  timeoutMs?: number | undefined;
-  headers?: Record<string, string>;
-}): HttpRequester {
+export function plainHttpRequester(options: { fetch: typeof fetch; timeoutMs?: number | undefined; headers?: Record<string, string> }): HttpRequester {
   const timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   return async (url, init) => {
     let response: Response;
@@ -69,18 +65,14 @@ export function httpAsyncBuffer(request: HttpRequester, url: string, size: numbe
     async slice(start: number, end?: number): Promise<ArrayBuffer> {
       const stop = Math.min(end ?? size, size);
       if (stop <= start) return new ArrayBuffer(0);
-      const response = await request(url, {
-        headers: { range: `bytes=${start}-${stop - 1}` },
-        what: `reading bytes ${start}-${stop - 1}`,
-      });
+      const response = await request(url, { headers: { range: `bytes=${start}-${stop - 1}` }, what: `reading bytes ${start}-${stop - 1}` });
       const body = await response.arrayBuffer();
       if (response.status === 206) {
         if (body.byteLength !== stop - start) {
-          throw new DistilflareError(
-            "remote_failed",
-            `'${url}' returned ${body.byteLength} bytes for a range of ${stop - start}`,
-            { url, reason: "bad_response" },
-          );
+          throw new DistilflareError("remote_failed", `'${url}' returned ${body.byteLength} bytes for a range of ${stop - start}`, {
+            url,
+            reason: "bad_response",
+          });
         }
         return body;
       }
@@ -104,11 +96,7 @@ export async function httpFileSize(request: HttpRequester, url: string): Promise
     const length = linked ?? response.headers.get("content-length");
     if (length !== null && /^\d+$/.test(length)) return Number(length);
   }
-  throw new DistilflareError(
-    "remote_failed",
-    `'${url}' does not report its size (no Content-Range or Content-Length)`,
-    { url, reason: "bad_response" },
-  );
+  throw new DistilflareError("remote_failed", `'${url}' does not report its size (no Content-Range or Content-Length)`, { url, reason: "bad_response" });
 }
 
 /**
@@ -116,10 +104,7 @@ export async function httpFileSize(request: HttpRequester, url: string): Promise
  * Used by the line readers, which stop pulling as soon as they have their rows.
  */
 export async function* httpChunks(request: HttpRequester, url: string, start: number): AsyncGenerator<Uint8Array> {
-  const response = await request(url, {
-    headers: start > 0 ? { range: `bytes=${start}-` } : {},
-    what: `reading from byte ${start}`,
-  });
+  const response = await request(url, { headers: start > 0 ? { range: `bytes=${start}-` } : {}, what: `reading from byte ${start}` });
   if (!response.body) return;
   // A server that ignored Range sends the whole file: skip what comes before `start`.
   let skip = response.status === 206 ? 0 : start;

@@ -38,8 +38,7 @@ export async function* readLines(chunks: AsyncIterable<Uint8Array>, start: numbe
     let from = 0;
     for (let nl = chunk.indexOf(NEWLINE); nl >= 0; nl = chunk.indexOf(NEWLINE, from)) {
       let bytes = take(chunk.subarray(from, nl));
-      if (bytes.byteLength > 0 && bytes[bytes.byteLength - 1] === CARRIAGE_RETURN)
-        bytes = bytes.subarray(0, bytes.byteLength - 1);
+      if (bytes.byteLength > 0 && bytes[bytes.byteLength - 1] === CARRIAGE_RETURN) bytes = bytes.subarray(0, bytes.byteLength - 1);
       const end = position + nl + 1;
       yield { text: decoder.decode(bytes), start: lineStart, end };
       lineStart = end;

@@ -17,12 +17,7 @@ export const loaderStateKeys = {
  * The stored value at `key`, or `build()` stored there. When two invocations race, the first
  * write wins and both return it, so every batch of a run sees the same index.
  */
-export async function loadOrBuildState<T>(
-  context: StepContext,
-  key: string,
-  schema: z.ZodType<T>,
-  build: () => Promise<T>,
-): Promise<T> {
+export async function loadOrBuildState<T>(context: StepContext, key: string, schema: z.ZodType<T>, build: () => Promise<T>): Promise<T> {
   const stored = await readState(context, key, schema);
   if (stored !== undefined) return stored;
   const value = await build();

@@ -14,9 +14,7 @@ export interface CountedParquetFile {
 const FOOTER_CONCURRENCY = 4;
 
 /** Row counts and the first file's columns, from the footers only. */
-export async function countParquetRows(
-  sources: readonly ByteSource[],
-): Promise<{ numRows: number[]; columns: string[] }> {
+export async function countParquetRows(sources: readonly ByteSource[]): Promise<{ numRows: number[]; columns: string[] }> {
   let columns: string[] = [];
   const numRows = await mapConcurrent(sources, FOOTER_CONCURRENCY, async (source, index) => {
     const metadata = await readParquetFooter(source.asyncBuffer(), source.name);
@@ -36,12 +34,7 @@ export async function parquetFileColumns(source: ByteSource): Promise<string[]> 
  * files overlapping the range are touched: for each, its footer and the row groups holding the
  * rows, so memory is one batch plus the row groups it spans, whatever the dataset's size.
  */
-export async function readRowsAcross(
-  files: readonly CountedParquetFile[],
-  offset: number,
-  length: number,
-  footers?: FooterCache,
-): Promise<Row[]> {
+export async function readRowsAcross(files: readonly CountedParquetFile[], offset: number, length: number, footers?: FooterCache): Promise<Row[]> {
   const rows: Row[] = [];
   const end = offset + length;
   let fileStart = 0;

@@ -29,13 +29,7 @@ export function parquetColumns(metadata: FileMetaData): string[] {
  * Rows `[rowStart, rowEnd)` of one file as plain JSON values. hyparquet fetches only the row
  * groups holding those rows (only their pages when the file has an offset index).
  */
-export async function readParquetRange(options: {
-  file: AsyncBuffer;
-  metadata: FileMetaData;
-  name: string;
-  rowStart: number;
-  rowEnd: number;
-}): Promise<Row[]> {
+export async function readParquetRange(options: { file: AsyncBuffer; metadata: FileMetaData; name: string; rowStart: number; rowEnd: number }): Promise<Row[]> {
   const { file, metadata, name, rowStart, rowEnd } = options;
   if (rowEnd <= rowStart) return [];
   try {
@@ -49,10 +43,5 @@ export async function readParquetRange(options: {
 /** Errors of the byte source (a Hub 401, an unreachable URL) pass through unchanged. */
 function parquetError(action: string, error: unknown): DistilflareError {
   if (error instanceof DistilflareError) return error;
-  return new DistilflareError(
-    "storage_failed",
-    `${action} failed: ${errorMessage(error)} (is it a Parquet file?)`,
-    undefined,
-    { cause: error },
-  );
+  return new DistilflareError("storage_failed", `${action} failed: ${errorMessage(error)} (is it a Parquet file?)`, undefined, { cause: error });
 }

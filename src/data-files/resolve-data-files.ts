@@ -41,39 +41,27 @@ export async function resolveDataFiles(
       throw new DistilflareError(
         "invalid_request",
         `${options.owner}: data_files '${entry}' names an object key, but this runtime has no object store; use an http(s) URL`,
-        {
-          field: "data_files",
-        },
+        { field: "data_files" },
       );
     }
     const key = entry.replace(/^r2:\/\//, "").replace(/^\/+/, "");
     let listed: DataFile[];
     if (hasGlob(key)) {
       const pattern = compileGlob(key);
-      listed = (await store.list(globPrefix(key)))
-        .filter((o) => pattern.test(o.key))
-        .map((o) => ({ kind: "blob", name: o.key, size: o.size }));
+      listed = (await store.list(globPrefix(key))).filter((o) => pattern.test(o.key)).map((o) => ({ kind: "blob", name: o.key, size: o.size }));
     } else {
       const head = key.endsWith("/") ? null : await store.head(key);
       listed = head
         ? [{ kind: "blob", name: key, size: head.size }]
-        : (await store.list(key.endsWith("/") ? key : `${key}/`)).map((o) => ({
-            kind: "blob",
-            name: o.key,
-            size: o.size,
-          }));
+        : (await store.list(key.endsWith("/") ? key : `${key}/`)).map((o) => ({ kind: "blob", name: o.key, size: o.size }));
     }
     const kept = filterListing(listed, options.filetype);
     if (kept.length === 0) {
-      throw new DistilflareError(
-        "invalid_runtime_parameter",
-        `${options.owner}: data_files '${entry}' matches no object in the run's object store`,
-        {
-          field: "data_files",
-          parameter: "data_files",
-          expected: "an object key, a key prefix or a glob that matches at least one object",
-        },
-      );
+      throw new DistilflareError("invalid_runtime_parameter", `${options.owner}: data_files '${entry}' matches no object in the run's object store`, {
+        field: "data_files",
+        parameter: "data_files",
+        expected: "an object key, a key prefix or a glob that matches at least one object",
+      });
     }
     files.push(...kept.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
   }

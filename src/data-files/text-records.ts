@@ -72,12 +72,7 @@ export async function textFileColumns(source: ByteSource, type: TextFileType): P
   return [...columns];
 }
 
-function fileRecords(
-  source: ByteSource,
-  type: TextFileType,
-  position: number,
-  cache: JsonFileCache | undefined,
-): AsyncGenerator<FileRecord> {
+function fileRecords(source: ByteSource, type: TextFileType, position: number, cache: JsonFileCache | undefined): AsyncGenerator<FileRecord> {
   switch (type) {
     case "jsonl":
       return jsonlRecords(source, position);
@@ -124,11 +119,7 @@ async function* csvRecords(source: ByteSource, position: number): AsyncGenerator
   }
 }
 
-async function* jsonRecords(
-  source: ByteSource,
-  position: number,
-  cache: JsonFileCache | undefined,
-): AsyncGenerator<FileRecord> {
+async function* jsonRecords(source: ByteSource, position: number, cache: JsonFileCache | undefined): AsyncGenerator<FileRecord> {
   let rows = cache?.get(source.name);
   if (!rows) {
     rows = await parseJsonFile(source);
@@ -137,8 +128,7 @@ async function* jsonRecords(
       cache.set(source.name, rows);
     }
   }
-  for (let index = position; index < rows.length; index++)
-    yield { row: rows[index] as Row, start: index, end: index + 1 };
+  for (let index = position; index < rows.length; index++) yield { row: rows[index] as Row, start: index, end: index + 1 };
 }
 
 /** A JSON file is an array of objects, or (as `datasets` also accepts) JSON Lines. */
@@ -155,27 +145,19 @@ async function parseJsonFile(source: ByteSource): Promise<Row[]> {
   const text = stripBom(new TextDecoder().decode(concat(parts))).trim();
   if (!text.startsWith("[")) {
     const rows: Row[] = [];
-    for (const [i, line] of text.split("\n").entries())
-      if (line.trim() !== "") rows.push(parseObject(line, source, i, "line"));
+    for (const [i, line] of text.split("\n").entries()) if (line.trim() !== "") rows.push(parseObject(line, source, i, "line"));
     return rows;
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new DistilflareError(
-      "invalid_request",
-      `JSON file '${source.name}' is not valid JSON: ${errorMessage(error)}`,
-      { file: source.name },
-    );
+    throw new DistilflareError("invalid_request", `JSON file '${source.name}' is not valid JSON: ${errorMessage(error)}`, { file: source.name });
   }
   const list = value as unknown[];
   list.forEach((item, i) => {
     if (!isObject(item))
-      throw new DistilflareError("invalid_request", `JSON file '${source.name}': element ${i} is not an object`, {
-        file: source.name,
-        element: i,
-      });
+      throw new DistilflareError("invalid_request", `JSON file '${source.name}': element ${i} is not an object`, { file: source.name, element: i });
   });
   return list as Row[];
 }
@@ -188,20 +170,14 @@ function parseObject(text: string, source: ByteSource, at: number, unit: "byte" 
     throw new DistilflareError(
       "invalid_request",
       `JSON Lines file '${source.name}': the ${unit === "byte" ? `line at byte ${at}` : `line ${at + 1}`} is not valid JSON: ${errorMessage(error)}`,
-      {
-        file: source.name,
-        [unit]: at,
-      },
+      { file: source.name, [unit]: at },
     );
   }
   if (!isObject(value)) {
     throw new DistilflareError(
       "invalid_request",
       `JSON Lines file '${source.name}': the ${unit === "byte" ? `line at byte ${at}` : `line ${at + 1}`} is not a JSON object`,
-      {
-        file: source.name,
-        [unit]: at,
-      },
+      { file: source.name, [unit]: at },
     );
   }
   return value;

@@ -27,11 +27,8 @@ export function sizeCategory(rows: number): string {
 
 function truncateSample(value: unknown): unknown {
   if (Array.isArray(value))
-    return value.length > 10
-      ? [...value.slice(0, 10).map(truncateSample), `... (${value.length - 10} more)`]
-      : value.map(truncateSample);
-  if (value !== null && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, truncateSample(v)]));
+    return value.length > 10 ? [...value.slice(0, 10).map(truncateSample), `... (${value.length - 10} more)`] : value.map(truncateSample);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, truncateSample(v)]));
   if (typeof value === "string" && value.length > 2_000) return `${value.slice(0, 2_000)}...`;
   return value;
 }
@@ -66,56 +63,29 @@ export function renderDatasetCard(input: DatasetCardInput): string {
   lines.push("| config | rows | files | columns |", "|---|---|---|---|");
   for (const [name, config] of configs) {
     const train = config.splits.train;
-    lines.push(
-      `| ${name} | ${train?.num_rows ?? 0} | ${train?.files.length ?? 0} | ${config.columns.map((c) => `\`${c}\``).join(", ")} |`,
-    );
+    lines.push(`| ${name} | ${train?.num_rows ?? 0} | ${train?.files.length ?? 0} | ${config.columns.map((c) => `\`${c}\``).join(", ")} |`);
   }
   lines.push("");
   const failed = Object.entries(input.manifest.failed_rows ?? {}).filter(([, count]) => count > 0);
   if (failed.length > 0) {
-    lines.push(
-      "## Failed rows",
-      "",
-      "These rows carry null outputs for the step that failed on them (its error is in `distilabel_metadata`):",
-      "",
-    );
+    lines.push("## Failed rows", "", "These rows carry null outputs for the step that failed on them (its error is in `distilabel_metadata`):", "");
     lines.push("| step | failed rows |", "|---|---|", ...failed.map(([step, count]) => `| ${step} | ${count} |`), "");
   }
   const usage = input.manifest.usage;
   if (usage) {
     const cost = (value: number | null): string => (value === null ? "unknown" : `$${value.toFixed(4)}`);
-    lines.push(
-      "## LLM usage",
-      "",
-      "| model | requests | cached | input tokens | output tokens | cost (USD) |",
-      "|---|---|---|---|---|---|",
-    );
+    lines.push("## LLM usage", "", "| model | requests | cached | input tokens | output tokens | cost (USD) |", "|---|---|---|---|---|---|");
     for (const [model, entry] of Object.entries(usage.by_model)) {
-      lines.push(
-        `| ${model} | ${entry.requests} | ${entry.cached_requests} | ${entry.input_tokens} | ${entry.output_tokens} | ${cost(entry.cost_usd)} |`,
-      );
+      lines.push(`| ${model} | ${entry.requests} | ${entry.cached_requests} | ${entry.input_tokens} | ${entry.output_tokens} | ${cost(entry.cost_usd)} |`);
     }
-    lines.push(
-      `| **total** | ${usage.requests} | ${usage.cached_requests} | ${usage.input_tokens} | ${usage.output_tokens} | ${cost(usage.cost_usd)} |`,
-      "",
-    );
+    lines.push(`| **total** | ${usage.requests} | ${usage.cached_requests} | ${usage.input_tokens} | ${usage.output_tokens} | ${cost(usage.cost_usd)} |`, "");
   }
   for (const [name, config] of configs) {
     lines.push(`### Config \`${name}\``, "", `Produced by step \`${config.step}\`.`, "");
     const sample = input.samples[name];
-    if (sample)
-      lines.push("A sample record:", "", "```json", JSON.stringify(truncateSample(sample), null, 2), "```", "");
+    if (sample) lines.push("A sample record:", "", "```json", JSON.stringify(truncateSample(sample), null, 2), "```", "");
     if (input.repoId) {
-      lines.push(
-        "Load it with:",
-        "",
-        "```python",
-        "from datasets import load_dataset",
-        "",
-        `ds = load_dataset("${input.repoId}", "${name}")`,
-        "```",
-        "",
-      );
+      lines.push("Load it with:", "", "```python", "from datasets import load_dataset", "", `ds = load_dataset("${input.repoId}", "${name}")`, "```", "");
     }
   }
   lines.push(

@@ -5,11 +5,7 @@ import { runKeys } from "../runtime/run-keys.js";
 import { usageTotalsSchema } from "../llms/usage/usage.js";
 import { TableSchemaSchema } from "./parquet/index.js";
 
-export const manifestFileSchema = z.object({
-  path: z.string(),
-  size_bytes: z.number().int().nonnegative(),
-  num_rows: z.number().int().nonnegative(),
-});
+export const manifestFileSchema = z.object({ path: z.string(), size_bytes: z.number().int().nonnegative(), num_rows: z.number().int().nonnegative() });
 
 export const manifestConfigSchema = z.object({
   /** The leaf step whose rows form this config. */
@@ -17,10 +13,7 @@ export const manifestConfigSchema = z.object({
   columns: z.array(z.string()),
   /** The Parquet column types, in our JSON form. */
   schema: TableSchemaSchema.optional(),
-  splits: z.record(
-    z.string(),
-    z.object({ num_rows: z.number().int().nonnegative(), files: z.array(manifestFileSchema) }),
-  ),
+  splits: z.record(z.string(), z.object({ num_rows: z.number().int().nonnegative(), files: z.array(manifestFileSchema) })),
 });
 
 /** `distiset.json`: every config of the Distiset with its files (DESIGN.md section 5). */
@@ -40,10 +33,7 @@ export type ManifestConfig = z.infer<typeof manifestConfigSchema>;
 /** A stored `distiset.json` that does not have the manifest's shape: the Distiset is damaged, not the request. */
 export class InvalidManifestError extends DistilflareError {
   constructor(runId: string) {
-    super("storage_failed", `'${runKeys.manifest(runId)}' is not a valid Distiset manifest`, {
-      run_id: runId,
-      key: runKeys.manifest(runId),
-    });
+    super("storage_failed", `'${runKeys.manifest(runId)}' is not a valid Distiset manifest`, { run_id: runId, key: runKeys.manifest(runId) });
     this.name = "InvalidManifestError";
   }
 }

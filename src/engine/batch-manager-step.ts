@@ -62,9 +62,7 @@ export function addBatch(state: BatchManagerStepState, batch: BufferedBatch): vo
   // upstream group: a convergence step only needs to know that step has finished.
   if (state.convergence_step && batch.size === 0 && Object.keys(batch.created_from).length === 0) return;
   // A new array, never a push: buffers are shared with the previous state (state-copy.ts).
-  const added = buffer.concat([
-    { ...batch, created_from: cloneCreatedFrom(batch.created_from), batch_routed_to: [...batch.batch_routed_to] },
-  ]);
+  const added = buffer.concat([{ ...batch, created_from: cloneCreatedFrom(batch.created_from), batch_routed_to: [...batch.batch_routed_to] }]);
   state.data[batch.step] = appends ? added : added.sort((a, b) => a.seq_no - b.seq_no);
 }
 
@@ -80,11 +78,7 @@ export function getBatch(state: BatchManagerStepState): InputBatch | null {
   // Buffered batches are shared with the previous state (state-copy.ts): copy before consuming rows.
   for (const p of state.predecessors) state.data[p] = (state.data[p] ?? []).map((b) => ({ ...b }));
   const lastBatch = isLastBatch(state);
-  const { data, createdFrom, routedTo } = state.accumulate
-    ? takeAccumulated(state)
-    : state.convergence_step
-      ? takeConvergence(state)
-      : takeNormal(state);
+  const { data, createdFrom, routedTo } = state.accumulate ? takeAccumulated(state) : state.convergence_step ? takeConvergence(state) : takeNormal(state);
   const batch: InputBatch = {
     step: state.step,
     seq_no: state.seq_no++,
@@ -131,9 +125,7 @@ function emptyLastBatch(state: BatchManagerStepState): InputBatch | null {
 export function emptyBuffers(state: BatchManagerStepState): string[] {
   if (state.accumulate) return state.predecessors.filter((p) => !state.last_batch_received.includes(p));
   const size = state.input_batch_size ?? 0;
-  return state.predecessors.filter(
-    (p) => !state.last_batch_received.includes(p) && buffered(state.data[p] ?? []) < size,
-  );
+  return state.predecessors.filter((p) => !state.last_batch_received.includes(p) && buffered(state.data[p] ?? []) < size);
 }
 
 /**
@@ -211,11 +203,7 @@ function takeRows(batch: BufferedBatch, wanted: number): BatchSlice {
   return slice;
 }
 
-function takeNormal(state: BatchManagerStepState): {
-  data: InputBatch["data"];
-  createdFrom: CreatedFrom;
-  routedTo: string[];
-} {
+function takeNormal(state: BatchManagerStepState): { data: InputBatch["data"]; createdFrom: CreatedFrom; routedTo: string[] } {
   const size = state.input_batch_size ?? Number.POSITIVE_INFINITY;
   const data: InputBatch["data"] = [];
   const createdFrom: CreatedFrom = {};
@@ -253,11 +241,7 @@ function takeNormal(state: BatchManagerStepState): {
   return { data, createdFrom, routedTo };
 }
 
-function takeAccumulated(state: BatchManagerStepState): {
-  data: InputBatch["data"];
-  createdFrom: CreatedFrom;
-  routedTo: string[];
-} {
+function takeAccumulated(state: BatchManagerStepState): { data: InputBatch["data"]; createdFrom: CreatedFrom; routedTo: string[] } {
   const data: InputBatch["data"] = [];
   const createdFrom: CreatedFrom = {};
   for (const pred of state.predecessors) {
@@ -302,9 +286,7 @@ function groupByCreatedFrom(state: BatchManagerStepState): Group[] {
  */
 function groupComplete(state: BatchManagerStepState, group: Group, step: string): boolean {
   if (state.last_batch_received.includes(step)) return true;
-  const used = group.batches
-    .filter((b) => b.step === step)
-    .reduce((sum, b) => sum + (Object.values(b.created_from)[0]?.[0]?.[2] ?? b.size), 0);
+  const used = group.batches.filter((b) => b.step === step).reduce((sum, b) => sum + (Object.values(b.created_from)[0]?.[0]?.[2] ?? b.size), 0);
   return used >= group.upstreamSize;
 }
 
@@ -321,11 +303,7 @@ function rowsLeft(group: Group, step: string): number {
 function currentGroup(state: BatchManagerStepState): Group | undefined {
   for (;;) {
     const group = groupByCreatedFrom(state)[0];
-    if (
-      group &&
-      group.upstreamSeqNo > state.next_expected_created_from_batch_seq_no &&
-      allPredecessorsFinished(state)
-    ) {
+    if (group && group.upstreamSeqNo > state.next_expected_created_from_batch_seq_no && allPredecessorsFinished(state)) {
       state.next_expected_created_from_batch_seq_no = group.upstreamSeqNo;
     }
     if (!group || group.upstreamSeqNo !== state.next_expected_created_from_batch_seq_no) return undefined;
@@ -371,11 +349,7 @@ function lastConvergence(state: BatchManagerStepState): boolean {
   return routedTo.every((s) => rowsLeft(group, s) <= size);
 }
 
-function takeConvergence(state: BatchManagerStepState): {
-  data: InputBatch["data"];
-  createdFrom: CreatedFrom;
-  routedTo: string[];
-} {
+function takeConvergence(state: BatchManagerStepState): { data: InputBatch["data"]; createdFrom: CreatedFrom; routedTo: string[] } {
   const group = currentGroup(state) as Group;
   const size = state.input_batch_size ?? Number.POSITIVE_INFINITY;
   const routedTo = group.batches[0]?.batch_routed_to ?? [];
@@ -398,7 +372,5 @@ function takeConvergence(state: BatchManagerStepState): {
 }
 
 function cloneCreatedFrom(createdFrom: CreatedFrom): CreatedFrom {
-  return Object.fromEntries(
-    Object.entries(createdFrom).map(([k, v]) => [k, v.map((t) => [...t] as [number, number, number])]),
-  );
+  return Object.fromEntries(Object.entries(createdFrom).map(([k, v]) => [k, v.map((t) => [...t] as [number, number, number])]));
 }

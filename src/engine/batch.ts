@@ -1,10 +1,7 @@
 import { z } from "zod";
 
 /** Where an upstream batch's rows came from: (seq_no, size of that batch, rows taken from it). */
-export const createdFromSchema = z.record(
-  z.string(),
-  z.array(z.tuple([z.number().int(), z.number().int(), z.number().int()])),
-);
+export const createdFromSchema = z.record(z.string(), z.array(z.tuple([z.number().int(), z.number().int(), z.number().int()])));
 export type CreatedFrom = z.infer<typeof createdFromSchema>;
 
 /**

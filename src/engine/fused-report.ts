@@ -25,19 +25,14 @@ export function applyReportFusing(
 ): FusedTransition {
   const transition = applyReport(input, report, context);
   const reported = input.inflight[report.id]?.work;
-  if (!acceptFused || !reported || transition.state === input || transition.state.status !== "running")
-    return transition;
+  if (!acceptFused || !reported || transition.state === input || transition.state.status !== "running") return transition;
   if (reported.type !== "generate" && reported.type !== "process") return transition;
   const state = transition.state;
   const next = fusedSuccessor(reported, state.plan.steps[reported.step]?.fuse_into, transition.dispatch);
   const entry = next ? state.inflight[next.id] : undefined;
   if (!next || !entry || entry.attempts + 1 > policy.maxAttempts) return transition;
   startFused(state, entry, context.now, policy);
-  return {
-    state,
-    dispatch: transition.dispatch.filter((work) => work !== next),
-    fused: { work: next, leaseMs: policy.leaseMs },
-  };
+  return { state, dispatch: transition.dispatch.filter((work) => work !== next), fused: { work: next, leaseMs: policy.leaseMs } };
 }
 
 /** The same lease and attempt `startWork` gives, on the transition's own copy. */

@@ -7,10 +7,7 @@ import { copyRunState } from "./state-copy.js";
 import type { WorkReport } from "./work.js";
 
 /** A pending provider batch job as the run keeps it: the job, how often it was polled, when to poll next. */
-export const offlineBatchWaitSchema = offlineBatchJobSchema.extend({
-  polls: z.number().int().nonnegative(),
-  next_poll_at: z.number(),
-});
+export const offlineBatchWaitSchema = offlineBatchJobSchema.extend({ polls: z.number().int().nonnegative(), next_poll_at: z.number() });
 export type OfflineBatchWait = z.infer<typeof offlineBatchWaitSchema>;
 
 /**
@@ -21,10 +18,7 @@ export const OFFLINE_BATCH_BACKOFF = { firstMs: 5_000, maxMs: 300_000 };
 
 export function pollDelayMs(job: { poll_interval_seconds?: number | undefined }, polls: number): number {
   if (job.poll_interval_seconds !== undefined) return job.poll_interval_seconds * 1000;
-  return retryDelayMs(
-    { baseDelayMs: OFFLINE_BATCH_BACKOFF.firstMs, maxDelayMs: OFFLINE_BATCH_BACKOFF.maxMs, jitter: "none" },
-    polls,
-  );
+  return retryDelayMs({ baseDelayMs: OFFLINE_BATCH_BACKOFF.firstMs, maxDelayMs: OFFLINE_BATCH_BACKOFF.maxMs, jitter: "none" }, polls);
 }
 
 /**
@@ -32,11 +26,7 @@ export function pollDelayMs(job: { poll_interval_seconds?: number | undefined },
  * without a lease (no consumer holds it for hours), and is sent again to poll at `next_poll_at`;
  * a poll is progress, so it does not count against the item's attempts. Pure, like `run-engine.ts`.
  */
-export function awaitOfflineBatch(
-  input: RunState,
-  report: Pick<WorkReport, "id" | "offline_batch" | "usage">,
-  now: number,
-): RunState {
+export function awaitOfflineBatch(input: RunState, report: Pick<WorkReport, "id" | "offline_batch" | "usage">, now: number): RunState {
   const entry = input.inflight[report.id];
   const job = report.offline_batch;
   if (!entry || !job || entry.work.type !== "process") return input;
@@ -67,9 +57,7 @@ export function activeInflightCount(state: RunState): number {
 /** The pending batch jobs of a run, for its status. */
 export function pendingOfflineBatches(state: RunState): Array<OfflineBatchWait & { step: string; seq_no: number }> {
   return Object.values(state.inflight).flatMap((entry) =>
-    entry.offline_batch && entry.work.type === "process"
-      ? [{ step: entry.work.step, seq_no: entry.work.seq_no, ...entry.offline_batch }]
-      : [],
+    entry.offline_batch && entry.work.type === "process" ? [{ step: entry.work.step, seq_no: entry.work.seq_no, ...entry.offline_batch }] : [],
   );
 }
 
@@ -80,8 +68,7 @@ export function duePolls(state: RunState, now: number): { due: string[]; next: n
   for (const entry of Object.values(state.inflight)) {
     if (!awaitingPoll(entry)) continue;
     if (entry.offline_batch.next_poll_at <= now) due.push(entry.work.id);
-    else
-      next = next === undefined ? entry.offline_batch.next_poll_at : Math.min(next, entry.offline_batch.next_poll_at);
+    else next = next === undefined ? entry.offline_batch.next_poll_at : Math.min(next, entry.offline_batch.next_poll_at);
   }
   return { due, next };
 }

@@ -37,11 +37,7 @@ function describeStep(state: RunState, name: string): StalledStep {
   if (plan && plan.stage > state.stage.current) {
     const lastSteps = state.plan.stage_last_steps[state.stage.current] ?? [];
     const open = lastSteps.filter((s) => !state.steps[s]?.done);
-    return {
-      step: name,
-      waits_for: `stage ${state.stage.current} to finish (${quoteList(open)} not done)`,
-      holds: "nothing (stage not started)",
-    };
+    return { step: name, waits_for: `stage ${state.stage.current} to finish (${quoteList(open)} not done)`, holds: "nothing (stage not started)" };
   }
   if (!plan || plan.kind === "generator") {
     return {
@@ -64,8 +60,7 @@ function waitsFor(manager: BatchManagerStepState): string {
     const next = Math.max(expected, (manager.data[pred]?.at(-1)?.seq_no ?? -1) + 1);
     parts.push(`batch ${next} of '${pred}'`);
   }
-  if (manager.convergence_step)
-    parts.push(`the routed batches of upstream batch ${manager.next_expected_created_from_batch_seq_no}`);
+  if (manager.convergence_step) parts.push(`the routed batches of upstream batch ${manager.next_expected_created_from_batch_seq_no}`);
   else if (manager.accumulate) parts.push(`the last batch of ${quoteList(open)}`);
   else if (manager.input_batch_size !== null) parts.push(`${manager.input_batch_size} row(s) per predecessor`);
   return parts.length > 0 ? parts.join(", ") : "nothing (every predecessor finished)";

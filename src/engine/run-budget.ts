@@ -4,10 +4,7 @@ import type { UsageByModel } from "../llms/usage/usage.js";
 import type { RunState, StepRun } from "./run-state.js";
 
 /** A run's spending limits; null is no limit. Changed by a resume, so it lives in the state, not the plan. */
-export const runBudgetSchema = z.object({
-  max_cost_usd: z.number().positive().nullable(),
-  max_requests: z.number().int().positive().nullable(),
-});
+export const runBudgetSchema = z.object({ max_cost_usd: z.number().positive().nullable(), max_requests: z.number().int().positive().nullable() });
 export type RunBudget = z.infer<typeof runBudgetSchema>;
 
 /** Why a run stopped: asked to (`POST /v1/runs/{id}/stop`), or its next batch would have passed its budget. */
@@ -94,12 +91,7 @@ export function openLedger(state: RunState, prices: PriceTable): BudgetLedger | 
  * reported batch yet sends one batch alone while the budget is not used up, and `wait`s for it
  * to report before it is projected. `refuse` (the first one is kept) makes the engine stop the run.
  */
-export function admitBatch(
-  ledger: BudgetLedger,
-  state: RunState,
-  stepName: string,
-  rows?: number,
-): "send" | "wait" | "refuse" {
+export function admitBatch(ledger: BudgetLedger, state: RunState, stepName: string, rows?: number): "send" | "wait" | "refuse" {
   if (ledger.refused) return "refuse";
   const step = state.steps[stepName];
   if (!step || rows === 0) return "send";
@@ -127,17 +119,10 @@ export function admitBatch(
   return "send";
 }
 
-function refusalMessage(
-  ledger: BudgetLedger,
-  kind: keyof Spend,
-  limit: number,
-  step: string,
-  next: number | undefined,
-): string {
+function refusalMessage(ledger: BudgetLedger, kind: keyof Spend, limit: number, step: string, next: number | undefined): string {
   const field = kind === "requests" ? "max_requests" : "max_cost_usd";
   const show = (n: number) => (kind === "requests" ? String(Math.round(n * 100) / 100) : `$${n.toFixed(6)}`);
-  const expected =
-    next === undefined ? "nothing is known of its cost yet" : `its next batch is expected to take ${show(next)}`;
+  const expected = next === undefined ? "nothing is known of its cost yet" : `its next batch is expected to take ${show(next)}`;
   return `budget reached: ${show(ledger.spent[kind])} used and ${show(ledger.committed[kind])} in flight of ${field} ${kind === "requests" ? limit : `$${limit}`}; step '${step}' was not sent another batch (${expected})`;
 }
 
@@ -151,10 +136,7 @@ function add(into: Spend, spend: Spend): void {
 }
 
 /** The budget after a resume: fields given replace the stored ones (null lifts a limit), the rest stay. */
-export function mergeBudget(
-  current: RunBudget | undefined,
-  change: Partial<RunBudget> | undefined,
-): RunBudget | undefined {
+export function mergeBudget(current: RunBudget | undefined, change: Partial<RunBudget> | undefined): RunBudget | undefined {
   if (!change || (change.max_cost_usd === undefined && change.max_requests === undefined)) return current;
   return {
     max_cost_usd: change.max_cost_usd === undefined ? (current?.max_cost_usd ?? null) : change.max_cost_usd,

@@ -39,13 +39,8 @@ const clone = copyRunState;
  * complete stored outputs) are applied as if they had just been produced, in seq order, and a
  * reused step whose successors are all reused is simply done.
  */
-export function startRun(
-  input: RunState,
-  context: EngineContext,
-  reused: Record<string, readonly PendingOutput[]> = {},
-): Transition {
-  if (input.status !== "pending")
-    throw new DistilflareError("conflict", `Run '${input.run_id}' has already started (status ${input.status})`);
+export function startRun(input: RunState, context: EngineContext, reused: Record<string, readonly PendingOutput[]> = {}): Transition {
+  if (input.status !== "pending") throw new DistilflareError("conflict", `Run '${input.run_id}' has already started (status ${input.status})`);
   const state = clone(input);
   state.status = "running";
   for (const name of state.plan.order) {
@@ -112,11 +107,7 @@ export function stopRun(input: RunState): Transition {
  * the run's limits (a given field replaces the stored one, null lifts it). A resume that would
  * stop at the budget again at once, sending nothing, is refused: the run stays as it was.
  */
-export function resumeRun(
-  input: RunState,
-  context: EngineContext,
-  options: { budget?: Partial<RunBudget> | undefined } = {},
-): Transition {
+export function resumeRun(input: RunState, context: EngineContext, options: { budget?: Partial<RunBudget> | undefined } = {}): Transition {
   if (!["stopped", "stopping", "failed"].includes(input.status)) {
     throw new DistilflareError("conflict", `Run '${input.run_id}' cannot be resumed from status '${input.status}'`);
   }
@@ -141,10 +132,7 @@ export function resumeRun(
     throw new DistilflareError(
       "conflict",
       `Run '${input.run_id}' cannot resume within its budget: ${stop.message}; resume with a higher max_requests or max_cost_usd`,
-      {
-        field: stop.limit,
-        budget: state.budget,
-      },
+      { field: stop.limit, budget: state.budget },
     );
   }
   return { state, dispatch };
@@ -156,11 +144,7 @@ function stopOf(state: RunState): RunState["stop"] {
 }
 
 /** Fails the run (e.g. its dead-letter queue got a generator batch). */
-export function failRun(
-  input: RunState,
-  error: { code: string; message: string; step?: string },
-  context: { now: number },
-): Transition {
+export function failRun(input: RunState, error: { code: string; message: string; step?: string }, context: { now: number }): Transition {
   const state = clone(input);
   const entry = Object.values(state.inflight).find((e) => "step" in e.work && e.work.step === error.step);
   if (entry) release(state, entry.work);

@@ -41,10 +41,7 @@ export const runPlanSchema = z.object({
   /** Seeds routing choices, so a replay routes every batch the same way. */
   seed: z.string(),
   max_inflight_per_step: z.number().int().positive(),
-  parquet: z.object({
-    max_rows_per_file: z.number().int().positive(),
-    max_bytes_per_file: z.number().int().positive(),
-  }),
+  parquet: z.object({ max_rows_per_file: z.number().int().positive(), max_bytes_per_file: z.number().int().positive() }),
 });
 export type RunPlan = z.infer<typeof runPlanSchema>;
 
@@ -95,20 +92,13 @@ export function buildRunPlan(spec: DagSpec, options: RunPlanOptions): RunPlan {
           convergence: step.kind !== "generator" && dag.isConvergenceStep(name),
           leaf: leaves.includes(name),
           stage: stageOf.get(name) ?? 0,
-          max_inflight: Math.max(
-            step.replicas ?? 1,
-            options.maxInflightPerStep ?? DEFAULT_MAX_INFLIGHT_PER_STEP,
-            options.stepInflight?.[name] ?? 1,
-          ),
+          max_inflight: Math.max(step.replicas ?? 1, options.maxInflightPerStep ?? DEFAULT_MAX_INFLIGHT_PER_STEP, options.stepInflight?.[name] ?? 1),
           fuse_into: null,
         } satisfies RunPlanStep as RunPlanStep,
       ];
     }),
   );
-  const fuseInto = fusionTargets(steps, {
-    enabled: options.fuseSteps ?? true,
-    llmSteps: new Set(options.llmSteps ?? []),
-  });
+  const fuseInto = fusionTargets(steps, { enabled: options.fuseSteps ?? true, llmSteps: new Set(options.llmSteps ?? []) });
   for (const [name, target] of Object.entries(fuseInto)) (steps[name] as RunPlanStep).fuse_into = target;
   return {
     pipeline_name: options.pipelineName,

@@ -18,17 +18,7 @@ import { workItemSchema, type WorkItem } from "./work.js";
  */
 export const STATE_LAYOUT_VERSION = 2;
 
-export const ROW_KINDS = [
-  "core",
-  "plan",
-  "errors",
-  "manager",
-  "buffer",
-  "leaf_pending",
-  "inflight",
-  "work",
-  "failed",
-] as const;
+export const ROW_KINDS = ["core", "plan", "errors", "manager", "buffer", "leaf_pending", "inflight", "work", "failed"] as const;
 export type RowKind = (typeof ROW_KINDS)[number];
 
 /** A row's identity: kind, up to two names and a number (seq_no, order). */
@@ -49,10 +39,7 @@ const key = (kind: RowKind, name = "", part = "", seq = 0): RowKey => ({ kind, n
 /** Everything of the state but its plan, errors and per-batch collections: new state fields land here by themselves. */
 const coreRowSchema = runStateSchema
   .omit({ plan: true, errors: true, batch_managers: true, inflight: true, failed_work: true, leaves: true })
-  .extend({
-    layout_version: z.literal(STATE_LAYOUT_VERSION),
-    leaves: z.record(z.string(), leafRunSchema.omit({ pending: true })),
-  });
+  .extend({ layout_version: z.literal(STATE_LAYOUT_VERSION), leaves: z.record(z.string(), leafRunSchema.omit({ pending: true })) });
 
 const managerRowSchema = z.object({
   step: z.string(),
@@ -72,15 +59,7 @@ const inflightRowSchema = inflightSchema.omit({ work: true });
 const failedRowSchema = z.object({ order: z.number().int().nonnegative() });
 
 function coreRow(state: RunState): z.infer<typeof coreRowSchema> {
-  const {
-    plan: _plan,
-    errors: _errors,
-    batch_managers: _managers,
-    inflight: _inflight,
-    failed_work: _failed,
-    leaves,
-    ...core
-  } = state;
+  const { plan: _plan, errors: _errors, batch_managers: _managers, inflight: _inflight, failed_work: _failed, leaves, ...core } = state;
   return {
     ...core,
     layout_version: STATE_LAYOUT_VERSION,
@@ -142,18 +121,15 @@ export function stateChanges(previous: RunState | undefined, next: RunState): Ro
     const row = inflightRow(entry);
     if (!before || !sameJson(inflightRow(before), row)) put(key("inflight", id), row);
   }
-  for (const id of Object.keys(previous?.inflight ?? {}))
-    if (!next.inflight[id]) changes.delete.push(key("inflight", id));
+  for (const id of Object.keys(previous?.inflight ?? {})) if (!next.inflight[id]) changes.delete.push(key("inflight", id));
   const previousFailed = new Map((previous?.failed_work ?? []).map((w, order) => [w.id, order]));
   next.failed_work.forEach((work, order) => {
     if (previousFailed.get(work.id) !== order) put(key("failed", work.id), { order });
   });
-  for (const id of previousFailed.keys())
-    if (!next.failed_work.some((w) => w.id === id)) changes.delete.push(key("failed", id));
+  for (const id of previousFailed.keys()) if (!next.failed_work.some((w) => w.id === id)) changes.delete.push(key("failed", id));
   for (const id of keptWork) {
     const work = next.inflight[id]?.work ?? next.failed_work.find((w) => w.id === id);
-    if (work && previousWork.get(id) !== work && !(previousWork.has(id) && sameJson(previousWork.get(id), work)))
-      put(key("work", id), work);
+    if (work && previousWork.get(id) !== work && !(previousWork.has(id) && sameJson(previousWork.get(id), work))) put(key("work", id), work);
   }
   for (const id of previousWork.keys()) if (!keptWork.has(id)) changes.delete.push(key("work", id));
   return changes;
@@ -168,13 +144,7 @@ function sameErrors(a: RunState["errors"], b: RunState["errors"]): boolean {
  * Both lists are sorted by seq_no and share unchanged entries: one walk finds the entries
  * added or changed (not the same object) and those gone.
  */
-function diffBySeq<T>(
-  before: readonly T[],
-  after: readonly T[],
-  seqOf: (entry: T) => number,
-  changes: RowChanges,
-  keyOf: (seq: number) => RowKey,
-): void {
+function diffBySeq<T>(before: readonly T[], after: readonly T[], seqOf: (entry: T) => number, changes: RowChanges, keyOf: (seq: number) => RowKey): void {
   if (before === after) return;
   // The common case, a buffer that only grew: its prefix is the same objects.
   let same = 0;
@@ -237,40 +207,20 @@ export function stateFromRows(rows: Iterable<StoredRow>): RunState | undefined {
   const managers: Record<string, BatchManagerStepState> = {};
   for (const row of byKind.get("manager") ?? []) {
     const header = managerRowSchema.parse(row.value);
-    managers[row.name] = {
-      ...header,
-      data: Object.fromEntries(header.predecessors.map((p) => [p, [] as BufferedBatch[]])),
-    };
+    managers[row.name] = { ...header, data: Object.fromEntries(header.predecessors.map((p) => [p, [] as BufferedBatch[]])) };
   }
-  for (const row of byKind.get("buffer") ?? [])
-    managers[row.name]?.data[row.part]?.push(bufferedBatchSchema.parse(row.value));
-  for (const manager of Object.values(managers))
-    for (const buffer of Object.values(manager.data)) buffer.sort((a, b) => a.seq_no - b.seq_no);
+  for (const row of byKind.get("buffer") ?? []) managers[row.name]?.data[row.part]?.push(bufferedBatchSchema.parse(row.value));
+  for (const manager of Object.values(managers)) for (const buffer of Object.values(manager.data)) buffer.sort((a, b) => a.seq_no - b.seq_no);
 
-  const leaves: RunState["leaves"] = Object.fromEntries(
-    Object.entries(core.leaves).map(([name, leaf]) => [name, { ...leaf, pending: [] }]),
-  );
-  for (const row of byKind.get("leaf_pending") ?? [])
-    leaves[row.name]?.pending.push(leafPendingRowSchema.parse(row.value));
+  const leaves: RunState["leaves"] = Object.fromEntries(Object.entries(core.leaves).map(([name, leaf]) => [name, { ...leaf, pending: [] }]));
+  for (const row of byKind.get("leaf_pending") ?? []) leaves[row.name]?.pending.push(leafPendingRowSchema.parse(row.value));
   for (const leaf of Object.values(leaves)) leaf.pending.sort((a, b) => a.seq_no - b.seq_no);
 
   const inflight: RunState["inflight"] = {};
-  for (const row of byKind.get("inflight") ?? [])
-    inflight[row.name] = { ...inflightRowSchema.parse(row.value), work: workOf(row.name) };
-  const failed = (byKind.get("failed") ?? []).map((row) => ({
-    id: row.name,
-    order: failedRowSchema.parse(row.value).order,
-  }));
+  for (const row of byKind.get("inflight") ?? []) inflight[row.name] = { ...inflightRowSchema.parse(row.value), work: workOf(row.name) };
+  const failed = (byKind.get("failed") ?? []).map((row) => ({ id: row.name, order: failedRowSchema.parse(row.value).order }));
   failed.sort((a, b) => a.order - b.order);
 
   const { layout_version: _layout, ...rest } = core;
-  return {
-    ...rest,
-    plan,
-    batch_managers: managers,
-    inflight,
-    failed_work: failed.map((f) => workOf(f.id)),
-    leaves,
-    errors,
-  };
+  return { ...rest, plan, batch_managers: managers, inflight, failed_work: failed.map((f) => workOf(f.id)), leaves, errors };
 }

@@ -84,10 +84,7 @@ export const inflightSchema = z.object({
 export type InflightEntry = z.infer<typeof inflightSchema>;
 
 /** How long work takes from its start to its report (a moving average), to tell a queue backlog from lost messages. */
-export const workTimingSchema = z.object({
-  mean_ms: z.number().nonnegative(),
-  samples: z.number().int().nonnegative(),
-});
+export const workTimingSchema = z.object({ mean_ms: z.number().nonnegative(), samples: z.number().int().nonnegative() });
 
 export const runStateSchema = z.object({
   version: z.literal(2),
@@ -159,10 +156,7 @@ export function createRunState(runId: string, plan: RunPlan): RunState {
     inflight: {},
     failed_work: [],
     leaves: Object.fromEntries(
-      plan.leaves.map((leaf) => [
-        leaf,
-        { config: plan.configs[leaf] ?? leaf, pending: [], next_file_index: 0, writing: 0, files: [], columns: [] },
-      ]),
+      plan.leaves.map((leaf) => [leaf, { config: plan.configs[leaf] ?? leaf, pending: [], next_file_index: 0, writing: 0, files: [], columns: [] }]),
     ),
     finalize: "pending",
     errors: [],

@@ -9,8 +9,7 @@ export class LastValueCache<Inputs extends readonly unknown[], Value> {
 
   get(inputs: Inputs, compute: () => Value): Value {
     const last = this.last;
-    if (last && last.inputs.length === inputs.length && last.inputs.every((input, i) => input === inputs[i]))
-      return last.value;
+    if (last && last.inputs.length === inputs.length && last.inputs.every((input, i) => input === inputs[i])) return last.value;
     const value = compute();
     this.last = { inputs, value };
     return value;

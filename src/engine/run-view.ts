@@ -44,29 +44,19 @@ export type RunMeta = z.infer<typeof runMetaSchema>;
 /** `GET /v1/runs/{id}` (DESIGN.md section 5). */
 export const runViewSchema = runMetaSchema.extend({
   status: runStatusSchema,
-  stages: z.array(
-    z.object({
-      index: z.number().int(),
-      steps: z.array(z.string()),
-      status: z.enum(["pending", "running", "finished"]),
-    }),
-  ),
+  stages: z.array(z.object({ index: z.number().int(), steps: z.array(z.string()), status: z.enum(["pending", "running", "finished"]) })),
   steps: z.record(z.string(), stepProgressSchema),
   /** The DAG's edges, as in `GET /v1/pipelines`, so a client can draw the run. */
   connections: z.array(z.object({ from: z.string(), to: z.array(z.string()) })),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
-  errors: z.array(
-    z.object({ step: z.string().optional(), seq_no: z.number().optional(), code: z.string(), message: z.string() }),
-  ),
+  errors: z.array(z.object({ step: z.string().optional(), seq_no: z.number().optional(), code: z.string(), message: z.string() })),
   error_count: z.number().int(),
   /** Rows imputed as null across all steps; the cache never serves a run with failed rows unless asked to. */
   failed_rows: z.number().int(),
   /** LLM calls, tokens and cost of the whole run (cost null where a model has no price). */
   usage: usageTotalsSchema.optional(),
   /** The same per model, keyed `provider:model`. */
-  usage_by_model: z
-    .record(z.string(), usageTotalsSchema.extend({ provider: z.string(), model: z.string() }))
-    .optional(),
+  usage_by_model: z.record(z.string(), usageTotalsSchema.extend({ provider: z.string(), model: z.string() })).optional(),
   /** The run's spending limits, when it has any. */
   budget: runBudgetSchema.optional(),
   /** Why a `stopping`/`stopped` run stopped: `requested` (the stop route) or `budget` (its next batch would have passed the budget). */
@@ -86,8 +76,7 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
   const steps = Object.fromEntries(
     state.plan.order.map((name) => {
       const s = state.steps[name];
-      const status =
-        name === failedStep ? "failed" : s?.done ? "finished" : (s?.batches_sent ?? 0) > 0 ? "running" : "pending";
+      const status = name === failedStep ? "failed" : s?.done ? "finished" : (s?.batches_sent ?? 0) > 0 ? "running" : "pending";
       return [
         name,
         {
@@ -109,11 +98,10 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
   const stages = state.plan.stages.map((steps, index) => ({
     index,
     steps,
-    status: (index < state.stage.current || steps.every((s) => state.steps[s]?.done)
-      ? "finished"
-      : index === state.stage.current
-        ? "running"
-        : "pending") as "pending" | "running" | "finished",
+    status: (index < state.stage.current || steps.every((s) => state.steps[s]?.done) ? "finished" : index === state.stage.current ? "running" : "pending") as
+      | "pending"
+      | "running"
+      | "finished",
   }));
   const view: RunView = {
     ...meta,
@@ -143,10 +131,7 @@ function usageView(usage: UsageByModel, prices: PriceTable): Required<Pick<RunVi
   return {
     usage: usageTotals(usage, prices),
     usage_by_model: Object.fromEntries(
-      Object.entries(usage).map(([key, entry]) => [
-        key,
-        { provider: entry.provider, model: entry.model, ...usageTotals({ [key]: entry }, prices) },
-      ]),
+      Object.entries(usage).map(([key, entry]) => [key, { provider: entry.provider, model: entry.model, ...usageTotals({ [key]: entry }, prices) }]),
     ),
   };
 }

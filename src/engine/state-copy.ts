@@ -20,12 +20,7 @@ export function copyRunState(state: RunState): RunState {
     stage: { current: state.stage.current, last_batch: state.stage.last_batch.map((steps) => [...steps]) },
     inflight: mapValues(state.inflight, (entry) => ({ ...entry })),
     failed_work: [...state.failed_work],
-    leaves: mapValues(state.leaves, (leaf) => ({
-      ...leaf,
-      pending: [...leaf.pending],
-      files: [...leaf.files],
-      columns: [...leaf.columns],
-    })),
+    leaves: mapValues(state.leaves, (leaf) => ({ ...leaf, pending: [...leaf.pending], files: [...leaf.files], columns: [...leaf.columns] })),
     errors: [...state.errors],
     error: state.error ? { ...state.error } : null,
     work_timing: { ...state.work_timing },
@@ -39,10 +34,7 @@ export function copyBatchManager(manager: BatchManagerStepState): BatchManagerSt
     // Buffer arrays are shared too: batch building only ever assigns new ones.
     data: { ...manager.data },
     last_batch_received: [...manager.last_batch_received],
-    next_expected_seq_no: mapValues(
-      manager.next_expected_seq_no,
-      ([next, candidate]) => [next, candidate] as [number, number],
-    ),
+    next_expected_seq_no: mapValues(manager.next_expected_seq_no, ([next, candidate]) => [next, candidate] as [number, number]),
   };
 }
 

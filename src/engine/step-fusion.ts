@@ -12,15 +12,7 @@ import type { WorkItem } from "./work.js";
 /** The plan fields fusion reads (a subset of `RunPlanStep`, so the decision can be tested on its own). */
 export type FusionPlanStep = Pick<
   RunPlanStep,
-  | "name"
-  | "kind"
-  | "input_batch_size"
-  | "batch_size"
-  | "predecessors"
-  | "successors"
-  | "routing"
-  | "convergence"
-  | "stage"
+  "name" | "kind" | "input_batch_size" | "batch_size" | "predecessors" | "successors" | "routing" | "convergence" | "stage"
 >;
 
 export interface FusionOptions {
@@ -41,11 +33,7 @@ export interface FusionOptions {
  * A generator runs on the control queue, which must stay quick (its next batch waits behind
  * whatever the invocation runs), so it is not fused into a step that calls an LLM.
  */
-export function fusionTarget(
-  name: string,
-  steps: Readonly<Record<string, FusionPlanStep>>,
-  options: FusionOptions,
-): string | null {
+export function fusionTarget(name: string, steps: Readonly<Record<string, FusionPlanStep>>, options: FusionOptions): string | null {
   if (!options.enabled) return null;
   const step = steps[name];
   if (!step || step.kind === "global" || step.routing || step.successors.length !== 1) return null;
@@ -59,10 +47,7 @@ export function fusionTarget(
 }
 
 /** Every step's fusion target (null where it has none). */
-export function fusionTargets(
-  steps: Readonly<Record<string, FusionPlanStep>>,
-  options: FusionOptions,
-): Record<string, string | null> {
+export function fusionTargets(steps: Readonly<Record<string, FusionPlanStep>>, options: FusionOptions): Record<string, string | null> {
   return Object.fromEntries(Object.keys(steps).map((name) => [name, fusionTarget(name, steps, options)]));
 }
 
@@ -71,11 +56,7 @@ export function fusionTargets(
  * the step `reported` is fused into, built from rows of `reported`'s output batch and no other
  * (with aligned batch sizes, all of them), so the consumer that just wrote those rows runs it.
  */
-export function fusedSuccessor(
-  reported: WorkItem,
-  fuseInto: string | null | undefined,
-  dispatch: readonly WorkItem[],
-): WorkItem | undefined {
+export function fusedSuccessor(reported: WorkItem, fuseInto: string | null | undefined, dispatch: readonly WorkItem[]): WorkItem | undefined {
   if (!fuseInto || (reported.type !== "generate" && reported.type !== "process")) return undefined;
   return dispatch.find(
     (work) =>

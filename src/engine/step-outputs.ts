@@ -21,16 +21,10 @@ export function applyOutputsInOrder(state: RunState, stepName: string, context: 
   return undefined;
 }
 
-function applyOutput(
-  state: RunState,
-  stepName: string,
-  output: PendingOutput,
-  context: EngineContext,
-): string | undefined {
+function applyOutput(state: RunState, stepName: string, output: PendingOutput, context: EngineContext): string | undefined {
   const plan = state.plan.steps[stepName];
   if (!plan) return undefined;
-  if (plan.leaf)
-    state.leaves[stepName]?.pending.push({ seq_no: output.seq_no, rows: output.num_rows, bytes: output.bytes });
+  if (plan.leaf) state.leaves[stepName]?.pending.push({ seq_no: output.seq_no, rows: output.num_rows, bytes: output.bytes });
 
   let routeTo = plan.successors;
   let routedTo = output.batch_routed_to;
@@ -50,15 +44,7 @@ function applyOutput(
       // A successor skipped for the final batch must still learn that this step finished, or it
       // waits forever (a routed leaf would never end the run): it gets an empty last batch.
       if (output.last_batch) {
-        addBatch(manager, {
-          step: stepName,
-          seq_no: output.seq_no,
-          size: 0,
-          consumed: 0,
-          last_batch: true,
-          created_from: {},
-          batch_routed_to: [],
-        });
+        addBatch(manager, { step: stepName, seq_no: output.seq_no, size: 0, consumed: 0, last_batch: true, created_from: {}, batch_routed_to: [] });
       } else {
         setNextExpectedSeqNo(manager, stepName, output.seq_no + 1);
       }

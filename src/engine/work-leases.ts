@@ -31,25 +31,16 @@ export const DEFAULT_LEASE_POLICY: LeasePolicy = { leaseMs: 30_000, unstartedGra
 
 export const LAPSED_LEASE_ERROR = "its consumer stopped renewing the lease (crashed, evicted or past its time limit)";
 
-export type StartOutcome =
-  | { granted: true; leaseMs: number }
-  | { granted: false; reason: "unknown" | "not_running" | "held" | "attempts_exhausted" };
+export type StartOutcome = { granted: true; leaseMs: number } | { granted: false; reason: "unknown" | "not_running" | "held" | "attempts_exhausted" };
 
 /** A consumer starts `workId`. Work not in flight (already reported, the run ended) or held by another consumer is not granted. */
-export function startWork(
-  input: RunState,
-  workId: string,
-  now: number,
-  policy: LeasePolicy,
-): Transition & { outcome: StartOutcome } {
+export function startWork(input: RunState, workId: string, now: number, policy: LeasePolicy): Transition & { outcome: StartOutcome } {
   const entry = input.inflight[workId];
   if (!entry) return { state: input, dispatch: [], outcome: { granted: false, reason: "unknown" } };
-  if (input.status !== "running" && input.status !== "stopping")
-    return { state: input, dispatch: [], outcome: { granted: false, reason: "not_running" } };
+  if (input.status !== "running" && input.status !== "stopping") return { state: input, dispatch: [], outcome: { granted: false, reason: "not_running" } };
   // A duplicate message while another consumer holds the work: if that one dies, its lease
   // lapses and the work is sent again.
-  if (entry.lease_until !== undefined && entry.lease_until > now)
-    return { state: input, dispatch: [], outcome: { granted: false, reason: "held" } };
+  if (entry.lease_until !== undefined && entry.lease_until > now) return { state: input, dispatch: [], outcome: { granted: false, reason: "held" } };
   const state = copyRunState(input);
   const held = state.inflight[workId] as InflightEntry;
   held.attempts++;
@@ -80,14 +71,7 @@ export function renewLease(input: RunState, workId: string, now: number, policy:
  * Work that came with no queue message of its own (a fused batch, `fused-report.ts`) is
  * `requeue`d: sent through the queue now, as the normal retry path.
  */
-export function abandonWork(
-  input: RunState,
-  workId: string,
-  error: string,
-  now: number,
-  retryInMs: number,
-  requeue = false,
-): Transition {
+export function abandonWork(input: RunState, workId: string, error: string, now: number, retryInMs: number, requeue = false): Transition {
   if (!input.inflight[workId]) return { state: input, dispatch: [] };
   const state = copyRunState(input);
   const entry = state.inflight[workId] as InflightEntry;
@@ -125,11 +109,9 @@ export function lostAt(state: RunState, policy: LeasePolicy): Map<string, number
     const expectedWait = (ahead * state.work_timing.mean_ms) / holders;
     deadlines.set(entry.work.id, entry.dispatched_at + policy.unstartedGraceMs + expectedWait);
   });
-  for (const entry of Object.values(state.inflight))
-    if (entry.lease_until !== undefined) deadlines.set(entry.work.id, entry.lease_until);
+  for (const entry of Object.values(state.inflight)) if (entry.lease_until !== undefined) deadlines.set(entry.work.id, entry.lease_until);
   // A pending provider batch job is "lost" at its next poll: sending the batch again polls it.
-  for (const entry of Object.values(state.inflight))
-    if (awaitingPoll(entry)) deadlines.set(entry.work.id, entry.offline_batch.next_poll_at);
+  for (const entry of Object.values(state.inflight)) if (awaitingPoll(entry)) deadlines.set(entry.work.id, entry.offline_batch.next_poll_at);
   return deadlines;
 }
 
@@ -157,11 +139,7 @@ export function resendUnreported(input: RunState, now: number): Transition {
 }
 
 /** `POST /resume`: a stopped or failed run carries on; a running one has its unreported work sent again. */
-export function resumeRunOrResend(
-  input: RunState,
-  context: EngineContext,
-  options: { budget?: Partial<RunBudget> | undefined } = {},
-): Transition {
+export function resumeRunOrResend(input: RunState, context: EngineContext, options: { budget?: Partial<RunBudget> | undefined } = {}): Transition {
   if (input.status !== "running") return resumeRun(input, context, options);
   const transition = resendUnreported(input, context.now);
   const budget = mergeBudget(input.budget, options.budget);

@@ -56,12 +56,7 @@ export const finalizeWorkSchema = z.object({
   usage: usageByModelSchema.optional(),
 });
 
-export const workItemSchema = z.discriminatedUnion("type", [
-  generateWorkSchema,
-  processWorkSchema,
-  writeParquetWorkSchema,
-  finalizeWorkSchema,
-]);
+export const workItemSchema = z.discriminatedUnion("type", [generateWorkSchema, processWorkSchema, writeParquetWorkSchema, finalizeWorkSchema]);
 export type WorkItem = z.infer<typeof workItemSchema>;
 export type GenerateWork = z.infer<typeof generateWorkSchema>;
 export type ProcessWork = z.infer<typeof processWorkSchema>;
@@ -71,11 +66,7 @@ export type FinalizeWork = z.infer<typeof finalizeWorkSchema>;
 export const reportErrorSchema = z.object({ code: z.string(), message: z.string() });
 
 /** A Parquet file of the Distiset, as its writer reports it. */
-export const distisetFileSchema = z.object({
-  path: z.string(),
-  size_bytes: z.number().int().nonnegative(),
-  num_rows: z.number().int().nonnegative(),
-});
+export const distisetFileSchema = z.object({ path: z.string(), size_bytes: z.number().int().nonnegative(), num_rows: z.number().int().nonnegative() });
 export type DistisetFile = z.infer<typeof distisetFileSchema>;
 
 /** What a worker tells the run once a work item is done (or failed for good). */
@@ -109,13 +100,7 @@ export const workReportSchema = z.object({
 export type WorkReport = z.infer<typeof workReportSchema>;
 export type WorkReportInput = z.input<typeof workReportSchema>;
 
-export function workId(item: {
-  type: string;
-  step?: string;
-  seq_no?: number;
-  config?: string;
-  file_index?: number;
-}): string {
+export function workId(item: { type: string; step?: string; seq_no?: number; config?: string; file_index?: number }): string {
   switch (item.type) {
     case "generate":
     case "process":

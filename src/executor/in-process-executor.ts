@@ -1,14 +1,7 @@
 import type { Registry } from "../components/registry.js";
 import { createDefaultRegistry } from "../default-registry.js";
 import { Distiset } from "../distiset/distiset.js";
-import {
-  applyReport,
-  resumeRun,
-  startRun,
-  stopRun,
-  type EngineContext,
-  type Transition,
-} from "../engine/run-engine.js";
+import { applyReport, resumeRun, startRun, stopRun, type EngineContext, type Transition } from "../engine/run-engine.js";
 import { createRunState, type RunState } from "../engine/run-state.js";
 import type { WorkItem, WorkReportInput } from "../engine/work.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
@@ -21,13 +14,7 @@ import { DEFAULT_PRICES } from "../llms/pricing/price-table.js";
 import { runWork } from "../runtime/work-runner.js";
 import type { RetryPolicy } from "../core/retry-policy.js";
 import { BufferLogger, defaultServices, Semaphore, type StepServices } from "../steps/step-context.js";
-import {
-  defaultRunCache,
-  stepOutputsCacheOf,
-  type CachedRun,
-  type RunCache,
-  type StepOutputsCache,
-} from "./run-cache.js";
+import { defaultRunCache, stepOutputsCacheOf, type CachedRun, type RunCache, type StepOutputsCache } from "./run-cache.js";
 import { InProcessStepOutputs, reuseInProcess } from "./in-process-step-reuse.js";
 import { reuseLogLines } from "../engine/step-reuse.js";
 import { totalFailedRows } from "../engine/run-view.js";
@@ -75,19 +62,9 @@ export interface InProcessRunResult {
 export class RunNotSucceededError extends DistilflareError {
   constructor(readonly result: InProcessRunResult) {
     const { state } = result;
-    const code: ErrorCode =
-      state.error && isErrorCode(state.error.code)
-        ? state.error.code
-        : state.status === "stopped"
-          ? "conflict"
-          : "internal";
-    const why =
-      state.error?.message ??
-      (state.status === "stopped" ? "it was stopped before it finished" : `it ended as '${state.status}'`);
-    super(code, `Run '${result.runId}' did not succeed (status '${state.status}'): ${why}`, {
-      run_id: result.runId,
-      status: state.status,
-    });
+    const code: ErrorCode = state.error && isErrorCode(state.error.code) ? state.error.code : state.status === "stopped" ? "conflict" : "internal";
+    const why = state.error?.message ?? (state.status === "stopped" ? "it was stopped before it finished" : `it ended as '${state.status}'`);
+    super(code, `Run '${result.runId}' did not succeed (status '${state.status}'): ${why}`, { run_id: result.runId, status: state.status });
     this.name = "RunNotSucceededError";
   }
 }
@@ -128,19 +105,10 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
 
   const stepOutputs = options.stepOutputs ?? stepOutputsCacheOf(cache);
   const reuse =
-    !cached && useCache
-      ? await reuseInProcess(prepared, {
-          acceptFailedRows: options.acceptFailedRows ?? false,
-          cache: stepOutputs,
-          store,
-        })
-      : undefined;
+    !cached && useCache ? await reuseInProcess(prepared, { acceptFailedRows: options.acceptFailedRows ?? false, cache: stepOutputs, store }) : undefined;
   const reuseLines = reuse ? reuseLogLines(reuse.plan) : [];
   if (reuseLines.length > 0) options.onLog?.(reuseLines);
-  let state: RunState = cached?.state ?? {
-    ...createRunState(runId, reuse?.plan ?? prepared.plan),
-    ...(budget ? { budget } : {}),
-  };
+  let state: RunState = cached?.state ?? { ...createRunState(runId, reuse?.plan ?? prepared.plan), ...(budget ? { budget } : {}) };
   const produced = new InProcessStepOutputs();
   const queue: WorkItem[] = [];
   const accept = (transition: Transition): void => {
@@ -170,8 +138,7 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
       // Only provider batch jobs left: wait for their next poll and send their batches again.
       const polls = state.status === "running" ? duePolls(state, Date.now()) : { due: [], next: undefined };
       if (polls.due.length === 0 && polls.next === undefined) break;
-      if (polls.due.length === 0)
-        await new Promise((resolve) => setTimeout(resolve, (polls.next as number) - Date.now()));
+      if (polls.due.length === 0) await new Promise((resolve) => setTimeout(resolve, (polls.next as number) - Date.now()));
       else accept(redispatchLost(state, Date.now(), DEFAULT_LEASE_POLICY));
       continue;
     }
@@ -189,8 +156,7 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
     }
     // With `reorder`, wait for everything running so the reorder sees all the work that ran
     // concurrently (one at a time it could never reorder anything).
-    if (finished.length === 0 && running.size > 0)
-      await (options.reorder ? Promise.allSettled([...running]) : Promise.race(running));
+    if (finished.length === 0 && running.size > 0) await (options.reorder ? Promise.allSettled([...running]) : Promise.race(running));
     // Let every item that finished in the same tick land, then apply them (optionally reordered).
     await Promise.resolve();
     const ready = finished.splice(0, finished.length);
@@ -206,8 +172,7 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
 
   if (state.status === "stopping") accept(stopRun(state));
   produced.register(state, store, stepOutputs);
-  if (state.status === "succeeded")
-    return { distiset: await Distiset.fromStore(store, runId), state, store, runId, fromCache: false };
+  if (state.status === "succeeded") return { distiset: await Distiset.fromStore(store, runId), state, store, runId, fromCache: false };
   const result = { distiset: await partialDistiset(store, state), state, store, runId, fromCache: false };
   if (options.partial) return result;
   throw new RunNotSucceededError(result);
@@ -225,9 +190,7 @@ function reusableRun(cached: CachedRun | undefined, options: InProcessRunOptions
 
 /** The leaf files a run that did not finish has written so far. */
 async function partialDistiset(store: BlobStore, state: RunState): Promise<Distiset> {
-  const files = Object.fromEntries(
-    Object.values(state.leaves).map((leaf) => [leaf.config, leaf.files.map((f) => f.path)]),
-  );
+  const files = Object.fromEntries(Object.values(state.leaves).map((leaf) => [leaf.config, leaf.files.map((f) => f.path)]));
   return Distiset.fromFiles(store, files);
 }
 

@@ -21,12 +21,7 @@ export function parseCardConfigs(cardData: Record<string, unknown> | null | unde
     if (typeof record.config_name !== "string") continue;
     const dataDir = typeof record.data_dir === "string" ? record.data_dir.replace(/\/+$/, "") : "";
     const dataFiles = normaliseDataFiles(record.data_files ?? (dataDir ? "**" : undefined));
-    const prefixed = Object.fromEntries(
-      Object.entries(dataFiles).map(([split, patterns]) => [
-        split,
-        patterns.map((p) => (dataDir ? `${dataDir}/${p}` : p)),
-      ]),
-    );
+    const prefixed = Object.fromEntries(Object.entries(dataFiles).map(([split, patterns]) => [split, patterns.map((p) => (dataDir ? `${dataDir}/${p}` : p))]));
     out.push({ name: record.config_name, isDefault: record.default === true, dataFiles: prefixed });
   }
   return out;
@@ -46,9 +41,7 @@ function normaliseDataFiles(value: unknown): Record<string, string[]> {
     return out;
   }
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([split, path]) => [split, patternsOf(path)]),
-    );
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([split, path]) => [split, patternsOf(path)]));
   }
   return {};
 }

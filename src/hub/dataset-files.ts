@@ -36,20 +36,7 @@ const SPLIT_KEYWORDS: Record<string, string[]> = {
   test: ["test", "testing", "eval", "evaluation"],
 };
 const PUSHED_SHARD = /^data\/([\w.-]+?)-\d{5}-of-\d{5}[^/]*$/;
-const DATA_EXTENSIONS = new Set([
-  "parquet",
-  "csv",
-  "tsv",
-  "json",
-  "jsonl",
-  "ndjson",
-  "arrow",
-  "txt",
-  "gz",
-  "zip",
-  "xz",
-  "zst",
-]);
+const DATA_EXTENSIONS = new Set(["parquet", "csv", "tsv", "json", "jsonl", "ndjson", "arrow", "txt", "gz", "zip", "xz", "zst"]);
 
 /**
  * Finds the Parquet files of a config and split the way `load_dataset(repo_id, config)` would:
@@ -84,13 +71,10 @@ export async function resolveHubSplitFiles(client: HubClient, request: HubSplitR
 
   const base = { repo_id: repoId, sha: info.sha, config, split };
   if (candidates && candidates.length > 0 && candidates.every((file) => file.path.endsWith(".parquet"))) {
-    const files = [...candidates]
-      .sort((a, b) => (a.path < b.path ? -1 : 1))
-      .map((file) => ({ ...file, url: client.resolveUrl(repoId, file.path, info.sha) }));
+    const files = [...candidates].sort((a, b) => (a.path < b.path ? -1 : 1)).map((file) => ({ ...file, url: client.resolveUrl(repoId, file.path, info.sha) }));
     return { ...base, source: "repo", files };
   }
-  if (declared === undefined && knownSplits.length > 0 && candidates === undefined)
-    throw splitNotFound(repoId, config, split, knownSplits);
+  if (declared === undefined && knownSplits.length > 0 && candidates === undefined) throw splitNotFound(repoId, config, split, knownSplits);
 
   const urls = await client.convertedSplitParquet(repoId, config, split);
   if (urls && urls.length > 0) {
@@ -104,12 +88,7 @@ export async function resolveHubSplitFiles(client: HubClient, request: HubSplitR
     if (!configs.includes(config)) {
       throw new HubError(
         `Dataset '${repoId}' has no config '${config}'; its configs are: ${configs.join(", ") || "(none found)"}. Set config to one of them.`,
-        {
-          repo_id: repoId,
-          reason: "config_not_found",
-          config,
-          configs,
-        },
+        { repo_id: repoId, reason: "config_not_found", config, configs },
       );
     }
   }
@@ -117,12 +96,7 @@ export async function resolveHubSplitFiles(client: HubClient, request: HubSplitR
   if (splits.includes(split)) {
     throw new HubError(
       `Dataset '${repoId}' stores split '${split}' of config '${config}' in a format other than Parquet, and the Hub has no Parquet conversion of it`,
-      {
-        repo_id: repoId,
-        reason: "split_not_found",
-        config,
-        split,
-      },
+      { repo_id: repoId, reason: "split_not_found", config, split },
     );
   }
   throw splitNotFound(repoId, config, split, splits);
@@ -132,31 +106,20 @@ function pickConfig(repoId: string, requested: string | undefined, cardConfigs: 
   if (requested) return requested;
   if (cardConfigs.length === 0) return "default";
   const chosen =
-    cardConfigs.find((c) => c.isDefault) ??
-    cardConfigs.find((c) => c.name === "default") ??
-    (cardConfigs.length === 1 ? cardConfigs[0] : undefined);
+    cardConfigs.find((c) => c.isDefault) ?? cardConfigs.find((c) => c.name === "default") ?? (cardConfigs.length === 1 ? cardConfigs[0] : undefined);
   if (chosen) return chosen.name;
   const names = cardConfigs.map((c) => c.name);
-  throw new HubError(
-    `Dataset '${repoId}' has several configs (${names.join(", ")}) and none is the default; set config to one of them.`,
-    {
-      repo_id: repoId,
-      reason: "config_not_found",
-      configs: names,
-    },
-  );
+  throw new HubError(`Dataset '${repoId}' has several configs (${names.join(", ")}) and none is the default; set config to one of them.`, {
+    repo_id: repoId,
+    reason: "config_not_found",
+    configs: names,
+  });
 }
 
 function splitNotFound(repoId: string, config: string, split: string, splits: string[]): HubError {
   return new HubError(
     `Dataset '${repoId}' has no split '${split}' in config '${config}'; its splits are: ${splits.join(", ") || "(none found)"}. Set split to one of them.`,
-    {
-      repo_id: repoId,
-      reason: "split_not_found",
-      config,
-      split,
-      splits,
-    },
+    { repo_id: repoId, reason: "split_not_found", config, split, splits },
   );
 }
 
@@ -180,10 +143,7 @@ function inSplit(path: string, keywords: string[]): boolean {
   const segments = path.split("/");
   const name = segments.pop() ?? "";
   const separated = (kw: string) => new RegExp(`^(?:.*[-._ 0-9])?${kw}(?:[-._ 0-9].*)?$`);
-  return (
-    segments.some((dir) => keywords.some((kw) => new RegExp(`^${kw}[-._ 0-9]*$`).test(dir))) ||
-    keywords.some((kw) => separated(kw).test(name))
-  );
+  return segments.some((dir) => keywords.some((kw) => new RegExp(`^${kw}[-._ 0-9]*$`).test(dir))) || keywords.some((kw) => separated(kw).test(name));
 }
 
 function isDataFile(path: string): boolean {

@@ -2,13 +2,7 @@ import { z } from "zod";
 import { OptionError } from "../errors.js";
 import type { StepServices } from "../steps/step-context.js";
 import { DEFAULT_HTTP_TIMEOUT_MS, httpFileSize, type HttpRequester } from "../data-files/http-file.js";
-import {
-  HubError,
-  hubErrorFromResponse,
-  hubNetworkError,
-  type HubCallContext,
-  type HubFailureReason,
-} from "./hub-error.js";
+import { HubError, hubErrorFromResponse, hubNetworkError, type HubCallContext, type HubFailureReason } from "./hub-error.js";
 
 export const DEFAULT_HUB_ENDPOINT = "https://huggingface.co";
 
@@ -119,27 +113,14 @@ export class HubClient {
   }
 
   /** Sends requests for `repoId`, mapping failures to HubErrors that name it. */
-  requester(
-    repoId: string,
-    extra: { revision?: string | undefined; notFound?: HubFailureReason | undefined } = {},
-  ): HttpRequester {
+  requester(repoId: string, extra: { revision?: string | undefined; notFound?: HubFailureReason | undefined } = {}): HttpRequester {
     return async (url, init) => {
-      const context: HubCallContext = {
-        repoId,
-        what: init.what,
-        endpoint: this.endpoint,
-        hasToken: this.token !== undefined,
-        ...extra,
-      };
+      const context: HubCallContext = { repoId, what: init.what, endpoint: this.endpoint, hasToken: this.token !== undefined, ...extra };
       const headers: Record<string, string> = { ...init.headers };
       if (this.token && sameOrigin(url, this.endpoint)) headers.authorization = `Bearer ${this.token}`;
       let response: Response;
       try {
-        response = await this.fetchFn(url, {
-          method: init.method ?? "GET",
-          headers,
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
+        response = await this.fetchFn(url, { method: init.method ?? "GET", headers, signal: AbortSignal.timeout(this.timeoutMs) });
       } catch (error) {
         throw hubNetworkError(error, context, this.timeoutMs);
       }
@@ -151,12 +132,8 @@ export class HubClient {
   /** Dataset info at `revision` (default: the main branch): its commit sha and card data. */
   async datasetInfo(repoId: string, revision?: string): Promise<DatasetInfo> {
     assertRepoId(repoId);
-    const url = revision
-      ? `${this.endpoint}/api/datasets/${repoId}/revision/${encodeURIComponent(revision)}`
-      : `${this.endpoint}/api/datasets/${repoId}`;
-    const response = await this.requester(repoId, { revision, notFound: "repo_not_found" })(url, {
-      what: "reading the dataset info",
-    });
+    const url = revision ? `${this.endpoint}/api/datasets/${repoId}/revision/${encodeURIComponent(revision)}` : `${this.endpoint}/api/datasets/${repoId}`;
+    const response = await this.requester(repoId, { revision, notFound: "repo_not_found" })(url, { what: "reading the dataset info" });
     return parseJson(response, datasetInfoSchema, repoId, "dataset info");
   }
 
@@ -170,8 +147,7 @@ export class HubClient {
       const response = await request(url, { what: "listing the repository files" });
       const next = nextLink(response.headers.get("link"));
       const entries = await parseJson(response, z.array(treeEntrySchema), repoId, "tree listing");
-      for (const entry of entries)
-        if (entry.type === "file") files.push({ path: entry.path, size: entry.lfs?.size ?? entry.size ?? 0 });
+      for (const entry of entries) if (entry.type === "file") files.push({ path: entry.path, size: entry.lfs?.size ?? entry.size ?? 0 });
       url = next === undefined ? undefined : new URL(next, this.endpoint).toString();
     }
     return files;
@@ -183,9 +159,7 @@ export class HubClient {
    */
   async convertedParquet(repoId: string): Promise<Record<string, Record<string, string[]>> | undefined> {
     try {
-      const response = await this.requester(repoId)(`${this.endpoint}/api/datasets/${repoId}/parquet`, {
-        what: "listing the Parquet conversion",
-      });
+      const response = await this.requester(repoId)(`${this.endpoint}/api/datasets/${repoId}/parquet`, { what: "listing the Parquet conversion" });
       return await parseJson(response, convertedListingSchema, repoId, "Parquet conversion listing");
     } catch (error) {
       if (error instanceof HubError && error.reason === "entry_not_found") return undefined;
@@ -197,9 +171,7 @@ export class HubClient {
   async convertedSplitParquet(repoId: string, config: string, split: string): Promise<string[] | undefined> {
     try {
       const url = `${this.endpoint}/api/datasets/${repoId}/parquet/${encodeURIComponent(config)}/${encodeURIComponent(split)}`;
-      const response = await this.requester(repoId)(url, {
-        what: `listing the Parquet files of config '${config}' split '${split}'`,
-      });
+      const response = await this.requester(repoId)(url, { what: `listing the Parquet files of config '${config}' split '${split}'` });
       return await parseJson(response, z.array(z.string()), repoId, "Parquet file listing");
     } catch (error) {
       if (error instanceof HubError && error.reason === "entry_not_found") return undefined;
@@ -215,13 +187,10 @@ export class HubClient {
   /** A small text file of the repository (the README), or undefined when it does not exist. */
   async downloadText(repoId: string, path: string, revision = "main"): Promise<string | undefined> {
     try {
-      const response = await this.requester(repoId, { revision })(this.resolveUrl(repoId, path, revision), {
-        what: `downloading '${path}'`,
-      });
+      const response = await this.requester(repoId, { revision })(this.resolveUrl(repoId, path, revision), { what: `downloading '${path}'` });
       return await response.text();
     } catch (error) {
-      if (error instanceof HubError && (error.reason === "entry_not_found" || error.reason === "revision_not_found"))
-        return undefined;
+      if (error instanceof HubError && (error.reason === "entry_not_found" || error.reason === "revision_not_found")) return undefined;
       throw error;
     }
   }
@@ -241,16 +210,10 @@ function normalizeEndpoint(endpoint: string): string {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new OptionError(`HF_ENDPOINT '${endpoint}' is not a URL`, {
-      field: "HF_ENDPOINT",
-      expected: "an http(s) URL such as https://huggingface.co",
-    });
+    throw new OptionError(`HF_ENDPOINT '${endpoint}' is not a URL`, { field: "HF_ENDPOINT", expected: "an http(s) URL such as https://huggingface.co" });
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new OptionError(`HF_ENDPOINT '${endpoint}' is not an http(s) URL`, {
-      field: "HF_ENDPOINT",
-      expected: "an http(s) URL",
-    });
+    throw new OptionError(`HF_ENDPOINT '${endpoint}' is not an http(s) URL`, { field: "HF_ENDPOINT", expected: "an http(s) URL" });
   }
   return endpoint.replace(/\/+$/, "");
 }
@@ -290,14 +253,11 @@ async function parseJson<T>(response: Response, schema: z.ZodType<T>, repoId: st
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new HubError(
-      `The Hub sent an unexpected ${what} for dataset '${repoId}': ${parsed.error.issues[0]?.message ?? "invalid"}`,
-      {
-        repo_id: repoId,
-        reason: "bad_response",
-        url: response.url,
-      },
-    );
+    throw new HubError(`The Hub sent an unexpected ${what} for dataset '${repoId}': ${parsed.error.issues[0]?.message ?? "invalid"}`, {
+      repo_id: repoId,
+      reason: "bad_response",
+      url: response.url,
+    });
   }
   return parsed.data;
 }

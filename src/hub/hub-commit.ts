@@ -76,25 +76,14 @@ export async function commitToHub(options: HubCommitOptions): Promise<HubCommitR
       useXet: options.useXet ?? false,
       useWebWorkers: { minSize: WEBCRYPTO_FOR_ALL_SIZES },
     });
-    return {
-      repo_id: repoId,
-      url: client.datasetUrl(repoId),
-      commit: { oid: output?.commit.oid ?? "", url: output?.commit.url ?? "" },
-      created,
-    };
+    return { repo_id: repoId, url: client.datasetUrl(repoId), commit: { oid: output?.commit.oid ?? "", url: output?.commit.url ?? "" }, created };
   } catch (error) {
     throw pushError(error, client, repoId, "committing the files");
   }
 }
 
 /** Creates the repository; one that already exists (HTTP 409) is fine. Returns whether it was created. */
-async function ensureRepo(options: {
-  client: HubClient;
-  repoId: string;
-  token: string;
-  fetch: typeof fetch;
-  private: boolean;
-}): Promise<boolean> {
+async function ensureRepo(options: { client: HubClient; repoId: string; token: string; fetch: typeof fetch; private: boolean }): Promise<boolean> {
   try {
     await createRepo({
       repo: { type: "dataset", name: options.repoId },
@@ -114,19 +103,16 @@ async function ensureRepo(options: {
 export function requireToken(client: HubClient, repoId: string): string {
   const token = client.token;
   if (!token) {
-    throw new HubError(
-      `Pushing to dataset '${repoId}' needs a Hub token with write access: pass token or set the HF_TOKEN secret`,
-      {
-        repo_id: repoId,
-        reason: "unauthorized",
-      },
-    );
+    throw new HubError(`Pushing to dataset '${repoId}' needs a Hub token with write access: pass token or set the HF_TOKEN secret`, {
+      repo_id: repoId,
+      reason: "unauthorized",
+    });
   }
   if (!token.startsWith("hf_")) {
-    throw new HubError(
-      `Pushing to dataset '${repoId}': the Hub token does not look like one (Hub tokens start with 'hf_')`,
-      { repo_id: repoId, reason: "unauthorized" },
-    );
+    throw new HubError(`Pushing to dataset '${repoId}': the Hub token does not look like one (Hub tokens start with 'hf_')`, {
+      repo_id: repoId,
+      reason: "unauthorized",
+    });
   }
   return token;
 }
@@ -139,17 +125,12 @@ export function requireToken(client: HubClient, repoId: string): string {
 function uploadFetch(inner: typeof fetch, slots: Semaphore): typeof fetch {
   return async (input, init) => {
     const body = init?.body;
-    if (body instanceof StoredObjectBlob)
-      return slots.run(async () => inner(input, { ...init, body: await body.arrayBuffer() }));
+    if (body instanceof StoredObjectBlob) return slots.run(async () => inner(input, { ...init, body: await body.arrayBuffer() }));
     return inner(input, init);
   };
 }
 
-const REASON_OF_STATUS: Record<number, HubFailureReason> = {
-  401: "unauthorized",
-  403: "forbidden",
-  404: "repo_not_found",
-};
+const REASON_OF_STATUS: Record<number, HubFailureReason> = { 401: "unauthorized", 403: "forbidden", 404: "repo_not_found" };
 
 function pushError(error: unknown, client: HubClient, repoId: string, action: string): HubError {
   if (error instanceof HubError) return error;
@@ -163,22 +144,14 @@ function pushError(error: unknown, client: HubClient, repoId: string, action: st
           : "";
     return new HubError(
       `Pushing to dataset '${repoId}' failed while ${action} (HTTP ${error.statusCode}: ${said})${hint}`,
-      {
-        repo_id: repoId,
-        reason: REASON_OF_STATUS[error.statusCode] ?? "http_error",
-        status: error.statusCode,
-        url: error.url,
-      },
+      { repo_id: repoId, reason: REASON_OF_STATUS[error.statusCode] ?? "http_error", status: error.statusCode, url: error.url },
       { cause: error },
     );
   }
   if (error instanceof TypeError && /fetch/i.test(error.message)) {
     return new HubError(
       `Could not reach the Hub at ${client.endpoint} while ${action} for dataset '${repoId}': ${networkCause(error)}`,
-      {
-        repo_id: repoId,
-        reason: "unreachable",
-      },
+      { repo_id: repoId, reason: "unreachable" },
       { cause: error },
     );
   }

@@ -67,13 +67,10 @@ export async function hubErrorFromResponse(response: Response, context: HubCallC
     );
   }
   if (code === "RevisionNotFound") {
-    return new HubError(
-      `Revision '${context.revision ?? "main"}' of dataset '${context.repoId}' does not exist on the Hub (HTTP ${status})${said}`,
-      {
-        ...base,
-        reason: "revision_not_found",
-      },
-    );
+    return new HubError(`Revision '${context.revision ?? "main"}' of dataset '${context.repoId}' does not exist on the Hub (HTTP ${status})${said}`, {
+      ...base,
+      reason: "revision_not_found",
+    });
   }
   if (code === "GatedRepo") {
     return new HubError(
@@ -96,18 +93,12 @@ export async function hubErrorFromResponse(response: Response, context: HubCallC
     );
   }
   if (status === 404 || code === "EntryNotFound") {
-    return new HubError(
-      `Not found on the Hub while ${context.what} for dataset '${context.repoId}' (HTTP ${status})${said}`,
-      {
-        ...base,
-        reason: context.notFound ?? "entry_not_found",
-      },
-    );
+    return new HubError(`Not found on the Hub while ${context.what} for dataset '${context.repoId}' (HTTP ${status})${said}`, {
+      ...base,
+      reason: context.notFound ?? "entry_not_found",
+    });
   }
-  return new HubError(`The Hub failed while ${context.what} for dataset '${context.repoId}' (HTTP ${status})${said}`, {
-    ...base,
-    reason: "http_error",
-  });
+  return new HubError(`The Hub failed while ${context.what} for dataset '${context.repoId}' (HTTP ${status})${said}`, { ...base, reason: "http_error" });
 }
 
 /** A fetch that threw: the Hub was unreachable or too slow. */
@@ -116,19 +107,13 @@ export function hubNetworkError(error: unknown, context: HubCallContext, timeout
   if (timedOut) {
     return new HubError(
       `The Hub at ${context.endpoint} did not answer within ${Math.round(timeoutMs / 1000)} s while ${context.what} for dataset '${context.repoId}'.`,
-      {
-        repo_id: context.repoId,
-        reason: "timeout",
-      },
+      { repo_id: context.repoId, reason: "timeout" },
       { cause: error },
     );
   }
   return new HubError(
     `Could not reach the Hub at ${context.endpoint} while ${context.what} for dataset '${context.repoId}': ${networkCause(error)}`,
-    {
-      repo_id: context.repoId,
-      reason: "unreachable",
-    },
+    { repo_id: context.repoId, reason: "unreachable" },
     { cause: error },
   );
 }

@@ -19,10 +19,7 @@ export function hubSplitPattern(config: string, split: string): string {
 /** Shards of a split written by an earlier push (to delete those a new push does not overwrite). */
 export function isHubShardOf(path: string, config: string, split: string): boolean {
   const dir = hubConfigDir(config);
-  return (
-    path.startsWith(`${dir}/`) &&
-    new RegExp(`^${escapeRegExp(split)}-\\d{5}-of-\\d{5}\\.parquet$`).test(path.slice(dir.length + 1))
-  );
+  return path.startsWith(`${dir}/`) && new RegExp(`^${escapeRegExp(split)}-\\d{5}-of-\\d{5}\\.parquet$`).test(path.slice(dir.length + 1));
 }
 
 function pad(n: number): string {

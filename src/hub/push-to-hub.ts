@@ -53,11 +53,7 @@ export interface HubTarget {
  * @example
  * await pushDistisetToHub({ store, runId, target: { repoId: "me/jokes", client: HubClient.fromServices(services) } });
  */
-export async function pushDistisetToHub(options: {
-  store: BlobStore;
-  runId: string;
-  target: HubTarget;
-}): Promise<PushResult> {
+export async function pushDistisetToHub(options: { store: BlobStore; runId: string; target: HubTarget }): Promise<PushResult> {
   const { store, runId, target } = options;
   assertFullRepoId(target.repoId);
   requireToken(target.client, target.repoId);
@@ -78,14 +74,7 @@ export async function pushDistisetToHub(options: {
     }
     hubDataFiles[config] = hubSplitPattern(config, "train");
     const first = entry.splits.train?.files.find((file) => file.num_rows > 0);
-    if (first)
-      samples[config] = (
-        await readRowsAcross(
-          [{ source: blobByteSource(store, first.path, first.size_bytes), numRows: first.num_rows }],
-          0,
-          1,
-        )
-      )[0];
+    if (first) samples[config] = (await readRowsAcross([{ source: blobByteSource(store, first.path, first.size_bytes), numRows: first.num_rows }], 0, 1))[0];
   }
   const pipelineYaml = (await getText(store, runKeys.pipelineYaml(runId))) ?? "";
   const card = renderDatasetCard({
@@ -102,10 +91,7 @@ export async function pushDistisetToHub(options: {
   if (pipelineYaml) files.push({ path: "pipeline.yaml", content: textBlob(pipelineYaml) });
   const log = await getText(store, runKeys.log(runId));
   if (log !== null) files.push({ path: "pipeline.log", content: textBlob(log) });
-  const numRows = Object.values(manifest.configs).reduce(
-    (sum, c) => sum + Object.values(c.splits).reduce((s, split) => s + split.num_rows, 0),
-    0,
-  );
+  const numRows = Object.values(manifest.configs).reduce((sum, c) => sum + Object.values(c.splits).reduce((s, split) => s + split.num_rows, 0), 0);
   return commitPush(
     target,
     files,
@@ -119,26 +105,17 @@ export async function pushDistisetToHub(options: {
  * Pushes rows as one split of the `default` config (what distilabel's `PushToHub` step does):
  * Parquet shards under `data/`, the card's `configs:` updated for that split, one commit.
  */
-export async function pushRowsToHub(options: {
-  rows: readonly Row[];
-  split: string;
-  target: HubTarget;
-  maxRowsPerShard?: number;
-}): Promise<PushResult> {
+export async function pushRowsToHub(options: { rows: readonly Row[]; split: string; target: HubTarget; maxRowsPerShard?: number }): Promise<PushResult> {
   const { rows, split, target } = options;
   assertFullRepoId(target.repoId);
   requireToken(target.client, target.repoId);
   if (rows.length === 0)
-    throw new DistilflareError("invalid_request", `Nothing to push to '${target.repoId}': the step received no rows`, {
-      repo_id: target.repoId,
-    });
+    throw new DistilflareError("invalid_request", `Nothing to push to '${target.repoId}': the step received no rows`, { repo_id: target.repoId });
   const perShard = options.maxRowsPerShard ?? 50_000;
   const shards = Math.ceil(rows.length / perShard);
   const files: HubCommitFile[] = Array.from({ length: shards }, (_, i) => ({
     path: hubShardPath("default", split, i, shards),
-    content: new Blob([writeParquet(rows.slice(i * perShard, (i + 1) * perShard)) as Uint8Array<ArrayBuffer>], {
-      type: PARQUET,
-    }),
+    content: new Blob([writeParquet(rows.slice(i * perShard, (i + 1) * perShard)) as Uint8Array<ArrayBuffer>], { type: PARQUET }),
   }));
   const existing = await existingRepo(target.client, target.repoId);
   const fresh = renderReadme({
@@ -158,13 +135,7 @@ export async function pushRowsToHub(options: {
   );
 }
 
-async function commitPush(
-  target: HubTarget,
-  files: HubCommitFile[],
-  deletes: string[],
-  title: string,
-  numRows: number,
-): Promise<PushResult> {
+async function commitPush(target: HubTarget, files: HubCommitFile[], deletes: string[], title: string, numRows: number): Promise<PushResult> {
   const result = await commitToHub({
     client: target.client,
     repoId: target.repoId,
@@ -174,38 +145,24 @@ async function commitPush(
     title,
     useXet: target.useXet,
   });
-  return {
-    repo_id: result.repo_id,
-    url: result.url,
-    commit: result.commit,
-    files: files.map((f) => f.path),
-    deleted: deletes,
-    num_rows: numRows,
-  };
+  return { repo_id: result.repo_id, url: result.url, commit: result.commit, files: files.map((f) => f.path), deleted: deletes, num_rows: numRows };
 }
 
 async function manifestToPush(store: BlobStore, runId: string): Promise<DistisetManifest> {
   const manifest = await readManifest(store, runId);
   if (!manifest) {
-    throw new DistilflareError(
-      "conflict",
-      `Run '${runId}' has no Distiset yet ('${runKeys.manifest(runId)}' is missing): push it once the run has succeeded`,
-      { run_id: runId },
-    );
+    throw new DistilflareError("conflict", `Run '${runId}' has no Distiset yet ('${runKeys.manifest(runId)}' is missing): push it once the run has succeeded`, {
+      run_id: runId,
+    });
   }
   return manifest;
 }
 
 /** The repository's files and README at main; nothing when it does not exist yet. */
-async function existingRepo(
-  client: HubClient,
-  repoId: string,
-): Promise<{ files: RepoFile[]; readme: string | undefined }> {
+async function existingRepo(client: HubClient, repoId: string): Promise<{ files: RepoFile[]; readme: string | undefined }> {
   try {
     const files = await client.listFiles(repoId, "main");
-    const readme = files.some((f) => f.path === "README.md")
-      ? await client.downloadText(repoId, "README.md")
-      : undefined;
+    const readme = files.some((f) => f.path === "README.md") ? await client.downloadText(repoId, "README.md") : undefined;
     return { files, readme };
   } catch (error) {
     if (isHubError(error, "repo_not_found", "revision_not_found")) return { files: [], readme: undefined };
@@ -227,27 +184,17 @@ function mergeReadme(ours: string, existing: string | undefined, options: { keep
 }
 
 /** Shards of the pushed splits left by an earlier push with more files. */
-function staleShards(
-  existing: readonly RepoFile[],
-  pushed: readonly HubCommitFile[],
-  splits: ReadonlyArray<{ config: string; split: string }>,
-): string[] {
+function staleShards(existing: readonly RepoFile[], pushed: readonly HubCommitFile[], splits: ReadonlyArray<{ config: string; split: string }>): string[] {
   const written = new Set(pushed.map((f) => f.path));
-  return existing
-    .map((f) => f.path)
-    .filter((path) => !written.has(path) && splits.some(({ config, split }) => isHubShardOf(path, config, split)));
+  return existing.map((f) => f.path).filter((path) => !written.has(path) && splits.some(({ config, split }) => isHubShardOf(path, config, split)));
 }
 
 function assertFullRepoId(repoId: string): void {
   if (!FULL_REPO_ID.test(repoId)) {
-    throw new DistilflareError(
-      "invalid_request",
-      `'${repoId}' is not a repository id the Hub can create; expected 'namespace/name'`,
-      {
-        field: "repo_id",
-        expected: "a Hub repository id such as 'user/dataset'",
-      },
-    );
+    throw new DistilflareError("invalid_request", `'${repoId}' is not a repository id the Hub can create; expected 'namespace/name'`, {
+      field: "repo_id",
+      expected: "a Hub repository id such as 'user/dataset'",
+    });
   }
 }
 

@@ -42,10 +42,7 @@ export function renderReadme(readme: ParsedReadme): string {
 export function mergeCardConfigs(existing: unknown, pushed: readonly CardConfigEntry[]): CardConfigEntry[] {
   const out: CardConfigEntry[] = Array.isArray(existing)
     ? existing
-        .filter(
-          (c): c is CardConfigEntry =>
-            typeof c === "object" && c !== null && typeof (c as { config_name?: unknown }).config_name === "string",
-        )
+        .filter((c): c is CardConfigEntry => typeof c === "object" && c !== null && typeof (c as { config_name?: unknown }).config_name === "string")
         .map((c) => ({ ...c }))
     : [];
   for (const config of pushed) {
@@ -55,9 +52,7 @@ export function mergeCardConfigs(existing: unknown, pushed: readonly CardConfigE
       continue;
     }
     const pushedSplits = new Set(config.data_files.map((f) => f.split));
-    const kept = Array.isArray(current.data_files)
-      ? current.data_files.filter((f) => typeof f === "object" && f !== null && !pushedSplits.has(f.split))
-      : [];
+    const kept = Array.isArray(current.data_files) ? current.data_files.filter((f) => typeof f === "object" && f !== null && !pushedSplits.has(f.split)) : [];
     current.data_files = [...kept, ...config.data_files];
   }
   return out;

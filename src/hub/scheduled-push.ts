@@ -40,12 +40,7 @@ export const PUSH_RETRY_AFTER_MS = 15 * 60 * 1000;
 
 /** The status of a push just requested; the token is left out on purpose. */
 export function pendingPush(request: PushToHubRequest, now = new Date()): PushToHubStatus {
-  const status: PushToHubStatus = {
-    status: "pending",
-    repo_id: request.repo_id,
-    private: request.private,
-    requested_at: now.toISOString(),
-  };
+  const status: PushToHubStatus = { status: "pending", repo_id: request.repo_id, private: request.private, requested_at: now.toISOString() };
   if (request.commit_message !== undefined) status.commit_message = request.commit_message;
   return status;
 }
@@ -69,11 +64,7 @@ export function markPushCutOff(push: PushToHubStatus, now = new Date()): PushToH
 export function pushIsDue(push: PushToHubStatus | undefined, now = Date.now()): boolean {
   if (!push) return false;
   if (push.status === "pending") return true;
-  return (
-    push.status === "running" &&
-    push.started_at !== undefined &&
-    now - Date.parse(push.started_at) > PUSH_RETRY_AFTER_MS
-  );
+  return push.status === "running" && push.started_at !== undefined && now - Date.parse(push.started_at) > PUSH_RETRY_AFTER_MS;
 }
 
 /**
@@ -102,21 +93,9 @@ export async function executePush(options: {
       },
     });
     const { error: _previous, ...rest } = started;
-    return {
-      ...rest,
-      status: "succeeded",
-      url: result.url,
-      commit: result.commit,
-      num_rows: result.num_rows,
-      finished_at: new Date().toISOString(),
-    };
+    return { ...rest, status: "succeeded", url: result.url, commit: result.commit, num_rows: result.num_rows, finished_at: new Date().toISOString() };
   } catch (error) {
     const failure = toDistilflareError(error, "remote_failed");
-    return {
-      ...started,
-      status: "failed",
-      error: { code: failure.code, message: failure.message },
-      finished_at: new Date().toISOString(),
-    };
+    return { ...started, status: "failed", error: { code: failure.code, message: failure.message }, finished_at: new Date().toISOString() };
   }
 }

@@ -94,10 +94,7 @@ export class StoredObjectBlob extends Blob {
   private async read(offset: number, length: number): Promise<Uint8Array> {
     if (length === 0) return new Uint8Array(0);
     const bytes = await this.store.getRange(this.key, offset, length);
-    if (!bytes)
-      throw new DistilflareError("storage_failed", `Object '${this.key}' disappeared while pushing it`, {
-        key: this.key,
-      });
+    if (!bytes) throw new DistilflareError("storage_failed", `Object '${this.key}' disappeared while pushing it`, { key: this.key });
     return bytes;
   }
 }

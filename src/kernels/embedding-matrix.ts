@@ -44,11 +44,7 @@ export function readEmbeddingMatrix(rows: Row[], options: ReadEmbeddingsOptions)
       dim = vector.length;
       data = new Float64Array(rows.length * dim);
     } else if (vector.length !== dim) {
-      throw rowDataError(
-        where,
-        column,
-        `the embedding has ${vector.length} values but row 0's has ${dim}; all embeddings must have the same length`,
-      );
+      throw rowDataError(where, column, `the embedding has ${vector.length} values but row 0's has ${dim}; all embeddings must have the same length`);
     }
     const offset = index * dim;
     for (let i = 0; i < dim; i++) {

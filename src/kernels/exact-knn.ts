@@ -55,14 +55,7 @@ export function exactKnn(matrix: EmbeddingMatrix, options: { k: number; metric: 
 // A row's list is kept sorted best first, so its last slot is faiss's heap top (the one a
 // better newcomer evicts). Admission compares scores only, as faiss does.
 
-function offerSmallest(
-  indices: Int32Array,
-  scores: Float32Array,
-  start: number,
-  k: number,
-  score: number,
-  id: number,
-): void {
+function offerSmallest(indices: Int32Array, scores: Float32Array, start: number, k: number, score: number, id: number): void {
   const last = start + k - 1;
   if (!(score < scores[last]!)) return;
   let at = last;
@@ -75,14 +68,7 @@ function offerSmallest(
   indices[at] = id;
 }
 
-function offerLargest(
-  indices: Int32Array,
-  scores: Float32Array,
-  start: number,
-  k: number,
-  score: number,
-  id: number,
-): void {
+function offerLargest(indices: Int32Array, scores: Float32Array, start: number, k: number, score: number, id: number): void {
   const last = start + k - 1;
   if (!(score > scores[last]!)) return;
   let at = last;

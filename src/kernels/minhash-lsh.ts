@@ -74,8 +74,7 @@ function integrate(rule: QuadratureRule, f: (x: number) => number, from: number,
   const half = (to - from) / 2;
   const mid = (to + from) / 2;
   let sum = 0;
-  for (let i = 0; i < rule.nodes.length; i++)
-    sum += (rule.weights[i] as number) * f(mid + half * (rule.nodes[i] as number));
+  for (let i = 0; i < rule.nodes.length; i++) sum += (rule.weights[i] as number) * f(mid + half * (rule.nodes[i] as number));
   return sum * half;
 }
 

@@ -78,12 +78,7 @@ export class MinHashFamily {
       const b3 = 768 + (x >>> 24);
       // inlined permute(): this loop runs tokens × num_perm times
       for (let i = 0, base = 0; i < this.numPerm; i++, base += TABLE_WORDS) {
-        const v =
-          ((t[base + b0] as number) ^
-            (t[base + b1] as number) ^
-            (t[base + b2] as number) ^
-            (t[base + b3] as number)) >>>
-          0;
+        const v = ((t[base + b0] as number) ^ (t[base + b1] as number) ^ (t[base + b2] as number) ^ (t[base + b3] as number)) >>> 0;
         if (v < (values[i] as number)) values[i] = v;
       }
     }

@@ -26,15 +26,9 @@ export const whitespaceTokenizer: Tokenizer = {
  */
 const GPT_WORDS = /'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
 
-export const regexWordsTokenizer: Tokenizer = {
-  name: "regex-words",
-  encode: (text) => text.match(GPT_WORDS) ?? [],
-  decode: (tokens) => tokens.join(""),
-};
+export const regexWordsTokenizer: Tokenizer = { name: "regex-words", encode: (text) => text.match(GPT_WORDS) ?? [], decode: (tokens) => tokens.join("") };
 
-const TOKENIZERS: ReadonlyMap<string, Tokenizer> = new Map(
-  [whitespaceTokenizer, regexWordsTokenizer].map((t) => [t.name, t]),
-);
+const TOKENIZERS: ReadonlyMap<string, Tokenizer> = new Map([whitespaceTokenizer, regexWordsTokenizer].map((t) => [t.name, t]));
 
 /** Names accepted wherever a tokenizer is chosen by name. */
 export function knownTokenizers(): string[] {

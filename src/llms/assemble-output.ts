@@ -32,8 +32,7 @@ export function assembleOutput(results: CallResult[], options: AssembleOptions):
   const outputTokens: number[] = [];
   const logprobs: Array<TokenLogprobs | null> = [];
   for (const result of results) {
-    const outputs =
-      result.outputTokens !== undefined ? splitEvenly(result.outputTokens, result.texts.length) : undefined;
+    const outputs = result.outputTokens !== undefined ? splitEvenly(result.outputTokens, result.texts.length) : undefined;
     result.texts.forEach((text, i) => {
       generations.push(text);
       inputTokens.push(result.inputTokens ?? -1);
@@ -42,8 +41,7 @@ export function assembleOutput(results: CallResult[], options: AssembleOptions):
     });
   }
   const errors = [...(options.errors ?? [])];
-  if (generations.length < n && errors.length === 0)
-    errors.push(`the provider returned ${generations.length} of ${n} generations`);
+  if (generations.length < n && errors.length === 0) errors.push(`the provider returned ${generations.length} of ${n} generations`);
   while (generations.length < n) {
     generations.push(null);
     inputTokens.push(0);
@@ -66,10 +64,7 @@ export function assembleOutput(results: CallResult[], options: AssembleOptions):
  * nulls its own generation only; when every request failed, the first error is thrown (so the
  * whole input is recorded as failed, like a single-request provider).
  */
-export async function fanOut(
-  numGenerations: number,
-  request: (index: number) => Promise<CallResult>,
-): Promise<{ results: CallResult[]; errors: string[] }> {
+export async function fanOut(numGenerations: number, request: (index: number) => Promise<CallResult>): Promise<{ results: CallResult[]; errors: string[] }> {
   const settled = await Promise.allSettled(Array.from({ length: numGenerations }, (_, i) => request(i)));
   const results: CallResult[] = [];
   const errors: string[] = [];

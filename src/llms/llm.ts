@@ -1,13 +1,7 @@
 import { z } from "zod";
 import { OptionError, RuntimeParameterError } from "../errors.js";
 import { attribute, runtimeParameter, metaOf, isOptionalSchema } from "../components/attributes.js";
-import {
-  Component,
-  type AnyObjectSchema,
-  type ComponentKind,
-  type OptionsArgs,
-  type RuntimeParameterKeyInfo,
-} from "../components/component.js";
+import { Component, type AnyObjectSchema, type ComponentKind, type OptionsArgs, type RuntimeParameterKeyInfo } from "../components/component.js";
 import { toSnakeCase } from "../core/naming.js";
 import { mapConcurrent, type StepContext } from "../steps/step-context.js";
 import { meteredGenerateOne } from "./response-cache/metered-generate.js";
@@ -32,13 +26,9 @@ export const llmAttributes = z.object({
     "The kwargs to be propagated to either `generate` or `agenerate` methods within each `LLM`.",
   ),
   useOfflineBatchGeneration: attribute(z.boolean().default(false), "Whether to use the provider's offline batch API."),
-  offlineBatchGenerationBlockUntilDone: attribute(
-    z.number().int().positive().optional(),
-    "Poll interval (seconds) when blocking on an offline batch job.",
-    {
-      excludeFromSignature: true,
-    },
-  ),
+  offlineBatchGenerationBlockUntilDone: attribute(z.number().int().positive().optional(), "Poll interval (seconds) when blocking on an offline batch job.", {
+    excludeFromSignature: true,
+  }),
   jobsIds: attribute(z.array(z.string()).optional(), "Offline batch job ids.", { excludeFromSignature: true }),
   structuredOutput: attribute(structuredOutputSchema.optional(), "A JSON schema (or regex) every reply must follow."),
   cacheResponses: attribute(
@@ -49,17 +39,11 @@ export const llmAttributes = z.object({
   maxConcurrentRequests: runtimeParameter(
     z.number().int().positive().default(DEFAULT_MAX_CONCURRENT_REQUESTS),
     "How many requests of one batch run at once (streamed replies free their connection slot at the headers, so this may exceed 6 on Workers).",
-    {
-      excludeFromSignature: true,
-    },
+    { excludeFromSignature: true },
   ),
-  rateLimits: runtimeParameter(
-    rateLimitsSchema.optional(),
-    "Deployment-wide limits for this model: requests_per_minute, tokens_per_minute, max_in_flight.",
-    {
-      excludeFromSignature: true,
-    },
-  ),
+  rateLimits: runtimeParameter(rateLimitsSchema.optional(), "Deployment-wide limits for this model: requests_per_minute, tokens_per_minute, max_in_flight.", {
+    excludeFromSignature: true,
+  }),
 });
 
 export interface GenerateOptions {
@@ -91,11 +75,7 @@ export abstract class LLM<S extends AnyObjectSchema = typeof llmAttributes> exte
       // Accepting it and generating online would silently change what the user asked for (and its cost).
       throw new OptionError(
         `${this.describeSelf()}: offline batch generation (a provider batch API) is supported by OpenAILLM and WorkersAILLM only; remove use_offline_batch_generation`,
-        {
-          component: this.typeName,
-          field: "use_offline_batch_generation",
-          expected: "false",
-        },
+        { component: this.typeName, field: "use_offline_batch_generation", expected: "false" },
       );
     }
   }
@@ -164,10 +144,7 @@ export abstract class LLM<S extends AnyObjectSchema = typeof llmAttributes> exte
    */
   protected offlineBatchGenerate(_inputs: FormattedInput[], _options: GenerateOptions): Promise<GenerateOutput[]> {
     return Promise.reject(
-      new OptionError(`${this.describeSelf()} has no offline batch generation`, {
-        field: "use_offline_batch_generation",
-        expected: "false",
-      }),
+      new OptionError(`${this.describeSelf()} has no offline batch generation`, { field: "use_offline_batch_generation", expected: "false" }),
     );
   }
 

@@ -8,11 +8,7 @@ import { reliableCall, type Attempt } from "./reliability/reliable-call.js";
 
 /** `rate_limits` as written in pipelines (snake_case) to the limiter's camelCase request. */
 export function toRateLimits(limits: z.infer<typeof rateLimitsSchema> | undefined): RateLimits {
-  return {
-    requestsPerMinute: limits?.requests_per_minute,
-    tokensPerMinute: limits?.tokens_per_minute,
-    maxInFlight: limits?.max_in_flight,
-  };
+  return { requestsPerMinute: limits?.requests_per_minute, tokensPerMinute: limits?.tokens_per_minute, maxInFlight: limits?.max_in_flight };
 }
 
 /** The host of a base URL, for rate-limit keys (the same model behind two servers has two budgets). */
@@ -78,9 +74,7 @@ export abstract class RemoteLLM<S extends AnyObjectSchema> extends LLM<S> {
         maxRetries: attrs.maxRetries,
         timeoutMs: this.timeoutMs,
         timing: this.retryTiming,
-        rateLimit: budget
-          ? { key: this.rateLimitKey(), limits: toRateLimits(attrs.rateLimits), tokens: budget.tokens }
-          : undefined,
+        rateLimit: budget ? { key: this.rateLimitKey(), limits: toRateLimits(attrs.rateLimits), tokens: budget.tokens } : undefined,
         tokensUsed: budget?.tokensUsed,
       },
       run,

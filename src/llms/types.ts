@@ -2,10 +2,7 @@ import { z } from "zod";
 import { unsafeRegexReason } from "./structured/bounded-regex.js";
 
 export const textContentSchema = z.object({ type: z.literal("text"), text: z.string() });
-export const imageContentSchema = z.object({
-  type: z.literal("image_url"),
-  image_url: z.object({ url: z.string() }),
-});
+export const imageContentSchema = z.object({ type: z.literal("image_url"), image_url: z.object({ url: z.string() }) });
 
 export const chatMessageSchema = z.object({
   role: z.enum(["system", "user", "assistant"]),
@@ -49,15 +46,9 @@ export type StructuredOutput = z.infer<typeof structuredOutputSchema>;
  * What a task hands the LLM for one row: a chat, a raw prompt string (completion-style and
  * Magpie pre-query templates), or either with a per-row structured output.
  */
-export type FormattedInput =
-  | ChatType
-  | string
-  | { input: ChatType | string; structuredOutput: StructuredOutput | undefined };
+export type FormattedInput = ChatType | string | { input: ChatType | string; structuredOutput: StructuredOutput | undefined };
 
-export function splitFormattedInput(input: FormattedInput): {
-  input: ChatType | string;
-  structuredOutput: StructuredOutput | undefined;
-} {
+export function splitFormattedInput(input: FormattedInput): { input: ChatType | string; structuredOutput: StructuredOutput | undefined } {
   if (typeof input === "string" || Array.isArray(input)) return { input, structuredOutput: undefined };
   return input;
 }
@@ -81,10 +72,7 @@ export interface GenerateOutput {
 export function emptyOutput(numGenerations: number, error?: string): GenerateOutput {
   return {
     generations: Array.from({ length: numGenerations }, () => null),
-    statistics: {
-      input_tokens: Array.from({ length: numGenerations }, () => 0),
-      output_tokens: Array.from({ length: numGenerations }, () => 0),
-    },
+    statistics: { input_tokens: Array.from({ length: numGenerations }, () => 0), output_tokens: Array.from({ length: numGenerations }, () => 0) },
     error,
   };
 }

@@ -25,10 +25,7 @@ export function chain(...links: ChainLink[]): void {
     }
     const current = Array.isArray(link) ? link : [link];
     if (current.length === 0 || !current.every((s) => s instanceof BaseStep)) {
-      throw new OptionError(`chain[${index}] must be a step or a non-empty list of steps`, {
-        field: `chain[${index}]`,
-        expected: "a step or a list of steps",
-      });
+      throw new OptionError(`chain[${index}] must be a step or a non-empty list of steps`, { field: `chain[${index}]`, expected: "a step or a list of steps" });
     }
     if (previous) {
       if (previous.length > 1 && current.length > 1) {
@@ -47,9 +44,5 @@ export function chain(...links: ChainLink[]): void {
     routing = undefined;
     previous = current;
   });
-  if (routing)
-    throw new OptionError("A chain cannot end with a routing batch function", {
-      field: "chain",
-      expected: "steps after the routing function",
-    });
+  if (routing) throw new OptionError("A chain cannot end with a routing batch function", { field: "chain", expected: "steps after the routing function" });
 }

@@ -92,15 +92,12 @@ export class Dag {
     }
     if (order.length !== this.steps.size) {
       const inCycle = this.names().filter((n) => !order.includes(n));
-      throw new DagValidationError(
-        `The pipeline contains a cycle between steps ${inCycle.map((n) => `'${n}'`).join(", ")}`,
-        {
-          step: inCycle[0],
-          field: "connections",
-          expected: "an acyclic graph",
-          steps: inCycle,
-        },
-      );
+      throw new DagValidationError(`The pipeline contains a cycle between steps ${inCycle.map((n) => `'${n}'`).join(", ")}`, {
+        step: inCycle[0],
+        field: "connections",
+        expected: "an acyclic graph",
+        steps: inCycle,
+      });
     }
     return order;
   }

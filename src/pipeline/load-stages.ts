@@ -19,8 +19,7 @@ export interface LoadStages {
  */
 export function loadStages(dag: Dag, loadGroups?: LoadGroups): LoadStages {
   const order = dag.topologicalOrder();
-  const groups: string[][] =
-    loadGroups === "sequential_step_execution" ? order.map((n) => [n]) : validateGroups(dag, loadGroups ?? []);
+  const groups: string[][] = loadGroups === "sequential_step_execution" ? order.map((n) => [n]) : validateGroups(dag, loadGroups ?? []);
   for (const name of order) {
     if (dag.step(name).kind === "global" && !groups.some((g) => g.includes(name))) groups.push([name]);
   }
@@ -51,11 +50,7 @@ export function loadStages(dag: Dag, loadGroups?: LoadGroups): LoadStages {
     current = [];
     const group = groupOf.get(ready[0] as string) as number;
     const stage: string[] = [];
-    for (
-      let member = ready.find((n) => groupOf.get(n) === group);
-      member !== undefined;
-      member = ready.find((n) => groupOf.get(n) === group)
-    ) {
+    for (let member = ready.find((n) => groupOf.get(n) === group); member !== undefined; member = ready.find((n) => groupOf.get(n) === group)) {
       stage.push(member);
       take(member);
     }
@@ -72,35 +67,26 @@ function validateGroups(dag: Dag, groups: string[][]): string[][] {
   groups.forEach((group, i) => {
     for (const name of group) {
       if (!dag.steps.has(name)) {
-        throw new DagValidationError(
-          `Step '${name}' of load group ${i} is not part of the pipeline; steps are ${pyList(dag.names())}`,
-          {
-            step: name,
-            field: "load_groups",
-            expected: `one of ${pyList(dag.names())}`,
-          },
-        );
+        throw new DagValidationError(`Step '${name}' of load group ${i} is not part of the pipeline; steps are ${pyList(dag.names())}`, {
+          step: name,
+          field: "load_groups",
+          expected: `one of ${pyList(dag.names())}`,
+        });
       }
       if (seen.has(name)) {
-        throw new DagValidationError(
-          `Step '${name}' is in two load groups (${seen.get(name)} and ${i}); a step belongs to one group`,
-          {
-            step: name,
-            field: "load_groups",
-            expected: "each step in at most one group",
-          },
-        );
+        throw new DagValidationError(`Step '${name}' is in two load groups (${seen.get(name)} and ${i}); a step belongs to one group`, {
+          step: name,
+          field: "load_groups",
+          expected: "each step in at most one group",
+        });
       }
       seen.set(name, i);
       if (dag.step(name).kind === "global" && group.length > 1) {
-        throw new DagValidationError(
-          `Global step '${name}' cannot share load group ${i} with other steps; global steps always run in their own stage`,
-          {
-            step: name,
-            field: "load_groups",
-            expected: "a global step alone in its group",
-          },
-        );
+        throw new DagValidationError(`Global step '${name}' cannot share load group ${i} with other steps; global steps always run in their own stage`, {
+          step: name,
+          field: "load_groups",
+          expected: "a global step alone in its group",
+        });
       }
     }
     // A group may not hold a step and one of its further ancestors without the steps in between.
@@ -108,14 +94,13 @@ function validateGroups(dag: Dag, groups: string[][]): string[][] {
       for (const ancestor of dag.ancestors(name)) {
         if (!group.includes(ancestor)) continue;
         // Listed in topological order so the message reads along the graph.
-        const between = dag
-          .topologicalOrder()
-          .filter((a) => dag.ancestors(name).has(a) && dag.ancestors(a).has(ancestor) && !group.includes(a));
+        const between = dag.topologicalOrder().filter((a) => dag.ancestors(name).has(a) && dag.ancestors(a).has(ancestor) && !group.includes(a));
         if (between.length > 0) {
-          throw new DagValidationError(
-            `Load group ${i} contains '${ancestor}' and '${name}' but not the steps between them (${pyList(between)})`,
-            { step: name, field: "load_groups", expected: `a group that also contains ${pyList(between)}` },
-          );
+          throw new DagValidationError(`Load group ${i} contains '${ancestor}' and '${name}' but not the steps between them (${pyList(between)})`, {
+            step: name,
+            field: "load_groups",
+            expected: `a group that also contains ${pyList(between)}`,
+          });
         }
       }
     }

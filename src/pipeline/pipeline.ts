@@ -44,11 +44,7 @@ export class Pipeline implements StepHost {
 
   constructor(options: PipelineOptions = {}) {
     if (options.name !== undefined && options.name.trim() === "") {
-      throw new OptionError("A pipeline name cannot be empty", {
-        component: "Pipeline",
-        field: "name",
-        expected: "a non-empty string",
-      });
+      throw new OptionError("A pipeline name cannot be empty", { component: "Pipeline", field: "name", expected: "a non-empty string" });
     }
     this.explicitName = options.name;
     this.description = options.description;
@@ -80,14 +76,11 @@ export class Pipeline implements StepHost {
       });
     }
     if (this.stepsByName.has(step.name)) {
-      throw new DagValidationError(
-        `A step named '${step.name}' already exists in pipeline '${this.name}'; step names must be unique`,
-        {
-          step: step.name,
-          field: "name",
-          expected: "a unique step name",
-        },
-      );
+      throw new DagValidationError(`A step named '${step.name}' already exists in pipeline '${this.name}'; step names must be unique`, {
+        step: step.name,
+        field: "name",
+        expected: "a unique step name",
+      });
     }
     this.stepsByName.set(step.name, step);
   }
@@ -99,10 +92,7 @@ export class Pipeline implements StepHost {
   addEdge(from: string, to: string): void {
     for (const name of [from, to]) {
       if (!this.stepsByName.has(name)) {
-        throw new DagValidationError(`Step '${name}' is not part of pipeline '${this.name}'`, {
-          step: name,
-          field: "connections",
-        });
+        throw new DagValidationError(`Step '${name}' is not part of pipeline '${this.name}'`, { step: name, field: "connections" });
       }
     }
     if (this.edgeList.some(([a, b]) => a === from && b === to)) {
@@ -117,10 +107,7 @@ export class Pipeline implements StepHost {
 
   setRoutingBatchFunction(from: string, fn: RoutingBatchFunction): void {
     if (this.routing.has(from)) {
-      throw new DagValidationError(`Step '${from}' already has a routing batch function`, {
-        step: from,
-        field: "routing_batch_functions",
-      });
+      throw new DagValidationError(`Step '${from}' already has a routing batch function`, { step: from, field: "routing_batch_functions" });
     }
     this.routing.set(from, fn);
   }
@@ -166,9 +153,7 @@ export class Pipeline implements StepHost {
         replicas: (step.attrs as { resources?: { replicas?: number } }).resources?.replicas,
       })),
       edges: this.edgeList.map(([a, b]) => [a, b] as [string, string]),
-      routing: Object.fromEntries(
-        [...this.routing].map(([from, fn]) => [from, { typeName: fn.typeName, kwargs: { ...fn.kwargs } }]),
-      ),
+      routing: Object.fromEntries([...this.routing].map(([from, fn]) => [from, { typeName: fn.typeName, kwargs: { ...fn.kwargs } }])),
     };
   }
 
@@ -189,21 +174,14 @@ export class Pipeline implements StepHost {
    */
   setRuntimeParameters(parameters: RuntimeParameters): void {
     if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
-      throw new RuntimeParameterError("'parameters' must be an object keyed by step name", {
-        parameter: "parameters",
-        expected: "an object",
-      });
+      throw new RuntimeParameterError("'parameters' must be an object keyed by step name", { parameter: "parameters", expected: "an object" });
     }
     for (const [stepName, values] of Object.entries(parameters)) {
       const step = this.stepsByName.get(stepName);
       if (!step) {
         throw new RuntimeParameterError(
           `Runtime parameters were given for step '${stepName}', which is not part of pipeline '${this.name}'; steps are: ${this.steps.map((s) => s.name).join(", ")}`,
-          {
-            step: stepName,
-            parameter: stepName,
-            expected: `one of ${this.steps.map((s) => s.name).join(", ")}`,
-          },
+          { step: stepName, parameter: stepName, expected: `one of ${this.steps.map((s) => s.name).join(", ")}` },
         );
       }
       step.setRuntimeParameters(values, [stepName]);

@@ -25,9 +25,7 @@ export interface RoutingBatchFunction {
   choose: RoutingChooser;
 }
 
-export type RoutingFactory = ((kwargs: Record<string, unknown>) => RoutingBatchFunction) & {
-  readonly typeName: string;
-};
+export type RoutingFactory = ((kwargs: Record<string, unknown>) => RoutingBatchFunction) & { readonly typeName: string };
 
 export function isRoutingBatchFunction(value: unknown): value is RoutingBatchFunction {
   return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "routing_batch_function";
@@ -41,11 +39,7 @@ export function isRoutingBatchFunction(value: unknown): value is RoutingBatchFun
  * const routeToFirst = defineRoutingBatchFunction("route_to_first", () => (steps) => [steps[0]!]);
  * load.connect(a, b, { routingBatchFunction: routeToFirst({}) });
  */
-export function defineRoutingBatchFunction(
-  typeName: string,
-  build: (kwargs: Record<string, unknown>) => RoutingChooser,
-  description?: string,
-): RoutingFactory {
+export function defineRoutingBatchFunction(typeName: string, build: (kwargs: Record<string, unknown>) => RoutingChooser, description?: string): RoutingFactory {
   const factory = (kwargs: Record<string, unknown>): RoutingBatchFunction => ({
     kind: "routing_batch_function",
     typeName,

@@ -9,13 +9,7 @@ import { Pipeline } from "./pipeline.js";
 
 export const SERIALIZATION_VERSION = "distilflare/1";
 
-const typeInfoSchema = z
-  .object({
-    name: z.string().min(1),
-    module: z.string().optional(),
-    kwargs: z.record(z.string(), z.unknown()).optional(),
-  })
-  .loose();
+const typeInfoSchema = z.object({ name: z.string().min(1), module: z.string().optional(), kwargs: z.record(z.string(), z.unknown()).optional() }).loose();
 
 /** A routing function entry: ours (`routing_batch_function: {type_info, ...kwargs}`) or distilabel's (`type_info.kwargs`). */
 const routingEntrySchema = z
@@ -39,9 +33,7 @@ export const serializedPipelineSchema = z
         description: z.string().nullish(),
         enable_metadata: z.boolean().optional(),
         steps: z
-          .array(
-            z.object({ name: z.string().min(1).max(LIMITS.stepName), step: z.record(z.string(), z.unknown()) }).loose(),
-          )
+          .array(z.object({ name: z.string().min(1).max(LIMITS.stepName), step: z.record(z.string(), z.unknown()) }).loose())
           .min(1)
           .max(LIMITS.steps),
         connections: z.array(z.object({ from: z.string(), to: z.array(z.string()) })).default([]),
@@ -90,21 +82,15 @@ export function pipelineToJson(pipeline: Pipeline): string {
  * Builds a pipeline from its serialized form, resolving every `type_info.name` in `registry`.
  * Returns the pipeline and the optional top-level `parameters` (YAML bodies may carry them).
  */
-export function loadPipeline(
-  data: unknown,
-  registry: Registry,
-): { pipeline: Pipeline; parameters: Record<string, Record<string, unknown>> | undefined } {
+export function loadPipeline(data: unknown, registry: Registry): { pipeline: Pipeline; parameters: Record<string, Record<string, unknown>> | undefined } {
   const parsed = serializedPipelineSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join(".") ?? "";
-    throw new SerializationError(
-      `Invalid serialized pipeline at '${field || "(root)"}': ${issue?.message ?? "invalid"}`,
-      {
-        field,
-        issues: parsed.error.issues,
-      },
-    );
+    throw new SerializationError(`Invalid serialized pipeline at '${field || "(root)"}': ${issue?.message ?? "invalid"}`, {
+      field,
+      issues: parsed.error.issues,
+    });
   }
   const spec = parsed.data.pipeline;
   const pipeline = new Pipeline({
@@ -118,13 +104,10 @@ export function loadPipeline(
       const stepData = { ...entry.step };
       if (stepData.name === undefined || stepData.name === null) stepData.name = entry.name;
       if (stepData.name !== entry.name) {
-        throw new SerializationError(
-          `pipeline.steps.${i}: the entry is named '${entry.name}' but its step is named '${String(stepData.name)}'`,
-          {
-            field: `pipeline.steps.${i}.name`,
-            expected: `'${entry.name}'`,
-          },
-        );
+        throw new SerializationError(`pipeline.steps.${i}: the entry is named '${entry.name}' but its step is named '${String(stepData.name)}'`, {
+          field: `pipeline.steps.${i}.name`,
+          expected: `'${entry.name}'`,
+        });
       }
       registry.load<BaseStep>(stepData, "step", `pipeline.steps.${i}.step`);
     });
@@ -134,9 +117,7 @@ export function loadPipeline(
       try {
         pipeline.addEdge(connection.from, to);
       } catch (error) {
-        throw new SerializationError(`pipeline.connections.${i}: ${errorMessage(error)}`, {
-          field: `pipeline.connections.${i}`,
-        });
+        throw new SerializationError(`pipeline.connections.${i}: ${errorMessage(error)}`, { field: `pipeline.connections.${i}` });
       }
     }
   });
@@ -144,22 +125,16 @@ export function loadPipeline(
     const { name, kwargs } = routingFunctionOf(entry);
     const fn = registry.routingFunction(name, kwargs);
     if (!pipeline.hasStepNamed(entry.step)) {
-      throw new SerializationError(
-        `pipeline.routing_batch_functions.${i}: step '${entry.step}' is not part of the pipeline`,
-        {
-          field: `pipeline.routing_batch_functions.${i}.step`,
-        },
-      );
+      throw new SerializationError(`pipeline.routing_batch_functions.${i}: step '${entry.step}' is not part of the pipeline`, {
+        field: `pipeline.routing_batch_functions.${i}.step`,
+      });
     }
     pipeline.setRoutingBatchFunction(entry.step, fn);
   });
   return { pipeline, parameters: parsed.data.parameters };
 }
 
-function routingFunctionOf(entry: z.infer<typeof routingEntrySchema>): {
-  name: string;
-  kwargs: Record<string, unknown>;
-} {
+function routingFunctionOf(entry: z.infer<typeof routingEntrySchema>): { name: string; kwargs: Record<string, unknown> } {
   if (entry.routing_batch_function) {
     const { type_info, ...kwargs } = entry.routing_batch_function;
     return { name: type_info.name, kwargs: { ...(type_info.kwargs ?? {}), ...kwargs } };
@@ -173,10 +148,7 @@ export function parsePipelineText(text: string, format: "yaml" | "json"): unknow
   try {
     const value: unknown = format === "json" ? JSON.parse(text) : parseBoundedYaml(text);
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new SerializationError(`The ${format.toUpperCase()} document must be an object with a 'pipeline' key`, {
-        field: "(root)",
-        expected: "an object",
-      });
+      throw new SerializationError(`The ${format.toUpperCase()} document must be an object with a 'pipeline' key`, { field: "(root)", expected: "an object" });
     }
     return value;
   } catch (error) {
@@ -197,10 +169,7 @@ function parseBoundedYaml(text: string): unknown {
     throw new DistilflareError(
       "payload_too_large",
       `The YAML document expands to ${size} bytes once its aliases are resolved; at most ${limit} bytes are accepted`,
-      {
-        field: "(body)",
-        expected: `at most ${limit} bytes after alias expansion`,
-      },
+      { field: "(body)", expected: `at most ${limit} bytes after alias expansion` },
     );
   }
   return value;

@@ -29,12 +29,7 @@ export const SIGNATURE_NEUTRAL_ATTRIBUTES: ReadonlySet<string> = new Set([
 ]);
 
 /** Keys never part of a signature (distilabel's exclusions, plus dump-only keys). */
-const EXCLUDED = new Set([
-  "type_info",
-  "runtime_parameters_info",
-  "disable_cuda_device_placement",
-  "gpu_memory_utilization",
-]);
+const EXCLUDED = new Set(["type_info", "runtime_parameters_info", "disable_cuda_device_placement", "gpu_memory_utilization"]);
 
 /**
  * A component's signature: SHA-1 of its dump without the attributes that do not change what
@@ -53,8 +48,7 @@ function signatureView(component: Component): Record<string, unknown> {
     if (schema && metaOf(schema as never).excludeFromSignature) continue;
     const live = (component.attrs as Record<string, unknown>)[toCamelCase(key)];
     if (live instanceof Component) out[key] = signatureView(live);
-    else if (Array.isArray(live) && live.every((v) => v instanceof Component))
-      out[key] = live.map((c) => signatureView(c as Component));
+    else if (Array.isArray(live) && live.every((v) => v instanceof Component)) out[key] = live.map((c) => signatureView(c as Component));
     else out[key] = value;
   }
   return out;

@@ -12,11 +12,7 @@ export function chainedStepSignatures(spec: DagSpec, own: (step: string) => stri
   const dag = new Dag(spec);
   const out: Record<string, string> = {};
   for (const name of dag.topologicalOrder()) {
-    const predecessors = [...dag.predecessors(name)].sort().map((pred) => ({
-      step: pred,
-      signature: out[pred],
-      routing: spec.routing[pred] ?? null,
-    }));
+    const predecessors = [...dag.predecessors(name)].sort().map((pred) => ({ step: pred, signature: out[pred], routing: spec.routing[pred] ?? null }));
     out[name] = sha1(stableStringify({ step: name, own: own(name), predecessors }));
   }
   return out;

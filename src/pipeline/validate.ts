@@ -45,14 +45,11 @@ export function validateDag(spec: DagSpec): void {
       );
     }
     if (preds.length > 0 && step.kind === "generator") {
-      throw new DagValidationError(
-        `Step '${name}' is a \`GeneratorStep\` and cannot receive inputs from ${pyList(preds)}.`,
-        {
-          step: name,
-          field: "connections",
-          expected: "no predecessors for a generator step",
-        },
-      );
+      throw new DagValidationError(`Step '${name}' is a \`GeneratorStep\` and cannot receive inputs from ${pyList(preds)}.`, {
+        step: name,
+        field: "connections",
+        expected: "no predecessors for a generator step",
+      });
     }
     // (5) required inputs are produced upstream
     if (preds.length > 0) validateInputsAvailable(dag, name);
@@ -91,22 +88,15 @@ function validateStructure(dag: Dag): void {
   for (const [from, to] of dag.spec.edges) {
     for (const end of [from, to]) {
       if (!dag.steps.has(end)) {
-        throw new DagValidationError(
-          `A connection names step '${end}', which is not part of the pipeline; steps are ${pyList(dag.names())}`,
-          {
-            step: end,
-            field: "connections",
-            expected: `one of ${pyList(dag.names())}`,
-          },
-        );
+        throw new DagValidationError(`A connection names step '${end}', which is not part of the pipeline; steps are ${pyList(dag.names())}`, {
+          step: end,
+          field: "connections",
+          expected: `one of ${pyList(dag.names())}`,
+        });
       }
     }
     if (from === to) {
-      throw new DagValidationError(`Step '${from}' cannot be connected to itself`, {
-        step: from,
-        field: "connections",
-        expected: "an acyclic graph",
-      });
+      throw new DagValidationError(`Step '${from}' cannot be connected to itself`, { step: from, field: "connections", expected: "an acyclic graph" });
     }
     const key = `${from}\u0000${to}`;
     if (edges.has(key)) {
@@ -120,14 +110,11 @@ function validateStructure(dag: Dag): void {
   }
   for (const from of Object.keys(dag.spec.routing)) {
     if (!dag.steps.has(from)) {
-      throw new DagValidationError(
-        `A routing batch function is set for step '${from}', which is not part of the pipeline`,
-        {
-          step: from,
-          field: "routing_batch_functions",
-          expected: `one of ${pyList(dag.names())}`,
-        },
-      );
+      throw new DagValidationError(`A routing batch function is set for step '${from}', which is not part of the pipeline`, {
+        step: from,
+        field: "routing_batch_functions",
+        expected: `one of ${pyList(dag.names())}`,
+      });
     }
     if (dag.successors(from).length === 0) {
       throw new DagValidationError(`Step '${from}' has a routing batch function but no downstream steps to route to`, {
@@ -138,10 +125,7 @@ function validateStructure(dag: Dag): void {
     }
   }
   if (dag.spec.steps.length === 0) {
-    throw new DagValidationError("The pipeline has no steps", {
-      field: "steps",
-      expected: "at least one generator step",
-    });
+    throw new DagValidationError("The pipeline has no steps", { field: "steps", expected: "at least one generator step" });
   }
 }
 

@@ -19,8 +19,7 @@ export async function readBatchOutput(store: BlobStore, key: string): Promise<Ba
   const text = await getText(store, key);
   if (text === null) return null;
   const parsed = batchOutputSchema.safeParse(JSON.parse(text));
-  if (!parsed.success)
-    throw new DistilflareError("storage_failed", `Batch object '${key}' is not a valid batch output`, { key });
+  if (!parsed.success) throw new DistilflareError("storage_failed", `Batch object '${key}' is not a valid batch output`, { key });
   return parsed.data;
 }
 

@@ -14,11 +14,7 @@ export interface BlobStore {
   get(key: string): Promise<Uint8Array | null>;
   getRange(key: string, offset: number, length: number): Promise<Uint8Array | null>;
   head(key: string): Promise<BlobInfo | null>;
-  put(
-    key: string,
-    data: string | Uint8Array,
-    options?: { contentType?: string; onlyIfAbsent?: boolean },
-  ): Promise<BlobInfo | null>;
+  put(key: string, data: string | Uint8Array, options?: { contentType?: string; onlyIfAbsent?: boolean }): Promise<BlobInfo | null>;
   list(prefix: string): Promise<BlobInfo[]>;
   delete(keys: string | string[]): Promise<void>;
 }
@@ -36,12 +32,7 @@ export async function getJson<T = unknown>(store: BlobStore, key: string): Promi
   return text === null ? null : (JSON.parse(text) as T);
 }
 
-export function putJson(
-  store: BlobStore,
-  key: string,
-  value: unknown,
-  options?: { onlyIfAbsent?: boolean },
-): Promise<BlobInfo | null> {
+export function putJson(store: BlobStore, key: string, value: unknown, options?: { onlyIfAbsent?: boolean }): Promise<BlobInfo | null> {
   return store.put(key, JSON.stringify(value), { contentType: "application/json", ...options });
 }
 

@@ -19,19 +19,13 @@ export function llmStepWindow(options: {
   maxInFlight: number | undefined;
   floor: number;
 }): number {
-  const callsPerBatch = Math.max(
-    1,
-    Math.min(options.inputBatchSize * options.numGenerations, options.maxConcurrentRequests),
-  );
+  const callsPerBatch = Math.max(1, Math.min(options.inputBatchSize * options.numGenerations, options.maxConcurrentRequests));
   const target = options.maxInFlight ?? Math.max(options.maxConcurrentRequests, DEFAULT_TARGET_CALLS_IN_FLIGHT);
   return Math.max(options.floor, Math.ceil((2 * target) / callsPerBatch));
 }
 
 /** Step name -> in-flight window for every step that calls an LLM (other steps keep the run's window). */
-export function llmStepWindows(
-  pipeline: Pipeline,
-  floor: number = DEFAULT_MAX_INFLIGHT_PER_STEP,
-): Record<string, number> {
+export function llmStepWindows(pipeline: Pipeline, floor: number = DEFAULT_MAX_INFLIGHT_PER_STEP): Record<string, number> {
   const windows: Record<string, number> = {};
   for (const step of pipeline.steps) {
     const llm = (step as { llm?: unknown }).llm;

@@ -63,8 +63,7 @@ export async function prepareRun(
   if (options.dataset !== undefined) attachDataset(pipeline, options.dataset, options.datasetBatchSize ?? 50);
   if (options.parameters) pipeline.setRuntimeParameters(options.parameters);
   if (options.dryRun) {
-    for (const step of pipeline.steps)
-      if (step instanceof GeneratorStep) (step.attrs as { batchSize: number }).batchSize = 1;
+    for (const step of pipeline.steps) if (step instanceof GeneratorStep) (step.attrs as { batchSize: number }).batchSize = 1;
   }
   // Before column discovery, which is the first thing that calls out.
   assertPipelineEgress(pipeline.steps, context.services);
@@ -86,12 +85,7 @@ export async function prepareRun(
     llmSteps: Object.keys(stepInflight),
   });
   const signatures = pipeline.stepSignatures();
-  const plan = {
-    ...built,
-    steps: Object.fromEntries(
-      Object.entries(built.steps).map(([name, step]) => [name, { ...step, signature: signatures[name] }]),
-    ),
-  };
+  const plan = { ...built, steps: Object.fromEntries(Object.entries(built.steps).map(([name, step]) => [name, { ...step, signature: signatures[name] }])) };
   return {
     plan,
     stepUseCache: Object.fromEntries(pipeline.steps.map((step) => [step.name, step.useCache])),
@@ -122,14 +116,8 @@ function attachDataset(pipeline: Pipeline, rows: Row[], batchSize: number): void
   if (pipeline.stepsNeedingInput().length === 0) {
     throw new OptionError(
       "A `dataset` was given, but every root step of the pipeline is already a `GeneratorStep`; pass a `dataset` or create a `GeneratorStep` explicitly, not both",
-      {
-        field: "dataset",
-        expected: "a pipeline with a step that has no predecessor",
-      },
+      { field: "dataset", expected: "a pipeline with a step that has no predecessor" },
     );
   }
-  datasetLoaders.set(
-    pipeline,
-    pipeline.attachDataset((host) => makeGeneratorStep(rows, { batchSize, pipeline: host })) as LoadDataFromDicts,
-  );
+  datasetLoaders.set(pipeline, pipeline.attachDataset((host) => makeGeneratorStep(rows, { batchSize, pipeline: host })) as LoadDataFromDicts);
 }

@@ -17,13 +17,10 @@ export function resolvePipeline(
   if (typeof spec === "string") {
     const entry = catalog[spec];
     if (!entry) {
-      throw new NotFoundError(
-        `No registered pipeline named '${spec}'; registered pipelines are: ${Object.keys(catalog).sort().join(", ") || "(none)"}`,
-        {
-          field: "pipeline",
-          expected: `one of ${Object.keys(catalog).sort().join(", ")}`,
-        },
-      );
+      throw new NotFoundError(`No registered pipeline named '${spec}'; registered pipelines are: ${Object.keys(catalog).sort().join(", ") || "(none)"}`, {
+        field: "pipeline",
+        expected: `one of ${Object.keys(catalog).sort().join(", ")}`,
+      });
     }
     return { pipeline: entry.build(), parameters: entry.defaultParameters, budget: entry.budget };
   }
@@ -33,10 +30,7 @@ export function resolvePipeline(
 }
 
 /** Run parameters over defaults, per step and per key (nested objects merge). */
-export function mergeParameters(
-  defaults: RuntimeParameters | undefined,
-  given: RuntimeParameters | undefined,
-): RuntimeParameters | undefined {
+export function mergeParameters(defaults: RuntimeParameters | undefined, given: RuntimeParameters | undefined): RuntimeParameters | undefined {
   if (!defaults) return given;
   if (!given) return defaults;
   const out: RuntimeParameters = structuredClone(defaults);
@@ -49,12 +43,7 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
   for (const [key, value] of Object.entries(b)) {
     const current = out[key];
     out[key] =
-      value &&
-      typeof value === "object" &&
-      !Array.isArray(value) &&
-      current &&
-      typeof current === "object" &&
-      !Array.isArray(current)
+      value && typeof value === "object" && !Array.isArray(value) && current && typeof current === "object" && !Array.isArray(current)
         ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
         : value;
   }

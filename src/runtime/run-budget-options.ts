@@ -25,12 +25,11 @@ export function runBudget(
     max_requests: request.max_requests ?? defaults?.maxRequests ?? null,
   });
   if (!budget.success) {
-    const field =
-      String(budget.error.issues[0]?.path[0] ?? "max_cost_usd") === "max_requests" ? "maxRequests" : "maxCostUsd";
-    throw new OptionError(
-      `The pipeline's budget '${field}' must be a positive ${field === "maxRequests" ? "integer" : "number"}`,
-      { field, expected: "a positive number" },
-    );
+    const field = String(budget.error.issues[0]?.path[0] ?? "max_cost_usd") === "max_requests" ? "maxRequests" : "maxCostUsd";
+    throw new OptionError(`The pipeline's budget '${field}' must be a positive ${field === "maxRequests" ? "integer" : "number"}`, {
+      field,
+      expected: "a positive number",
+    });
   }
   return hasLimit(budget.data) ? budget.data : undefined;
 }
@@ -57,7 +56,6 @@ export function assertBudgetPriced(pipeline: Pipeline, budget: RunBudget | undef
 function meteredLlms(attrs: unknown): LLM[] {
   if (attrs instanceof LLM) return attrs.meteredDirectly ? [attrs] : meteredLlms(attrs.attrs);
   if (Array.isArray(attrs)) return attrs.flatMap(meteredLlms);
-  if (attrs && typeof attrs === "object" && Object.getPrototypeOf(attrs) === Object.prototype)
-    return Object.values(attrs).flatMap(meteredLlms);
+  if (attrs && typeof attrs === "object" && Object.getPrototypeOf(attrs) === Object.prototype) return Object.values(attrs).flatMap(meteredLlms);
   return [];
 }

@@ -8,11 +8,7 @@ export function logLine(level: LogLevel, message: string, at: Date = new Date())
 }
 
 /** The line a change of the run's status writes: the error of a failed run, the reason of a stop. */
-export function statusLogLine(
-  status: RunStatus,
-  state: Pick<RunState, "error" | "stop">,
-  at: Date = new Date(),
-): string {
+export function statusLogLine(status: RunStatus, state: Pick<RunState, "error" | "stop">, at: Date = new Date()): string {
   const detail = state.error
     ? `${status}: ${state.error.message}`
     : state.stop && (status === "stopping" || status === "stopped")

@@ -41,16 +41,9 @@ export function decodeRunValue<K extends RunValueKind>(kind: K, json: string): R
   // Layout 0 (earlier builds) stored the bare value, which the same schema reads.
   const [version, stored] = envelope.success ? [envelope.data.version, envelope.data.value] : [0, parsed];
   if (version !== RUN_VALUES_VERSION && version !== 0) {
-    throw new DistilflareError(
-      "storage_failed",
-      `Stored ${kind} is in layout version ${version}, not ${RUN_VALUES_VERSION}`,
-    );
+    throw new DistilflareError("storage_failed", `Stored ${kind} is in layout version ${version}, not ${RUN_VALUES_VERSION}`);
   }
   const value = schemaOf[kind].safeParse(stored);
-  if (!value.success)
-    throw new DistilflareError(
-      "storage_failed",
-      `Stored ${kind} does not match its schema: ${value.error.issues[0]?.message ?? "invalid"}`,
-    );
+  if (!value.success) throw new DistilflareError("storage_failed", `Stored ${kind} does not match its schema: ${value.error.issues[0]?.message ?? "invalid"}`);
   return value.data;
 }

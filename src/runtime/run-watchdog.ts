@@ -28,17 +28,9 @@ export function leasePolicyFrom(workLeaseSeconds: string | undefined): LeasePoli
  * always watched), or undefined when no alarm is needed or an earlier one pending will look
  * again and re-arm.
  */
-export function nextAlarmAt(
-  state: RunState,
-  policy: LeasePolicy,
-  now: number,
-  pendingAlarm: number | undefined,
-): number | undefined {
+export function nextAlarmAt(state: RunState, policy: LeasePolicy, now: number, pendingAlarm: number | undefined): number | undefined {
   if (state.status !== "running" && state.status !== "stopping") return undefined;
-  const at = Math.max(
-    now + 1_000,
-    Math.min(nextLossCheck(state, policy) ?? Number.POSITIVE_INFINITY, now + IDLE_CHECK_MS),
-  );
+  const at = Math.max(now + 1_000, Math.min(nextLossCheck(state, policy) ?? Number.POSITIVE_INFINITY, now + IDLE_CHECK_MS));
   if (pendingAlarm !== undefined && pendingAlarm > now && pendingAlarm <= at) return undefined;
   return at;
 }
@@ -48,19 +40,14 @@ export function nextAlarmAt(
  * have drained (a local queue keeps nothing across a restart), or a provider batch job due a
  * poll — and the log lines that say which is which.
  */
-export function lostWorkCheck(
-  state: RunState,
-  now: number,
-  policy: LeasePolicy,
-): { transition: Transition; log: string[] } {
+export function lostWorkCheck(state: RunState, now: number, policy: LeasePolicy): { transition: Transition; log: string[] } {
   const transition = redispatchLost(state, now, policy);
   if (transition.dispatch.length === 0) return { transition, log: [] };
   const [polls, lost] = partitionPolls(state, transition.dispatch);
   const at = new Date(now);
   const log: string[] = [];
   if (polls.length > 0) log.push(logLine("INFO", `Polling the batch job(s) of ${polls.join(", ")}`, at));
-  if (lost.length > 0)
-    log.push(logLine("WARNING", `Re-sending ${lost.length} work item(s) presumed lost: ${lost.join(", ")}`, at));
+  if (lost.length > 0) log.push(logLine("WARNING", `Re-sending ${lost.length} work item(s) presumed lost: ${lost.join(", ")}`, at));
   return { transition, log };
 }
 

@@ -11,10 +11,7 @@ export function queueOf(work: WorkItem): "steps" | "control" {
  * The queue message of a work item: the item itself, or the R2 key of its JSON when it is too
  * large for a message (`store` says where the caller must put it first; `spilled` items are in R2 already).
  */
-export function workMessage(
-  work: WorkItem,
-  spilled: boolean,
-): { message: WorkMessage; store?: { key: string; json: string } } {
+export function workMessage(work: WorkItem, spilled: boolean): { message: WorkMessage; store?: { key: string; json: string } } {
   const key = runKeys.work(work.run_id, work.id);
   const byRef: WorkMessage = { run_id: work.run_id, work_id: work.id, work_ref: key };
   if (spilled) return { message: byRef };

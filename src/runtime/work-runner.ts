@@ -18,11 +18,7 @@ export async function runWork(work: WorkItem, deps: WorkRunnerDeps): Promise<Wor
   } catch (error) {
     const failure = toDistilflareError(error);
     logger.error(failure.message);
-    return {
-      ...reportOf(work),
-      fatal: { code: failure.code, message: failure.message },
-      log: logger.lines,
-    };
+    return { ...reportOf(work), fatal: { code: failure.code, message: failure.message }, log: logger.lines };
   } finally {
     deps.onLog?.(logger.lines);
   }

@@ -4,10 +4,7 @@ import { originOf, type SecretPolicy } from "./secret-policy.js";
 
 /** A call the owner's policy does not allow: a secret to a foreign origin, or a private address. */
 export class EgressRefusedError extends DistilflareError {
-  constructor(
-    message: string,
-    details: { origin: string; variable: string; secret?: string; step?: string; field?: string },
-  ) {
+  constructor(message: string, details: { origin: string; variable: string; secret?: string; step?: string; field?: string }) {
     super("invalid_option", message, { field: "origin", ...details });
     this.name = "EgressRefusedError";
   }
@@ -28,14 +25,11 @@ export function egressRefusal(
     );
   }
   if (!policy.mayReach(origin)) {
-    return new EgressRefusedError(
-      `${who} would call ${origin}, a loopback, link-local or private address; add ${origin} to ALLOWED_ORIGINS to allow it`,
-      {
-        ...where,
-        origin,
-        variable: "ALLOWED_ORIGINS",
-      },
-    );
+    return new EgressRefusedError(`${who} would call ${origin}, a loopback, link-local or private address; add ${origin} to ALLOWED_ORIGINS to allow it`, {
+      ...where,
+      origin,
+      variable: "ALLOWED_ORIGINS",
+    });
   }
   return undefined;
 }
@@ -93,8 +87,7 @@ export function guardFetch(fetchFn: typeof fetch, policy: SecretPolicy): typeof 
       const keepMethod = response.status === 307 || response.status === 308;
       const headers = new Headers(request.headers);
       if (originOf(next) !== origin) {
-        for (const [name, value] of [...headers])
-          if (policy.secretValues().some((secret) => value.includes(secret.value))) headers.delete(name);
+        for (const [name, value] of [...headers]) if (policy.secretValues().some((secret) => value.includes(secret.value))) headers.delete(name);
       }
       await response.body?.cancel().catch(() => {});
       request = new Request(next, {

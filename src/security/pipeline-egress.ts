@@ -10,10 +10,7 @@ import { originOf, PROVIDER_KEYS_VARIABLE, type SecretPolicy } from "./secret-po
  * not allow for it, or call a loopback/private address the owner did not list. The error names
  * the step, the attribute, the origin and the variable to set.
  */
-export function assertPipelineEgress(
-  steps: ReadonlyArray<Component & { name: string }>,
-  services: Pick<StepServices, "secret" | "egressPolicy">,
-): void {
+export function assertPipelineEgress(steps: ReadonlyArray<Component & { name: string }>, services: Pick<StepServices, "secret" | "egressPolicy">): void {
   const policy = services.egressPolicy;
   if (!policy) return;
   for (const step of steps) {
@@ -22,25 +19,14 @@ export function assertPipelineEgress(
       if (target.keyVariable !== undefined && !policy.isProviderKey(target.keyVariable)) {
         throw new OptionError(
           `${who}: api_key_env '${target.keyVariable}' is not a provider key the owner declared; steps may read only the secrets listed in ${PROVIDER_KEYS_VARIABLE} (default: *_API_KEY and HF_TOKEN), never API_TOKEN`,
-          {
-            step: step.name,
-            component: step.name,
-            field: "api_key_env",
-            variable: PROVIDER_KEYS_VARIABLE,
-            expected: "a declared provider key",
-          },
+          { step: step.name, component: step.name, field: "api_key_env", variable: PROVIDER_KEYS_VARIABLE, expected: "a declared provider key" },
         );
       }
       const origin = originOf(target.url);
       if (!origin) {
-        throw new OptionError(`${who}: '${target.url}' is not an http(s) URL`, {
-          step: step.name,
-          field: target.field,
-          expected: "an http(s) URL",
-        });
+        throw new OptionError(`${who}: '${target.url}' is not an http(s) URL`, { step: step.name, field: target.field, expected: "an http(s) URL" });
       }
-      const secret =
-        target.keyVariable !== undefined && hasValue(policy, target.keyVariable) ? target.keyVariable : undefined;
+      const secret = target.keyVariable !== undefined && hasValue(policy, target.keyVariable) ? target.keyVariable : undefined;
       const refusal = egressRefusal(policy, origin, secret, who, { step: step.name, field: target.field });
       if (refusal) throw refusal;
     }

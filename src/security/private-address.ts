@@ -9,8 +9,7 @@ export function isPrivateHost(hostname: string): boolean {
     .toLowerCase()
     .replace(/^\[|\]$/g, "")
     .replace(/\.$/, "");
-  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal"))
-    return true;
+  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal")) return true;
   const v4 = parseIpv4(host);
   if (v4) return isPrivateIpv4(v4);
   if (host.includes(":")) return isPrivateIpv6(host);

@@ -2,8 +2,7 @@
 export function redactText(text: string, secrets: ReadonlyArray<{ name: string; value: string }>): string {
   let out = text;
   // Short values would mangle ordinary text and are not worth guessing anyway.
-  for (const { name, value } of secrets)
-    if (value.length >= 8 && out.includes(value)) out = out.split(value).join(`[redacted ${name}]`);
+  for (const { name, value } of secrets) if (value.length >= 8 && out.includes(value)) out = out.split(value).join(`[redacted ${name}]`);
   return out;
 }
 

@@ -29,10 +29,7 @@ export class ScopedBlobStore implements BlobStore {
   ) {}
 
   private readable(key: string): boolean {
-    return (
-      !key.split("/").includes("..") &&
-      (this.prefixes.some((prefix) => key.startsWith(prefix)) || isResponseCacheKey(key))
-    );
+    return !key.split("/").includes("..") && (this.prefixes.some((prefix) => key.startsWith(prefix)) || isResponseCacheKey(key));
   }
 
   private requireReadable(key: string): void {
@@ -47,9 +44,7 @@ export class ScopedBlobStore implements BlobStore {
   private requireWritable(key: string): void {
     if (key.startsWith(WRITABLE_PREFIX) && !key.split("/").includes("..")) return;
     if (isResponseCacheKey(key)) return;
-    throw new DistilflareError("invalid_request", `Steps may only write under '${WRITABLE_PREFIX}', not '${key}'`, {
-      key,
-    });
+    throw new DistilflareError("invalid_request", `Steps may only write under '${WRITABLE_PREFIX}', not '${key}'`, { key });
   }
 
   async get(key: string): Promise<Uint8Array | null> {
@@ -74,11 +69,7 @@ export class ScopedBlobStore implements BlobStore {
     return (await Promise.all(below.map((readable) => this.inner.list(readable)))).flat();
   }
 
-  async put(
-    key: string,
-    data: string | Uint8Array,
-    options?: { contentType?: string; onlyIfAbsent?: boolean },
-  ): Promise<BlobInfo | null> {
+  async put(key: string, data: string | Uint8Array, options?: { contentType?: string; onlyIfAbsent?: boolean }): Promise<BlobInfo | null> {
     this.requireWritable(key);
     return this.inner.put(key, data, options);
   }
@@ -86,10 +77,7 @@ export class ScopedBlobStore implements BlobStore {
   async delete(keys: string | string[]): Promise<void> {
     for (const key of typeof keys === "string" ? [keys] : keys) {
       // Cache entries are shared by every run: one pipeline may add to them, never remove them.
-      if (isResponseCacheKey(key))
-        throw new DistilflareError("invalid_request", `Steps may not delete response-cache entries ('${key}')`, {
-          key,
-        });
+      if (isResponseCacheKey(key)) throw new DistilflareError("invalid_request", `Steps may not delete response-cache entries ('${key}')`, { key });
       this.requireWritable(key);
     }
     return this.inner.delete(keys);

@@ -21,21 +21,14 @@ const SECRET_HOMES: Record<string, SecretHome> = {
   ANTHROPIC_API_KEY: { origins: ["https://api.anthropic.com"], baseUrlVariable: "ANTHROPIC_BASE_URL" },
   AZURE_OPENAI_API_KEY: { origins: [], baseUrlVariable: "AZURE_OPENAI_ENDPOINT" },
   HF_TOKEN: {
-    origins: [
-      "https://huggingface.co",
-      "https://router.huggingface.co",
-      "https://api-inference.huggingface.co",
-      "https://api.endpoints.huggingface.cloud",
-    ],
+    origins: ["https://huggingface.co", "https://router.huggingface.co", "https://api-inference.huggingface.co", "https://api.endpoints.huggingface.cloud"],
     hostSuffixes: [".endpoints.huggingface.cloud"],
     baseUrlVariable: "HF_ENDPOINT",
   },
 };
 
 /** Variables that hold endpoints the owner chose; steps may read them (they are not secrets). */
-export const BASE_URL_VARIABLES = Object.values(SECRET_HOMES).flatMap((home) =>
-  home.baseUrlVariable ? [home.baseUrlVariable] : [],
-);
+export const BASE_URL_VARIABLES = Object.values(SECRET_HOMES).flatMap((home) => (home.baseUrlVariable ? [home.baseUrlVariable] : []));
 
 /** The API's own bearer token: no step may ever read it or send it anywhere. */
 export const API_TOKEN_VARIABLE = "API_TOKEN";
@@ -74,9 +67,7 @@ export class SecretPolicy {
   private readonly providerKeys: ReadonlySet<string> | undefined;
 
   constructor(private readonly read: VariableReader) {
-    this.allowedOrigins = new Set(
-      listVariable(read(ALLOWED_ORIGINS_VARIABLE)).map((entry) => originOf(entry) ?? entry),
-    );
+    this.allowedOrigins = new Set(listVariable(read(ALLOWED_ORIGINS_VARIABLE)).map((entry) => originOf(entry) ?? entry));
     const declared = listVariable(read(PROVIDER_KEYS_VARIABLE));
     this.providerKeys = declared.length > 0 ? new Set(declared) : undefined;
   }
@@ -132,8 +123,6 @@ export class SecretPolicy {
   /** The variable an owner would set to allow `name` at `origin` (for error messages). */
   variableToSet(name: string | undefined): string {
     const home = name ? SECRET_HOMES[name] : undefined;
-    return home?.baseUrlVariable
-      ? `${ALLOWED_ORIGINS_VARIABLE} (or ${home.baseUrlVariable})`
-      : ALLOWED_ORIGINS_VARIABLE;
+    return home?.baseUrlVariable ? `${ALLOWED_ORIGINS_VARIABLE} (or ${home.baseUrlVariable})` : ALLOWED_ORIGINS_VARIABLE;
   }
 }

@@ -38,9 +38,7 @@ export const baseStepAttributes = z.object({
   useCache: attribute(
     z.boolean().default(true),
     "Whether the step's stored outputs may be reused by a later run with the same step signature; false recomputes it and everything downstream.",
-    {
-      excludeFromSignature: true,
-    },
+    { excludeFromSignature: true },
   ),
 });
 
@@ -121,8 +119,7 @@ export abstract class BaseStep<S extends AnyObjectSchema = AnyObjectSchema> exte
   /** Input columns as dataset names (after `input_mappings`), name -> required. */
   getInputs(): Record<string, boolean> {
     const out: Record<string, boolean> = {};
-    for (const [column, required] of Object.entries(columnsAsRecord(this.inputs)))
-      out[this.inputMappings[column] ?? column] = required;
+    for (const [column, required] of Object.entries(columnsAsRecord(this.inputs))) out[this.inputMappings[column] ?? column] = required;
     return out;
   }
 

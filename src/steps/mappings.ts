@@ -5,10 +5,7 @@ import type { Row } from "../core/row.js";
  * column is renamed to the input name the step reads. With a single predecessor, a value the
  * rename overwrote is kept so it can be restored afterwards.
  */
-export function applyInputMappings(
-  inputs: Row[][],
-  inputMappings: Record<string, string>,
-): { renamed: Row[][]; overridden: Row[] } {
+export function applyInputMappings(inputs: Row[][], inputMappings: Record<string, string>): { renamed: Row[][]; overridden: Row[] } {
   const entries = Object.entries(inputMappings);
   if (entries.length === 0) return { renamed: inputs, overridden: [] };
   const reverted = new Map(entries.map(([input, column]) => [column, input]));
@@ -37,12 +34,7 @@ export function applyInputMappings(
  * rename overwrote are restored; rows beyond the input count (one row per generation) realign
  * with `i % inputs`.
  */
-export function applyOutputMappings(
-  rows: Row[],
-  inputMappings: Record<string, string>,
-  outputMappings: Record<string, string>,
-  overridden: Row[] = [],
-): Row[] {
+export function applyOutputMappings(rows: Row[], inputMappings: Record<string, string>, outputMappings: Record<string, string>, overridden: Row[] = []): Row[] {
   const hasMappings = Object.keys(inputMappings).length > 0 || Object.keys(outputMappings).length > 0;
   if (!hasMappings) return rows;
   return rows.map((row, i) => {

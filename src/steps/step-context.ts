@@ -23,13 +23,7 @@ export interface RateLimits {
 
 export interface RateLimitLease {
   /** Reports how the call went, so the limiter can adapt (AIMD on 429). */
-  release(outcome: {
-    ok: boolean;
-    rateLimited?: boolean;
-    retryAfterMs?: number;
-    tokens?: number;
-    inFlight?: number;
-  }): Promise<void>;
+  release(outcome: { ok: boolean; rateLimited?: boolean; retryAfterMs?: number; tokens?: number; inFlight?: number }): Promise<void>;
 }
 
 /** What the runtime offers to steps: secrets, bindings, network and storage. */
@@ -99,11 +93,7 @@ export class Semaphore {
 }
 
 /** Runs `fn` over `items` with at most `limit` at once, keeping result order. */
-export async function mapConcurrent<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
@@ -116,12 +106,7 @@ export async function mapConcurrent<T, R>(
   return results;
 }
 
-export const consoleLogger: Logger = {
-  debug: () => {},
-  info: (m) => console.log(m),
-  warn: (m) => console.warn(m),
-  error: (m) => console.error(m),
-};
+export const consoleLogger: Logger = { debug: () => {}, info: (m) => console.log(m), warn: (m) => console.warn(m), error: (m) => console.error(m) };
 
 /** A logger that keeps lines in memory (for reports to the run and `pipeline.log`). */
 export class BufferLogger implements Logger {
@@ -131,8 +116,7 @@ export class BufferLogger implements Logger {
     private readonly limit = 200,
   ) {}
   private push(level: string, message: string): void {
-    if (this.lines.length < this.limit)
-      this.lines.push(`${new Date().toISOString()} ${level} ${this.prefix}${message}`);
+    if (this.lines.length < this.limit) this.lines.push(`${new Date().toISOString()} ${level} ${this.prefix}${message}`);
   }
   debug(message: string): void {
     this.push("DEBUG", message);

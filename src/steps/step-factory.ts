@@ -33,12 +33,7 @@ export interface NormalStepDefinition<P extends Shape> extends CommonDefinition<
 
 export interface GeneratorStepDefinition<P extends Shape> extends CommonDefinition<P> {
   kind: "generator";
-  generate: (
-    offset: number,
-    batchSize: number,
-    parameters: z.output<z.ZodObject<P>>,
-    context: StepContext,
-  ) => Promise<GeneratorOutput> | GeneratorOutput;
+  generate: (offset: number, batchSize: number, parameters: z.output<z.ZodObject<P>>, context: StepContext) => Promise<GeneratorOutput> | GeneratorOutput;
 }
 
 /**

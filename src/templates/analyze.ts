@@ -5,10 +5,8 @@ import { TemplateError, locationOf } from "./template-error.js";
 import { TEST_NAMES, hasTest } from "./template-tests.js";
 
 const UNSUPPORTED: Record<string, string> = {
-  Include:
-    "'{% include %}' is not supported: a template is one string with no loader on Workers; inline the included text",
-  Extends:
-    "'{% extends %}' is not supported: a template is one string with no loader on Workers; inline the parent template",
+  Include: "'{% include %}' is not supported: a template is one string with no loader on Workers; inline the included text",
+  Extends: "'{% extends %}' is not supported: a template is one string with no loader on Workers; inline the parent template",
   Block: "'{% block %}' is not supported (template inheritance needs a loader); remove the block tags",
   Super: "'super()' is not supported (template inheritance needs a loader)",
   Import: "'{% import %}' is not supported: define the macros in the same template",
@@ -74,31 +72,17 @@ export function validateAst(root: ListNode): void {
   const visit = (node: TemplateNode): void => {
     const reason = UNSUPPORTED[node.typename];
     if (reason !== undefined) throw new TemplateError("unsupported", reason, locationOf(node));
-    if (!KNOWN.has(node.typename))
-      throw new TemplateError("unsupported", `'${node.typename}' is not supported`, locationOf(node));
+    if (!KNOWN.has(node.typename)) throw new TemplateError("unsupported", `'${node.typename}' is not supported`, locationOf(node));
     if (node.typename === "Literal" && node.value instanceof RegExp) {
-      throw new TemplateError(
-        "unsupported",
-        "regex literals (r/.../) are nunjucks syntax, not Jinja2",
-        locationOf(node),
-      );
+      throw new TemplateError("unsupported", "regex literals (r/.../) are nunjucks syntax, not Jinja2", locationOf(node));
     }
     if (node.typename === "Filter" && node.name.typename === "Symbol" && !hasFilter(node.name.value)) {
-      throw new TemplateError(
-        "syntax",
-        `no filter named '${node.name.value}'; known filters: ${FILTER_NAMES.join(", ")}`,
-        locationOf(node),
-      );
+      throw new TemplateError("syntax", `no filter named '${node.name.value}'; known filters: ${FILTER_NAMES.join(", ")}`, locationOf(node));
     }
     if (node.typename === "Is") {
       const name = testName(node.right);
       if (name === undefined) throw new TemplateError("syntax", "expected a test name after 'is'", locationOf(node));
-      if (!hasTest(name))
-        throw new TemplateError(
-          "syntax",
-          `no test named '${name}'; known tests: ${TEST_NAMES.join(", ")}`,
-          locationOf(node),
-        );
+      if (!hasTest(name)) throw new TemplateError("syntax", `no test named '${name}'; known tests: ${TEST_NAMES.join(", ")}`, locationOf(node));
     }
     for (const child of childNodes(node)) visit(child);
   };
@@ -107,8 +91,7 @@ export function validateAst(root: ListNode): void {
 
 function testName(node: TemplateNode): string | undefined {
   if (node.typename === "Symbol") return node.value.toLowerCase() === "none" ? "none" : node.value;
-  if (node.typename === "Literal")
-    return node.value === null ? "none" : typeof node.value === "boolean" ? String(node.value) : undefined;
+  if (node.typename === "Literal") return node.value === null ? "none" : typeof node.value === "boolean" ? String(node.value) : undefined;
   if (node.typename === "FunCall" && node.name.typename === "Symbol") return node.name.value;
   return undefined;
 }
@@ -130,12 +113,7 @@ export function collectVariables(root: ListNode): string[] {
   const visit = (node: TemplateNode, scope: Set<string>): void => {
     switch (node.typename) {
       case "Symbol":
-        if (
-          !scope.has(node.value) &&
-          !Object.hasOwn(CONSTANTS, node.value) &&
-          !Object.hasOwn(TEMPLATE_GLOBALS, node.value)
-        )
-          found.add(node.value);
+        if (!scope.has(node.value) && !Object.hasOwn(CONSTANTS, node.value) && !Object.hasOwn(TEMPLATE_GLOBALS, node.value)) found.add(node.value);
         return;
       case "Set":
         visitAll([node.value, node.body], scope);

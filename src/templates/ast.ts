@@ -79,19 +79,7 @@ export interface UnaryNode extends Base {
   readonly typename: "Not" | "Neg" | "Pos";
   readonly target: TemplateNode;
 }
-export type BinaryOperator =
-  | "In"
-  | "Is"
-  | "Or"
-  | "And"
-  | "Add"
-  | "Concat"
-  | "Sub"
-  | "Mul"
-  | "Div"
-  | "FloorDiv"
-  | "Mod"
-  | "Pow";
+export type BinaryOperator = "In" | "Is" | "Or" | "And" | "Add" | "Concat" | "Sub" | "Mul" | "Div" | "FloorDiv" | "Mod" | "Pow";
 export interface BinaryNode extends Base {
   readonly typename: BinaryOperator;
   readonly left: TemplateNode;

@@ -28,16 +28,13 @@ export function bindArgs(
   const positional = varargs ? call.args.slice(0, params.length) : call.args;
   const rest = varargs ? call.args.slice(params.length) : [];
   if (positional.length > params.length) {
-    throw new TemplateValueError(
-      `${callee}() takes at most ${params.length} positional argument(s) but ${positional.length} were given`,
-    );
+    throw new TemplateValueError(`${callee}() takes at most ${params.length} positional argument(s) but ${positional.length} were given`);
   }
   params.forEach(([name], i) => {
     if (i < positional.length) values[name] = positional[i];
   });
   for (const [name, value] of Object.entries(call.kwargs)) {
-    if (!params.some(([param]) => param === name))
-      throw new TemplateValueError(`${callee}() got an unexpected keyword argument '${name}'`);
+    if (!params.some(([param]) => param === name)) throw new TemplateValueError(`${callee}() got an unexpected keyword argument '${name}'`);
     if (name in values) throw new TemplateValueError(`${callee}() got multiple values for argument '${name}'`);
     values[name] = value;
   }
@@ -51,8 +48,7 @@ export function bindArgs(
 
 export function asInt(value: unknown, what: string): number {
   if (typeof value === "boolean") return value ? 1 : 0;
-  if (typeof value !== "number" || !Number.isInteger(value))
-    throw new TemplateValueError(`${what} must be an integer, got ${typeName(value)}`);
+  if (typeof value !== "number" || !Number.isInteger(value)) throw new TemplateValueError(`${what} must be an integer, got ${typeName(value)}`);
   return value;
 }
 

@@ -1,18 +1,6 @@
 import { REQUIRED, asInt, asString, attributeGetter, withParams, type CallEnv, type FilterFn } from "./call-args.js";
 import { TemplateValueError } from "./template-error.js";
-import {
-  Undefined,
-  add,
-  compare,
-  getItem,
-  isMapping,
-  isUndefined,
-  iterate,
-  length,
-  repr,
-  toStr,
-  truthy,
-} from "./values.js";
+import { Undefined, add, compare, getItem, isMapping, isUndefined, iterate, length, repr, toStr, truthy } from "./values.js";
 
 type KeyFn = (item: unknown) => unknown;
 
@@ -53,8 +41,7 @@ function selectFilter(keep: boolean, byAttribute: boolean): FilterFn {
     const items = iterate(value);
     if (byAttribute) {
       const [attribute, test, ...args] = call.args;
-      if (attribute === undefined)
-        throw new TemplateValueError(`${keep ? "selectattr" : "rejectattr"}() needs an attribute name`);
+      if (attribute === undefined) throw new TemplateValueError(`${keep ? "selectattr" : "rejectattr"}() needs an attribute name`);
       return selectBy(items, env, { get: attributeGetter(attribute), test, args, kwargs: call.kwargs, keep });
     }
     const [test, ...args] = call.args;
@@ -127,9 +114,7 @@ export const SEQUENCE_FILTERS: Record<string, FilterFn> = {
       return truthy(p.reverse) ? sorted.reverse() : sorted;
     },
   ),
-  reverse: withParams("reverse", [], (v) =>
-    typeof v === "string" ? Array.from(v).reverse().join("") : [...iterate(v)].reverse(),
-  ),
+  reverse: withParams("reverse", [], (v) => (typeof v === "string" ? Array.from(v).reverse().join("") : [...iterate(v)].reverse())),
   unique: withParams(
     "unique",
     [

@@ -45,9 +45,7 @@ export function title(text: string): string {
 export function pyReplace(text: string, old: string, replacement: string, count: number | undefined): string {
   const occurrences = old === "" ? text.length + 1 : text.split(old).length - 1;
   checkLength(
-    text.length +
-      Math.min(occurrences, count === undefined || count < 0 ? occurrences : count) *
-        Math.max(0, replacement.length - old.length),
+    text.length + Math.min(occurrences, count === undefined || count < 0 ? occurrences : count) * Math.max(0, replacement.length - old.length),
     "replace()",
   );
   if (count === undefined || count < 0) return text.split(old).join(replacement);
@@ -76,13 +74,7 @@ function toInt(value: unknown, fallback: unknown, base: number): unknown {
   if (typeof value === "string") {
     const text = value.trim().replace(/_/g, "");
     const digits =
-      base === 16
-        ? text.replace(/^([-+]?)0x/i, "$1")
-        : base === 8
-          ? text.replace(/^([-+]?)0o/i, "$1")
-          : base === 2
-            ? text.replace(/^([-+]?)0b/i, "$1")
-            : text;
+      base === 16 ? text.replace(/^([-+]?)0x/i, "$1") : base === 8 ? text.replace(/^([-+]?)0o/i, "$1") : base === 2 ? text.replace(/^([-+]?)0b/i, "$1") : text;
     const pattern = new RegExp(`^[-+]?[${"0123456789abcdefghijklmnopqrstuvwxyz".slice(0, base)}]+$`, "i");
     if (pattern.test(digits)) return Number.parseInt(digits, base);
     const asFloat = toFloat(value, undefined);
@@ -130,8 +122,7 @@ function indent(text: string, width: unknown, first: unknown, blank: unknown): s
 
 function truncate(text: string, size: number, killwords: boolean, end: string, leeway: number): string {
   const chars = Array.from(text);
-  if (size < end.length)
-    throw new TemplateValueError(`truncate(): length (${size}) must be at least the length of end (${end.length})`);
+  if (size < end.length) throw new TemplateValueError(`truncate(): length (${size}) must be at least the length of end (${end.length})`);
   if (chars.length <= size + leeway) return text;
   const cut = chars.slice(0, size - end.length).join("");
   if (killwords) return cut + end;
@@ -178,14 +169,7 @@ export const TEXT_FILTERS: Record<string, FilterFn> = {
       ["end", "..."],
       ["leeway", null],
     ],
-    (v, p) =>
-      truncate(
-        str(v),
-        asInt(p.length, "length"),
-        truthy(p.killwords),
-        asString(p.end, "end"),
-        p.leeway === null ? 5 : asInt(p.leeway, "leeway"),
-      ),
+    (v, p) => truncate(str(v), asInt(p.length, "length"), truthy(p.killwords), asString(p.end, "end"), p.leeway === null ? 5 : asInt(p.leeway, "leeway")),
   ),
   center: withParams("center", [["width", 80]], (v, p) => center(str(v), asInt(p.width, "width"))),
   striptags: withParams("striptags", [], (v) =>

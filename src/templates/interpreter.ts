@@ -8,19 +8,7 @@ import { loopObject } from "./loop-object.js";
 import { spendOutput, spendSteps, TemplateBudgetError, withRenderBudget } from "./render-budget.js";
 import { arithmetic, compareOp } from "./operators.js";
 import { applyTest } from "./template-tests.js";
-import {
-  Namespace,
-  TemplateCallable,
-  Undefined,
-  contains,
-  getItem,
-  iterate,
-  slice,
-  toNumber,
-  toStr,
-  truthy,
-  typeName,
-} from "./values.js";
+import { Namespace, TemplateCallable, Undefined, contains, getItem, iterate, slice, toNumber, toStr, truthy, typeName } from "./values.js";
 
 const NOT_FOUND: unique symbol = Symbol("not found");
 /** Macros calling macros deeper than this are treated as runaway recursion. */
@@ -138,8 +126,7 @@ export class Interpreter {
       scope.set(target.value, item);
       return;
     }
-    if (target.typename !== "Array")
-      throw new TemplateValueError("a for loop target must be a name or names separated by commas");
+    if (target.typename !== "Array") throw new TemplateValueError("a for loop target must be a name or names separated by commas");
     const values = iterate(item);
     if (values.length !== target.children.length) {
       throw new TemplateValueError(
@@ -152,19 +139,13 @@ export class Interpreter {
   }
 
   private renderSet(node: SetNode, frame: Frame): void {
-    const value =
-      node.value !== null
-        ? this.evaluate(node.value, frame)
-        : node.body
-          ? this.evaluate(node.body, frame)
-          : new Undefined("empty set");
+    const value = node.value !== null ? this.evaluate(node.value, frame) : node.body ? this.evaluate(node.body, frame) : new Undefined("empty set");
     if (node.targets.length === 1) {
       this.assign(node.targets[0] as TemplateNode, value, frame);
       return;
     }
     const values = iterate(value);
-    if (values.length !== node.targets.length)
-      throw new TemplateValueError(`cannot unpack ${values.length} values into ${node.targets.length} names`);
+    if (values.length !== node.targets.length) throw new TemplateValueError(`cannot unpack ${values.length} values into ${node.targets.length} names`);
     node.targets.forEach((target, i) => this.assign(target, values[i], frame));
   }
 
@@ -179,9 +160,7 @@ export class Interpreter {
         owner.attrs[target.val.value] = value;
         return;
       }
-      throw new TemplateValueError(
-        `cannot assign attribute on a ${typeName(owner)} (only namespace() objects can be assigned to)`,
-      );
+      throw new TemplateValueError(`cannot assign attribute on a ${typeName(owner)} (only namespace() objects can be assigned to)`);
     }
     throw new TemplateValueError("can only set a name or a namespace attribute");
   }
@@ -198,8 +177,7 @@ export class Interpreter {
     }
     const name = node.name.value;
     return new TemplateCallable(name, (args, kwargs) => {
-      if (this.depth >= MAX_CALL_DEPTH)
-        throw new TemplateValueError(`macro '${name}' recursed deeper than ${MAX_CALL_DEPTH} calls`);
+      if (this.depth >= MAX_CALL_DEPTH) throw new TemplateValueError(`macro '${name}' recursed deeper than ${MAX_CALL_DEPTH} calls`);
       const scope = new Frame(frame);
       params.forEach(([param, fallback], i) => {
         const value =
@@ -213,10 +191,7 @@ export class Interpreter {
         scope.set(param, value);
       });
       scope.set("varargs", args.slice(params.length));
-      scope.set(
-        "kwargs",
-        Object.fromEntries(Object.entries(kwargs).filter(([key]) => !params.some(([param]) => param === key))),
-      );
+      scope.set("kwargs", Object.fromEntries(Object.entries(kwargs).filter(([key]) => !params.some(([param]) => param === key))));
       this.depth++;
       try {
         return this.renderToString(node.body, scope);
@@ -245,9 +220,7 @@ export class Interpreter {
       case "Symbol":
         return this.lookup(node.value, frame);
       case "Group":
-        return node.children.length === 1
-          ? this.evaluate(node.children[0] as TemplateNode, frame)
-          : node.children.map((c) => this.evaluate(c, frame));
+        return node.children.length === 1 ? this.evaluate(node.children[0] as TemplateNode, frame) : node.children.map((c) => this.evaluate(c, frame));
       case "Array":
         return node.children.map((c) => this.evaluate(c, frame));
       case "Dict": {
@@ -338,8 +311,7 @@ export class Interpreter {
         return;
       }
       for (const pair of child.children) {
-        if (pair.typename !== "Pair" || pair.key.typename !== "Symbol")
-          throw new TemplateValueError("keyword argument names must be plain names");
+        if (pair.typename !== "Pair" || pair.key.typename !== "Symbol") throw new TemplateValueError("keyword argument names must be plain names");
         kwargs[pair.key.value] = this.evaluate(pair.value, frame);
       }
     });
@@ -356,12 +328,9 @@ export class Interpreter {
   private evaluateIs(node: BinaryNode, frame: Frame): boolean {
     const value = this.evaluate(node.left, frame);
     const test = node.right;
-    if (test.typename === "Symbol")
-      return applyTest(test.value.toLowerCase() === "none" ? "none" : test.value, value, { args: [], kwargs: {} });
-    if (test.typename === "Literal")
-      return applyTest(test.value === null ? "none" : String(test.value), value, { args: [], kwargs: {} });
-    if (test.typename === "FunCall" && test.name.typename === "Symbol")
-      return applyTest(test.name.value, value, this.callArgs(test.args, frame));
+    if (test.typename === "Symbol") return applyTest(test.value.toLowerCase() === "none" ? "none" : test.value, value, { args: [], kwargs: {} });
+    if (test.typename === "Literal") return applyTest(test.value === null ? "none" : String(test.value), value, { args: [], kwargs: {} });
+    if (test.typename === "FunCall" && test.name.typename === "Symbol") return applyTest(test.name.value, value, this.callArgs(test.args, frame));
     throw new TemplateValueError("expected a test name after 'is'");
   }
 
@@ -395,8 +364,7 @@ function located(error: unknown, node: TemplateNode): unknown {
   if (error instanceof TemplateError) return error;
   if (error instanceof TemplateBudgetError) return new TemplateError("budget", error.message, locationOf(node));
   if (error instanceof TemplateValueError) return new TemplateError("render", error.message, locationOf(node));
-  if (error instanceof RangeError)
-    return new TemplateError("render", `template too deeply nested: ${error.message}`, locationOf(node));
+  if (error instanceof RangeError) return new TemplateError("render", `template too deeply nested: ${error.message}`, locationOf(node));
   // Anything else (a function from the context that threw) still gets the template line.
   return new TemplateError("render", error instanceof Error ? error.message : String(error), locationOf(node));
 }

@@ -36,8 +36,7 @@ function pySplit(text: string, sep: unknown, maxsplit: number): string[] {
   return [...parts.slice(0, maxsplit), parts.slice(maxsplit).join(separator)];
 }
 
-const prefixes = (value: unknown): string[] =>
-  Array.isArray(value) ? value.map((v) => asString(v, "prefix")) : [asString(value, "prefix")];
+const prefixes = (value: unknown): string[] => (Array.isArray(value) ? value.map((v) => asString(v, "prefix")) : [asString(value, "prefix")]);
 
 /** Python `str` methods templates commonly call. */
 const STRING_METHODS: Record<string, MethodDef<string>> = {
@@ -59,13 +58,7 @@ const STRING_METHODS: Record<string, MethodDef<string>> = {
   startswith: m((s, p) => prefixes(p.prefix).some((x) => s.startsWith(x)), [["prefix", REQUIRED]]),
   endswith: m((s, p) => prefixes(p.suffix).some((x) => s.endsWith(x)), [["suffix", REQUIRED]]),
   replace: m(
-    (s, p) =>
-      pyReplace(
-        s,
-        asString(p.old, "old"),
-        asString(p.new, "new"),
-        p.count === -1 ? undefined : asInt(p.count, "count"),
-      ),
+    (s, p) => pyReplace(s, asString(p.old, "old"), asString(p.new, "new"), p.count === -1 ? undefined : asInt(p.count, "count")),
     [
       ["old", REQUIRED],
       ["new", REQUIRED],
@@ -115,12 +108,7 @@ const LIST_METHODS: Record<string, MethodDef<unknown[]>> = {
   ),
 };
 
-function run<T>(
-  table: Record<string, MethodDef<T>>,
-  self: T,
-  name: string,
-  call: CallArgs,
-): { found: true; value: unknown } | undefined {
+function run<T>(table: Record<string, MethodDef<T>>, self: T, name: string, call: CallArgs): { found: true; value: unknown } | undefined {
   const def = Object.hasOwn(table, name) ? table[name] : undefined;
   if (!def) return undefined;
   const params = def.raw ? {} : bindArgs(`${typeName(self)}.${name}`, def.params, call).values;

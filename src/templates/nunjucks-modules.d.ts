@@ -47,18 +47,12 @@ declare module "nunjucks/src/parser.js" {
     parsePostfix(node: unknown): unknown;
     parseAsRoot(): unknown;
   }
-  const parser: {
-    Parser: new (tokens: Tokenizer) => NunjucksParser;
-  };
+  const parser: { Parser: new (tokens: Tokenizer) => NunjucksParser };
   export default parser;
 }
 
 declare module "nunjucks/src/nodes.js" {
   type NodeConstructor = new (lineno: number, colno: number, ...fields: unknown[]) => unknown;
-  const nodes: {
-    FunCall: NodeConstructor;
-    LookupVal: NodeConstructor;
-    Literal: NodeConstructor;
-  };
+  const nodes: { FunCall: NodeConstructor; LookupVal: NodeConstructor; Literal: NodeConstructor };
   export default nodes;
 }

@@ -37,8 +37,7 @@ export function arithmetic(op: BinaryNode["typename"], left: unknown, right: unk
   const num = (v: unknown): number => toNumber(v, op);
   switch (op) {
     case "Add":
-      if (typeof left === "string" || Array.isArray(left))
-        checkLength(left.length + ((right as string | unknown[] | undefined)?.length ?? 0), "the sum");
+      if (typeof left === "string" || Array.isArray(left)) checkLength(left.length + ((right as string | unknown[] | undefined)?.length ?? 0), "the sum");
       return add(left, right);
     case "Concat": {
       const [a, b] = [toStr(left), toStr(right)];

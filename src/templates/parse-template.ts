@@ -45,11 +45,7 @@ function parsePostfix(parser: NunjucksParser, start: unknown): unknown {
       parser.nextToken();
       const name = parser.nextToken();
       if (!name || (name.type !== lexer.TOKEN_SYMBOL && name.type !== lexer.TOKEN_INT)) {
-        parser.fail(
-          `expected a name after '.', got ${name ? String(name.value) : "end of template"}`,
-          name?.lineno,
-          name?.colno,
-        );
+        parser.fail(`expected a name after '.', got ${name ? String(name.value) : "end of template"}`, name?.lineno, name?.colno);
       }
       const key = name.type === lexer.TOKEN_INT ? Number(name.value) : name.value;
       node = new nodes.LookupVal(token.lineno, token.colno, node, new nodes.Literal(name.lineno, name.colno, key));
@@ -72,8 +68,7 @@ function parseSubscript(parser: NunjucksParser, target: unknown): unknown {
     return new nodes.LookupVal(open.lineno, open.colno, target, first);
   }
   parser.expect(lexer.TOKEN_COLON);
-  const stop =
-    peekType() === lexer.TOKEN_COLON || peekType() === lexer.TOKEN_RIGHT_BRACKET ? null : parser.parseExpression();
+  const stop = peekType() === lexer.TOKEN_COLON || peekType() === lexer.TOKEN_RIGHT_BRACKET ? null : parser.parseExpression();
   let step: unknown = null;
   if (parser.skip(lexer.TOKEN_COLON)) step = peekType() === lexer.TOKEN_RIGHT_BRACKET ? null : parser.parseExpression();
   parser.expect(lexer.TOKEN_RIGHT_BRACKET);
@@ -101,11 +96,6 @@ function toSyntaxError(error: unknown, fallback: { line: number; column: number 
     .trim();
   return new TemplateError("syntax", cleaned, {
     line: typeof raw?.lineno === "number" ? raw.lineno : fallback.line,
-    column:
-      typeof raw?.lineno === "number" && typeof raw.colno === "number"
-        ? raw.colno
-        : typeof raw?.lineno === "number"
-          ? undefined
-          : fallback.column,
+    column: typeof raw?.lineno === "number" && typeof raw.colno === "number" ? raw.colno : typeof raw?.lineno === "number" ? undefined : fallback.column,
   });
 }

@@ -21,8 +21,7 @@ export function jsonDumps(value: unknown, options: JsonDumpsOptions = {}): strin
     if (v === null) return "null";
     if (v === true) return "true";
     if (v === false) return "false";
-    if (typeof v === "number")
-      return Number.isNaN(v) ? "NaN" : v === Infinity ? "Infinity" : v === -Infinity ? "-Infinity" : String(v);
+    if (typeof v === "number") return Number.isNaN(v) ? "NaN" : v === Infinity ? "Infinity" : v === -Infinity ? "-Infinity" : String(v);
     if (typeof v === "string") return encodeString(v);
     const entries: Array<[string | undefined, unknown]> = Array.isArray(v)
       ? v.map((item) => [undefined, item])
@@ -31,21 +30,16 @@ export function jsonDumps(value: unknown, options: JsonDumpsOptions = {}): strin
         : (() => {
             throw new TemplateValueError(`Object of type ${typeName(v)} is not JSON serializable`);
           })();
-    if (!Array.isArray(v) && options.sortKeys)
-      entries.sort(([a], [b]) => ((a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0));
+    if (!Array.isArray(v) && options.sortKeys) entries.sort(([a], [b]) => ((a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0));
     const [open, close] = Array.isArray(v) ? ["[", "]"] : ["{", "}"];
     if (entries.length === 0) return open + close;
-    const parts = entries.map(
-      ([key, item]) => (key === undefined ? "" : `${encodeString(key)}: `) + encode(item, depth + 1),
-    );
+    const parts = entries.map(([key, item]) => (key === undefined ? "" : `${encodeString(key)}: `) + encode(item, depth + 1));
     if (indentUnit === undefined) return open + parts.join(itemSeparator) + close;
     const inner = "\n" + indentUnit.repeat(depth + 1);
     return open + inner + parts.join(itemSeparator + inner) + "\n" + indentUnit.repeat(depth) + close;
   };
   const text = encode(value, 0);
-  return options.htmlSafe
-    ? text.replace(/[<>&']/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
-    : text;
+  return options.htmlSafe ? text.replace(/[<>&']/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : text;
 }
 
 function encodeString(value: string): string {
@@ -92,14 +86,7 @@ export function percentFormat(format: string, args: unknown): string {
   let next = 0;
   const out = format.replace(
     PERCENT_SPEC,
-    (
-      _match,
-      key: string | undefined,
-      flags: string,
-      width: string | undefined,
-      precision: string | undefined,
-      conversion: string,
-    ) => {
+    (_match, key: string | undefined, flags: string, width: string | undefined, precision: string | undefined, conversion: string) => {
       if (conversion === "%") return "%";
       let value: unknown;
       if (key !== undefined) {
@@ -110,22 +97,15 @@ export function percentFormat(format: string, args: unknown): string {
         if (next >= positional.length) throw new TemplateValueError("not enough arguments for format string");
         value = positional[next++];
       }
-      return pad(
-        convert(value, conversion, flags, precision === undefined ? undefined : Number(precision)),
-        flags,
-        width,
-        conversion,
-      );
+      return pad(convert(value, conversion, flags, precision === undefined ? undefined : Number(precision)), flags, width, conversion);
     },
   );
-  if (Array.isArray(args) && next < positional.length)
-    throw new TemplateValueError("not all arguments converted during string formatting");
+  if (Array.isArray(args) && next < positional.length) throw new TemplateValueError("not all arguments converted during string formatting");
   return out;
 }
 
 function convert(value: unknown, conversion: string, flags: string, precision: number | undefined): string {
-  const sign = (n: number, text: string): string =>
-    n >= 0 && flags.includes("+") ? `+${text}` : n >= 0 && flags.includes(" ") ? ` ${text}` : text;
+  const sign = (n: number, text: string): string => (n >= 0 && flags.includes("+") ? `+${text}` : n >= 0 && flags.includes(" ") ? ` ${text}` : text);
   switch (conversion) {
     case "s":
       return precision === undefined ? toStr(value) : toStr(value).slice(0, precision);
@@ -186,8 +166,7 @@ export function braceFormat(format: string, args: unknown[], kwargs: Record<stri
       if (field === undefined || field === "") value = args[auto++];
       else if (/^\d+$/.test(field)) value = args[Number(field)];
       else value = Object.hasOwn(kwargs, field) ? kwargs[field] : undefined;
-      if (value === undefined)
-        throw new TemplateValueError(`str.format: no value for field ${repr(field ?? auto - 1)}`);
+      if (value === undefined) throw new TemplateValueError(`str.format: no value for field ${repr(field ?? auto - 1)}`);
       return conversion === "r" ? repr(value) : toStr(value);
     },
   );

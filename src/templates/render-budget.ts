@@ -44,18 +44,14 @@ export function spendSteps(count = 1): void {
   if (!current) return;
   current.steps += count;
   if (current.steps > TEMPLATE_BUDGET.steps) {
-    throw new TemplateBudgetError(
-      `the template ran more than ${TEMPLATE_BUDGET.steps} steps (loops, macro calls); it is over its step budget`,
-    );
+    throw new TemplateBudgetError(`the template ran more than ${TEMPLATE_BUDGET.steps} steps (loops, macro calls); it is over its step budget`);
   }
 }
 
 /** Refuses, before it is built, a value longer than the character budget (`"a" * n`, `center(n)`). */
 export function checkLength(length: number, what: string): void {
   if (length > TEMPLATE_BUDGET.chars) {
-    throw new TemplateBudgetError(
-      `${what} would be ${length} characters long; a template may build at most ${TEMPLATE_BUDGET.chars}`,
-    );
+    throw new TemplateBudgetError(`${what} would be ${length} characters long; a template may build at most ${TEMPLATE_BUDGET.chars}`);
   }
 }
 
@@ -64,8 +60,6 @@ export function spendOutput(length: number): void {
   if (!current) return;
   current.output += length;
   if (current.output > TEMPLATE_BUDGET.chars) {
-    throw new TemplateBudgetError(
-      `the template wrote more than ${TEMPLATE_BUDGET.chars} characters; it is over its output budget`,
-    );
+    throw new TemplateBudgetError(`the template wrote more than ${TEMPLATE_BUDGET.chars} characters; it is over its output budget`);
   }
 }

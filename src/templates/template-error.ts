@@ -19,22 +19,14 @@ export class TemplateError extends DistilflareError {
   readonly kind: TemplateErrorKind;
 
   constructor(kind: TemplateErrorKind, message: string, location: TemplateLocation) {
-    const where =
-      location.line === undefined
-        ? ""
-        : ` at line ${location.line}${location.column === undefined ? "" : `, column ${location.column}`}`;
+    const where = location.line === undefined ? "" : ` at line ${location.line}${location.column === undefined ? "" : `, column ${location.column}`}`;
     const label = {
       syntax: "Template syntax error",
       unsupported: "Unsupported template feature",
       render: "Template render error",
       budget: "Template over budget",
     }[kind];
-    super("invalid_option", `${label}${where}: ${message}`, {
-      field: "template",
-      kind,
-      line: location.line,
-      column: location.column,
-    });
+    super("invalid_option", `${label}${where}: ${message}`, { field: "template", kind, line: location.line, column: location.column });
     this.name = "TemplateError";
     this.line = location.line;
     this.column = location.column;

@@ -6,11 +6,9 @@ import { Namespace, TemplateCallable, isMapping } from "./values.js";
 const MAX_RANGE = 100_000;
 
 function range(args: unknown[]): number[] {
-  if (args.length === 0 || args.length > 3)
-    throw new TemplateValueError(`range expected 1 to 3 arguments, got ${args.length}`);
+  if (args.length === 0 || args.length > 3) throw new TemplateValueError(`range expected 1 to 3 arguments, got ${args.length}`);
   const ints = args.map((a, i) => asInt(a, `range() argument ${i + 1}`));
-  const [start, stop, step] =
-    ints.length === 1 ? [0, ints[0] as number, 1] : [ints[0] as number, ints[1] as number, ints[2] ?? 1];
+  const [start, stop, step] = ints.length === 1 ? [0, ints[0] as number, 1] : [ints[0] as number, ints[1] as number, ints[2] ?? 1];
   if (step === 0) throw new TemplateValueError("range() arg 3 must not be zero");
   const count = Math.max(0, Math.ceil((stop - start) / step));
   if (count > MAX_RANGE) throw new TemplateValueError(`range() of ${count} items is over the limit of ${MAX_RANGE}`);
@@ -38,11 +36,4 @@ export const TEMPLATE_GLOBALS: Readonly<Record<string, TemplateCallable>> = {
 };
 
 /** Names the interpreter resolves without a context (constants and globals). */
-export const CONSTANTS: Readonly<Record<string, boolean | null>> = {
-  True: true,
-  False: false,
-  None: null,
-  true: true,
-  false: false,
-  none: null,
-};
+export const CONSTANTS: Readonly<Record<string, boolean | null>> = { True: true, False: false, None: null, true: true, false: false, none: null };

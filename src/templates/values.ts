@@ -119,8 +119,7 @@ function reprString(value: string): string {
 /** Python `==` on JSON-like values (True == 1, deep on lists and dicts). */
 export function equals(a: unknown, b: unknown): boolean {
   if (isUndefined(a) || isUndefined(b)) return isUndefined(a) && isUndefined(b);
-  if ((typeof a === "number" || typeof a === "boolean") && (typeof b === "number" || typeof b === "boolean"))
-    return Number(a) === Number(b);
+  if ((typeof a === "number" || typeof a === "boolean") && (typeof b === "number" || typeof b === "boolean")) return Number(a) === Number(b);
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => equals(item, b[i]));
   if (isMapping(a) && isMapping(b)) {
     const keys = Object.keys(a);
@@ -171,9 +170,7 @@ export function getItem(target: unknown, key: unknown): unknown {
   if (target instanceof Undefined) return target;
   const missing = (): Undefined => new Undefined(`'${typeName(target)} object' has no attribute ${repr(key)}`);
   if (target instanceof Namespace) {
-    return typeof key === "string" && Object.hasOwn(target.attrs, key)
-      ? orUndefined(target.attrs[key], missing)
-      : missing();
+    return typeof key === "string" && Object.hasOwn(target.attrs, key) ? orUndefined(target.attrs[key], missing) : missing();
   }
   if (Array.isArray(target) || typeof target === "string") {
     if (typeof key !== "number" || !Number.isInteger(key)) return missing();
@@ -195,13 +192,11 @@ function orUndefined(value: unknown, missing: () => Undefined): unknown {
 /** Python slicing of lists and strings (`start:stop:step`, negatives and reverse steps). */
 export function slice(target: unknown, start: unknown, stop: unknown, step: unknown): unknown {
   if (isUndefined(target)) return target;
-  if (!Array.isArray(target) && typeof target !== "string")
-    throw new TemplateValueError(`'${typeName(target)}' object is not subscriptable`);
+  if (!Array.isArray(target) && typeof target !== "string") throw new TemplateValueError(`'${typeName(target)}' object is not subscriptable`);
   const items = typeof target === "string" ? Array.from(target) : target;
   const optionalInt = (value: unknown, what: string): number | undefined => {
     if (isUndefined(value) || value === null) return undefined;
-    if (typeof value !== "number" || !Number.isInteger(value))
-      throw new TemplateValueError(`slice ${what} must be an integer or None, got ${typeName(value)}`);
+    if (typeof value !== "number" || !Number.isInteger(value)) throw new TemplateValueError(`slice ${what} must be an integer or None, got ${typeName(value)}`);
     return value;
   };
   const n = items.length;
@@ -229,13 +224,11 @@ export function slice(target: unknown, start: unknown, stop: unknown, step: unkn
 export function contains(container: unknown, item: unknown): boolean {
   if (isUndefined(container)) return false;
   if (typeof container === "string") {
-    if (typeof item !== "string")
-      throw new TemplateValueError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
+    if (typeof item !== "string") throw new TemplateValueError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
     return container.includes(item);
   }
   if (Array.isArray(container)) return container.some((element) => equals(element, item));
-  if (isMapping(container))
-    return (typeof item === "string" || typeof item === "number") && Object.hasOwn(container, String(item));
+  if (isMapping(container)) return (typeof item === "string" || typeof item === "number") && Object.hasOwn(container, String(item));
   if (container instanceof Namespace) return typeof item === "string" && Object.hasOwn(container.attrs, item);
   throw new TemplateValueError(`argument of type '${typeName(container)}' is not iterable`);
 }

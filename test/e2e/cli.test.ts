@@ -19,17 +19,8 @@ let duckdb: DuckDb;
 beforeAll(async () => {
   llm = await startFakeOpenAIServer();
   hub = await FakeHubServer.start();
-  hub.addDataset("distilabel-internal-testing/instruction-dataset-mini", {
-    files: { "data/test-00000-of-00001.parquet": writeParquet(quickstartRows(10)) },
-  });
-  dev = await startWranglerDev({
-    vars: {
-      OPENAI_BASE_URL: llm.baseUrl,
-      HF_ENDPOINT: hub.url,
-      HF_TOKEN: FAKE_HUB_WRITE_TOKEN,
-      ALLOW_UNAUTHENTICATED: "true",
-    },
-  });
+  hub.addDataset("distilabel-internal-testing/instruction-dataset-mini", { files: { "data/test-00000-of-00001.parquet": writeParquet(quickstartRows(10)) } });
+  dev = await startWranglerDev({ vars: { OPENAI_BASE_URL: llm.baseUrl, HF_ENDPOINT: hub.url, HF_TOKEN: FAKE_HUB_WRITE_TOKEN, ALLOW_UNAUTHENTICATED: "true" } });
   duckdb = await DuckDb.open();
 });
 
@@ -55,10 +46,7 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
 /** The installed command itself, through its launcher: a child process with real exit codes. */
 function binary(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin/distilflare.mjs"), ...argv], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(process.execPath, [join(ROOT, "bin/distilflare.mjs"), ...argv], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -76,9 +64,7 @@ async function runExample(file: string, ...extra: string[]): Promise<{ id: strin
 }
 
 const rowCount = async (dir: string, config: string): Promise<number> =>
-  Number(
-    (await duckdb.rows(`SELECT count(*) AS n FROM read_parquet('${join(dir, config, "train", "*.parquet")}')`))[0]!.n,
-  );
+  Number((await duckdb.rows(`SELECT count(*) AS n FROM read_parquet('${join(dir, config, "train", "*.parquet")}')`))[0]!.n);
 
 describe("distilflare run against wrangler dev", () => {
   let quickstartId = "";
@@ -102,9 +88,7 @@ describe("distilflare run against wrangler dev", () => {
     expect(result.stdout).toMatch(/succeeded\n.*Distiset saved to/);
     quickstartId = /run (\S+) succeeded/.exec(result.stdout)![1]!;
     expect(await rowCount(out, "default")).toBe(10);
-    const rows = await duckdb.rows(
-      `SELECT instruction, generation FROM read_parquet('${join(out, "default/train/*.parquet")}') ORDER BY instruction LIMIT 1`,
-    );
+    const rows = await duckdb.rows(`SELECT instruction, generation FROM read_parquet('${join(out, "default/train/*.parquet")}') ORDER BY instruction LIMIT 1`);
     expect(String(rows[0]!.generation)).toContain(String(rows[0]!.instruction));
     for (const file of ["README.md", "pipeline.yaml", "pipeline.log"]) expect(existsSync(join(out, file))).toBe(true);
     expect(readFileSync(join(out, "README.md"), "utf8")).toContain("path: default/train/*.parquet");
@@ -116,9 +100,7 @@ describe("distilflare run against wrangler dev", () => {
     const out = tempDir("distilflare-cli-chained-");
     const saved = await cli("download", run.id, "--out", out);
     expect(saved.code).toBe(EXIT.ok);
-    const rows = await duckdb.rows(
-      `SELECT first_generation, generation FROM read_parquet('${join(out, "default/train/*.parquet")}')`,
-    );
+    const rows = await duckdb.rows(`SELECT first_generation, generation FROM read_parquet('${join(out, "default/train/*.parquet")}')`);
     expect(rows).toHaveLength(10);
     expect(String(rows[0]!.generation)).toContain(String(rows[0]!.first_generation));
   });
@@ -150,29 +132,15 @@ describe("the other commands", () => {
     const id = list.stdout.split(/\s+/)[0]!;
     expect((await cli("logs", id, "--follow")).stdout).toContain(`Run '${id}'`);
     expect((await cli("info", "quickstart")).stdout).toContain("text_generation (TextGeneration)");
-    expect((await cli("info", "examples/quickstart.yaml")).stdout).toMatch(
-      /llm\.generation_kwargs\.temperature +optional/,
-    );
-    const validated = await cli(
-      "validate",
-      "examples/preference.yaml",
-      "--sample-row",
-      '{"instruction": "Why is the sky blue?"}',
-    );
+    expect((await cli("info", "examples/quickstart.yaml")).stdout).toMatch(/llm\.generation_kwargs\.temperature +optional/);
+    const validated = await cli("validate", "examples/preference.yaml", "--sample-row", '{"instruction": "Why is the sky blue?"}');
     expect(validated.code).toBe(EXIT.ok);
     expect(validated.stdout).toContain("preference is valid");
     expect(validated.stdout).toMatch(/Prompt of text_generation_0:\n(.*\n)*.*Why is the sky blue\?/);
   });
 
   it("pushes to the Hub with the run (--push-to-hub) and afterwards (push)", async () => {
-    const pushed = await cli(
-      "run",
-      "examples/structured-output.yaml",
-      "--no-cache",
-      "--push-to-hub",
-      "me/cli-characters",
-      "--private",
-    );
+    const pushed = await cli("run", "examples/structured-output.yaml", "--no-cache", "--push-to-hub", "me/cli-characters", "--private");
     expect(pushed.stderr).not.toContain("distilflare:");
     expect(pushed.code).toBe(EXIT.ok);
     expect(pushed.stdout).toContain("Pushed to ");
@@ -188,9 +156,7 @@ describe("the other commands", () => {
     expect(started.code).toBe(EXIT.ok);
     const { id } = JSON.parse(started.stdout) as { id: string };
     expect((await cli("stop", id)).stdout).toMatch(new RegExp(`run ${id} (stopping|stopped)`));
-    await expect
-      .poll(async () => (await cli("status", id, "--json")).stdout, { timeout: 60_000, interval: 500 })
-      .toContain('"status": "stopped"');
+    await expect.poll(async () => (await cli("status", id, "--json")).stdout, { timeout: 60_000, interval: 500 }).toContain('"status": "stopped"');
     expect((await cli("resume", id)).code).toBe(EXIT.ok);
     expect((await cli("logs", id, "--follow")).code).toBe(EXIT.ok);
   });
@@ -199,12 +165,7 @@ describe("the other commands", () => {
     const missing = await cli("status", "0mx9k3don-339d7f26b6d5");
     expect(missing).toMatchObject({ code: EXIT.apiError, stdout: "" });
     expect(missing.stderr).toMatch(/^distilflare: not_found: Run '0mx9k3don-339d7f26b6d5' not found\n$/);
-    const badParam = await cli(
-      "run",
-      "examples/quickstart.yaml",
-      "--param",
-      "text_generation.llm.generation_kwargs.bogus=1",
-    );
+    const badParam = await cli("run", "examples/quickstart.yaml", "--param", "text_generation.llm.generation_kwargs.bogus=1");
     expect(badParam.code).toBe(EXIT.apiError);
     expect(badParam.stderr.trim().split("\n")).toHaveLength(1);
     expect(badParam.stderr).toContain("bogus");

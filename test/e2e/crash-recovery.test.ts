@@ -32,34 +32,17 @@ describe("crash safety", () => {
     dev = await startWranglerDev({ persistTo, vars });
     const api = new ApiClient(dev.url);
     const pipeline = new Pipeline({ name: "e2e-crash" }).build(() => {
-      const load = new LoadDataFromDicts({
-        name: "load",
-        data: prompts.map((instruction) => ({ instruction })),
-        batchSize: 4,
-      });
-      const generate = new TextGeneration({
-        name: "generate",
-        llm: new OpenAILLM({ model: "fake-model", maxConcurrentRequests: 1 }),
-        inputBatchSize: 2,
-      });
+      const load = new LoadDataFromDicts({ name: "load", data: prompts.map((instruction) => ({ instruction })), batchSize: 4 });
+      const generate = new TextGeneration({ name: "generate", llm: new OpenAILLM({ model: "fake-model", maxConcurrentRequests: 1 }), inputBatchSize: 2 });
       load.connect(generate);
     });
-    const { status, body: started } = await api.post<{ id: string }>("/v1/runs", {
-      pipeline: dumpPipeline(pipeline),
-      use_cache: false,
-    });
+    const { status, body: started } = await api.post<{ id: string }>("/v1/runs", { pipeline: dumpPipeline(pipeline), use_cache: false });
     expect(status).toBe(202);
 
     // Wait until some, not all, batches are done: the run is mid-flight.
-    const midway = await api.waitForRun(started.id, {
-      until: ["running"],
-      timeoutMs: 60_000,
-      onProgress: () => undefined,
-    });
+    const midway = await api.waitForRun(started.id, { until: ["running"], timeoutMs: 60_000, onProgress: () => undefined });
     for (;;) {
-      const { body } = await api.json<{ status: string; steps: Record<string, { batches_done: number }> }>(
-        `/v1/runs/${started.id}`,
-      );
+      const { body } = await api.json<{ status: string; steps: Record<string, { batches_done: number }> }>(`/v1/runs/${started.id}`);
       const done = body.steps.generate?.batches_done ?? 0;
       if (done >= 2) break;
       expect(body.status, JSON.stringify(body)).toBe("running");
@@ -77,10 +60,9 @@ describe("crash safety", () => {
     const run = await restarted.waitForRun(started.id, { timeoutMs: 60_000 });
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
 
-    const { body } = await restarted.json<{
-      num_rows: number;
-      rows: Array<{ instruction: string; generation: string }>;
-    }>(`/v1/runs/${started.id}/rows?length=1000`);
+    const { body } = await restarted.json<{ num_rows: number; rows: Array<{ instruction: string; generation: string }> }>(
+      `/v1/runs/${started.id}/rows?length=1000`,
+    );
     expect(body.num_rows).toBe(ROWS);
     expect(body.rows.map((r) => r.instruction)).toEqual(prompts);
     expect(body.rows.map((r) => r.generation)).toEqual(prompts.map((p) => `echo: ${p}`));

@@ -36,23 +36,8 @@ describe("the Worker deploys as built", () => {
     const check = (): unknown =>
       execFileSync(
         "npx",
-        [
-          "wrangler",
-          "types",
-          "--env-interface",
-          "Env",
-          "--include-runtime",
-          "false",
-          "--strict-vars",
-          "false",
-          "--check",
-          "worker-configuration.d.ts",
-        ],
-        {
-          cwd: ROOT,
-          env,
-          stdio: "pipe",
-        },
+        ["wrangler", "types", "--env-interface", "Env", "--include-runtime", "false", "--strict-vars", "false", "--check", "worker-configuration.d.ts"],
+        { cwd: ROOT, env, stdio: "pipe" },
       );
     expect(check).not.toThrow();
   });

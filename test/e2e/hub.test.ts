@@ -25,9 +25,7 @@ beforeAll(async () => {
   llm = await startFakeOpenAIServer();
   hub = await FakeHubServer.start();
   hub.addDataset(DATASET, { files: { "data/test-00000-of-00001.parquet": writeParquet(quickstartRows(10)) } });
-  dev = await startWranglerDev({
-    vars: { OPENAI_BASE_URL: llm.baseUrl, HF_ENDPOINT: hub.url, HF_TOKEN: FAKE_HUB_WRITE_TOKEN },
-  });
+  dev = await startWranglerDev({ vars: { OPENAI_BASE_URL: llm.baseUrl, HF_ENDPOINT: hub.url, HF_TOKEN: FAKE_HUB_WRITE_TOKEN } });
   api = new ApiClient(dev.url);
   duckdb = await DuckDb.open();
 });
@@ -41,10 +39,7 @@ afterAll(async () => {
 
 /** The seed quickstart, exactly: LoadDataFromHub with output_mappings {prompt: instruction} -> TextGeneration. */
 function quickstart(): Pipeline {
-  return new Pipeline({
-    name: "simple-text-generation-pipeline",
-    description: "A simple text generation pipeline",
-  }).build(() => {
+  return new Pipeline({ name: "simple-text-generation-pipeline", description: "A simple text generation pipeline" }).build(() => {
     const load = new LoadDataFromHub({ name: "load_dataset", outputMappings: { prompt: "instruction" }, batchSize: 4 });
     const generate = new TextGeneration({ name: "text_generation", llm: new OpenAILLM({ model: "gpt-3.5-turbo" }) });
     load.connect(generate);
@@ -81,15 +76,11 @@ describe("the seed quickstart against a stand-in Hub, through wrangler dev", () 
     const repo = hub.repo("me/distilabel-example");
     expect(repo?.private).toBe(true);
     const files = [...(repo?.commits.at(-1)?.files.keys() ?? [])].sort();
-    expect(files).toEqual(
-      expect.arrayContaining(["README.md", "data/train-00000-of-00001.parquet", "pipeline.log", "pipeline.yaml"]),
-    );
+    expect(files).toEqual(expect.arrayContaining(["README.md", "data/train-00000-of-00001.parquet", "pipeline.log", "pipeline.yaml"]));
 
     const card = parseReadme(new TextDecoder().decode(hub.file("me/distilabel-example", "README.md")));
     expect(card.data.configs).toEqual(
-      [{ config_name: "default", data_files: [{ split: "train", path: "data/train-*" }] }].map((c) =>
-        expect.objectContaining({ config_name: c.config_name }),
-      ),
+      [{ config_name: "default", data_files: [{ split: "train", path: "data/train-*" }] }].map((c) => expect.objectContaining({ config_name: c.config_name })),
     );
     expect(card.body).toContain("Write a haiku about the number 0.");
 
@@ -113,18 +104,12 @@ describe("the seed quickstart against a stand-in Hub, through wrangler dev", () 
     const fixture = readFileSync(resolve(import.meta.dirname, "../fixtures/distilabel-1.5.3-quickstart.yaml"), "utf8");
     // Only the model server differs: a runtime parameter points the OpenAILLM at the stand-in.
     const yaml = `${fixture}parameters:\n  text_generation:\n    llm:\n      base_url: ${llm.baseUrl}\n`;
-    const response = await api.request("/v1/runs?use_cache=false", {
-      method: "POST",
-      headers: { "content-type": "application/yaml" },
-      body: yaml,
-    });
+    const response = await api.request("/v1/runs?use_cache=false", { method: "POST", headers: { "content-type": "application/yaml" }, body: yaml });
     const started = (await response.json()) as { id: string };
     expect(response.status, JSON.stringify(started)).toBe(202);
     const run = await api.waitForRun(started.id);
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
-    const { body } = await api.json<{ rows: Array<{ instruction: string; generation: string }> }>(
-      `/v1/runs/${started.id}/rows`,
-    );
+    const { body } = await api.json<{ rows: Array<{ instruction: string; generation: string }> }>(`/v1/runs/${started.id}/rows`);
     expect(body.rows.map((r) => r.instruction)).toEqual(quickstartRows(10).map((r) => r.prompt));
     expect(body.rows.every((r) => r.generation.startsWith("echo: "))).toBe(true);
   });
@@ -149,11 +134,7 @@ describe("the seed quickstart against a stand-in Hub, through wrangler dev", () 
 
     hub.unreachable = true;
     try {
-      const down = await api.post<{ error: { message: string } }>("/v1/runs", {
-        pipeline: dumpPipeline(quickstart()),
-        parameters,
-        use_cache: false,
-      });
+      const down = await api.post<{ error: { message: string } }>("/v1/runs", { pipeline: dumpPipeline(quickstart()), parameters, use_cache: false });
       expect(down.status).toBe(502);
       expect(down.body.error.message).toContain(DATASET);
     } finally {
@@ -165,16 +146,10 @@ describe("the seed quickstart against a stand-in Hub, through wrangler dev", () 
     // Slow answers keep the run busy, so the stop lands before it can finish.
     llm.scriptFor(/haiku/, [behaviours.slow(2_000)], { repeatLast: true });
     try {
-      const { body } = await api.post<{ id: string }>("/v1/runs", {
-        pipeline: dumpPipeline(quickstart()),
-        parameters,
-        use_cache: false,
-      });
+      const { body } = await api.post<{ id: string }>("/v1/runs", { pipeline: dumpPipeline(quickstart()), parameters, use_cache: false });
       const stop = await api.json<{ status: string }>(`/v1/runs/${body.id}/stop`, { method: "POST" });
       expect(["stopping", "stopped"]).toContain(stop.body.status);
-      const refused = await api.post<{ error: { code: string; message: string } }>(`/v1/runs/${body.id}/push_to_hub`, {
-        repo_id: "me/not-yet",
-      });
+      const refused = await api.post<{ error: { code: string; message: string } }>(`/v1/runs/${body.id}/push_to_hub`, { repo_id: "me/not-yet" });
       expect(refused.status).toBe(409);
       expect(refused.body.error.code).toBe("conflict");
       expect(refused.body.error.message).toMatch(/stopping|stopped/);

@@ -31,9 +31,7 @@ describe("a pipeline with large inline data", () => {
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
     const steps = run.steps as Record<string, { rows_out: number }>;
     expect(steps.keep?.rows_out).toBe(ROWS);
-    const { body: rows } = await api.json<{ num_rows: number; rows: Array<{ instruction: string }> }>(
-      `/v1/runs/${started.id}/rows?offset=99998&length=2`,
-    );
+    const { body: rows } = await api.json<{ num_rows: number; rows: Array<{ instruction: string }> }>(`/v1/runs/${started.id}/rows?offset=99998&length=2`);
     expect(rows.num_rows).toBe(ROWS);
     expect(rows.rows.map((r) => r.instruction)).toEqual(["inline prompt number 99998", "inline prompt number 99999"]);
   });

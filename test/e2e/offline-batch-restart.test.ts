@@ -20,9 +20,7 @@ afterAll(async () => {
   await llm?.stop();
 });
 
-const prompts = Array.from({ length: 6 }, (_, i) =>
-  i === 4 ? `offline restart bad row ${i}` : `offline restart row ${i}`,
-);
+const prompts = Array.from({ length: 6 }, (_, i) => (i === 4 ? `offline restart bad row ${i}` : `offline restart row ${i}`));
 
 describe("offline batch generation across a restart", () => {
   it("finishes a run whose provider batch jobs were pending while wrangler dev was killed and restarted, submitting each job once", async () => {
@@ -34,33 +32,20 @@ describe("offline batch generation across a restart", () => {
     dev = await startWranglerDev({ persistTo, vars });
     const api = new ApiClient(dev.url);
     const pipeline = new Pipeline({ name: "e2e-offline-batch", enableMetadata: true }).build(() => {
-      new LoadDataFromDicts({
-        name: "load",
-        data: prompts.map((instruction) => ({ instruction })),
-        batchSize: 6,
-      }).connect(
+      new LoadDataFromDicts({ name: "load", data: prompts.map((instruction) => ({ instruction })), batchSize: 6 }).connect(
         new TextGeneration({
           name: "generate",
           inputBatchSize: 3,
-          llm: new OpenAILLM({
-            model: "gpt-4o-mini",
-            useOfflineBatchGeneration: true,
-            offlineBatchGenerationBlockUntilDone: 1,
-          }),
+          llm: new OpenAILLM({ model: "gpt-4o-mini", useOfflineBatchGeneration: true, offlineBatchGenerationBlockUntilDone: 1 }),
         }),
       );
     });
-    const { status, body: started } = await api.post<{ id: string }>("/v1/runs", {
-      pipeline: dumpPipeline(pipeline),
-      use_cache: false,
-    });
+    const { status, body: started } = await api.post<{ id: string }>("/v1/runs", { pipeline: dumpPipeline(pipeline), use_cache: false });
     expect(status).toBe(202);
 
     // Both step batches are jobs, polled at least once, and the status shows them.
     for (;;) {
-      const { body } = await api.json<{ status: string; offline_batches?: Array<{ job_id: string; status: string }> }>(
-        `/v1/runs/${started.id}`,
-      );
+      const { body } = await api.json<{ status: string; offline_batches?: Array<{ job_id: string; status: string }> }>(`/v1/runs/${started.id}`);
       expect(body.status, JSON.stringify(body)).toBe("running");
       const polled = [...llm.batchApi.batches.values()].filter((b) => b.polls > 0);
       if (body.offline_batches?.length === 2 && polled.length === 2) break;

@@ -40,8 +40,7 @@ beforeAll(async () => {
   page = browser.pages()[0] ?? (await browser.newPage());
   page.on("request", (request) => {
     const url = new URL(request.url());
-    if (url.pathname.startsWith("/v1/"))
-      apiRequests.push({ path: url.pathname + url.search, authorization: request.headers().authorization });
+    if (url.pathname.startsWith("/v1/")) apiRequests.push({ path: url.pathname + url.search, authorization: request.headers().authorization });
   });
 });
 
@@ -67,10 +66,7 @@ describe("the runs page in headless Chromium", () => {
     await page.click("#token-form button[type=submit]");
     await page.locator("#start-pipeline option[value=quickstart]").waitFor({ state: "attached" });
     await page.selectOption("#start-pipeline", "quickstart");
-    await page.fill(
-      "#start-parameters",
-      JSON.stringify({ text_generation: { llm: { generation_kwargs: { temperature: 0.2 } } } }),
-    );
+    await page.fill("#start-parameters", JSON.stringify({ text_generation: { llm: { generation_kwargs: { temperature: 0.2 } } } }));
     await page.uncheck("#start-use-cache");
     await page.click("#start-submit");
     await expect.poll(() => page.locator("#start-message").textContent()).toMatch(/^Started /);
@@ -97,9 +93,7 @@ describe("the runs page in headless Chromium", () => {
 
     // The DAG: both steps, the edge between them, every node finished.
     const nodes = page.locator("svg.dag g.node");
-    expect(
-      await nodes.evaluateAll((gs) => gs.map((g) => [g.getAttribute("data-step"), g.getAttribute("class")])),
-    ).toEqual([
+    expect(await nodes.evaluateAll((gs) => gs.map((g) => [g.getAttribute("data-step"), g.getAttribute("class")]))).toEqual([
       ["load_dataset", "node status-finished"],
       ["text_generation", "node status-finished"],
     ]);
@@ -143,22 +137,14 @@ describe("the runs page in headless Chromium", () => {
       const run = await api.waitForRun(runId);
       const errors = run.errors as Array<{ step: string; code: string; message: string }>;
       expect(errors.length).toBeGreaterThan(0);
-      await expect
-        .poll(() => page.locator(".run-head .badge").first().textContent(), { timeout: 30_000 })
-        .toBe(run.status);
+      await expect.poll(() => page.locator(".run-head .badge").first().textContent(), { timeout: 30_000 }).toBe(run.status);
       const failures = page.locator(".failures");
       expect(await failures.locator("h3").textContent()).toBe(`Failures (${run.error_count as number})`);
       const shown = await failures.locator("li").allTextContents();
       const generation = page.locator("tr.step[data-step=text_generation] td.num");
-      expect(await generation.last().textContent()).toBe(
-        String((run.steps as Record<string, { failed_rows: number }>).text_generation!.failed_rows),
-      );
+      expect(await generation.last().textContent()).toBe(String((run.steps as Record<string, { failed_rows: number }>).text_generation!.failed_rows));
       for (const error of errors)
-        expect(
-          shown.some(
-            (line) => line.startsWith(error.step) && line.includes(error.code) && line.endsWith(error.message),
-          ),
-        ).toBe(true);
+        expect(shown.some((line) => line.startsWith(error.step) && line.includes(error.code) && line.endsWith(error.message))).toBe(true);
     } finally {
       llm.always(undefined);
     }
@@ -167,10 +153,7 @@ describe("the runs page in headless Chromium", () => {
   it("keeps the token across a reload only when the user chose to", async () => {
     await page.selectOption("#token-keep", "session");
     await page.click("#token-form button[type=submit]");
-    expect(await page.evaluate("[localStorage.length, sessionStorage.getItem('distilflare-token')]")).toEqual([
-      0,
-      TOKEN,
-    ]);
+    expect(await page.evaluate("[localStorage.length, sessionStorage.getItem('distilflare-token')]")).toEqual([0, TOKEN]);
     await page.reload();
     expect(await page.inputValue("#token")).toBe(TOKEN);
     await page.click("#token-forget");

@@ -43,23 +43,13 @@ function quickstart(name: string): Pipeline {
       batchSize: 4,
       outputMappings: { prompt: "instruction" },
     });
-    const generate = new TextGeneration({
-      name: "text_generation",
-      llm: new OpenAILLM({ model: "fake-model" }),
-      inputBatchSize: 3,
-    });
+    const generate = new TextGeneration({ name: "text_generation", llm: new OpenAILLM({ model: "fake-model" }), inputBatchSize: 3 });
     load.connect(generate);
   });
 }
 
 interface Manifest {
-  configs: Record<
-    string,
-    {
-      columns: string[];
-      splits: { train: { num_rows: number; files: Array<{ path: string; size_bytes: number; num_rows: number }> } };
-    }
-  >;
+  configs: Record<string, { columns: string[]; splits: { train: { num_rows: number; files: Array<{ path: string; size_bytes: number; num_rows: number }> } } }>;
 }
 
 async function download(path: string, name: string): Promise<string> {
@@ -72,10 +62,7 @@ async function download(path: string, name: string): Promise<string> {
 
 describe("end to end through wrangler dev over real HTTP", () => {
   it("runs a pipeline posted as JSON and serves Parquet that DuckDB reads", async () => {
-    const { status, body: started } = await api.post<{ id: string }>("/v1/runs", {
-      pipeline: dumpPipeline(quickstart("e2e-json")),
-      use_cache: false,
-    });
+    const { status, body: started } = await api.post<{ id: string }>("/v1/runs", { pipeline: dumpPipeline(quickstart("e2e-json")), use_cache: false });
     expect(status).toBe(202);
     const run = await api.waitForRun(started.id);
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
@@ -105,11 +92,7 @@ describe("end to end through wrangler dev over real HTTP", () => {
 
   it("runs a pipeline posted as YAML with top-level parameters", async () => {
     const yaml = `${pipelineToYaml(quickstart("e2e-yaml"))}parameters:\n  text_generation:\n    input_batch_size: 5\n`;
-    const response = await api.request("/v1/runs?use_cache=false", {
-      method: "POST",
-      headers: { "content-type": "application/yaml" },
-      body: yaml,
-    });
+    const response = await api.request("/v1/runs?use_cache=false", { method: "POST", headers: { "content-type": "application/yaml" }, body: yaml });
     expect(response.status).toBe(202);
     const { id } = (await response.json()) as { id: string };
     const run = await api.waitForRun(id);
@@ -121,14 +104,9 @@ describe("end to end through wrangler dev over real HTTP", () => {
 
   it("rates three generations with UltraFeedback into typed Parquet columns", async () => {
     const pipeline = new Pipeline({ name: "e2e-ultrafeedback", enableMetadata: true }).build(() => {
-      const load = new LoadDataFromDicts({
-        name: "load",
-        data: instructions.slice(0, 4).map((instruction) => ({ instruction })),
-        batchSize: 2,
-      });
+      const load = new LoadDataFromDicts({ name: "load", data: instructions.slice(0, 4).map((instruction) => ({ instruction })), batchSize: 2 });
       const generators = ["a", "b", "c"].map(
-        (m) =>
-          new TextGeneration({ name: `generate_${m}`, llm: new OpenAILLM({ model: `model-${m}` }), inputBatchSize: 2 }),
+        (m) => new TextGeneration({ name: `generate_${m}`, llm: new OpenAILLM({ model: `model-${m}` }), inputBatchSize: 2 }),
       );
       const group = new GroupColumns({
         name: "group",
@@ -145,10 +123,7 @@ describe("end to end through wrangler dev over real HTTP", () => {
       });
       chain(load, generators, group, rate);
     });
-    const { body: started } = await api.post<{ id: string }>("/v1/runs", {
-      pipeline: dumpPipeline(pipeline),
-      use_cache: false,
-    });
+    const { body: started } = await api.post<{ id: string }>("/v1/runs", { pipeline: dumpPipeline(pipeline), use_cache: false });
     const run = await api.waitForRun(started.id);
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
     const { body: manifest } = await api.json<Manifest>(`/v1/runs/${started.id}/distiset`);
@@ -163,20 +138,14 @@ describe("end to end through wrangler dev over real HTTP", () => {
       model_name: "VARCHAR",
     });
     expect(types.distilabel_metadata).toMatch(/^STRUCT\(/);
-    const rows = await duckdb.rows(
-      `SELECT len(generations) AS g, len(ratings) AS r, generation_models FROM read_parquet('${path}')`,
-    );
+    const rows = await duckdb.rows(`SELECT len(generations) AS g, len(ratings) AS r, generation_models FROM read_parquet('${path}')`);
     expect(rows).toHaveLength(4);
-    for (const row of rows)
-      expect(row).toMatchObject({ g: "3", r: "3", generation_models: ["model-a", "model-b", "model-c"] });
+    for (const row of rows) expect(row).toMatchObject({ g: "3", r: "3", generation_models: ["model-a", "model-b", "model-c"] });
   });
 
   it("generates with a structured output schema into typed columns", async () => {
     const pipeline = new Pipeline({ name: "e2e-structured" }).build(() => {
-      const load = new LoadDataFromDicts({
-        name: "load",
-        data: [{ instruction: "Describe a character" }, { instruction: "Describe another one" }],
-      });
+      const load = new LoadDataFromDicts({ name: "load", data: [{ instruction: "Describe a character" }, { instruction: "Describe another one" }] });
       const generate = new TextGeneration({
         name: "generate",
         llm: new OpenAILLM({
@@ -194,19 +163,13 @@ describe("end to end through wrangler dev over real HTTP", () => {
       });
       load.connect(generate);
     });
-    const { body: started } = await api.post<{ id: string }>("/v1/runs", {
-      pipeline: dumpPipeline(pipeline),
-      use_cache: false,
-    });
+    const { body: started } = await api.post<{ id: string }>("/v1/runs", { pipeline: dumpPipeline(pipeline), use_cache: false });
     const run = await api.waitForRun(started.id);
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
     const { body: rows } = await api.json<{ rows: Array<{ generation: string }> }>(`/v1/runs/${started.id}/rows`);
-    for (const row of rows.rows)
-      expect(JSON.parse(row.generation)).toMatchObject({ name: expect.any(String), age: expect.any(Number) });
+    for (const row of rows.rows) expect(JSON.parse(row.generation)).toMatchObject({ name: expect.any(String), age: expect.any(Number) });
     const request = llm.generationRequests.find((r) => JSON.stringify(r.body).includes("Describe a character"));
-    expect((request?.body as { response_format?: { type: string } } | undefined)?.response_format?.type).toBe(
-      "json_schema",
-    );
+    expect((request?.body as { response_format?: { type: string } } | undefined)?.response_format?.type).toBe("json_schema");
   });
 
   it("starts the scheduled pipeline from the cron trigger", async () => {

@@ -11,14 +11,9 @@ export function redirect(location: string, headers: Record<string, string> = {})
 }
 
 export function sendBytes(request: Request, record: RecordedRequest, bytes: Uint8Array): Response {
-  const headers: Record<string, string> = {
-    "accept-ranges": "bytes",
-    "content-type": "application/octet-stream",
-    etag: `"${sha256Hex(bytes)}"`,
-  };
+  const headers: Record<string, string> = { "accept-ranges": "bytes", "content-type": "application/octet-stream", etag: `"${sha256Hex(bytes)}"` };
   const range = parseRange(request.headers.get("range"), bytes.byteLength);
-  if (range === "unsatisfiable")
-    return new Response(null, { status: 416, headers: { ...headers, "content-range": `bytes */${bytes.byteLength}` } });
+  if (range === "unsatisfiable") return new Response(null, { status: 416, headers: { ...headers, "content-range": `bytes */${bytes.byteLength}` } });
   const body = range ? bytes.subarray(range.start, range.end + 1) : bytes;
   record.range = range ?? { start: 0, end: bytes.byteLength - 1 };
   if (range) headers["content-range"] = `bytes ${range.start}-${range.end}/${bytes.byteLength}`;
@@ -28,10 +23,7 @@ export function sendBytes(request: Request, record: RecordedRequest, bytes: Uint
   return new Response(body.slice() as Uint8Array<ArrayBuffer>, { status: range ? 206 : 200, headers });
 }
 
-export function parseRange(
-  header: string | null,
-  size: number,
-): { start: number; end: number } | "unsatisfiable" | undefined {
+export function parseRange(header: string | null, size: number): { start: number; end: number } | "unsatisfiable" | undefined {
   const match = header?.match(/^bytes=(\d*)-(\d*)$/);
   if (!match) return undefined;
   const [, from, to] = match;

@@ -55,9 +55,7 @@ export class FakeRepoStore {
   readonly lfsObjects = new Map<string, Uint8Array>();
 
   add(repoId: string, options: AddDatasetOptions = {}): FakeRepo {
-    const files = new Map<string, Uint8Array>([
-      [".gitattributes", encoder.encode("*.parquet filter=lfs diff=lfs merge=lfs -text\n")],
-    ]);
+    const files = new Map<string, Uint8Array>([[".gitattributes", encoder.encode("*.parquet filter=lfs diff=lfs merge=lfs -text\n")]]);
     for (const [path, content] of Object.entries(options.files ?? {})) {
       const bytes = typeof content === "string" ? encoder.encode(content) : content;
       files.set(path, bytes);
@@ -67,14 +65,7 @@ export class FakeRepoStore {
       id: repoId,
       private: options.private ?? false,
       gated: options.gated ?? false,
-      commits: [
-        {
-          oid: newCommitOid(),
-          title: "initial commit",
-          files,
-          operations: [...files.keys()].map((path) => ({ op: "add" as const, path })),
-        },
-      ],
+      commits: [{ oid: newCommitOid(), title: "initial commit", files, operations: [...files.keys()].map((path) => ({ op: "add" as const, path })) }],
       converted: options.converted ?? {},
     };
     this.repos.set(repoId, repo);
@@ -105,8 +96,7 @@ export class FakeRepoStore {
   /** A tree entry as `GET /api/datasets/{repo}/tree/{rev}` lists it. */
   treeEntry(path: string, bytes: Uint8Array): Record<string, unknown> {
     const entry: Record<string, unknown> = { type: "file", oid: gitBlobOid(bytes), size: bytes.byteLength, path };
-    if (isLfsPath(path, bytes.byteLength))
-      entry.lfs = { oid: sha256Hex(bytes), size: bytes.byteLength, pointerSize: 134 };
+    if (isLfsPath(path, bytes.byteLength)) entry.lfs = { oid: sha256Hex(bytes), size: bytes.byteLength, pointerSize: 134 };
     return entry;
   }
 }

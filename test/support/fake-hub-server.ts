@@ -3,14 +3,7 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { writeParquet } from "../../src/distiset/parquet/index.js";
 import type { AddDatasetOptions, FakeRepo, FakeRepoStore } from "./fake-hub-repos.js";
-import {
-  FAKE_HUB_READ_TOKEN,
-  FAKE_HUB_WRITE_TOKEN,
-  FakeHub,
-  quickstartRows,
-  type FakeHubOptions,
-  type RecordedRequest,
-} from "./fake-hub.js";
+import { FAKE_HUB_READ_TOKEN, FAKE_HUB_WRITE_TOKEN, FakeHub, quickstartRows, type FakeHubOptions, type RecordedRequest } from "./fake-hub.js";
 
 export { FAKE_HUB_READ_TOKEN, FAKE_HUB_WRITE_TOKEN, quickstartRows, type RecordedRequest };
 
@@ -120,10 +113,7 @@ async function main(argv: string[]): Promise<void> {
     server.addDataset("distilabel-internal-testing/instruction-dataset-mini", {
       files: { "data/test-00000-of-00001.parquet": writeParquet(quickstartRows()) },
     });
-    server.addDataset("distilflare-test/private-dataset", {
-      private: true,
-      files: { "data/train-00000-of-00001.parquet": writeParquet(quickstartRows(3)) },
-    });
+    server.addDataset("distilflare-test/private-dataset", { private: true, files: { "data/train-00000-of-00001.parquet": writeParquet(quickstartRows(3)) } });
   }
   console.log(JSON.stringify({ url: server.url, write_token: FAKE_HUB_WRITE_TOKEN, read_token: FAKE_HUB_READ_TOKEN }));
   const stop = () => void server.close().then(() => process.exit(0));

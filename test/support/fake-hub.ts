@@ -1,15 +1,7 @@
 import { Buffer } from "node:buffer";
 import { writeParquet } from "../../src/distiset/parquet/index.js";
 import { json, redirect, sendBytes } from "./fake-hub-http.js";
-import {
-  FakeRepoStore,
-  isLfsPath,
-  newCommitOid,
-  sha256Hex,
-  type AddDatasetOptions,
-  type FakeCommit,
-  type FakeRepo,
-} from "./fake-hub-repos.js";
+import { FakeRepoStore, isLfsPath, newCommitOid, sha256Hex, type AddDatasetOptions, type FakeCommit, type FakeRepo } from "./fake-hub-repos.js";
 
 export { quickstartRows } from "./fake-hub-repos.js";
 
@@ -71,8 +63,7 @@ export class FakeHub {
   readonly fetch: typeof fetch = async (input, init) => {
     let request = new Request(input as RequestInfo, init);
     for (let hop = 0; hop < 5; hop++) {
-      if (this.unreachable)
-        throw new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED (fake hub unreachable)") });
+      if (this.unreachable) throw new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED (fake hub unreachable)") });
       const response = await this.handle(request);
       const location = response.headers.get("location");
       if (response.status !== 302 || !location) return response;
@@ -97,9 +88,7 @@ export class FakeHub {
 
   /** Body bytes served for requests whose path contains `pathPart` (all when omitted). */
   bytesServed(pathPart = ""): number {
-    return this.requests
-      .filter((r) => r.method !== "PUT" && r.path.includes(pathPart))
-      .reduce((sum, r) => sum + r.bytes, 0);
+    return this.requests.filter((r) => r.method !== "PUT" && r.path.includes(pathPart)).reduce((sum, r) => sum + r.bytes, 0);
   }
 
   /** Answers one request (redirects are returned, not followed). */
@@ -117,9 +106,7 @@ export class FakeHub {
     let response: Response;
     try {
       const route = this.route(request.method, parts);
-      response = route
-        ? await route({ request, parts, url, record })
-        : json(404, { error: `No route ${request.method} ${url.pathname}` });
+      response = route ? await route({ request, parts, url, record }) : json(404, { error: `No route ${request.method} ${url.pathname}` });
     } catch (error) {
       response = json(500, { error: error instanceof Error ? error.message : String(error) });
     }
@@ -139,13 +126,7 @@ export class FakeHub {
     }
     if (p[0] === "api" && p[1] === "repos" && p[2] === "create" && method === "POST") return this.createRepo;
     if (p[0] === "datasets" && p[3] === "resolve" && (method === "GET" || method === "HEAD")) return this.resolve;
-    if (
-      p[0] === "datasets" &&
-      p[2]?.endsWith(".git") &&
-      p.slice(3).join("/") === "info/lfs/objects/batch" &&
-      method === "POST"
-    )
-      return this.lfsBatch;
+    if (p[0] === "datasets" && p[2]?.endsWith(".git") && p.slice(3).join("/") === "info/lfs/objects/batch" && method === "POST") return this.lfsBatch;
     if (p[0] === "lfs-upload" && method === "PUT") return this.lfsUpload;
     if (p[0] === "cdn" && (method === "GET" || method === "HEAD")) return this.cdn;
     return undefined;
@@ -163,21 +144,15 @@ export class FakeHub {
     const token = this.token(request);
     const grant = token === undefined ? undefined : this.tokens[token];
     if (token !== undefined && !grant) return json(401, { error: "Invalid credentials in Authorization header" });
-    if (!repo || (repo.private && !grant))
-      return json(grant ? 404 : 401, { error: "Repository not found" }, { "x-error-code": "RepoNotFound" });
+    if (!repo || (repo.private && !grant)) return json(grant ? 404 : 401, { error: "Repository not found" }, { "x-error-code": "RepoNotFound" });
     if (repo.gated && !grant?.gated) {
       return json(
         grant ? 403 : 401,
-        {
-          error: `Access to dataset ${repo.id} is restricted. You must have access to it and be authenticated to access it.`,
-        },
+        { error: `Access to dataset ${repo.id} is restricted. You must have access to it and be authenticated to access it.` },
         { "x-error-code": "GatedRepo" },
       );
     }
-    if (write && !grant?.write)
-      return json(403, {
-        error: "You don't have the rights to create a commit in this repository; the token needs write access",
-      });
+    if (write && !grant?.write) return json(403, { error: "You don't have the rights to create a commit in this repository; the token needs write access" });
     return undefined;
   }
 
@@ -187,10 +162,7 @@ export class FakeHub {
   }
 
   private commitAt(repo: FakeRepo, revision: string): FakeCommit | Response {
-    return (
-      this.store.commitAt(repo, revision) ??
-      json(404, { error: `Invalid rev id: ${revision}` }, { "x-error-code": "RevisionNotFound" })
-    );
+    return this.store.commitAt(repo, revision) ?? json(404, { error: `Invalid rev id: ${revision}` }, { "x-error-code": "RevisionNotFound" });
   }
 
   // --- reading ----------------------------------------------------------------------------
@@ -239,8 +211,7 @@ export class FakeHub {
     const refused = this.refuse(request, repo);
     if (refused || !repo) return refused as Response;
     const [config, split, file] = p.slice(5);
-    const urlOf = (c: string, s: string, i: number) =>
-      `${this.baseUrl}/api/datasets/${repo.id}/parquet/${c}/${s}/${i}.parquet`;
+    const urlOf = (c: string, s: string, i: number) => `${this.baseUrl}/api/datasets/${repo.id}/parquet/${c}/${s}/${i}.parquet`;
     if (config === undefined) {
       if (Object.keys(repo.converted).length === 0) return json(404, { error: "Not found" });
       return json(
@@ -261,9 +232,7 @@ export class FakeHub {
         files.map((_, i) => urlOf(config, split, i)),
       );
     const index = String(Number(file.replace(/\.parquet$/, ""))).padStart(4, "0");
-    return redirect(
-      `${this.baseUrl}/datasets/${repo.id}/resolve/${encodeURIComponent("refs/convert/parquet")}/${config}/${split}/${index}.parquet`,
-    );
+    return redirect(`${this.baseUrl}/datasets/${repo.id}/resolve/${encodeURIComponent("refs/convert/parquet")}/${config}/${split}/${index}.parquet`);
   };
 
   private resolve: Route = async ({ request, parts: p, record }) => {
@@ -299,28 +268,14 @@ export class FakeHub {
   // --- pushing ----------------------------------------------------------------------------
 
   private createRepo: Route = async ({ request }) => {
-    const body = (await request.json()) as {
-      name?: string;
-      organization?: string;
-      type?: string;
-      private?: boolean;
-      visibility?: string;
-    };
+    const body = (await request.json()) as { name?: string; organization?: string; type?: string; private?: boolean; visibility?: string };
     const token = this.token(request);
     const grant = token === undefined ? undefined : this.tokens[token];
-    if (!grant)
-      return json(401, {
-        error:
-          token === undefined
-            ? "You must be authenticated to create a repo"
-            : "Invalid credentials in Authorization header",
-      });
+    if (!grant) return json(401, { error: token === undefined ? "You must be authenticated to create a repo" : "Invalid credentials in Authorization header" });
     if (!grant.write) return json(403, { error: "You don't have the rights to create a dataset under this namespace" });
-    if (body.type !== "dataset")
-      return json(400, { error: `The stand-in only hosts datasets, got type '${String(body.type)}'` });
+    if (body.type !== "dataset") return json(400, { error: `The stand-in only hosts datasets, got type '${String(body.type)}'` });
     const id = `${body.organization}/${body.name}`;
-    if (this.store.repos.has(id))
-      return json(409, { error: "You already created this dataset repo", url: `${this.baseUrl}/datasets/${id}` });
+    if (this.store.repos.has(id)) return json(409, { error: "You already created this dataset repo", url: `${this.baseUrl}/datasets/${id}` });
     this.store.add(id, { private: body.visibility === "private" || body.private === true });
     return json(200, { url: `${this.baseUrl}/datasets/${id}`, name: id, id });
   };
@@ -330,13 +285,7 @@ export class FakeHub {
     const refused = this.refuse(request, repo, true);
     if (refused) return refused;
     const body = (await request.json()) as { files: Array<{ path: string; size: number }> };
-    return json(200, {
-      files: body.files.map((f) => ({
-        path: f.path,
-        uploadMode: isLfsPath(f.path, f.size) ? "lfs" : "regular",
-        shouldIgnore: false,
-      })),
-    });
+    return json(200, { files: body.files.map((f) => ({ path: f.path, uploadMode: isLfsPath(f.path, f.size) ? "lfs" : "regular", shouldIgnore: false })) });
   };
 
   /** Git LFS batch: only the `basic` transfer is offered, so a client preferring Xet must fall back. */
@@ -349,12 +298,7 @@ export class FakeHub {
     const objects = body.objects.map(({ oid, size }) =>
       this.store.lfsObjects.has(oid)
         ? { oid, size }
-        : {
-            oid,
-            size,
-            authenticated: true,
-            actions: { upload: { href: `${this.baseUrl}/lfs-upload/${oid}?size=${size}` } },
-          },
+        : { oid, size, authenticated: true, actions: { upload: { href: `${this.baseUrl}/lfs-upload/${oid}?size=${size}` } } },
     );
     return json(200, { transfer: "basic", objects }, { "content-type": "application/vnd.git-lfs+json" });
   };
@@ -386,10 +330,7 @@ export class FakeHub {
     for (const { key, value } of lines) {
       const path = String(value.path);
       if (key === "file") {
-        files.set(
-          path,
-          new Uint8Array(Buffer.from(String(value.content), value.encoding === "base64" ? "base64" : "utf8")),
-        );
+        files.set(path, new Uint8Array(Buffer.from(String(value.content), value.encoding === "base64" ? "base64" : "utf8")));
         operations.push({ op: "add", path });
       } else if (key === "lfsFile") {
         const bytes = this.store.lfsObjects.get(String(value.oid));
@@ -409,12 +350,7 @@ export class FakeHub {
       files,
       operations,
     });
-    return json(200, {
-      success: true,
-      commitOid: oid,
-      commitUrl: `${this.baseUrl}/datasets/${repo.id}/commit/${oid}`,
-      hookOutput: "",
-    });
+    return json(200, { success: true, commitOid: oid, commitUrl: `${this.baseUrl}/datasets/${repo.id}/commit/${oid}`, hookOutput: "" });
   };
 
   // --- admin (for end-to-end tests driving a standalone stand-in) --------------------------
@@ -422,13 +358,7 @@ export class FakeHub {
   private admin: Route = async ({ request, parts: p, url }) => {
     const action = p[1];
     if (action === "datasets" && request.method === "POST") {
-      const body = (await request.json()) as {
-        repo_id: string;
-        rows: Array<Record<string, unknown>>;
-        split?: string;
-        private?: boolean;
-        gated?: boolean;
-      };
+      const body = (await request.json()) as { repo_id: string; rows: Array<Record<string, unknown>>; split?: string; private?: boolean; gated?: boolean };
       this.addDataset(body.repo_id, {
         private: body.private ?? false,
         gated: body.gated ?? false,
@@ -452,10 +382,7 @@ export class FakeHub {
     if (action === "file" && request.method === "GET") {
       const bytes = this.file(url.searchParams.get("repo") ?? "", url.searchParams.get("path") ?? "");
       if (!bytes) return json(404, { error: "no such file" });
-      return new Response(bytes as Uint8Array<ArrayBuffer>, {
-        status: 200,
-        headers: { "content-type": "application/octet-stream" },
-      });
+      return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: { "content-type": "application/octet-stream" } });
     }
     if (action === "requests")
       return json(

@@ -93,16 +93,8 @@ export class FakeBatchApi {
     const file = form.get("file") as unknown;
     if (!(file instanceof File)) return { status: 400, body: { error: { message: "fake: no file part" } } };
     if (form.get("purpose") !== "batch")
-      return {
-        status: 400,
-        body: { error: { message: `fake: purpose must be batch, got ${String(form.get("purpose"))}` } },
-      };
-    const stored: FakeFile = {
-      id: `file-fake-${++this.counter}`,
-      filename: file.name,
-      purpose: "batch",
-      content: await file.text(),
-    };
+      return { status: 400, body: { error: { message: `fake: purpose must be batch, got ${String(form.get("purpose"))}` } } };
+    const stored: FakeFile = { id: `file-fake-${++this.counter}`, filename: file.name, purpose: "batch", content: await file.text() };
     this.files.set(stored.id, stored);
     return { status: 200, body: fileObject(stored) };
   }
@@ -110,8 +102,7 @@ export class FakeBatchApi {
   private create(raw: string): BatchApiResponse {
     const body = JSON.parse(raw) as { input_file_id?: string; endpoint?: string; metadata?: Record<string, string> };
     const input = body.input_file_id ? this.files.get(body.input_file_id) : undefined;
-    if (!input)
-      return { status: 400, body: { error: { message: `fake: unknown input_file_id ${body.input_file_id}` } } };
+    if (!input) return { status: 400, body: { error: { message: `fake: unknown input_file_id ${body.input_file_id}` } } };
     const lines = input.content.split("\n").filter((l) => l.trim() !== "");
     const batch: FakeBatch = {
       id: `batch_fake_${++this.counter}`,
@@ -136,10 +127,7 @@ export class FakeBatchApi {
       batch.status = "in_progress";
       return;
     }
-    const step = Math.min(
-      PROGRESSION.length - 1,
-      Math.ceil((batch.polls * (PROGRESSION.length - 1)) / Math.max(1, this.settings.polls_to_complete)),
-    );
+    const step = Math.min(PROGRESSION.length - 1, Math.ceil((batch.polls * (PROGRESSION.length - 1)) / Math.max(1, this.settings.polls_to_complete)));
     batch.status = PROGRESSION[step] as string;
     if (batch.status === "completed") this.complete(batch);
   }
@@ -157,22 +145,10 @@ export class FakeBatchApi {
       if (behaviour.kind === "error") {
         const error = { message: behaviour.message ?? `fake error ${behaviour.status}`, type: "invalid_request_error" };
         errors.push(
-          JSON.stringify({
-            id,
-            custom_id: line.custom_id,
-            response: { status_code: behaviour.status, request_id: id, body: { error } },
-            error: null,
-          }),
+          JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: behaviour.status, request_id: id, body: { error } }, error: null }),
         );
       } else {
-        output.push(
-          JSON.stringify({
-            id,
-            custom_id: line.custom_id,
-            response: { status_code: 200, request_id: id, body: reply() },
-            error: null,
-          }),
-        );
+        output.push(JSON.stringify({ id, custom_id: line.custom_id, response: { status_code: 200, request_id: id, body: reply() }, error: null }));
       }
     }
     output.reverse();

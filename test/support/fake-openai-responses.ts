@@ -9,11 +9,7 @@ export function contentText(content: unknown): string {
   if (typeof content === "string") return content;
   if (Array.isArray(content))
     return content
-      .map((part) =>
-        part && typeof part === "object" && typeof (part as { text?: unknown }).text === "string"
-          ? (part as { text: string }).text
-          : "",
-      )
+      .map((part) => (part && typeof part === "object" && typeof (part as { text?: unknown }).text === "string" ? (part as { text: string }).text : ""))
       .join(" ");
   return "";
 }
@@ -21,15 +17,12 @@ export function contentText(content: unknown): string {
 export function promptOf(route: RouteName | undefined, body: unknown): string {
   const record = (body ?? {}) as Record<string, unknown>;
   if (route === "chat" || route === "messages") {
-    const messages = Array.isArray(record.messages)
-      ? (record.messages as Array<{ role?: string; content?: unknown }>)
-      : [];
+    const messages = Array.isArray(record.messages) ? (record.messages as Array<{ role?: string; content?: unknown }>) : [];
     const last = [...messages].reverse().find((m) => m.role === "user");
     return contentText(last?.content);
   }
   if (route === "completions") return String(record.prompt ?? record.inputs ?? "");
-  if (route === "embeddings")
-    return Array.isArray(record.input) ? record.input.join(" | ") : String(record.input ?? "");
+  if (route === "embeddings") return Array.isArray(record.input) ? record.input.join(" | ") : String(record.input ?? "");
   return "";
 }
 
@@ -41,23 +34,18 @@ export function allText(route: RouteName, body: Record<string, unknown>): string
 
 /** The JSON schema a request asks the reply to follow, in each API's own way of asking. */
 export function requestedSchema(route: RouteName, body: Record<string, unknown>): Record<string, unknown> | undefined {
-  const format = body.response_format as
-    | { type?: string; json_schema?: { schema?: unknown } | Record<string, unknown>; value?: unknown }
-    | undefined;
+  const format = body.response_format as { type?: string; json_schema?: { schema?: unknown } | Record<string, unknown>; value?: unknown } | undefined;
   if (format?.type === "json_schema" && format.json_schema) {
     const inner = (format.json_schema as { schema?: unknown }).schema;
     // OpenAI nests the schema under `schema`; Workers AI puts it directly under `json_schema`.
     return (inner ?? format.json_schema) as Record<string, unknown>;
   }
-  if (format?.type === "json" && format.value && typeof format.value === "object")
-    return format.value as Record<string, unknown>;
+  if (format?.type === "json" && format.value && typeof format.value === "object") return format.value as Record<string, unknown>;
   const grammar = body.grammar as { type?: string; value?: unknown } | undefined;
-  if (grammar?.type === "json" && grammar.value && typeof grammar.value === "object")
-    return grammar.value as Record<string, unknown>;
+  if (grammar?.type === "json" && grammar.value && typeof grammar.value === "object") return grammar.value as Record<string, unknown>;
   if (route === "messages" && Array.isArray(body.tools)) {
     const tool = body.tools[0] as { input_schema?: unknown } | undefined;
-    if (tool?.input_schema && typeof tool.input_schema === "object")
-      return tool.input_schema as Record<string, unknown>;
+    if (tool?.input_schema && typeof tool.input_schema === "object") return tool.input_schema as Record<string, unknown>;
   }
   return undefined;
 }
@@ -83,9 +71,7 @@ export function completionLogprobs(text: string, topK: number): unknown {
     tokens,
     token_logprobs: tokens.map((_, i) => -0.1 * (i + 1)),
     top_logprobs: tokens.map((token, i) =>
-      Object.fromEntries(
-        Array.from({ length: Math.max(1, topK) }, (_, k) => [k === 0 ? token : `${token}~${k}`, -0.1 * (i + 1) - k]),
-      ),
+      Object.fromEntries(Array.from({ length: Math.max(1, topK) }, (_, k) => [k === 0 ? token : `${token}~${k}`, -0.1 * (i + 1) - k])),
     ),
     text_offset: [],
   };
@@ -139,17 +125,9 @@ export function sampleFromSchema(schema: Schema, root: Schema = schema): unknown
       return Array.from({ length: count }, () => sampleFromSchema(items, root));
     }
     case "integer":
-      return typeof schema.minimum === "number"
-        ? Math.ceil(schema.minimum)
-        : typeof schema.maximum === "number"
-          ? Math.floor(schema.maximum)
-          : 1;
+      return typeof schema.minimum === "number" ? Math.ceil(schema.minimum) : typeof schema.maximum === "number" ? Math.floor(schema.maximum) : 1;
     case "number":
-      return typeof schema.minimum === "number"
-        ? schema.minimum
-        : typeof schema.maximum === "number"
-          ? schema.maximum
-          : 1.5;
+      return typeof schema.minimum === "number" ? schema.minimum : typeof schema.maximum === "number" ? schema.maximum : 1.5;
     case "boolean":
       return true;
     case "null":

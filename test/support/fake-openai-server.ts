@@ -30,12 +30,7 @@ export type FakeRoute = RouteName;
 /** What the server does with one generation request. Plain JSON, so the CLI can take it over HTTP. */
 export type FakeBehaviour =
   /** Answers normally; `text` overrides the default reply (a list gives exactly one choice per text, whatever `n`). */
-  | {
-      kind: "reply";
-      text?: string | string[];
-      delayMs?: number;
-      usage?: { prompt_tokens: number; completion_tokens: number } | null;
-    }
+  | { kind: "reply"; text?: string | string[]; delayMs?: number; usage?: { prompt_tokens: number; completion_tokens: number } | null }
   /** Answers with an HTTP error in the route's error format. */
   | { kind: "error"; status: number; message?: string; headers?: Record<string, string>; delayMs?: number }
   /** 200 with a body that is not JSON (streamed: an event whose data is not JSON). */
@@ -65,18 +60,9 @@ export const behaviours = {
     kind: "error",
     status: 429,
     message: "Rate limit reached",
-    headers:
-      retryAfter === null
-        ? {}
-        : typeof retryAfter === "number"
-          ? { "retry-after": String(retryAfter) }
-          : { "retry-after-ms": String(retryAfter.ms) },
+    headers: retryAfter === null ? {} : typeof retryAfter === "number" ? { "retry-after": String(retryAfter) } : { "retry-after-ms": String(retryAfter.ms) },
   }),
-  serverError: (status = 500): FakeBehaviour => ({
-    kind: "error",
-    status,
-    message: "The server had an error while processing your request",
-  }),
+  serverError: (status = 500): FakeBehaviour => ({ kind: "error", status, message: "The server had an error while processing your request" }),
   malformed: (): FakeBehaviour => ({ kind: "malformed" }),
   wrongSchema: (): FakeBehaviour => ({ kind: "wrong-schema" }),
   drop: (): FakeBehaviour => ({ kind: "drop" }),
@@ -211,12 +197,7 @@ export class FakeOpenAIServer {
    * in order; with `repeatLast` the last one repeats forever (a persistent failure).
    */
   scriptFor(match: string | RegExp | Matcher, steps: FakeBehaviour[], options: { repeatLast?: boolean } = {}): this {
-    const matcher: Matcher =
-      typeof match === "string"
-        ? (r) => r.prompt.includes(match)
-        : match instanceof RegExp
-          ? (r) => match.test(r.prompt)
-          : match;
+    const matcher: Matcher = typeof match === "string" ? (r) => r.prompt.includes(match) : match instanceof RegExp ? (r) => match.test(r.prompt) : match;
     this.scripts.push({ match: matcher, steps: [...steps], repeatLast: options.repeatLast ?? false });
     return this;
   }
@@ -256,9 +237,7 @@ export class FakeOpenAIServer {
       route: route ?? "hub",
       method: req.method ?? "GET",
       path: url.pathname + url.search,
-      headers: Object.fromEntries(
-        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
-      ),
+      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")])),
       body,
       prompt: promptOf(route, body),
       startedAt: Date.now(),
@@ -270,22 +249,11 @@ export class FakeOpenAIServer {
       request.status = status;
       request.endedAt = Date.now();
     };
-    if (!route)
-      return sendJson(
-        res,
-        404,
-        { error: { message: `fake server has no route ${req.method} ${url.pathname}` } },
-        finish,
-      );
+    if (!route) return sendJson(res, 404, { error: { message: `fake server has no route ${req.method} ${url.pathname}` } }, finish);
     if (route === "control") return this.control(url.pathname, body, res, finish);
     if (route === "hub") return this.hub(url.pathname, res, finish);
     if (route === "batch") {
-      const answer = await this.batchApi.handle(
-        request.method,
-        url.pathname,
-        raw,
-        request.headers["content-type"] ?? "",
-      );
+      const answer = await this.batchApi.handle(request.method, url.pathname, raw, request.headers["content-type"] ?? "");
       if (answer.text === undefined) return sendJson(res, answer.status, answer.body, finish);
       finish(answer.status);
       res.writeHead(answer.status, { "content-type": "application/octet-stream" });
@@ -334,11 +302,7 @@ export class FakeOpenAIServer {
       res.end(sseEvent('{"choices": [ this is not json'));
       return;
     }
-    const chunks = streamChunks(
-      route,
-      this.success(route, request, behaviour) as Record<string, unknown>,
-      wantsUsage(request.body),
-    );
+    const chunks = streamChunks(route, this.success(route, request, behaviour) as Record<string, unknown>, wantsUsage(request.body));
     if (behaviour.kind === "break-stream") {
       res.write(sseEvent(chunks[0] ?? {}));
       finish(0);
@@ -372,9 +336,7 @@ export class FakeOpenAIServer {
       case "error": {
         const message = behaviour.message ?? `fake error ${behaviour.status}`;
         const payload =
-          route === "messages"
-            ? { type: "error", error: { type: "api_error", message } }
-            : { error: { message, type: "fake_error", code: behaviour.status } };
+          route === "messages" ? { type: "error", error: { type: "api_error", message } } : { error: { message, type: "fake_error", code: behaviour.status } };
         return sendJson(res, behaviour.status, payload, finish, behaviour.headers);
       }
       default:
@@ -400,9 +362,7 @@ export class FakeOpenAIServer {
     const promptTokens = countWords(allText(route, body));
     const completionTokens = texts.reduce((sum, text) => sum + countWords(text), 0);
     const usage =
-      behaviour.kind === "reply" && behaviour.usage !== undefined
-        ? behaviour.usage
-        : { prompt_tokens: promptTokens, completion_tokens: completionTokens };
+      behaviour.kind === "reply" && behaviour.usage !== undefined ? behaviour.usage : { prompt_tokens: promptTokens, completion_tokens: completionTokens };
     const created = Math.floor(Date.now() / 1000);
     if (route === "messages") {
       const tool = Array.isArray(body.tools) ? (body.tools[0] as { name?: string } | undefined) : undefined;
@@ -412,10 +372,7 @@ export class FakeOpenAIServer {
         type: "message",
         role: "assistant",
         model,
-        content:
-          tool && schema
-            ? [{ type: "tool_use", id: `tool-${id}`, name: tool.name ?? "tool", input: parseJson(text) }]
-            : [{ type: "text", text }],
+        content: tool && schema ? [{ type: "tool_use", id: `tool-${id}`, name: tool.name ?? "tool", input: parseJson(text) }] : [{ type: "text", text }],
         stop_reason: tool ? "tool_use" : "end_turn",
         usage: usage ? { input_tokens: usage.prompt_tokens, output_tokens: usage.completion_tokens } : undefined,
       };
@@ -424,12 +381,7 @@ export class FakeOpenAIServer {
     const topK = route === "chat" ? Number(body.top_logprobs ?? 0) : Number(body.logprobs ?? 0);
     const choices = texts.map((text, index) =>
       route === "chat"
-        ? {
-            index,
-            message: { role: "assistant", content: text },
-            finish_reason: "stop",
-            logprobs: wantLogprobs ? chatLogprobs(text, topK) : null,
-          }
+        ? { index, message: { role: "assistant", content: text }, finish_reason: "stop", logprobs: wantLogprobs ? chatLogprobs(text, topK) : null }
         : { index, text, finish_reason: "stop", logprobs: wantLogprobs ? completionLogprobs(text, topK) : null },
     );
     return {
@@ -452,16 +404,9 @@ export class FakeOpenAIServer {
       model,
       data: inputs.map((text, index) => {
         const vector = fakeEmbedding(text, dims);
-        return {
-          object: "embedding",
-          index,
-          embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector,
-        };
+        return { object: "embedding", index, embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector };
       }),
-      usage: {
-        prompt_tokens: inputs.reduce((s, t) => s + countWords(t), 0),
-        total_tokens: inputs.reduce((s, t) => s + countWords(t), 0),
-      },
+      usage: { prompt_tokens: inputs.reduce((s, t) => s + countWords(t), 0), total_tokens: inputs.reduce((s, t) => s + countWords(t), 0) },
     };
   }
 
@@ -470,22 +415,14 @@ export class FakeOpenAIServer {
     const endpoint = /^\/v2\/endpoint\/([^/]+)\/([^/]+)$/.exec(path);
     if (endpoint) {
       const [, namespace, name] = endpoint;
-      return sendJson(
-        res,
-        200,
-        { name, namespace, status: { state: "running", url: `${this.url}/endpoints/${namespace}/${name}` } },
-        finish,
-      );
+      return sendJson(res, 200, { name, namespace, status: { state: "running", url: `${this.url}/endpoints/${namespace}/${name}` } }, finish);
     }
     const model = /^\/api\/models\/(.+)$/.exec(path)?.[1];
     if (model) {
       return sendJson(
         res,
         200,
-        {
-          id: model,
-          inferenceProviderMapping: { "hf-inference": { status: "live", providerId: model, task: "text-generation" } },
-        },
+        { id: model, inferenceProviderMapping: { "hf-inference": { status: "live", providerId: model, task: "text-generation" } } },
         finish,
       );
     }
@@ -499,33 +436,17 @@ export class FakeOpenAIServer {
       return sendJson(res, 200, { ok: true }, finish);
     }
     if (path === "/__fake/requests") {
-      return sendJson(
-        res,
-        200,
-        { peak_in_flight: this.peak, requests: this.requests.filter((r) => r.route !== "control") },
-        finish,
-      );
+      return sendJson(res, 200, { peak_in_flight: this.peak, requests: this.requests.filter((r) => r.route !== "control") }, finish);
     }
     if (path === "/__fake/batches") {
       // A body configures the Batch API (`polls_to_complete`, `hold`); the answer lists its batches.
       if (body && typeof body === "object") this.batchApi.configure(body as Partial<FakeBatchSettings>);
-      return sendJson(
-        res,
-        200,
-        { settings: this.batchApi.settings, batches: [...this.batchApi.batches.values()] },
-        finish,
-      );
+      return sendJson(res, 200, { settings: this.batchApi.settings, batches: [...this.batchApi.batches.values()] }, finish);
     }
     if (path === "/__fake/script") {
-      const spec = (body ?? {}) as {
-        behaviours?: FakeBehaviour[];
-        match?: string;
-        repeat_last?: boolean;
-        always?: FakeBehaviour | null;
-      };
+      const spec = (body ?? {}) as { behaviours?: FakeBehaviour[]; match?: string; repeat_last?: boolean; always?: FakeBehaviour | null };
       if (spec.always !== undefined) this.always(spec.always ?? undefined);
-      if (spec.behaviours && spec.match !== undefined)
-        this.scriptFor(spec.match, spec.behaviours, { repeatLast: spec.repeat_last === true });
+      if (spec.behaviours && spec.match !== undefined) this.scriptFor(spec.match, spec.behaviours, { repeatLast: spec.repeat_last === true });
       else if (spec.behaviours) this.script(...spec.behaviours);
       return sendJson(res, 200, { ok: true }, finish);
     }
@@ -567,13 +488,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  payload: unknown,
-  finish: (status: number) => void,
-  headers: Record<string, string> = {},
-): void {
+function sendJson(res: ServerResponse, status: number, payload: unknown, finish: (status: number) => void, headers: Record<string, string> = {}): void {
   finish(status);
   if (res.destroyed) return;
   res.writeHead(status, { "content-type": "application/json", ...headers });

@@ -32,25 +32,12 @@ export function streamChunks(route: "chat" | "completions", response: Json, incl
     if (route === "chat") {
       const content = ((choice.message as Json).content as string | null) ?? "";
       const [first, second] = halves(content);
-      chunks.push({
-        ...base,
-        choices: [
-          {
-            index,
-            delta: { role: "assistant", content: first },
-            logprobs: choice.logprobs ?? null,
-            finish_reason: null,
-          },
-        ],
-      });
+      chunks.push({ ...base, choices: [{ index, delta: { role: "assistant", content: first }, logprobs: choice.logprobs ?? null, finish_reason: null }] });
       chunks.push({ ...base, choices: [{ index, delta: { content: second }, logprobs: null, finish_reason: null }] });
       chunks.push({ ...base, choices: [{ index, delta: {}, logprobs: null, finish_reason: choice.finish_reason }] });
     } else {
       const [first, second] = halves(String(choice.text ?? ""));
-      chunks.push({
-        ...base,
-        choices: [{ index, text: first, logprobs: choice.logprobs ?? null, finish_reason: null }],
-      });
+      chunks.push({ ...base, choices: [{ index, text: first, logprobs: choice.logprobs ?? null, finish_reason: null }] });
       chunks.push({ ...base, choices: [{ index, text: second, logprobs: null, finish_reason: choice.finish_reason }] });
     }
   }

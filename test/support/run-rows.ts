@@ -17,15 +17,8 @@ export interface FinishedRun {
  * gives access to its rows through `/v1/runs/{id}/rows` (the pipeline goes over the wire, so
  * every step and LLM is rebuilt from its serialized form by the registry).
  */
-export async function runThroughApi(
-  harness: Harness,
-  pipeline: Pipeline,
-  options: { timeoutMs?: number } = {},
-): Promise<FinishedRun> {
-  const { status, body } = await harness.json<{ id: string; status: string }>(
-    "/v1/runs",
-    postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }),
-  );
+export async function runThroughApi(harness: Harness, pipeline: Pipeline, options: { timeoutMs?: number } = {}): Promise<FinishedRun> {
+  const { status, body } = await harness.json<{ id: string; status: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
   expect(status, JSON.stringify(body)).toBe(202);
   const run = await harness.waitForRun(body.id, { timeoutMs: options.timeoutMs ?? 50_000 });
   expect(run.status, JSON.stringify(run.error ?? run.errors)).toBe("succeeded");

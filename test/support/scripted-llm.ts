@@ -17,10 +17,7 @@ const schema = llmAttributes.extend({
  */
 export class ScriptedLLM extends LLM<typeof schema> {
   static override readonly typeName = "ScriptedLLM";
-  static override readonly generationKwargsSchema = z.object({
-    temperature: z.number().optional(),
-    max_new_tokens: z.number().int().optional(),
-  });
+  static override readonly generationKwargsSchema = z.object({ temperature: z.number().optional(), max_new_tokens: z.number().int().optional() });
   calls = 0;
 
   static override readonly attributes = schema;
@@ -35,10 +32,8 @@ export class ScriptedLLM extends LLM<typeof schema> {
 
   async generateOne(input: FormattedInput, options: GenerateOptions): Promise<GenerateOutput> {
     const { input: prompt } = splitFormattedInput(input);
-    const last =
-      typeof prompt === "string" ? prompt : String(prompt.filter((m) => m.role === "user").at(-1)?.content ?? "");
-    if (this.attrs.failOn !== undefined && last.includes(this.attrs.failOn))
-      throw new Error(`scripted failure for '${last}'`);
+    const last = typeof prompt === "string" ? prompt : String(prompt.filter((m) => m.role === "user").at(-1)?.content ?? "");
+    if (this.attrs.failOn !== undefined && last.includes(this.attrs.failOn)) throw new Error(`scripted failure for '${last}'`);
     const generations: string[] = [];
     for (let i = 0; i < options.numGenerations; i++) {
       const reply = this.attrs.replies[this.calls % this.attrs.replies.length] ?? "";
@@ -46,9 +41,6 @@ export class ScriptedLLM extends LLM<typeof schema> {
       generations.push(reply.replaceAll("{input}", last));
     }
     const words = (text: string): number => text.split(/\s+/).filter(Boolean).length;
-    return {
-      generations,
-      statistics: { input_tokens: generations.map(() => words(last)), output_tokens: generations.map((g) => words(g)) },
-    };
+    return { generations, statistics: { input_tokens: generations.map(() => words(last)), output_tokens: generations.map((g) => words(g)) } };
   }
 }

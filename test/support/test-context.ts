@@ -2,12 +2,5 @@ import { BufferLogger, defaultServices, type StepContext } from "../../src/steps
 
 /** A step context for tests: run "test", step "test", batch 0, a buffered logger and `defaultServices()`. */
 export function testContext(overrides: Partial<StepContext> = {}): StepContext {
-  return {
-    runId: "test",
-    stepName: "test",
-    seqNo: 0,
-    logger: new BufferLogger(""),
-    services: defaultServices(),
-    ...overrides,
-  };
+  return { runId: "test", stepName: "test", seqNo: 0, logger: new BufferLogger(""), services: defaultServices(), ...overrides };
 }

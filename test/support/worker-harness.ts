@@ -12,10 +12,7 @@ export interface Harness {
  * A Worker built with test options, called in-process inside workerd. Queue messages it sends
  * are delivered to the same script's consumer, so whole runs go DO -> Queue -> consumer -> R2.
  */
-export function workerHarness(
-  options: WorkerOptions,
-  overrides: { env?: Partial<Env>; headers?: Record<string, string> } = {},
-): Harness {
+export function workerHarness(options: WorkerOptions, overrides: { env?: Partial<Env>; headers?: Record<string, string> } = {}): Harness {
   const worker = createWorker(options);
   const workerEnv = { ...env, ...overrides.env } as Env;
   const request = async (path: string, init?: RequestInit): Promise<Response> => {
@@ -41,8 +38,7 @@ export function workerHarness(
       for (;;) {
         const { body } = await json<Record<string, unknown>>(`/v1/runs/${id}`);
         if (until.includes(String(body.status))) return body;
-        if (Date.now() > deadline)
-          throw new Error(`run ${id} did not reach ${until.join("/")} in ${timeoutMs} ms: ${JSON.stringify(body)}`);
+        if (Date.now() > deadline) throw new Error(`run ${id} did not reach ${until.join("/")} in ${timeoutMs} ms: ${JSON.stringify(body)}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },

@@ -14,14 +14,8 @@ const registry = createDefaultRegistry().register(ScriptedLLM);
 
 function scripted(name: string, rows = 5): Pipeline {
   return new Pipeline({ name }).build(() => {
-    const load = new LoadDataFromDicts({
-      name: "load",
-      data: Array.from({ length: rows }, (_, i) => ({ instruction: `q${i}` })),
-      batchSize: 2,
-    });
-    load.connect(
-      new TextGeneration({ name: "generate", llm: new ScriptedLLM({ replies: ["a: {input}"] }), inputBatchSize: 2 }),
-    );
+    const load = new LoadDataFromDicts({ name: "load", data: Array.from({ length: rows }, (_, i) => ({ instruction: `q${i}` })), batchSize: 2 });
+    load.connect(new TextGeneration({ name: "generate", llm: new ScriptedLLM({ replies: ["a: {input}"] }), inputBatchSize: 2 }));
   });
 }
 
@@ -64,17 +58,12 @@ describe("registered pipelines, dry runs, datasets and cron", () => {
 
   it("lists registered pipelines with their runtime parameters", async () => {
     const { body } = await harness.json<{
-      pipelines: Array<{
-        name: string;
-        steps: Array<{ name: string; runtime_parameters_info: Array<{ name: string }> }>;
-      }>;
+      pipelines: Array<{ name: string; steps: Array<{ name: string; runtime_parameters_info: Array<{ name: string }> }> }>;
     }>("/v1/pipelines");
     const entry = body.pipelines.find((p) => p.name === "scripted");
     expect(entry?.steps.map((s) => s.name)).toEqual(["load", "generate"]);
     const generate = entry?.steps.find((s) => s.name === "generate");
-    expect(generate?.runtime_parameters_info.map((p) => p.name)).toEqual(
-      expect.arrayContaining(["input_batch_size", "llm", "num_generations"]),
-    );
+    expect(generate?.runtime_parameters_info.map((p) => p.name)).toEqual(expect.arrayContaining(["input_batch_size", "llm", "num_generations"]));
   });
 
   it("runs a registered pipeline by name with parameters", async () => {
@@ -95,13 +84,8 @@ describe("registered pipelines, dry runs, datasets and cron", () => {
     const run = await harness.waitForRun(first.body.id);
     expect(run.status).toBe("succeeded");
     expect(run.dry_run).toBe(true);
-    expect((run.steps as Record<string, { rows_out: number; batches_done: number }>).load).toMatchObject({
-      rows_out: 1,
-      batches_done: 1,
-    });
-    const { body: rows } = await harness.json<{ rows: Array<{ instruction: string; generation: string }> }>(
-      `/v1/runs/${first.body.id}/rows`,
-    );
+    expect((run.steps as Record<string, { rows_out: number; batches_done: number }>).load).toMatchObject({ rows_out: 1, batches_done: 1 });
+    const { body: rows } = await harness.json<{ rows: Array<{ instruction: string; generation: string }> }>(`/v1/runs/${first.body.id}/rows`);
     expect(rows.rows).toEqual([expect.objectContaining({ instruction: "q0", generation: "a: q0" })]);
     const second = await harness.json<{ id: string; cached: boolean }>("/v1/runs", postJson(body));
     expect(second.status).toBe(202);
@@ -148,9 +132,7 @@ describe("registered pipelines, dry runs, datasets and cron", () => {
   });
 
   it("paginates runs newest first with a cursor", async () => {
-    const page1 = await harness.json<{ runs: Array<{ id: string; created_at: string }>; next_cursor: string | null }>(
-      "/v1/runs?limit=2",
-    );
+    const page1 = await harness.json<{ runs: Array<{ id: string; created_at: string }>; next_cursor: string | null }>("/v1/runs?limit=2");
     expect(page1.body.runs).toHaveLength(2);
     expect(page1.body.next_cursor).not.toBeNull();
     const page2 = await harness.json<{ runs: Array<{ id: string; created_at: string }> }>(

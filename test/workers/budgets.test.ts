@@ -17,10 +17,7 @@ const fake = (): string => inject("fakeOpenAIUrl");
 let deployment: Harness | undefined;
 function harness(): Harness {
   // A registered pipeline with a budget of its own, which a request's budget overrides.
-  const budgeted = {
-    build: () => pipelineObject("budget-registered", "budget-registered"),
-    budget: { maxRequests: 7 },
-  };
+  const budgeted = { build: () => pipelineObject("budget-registered", "budget-registered"), budget: { maxRequests: 7 } };
   deployment ??= workerHarness({ registry: createDefaultRegistry(), pipelines: { budgeted } });
   return deployment;
 }
@@ -41,9 +38,7 @@ interface RunBody {
 }
 
 async function calls(): Promise<string[]> {
-  const body = (await (await fetch(`${fake()}/__fake/requests`)).json()) as {
-    requests: Array<{ route: string; prompt: string }>;
-  };
+  const body = (await (await fetch(`${fake()}/__fake/requests`)).json()) as { requests: Array<{ route: string; prompt: string }> };
   return body.requests.filter((r) => r.route === "chat").map((r) => r.prompt);
 }
 
@@ -61,12 +56,7 @@ function pipelineObject(name: string, tag: string, model = "gpt-4o-mini"): Pipel
     }).connect(
       new TextGeneration({
         name: "generate",
-        llm: new OpenAILLM({
-          model,
-          baseUrl: `${fake()}/v1`,
-          apiKeyEnv: "FAKE_OPENAI_API_KEY",
-          generationKwargs: { temperature: 0.7 },
-        }),
+        llm: new OpenAILLM({ model, baseUrl: `${fake()}/v1`, apiKeyEnv: "FAKE_OPENAI_API_KEY", generationKwargs: { temperature: 0.7 } }),
         inputBatchSize: 5,
       }),
     );
@@ -74,10 +64,7 @@ function pipelineObject(name: string, tag: string, model = "gpt-4o-mini"): Pipel
 }
 
 async function start(body: Record<string, unknown>): Promise<RunBody> {
-  const { status, body: started } = await harness().json<{ id: string }>(
-    "/v1/runs",
-    postJson({ use_cache: false, ...body }),
-  );
+  const { status, body: started } = await harness().json<{ id: string }>("/v1/runs", postJson({ use_cache: false, ...body }));
   expect(status, JSON.stringify(started)).toBe(202);
   return (await harness().waitForRun(started.id)) as unknown as RunBody;
 }
@@ -87,9 +74,7 @@ async function resume(id: string, budget: Record<string, unknown>): Promise<{ st
 }
 
 async function rows(id: string): Promise<string[]> {
-  const { status, body } = await harness().json<{ rows: Array<{ instruction: string }> }>(
-    `/v1/runs/${id}/rows?length=100`,
-  );
+  const { status, body } = await harness().json<{ rows: Array<{ instruction: string }> }>(`/v1/runs/${id}/rows?length=100`);
   expect(status).toBe(200);
   return body.rows.map((r) => r.instruction);
 }
@@ -205,11 +190,7 @@ describe("budgets over the OpenAI stand-in", () => {
       postJson({ pipeline: pipeline("budget-unpriced", "budget-unpriced", "stand-in-model"), max_cost_usd: 1 }),
     );
     expect(unpriced.status).toBe(400);
-    expect(unpriced.body.error?.details).toMatchObject({
-      field: "max_cost_usd",
-      step: "generate",
-      model: "stand-in-model",
-    });
+    expect(unpriced.body.error?.details).toMatchObject({ field: "max_cost_usd", step: "generate", model: "stand-in-model" });
 
     const run = await start({ pipeline: spec, max_requests: 100 });
     expect(run.status).toBe("succeeded");

@@ -42,14 +42,6 @@ describe("embedding steps on Workers", () => {
       [3, 5],
     ]);
     expect(rows[1]?.nn_scores).toEqual([1, Math.fround(0.28)]);
-    expect(rows.map((r) => r.keep_row_after_embedding_filtering)).toEqual([
-      false,
-      false,
-      false,
-      false,
-      true,
-      false,
-      true,
-    ]);
+    expect(rows.map((r) => r.keep_row_after_embedding_filtering)).toEqual([false, false, false, false, true, false, true]);
   });
 });

@@ -91,15 +91,9 @@ describe("TextGenerationWithImage end to end in workerd", () => {
 });
 
 describe("Improving Text Embeddings with LLMs end to end in workerd", () => {
-  const retrievalTasks = [
-    "Retrieve care guides that diagnose a houseplant problem.",
-    "Find court rulings that interpret a given statute.",
-  ];
+  const retrievalTasks = ["Retrieve care guides that diagnose a houseplant problem.", "Find court rulings that interpret a given statute."];
   const longTasks = ["Match a customer complaint with the support article that resolves it."];
-  const classificationTasks = [
-    "Classify a restaurant review as positive, negative or mixed.",
-    "Route an email to billing, support or sales.",
-  ];
+  const classificationTasks = ["Classify a restaurant review as positive, negative or mixed.", "Route an email to billing, support or sales."];
   const triplet = (s1: string, s2: string, s3: string): string => JSON.stringify({ S1: s1, S2: s2, S3: s3 });
 
   it("brainstorms tasks, writes examples for each, and generates monolingual and bitext triplets", async () => {
@@ -142,9 +136,7 @@ describe("Improving Text Embeddings with LLMs end to end in workerd", () => {
       }).connect(
         new GenerateLongTextMatchingData({
           name: "long_data",
-          llm: llm(
-            '{"input": "My parcel arrived crushed.", "positive_document": "Damaged deliveries: photograph the box."}',
-          ),
+          llm: llm('{"input": "My parcel arrived crushed.", "positive_document": "Damaged deliveries: photograph the box."}'),
         }),
       );
       // Two generations, the second unreadable: its row has a null task, which the next task skips.
@@ -164,71 +156,40 @@ describe("Improving Text Embeddings with LLMs end to end in workerd", () => {
           ),
         }),
       );
-      new EmbeddingTaskGenerator({
-        name: "brainstorm_lists",
-        category: "text-classification",
-        llm: llm(JSON.stringify(classificationTasks)),
-      });
+      new EmbeddingTaskGenerator({ name: "brainstorm_lists", category: "text-classification", llm: llm(JSON.stringify(classificationTasks)) });
       new MonolingualTripletGenerator({
         name: "monolingual_triplets",
         unit: "sentence",
         numGenerations: 2,
         llm: llm(
-          triplet(
-            "The cat sleeps on the windowsill.",
-            "A cat naps on the window ledge.",
-            "The dog sleeps in its kennel.",
-          ),
+          triplet("The cat sleeps on the windowsill.", "A cat naps on the window ledge.", "The dog sleeps in its kennel."),
           "Three sentences about cats.",
         ),
       });
       new BitextRetrievalGenerator({
         name: "bitext_triplets",
         targetLanguage: "French",
-        llm: llm(
-          triplet(
-            "The library opens at nine.",
-            "La bibliothèque ouvre à neuf heures.",
-            "La librairie est ouverte neuf.",
-          ),
-        ),
+        llm: llm(triplet("The library opens at nine.", "La bibliothèque ouvre à neuf heures.", "La librairie est ouverte neuf.")),
       });
     });
     const run = await runThroughApi(harness, pipeline);
 
     const retrieval = await run.rows("retrieval_data");
-    expect(
-      retrieval.map((r) => [r.task, r.user_query, r.positive_document, r.hard_negative_document, r.model_name]),
-    ).toEqual([
-      [
-        retrievalTasks[0],
-        "monstera yellow leaves",
-        "Yellow leaves mean overwatering.\nLet the soil dry out.",
-        "Monstera comes from Mexico.",
-        "scripted-model",
-      ],
+    expect(retrieval.map((r) => [r.task, r.user_query, r.positive_document, r.hard_negative_document, r.model_name])).toEqual([
+      [retrievalTasks[0], "monstera yellow leaves", "Yellow leaves mean overwatering.\nLet the soil dry out.", "Monstera comes from Mexico.", "scripted-model"],
       [retrievalTasks[1], null, null, null, "scripted-model"],
     ]);
     expect(metadataOf(retrieval[1]).raw_output_retrieval_data).toBe("I am not able to write legal documents.");
-    const retrievalPrompt = metadataOf(retrieval[0]).raw_input_retrieval_data as Array<{
-      role: string;
-      content: string;
-    }>;
+    const retrievalPrompt = metadataOf(retrieval[0]).raw_input_retrieval_data as Array<{ role: string; content: string }>;
     expect(retrievalPrompt[0]?.content).toContain(`Here is a text retrieval task: ${retrievalTasks[0]}`);
     expect(retrievalPrompt[0]?.content).toContain("The query is a common query of");
     expect(retrievalPrompt[0]?.content).toContain("Each document has at least 50 words.");
 
     const short = await run.rows("short_data");
     expect(short.map((r) => [r.task, r.input, r.positive_document])).toEqual([
-      [
-        "Match a product title with another listing's title for the same product.",
-        "Apple iPhone 15 Pro 128GB",
-        "iPhone 15 Pro (128 GB)",
-      ],
+      ["Match a product title with another listing's title for the same product.", "Apple iPhone 15 Pro 128GB", "iPhone 15 Pro (128 GB)"],
     ]);
-    expect(String((metadataOf(short[0]).raw_input_short_data as Array<{ content: string }>)[0]?.content)).toContain(
-      "Write both texts in German.",
-    );
+    expect(String((metadataOf(short[0]).raw_input_short_data as Array<{ content: string }>)[0]?.content)).toContain("Write both texts in German.");
 
     const long = await run.rows("long_data");
     expect(long.map((r) => [r.task, r.input, r.positive_document])).toEqual([
@@ -241,9 +202,7 @@ describe("Improving Text Embeddings with LLMs end to end in workerd", () => {
       [classificationTasks[1], "My invoice shows a double charge.", "billing", "support"],
       [null, null, null, null],
     ]);
-    expect(String(metadataOf(classification[2]).error_classification_data)).toMatch(
-      /input 'task' must be a non-empty string/,
-    );
+    expect(String(metadataOf(classification[2]).error_classification_data)).toMatch(/input 'task' must be a non-empty string/);
 
     const lists = await run.rows("brainstorm_lists");
     expect(lists.map((r) => [r.tasks, r.model_name])).toEqual([[classificationTasks, "scripted-model"]]);
@@ -257,15 +216,10 @@ describe("Improving Text Embeddings with LLMs end to end in workerd", () => {
 
     const bitext = await run.rows("bitext_triplets");
     expect(bitext.map((r) => [r.S1, r.S2, r.S3, r.model_name])).toEqual([
-      [
-        "The library opens at nine.",
-        "La bibliothèque ouvre à neuf heures.",
-        "La librairie est ouverte neuf.",
-        "scripted-model",
-      ],
+      ["The library opens at nine.", "La bibliothèque ouvre à neuf heures.", "La librairie est ouverte neuf.", "scripted-model"],
     ]);
-    expect(
-      String((metadataOf(bitext[0]).raw_input_bitext_triplets as Array<{ content: string }>)[0]?.content),
-    ).toContain("S1 is written in English; S2 and S3 are written in French.");
+    expect(String((metadataOf(bitext[0]).raw_input_bitext_triplets as Array<{ content: string }>)[0]?.content)).toContain(
+      "S1 is written in English; S2 and S3 are written in French.",
+    );
   });
 });

@@ -28,9 +28,7 @@ interface FakeBatchSeen {
 
 async function batchesOf(runId: string): Promise<FakeBatchSeen[]> {
   // No body: only lists (other test files share the stand-in, so its settings stay as they are).
-  const body = (await (await fetch(`${fake()}/__fake/batches`, { method: "POST" })).json()) as {
-    batches: FakeBatchSeen[];
-  };
+  const body = (await (await fetch(`${fake()}/__fake/batches`, { method: "POST" })).json()) as { batches: FakeBatchSeen[] };
   return body.batches.filter((b) => b.metadata.distilflare_run_id === runId);
 }
 
@@ -49,33 +47,15 @@ describe("offline batch generation on Workers", () => {
     const harness = workerHarness({ registry: createDefaultRegistry(), pipelines: {} });
     await fetch(
       `${fake()}/__fake/script`,
-      postJson({
-        match: "offline-batch-bad-row",
-        behaviours: [{ kind: "error", status: 400, message: "this request line is invalid" }],
-        repeat_last: true,
-      }),
+      postJson({ match: "offline-batch-bad-row", behaviours: [{ kind: "error", status: 400, message: "this request line is invalid" }], repeat_last: true }),
     );
     await fetch(
       `${fake()}/__fake/script`,
-      postJson({
-        match: "offline-batch-row",
-        behaviours: [{ kind: "reply", usage: { prompt_tokens: 10, completion_tokens: 4 } }],
-        repeat_last: true,
-      }),
+      postJson({ match: "offline-batch-row", behaviours: [{ kind: "reply", usage: { prompt_tokens: 10, completion_tokens: 4 } }], repeat_last: true }),
     );
-    const instructions = [
-      "offline-batch-row 0",
-      "offline-batch-row 1",
-      "offline-batch-bad-row 2",
-      "offline-batch-row 3",
-      "offline-batch-row 4",
-    ];
+    const instructions = ["offline-batch-row 0", "offline-batch-row 1", "offline-batch-bad-row 2", "offline-batch-row 3", "offline-batch-row 4"];
     const pipeline = new Pipeline({ name: "offline-batch", enableMetadata: true }).build(() => {
-      new LoadDataFromDicts({
-        name: "load",
-        data: instructions.map((instruction) => ({ instruction })),
-        batchSize: 5,
-      }).connect(
+      new LoadDataFromDicts({ name: "load", data: instructions.map((instruction) => ({ instruction })), batchSize: 5 }).connect(
         new TextGeneration({
           name: "generate",
           inputBatchSize: 3,
@@ -89,19 +69,13 @@ describe("offline batch generation on Workers", () => {
         }),
       );
     });
-    const started = await harness.json<{ id: string }>(
-      "/v1/runs",
-      postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }),
-    );
+    const started = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     const id = started.body.id;
 
     // While the jobs run, the status shows them (id, provider status, counts) and the step is still running.
     const pending = await until("the pending jobs in the status", async () => {
-      const { body } = await harness.json<{
-        offline_batches?: Array<Record<string, unknown>>;
-        steps: Record<string, { status: string }>;
-      }>(`/v1/runs/${id}`);
+      const { body } = await harness.json<{ offline_batches?: Array<Record<string, unknown>>; steps: Record<string, { status: string }> }>(`/v1/runs/${id}`);
       return (body.offline_batches?.length ?? 0) === 2 ? body : undefined;
     });
     expect(pending.steps.generate?.status).toBe("running");
@@ -126,9 +100,7 @@ describe("offline batch generation on Workers", () => {
     expect(run.status, JSON.stringify(run.errors)).toBe("succeeded");
     expect(run.failed_rows).toBe(1);
     expect(run.offline_batches).toBeUndefined();
-    const { body } = await harness.json<{ rows: Array<Record<string, unknown>> }>(
-      `/v1/runs/${id}/rows?config=default&length=100`,
-    );
+    const { body } = await harness.json<{ rows: Array<Record<string, unknown>> }>(`/v1/runs/${id}/rows?config=default&length=100`);
     expect(body.rows.map((r) => r.instruction)).toEqual(instructions);
     expect(body.rows.map((r) => r.generation)).toEqual([
       "echo: offline-batch-row 0",
@@ -139,12 +111,9 @@ describe("offline batch generation on Workers", () => {
     ]);
     expect(metadataOf(body.rows[2]).error_generate).toBe("HTTP 400: this request line is invalid");
     // Tokens as the batch output billed them, at the batch price (half gpt-4o-mini's list price).
-    const usage = (
-      run.usage_by_model as Record<
-        string,
-        { requests: number; input_tokens: number; output_tokens: number; cost_usd: number | null }
-      >
-    )["OpenAILLM/batch:gpt-4o-mini"];
+    const usage = (run.usage_by_model as Record<string, { requests: number; input_tokens: number; output_tokens: number; cost_usd: number | null }>)[
+      "OpenAILLM/batch:gpt-4o-mini"
+    ];
     expect(usage).toMatchObject({ requests: 5, input_tokens: 4 * 10, output_tokens: 4 * 4 });
     expect(usage?.cost_usd).toBeCloseTo((40 * 0.075 + 16 * 0.3) / 1e6, 12);
     const log = await (await harness.request(`/v1/runs/${id}/logs`)).text();

@@ -14,11 +14,7 @@ const pipelines = {
   scripted: {
     build: () =>
       new Pipeline({ name: "openapi-scripted" }).build(() => {
-        const load = new LoadDataFromDicts({
-          name: "load",
-          data: [{ instruction: "q0" }, { instruction: "q1" }],
-          batchSize: 2,
-        });
+        const load = new LoadDataFromDicts({ name: "load", data: [{ instruction: "q0" }, { instruction: "q1" }], batchSize: 2 });
         load.connect(new TextGeneration({ name: "generate", llm: new ScriptedLLM({ replies: ["a: {input}"] }) }));
       }),
   },
@@ -47,12 +43,7 @@ beforeAll(async () => {
 
 /** A value for each path parameter that names something that exists. */
 function concretePath(path: string): string {
-  const values: Record<string, string> = {
-    id: runId,
-    config: "default",
-    split: "train",
-    file: path.startsWith("/dashboard/") ? "app.js" : "00000.parquet",
-  };
+  const values: Record<string, string> = { id: runId, config: "default", split: "train", file: path.startsWith("/dashboard/") ? "app.js" : "00000.parquet" };
   return path.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? name);
 }
 
@@ -68,19 +59,11 @@ const BODIES: Record<string, unknown> = {
 describe("/openapi.json against the running routes", () => {
   it("is generated from the route definitions, with the shared schemas as components", () => {
     expect(Object.keys(document.paths).length).toBeGreaterThan(10);
-    expect(Object.keys(document.components.schemas)).toEqual(
-      expect.arrayContaining(["Run", "RunList", "StartRunBody", "Distiset", "Rows", "Error"]),
-    );
+    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(["Run", "RunList", "StartRunBody", "Distiset", "Rows", "Error"]));
     const listRuns = document.paths["/v1/runs"]!.get!;
     expect(listRuns.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(["query:limit", "query:cursor"]);
     const rows = document.paths["/v1/runs/{id}/rows"]!.get!;
-    expect(rows.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual([
-      "path:id",
-      "query:config",
-      "query:split",
-      "query:offset",
-      "query:length",
-    ]);
+    expect(rows.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(["path:id", "query:config", "query:split", "query:offset", "query:length"]);
   });
 
   it("documents only routes that exist, and each answers with a status it documents", async () => {
@@ -88,23 +71,15 @@ describe("/openapi.json against the running routes", () => {
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         const body = BODIES[path];
-        const init: RequestInit =
-          method === "post"
-            ? postJson(body ?? {})
-            : { method: method.toUpperCase(), headers: { accept: "application/json" } };
+        const init: RequestInit = method === "post" ? postJson(body ?? {}) : { method: method.toUpperCase(), headers: { accept: "application/json" } };
         const response = await harness.request(concretePath(path), init);
         const text = await response.text();
         expect(text, `${method} ${path}`).not.toContain("No route for");
-        expect(
-          Object.keys(operation.responses),
-          `${method} ${path} answered ${response.status}: ${text.slice(0, 200)}`,
-        ).toContain(String(response.status));
+        expect(Object.keys(operation.responses), `${method} ${path} answered ${response.status}: ${text.slice(0, 200)}`).toContain(String(response.status));
         checked.push(`${method} ${path}`);
       }
     }
-    expect(checked).toEqual(
-      expect.arrayContaining(["get /v1/runs/{id}/distiset/{config}/{split}/{file}", "post /v1/runs", "get /"]),
-    );
+    expect(checked).toEqual(expect.arrayContaining(["get /v1/runs/{id}/distiset/{config}/{split}/{file}", "post /v1/runs", "get /"]));
   });
 
   it("documents every route the app registers", () => {
@@ -112,9 +87,7 @@ describe("/openapi.json against the running routes", () => {
     const registered = app.routes
       .filter((route) => route.method !== "ALL")
       .map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:(\w+)/g, "{$1}")}`);
-    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
-      Object.keys(operations).map((method) => `${method} ${path}`),
-    );
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
     expect(new Set(registered)).toEqual(new Set(documented));
   });
 
@@ -129,9 +102,7 @@ describe("/openapi.json against the running routes", () => {
   });
 
   it("answers a bad documented parameter with the API's error body naming it", async () => {
-    const { status, body } = await harness.json<{
-      error: { code: string; message: string; details: { field: string } };
-    }>(`/v1/runs/${runId}/rows?length=0`);
+    const { status, body } = await harness.json<{ error: { code: string; message: string; details: { field: string } } }>(`/v1/runs/${runId}/rows?length=0`);
     expect(status).toBe(400);
     expect(body.error).toMatchObject({ code: "invalid_request", details: { field: "length" } });
     expect(body.error.message).toContain("Invalid query parameters: 'length'");

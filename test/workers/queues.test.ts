@@ -43,17 +43,10 @@ const harness = workerHarness({ registry, pipelines: {} });
 
 async function finishedRun(name: string, rows: number, step: "gate" | "none" = "gate"): Promise<string> {
   const pipeline = new Pipeline({ name }).build(() => {
-    const load = new LoadDataFromDicts({
-      name: "load",
-      data: Array.from({ length: rows }, (_, i) => ({ text: `t${i}` })),
-      batchSize: 2,
-    });
+    const load = new LoadDataFromDicts({ name: "load", data: Array.from({ length: rows }, (_, i) => ({ text: `t${i}` })), batchSize: 2 });
     if (step === "gate") load.connect(new Gate({ name: "gate", inputBatchSize: 1 }));
   });
-  const { body } = await harness.json<{ id: string }>(
-    "/v1/runs",
-    postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }),
-  );
+  const { body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
   const run = await harness.waitForRun(body.id);
   expect(run.status).toBe("succeeded");
   return body.id;
@@ -73,15 +66,10 @@ describe("queue consumers", () => {
       const load = new LoadDataFromDicts({ name: "load", data: [{ text: "a" }, { text: "b" }], batchSize: 2 });
       load.connect(new Gate({ name: "gate", inputBatchSize: 2 }));
     });
-    const { body } = await harness.json<{ id: string }>(
-      "/v1/runs",
-      postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }),
-    );
+    const { body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
     // The gate batch is in flight (it waits ~3 s for a second batch that never comes): dead-letter it meanwhile.
     for (let i = 0; i < 100; i++) {
-      const { body: view } = await harness.json<{ steps: Record<string, { batches_sent: number }> }>(
-        `/v1/runs/${body.id}`,
-      );
+      const { body: view } = await harness.json<{ steps: Record<string, { batches_sent: number }> }>(`/v1/runs/${body.id}`);
       if ((view.steps.gate?.batches_sent ?? 0) > 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -97,9 +85,7 @@ describe("queue consumers", () => {
       created_from: { load: [[0, 2, 2]] },
       batch_routed_to: [],
     };
-    const batch = createMessageBatch("distilflare-dead-letters", [
-      { id: "dl-1", timestamp: new Date(), attempts: 6, body: { run_id: body.id, work } },
-    ]);
+    const batch = createMessageBatch("distilflare-dead-letters", [{ id: "dl-1", timestamp: new Date(), attempts: 6, body: { run_id: body.id, work } }]);
     await consumeWork(batch, env, { deadLetter: true });
     const run = await harness.waitForRun(body.id);
     expect(run.status).toBe("failed");
@@ -109,9 +95,7 @@ describe("queue consumers", () => {
     await harness.json(`/v1/runs/${body.id}/resume`, { method: "POST" });
     const resumed = await harness.waitForRun(body.id);
     expect(resumed.status).toBe("succeeded");
-    const { body: rows } = await harness.json<{ rows: Array<{ text: string; seen: unknown }> }>(
-      `/v1/runs/${body.id}/rows`,
-    );
+    const { body: rows } = await harness.json<{ rows: Array<{ text: string; seen: unknown }> }>(`/v1/runs/${body.id}/rows`);
     expect(rows.rows).toEqual([
       { text: "a", seen: true },
       { text: "b", seen: true },
@@ -123,10 +107,7 @@ describe("queue consumers", () => {
       const load = new LoadDataFromDicts({ name: "load", data: [{ text: "a" }], batchSize: 1 });
       load.connect(new Crash({ name: "crash" }));
     });
-    const { body } = await harness.json<{ id: string }>(
-      "/v1/runs",
-      postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }),
-    );
+    const { body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
     const run = await harness.waitForRun(body.id);
     // The step throws on every attempt: the work runner's retries end in a fatal report.
     expect(run.status).toBe("failed");
@@ -149,9 +130,7 @@ describe("queue consumers", () => {
       created_from: {},
       batch_routed_to: [],
     };
-    const batch = createMessageBatch("distilflare-dead-letters", [
-      { id: "dl-2", timestamp: new Date(), attempts: 6, body: { run_id: body.id, work } },
-    ]);
+    const batch = createMessageBatch("distilflare-dead-letters", [{ id: "dl-2", timestamp: new Date(), attempts: 6, body: { run_id: body.id, work } }]);
     await consumeWork(batch, env, { deadLetter: true });
     const after = await harness.waitForRun(body.id, { until: ["failed"] });
     expect((after.error as { message: string }).message).toMatch(/dead-lettered after its retries|out of memory/);
@@ -180,9 +159,7 @@ describe("queue consumers", () => {
     expect("work_ref" in parsed).toBe(true);
     expect(JSON.stringify(message).length).toBeLessThan(1_000);
     const stored = await env.DATA.get((parsed as { work_ref: string }).work_ref);
-    expect(((await stored!.json()) as WorkItem & { data: Array<{ slices: unknown[] }> }).data[0]!.slices).toHaveLength(
-      4000,
-    );
+    expect(((await stored!.json()) as WorkItem & { data: Array<{ slices: unknown[] }> }).data[0]!.slices).toHaveLength(4000);
   });
 });
 
@@ -190,17 +167,10 @@ describe("the run's Durable Object", () => {
   it("carries on from storage alone when evicted again and again mid-run", async () => {
     const { evictDurableObject } = await import("cloudflare:test");
     const pipeline = new Pipeline({ name: "wk-evicted" }).build(() => {
-      const load = new LoadDataFromDicts({
-        name: "load",
-        data: Array.from({ length: 12 }, (_, i) => ({ text: `e${i}` })),
-        batchSize: 3,
-      });
+      const load = new LoadDataFromDicts({ name: "load", data: Array.from({ length: 12 }, (_, i) => ({ text: `e${i}` })), batchSize: 3 });
       load.connect(new Gate({ name: "gate", inputBatchSize: 2 }));
     });
-    const { body } = await harness.json<{ id: string }>(
-      "/v1/runs",
-      postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }),
-    );
+    const { body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
     const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(body.id));
     let evictions = 0;
     for (let i = 0; i < 400; i++) {
@@ -217,9 +187,7 @@ describe("the run's Durable Object", () => {
     const run = await harness.waitForRun(body.id);
     expect(run.status).toBe("succeeded");
     expect(evictions).toBeGreaterThan(2);
-    const { body: rows } = await harness.json<{ rows: Array<{ text: string; seen: boolean }> }>(
-      `/v1/runs/${body.id}/rows`,
-    );
+    const { body: rows } = await harness.json<{ rows: Array<{ text: string; seen: boolean }> }>(`/v1/runs/${body.id}/rows`);
     expect(rows.rows.map((r) => r.text)).toEqual(Array.from({ length: 12 }, (_, i) => `e${i}`));
     expect(rows.rows.every((r) => r.seen === true)).toBe(true);
   });

@@ -3,10 +3,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { DistilflareError } from "../../src/errors.js";
 import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
-import {
-  DurableObjectRateLimiterClient,
-  type RateLimiterStub,
-} from "../../src/llms/rate-limit/durable-object-client.js";
+import { DurableObjectRateLimiterClient, type RateLimiterStub } from "../../src/llms/rate-limit/durable-object-client.js";
 import { RATE_LIMIT_TUNING } from "../../src/llms/rate-limit/rate-limit-algorithm.js";
 import type { AcquireDecision, RateLimiterState, RpcResult } from "../../src/llms/rate-limit/rate-limit-state.js";
 import { BufferLogger, defaultServices, type StepContext } from "../../src/steps/step-context.js";
@@ -53,8 +50,7 @@ function maxInWindow(times: readonly number[], windowMs: number): number {
 }
 
 /** The documented burst: each bucket holds `burstMs` of its rate (at least one request). */
-const burstOf = (requestsPerMinute: number): number =>
-  Math.max(1, (requestsPerMinute * RATE_LIMIT_TUNING.burstMs) / 60_000);
+const burstOf = (requestsPerMinute: number): number => Math.max(1, (requestsPerMinute * RATE_LIMIT_TUNING.burstMs) / 60_000);
 
 /** The leases' start times, ordered by lease id (the order they were granted in). */
 function startTimes(state: RateLimiterState): number[] {
@@ -101,9 +97,7 @@ describe("LlmRateLimiter under many concurrent callers", () => {
     expect(maxInWindow(starts, 60_000)).toBeLessThanOrEqual(60 + burst);
     // The same bound at every scale: at most rate * window + burst.
     for (const windowMs of [1_000, 5_000, 10_000, 30_000]) {
-      expect(maxInWindow(starts, windowMs), `${windowMs} ms window`).toBeLessThanOrEqual(
-        Math.floor((60 * windowMs) / 60_000 + burst),
-      );
+      expect(maxInWindow(starts, windowMs), `${windowMs} ms window`).toBeLessThanOrEqual(Math.floor((60 * windowMs) / 60_000 + burst));
     }
     // Callers beyond the minute were told to come back, never granted a far-off slot.
     const refusals = results.flatMap((r) => r.refused);
@@ -165,11 +159,7 @@ describe("LlmRateLimiter adapting to 429s (AIMD)", () => {
     // A burst of six 429s from calls in flight together, with Retry-After 3 s.
     const limited = await Promise.all(Array.from({ length: 6 }, acquire));
     const at = Date.now();
-    await Promise.all(
-      limited.map((leaseId) =>
-        stub.release({ leaseId, outcome: { ok: false, rateLimited: true, retryAfterMs: 3_000 } }),
-      ),
-    );
+    await Promise.all(limited.map((leaseId) => stub.release({ leaseId, outcome: { ok: false, rateLimited: true, retryAfterMs: 3_000 } })));
     const cut = await snapshot(key);
     expect(cut.allowance).toBe(0.5); // one congestion signal, not six halvings
     expect(cut.rateLimited).toBe(6);
@@ -187,10 +177,7 @@ describe("LlmRateLimiter adapting to 429s (AIMD)", () => {
     gaps(startTimes(await snapshot(key))).forEach((gap) => expect(gap).toBeCloseTo(200, 6));
     // With no max_in_flight configured, the 429s also set a cap: half of the six calls in flight then.
     expect(cut.inFlightBase).toBe(6);
-    expect(decided(await stub.acquire({ tokens: 0, limits }))).toEqual({
-      leaseId: null,
-      waitMs: RATE_LIMIT_TUNING.pollMs,
-    });
+    expect(decided(await stub.acquire({ tokens: 0, limits }))).toEqual({ leaseId: null, waitMs: RATE_LIMIT_TUNING.pollMs });
     await Promise.all(after.map(ok));
 
     // Successes add 0.1 per run of five: 25 in all bring it back to the full rate, with no cap.
@@ -226,8 +213,7 @@ describe("LlmRateLimiter adapting to 429s (AIMD)", () => {
 });
 
 describe("DurableObjectRateLimiterClient against the real object", () => {
-  const clientFor = (options: { maxWaitMs?: number } = {}) =>
-    new DurableObjectRateLimiterClient({ stubFor: (key) => limiter(key), ...options });
+  const clientFor = (options: { maxWaitMs?: number } = {}) => new DurableObjectRateLimiterClient({ stubFor: (key) => limiter(key), ...options });
 
   it("hands out leases that wait their reservation, and reports outcomes back", async () => {
     const key = freshKey("client");
@@ -246,9 +232,7 @@ describe("DurableObjectRateLimiterClient against the real object", () => {
     // The last 20 waited their turn: about 20 x 50 ms after the burst.
     expect(Math.max(...times) - startedAt).toBeGreaterThanOrEqual(900);
     for (const windowMs of [250, 500, 1_000]) {
-      expect(maxInWindow(times, windowMs), `${windowMs} ms window`).toBeLessThanOrEqual(
-        Math.floor((1_200 * windowMs) / 60_000 + burst) + 1,
-      );
+      expect(maxInWindow(times, windowMs), `${windowMs} ms window`).toBeLessThanOrEqual(Math.floor((1_200 * windowMs) / 60_000 + burst) + 1);
     }
     expect(Object.keys((await snapshot(key)).leases)).toHaveLength(burst + 20);
     const [last, ...others] = leases;
@@ -351,9 +335,7 @@ describe("OpenAILLM calls throttled by the Durable Object", () => {
     expect(provider.seen).toHaveLength(240);
     const burst = burstOf(rpm);
     for (const windowMs of [500, 1_000, 2_000]) {
-      expect(maxInWindow(provider.seen, windowMs), `${windowMs} ms window`).toBeLessThanOrEqual(
-        Math.floor((rpm * windowMs) / 60_000 + burst) + 1,
-      );
+      expect(maxInWindow(provider.seen, windowMs), `${windowMs} ms window`).toBeLessThanOrEqual(Math.floor((rpm * windowMs) / 60_000 + burst) + 1);
     }
     const state = await snapshot(`OpenAILLM|127.0.0.1:9|${model}`);
     expect(state.rateLimited).toBe(1);
@@ -365,21 +347,10 @@ describe("OpenAILLM calls throttled by the Durable Object", () => {
     const model = `starved-${crypto.randomUUID()}`;
     const provider = fakeProvider();
     const key = `OpenAILLM|127.0.0.1:9|${model}`;
-    const held = await new DurableObjectRateLimiterClient({ stubFor: (k) => limiter(k) }).acquire(key, {
-      tokens: 0,
-      limits: { maxInFlight: 1 },
-    });
-    const llm = new OpenAILLM({
-      model,
-      baseUrl: "http://127.0.0.1:9/v1",
-      rateLimits: { max_in_flight: 1 },
-      stream: false,
-    });
+    const held = await new DurableObjectRateLimiterClient({ stubFor: (k) => limiter(k) }).acquire(key, { tokens: 0, limits: { maxInFlight: 1 } });
+    const llm = new OpenAILLM({ model, baseUrl: "http://127.0.0.1:9/v1", rateLimits: { max_in_flight: 1 }, stream: false });
     const client = new DurableObjectRateLimiterClient({ stubFor: (k) => limiter(k), maxWaitMs: 500 });
-    const [output] = await llm.generate([[{ role: "user", content: "may I?" }]], {
-      numGenerations: 1,
-      context: consumerContext(provider.fetch, client),
-    });
+    const [output] = await llm.generate([[{ role: "user", content: "may I?" }]], { numGenerations: 1, context: consumerContext(provider.fetch, client) });
     expect(output?.generations).toEqual([null]);
     expect(output?.error).toContain(`No rate-limit lease for '${key}'`);
     expect(provider.seen).toHaveLength(0);

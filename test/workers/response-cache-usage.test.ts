@@ -32,27 +32,15 @@ async function generationRequests(): Promise<FakeRequestSeen[]> {
 }
 
 async function script(match: string, usage: { prompt_tokens: number; completion_tokens: number }): Promise<void> {
-  await fetch(
-    `${fake()}/__fake/script`,
-    postJson({ match, behaviours: [{ kind: "reply", text: `answer to ${match}`, usage }], repeat_last: true }),
-  );
+  await fetch(`${fake()}/__fake/script`, postJson({ match, behaviours: [{ kind: "reply", text: `answer to ${match}`, usage }], repeat_last: true }));
 }
 
 function chat(name: string, instructions: string[], generationKwargs: Record<string, unknown>): Pipeline {
   return new Pipeline({ name }).build(() => {
-    new LoadDataFromDicts({
-      name: "load",
-      data: instructions.map((instruction) => ({ instruction })),
-      batchSize: 2,
-    }).connect(
+    new LoadDataFromDicts({ name: "load", data: instructions.map((instruction) => ({ instruction })), batchSize: 2 }).connect(
       new TextGeneration({
         name: "generate",
-        llm: new OpenAILLM({
-          model: "gpt-4o-mini",
-          baseUrl: `${fake()}/v1`,
-          apiKeyEnv: "FAKE_OPENAI_API_KEY",
-          generationKwargs,
-        }),
+        llm: new OpenAILLM({ model: "gpt-4o-mini", baseUrl: `${fake()}/v1`, apiKeyEnv: "FAKE_OPENAI_API_KEY", generationKwargs }),
         inputBatchSize: 2,
       }),
     );
@@ -60,10 +48,7 @@ function chat(name: string, instructions: string[], generationKwargs: Record<str
 }
 
 async function run(pipeline: Pipeline): Promise<Record<string, unknown>> {
-  const { status, body } = await harness().json<{ id: string }>(
-    "/v1/runs",
-    postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }),
-  );
+  const { status, body } = await harness().json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
   expect([200, 202], JSON.stringify(body)).toContain(status);
   const finished = await harness().waitForRun(body.id);
   expect(finished.status, JSON.stringify(finished.errors)).toBe("succeeded");
@@ -98,12 +83,7 @@ describe("pay once: the response cache and live usage over the OpenAI stand-in",
 
     expect((await generationRequests()).length).toBe(3);
     const usage = finished.usage as Usage;
-    expect(usage).toMatchObject({
-      requests: 3,
-      input_tokens: 11 + 17 + 23,
-      output_tokens: 3 + 5 + 7,
-      cached_requests: 0,
-    });
+    expect(usage).toMatchObject({ requests: 3, input_tokens: 11 + 17 + 23, output_tokens: 3 + 5 + 7, cached_requests: 0 });
     // gpt-4o-mini's list price: $0.15 and $0.60 per million input and output tokens.
     expect(usage.cost_usd).toBeCloseTo(((11 + 17 + 23) * 0.15 + (3 + 5 + 7) * 0.6) / 1e6, 12);
     expect((finished.steps as Record<string, { usage: Usage }>).generate?.usage).toEqual(finished.usage);

@@ -51,24 +51,11 @@ function capturingQueues(sent: WorkItem[]): Pick<Env, "STEP_QUEUE" | "CONTROL_QU
 
 const meta = (id: string) => {
   const now = new Date().toISOString();
-  return {
-    id,
-    name: id,
-    description: null,
-    signature: "sig",
-    cache_key: `key-${id}`,
-    created_at: now,
-    updated_at: now,
-    use_cache: false,
-    dry_run: false,
-  };
+  return { id, name: id, description: null, signature: "sig", cache_key: `key-${id}`, created_at: now, updated_at: now, use_cache: false, dry_run: false };
 };
 
 /** A run object created from a plan, with its queues captured. */
-async function directRun(
-  id: string,
-  runPlan: RunPlan,
-): Promise<{ stub: DurableObjectStub<PipelineRun>; sent: WorkItem[] }> {
+async function directRun(id: string, runPlan: RunPlan): Promise<{ stub: DurableObjectStub<PipelineRun>; sent: WorkItem[] }> {
   const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(id));
   const sent: WorkItem[] = [];
   await runInDurableObject(stub, async (instance: PipelineRun) => {
@@ -94,52 +81,34 @@ const generatorReport = (work: WorkItem & { type: "generate" }, rows: number, la
 describe("the run object's durability", () => {
   it("resume on a running run sends every unreported item again instead of refusing, and the run finishes with each row once", async () => {
     const pipeline = new Pipeline({ name: "wk-resume-running" }).build(() => {
-      const load = new LoadDataFromDicts({
-        name: "load",
-        data: Array.from({ length: 4 }, (_, i) => ({ text: `r${i}` })),
-        batchSize: 4,
-      });
+      const load = new LoadDataFromDicts({ name: "load", data: Array.from({ length: 4 }, (_, i) => ({ text: `r${i}` })), batchSize: 4 });
       load.connect(new Slow({ name: "slow", inputBatchSize: 2 }));
     });
-    const { body } = await harness.json<{ id: string }>(
-      "/v1/runs",
-      postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }),
-    );
+    const { body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
     for (let i = 0; i < 200; i++) {
-      const { body: view } = await harness.json<{ steps: Record<string, { batches_sent: number }> }>(
-        `/v1/runs/${body.id}`,
-      );
+      const { body: view } = await harness.json<{ steps: Record<string, { batches_sent: number }> }>(`/v1/runs/${body.id}`);
       if ((view.steps.slow?.batches_sent ?? 0) > 0) break;
       await new Promise((r) => setTimeout(r, 25));
     }
-    const { status, body: resumed } = await harness.json<{ status: string }>(`/v1/runs/${body.id}/resume`, {
-      method: "POST",
-    });
+    const { status, body: resumed } = await harness.json<{ status: string }>(`/v1/runs/${body.id}/resume`, { method: "POST" });
     expect(status).toBe(200);
     expect(resumed.status).toBe("running");
     const run = await harness.waitForRun(body.id);
     expect(run.status).toBe("succeeded");
-    const { body: rows } = await harness.json<{ rows: Array<{ text: string; slow: boolean }> }>(
-      `/v1/runs/${body.id}/rows`,
-    );
+    const { body: rows } = await harness.json<{ rows: Array<{ text: string; slow: boolean }> }>(`/v1/runs/${body.id}/rows`);
     expect(rows.rows).toEqual(Array.from({ length: 4 }, (_, i) => ({ text: `r${i}`, slow: true })));
     const logs = await (await harness.request(`/v1/runs/${body.id}/logs`)).text();
     expect(logs).toMatch(/Resumed: re-sending [1-9]\d* unreported work item\(s\)/);
   });
 
   it("fails the run with the item's last error once a work item was started more often than allowed, instead of cycling", async () => {
-    const { stub, sent } = await directRun(
-      "wk-attempts",
-      plan(dagSpec([dagStep("gen", "generator"), dagStep("step", "normal")], [["gen", "step"]])),
-    );
+    const { stub, sent } = await directRun("wk-attempts", plan(dagSpec([dagStep("gen", "generator"), dagStep("step", "normal")], [["gen", "step"]])));
     const work = sent[0] as WorkItem;
     // Each consumer that gets the work dies after starting it (its lease would lapse and the work be sent again).
     for (let attempt = 1; attempt <= DEFAULT_LEASE_POLICY.maxAttempts; attempt++) {
       const lease = await stub.startWork({ work_id: work.id });
       expect(lease.ok && lease.value.granted, `attempt ${attempt}`).toBe(true);
-      expect(
-        (await stub.abandonWork({ work_id: work.id, error: `worker crashed (attempt ${attempt})`, retry_in_ms: 0 })).ok,
-      ).toBe(true);
+      expect((await stub.abandonWork({ work_id: work.id, error: `worker crashed (attempt ${attempt})`, retry_in_ms: 0 })).ok).toBe(true);
     }
     const refused = await stub.startWork({ work_id: work.id });
     expect(refused).toEqual({ ok: true, value: { granted: false, reason: "attempts_exhausted" } });
@@ -221,10 +190,7 @@ describe("the run object's durability", () => {
 
   it("refuses with 413 a pipeline whose run plan cannot be stored, naming the limit", async () => {
     const pipeline = new Pipeline({ name: "wk-too-many-steps" }).build(() => {
-      let previous: { connect(next: KeepColumns): unknown } = new LoadDataFromDicts({
-        name: "load",
-        data: [{ text: "x" }],
-      });
+      let previous: { connect(next: KeepColumns): unknown } = new LoadDataFromDicts({ name: "load", data: [{ text: "x" }] });
       // Within the bounds on steps (256) and step names (128 characters), the plan still passes 128 KB.
       for (let i = 0; i < 250; i++) {
         const keep = new KeepColumns({ name: `keep_the_text_column_${i}_`.padEnd(120, "x"), columns: ["text"] });
@@ -232,10 +198,7 @@ describe("the run object's durability", () => {
         previous = keep;
       }
     });
-    const response = await harness.request(
-      "/v1/runs",
-      postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }),
-    );
+    const response = await harness.request("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
     const body = (await response.json()) as { error: { code: string; message: string; details: { limit: number } } };
     expect(response.status, JSON.stringify(body)).toBe(413);
     expect(body.error.code).toBe("payload_too_large");

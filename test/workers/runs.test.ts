@@ -34,8 +34,7 @@ const Length = defineStep({
   inputs: ["instruction"],
   outputs: ["length"],
   parameters: { multiplier: runtimeParameter(z.number().default(1), "Scales the length.") },
-  process: ([rows], { multiplier }) =>
-    (rows ?? []).map((row) => ({ ...row, length: String(row.instruction).length * multiplier })),
+  process: ([rows], { multiplier }) => (rows ?? []).map((row) => ({ ...row, length: String(row.instruction).length * multiplier })),
 });
 
 /** Pairs the rows of its two predecessors by position ("-" where one ran out). */
@@ -57,26 +56,14 @@ const prompts = (n: number) => Array.from({ length: n }, (_, i) => ({ prompt: `p
 
 function quickstart(name: string, rows = 7): Pipeline {
   return new Pipeline({ name }).build(() => {
-    const load = new LoadDataFromDicts({
-      name: "load_dataset",
-      data: prompts(rows),
-      batchSize: 3,
-      outputMappings: { prompt: "instruction" },
-    });
-    const generate = new TextGeneration({
-      name: "text_generation",
-      llm: new ScriptedLLM({ replies: ["echo: {input}"] }),
-      inputBatchSize: 2,
-    });
+    const load = new LoadDataFromDicts({ name: "load_dataset", data: prompts(rows), batchSize: 3, outputMappings: { prompt: "instruction" } });
+    const generate = new TextGeneration({ name: "text_generation", llm: new ScriptedLLM({ replies: ["echo: {input}"] }), inputBatchSize: 2 });
     load.connect(generate);
   });
 }
 
 async function startRun(body: unknown) {
-  const { status, body: started } = await harness.json<{ id: string; status: string; cached: boolean }>(
-    "/v1/runs",
-    postJson(body),
-  );
+  const { status, body: started } = await harness.json<{ id: string; status: string; cached: boolean }>("/v1/runs", postJson(body));
   expect([200, 202], JSON.stringify(started)).toContain(status);
   return started;
 }
@@ -97,10 +84,7 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
     expect(steps.text_generation).toMatchObject({ status: "finished", rows_out: 7, batches_done: 4 });
 
     const { body: manifest } = await harness.json<{
-      configs: Record<
-        string,
-        { columns: string[]; splits: { train: { num_rows: number; files: Array<{ path: string }> } } }
-      >;
+      configs: Record<string, { columns: string[]; splits: { train: { num_rows: number; files: Array<{ path: string }> } } }>;
     }>(`/v1/runs/${started.id}/distiset`);
     expect(Object.keys(manifest.configs)).toEqual(["default"]);
     const config = manifest.configs.default!;
@@ -111,9 +95,7 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
     expect(rows.map((r) => r.generation)).toEqual(prompts(7).map((p) => `echo: ${p.prompt}`));
     expect(rows.every((r) => r.model_name === "scripted-model")).toBe(true);
 
-    const { body: preview } = await harness.json<{ rows: Array<Record<string, unknown>>; num_rows: number }>(
-      `/v1/runs/${started.id}/rows?offset=2&length=3`,
-    );
+    const { body: preview } = await harness.json<{ rows: Array<Record<string, unknown>>; num_rows: number }>(`/v1/runs/${started.id}/rows?offset=2&length=3`);
     expect(preview.num_rows).toBe(7);
     expect(preview.rows.map((r) => r.instruction)).toEqual(["prompt number 2", "prompt number 3", "prompt number 4"]);
 
@@ -130,18 +112,10 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
 
   it("routes each batch to two of three tasks and groups their generations", async () => {
     const pipeline = new Pipeline({ name: "wk-routing" }).build(() => {
-      const load = new LoadDataFromDicts({
-        name: "load_dataset",
-        data: prompts(6).map((p) => ({ instruction: p.prompt })),
-        batchSize: 2,
-      });
+      const load = new LoadDataFromDicts({ name: "load_dataset", data: prompts(6).map((p) => ({ instruction: p.prompt })), batchSize: 2 });
       const tasks = [0, 1, 2].map(
         (i) =>
-          new TextGeneration({
-            name: `text_generation_${i}`,
-            llm: new ScriptedLLM({ model: `model-${i}`, replies: [`m${i}: {input}`] }),
-            inputBatchSize: 2,
-          }),
+          new TextGeneration({ name: `text_generation_${i}`, llm: new ScriptedLLM({ model: `model-${i}`, replies: [`m${i}: {input}`] }), inputBatchSize: 2 }),
       );
       const group = new GroupColumns({
         name: "combine_generations",
@@ -154,17 +128,15 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
     const started = await startRun({ pipeline: dumpPipeline(pipeline), use_cache: false });
     const run = await harness.waitForRun(started.id);
     expect(run.status).toBe("succeeded");
-    const { body } = await harness.json<{
-      rows: Array<{ instruction: string; generations: string[]; model_names: string[] }>;
-    }>(`/v1/runs/${started.id}/rows?length=100`);
+    const { body } = await harness.json<{ rows: Array<{ instruction: string; generations: string[]; model_names: string[] }> }>(
+      `/v1/runs/${started.id}/rows?length=100`,
+    );
     expect(body.rows).toHaveLength(6);
     for (const [i, row] of body.rows.entries()) {
       expect(row.instruction).toBe(`prompt number ${i}`);
       expect(row.generations).toHaveLength(2);
       expect(row.model_names).toHaveLength(2);
-      row.generations.forEach((g, j) =>
-        expect(g).toBe(`${row.model_names[j]!.replace("model-", "m")}: prompt number ${i}`),
-      );
+      row.generations.forEach((g, j) => expect(g).toBe(`${row.model_names[j]!.replace("model-", "m")}: prompt number ${i}`));
     }
     // every pair of rows came from one routed batch of 2, so they share the two models
     expect(body.rows[0]!.model_names).toEqual(body.rows[1]!.model_names);
@@ -172,41 +144,25 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
 
   it("runs a global step in its own load stage and two leaves as two configs", async () => {
     const pipeline = new Pipeline({ name: "wk-stages" }).build(() => {
-      const load = new LoadDataFromDicts({
-        name: "load",
-        data: prompts(5).map((p) => ({ instruction: p.prompt })),
-        batchSize: 2,
-      });
+      const load = new LoadDataFromDicts({ name: "load", data: prompts(5).map((p) => ({ instruction: p.prompt })), batchSize: 2 });
       const number = new NumberRows({ name: "number_rows" });
       const length = new Length({ name: "length", inputBatchSize: 4 });
       const keep = new KeepColumns({ name: "keep", columns: ["instruction", "row_number"] });
       load.connect(number, length);
       number.connect(keep);
     });
-    const started = await startRun({
-      pipeline: dumpPipeline(pipeline),
-      parameters: { length: { multiplier: 2 } },
-      use_cache: false,
-    });
+    const started = await startRun({ pipeline: dumpPipeline(pipeline), parameters: { length: { multiplier: 2 } }, use_cache: false });
     const run = await harness.waitForRun(started.id);
     expect(run.status).toBe("succeeded");
-    expect((run.stages as Array<{ steps: string[] }>).map((s) => s.steps)).toEqual([
-      ["load", "length"],
-      ["number_rows"],
-      ["keep"],
-    ]);
-    const { body: manifest } = await harness.json<{
-      configs: Record<string, { columns: string[]; splits: { train: { num_rows: number } } }>;
-    }>(`/v1/runs/${started.id}/distiset`);
+    expect((run.stages as Array<{ steps: string[] }>).map((s) => s.steps)).toEqual([["load", "length"], ["number_rows"], ["keep"]]);
+    const { body: manifest } = await harness.json<{ configs: Record<string, { columns: string[]; splits: { train: { num_rows: number } } }> }>(
+      `/v1/runs/${started.id}/distiset`,
+    );
     expect(Object.keys(manifest.configs).sort()).toEqual(["keep", "length"]);
     expect(manifest.configs.keep!.columns).toEqual(["instruction", "row_number"]);
-    const { body: kept } = await harness.json<{ rows: Array<{ row_number: number }> }>(
-      `/v1/runs/${started.id}/rows?config=keep`,
-    );
+    const { body: kept } = await harness.json<{ rows: Array<{ row_number: number }> }>(`/v1/runs/${started.id}/rows?config=keep`);
     expect(kept.rows.map((r) => r.row_number)).toEqual([0, 1, 2, 3, 4]);
-    const { body: lengths } = await harness.json<{ rows: Array<{ instruction: string; length: number }> }>(
-      `/v1/runs/${started.id}/rows?config=length`,
-    );
+    const { body: lengths } = await harness.json<{ rows: Array<{ instruction: string; length: number }> }>(`/v1/runs/${started.id}/rows?config=length`);
     expect(lengths.rows.map((r) => r.length)).toEqual(lengths.rows.map((r) => r.instruction.length * 2));
   });
 
@@ -214,23 +170,14 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
     const started = await startRun({ pipeline: dumpPipeline(quickstart("wk-bad-manifest", 2)), use_cache: false });
     expect((await harness.waitForRun(started.id)).status).toBe("succeeded");
     await env.DATA.put(`runs/${started.id}/distiset.json`, JSON.stringify({ run_id: started.id, configs: 3 }));
-    const { status, body } = await harness.json<{ error: { code: string; message: string } }>(
-      `/v1/runs/${started.id}/distiset`,
-    );
+    const { status, body } = await harness.json<{ error: { code: string; message: string } }>(`/v1/runs/${started.id}/distiset`);
     expect(status).toBe(500);
-    expect(body.error).toMatchObject({
-      code: "storage_failed",
-      message: `'runs/${started.id}/distiset.json' is not a valid Distiset manifest`,
-    });
+    expect(body.error).toMatchObject({ code: "storage_failed", message: `'runs/${started.id}/distiset.json' is not a valid Distiset manifest` });
   });
 
   it("accepts the pipeline as YAML with top-level parameters", async () => {
     const yaml = `${pipelineToYaml(quickstart("wk-yaml", 3))}parameters:\n  text_generation:\n    input_batch_size: 1\n`;
-    const response = await harness.request("/v1/runs?use_cache=false", {
-      method: "POST",
-      headers: { "content-type": "application/yaml" },
-      body: yaml,
-    });
+    const response = await harness.request("/v1/runs?use_cache=false", { method: "POST", headers: { "content-type": "application/yaml" }, body: yaml });
     expect(response.status).toBe(202);
     const { id } = (await response.json()) as { id: string };
     const run = await harness.waitForRun(id);
@@ -249,14 +196,8 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
 
   it("never serves a run whose rows failed from the cache unless the request accepts failed rows", async () => {
     const pipeline = new Pipeline({ name: "wk-cache-failed-rows" }).build(() => {
-      const load = new LoadDataFromDicts({
-        name: "load",
-        data: [{ instruction: "fine" }, { instruction: "boom" }],
-        batchSize: 2,
-      });
-      load.connect(
-        new TextGeneration({ name: "generate", llm: new ScriptedLLM({ failOn: "boom" }), inputBatchSize: 2 }),
-      );
+      const load = new LoadDataFromDicts({ name: "load", data: [{ instruction: "fine" }, { instruction: "boom" }], batchSize: 2 });
+      load.connect(new TextGeneration({ name: "generate", llm: new ScriptedLLM({ failOn: "boom" }), inputBatchSize: 2 }));
     });
     const body = { pipeline: dumpPipeline(pipeline) };
     const first = await startRun(body);
@@ -276,15 +217,8 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
 
   it("computes a pipeline again when one of its steps sets use_cache: false", async () => {
     const pipeline = new Pipeline({ name: "wk-step-no-cache" }).build(() => {
-      const load = new LoadDataFromDicts({
-        name: "load",
-        data: prompts(2),
-        batchSize: 2,
-        outputMappings: { prompt: "instruction" },
-      });
-      load.connect(
-        new TextGeneration({ name: "generate", llm: new ScriptedLLM(), inputBatchSize: 2, useCache: false }),
-      );
+      const load = new LoadDataFromDicts({ name: "load", data: prompts(2), batchSize: 2, outputMappings: { prompt: "instruction" } });
+      load.connect(new TextGeneration({ name: "generate", llm: new ScriptedLLM(), inputBatchSize: 2, useCache: false }));
     });
     const body = { pipeline: dumpPipeline(pipeline) };
     const first = await startRun(body);
@@ -298,16 +232,8 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
 
   it("finishes two generators of unequal length feeding one multi-input step (it used to stay running)", async () => {
     const pipeline = new Pipeline({ name: "wk-unequal-generators" }).build(() => {
-      const g = new LoadDataFromDicts({
-        name: "g",
-        data: Array.from({ length: 3 }, (_, i) => ({ a: `g${i}` })),
-        batchSize: 10,
-      });
-      const h = new LoadDataFromDicts({
-        name: "h",
-        data: Array.from({ length: 100 }, (_, i) => ({ b: `h${i}` })),
-        batchSize: 10,
-      });
+      const g = new LoadDataFromDicts({ name: "g", data: Array.from({ length: 3 }, (_, i) => ({ a: `g${i}` })), batchSize: 10 });
+      const h = new LoadDataFromDicts({ name: "h", data: Array.from({ length: 100 }, (_, i) => ({ b: `h${i}` })), batchSize: 10 });
       const zip = new Zip({ name: "zip", inputBatchSize: 5 });
       g.connect(zip);
       h.connect(zip);
@@ -315,18 +241,14 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
     const started = await startRun({ pipeline: dumpPipeline(pipeline), use_cache: false });
     const run = await harness.waitForRun(started.id);
     expect(run.status).toBe("succeeded");
-    const { body } = await harness.json<{ rows: Array<{ pair: string }>; num_rows: number }>(
-      `/v1/runs/${started.id}/rows?offset=0&length=4`,
-    );
+    const { body } = await harness.json<{ rows: Array<{ pair: string }>; num_rows: number }>(`/v1/runs/${started.id}/rows?offset=0&length=4`);
     expect(body.num_rows).toBe(100);
     expect(body.rows.map((r) => r.pair)).toEqual(["g0|h0", "g1|h1", "g2|h2", "-|h3"]);
   });
 
   it("stops a run gracefully and resumes it to completion", async () => {
     const started = await startRun({ pipeline: dumpPipeline(quickstart("wk-stop", 12)), use_cache: false });
-    const { body: stopping } = await harness.json<{ status: string }>(`/v1/runs/${started.id}/stop`, {
-      method: "POST",
-    });
+    const { body: stopping } = await harness.json<{ status: string }>(`/v1/runs/${started.id}/stop`, { method: "POST" });
     expect(["stopping", "stopped"]).toContain(stopping.status);
     const stopped = await harness.waitForRun(started.id, { until: ["stopped"] });
     expect(stopped.status).toBe("stopped");
@@ -356,18 +278,13 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
       created_from: { load_dataset: [[0, 3, 2]] },
       batch_routed_to: [],
     };
-    const batch = createMessageBatch("distilflare-steps", [
-      { id: "dup-1", timestamp: new Date(), attempts: 1, body: { run_id: started.id, work } },
-    ]);
+    const batch = createMessageBatch("distilflare-steps", [{ id: "dup-1", timestamp: new Date(), attempts: 1, body: { run_id: started.id, work } }]);
     const ctx = createExecutionContext();
     await consumeWork(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual(["dup-1"]);
     expect(await (await env.DATA.get(key))!.text()).toBe(before);
-    const { body } = await harness.json<{
-      num_rows: number;
-      steps: Record<string, { rows_out: number; batches_done: number }>;
-    }>(`/v1/runs/${started.id}`);
+    const { body } = await harness.json<{ num_rows: number; steps: Record<string, { rows_out: number; batches_done: number }> }>(`/v1/runs/${started.id}`);
     expect(body.steps.text_generation).toMatchObject({ rows_out: 4, batches_done: 2 });
     const { body: rows } = await harness.json<{ num_rows: number }>(`/v1/runs/${started.id}/rows`);
     expect(rows.num_rows).toBe(4);
@@ -380,11 +297,7 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
         data: [{ instruction: "fine" }, { instruction: "boom" }, { instruction: "fine again" }],
         batchSize: 3,
       });
-      const generate = new TextGeneration({
-        name: "generate",
-        llm: new ScriptedLLM({ failOn: "boom", replies: ["ok {input}"] }),
-        inputBatchSize: 3,
-      });
+      const generate = new TextGeneration({ name: "generate", llm: new ScriptedLLM({ failOn: "boom", replies: ["ok {input}"] }), inputBatchSize: 3 });
       load.connect(generate);
     });
     const started = await startRun({ pipeline: dumpPipeline(pipeline), use_cache: false });
@@ -395,9 +308,7 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
     expect((run.steps as Record<string, { failed_rows: number }>).generate?.failed_rows).toBe(1);
     const card = await (await harness.request(`/v1/runs/${started.id}/README.md`)).text();
     expect(card).toContain("| generate | 1 |");
-    const { body } = await harness.json<{ rows: Array<{ instruction: string; generation: string | null }> }>(
-      `/v1/runs/${started.id}/rows`,
-    );
+    const { body } = await harness.json<{ rows: Array<{ instruction: string; generation: string | null }> }>(`/v1/runs/${started.id}/rows`);
     expect(body.rows.map((r) => [r.instruction, r.generation])).toEqual([
       ["fine", "ok fine"],
       ["boom", null],
@@ -417,47 +328,26 @@ describe("bad input is refused before anything is enqueued", () => {
   const valid = () => dumpPipeline(quickstart("wk-bad"));
 
   it("malformed JSON", () =>
-    expectError(
-      { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" },
-      400,
-      "invalid_request",
-      "Malformed JSON",
-    ));
-  it("a body that is not an object", () =>
-    expectError(postJson([1, 2]), 400, "invalid_request", "must be a JSON object"));
+    expectError({ method: "POST", headers: { "content-type": "application/json" }, body: "{not json" }, 400, "invalid_request", "Malformed JSON"));
+  it("a body that is not an object", () => expectError(postJson([1, 2]), 400, "invalid_request", "must be a JSON object"));
   it("malformed YAML", () =>
-    expectError(
-      { method: "POST", headers: { "content-type": "application/yaml" }, body: "pipeline: [unclosed" },
-      400,
-      "invalid_pipeline",
-      "Malformed YAML",
-    ));
+    expectError({ method: "POST", headers: { "content-type": "application/yaml" }, body: "pipeline: [unclosed" }, 400, "invalid_pipeline", "Malformed YAML"));
   it("an unknown field", () => expectError(postJson({ pipeline: "x", colour: 1 }), 400, "invalid_request", "'colour'"));
-  it("an unknown registered pipeline name", () =>
-    expectError(postJson({ pipeline: "nope" }), 404, "not_found", "No registered pipeline named 'nope'"));
+  it("an unknown registered pipeline name", () => expectError(postJson({ pipeline: "nope" }), 404, "not_found", "No registered pipeline named 'nope'"));
   it("an unknown step type", async () => {
     const body = valid();
-    (body.pipeline as { steps: Array<{ step: { type_info: { name: string } } }> }).steps[1]!.step.type_info.name =
-      "TextGenerationX";
+    (body.pipeline as { steps: Array<{ step: { type_info: { name: string } } }> }).steps[1]!.step.type_info.name = "TextGenerationX";
     await expectError(postJson({ pipeline: body }), 400, "unknown_type", "Unknown step type 'TextGenerationX'");
   });
   it("a cycle", async () => {
     const body = valid();
-    (body.pipeline as { connections: Array<{ from: string; to: string[] }> }).connections.push({
-      from: "text_generation",
-      to: ["load_dataset"],
-    });
+    (body.pipeline as { connections: Array<{ from: string; to: string[] }> }).connections.push({ from: "text_generation", to: ["load_dataset"] });
     await expectError(postJson({ pipeline: body }), 422, "invalid_dag", "cycle");
   });
   it("a missing input column", async () => {
     const body = valid();
     (body.pipeline as { steps: Array<{ step: Record<string, unknown> }> }).steps[0]!.step.output_mappings = {};
-    await expectError(
-      postJson({ pipeline: body }),
-      422,
-      "invalid_dag",
-      "requires inputs ['instruction'], but only the inputs=['prompt'] are available",
-    );
+    await expectError(postJson({ pipeline: body }), 422, "invalid_dag", "requires inputs ['instruction'], but only the inputs=['prompt'] are available");
   });
   it("a bad batch size", () =>
     expectError(
@@ -475,44 +365,21 @@ describe("bad input is refused before anything is enqueued", () => {
     ));
   it("an unknown generation kwarg", () =>
     expectError(
-      postJson({
-        pipeline: valid(),
-        parameters: { text_generation: { llm: { generation_kwargs: { temprature: 1 } } } },
-      }),
+      postJson({ pipeline: valid(), parameters: { text_generation: { llm: { generation_kwargs: { temprature: 1 } } } } }),
       400,
       "invalid_runtime_parameter",
       "temprature",
     ));
   it("a runtime parameter for a step that does not exist", () =>
-    expectError(
-      postJson({ pipeline: valid(), parameters: { ghost: { a: 1 } } }),
-      400,
-      "invalid_runtime_parameter",
-      "'ghost'",
-    ));
+    expectError(postJson({ pipeline: valid(), parameters: { ghost: { a: 1 } } }), 400, "invalid_runtime_parameter", "'ghost'"));
   it("an oversized body", () =>
-    expectError(
-      postJson({ pipeline: "x", dataset: [{ text: "a".repeat(11 * 1024 * 1024) }] }),
-      413,
-      "payload_too_large",
-      "larger than",
-    ));
+    expectError(postJson({ pipeline: "x", dataset: [{ text: "a".repeat(11 * 1024 * 1024) }] }), 413, "payload_too_large", "larger than"));
   it("an unsupported content type", () =>
-    expectError(
-      { method: "POST", headers: { "content-type": "text/csv" }, body: "a,b" },
-      415,
-      "unsupported_media_type",
-      "text/csv",
-    ));
+    expectError({ method: "POST", headers: { "content-type": "text/csv" }, body: "a,b" }, 415, "unsupported_media_type", "text/csv"));
   it("a step that cannot load (its LLM's secret is missing), with distilabel's wording", async () => {
     const pipeline = new Pipeline({ name: "wk-no-secret" }).build(() => {
       const load = new LoadDataFromDicts({ name: "load", data: prompts(2), outputMappings: { prompt: "instruction" } });
-      load.connect(
-        new TextGeneration({
-          name: "generate",
-          llm: new OpenAILLM({ model: "gpt-4o-mini", baseUrl: "https://api.openai.com/v1" }),
-        }),
-      );
+      load.connect(new TextGeneration({ name: "generate", llm: new OpenAILLM({ model: "gpt-4o-mini", baseUrl: "https://api.openai.com/v1" }) }));
     });
     await expectError(
       postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }),
@@ -529,9 +396,10 @@ describe("bad input is refused before anything is enqueued", () => {
     const body = valid();
     const step = (body.pipeline as { steps: Array<{ step: Record<string, unknown> }> }).steps[1]!.step;
     step.system_prompt = "You are terse.";
-    const { status, body: result } = await harness.json<{
-      prompts: Record<string, { prompt?: string; error?: string }>;
-    }>("/v1/pipelines/validate", postJson({ pipeline: body, sample_row: { instruction: "Name a prime number." } }));
+    const { status, body: result } = await harness.json<{ prompts: Record<string, { prompt?: string; error?: string }> }>(
+      "/v1/pipelines/validate",
+      postJson({ pipeline: body, sample_row: { instruction: "Name a prime number." } }),
+    );
     expect(status).toBe(200);
     expect(result.prompts.text_generation?.prompt).toBe("[system]\nYou are terse.\n\n[user]\nName a prime number.");
     const { body: bad } = await harness.json<{ prompts: Record<string, { error?: string }> }>(
@@ -542,10 +410,7 @@ describe("bad input is refused before anything is enqueued", () => {
   });
 
   it("validates a pipeline without running it", async () => {
-    const { status, body } = await harness.json<{ valid: boolean; stages: string[][] }>(
-      "/v1/pipelines/validate",
-      postJson({ pipeline: valid() }),
-    );
+    const { status, body } = await harness.json<{ valid: boolean; stages: string[][] }>("/v1/pipelines/validate", postJson({ pipeline: valid() }));
     expect(status).toBe(200);
     expect(body).toMatchObject({ valid: true, stages: [["load_dataset", "text_generation"]] });
   });

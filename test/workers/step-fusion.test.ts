@@ -49,26 +49,15 @@ type StepView = RunView["steps"][string];
 /** load (batch_size 3) -> upper (3) -> second (3): both hops line up, so both are fused. */
 function chain(name: string, rows: number, second: "slow" | "broken"): Pipeline {
   return new Pipeline({ name }).build(() => {
-    const load = new LoadDataFromDicts({
-      name: "load",
-      data: Array.from({ length: rows }, (_, i) => ({ text: `t${i}` })),
-      batchSize: 3,
-    });
+    const load = new LoadDataFromDicts({ name: "load", data: Array.from({ length: rows }, (_, i) => ({ text: `t${i}` })), batchSize: 3 });
     const upper = new Upper({ name: "upper", inputBatchSize: 3 });
     load.connect(upper);
-    upper.connect(
-      second === "slow"
-        ? new SlowLength({ name: "second", inputBatchSize: 3 })
-        : new Broken({ name: "second", inputBatchSize: 3 }),
-    );
+    upper.connect(second === "slow" ? new SlowLength({ name: "second", inputBatchSize: 3 }) : new Broken({ name: "second", inputBatchSize: 3 }));
   });
 }
 
 async function runOf(pipeline: Pipeline, body: Record<string, unknown> = {}): Promise<{ id: string; run: RunView }> {
-  const { body: created } = await harness.json<{ id: string }>(
-    "/v1/runs",
-    postJson({ pipeline: dumpPipeline(pipeline), use_cache: false, ...body }),
-  );
+  const { body: created } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false, ...body }));
   const run = (await harness.waitForRun(created.id)) as unknown as RunView;
   return { id: created.id, run };
 }
@@ -78,8 +67,7 @@ async function rowsOf(id: string): Promise<Array<Record<string, unknown>>> {
   return body.rows;
 }
 
-const expectedRows = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ text: `t${i}`, upper: `T${i}`, length: `T${i}`.length }));
+const expectedRows = (n: number) => Array.from({ length: n }, (_, i) => ({ text: `t${i}`, upper: `T${i}`, length: `T${i}`.length }));
 
 describe("step fusion", () => {
   it("runs a fused chain end to end with exactly the rows of an unfused run, and shows it in the status and the log", async () => {
@@ -87,11 +75,7 @@ describe("step fusion", () => {
     expect(fused.run.status).toBe("succeeded");
     expect(await rowsOf(fused.id)).toEqual(expectedRows(10));
     const steps = fused.run.steps as Record<string, StepView>;
-    expect([steps.load?.fused_into, steps.upper?.fused_into, steps.second?.fused_into]).toEqual([
-      "upper",
-      "second",
-      null,
-    ]);
+    expect([steps.load?.fused_into, steps.upper?.fused_into, steps.second?.fused_into]).toEqual(["upper", "second", null]);
     // The generator's batches come one after another, so each of upper's 4 batches is built
     // from one of them alone; second's batch waits when upper's batches report out of order.
     expect(steps.upper).toMatchObject({ batches_sent: 4, batches_done: 4, batches_fused: 4, rows_out: 10 });
@@ -113,32 +97,19 @@ describe("step fusion", () => {
     const steps = run.steps as Record<string, StepView>;
     expect(steps.second).toMatchObject({ batches_done: 2, rows_out: 4, failed_rows: 4 });
     expect(steps.upper).toMatchObject({ batches_fused: 2, failed_rows: 0 });
-    expect(await rowsOf(id)).toEqual(
-      Array.from({ length: 4 }, (_, i) => ({ text: `t${i}`, upper: `T${i}`, length: null })),
-    );
+    expect(await rowsOf(id)).toEqual(Array.from({ length: 4 }, (_, i) => ({ text: `t${i}`, upper: `T${i}`, length: null })));
   });
 
   it("changes nothing on duplicate deliveries of a fused chain's messages, during the run or after it", async () => {
     const pipeline = chain("wk-fused-duplicates", 6, "slow");
-    const { body: created } = await harness.json<{ id: string }>(
-      "/v1/runs",
-      postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }),
-    );
+    const { body: created } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
     const runId = created.id;
     for (let i = 0; i < 200; i++) {
       const { body: view } = await harness.json<RunView>(`/v1/runs/${runId}`);
       if ((view.steps.second?.batches_sent ?? 0) > 0) break;
       await new Promise((r) => setTimeout(r, 25));
     }
-    const generate: WorkItem = {
-      type: "generate",
-      id: "generate:load:0",
-      run_id: runId,
-      step: "load",
-      seq_no: 0,
-      offset: 0,
-      force_last_batch: false,
-    };
+    const generate: WorkItem = { type: "generate", id: "generate:load:0", run_id: runId, step: "load", seq_no: 0, offset: 0, force_last_batch: false };
     const slice = { seq_no: 0, start: 0, end: 3 };
     const upper: WorkItem = {
       type: "process",
@@ -162,12 +133,7 @@ describe("step fusion", () => {
     const duplicates = () =>
       createMessageBatch(
         "distilflare-steps",
-        [generate, upper, second].map((work, i) => ({
-          id: `dup-${i}-${Date.now()}`,
-          timestamp: new Date(),
-          attempts: 1,
-          body: { run_id: runId, work },
-        })),
+        [generate, upper, second].map((work, i) => ({ id: `dup-${i}-${Date.now()}`, timestamp: new Date(), attempts: 1, body: { run_id: runId, work } })),
       );
     // While second's first batch runs fused (it takes 1 s): every duplicate is refused or dropped.
     await consumeWork(duplicates(), env);
@@ -197,10 +163,7 @@ function capturingQueues(sent: WorkItem[]): Pick<Env, "STEP_QUEUE" | "CONTROL_QU
   return { STEP_QUEUE: queue, CONTROL_QUEUE: queue };
 }
 
-async function directRun(
-  id: string,
-  runPlan: RunPlan,
-): Promise<{ stub: DurableObjectStub<PipelineRun>; sent: WorkItem[] }> {
+async function directRun(id: string, runPlan: RunPlan): Promise<{ stub: DurableObjectStub<PipelineRun>; sent: WorkItem[] }> {
   const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(id));
   const sent: WorkItem[] = [];
   await runInDurableObject(stub, async (instance: PipelineRun) => {
@@ -208,17 +171,7 @@ async function directRun(
     internals.env = { ...internals.env, ...capturingQueues(sent) };
     const now = new Date().toISOString();
     const created = await instance.create({
-      meta: {
-        id,
-        name: id,
-        description: null,
-        signature: "sig",
-        cache_key: `key-${id}`,
-        created_at: now,
-        updated_at: now,
-        use_cache: false,
-        dry_run: false,
-      },
+      meta: { id, name: id, description: null, signature: "sig", cache_key: `key-${id}`, created_at: now, updated_at: now, use_cache: false, dry_run: false },
       plan: runPlan,
     });
     expect(created.ok).toBe(true);
@@ -227,47 +180,26 @@ async function directRun(
 }
 
 describe("the run object with fused work", () => {
-  const fusable = () =>
-    plan(
-      dagSpec(
-        [dagStep("gen", "generator", { batchSize: 4 }), dagStep("a", "normal", { inputBatchSize: 4 })],
-        [["gen", "a"]],
-      ),
-    );
+  const fusable = () => plan(dagSpec([dagStep("gen", "generator", { batchSize: 4 }), dagStep("a", "normal", { inputBatchSize: 4 })], [["gen", "a"]]));
 
   it("leases the fused batch to the reporting consumer, never queues it, and refuses a duplicate report", async () => {
     const { stub, sent } = await directRun("wk-fused-direct", fusable());
     const gen0 = sent[0] as WorkItem;
     expect(gen0.id).toBe("generate:gen:0");
     expect((await stub.startWork({ work_id: gen0.id })).ok).toBe(true);
-    const report = {
-      id: gen0.id,
-      run_id: gen0.run_id,
-      type: "generate" as const,
-      step: "gen",
-      seq_no: 0,
-      num_rows: 4,
-      bytes: 40,
-      last_batch: false,
-    };
+    const report = { id: gen0.id, run_id: gen0.run_id, type: "generate" as const, step: "gen", seq_no: 0, num_rows: 4, bytes: 40, last_batch: false };
     const reply = await stub.report(report, { accept_fused: true });
     expect(reply.ok && reply.value.accepted).toBe(true);
     const fused = reply.ok ? reply.value.fused : undefined;
     expect(fused?.work.id).toBe("process:a:0");
     expect(sent.map((w) => w.id)).toEqual(["generate:gen:0", "generate:gen:1"]);
     // Held: a queue message for it (there is none, but a duplicate of anything) is not granted.
-    expect(await stub.startWork({ work_id: "process:a:0" })).toEqual({
-      ok: true,
-      value: { granted: false, reason: "held" },
-    });
+    expect(await stub.startWork({ work_id: "process:a:0" })).toEqual({ ok: true, value: { granted: false, reason: "held" } });
     // The predecessor's report again: nothing changes, nothing is fused or sent.
     expect(await stub.report(report, { accept_fused: true })).toEqual({ ok: true, value: { accepted: false } });
     expect(sent).toHaveLength(2);
     // The fused batch's consumer gives it back: it goes through the queue now.
-    expect(
-      (await stub.abandonWork({ work_id: "process:a:0", error: "consumer failed", retry_in_ms: 2_000, requeue: true }))
-        .ok,
-    ).toBe(true);
+    expect((await stub.abandonWork({ work_id: "process:a:0", error: "consumer failed", retry_in_ms: 2_000, requeue: true })).ok).toBe(true);
     expect(sent.map((w) => w.id)).toEqual(["generate:gen:0", "generate:gen:1", "process:a:0"]);
     const lease = await stub.startWork({ work_id: "process:a:0" });
     expect(lease.ok && lease.value.granted).toBe(true);

@@ -30,9 +30,7 @@ interface StepView {
 
 /** Generation requests the stand-in saw for this test's prompts (every prompt carries its tag). */
 async function requestsFor(tag: string): Promise<string[]> {
-  const body = (await (await fetch(`${fake()}/__fake/requests`)).json()) as {
-    requests: Array<{ route: string; prompt: string }>;
-  };
+  const body = (await (await fetch(`${fake()}/__fake/requests`)).json()) as { requests: Array<{ route: string; prompt: string }> };
   return body.requests.filter((r) => r.route === "chat" && r.prompt.includes(tag)).map((r) => r.prompt);
 }
 
@@ -42,24 +40,10 @@ async function requestsFor(tag: string): Promise<string[]> {
  */
 function pipeline(tag: string, options: { judgeTemperature?: number; generateUseCache?: boolean } = {}): Pipeline {
   const llm = (temperature: number) =>
-    new OpenAILLM({
-      model: "gpt-4o-mini",
-      baseUrl: `${fake()}/v1`,
-      apiKeyEnv: "FAKE_OPENAI_API_KEY",
-      generationKwargs: { temperature },
-    });
+    new OpenAILLM({ model: "gpt-4o-mini", baseUrl: `${fake()}/v1`, apiKeyEnv: "FAKE_OPENAI_API_KEY", generationKwargs: { temperature } });
   return new Pipeline({ name: `reuse-${tag}` }).build(() => {
-    const load = new LoadDataFromDicts({
-      name: "load",
-      data: [1, 2, 3, 4, 5].map((i) => ({ instruction: `${tag} question ${i}` })),
-      batchSize: 2,
-    });
-    const generate = new TextGeneration({
-      name: "generate",
-      llm: llm(0.7),
-      inputBatchSize: 2,
-      useCache: options.generateUseCache ?? true,
-    });
+    const load = new LoadDataFromDicts({ name: "load", data: [1, 2, 3, 4, 5].map((i) => ({ instruction: `${tag} question ${i}` })), batchSize: 2 });
+    const generate = new TextGeneration({ name: "generate", llm: llm(0.7), inputBatchSize: 2, useCache: options.generateUseCache ?? true });
     const judge = new TextGeneration({
       name: "judge",
       llm: llm(options.judgeTemperature ?? 0.7),
@@ -71,9 +55,7 @@ function pipeline(tag: string, options: { judgeTemperature?: number; generateUse
   });
 }
 
-async function run(
-  p: Pipeline,
-): Promise<{ id: string; steps: Record<string, StepView>; body: Record<string, unknown> }> {
+async function run(p: Pipeline): Promise<{ id: string; steps: Record<string, StepView>; body: Record<string, unknown> }> {
   const { status, body } = await harness().json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(p) }));
   expect(status, JSON.stringify(body)).toBe(202);
   const finished = await harness().waitForRun(body.id);
@@ -82,9 +64,7 @@ async function run(
 }
 
 async function verdicts(id: string): Promise<string[]> {
-  const { body } = await harness().json<{ rows: Array<{ instruction: string; verdict: string }> }>(
-    `/v1/runs/${id}/rows?length=100`,
-  );
+  const { body } = await harness().json<{ rows: Array<{ instruction: string; verdict: string }> }>(`/v1/runs/${id}/rows?length=100`);
   return body.rows.map((r) => `${r.instruction} => ${r.verdict}`).sort();
 }
 
@@ -144,14 +124,8 @@ describe("step-level reuse over the OpenAI stand-in", () => {
 
   it("never reuses a step whose stored outputs have failed rows, unless the run accepts failed rows", async () => {
     const tag = `failed-${crypto.randomUUID().slice(0, 8)}`;
-    await fetch(
-      `${fake()}/__fake/script`,
-      postJson({ match: `${tag} question 3`, behaviours: [{ kind: "error", status: 400, message: "bad request" }] }),
-    );
-    const { status, body } = await harness().json<{ id: string }>(
-      "/v1/runs",
-      postJson({ pipeline: dumpPipeline(pipeline(tag)) }),
-    );
+    await fetch(`${fake()}/__fake/script`, postJson({ match: `${tag} question 3`, behaviours: [{ kind: "error", status: 400, message: "bad request" }] }));
+    const { status, body } = await harness().json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline(tag)) }));
     expect(status).toBe(202);
     const first = await harness().waitForRun(body.id);
     expect(first.status).toBe("succeeded");
@@ -181,16 +155,11 @@ describe("step-level reuse over the OpenAI stand-in", () => {
   it("reuses nothing when the request turns use_cache off", async () => {
     const tag = `off-${crypto.randomUUID().slice(0, 8)}`;
     await run(pipeline(tag));
-    const { status, body } = await harness().json<{ id: string }>(
-      "/v1/runs",
-      postJson({ pipeline: dumpPipeline(pipeline(tag)), use_cache: false }),
-    );
+    const { status, body } = await harness().json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline(tag)), use_cache: false }));
     expect(status).toBe(202);
     const finished = await harness().waitForRun(body.id);
     expect(finished.status).toBe("succeeded");
-    expect(Object.values(finished.steps as Record<string, StepView>).every((s) => s.reused_from === undefined)).toBe(
-      true,
-    );
+    expect(Object.values(finished.steps as Record<string, StepView>).every((s) => s.reused_from === undefined)).toBe(true);
     expect(await requestsFor(tag)).toHaveLength(20);
   });
 });

@@ -63,8 +63,7 @@ describe("writing tasks end to end in workerd", () => {
       seed_text: "Photosynthesis turns light into chemical energy stored in glucose.",
       response: "Because of Rayleigh scattering.",
       title: "Rayleigh scattering",
-      content:
-        "Rayleigh scattering is the scattering of light by particles much smaller than its wavelength; shorter wavelengths scatter more.",
+      content: "Rayleigh scattering is the scattering of light by particles much smaller than its wavelength; shorter wavelengths scatter more.",
       task: "What is 15% of 80?",
       student_solution: "15% of 80 is 15 * 80 = 1200.",
     },
@@ -78,8 +77,7 @@ describe("writing tasks end to end in workerd", () => {
       seed_text: "Volcanoes form where magma reaches the surface of a planet.",
       response: "Jupiter.",
       title: "Jupiter",
-      content:
-        "Jupiter is the fifth planet from the Sun and the largest in the solar system, a gas giant of hydrogen and helium.",
+      content: "Jupiter is the fifth planet from the Sun and the largest in the solar system, a gas giant of hydrogen and helium.",
       task: "Write the past tense of 'run'.",
       student_solution: "The past tense of run is runned.",
     },
@@ -161,10 +159,7 @@ describe("writing tasks end to end in workerd", () => {
         }),
         new Genstruct({
           name: "genstruct_unparsable",
-          llm: llm(
-            "What does Rayleigh scattering depend on?",
-            "Which gas dominates Jupiter's atmosphere?\n[[[Assistant]]] Hydrogen.",
-          ),
+          llm: llm("What does Rayleigh scattering depend on?", "Which gas dominates Jupiter's atmosphere?\n[[[Assistant]]] Hydrogen."),
           ...one,
         }),
         new URIAL({
@@ -189,9 +184,7 @@ describe("writing tasks end to end in workerd", () => {
 
     const text = await run.rows("text_generation");
     expect(byName(text, "generation")).toEqual(
-      data.map(
-        (d) => `A short answer to "Question: ${d.instruction}\nAnswer in one sentence.": it comes down to physics.`,
-      ),
+      data.map((d) => `A short answer to "Question: ${d.instruction}\nAnswer in one sentence.": it comes down to physics.`),
     );
     expect(byName(text, "model_name")).toEqual(["scripted-model", "scripted-model"]);
     const meta = metadataOf(text[0]);
@@ -216,36 +209,19 @@ describe("writing tasks end to end in workerd", () => {
 
     const selfInstruct = await run.rows("self_instruct");
     expect(byName(selfInstruct, "instructions")).toEqual([
-      [
-        "How do plants store the energy they capture from sunlight?",
-        "Why are leaves green?",
-        "What would happen to a plant kept in the dark for a week?",
-      ],
-      [
-        "Where do most volcanoes on Earth form?",
-        "Why do some volcanoes erupt explosively?",
-        "How can scientists predict an eruption?",
-      ],
+      ["How do plants store the energy they capture from sunlight?", "Why are leaves green?", "What would happen to a plant kept in the dark for a week?"],
+      ["Where do most volcanoes on Earth form?", "Why do some volcanoes erupt explosively?", "How can scientists predict an eruption?"],
     ]);
     expect(byName(selfInstruct, "seed_text")).toEqual(data.map((d) => d.seed_text));
 
     const evol = await run.rows("evol_instruct");
     const evolutions = [
-      [
-        "Explain why the sky is blue, using the word 'wavelength'.",
-        "Explain why the sky is blue but sunsets are red, using the word 'wavelength'.",
-      ],
-      [
-        "Name the largest planet and give its diameter.",
-        "Name the largest planet, give its diameter and compare it with Earth's.",
-      ],
+      ["Explain why the sky is blue, using the word 'wavelength'.", "Explain why the sky is blue but sunsets are red, using the word 'wavelength'."],
+      ["Name the largest planet and give its diameter.", "Name the largest planet, give its diameter and compare it with Earth's."],
     ];
     expect(byName(evol, "evolved_instructions")).toEqual(evolutions);
     expect(byName(evol, "answers")).toEqual(evolutions.map((list) => list.map((e) => `Answer to: ${e}`)));
-    expect(metadataOf(evol[0]).statistics_evol_instruct).toMatchObject({
-      input_tokens: expect.any(Number),
-      output_tokens: expect.any(Number),
-    });
+    expect(metadataOf(evol[0]).statistics_evol_instruct).toMatchObject({ input_tokens: expect.any(Number), output_tokens: expect.any(Number) });
 
     const complexity = await run.rows("evol_complexity");
     expect(byName(complexity, "evolved_instruction")).toEqual([
@@ -261,10 +237,7 @@ describe("writing tasks end to end in workerd", () => {
 
     const genstruct = await run.rows("genstruct");
     expect(genstruct.map((r) => [r.user, r.assistant])).toEqual([
-      [
-        "Why does blue light scatter more than red light?",
-        "Scattering grows as the wavelength shrinks, so short blue wavelengths scatter most.",
-      ],
+      ["Why does blue light scatter more than red light?", "Scattering grows as the wavelength shrinks, so short blue wavelengths scatter most."],
       ["What is Jupiter mostly made of?", "Hydrogen and helium."],
     ]);
 
@@ -314,15 +287,10 @@ describe("judging tasks end to end in workerd", () => {
   ];
   const generations = ["Answer one: {input}", "Answer two, shorter.", "Answer three, wrong."];
   const ratingsReply = (ratings: Array<number | string>): string =>
-    ratings
-      .map((rating, i) => `#### Output for Text ${i + 1}\nRating: ${rating}\nRationale: Rationale for text ${i + 1}.`)
-      .join("\n\n");
+    ratings.map((rating, i) => `#### Output for Text ${i + 1}\nRating: ${rating}\nRationale: Rationale for text ${i + 1}.`).join("\n\n");
   const typedReply = (types: string[], ratings: number[]): string =>
     ratings
-      .map(
-        (rating, i) =>
-          `#### Output for Text ${i + 1}\nType: ${types[i]}\nRationale: Why type ${types[i]}.\nRating: ${rating}\nRationale: Why ${rating}.`,
-      )
+      .map((rating, i) => `#### Output for Text ${i + 1}\nType: ${types[i]}\nRationale: Why type ${types[i]}.\nRating: ${rating}\nRationale: Why ${rating}.`)
       .join("\n\n");
 
   it("runs UltraFeedback (all five aspects) and QualityScorer on three generations, ComplexityScorer, PrometheusEval and InstructionBacktranslation", async () => {
@@ -350,10 +318,7 @@ describe("judging tasks end to end in workerd", () => {
           rubric: "factual-validity",
           reference: true,
           inputMappings: { generation: "answer" },
-          llm: llm(
-            "Feedback: Correct and adds the Fahrenheit value. [RESULT] 5",
-            "Feedback: Correct, though the date was not asked for. [RESULT] 4",
-          ),
+          llm: llm("Feedback: Correct and adds the Fahrenheit value. [RESULT] 5", "Feedback: Correct, though the date was not asked for. [RESULT] 4"),
           ...one,
         }),
         new PrometheusEval({
@@ -361,10 +326,7 @@ describe("judging tasks end to end in workerd", () => {
           mode: "relative",
           rubric: "helpfulness",
           inputMappings: { generations: "pair" },
-          llm: llm(
-            "Feedback: Response A answers directly; B dodges. [RESULT] A",
-            "Feedback: Response A names the wrong author. [RESULT] B",
-          ),
+          llm: llm("Feedback: Response A answers directly; B dodges. [RESULT] A", "Feedback: Response A names the wrong author. [RESULT] B"),
           ...one,
         }),
         new InstructionBacktranslation({
@@ -378,24 +340,14 @@ describe("judging tasks end to end in workerd", () => {
         }),
       );
       generate.connect(
-        new UltraFeedback({
-          name: "uf_overall",
-          aspect: "overall-rating",
-          llm: llm(ratingsReply([5, 3, 1]), ratingsReply([4, 4, 2])),
-          ...one,
-        }),
+        new UltraFeedback({ name: "uf_overall", aspect: "overall-rating", llm: llm(ratingsReply([5, 3, 1]), ratingsReply([4, 4, 2])), ...one }),
         new UltraFeedback({
           name: "uf_instruction_following",
           aspect: "instruction-following",
           llm: llm(ratingsReply([5, 2, 1]), ratingsReply([3, 3, 3])),
           ...one,
         }),
-        new UltraFeedback({
-          name: "uf_honesty",
-          aspect: "honesty",
-          llm: llm(ratingsReply([5, "N/A", 2]), ratingsReply([4, 4, 1])),
-          ...one,
-        }),
+        new UltraFeedback({ name: "uf_honesty", aspect: "honesty", llm: llm(ratingsReply([5, "N/A", 2]), ratingsReply([4, 4, 1])), ...one }),
         new UltraFeedback({
           name: "uf_helpfulness",
           aspect: "helpfulness",
@@ -418,20 +370,14 @@ describe("judging tasks end to end in workerd", () => {
     });
     const run = await runThroughApi(harness, pipeline);
 
-    const expectedGenerations = data.map((d) => [
-      `Answer one: ${d.instruction}`,
-      "Answer two, shorter.",
-      "Answer three, wrong.",
-    ]);
+    const expectedGenerations = data.map((d) => [`Answer one: ${d.instruction}`, "Answer two, shorter.", "Answer three, wrong."]);
     const overall = await run.rows("uf_overall");
     expect(byName(overall, "generations")).toEqual(expectedGenerations);
     expect(byName(overall, "ratings")).toEqual([
       [5, 3, 1],
       [4, 4, 2],
     ]);
-    expect(byName(overall, "rationales")).toEqual(
-      [0, 1].map(() => ["Rationale for text 1.", "Rationale for text 2.", "Rationale for text 3."]),
-    );
+    expect(byName(overall, "rationales")).toEqual([0, 1].map(() => ["Rationale for text 1.", "Rationale for text 2.", "Rationale for text 3."]));
     expect(byName(await run.rows("uf_instruction_following"), "ratings")).toEqual([
       [5, 2, 1],
       [3, 3, 3],
@@ -512,11 +458,7 @@ describe("classification, sentence pairs and embeddings end to end in workerd", 
       load.connect(
         new TextClassification({
           name: "sentiment",
-          availableLabels: {
-            positive: "The customer is happy",
-            negative: "The customer complains",
-            neutral: "Neither",
-          },
+          availableLabels: { positive: "The customer is happy", negative: "The customer complains", neutral: "Neither" },
           llm: llm('{"labels": "positive"}', '```json\n{"labels": "Negative"}\n```'),
           ...one,
         }),
@@ -536,11 +478,7 @@ describe("classification, sentence pairs and embeddings end to end in workerd", 
           ),
           ...one,
         }),
-        new EmbeddingGeneration({
-          name: "embedding_generation",
-          embeddings: new FakeEmbeddings({ dimensions: 6 }),
-          ...one,
-        }),
+        new EmbeddingGeneration({ name: "embedding_generation", embeddings: new FakeEmbeddings({ dimensions: 6 }), ...one }),
         new GenerateEmbeddings({
           name: "generate_embeddings",
           embeddings: new FakeEmbeddings({ model: "fake-chat-embeddings" }),
@@ -587,12 +525,7 @@ describe("generator tasks and Magpie end to end in workerd", () => {
         nTurns: 2,
         systemPrompt: { math: "You are a patient math tutor.", code: "You are a senior software engineer." },
         // Each half-turn is one batched call over the three conversations.
-        llm: llm(
-          ...turns("First question"),
-          ...turns("First answer"),
-          ...turns("Follow-up"),
-          ...turns("Second answer"),
-        ),
+        llm: llm(...turns("First question"), ...turns("First answer"), ...turns("Follow-up"), ...turns("Second answer")),
       });
       new EvolInstructGenerator({
         name: "evol_instruct_generator",
@@ -618,10 +551,7 @@ describe("generator tasks and Magpie end to end in workerd", () => {
         batchSize: 2,
         minLength: 10,
         maxLength: 300,
-        llm: llm(
-          "Prove that the square root of 2 is irrational, then do the same for 3.",
-          "Implement a thread-safe LRU cache and analyse its complexity.",
-        ),
+        llm: llm("Prove that the square root of 2 is irrational, then do the same for 3.", "Implement a thread-safe LRU cache and analyse its complexity."),
       });
       const load = new LoadDataFromDicts({
         name: "load_system_prompts",

@@ -21,10 +21,7 @@ const rootRoute = createRoute({
   responses: {
     200: {
       description: "The page, or the index",
-      content: {
-        "text/html": { schema: z.string() },
-        "application/json": { schema: apiIndexSchema.openapi("ApiIndex") },
-      },
+      content: { "text/html": { schema: z.string() }, "application/json": { schema: apiIndexSchema.openapi("ApiIndex") } },
     },
   },
 });
@@ -35,10 +32,7 @@ const assetRoute = createRoute({
   summary: "A module or the stylesheet of the runs page",
   request: { params: z.object({ file: z.string().openapi({ example: "app.js" }) }) },
   responses: {
-    200: {
-      description: "The file",
-      content: { "text/javascript": { schema: z.string() }, "text/css": { schema: z.string() } },
-    },
+    200: { description: "The file", content: { "text/javascript": { schema: z.string() }, "text/css": { schema: z.string() } } },
     ...errorResponses(404),
   },
 });
@@ -65,15 +59,7 @@ export function registerDashboardRoutes(app: OpenAPIHono): void {
   app.openapi(assetRoute, (c) => {
     const file = c.req.valid("param").file;
     const asset = Object.hasOwn(DASHBOARD_ASSETS, file) ? DASHBOARD_ASSETS[file] : undefined;
-    if (!asset)
-      throw new NotFoundError(`No page file '${file}'`, {
-        field: "file",
-        expected: Object.keys(DASHBOARD_ASSETS).join(", "),
-      });
-    return c.body(asset.body, 200, {
-      ...PAGE_SECURITY_HEADERS,
-      "content-type": asset.type,
-      "cache-control": "no-cache",
-    });
+    if (!asset) throw new NotFoundError(`No page file '${file}'`, { field: "file", expected: Object.keys(DASHBOARD_ASSETS).join(", ") });
+    return c.body(asset.body, 200, { ...PAGE_SECURITY_HEADERS, "content-type": asset.type, "cache-control": "no-cache" });
   });
 }

@@ -33,8 +33,7 @@ export function encodeValue(type: ColumnType, value: unknown, path: readonly str
     case "null":
       break;
     case "list":
-      if (Array.isArray(value))
-        return value.map((item: unknown, index) => encodeValue(type.element, item, [...path, String(index)]));
+      if (Array.isArray(value)) return value.map((item: unknown, index) => encodeValue(type.element, item, [...path, String(index)]));
       break;
     case "struct":
       if (isPlainObject(value)) return encodeStruct(type.fields, value, path);
@@ -43,18 +42,12 @@ export function encodeValue(type: ColumnType, value: unknown, path: readonly str
   throw mismatch(type, value, path);
 }
 
-function encodeStruct(
-  fields: Record<string, ColumnType>,
-  value: Record<string, unknown>,
-  path: readonly string[],
-): unknown {
+function encodeStruct(fields: Record<string, ColumnType>, value: Record<string, unknown>, path: readonly string[]): unknown {
   const entries = Object.entries(fields);
   // A struct without fields is stored as JSON (see toParquetElements).
   if (entries.length === 0) return value;
   assertKnownKeys((key) => Object.hasOwn(fields, key), value, path);
-  return Object.fromEntries(
-    entries.map(([name, field]) => [name, encodeValue(field, ownValue(value, name), [...path, name])]),
-  );
+  return Object.fromEntries(entries.map(([name, field]) => [name, encodeValue(field, ownValue(value, name), [...path, name])]));
 }
 
 /**
@@ -62,11 +55,7 @@ function encodeStruct(
  *
  * @throws DistilflareError `invalid_request` naming the first such key.
  */
-export function assertKnownKeys(
-  isKnown: (key: string) => boolean,
-  value: Record<string, unknown>,
-  path: readonly string[],
-): void {
+export function assertKnownKeys(isKnown: (key: string) => boolean, value: Record<string, unknown>, path: readonly string[]): void {
   for (const [key, item] of Object.entries(value)) {
     if (item === null || item === undefined || isKnown(key)) continue;
     const column = [...path, key].join(".");
@@ -78,18 +67,12 @@ function mismatch(type: ColumnType, value: unknown, path: readonly string[]): Di
   const column = path.join(".");
   const expected = formatColumnType(type);
   const got = describeValue(value);
-  return new DistilflareError("invalid_request", `Column '${column}' expects ${expected}, got ${got}`, {
-    column,
-    expected,
-    got,
-  });
+  return new DistilflareError("invalid_request", `Column '${column}' expects ${expected}, got ${got}`, { column, expected, got });
 }
 
 function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "array";
-  if (typeof value === "number" && !Number.isSafeInteger(value))
-    return Number.isInteger(value) ? "unsafe integer" : "non-integer number";
-  if (typeof value === "object" && value !== null && !isPlainObject(value))
-    return Object.prototype.toString.call(value).slice(8, -1);
+  if (typeof value === "number" && !Number.isSafeInteger(value)) return Number.isInteger(value) ? "unsafe integer" : "non-integer number";
+  if (typeof value === "object" && value !== null && !isPlainObject(value)) return Object.prototype.toString.call(value).slice(8, -1);
   return typeof value;
 }

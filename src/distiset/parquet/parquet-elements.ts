@@ -39,22 +39,10 @@ function pushElements(out: SchemaElement[], name: string, type: ColumnType): voi
     }
     case "string":
     case "null":
-      out.push({
-        name,
-        repetition_type: "OPTIONAL",
-        type: "BYTE_ARRAY",
-        converted_type: "UTF8",
-        logical_type: { type: "STRING" },
-      });
+      out.push({ name, repetition_type: "OPTIONAL", type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } });
       return;
     case "json":
-      out.push({
-        name,
-        repetition_type: "OPTIONAL",
-        type: "BYTE_ARRAY",
-        converted_type: "JSON",
-        logical_type: { type: "JSON" },
-      });
+      out.push({ name, repetition_type: "OPTIONAL", type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } });
       return;
     case "int64":
       out.push({ name, repetition_type: "OPTIONAL", type: "INT64" });
@@ -93,19 +81,12 @@ function innerType(node: SchemaTree): ColumnType {
     const element = repeated.children.length === 1 && only !== undefined ? nodeType(only) : innerType(repeated);
     return { kind: "list", element };
   }
-  if (
-    element.converted_type === "MAP" ||
-    element.converted_type === "MAP_KEY_VALUE" ||
-    element.logical_type?.type === "MAP"
-  ) {
+  if (element.converted_type === "MAP" || element.converted_type === "MAP_KEY_VALUE" || element.logical_type?.type === "MAP") {
     return SCALAR_TYPES.json;
   }
   if (children.length > 0) {
     if (element.logical_type?.type === "VARIANT") return SCALAR_TYPES.json;
-    return {
-      kind: "struct",
-      fields: Object.fromEntries(children.map((child) => [child.element.name, nodeType(child)])),
-    };
+    return { kind: "struct", fields: Object.fromEntries(children.map((child) => [child.element.name, nodeType(child)])) };
   }
   return leafType(element);
 }
@@ -114,14 +95,11 @@ function leafType(element: SchemaElement): ColumnType {
   const logical = element.logical_type?.type;
   const converted = element.converted_type;
   if (logical === "NULL") return SCALAR_TYPES.null;
-  if (logical === "JSON" || converted === "JSON" || converted === "BSON" || logical === "BSON")
-    return SCALAR_TYPES.json;
-  if (logical === "GEOMETRY" || logical === "GEOGRAPHY" || logical === "INTERVAL" || converted === "INTERVAL")
-    return SCALAR_TYPES.json;
+  if (logical === "JSON" || converted === "JSON" || converted === "BSON" || logical === "BSON") return SCALAR_TYPES.json;
+  if (logical === "GEOMETRY" || logical === "GEOGRAPHY" || logical === "INTERVAL" || converted === "INTERVAL") return SCALAR_TYPES.json;
   if (logical === "DECIMAL" || converted === "DECIMAL" || logical === "FLOAT16") return SCALAR_TYPES.double;
   if (logical === "DATE" || logical === "TIMESTAMP" || logical === "UUID") return SCALAR_TYPES.string;
-  if (converted === "DATE" || converted === "TIMESTAMP_MILLIS" || converted === "TIMESTAMP_MICROS")
-    return SCALAR_TYPES.string;
+  if (converted === "DATE" || converted === "TIMESTAMP_MILLIS" || converted === "TIMESTAMP_MICROS") return SCALAR_TYPES.string;
   switch (element.type) {
     case "BOOLEAN":
       return SCALAR_TYPES.boolean;

@@ -42,10 +42,7 @@ export async function readParquetRows(bytes: Uint8Array | ArrayBuffer, options: 
   const { offset = 0, length } = options;
   assertRowIndex("offset", offset);
   if (length !== undefined) assertRowIndex("length", length);
-  return readParquetRowsFromAsyncBuffer(toAsyncBuffer(bytes), {
-    rowStart: offset,
-    ...(length === undefined ? {} : { rowEnd: offset + length }),
-  });
+  return readParquetRowsFromAsyncBuffer(toAsyncBuffer(bytes), { rowStart: offset, ...(length === undefined ? {} : { rowEnd: offset + length }) });
 }
 
 /**
@@ -57,10 +54,7 @@ export async function readParquetRows(bytes: Uint8Array | ArrayBuffer, options: 
  * const file = { byteLength: object.size, slice: async (start, end) => (await bucket.get(key, { range: { offset: start, length: (end ?? object.size) - start } }))!.arrayBuffer() };
  * const rows = await readParquetRowsFromAsyncBuffer(file, { rowStart: 5000, rowEnd: 5100 });
  */
-export async function readParquetRowsFromAsyncBuffer(
-  file: AsyncBuffer,
-  options: ReadRangeOptions = {},
-): Promise<Row[]> {
+export async function readParquetRowsFromAsyncBuffer(file: AsyncBuffer, options: ReadRangeOptions = {}): Promise<Row[]> {
   const { rowStart = 0, rowEnd, columns } = options;
   assertRowIndex("rowStart", rowStart);
   if (rowEnd !== undefined) assertRowIndex("rowEnd", rowEnd);
@@ -98,11 +92,7 @@ export async function readParquetMetadataFromAsyncBuffer(file: AsyncBuffer): Pro
 function summarize(metadata: FileMetaData): ParquetMetadataSummary {
   const tree = parquetSchema(metadata);
   const columns = tree.children.map((child) => child.element.name);
-  return {
-    numRows: Number(metadata.num_rows),
-    columns,
-    schema: storedSchema(metadata.key_value_metadata, columns) ?? fromParquetTree(tree),
-  };
+  return { numRows: Number(metadata.num_rows), columns, schema: storedSchema(metadata.key_value_metadata, columns) ?? fromParquetTree(tree) };
 }
 
 function readMetadata(file: AsyncBuffer): Promise<FileMetaData> {
@@ -128,15 +118,11 @@ async function storage<T>(action: string, run: () => Promise<T>): Promise<T> {
 
 function storageError(action: string, error: unknown): DistilflareError {
   if (error instanceof DistilflareError) return error;
-  return new DistilflareError("storage_failed", `${action} failed: ${errorMessage(error)}`, undefined, {
-    cause: error,
-  });
+  return new DistilflareError("storage_failed", `${action} failed: ${errorMessage(error)}`, undefined, { cause: error });
 }
 
 function assertRowIndex(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new DistilflareError("invalid_request", `${name} must be a non-negative integer, got ${value}`, {
-      [name]: value,
-    });
+    throw new DistilflareError("invalid_request", `${name} must be a non-negative integer, got ${value}`, { [name]: value });
   }
 }

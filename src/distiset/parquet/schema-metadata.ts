@@ -17,10 +17,7 @@ export function schemaMetadataEntry(schema: TableSchema): KeyValue {
  * The schema stored by writeParquet, when the entry is there, valid, and names exactly the file's
  * columns (a tool that rewrote the file may have kept the entry and changed the columns).
  */
-export function storedSchema(
-  entries: readonly KeyValue[] | undefined,
-  columns: readonly string[],
-): TableSchema | undefined {
+export function storedSchema(entries: readonly KeyValue[] | undefined, columns: readonly string[]): TableSchema | undefined {
   const stored = entries?.find((entry) => entry.key === SCHEMA_METADATA_KEY)?.value;
   if (stored === undefined) return undefined;
   let json: unknown;

@@ -26,11 +26,7 @@ export interface WriteParquetOptions {
  * @example
  * const bytes = writeParquet([{ instruction: "Tell me a joke", generations: ["a", "b"] }]);
  */
-export function writeParquet(
-  rows: readonly Row[],
-  schema?: TableSchema,
-  options: WriteParquetOptions = {},
-): Uint8Array {
+export function writeParquet(rows: readonly Row[], schema?: TableSchema, options: WriteParquetOptions = {}): Uint8Array {
   const { columnData, table } = prepareColumns(rows, schema, options);
   try {
     const buffer = parquetWriteBuffer({
@@ -55,11 +51,7 @@ export const YIELDING_ROW_GROUP_SIZE = 5_000;
  * encoding. One isolate serves every request of a Worker (under `wrangler dev`, the run's Durable
  * Object too), so one long synchronous write would hold a status call behind it for its whole duration.
  */
-export async function writeParquetYielding(
-  rows: readonly Row[],
-  schema?: TableSchema,
-  options: WriteParquetOptions = {},
-): Promise<Uint8Array> {
+export async function writeParquetYielding(rows: readonly Row[], schema?: TableSchema, options: WriteParquetOptions = {}): Promise<Uint8Array> {
   const { columnData, table } = await prepareColumnsYielding(rows, schema, options);
   const writer = new YieldingByteWriter();
   try {
@@ -99,8 +91,7 @@ function validated(rows: readonly Row[], schema: TableSchema | undefined, option
     throw new DistilflareError("invalid_request", "Cannot infer a Parquet schema from zero rows; pass a schema");
   }
   const table = schema ?? inferSchema(rows);
-  if (table.columns.length === 0)
-    throw new DistilflareError("invalid_request", "A Parquet file needs at least one column");
+  if (table.columns.length === 0) throw new DistilflareError("invalid_request", "A Parquet file needs at least one column");
   if (schema !== undefined) {
     const names = new Set(schema.columns.map((column) => column.name));
     for (const row of rows) assertKnownKeys((key) => names.has(key), row, []);
@@ -140,7 +131,5 @@ async function prepareColumnsYielding(
 }
 
 function writeFailed(error: unknown): DistilflareError {
-  return new DistilflareError("storage_failed", `Writing Parquet failed: ${errorMessage(error)}`, undefined, {
-    cause: error,
-  });
+  return new DistilflareError("storage_failed", `Writing Parquet failed: ${errorMessage(error)}`, undefined, { cause: error });
 }

@@ -57,7 +57,5 @@ export function runUsage(state: RunState): UsageByModel {
 
 /** Steps with failed rows and how many (a state stored before the count existed has none). */
 export function failedRowsByStep(state: RunState): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(state.steps).flatMap(([name, s]) => ((s.failed_rows ?? 0) > 0 ? [[name, s.failed_rows]] : [])),
-  );
+  return Object.fromEntries(Object.entries(state.steps).flatMap(([name, s]) => ((s.failed_rows ?? 0) > 0 ? [[name, s.failed_rows]] : [])));
 }

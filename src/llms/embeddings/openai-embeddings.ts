@@ -19,24 +19,12 @@ export const openaiEmbeddingsAttributes = z.object({
     "The name of the secret (or environment variable) that holds the API key; read at call time, never serialized.",
     { excludeFromSignature: true },
   ),
-  apiKey: secretAttribute(
-    z.string().min(1).optional(),
-    "The API key, given in code only; serialized pipelines name a secret with api_key_env.",
-  ),
-  dimensions: attribute(
-    z.number().int().positive().optional(),
-    "The number of dimensions of the vectors (models that support shortening).",
-  ),
-  batchSize: runtimeParameter(z.number().int().positive().max(2048).default(256), "How many texts go in one request.", {
+  apiKey: secretAttribute(z.string().min(1).optional(), "The API key, given in code only; serialized pipelines name a secret with api_key_env."),
+  dimensions: attribute(z.number().int().positive().optional(), "The number of dimensions of the vectors (models that support shortening)."),
+  batchSize: runtimeParameter(z.number().int().positive().max(2048).default(256), "How many texts go in one request.", { excludeFromSignature: true }),
+  rateLimits: runtimeParameter(rateLimitsSchema.optional(), "Deployment-wide limits for this model: requests_per_minute, tokens_per_minute, max_in_flight.", {
     excludeFromSignature: true,
   }),
-  rateLimits: runtimeParameter(
-    rateLimitsSchema.optional(),
-    "Deployment-wide limits for this model: requests_per_minute, tokens_per_minute, max_in_flight.",
-    {
-      excludeFromSignature: true,
-    },
-  ),
   ...reliabilityAttributes({ maxRetries: 6, timeout: 120 }),
 });
 
@@ -68,9 +56,7 @@ export class OpenAIEmbeddings extends Embeddings<typeof openaiEmbeddingsAttribut
   }
 
   override egressTargets(): EgressTarget[] {
-    return [
-      { url: this.attrs.baseUrl, keyVariable: this.attrs.apiKey ? undefined : this.attrs.apiKeyEnv, field: "base_url" },
-    ];
+    return [{ url: this.attrs.baseUrl, keyVariable: this.attrs.apiKey ? undefined : this.attrs.apiKeyEnv, field: "base_url" }];
   }
 
   get modelName(): string {
@@ -82,12 +68,7 @@ export class OpenAIEmbeddings extends Embeddings<typeof openaiEmbeddingsAttribut
   }
 
   private apiKey(context: StepContext): string | undefined {
-    return resolveApiKey(context, {
-      explicit: this.attrs.apiKey,
-      envName: this.attrs.apiKeyEnv,
-      owner: this.describeSelf(),
-      baseUrl: this.attrs.baseUrl,
-    });
+    return resolveApiKey(context, { explicit: this.attrs.apiKey, envName: this.attrs.apiKeyEnv, owner: this.describeSelf(), baseUrl: this.attrs.baseUrl });
   }
 
   async encode(inputs: string[], context: StepContext): Promise<number[][]> {
@@ -96,16 +77,10 @@ export class OpenAIEmbeddings extends Embeddings<typeof openaiEmbeddingsAttribut
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (apiKey) headers.authorization = `Bearer ${apiKey}`;
     const batches: string[][] = [];
-    for (let i = 0; i < inputs.length; i += this.attrs.batchSize)
-      batches.push(inputs.slice(i, i + this.attrs.batchSize));
+    for (let i = 0; i < inputs.length; i += this.attrs.batchSize) batches.push(inputs.slice(i, i + this.attrs.batchSize));
     const vectors = await Promise.all(
       batches.map((batch) => {
-        const body = JSON.stringify({
-          model: this.attrs.model,
-          input: batch,
-          dimensions: this.attrs.dimensions,
-          encoding_format: "float",
-        });
+        const body = JSON.stringify({ model: this.attrs.model, input: batch, dimensions: this.attrs.dimensions, encoding_format: "float" });
         return reliableCall(
           {
             context,
@@ -124,10 +99,8 @@ export class OpenAIEmbeddings extends Embeddings<typeof openaiEmbeddingsAttribut
             const response = await attempt.fetch(url, { method: "POST", headers, body, signal: attempt.signal });
             if (!response.ok) throw await ProviderHttpError.fromResponse(response);
             const parsed = embeddingsResponseSchema.safeParse(await response.json());
-            if (!parsed.success)
-              throw new Error(`malformed response: ${parsed.error.issues[0]?.message ?? "unexpected shape"}`);
-            if (parsed.data.data.length !== batch.length)
-              throw new Error(`malformed response: ${parsed.data.data.length} vectors for ${batch.length} inputs`);
+            if (!parsed.success) throw new Error(`malformed response: ${parsed.error.issues[0]?.message ?? "unexpected shape"}`);
+            if (parsed.data.data.length !== batch.length) throw new Error(`malformed response: ${parsed.data.data.length} vectors for ${batch.length} inputs`);
             const ordered = [...parsed.data.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
             return { vectors: ordered, tokens: parsed.data.usage?.total_tokens ?? undefined };
           },

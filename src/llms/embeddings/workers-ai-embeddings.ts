@@ -13,20 +13,12 @@ export const workersAiEmbeddingsAttributes = z.object({
   model: attribute(z.string().min(1).default("@cf/baai/bge-base-en-v1.5"), "The Workers AI embeddings model."),
   binding: attribute(z.string().min(1).default("AI"), "The name of the Workers AI binding in wrangler.toml."),
   gateway: attribute(gatewaySchema.optional(), "Route calls through an AI Gateway: `{id, skip_cache, cache_ttl}`."),
-  batchSize: runtimeParameter(
-    z.number().int().positive().max(100).default(100),
-    "How many texts go in one call (the bge models take up to 100).",
-    {
-      excludeFromSignature: true,
-    },
-  ),
-  rateLimits: runtimeParameter(
-    rateLimitsSchema.optional(),
-    "Deployment-wide limits for this model: requests_per_minute, tokens_per_minute, max_in_flight.",
-    {
-      excludeFromSignature: true,
-    },
-  ),
+  batchSize: runtimeParameter(z.number().int().positive().max(100).default(100), "How many texts go in one call (the bge models take up to 100).", {
+    excludeFromSignature: true,
+  }),
+  rateLimits: runtimeParameter(rateLimitsSchema.optional(), "Deployment-wide limits for this model: requests_per_minute, tokens_per_minute, max_in_flight.", {
+    excludeFromSignature: true,
+  }),
   ...reliabilityAttributes({ maxRetries: 6, timeout: 120 }),
 });
 
@@ -54,8 +46,7 @@ export class WorkersAIEmbeddings extends Embeddings<typeof workersAiEmbeddingsAt
     const ai = workersAIBinding(context, this.attrs.binding, this.describeSelf());
     const gateway = gatewayOptions(this.attrs.gateway);
     const batches: string[][] = [];
-    for (let i = 0; i < inputs.length; i += this.attrs.batchSize)
-      batches.push(inputs.slice(i, i + this.attrs.batchSize));
+    for (let i = 0; i < inputs.length; i += this.attrs.batchSize) batches.push(inputs.slice(i, i + this.attrs.batchSize));
     const vectors = await Promise.all(
       batches.map((batch) =>
         reliableCall(
@@ -72,16 +63,10 @@ export class WorkersAIEmbeddings extends Embeddings<typeof workersAiEmbeddingsAt
             },
           },
           async (attempt) => {
-            const raw = await ai.run(
-              this.attrs.model,
-              { text: batch },
-              gateway ? { signal: attempt.signal, gateway } : { signal: attempt.signal },
-            );
+            const raw = await ai.run(this.attrs.model, { text: batch }, gateway ? { signal: attempt.signal, gateway } : { signal: attempt.signal });
             const parsed = responseSchema.safeParse(raw);
-            if (!parsed.success)
-              throw new Error("malformed response: expected `data` (a list of vectors) from Workers AI");
-            if (parsed.data.data.length !== batch.length)
-              throw new Error(`malformed response: ${parsed.data.data.length} vectors for ${batch.length} inputs`);
+            if (!parsed.success) throw new Error("malformed response: expected `data` (a list of vectors) from Workers AI");
+            if (parsed.data.data.length !== batch.length) throw new Error(`malformed response: ${parsed.data.data.length} vectors for ${batch.length} inputs`);
             return parsed.data.data;
           },
         ),

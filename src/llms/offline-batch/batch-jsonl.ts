@@ -42,23 +42,17 @@ export function parseBatchResults(...files: ReadonlyArray<string | undefined>): 
       }
       const parsed = batchResultLineSchema.safeParse(json);
       // An answer wins over an error line for the same request (a retried line).
-      if (parsed.success && !(results.has(parsed.data.custom_id) && parsed.data.error))
-        results.set(parsed.data.custom_id, parsed.data);
+      if (parsed.success && !(results.has(parsed.data.custom_id) && parsed.data.error)) results.set(parsed.data.custom_id, parsed.data);
     }
   }
   return results;
 }
 
 /** The outcome of request `customId`; `missing` says why a request without any line has none. */
-export function batchOutcome(
-  results: ReadonlyMap<string, BatchResultLine>,
-  customId: string,
-  missing: string,
-): BatchOutcome {
+export function batchOutcome(results: ReadonlyMap<string, BatchResultLine>, customId: string, missing: string): BatchOutcome {
   const line = results.get(customId);
   if (!line) return { error: missing };
-  if (line.error)
-    return { error: `${line.error.code ?? "error"}: ${line.error.message ?? "the batch request failed"}` };
+  if (line.error) return { error: `${line.error.code ?? "error"}: ${line.error.message ?? "the batch request failed"}` };
   if (!line.response) return { error: missing };
   if (line.response.status_code !== 200) {
     const message = (line.response.body as { error?: { message?: unknown } } | null)?.error?.message;

@@ -16,16 +16,10 @@ export function batchUsageProvider(provider: string): string {
 }
 
 /** One request per input, with the tokens the provider billed (failed requests count without tokens). */
-export function recordBatchUsage(
-  context: StepContext,
-  llm: { provider: string; model: string },
-  prompts: ChatType[],
-  outputs: GenerateOutput[],
-): void {
+export function recordBatchUsage(context: StepContext, llm: { provider: string; model: string }, prompts: ChatType[], outputs: GenerateOutput[]): void {
   const provider = batchUsageProvider(llm.provider);
   outputs.forEach((output, i) => {
-    const tokens =
-      output.error === undefined ? countUsage(prompts[i] ?? [], output) : { inputTokens: 0, outputTokens: 0 };
+    const tokens = output.error === undefined ? countUsage(prompts[i] ?? [], output) : { inputTokens: 0, outputTokens: 0 };
     context.usage?.record({ provider, model: llm.model, ...tokens, cached: false });
   });
 }

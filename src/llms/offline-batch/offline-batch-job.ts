@@ -7,11 +7,7 @@ export const offlineBatchJobSchema = z.object({
   job_id: z.string(),
   /** The provider's own status word (`validating`, `in_progress`, `finalizing`...). */
   status: z.string(),
-  counts: z.object({
-    total: z.number().int().nonnegative(),
-    completed: z.number().int().nonnegative(),
-    failed: z.number().int().nonnegative(),
-  }),
+  counts: z.object({ total: z.number().int().nonnegative(), completed: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }),
   submitted_at: z.number(),
   /** `offline_batch_generation_block_until_done`: a fixed poll interval; unset, the run backs off. */
   poll_interval_seconds: z.number().positive().optional(),

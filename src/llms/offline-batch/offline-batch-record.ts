@@ -9,18 +9,12 @@ import { offlineBatchRecordSchema, type OfflineBatchRecord } from "./offline-bat
  * again (to poll, or redelivered after a crash) finds its job there instead of paying twice.
  */
 export async function storedBatchJob(context: StepContext): Promise<OfflineBatchRecord | undefined> {
-  const stored = await getJson(
-    requireBlobs(context),
-    runKeys.offlineBatch(context.runId, context.stepName, context.seqNo),
-  );
+  const stored = await getJson(requireBlobs(context), runKeys.offlineBatch(context.runId, context.stepName, context.seqNo));
   return stored ? offlineBatchRecordSchema.parse(stored) : undefined;
 }
 
 /** Keeps `record` unless a duplicate delivery kept its own first; returns the job that counts. */
-export async function keepBatchJob(
-  context: StepContext,
-  record: OfflineBatchRecord,
-): Promise<{ record: OfflineBatchRecord; ours: boolean }> {
+export async function keepBatchJob(context: StepContext, record: OfflineBatchRecord): Promise<{ record: OfflineBatchRecord; ours: boolean }> {
   const blobs = requireBlobs(context);
   const key = runKeys.offlineBatch(context.runId, context.stepName, context.seqNo);
   if (await putJson(blobs, key, record, { onlyIfAbsent: true })) return { record, ours: true };
@@ -29,9 +23,6 @@ export async function keepBatchJob(
 
 export function requireBlobs(context: StepContext): NonNullable<StepContext["services"]["blobs"]> {
   const blobs = context.services.blobs;
-  if (!blobs)
-    throw new OptionError("offline batch generation needs the run's storage to remember its job", {
-      field: "use_offline_batch_generation",
-    });
+  if (!blobs) throw new OptionError("offline batch generation needs the run's storage to remember its job", { field: "use_offline_batch_generation" });
   return blobs;
 }

@@ -18,11 +18,7 @@ export interface BatchResultOptions {
  * body that does not parse, no line at all) gets null generations and its error, as a failed
  * online call does.
  */
-export function openaiBatchOutputs(
-  customIds: readonly string[],
-  results: ReadonlyMap<string, BatchResultLine>,
-  options: BatchResultOptions,
-): GenerateOutput[] {
+export function openaiBatchOutputs(customIds: readonly string[], results: ReadonlyMap<string, BatchResultLine>, options: BatchResultOptions): GenerateOutput[] {
   return customIds.map((customId, i) => {
     const outcome = batchOutcome(results, customId, options.missing);
     if ("error" in outcome) return emptyOutput(options.numGenerations, outcome.error);
@@ -30,19 +26,8 @@ export function openaiBatchOutputs(
       const parsed = parseOpenAIResponse(outcome.body, "chat");
       const texts = parsed.choices.slice(0, options.numGenerations).map((choice) => choice.text);
       return assembleOutput(
-        [
-          {
-            texts,
-            inputTokens: parsed.promptTokens,
-            outputTokens: parsed.completionTokens,
-            logprobs: parsed.choices.map((c) => c.logprobs),
-          },
-        ],
-        {
-          numGenerations: options.numGenerations,
-          structured: options.structured[i],
-          wantLogprobs: options.wantLogprobs,
-        },
+        [{ texts, inputTokens: parsed.promptTokens, outputTokens: parsed.completionTokens, logprobs: parsed.choices.map((c) => c.logprobs) }],
+        { numGenerations: options.numGenerations, structured: options.structured[i], wantLogprobs: options.wantLogprobs },
       );
     } catch (error) {
       return emptyOutput(options.numGenerations, error instanceof Error ? error.message : String(error));

@@ -43,25 +43,17 @@ export async function openaiOfflineBatchGenerate(
 ): Promise<GenerateOutput[]> {
   const { context, numGenerations } = options;
   requireBlobs(context);
-  const prepared = chatBatchInputs(
-    inputs,
-    driver.structuredOutput,
-    "offline batch generation sends chat inputs only (raw prompts need /v1/completions)",
-  );
+  const prepared = chatBatchInputs(inputs, driver.structuredOutput, "offline batch generation sends chat inputs only (raw prompts need /v1/completions)");
   const record = (await storedBatchJob(context)) ?? (await submit(driver, prepared, options));
 
-  const batch = await driver.call(context, (attempt) =>
-    driver.client.batches.retrieve(record.job_id, { signal: attempt.signal }),
-  );
+  const batch = await driver.call(context, (attempt) => driver.client.batches.retrieve(record.job_id, { signal: attempt.signal }));
   if (UNFINISHED.has(batch.status)) throw new OfflineBatchPendingError(jobOf(driver, record, batch));
 
   const read = async (fileId: string | null | undefined): Promise<string | undefined> =>
     // Served as application/octet-stream: decoded as UTF-8 JSONL explicitly.
     fileId
       ? driver.call(context, async (attempt) =>
-          new TextDecoder().decode(
-            await (await driver.client.files.content(fileId, { signal: attempt.signal })).arrayBuffer(),
-          ),
+          new TextDecoder().decode(await (await driver.client.files.content(fileId, { signal: attempt.signal })).arrayBuffer()),
         )
       : undefined;
   const [output, errors] = [await read(batch.output_file_id), await read(batch.error_file_id)];
@@ -77,9 +69,7 @@ export async function openaiOfflineBatchGenerate(
     missing,
   });
   const failed = outputs.filter((o) => o.error !== undefined).length;
-  context.logger.info(
-    `Batch job '${record.job_id}' ${batch.status}: ${outputs.length - failed} request(s) answered, ${failed} failed`,
-  );
+  context.logger.info(`Batch job '${record.job_id}' ${batch.status}: ${outputs.length - failed} request(s) answered, ${failed} failed`);
   recordBatchUsage(
     context,
     driver,
@@ -104,10 +94,7 @@ async function submit(
   const name = `distilflare-${context.runId}-${context.stepName}-${context.seqNo}.jsonl`;
   const bytes = new TextEncoder().encode(batchJsonl(lines));
   const file = await driver.call(context, async (attempt) =>
-    driver.client.files.create(
-      { file: await toFile(bytes, name, { type: "application/jsonl" }), purpose: "batch" },
-      { signal: attempt.signal },
-    ),
+    driver.client.files.create({ file: await toFile(bytes, name, { type: "application/jsonl" }), purpose: "batch" }, { signal: attempt.signal }),
   );
   const batch = await driver.call(context, (attempt) =>
     driver.client.batches.create(
@@ -136,9 +123,7 @@ async function submit(
   const kept = await keepBatchJob(context, record);
   if (!kept.ours) {
     // A duplicate delivery of this batch submitted first: keep its job and cancel ours, so the requests are paid once.
-    await driver
-      .call(context, (attempt) => driver.client.batches.cancel(batch.id, { signal: attempt.signal }))
-      .catch(() => undefined);
+    await driver.call(context, (attempt) => driver.client.batches.cancel(batch.id, { signal: attempt.signal })).catch(() => undefined);
     return kept.record;
   }
   context.logger.info(`Submitted batch job '${batch.id}' with ${lines.length} request(s) (input file '${file.id}')`);
@@ -151,11 +136,7 @@ function jobOf(driver: OpenAIBatchDriver, record: OfflineBatchRecord, batch: Ope
     provider: driver.provider,
     job_id: record.job_id,
     status: batch.status,
-    counts: {
-      total: counts?.total ?? record.custom_ids.length,
-      completed: counts?.completed ?? 0,
-      failed: counts?.failed ?? 0,
-    },
+    counts: { total: counts?.total ?? record.custom_ids.length, completed: counts?.completed ?? 0, failed: counts?.failed ?? 0 },
     submitted_at: record.submitted_at,
     ...(driver.pollIntervalSeconds !== undefined ? { poll_interval_seconds: driver.pollIntervalSeconds } : {}),
   };

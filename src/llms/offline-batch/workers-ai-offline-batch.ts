@@ -2,13 +2,7 @@ import { z } from "zod";
 import type { StepContext } from "../../steps/step-context.js";
 import { assembleOutput, type CallResult } from "../assemble-output.js";
 import type { Attempt } from "../reliability/reliable-call.js";
-import {
-  emptyOutput,
-  type ChatType,
-  type FormattedInput,
-  type GenerateOutput,
-  type StructuredOutput,
-} from "../types.js";
+import { emptyOutput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
 import type { WorkersAIBinding } from "../workers-ai-binding.js";
 import { recordBatchUsage } from "./batch-usage.js";
 import { OfflineBatchPendingError, type OfflineBatchJob, type OfflineBatchRecord } from "./offline-batch-job.js";
@@ -61,20 +55,16 @@ export async function workersAiOfflineBatchGenerate(
   requireBlobs(context);
   const prepared = chatBatchInputs(inputs, driver.structuredOutput, "offline batch generation sends chat inputs only");
   const record = (await storedBatchJob(context)) ?? (await submit(driver, prepared, options));
-  const raw = await driver.call(context, (attempt) =>
-    driver.ai.run(driver.model, { request_id: record.job_id }, runOptions(driver, attempt)),
-  );
+  const raw = await driver.call(context, (attempt) => driver.ai.run(driver.model, { request_id: record.job_id }, runOptions(driver, attempt)));
   const finished = resultsReplySchema.safeParse(raw);
   if (!finished.success) {
     const status = statusReplySchema.safeParse(raw);
-    if (status.success && UNFINISHED.has(status.data.status))
-      throw new OfflineBatchPendingError(jobOf(driver, record, status.data.status));
+    if (status.success && UNFINISHED.has(status.data.status)) throw new OfflineBatchPendingError(jobOf(driver, record, status.data.status));
     throw new Error(`Workers AI batch '${record.job_id}': unexpected reply ${JSON.stringify(raw).slice(0, 200)}`);
   }
   const byReference = new Map<string, z.infer<typeof resultsReplySchema>["responses"][number]>();
   for (const response of finished.data.responses) {
-    const reference =
-      response.external_reference ?? (response.id !== undefined ? record.custom_ids[response.id] : undefined);
+    const reference = response.external_reference ?? (response.id !== undefined ? record.custom_ids[response.id] : undefined);
     if (reference !== undefined) byReference.set(reference, response);
   }
   const outputs = prepared.map((p, i) => {
@@ -95,14 +85,10 @@ export async function workersAiOfflineBatchGenerate(
         }
       }
     }
-    return results.length === 0
-      ? emptyOutput(numGenerations, errors[0])
-      : assembleOutput(results, { numGenerations, structured: p.structured, errors });
+    return results.length === 0 ? emptyOutput(numGenerations, errors[0]) : assembleOutput(results, { numGenerations, structured: p.structured, errors });
   });
   const failed = outputs.filter((o) => o.error !== undefined).length;
-  context.logger.info(
-    `Workers AI batch '${record.job_id}' finished: ${outputs.length - failed} input(s) answered, ${failed} failed`,
-  );
+  context.logger.info(`Workers AI batch '${record.job_id}' finished: ${outputs.length - failed} input(s) answered, ${failed} failed`);
   recordBatchUsage(
     context,
     driver,
@@ -119,17 +105,11 @@ async function submit(
 ): Promise<OfflineBatchRecord> {
   const { context } = options;
   const requests = prepared.flatMap((p, i) =>
-    Array.from({ length: options.numGenerations }, (_, g) => ({
-      ...driver.requestInputs(p.prompt, p.structured),
-      external_reference: `${i}:${g}`,
-    })),
+    Array.from({ length: options.numGenerations }, (_, g) => ({ ...driver.requestInputs(p.prompt, p.structured), external_reference: `${i}:${g}` })),
   );
-  const raw = await driver.call(context, (attempt) =>
-    driver.ai.run(driver.model, { requests }, { ...runOptions(driver, attempt), queueRequest: true }),
-  );
+  const raw = await driver.call(context, (attempt) => driver.ai.run(driver.model, { requests }, { ...runOptions(driver, attempt), queueRequest: true }));
   const queued = statusReplySchema.safeParse(raw);
-  if (!queued.success || !queued.data.request_id)
-    throw new Error(`Workers AI did not queue the batch: ${JSON.stringify(raw).slice(0, 200)}`);
+  if (!queued.success || !queued.data.request_id) throw new Error(`Workers AI did not queue the batch: ${JSON.stringify(raw).slice(0, 200)}`);
   const record: OfflineBatchRecord = {
     provider: driver.provider,
     job_id: queued.data.request_id,

@@ -3,9 +3,7 @@ import { OptionError } from "../../errors.js";
 import { BATCH_PRICE_FACTOR, BATCH_PROVIDER_SUFFIX } from "../offline-batch/batch-usage.js";
 
 /** USD per million tokens, input and output. */
-export const modelPriceSchema = z
-  .object({ input: z.number().nonnegative(), output: z.number().nonnegative() })
-  .strict();
+export const modelPriceSchema = z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict();
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 
 /** Provider (LLM type name) -> model -> price. */

@@ -23,10 +23,7 @@ export const anthropicLlmAttributes = llmAttributes.extend({
     "The name of the secret (or environment variable) that holds the API key; read at call time, never serialized.",
     { excludeFromSignature: true },
   ),
-  apiKey: secretAttribute(
-    z.string().min(1).optional(),
-    "The API key, given in code only; serialized pipelines name a secret with api_key_env.",
-  ),
+  apiKey: secretAttribute(z.string().min(1).optional(), "The API key, given in code only; serialized pipelines name a secret with api_key_env."),
   anthropicVersion: attribute(z.string().min(1).default("2023-06-01"), "The `anthropic-version` header."),
   ...reliabilityAttributes({ maxRetries: 6, timeout: 600 }),
 });
@@ -38,17 +35,10 @@ export const anthropicGenerationKwargsSchema = z
       .int()
       .positive()
       .optional()
-      .describe(
-        "The maximum number of new tokens (the API's required `max_tokens`). Defaults to 128, as in distilabel.",
-      ),
+      .describe("The maximum number of new tokens (the API's required `max_tokens`). Defaults to 128, as in distilabel."),
     stop_sequences: z.array(z.string()).optional().describe("Custom sequences where generation stops."),
     temperature: z.number().min(0).max(1).optional().describe("The sampling temperature; higher is more random."),
-    top_p: z
-      .number()
-      .min(0)
-      .max(1)
-      .optional()
-      .describe("Nucleus sampling: only tokens within this cumulative probability are considered."),
+    top_p: z.number().min(0).max(1).optional().describe("Nucleus sampling: only tokens within this cumulative probability are considered."),
     top_k: z.number().int().positive().optional().describe("Only the k most likely tokens are considered."),
   })
   .strict();
@@ -71,9 +61,7 @@ export class AnthropicLLM extends RemoteLLM<typeof anthropicLlmAttributes> {
   }
 
   override egressTargets(): EgressTarget[] {
-    return [
-      { url: this.attrs.baseUrl, keyVariable: this.attrs.apiKey ? undefined : this.attrs.apiKeyEnv, field: "base_url" },
-    ];
+    return [{ url: this.attrs.baseUrl, keyVariable: this.attrs.apiKey ? undefined : this.attrs.apiKeyEnv, field: "base_url" }];
   }
 
   protected rateLimitKey(): string {
@@ -85,12 +73,7 @@ export class AnthropicLLM extends RemoteLLM<typeof anthropicLlmAttributes> {
   }
 
   private apiKey(context: StepContext): string | undefined {
-    return resolveApiKey(context, {
-      explicit: this.attrs.apiKey,
-      envName: this.attrs.apiKeyEnv,
-      owner: this.describeSelf(),
-      baseUrl: this.attrs.baseUrl,
-    });
+    return resolveApiKey(context, { explicit: this.attrs.apiKey, envName: this.attrs.apiKeyEnv, owner: this.describeSelf(), baseUrl: this.attrs.baseUrl });
   }
 
   private get messagesUrl(): string {
@@ -117,30 +100,18 @@ export class AnthropicLLM extends RemoteLLM<typeof anthropicLlmAttributes> {
       top_k: kwargs.top_k,
       ...(structured ? toolFor(structured) : {}),
     };
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      "anthropic-version": this.attrs.anthropicVersion,
-    };
+    const headers: Record<string, string> = { "content-type": "application/json", "anthropic-version": this.attrs.anthropicVersion };
     if (apiKey) headers["x-api-key"] = apiKey;
     const payload = JSON.stringify(body);
     const { results, errors } = await fanOut(numGenerations, async (): Promise<CallResult> => {
       const response = await this.call(
         context,
-        {
-          tokens: estimateTokens(prompt) + maxTokens,
-          tokensUsed: (r: z.infer<typeof anthropicResponseSchema>) => usageTotal(r),
-        },
+        { tokens: estimateTokens(prompt) + maxTokens, tokensUsed: (r: z.infer<typeof anthropicResponseSchema>) => usageTotal(r) },
         async (attempt) => {
-          const res = await attempt.fetch(this.messagesUrl, {
-            method: "POST",
-            headers,
-            body: payload,
-            signal: attempt.signal,
-          });
+          const res = await attempt.fetch(this.messagesUrl, { method: "POST", headers, body: payload, signal: attempt.signal });
           if (!res.ok) throw await ProviderHttpError.fromResponse(res);
           const parsed = anthropicResponseSchema.safeParse(await res.json());
-          if (!parsed.success)
-            throw new Error(`malformed response: ${parsed.error.issues[0]?.message ?? "unexpected shape"}`);
+          if (!parsed.success) throw new Error(`malformed response: ${parsed.error.issues[0]?.message ?? "unexpected shape"}`);
           return parsed.data;
         },
       );
@@ -157,21 +128,11 @@ export class AnthropicLLM extends RemoteLLM<typeof anthropicLlmAttributes> {
 /** Structured output as one tool the model must call; its input is the reply. */
 function toolFor(structured: StructuredOutput): Record<string, unknown> {
   if (structured.format === "regex") {
-    throw new OptionError("AnthropicLLM takes JSON-schema structured output only, not regex", {
-      field: "structured_output.format",
-      expected: "json",
-    });
+    throw new OptionError("AnthropicLLM takes JSON-schema structured output only, not regex", { field: "structured_output.format", expected: "json" });
   }
-  const name =
-    (structured.name ?? "structured_output").replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64) || "structured_output";
+  const name = (structured.name ?? "structured_output").replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64) || "structured_output";
   return {
-    tools: [
-      {
-        name,
-        description: "Give the answer as this tool's input, following its schema exactly.",
-        input_schema: jsonSchemaOf(structured),
-      },
-    ],
+    tools: [{ name, description: "Give the answer as this tool's input, following its schema exactly.", input_schema: jsonSchemaOf(structured) }],
     tool_choice: { type: "tool", name },
   };
 }

@@ -3,11 +3,7 @@ import { providerMessage } from "../reliability/provider-http-error.js";
 import { ProviderHttpError } from "../reliability/provider-http-error.js";
 
 /** The Hugging Face origins the inference client and endpoint lookups talk to. */
-export const HF_ORIGINS = [
-  "https://router.huggingface.co",
-  "https://api.endpoints.huggingface.cloud",
-  "https://huggingface.co",
-] as const;
+export const HF_ORIGINS = ["https://router.huggingface.co", "https://api.endpoints.huggingface.cloud", "https://huggingface.co"] as const;
 export const HF_ENDPOINTS_API = "https://api.endpoints.huggingface.cloud";
 export const HF_HUB = "https://huggingface.co";
 
@@ -24,9 +20,7 @@ export function redirectHuggingFace(fetchFn: typeof fetch, origin: string | unde
     const prefix = HF_ORIGINS.find((candidate) => url === candidate || url.startsWith(`${candidate}/`));
     if (!prefix) return fetchFn(input, init);
     const rewritten = target + url.slice(prefix.length);
-    return typeof input === "string" || input instanceof URL
-      ? fetchFn(rewritten, init)
-      : fetchFn(new Request(rewritten, input), init);
+    return typeof input === "string" || input instanceof URL ? fetchFn(rewritten, init) : fetchFn(new Request(rewritten, input), init);
   }) as typeof fetch;
 }
 
@@ -43,13 +37,10 @@ export async function resolveEndpointUrl(options: {
 }): Promise<string> {
   const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   const namespace = options.namespace ?? (await whoami(options.fetch, headers, options.signal));
-  const response = await options.fetch(
-    `${HF_ENDPOINTS_API}/v2/endpoint/${encodeURIComponent(namespace)}/${encodeURIComponent(options.name)}`,
-    {
-      headers,
-      signal: options.signal,
-    },
-  );
+  const response = await options.fetch(`${HF_ENDPOINTS_API}/v2/endpoint/${encodeURIComponent(namespace)}/${encodeURIComponent(options.name)}`, {
+    headers,
+    signal: options.signal,
+  });
   if (!response.ok) throw await ProviderHttpError.fromResponse(response);
   const body = (await response.json()) as { status?: { url?: unknown; state?: unknown } };
   const url = body.status?.url;
@@ -71,7 +62,6 @@ async function whoami(fetchFn: typeof fetch, headers: Record<string, string>, si
     });
   }
   const body = (await response.json()) as { name?: unknown };
-  if (typeof body.name !== "string")
-    throw new OptionError("Could not tell the token's owner; set endpoint_namespace", { field: "endpoint_namespace" });
+  if (typeof body.name !== "string") throw new OptionError("Could not tell the token's owner; set endpoint_namespace", { field: "endpoint_namespace" });
   return body.name;
 }

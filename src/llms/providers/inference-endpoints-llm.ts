@@ -12,54 +12,30 @@ import type { Attempt } from "../reliability/reliable-call.js";
 import { reliabilityAttributes } from "../reliability/reliability-attributes.js";
 import { hostOf, RemoteLLM } from "../remote-llm.js";
 import { jsonSchemaOf } from "../structured/json-schema-validator.js";
-import {
-  splitFormattedInput,
-  type ChatType,
-  type FormattedInput,
-  type GenerateOutput,
-  type StructuredOutput,
-} from "../types.js";
+import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
 import { HF_ORIGINS, redirectHuggingFace, resolveEndpointUrl } from "./hf-endpoint.js";
-import {
-  inferenceEndpointsGenerationKwargsSchema,
-  type InferenceEndpointsGenerationKwargs,
-} from "./inference-endpoints-generation-kwargs.js";
+import { inferenceEndpointsGenerationKwargsSchema, type InferenceEndpointsGenerationKwargs } from "./inference-endpoints-generation-kwargs.js";
 import { DEFAULT_MAX_NEW_TOKENS } from "./openai-generation-kwargs.js";
 import { openaiResponseFormat } from "./openai-llm.js";
 import { parseOpenAIResponse } from "./openai-response.js";
 
 export const inferenceEndpointsLlmAttributes = llmAttributes.extend({
-  modelId: attribute(
-    z.string().min(1).optional(),
-    "The model id on the Hugging Face Hub, served by Inference Providers (serverless).",
-  ),
+  modelId: attribute(z.string().min(1).optional(), "The model id on the Hugging Face Hub, served by Inference Providers (serverless)."),
   endpointName: attribute(z.string().min(1).optional(), "The name of a dedicated Inference Endpoint."),
-  endpointNamespace: attribute(
-    z.string().min(1).optional(),
-    "The namespace (user or organization) of the Inference Endpoint; defaults to the token's owner.",
-  ),
-  baseUrl: runtimeParameter(
-    z.url().optional(),
-    "The base URL of a TGI or vLLM server (or any endpoint speaking the same API).",
-  ),
+  endpointNamespace: attribute(z.string().min(1).optional(), "The namespace (user or organization) of the Inference Endpoint; defaults to the token's owner."),
+  baseUrl: runtimeParameter(z.url().optional(), "The base URL of a TGI or vLLM server (or any endpoint speaking the same API)."),
   provider: attribute(z.string().min(1).optional(), "The Inference Provider that serves model_id (default: `auto`)."),
   apiKeyEnv: attribute(
     z.string().min(1).default("HF_TOKEN"),
     "The name of the secret (or environment variable) that holds the Hugging Face token; read at call time, never serialized.",
     { excludeFromSignature: true },
   ),
-  apiKey: secretAttribute(
-    z.string().min(1).optional(),
-    "The Hugging Face token, given in code only; serialized pipelines name a secret with api_key_env.",
-  ),
+  apiKey: secretAttribute(z.string().min(1).optional(), "The Hugging Face token, given in code only; serialized pipelines name a secret with api_key_env."),
   hfEndpoint: runtimeParameter(
     z.url().optional(),
     "Replaces the Hugging Face origins (Hub, router, Endpoints API), e.g. a mirror or proxy; defaults to the HF_ENDPOINT secret when set.",
   ),
-  tokenizerId: attribute(
-    z.string().min(1).optional(),
-    "The tokenizer of the model (accepted for compatibility; token counts come from the API).",
-  ),
+  tokenizerId: attribute(z.string().min(1).optional(), "The tokenizer of the model (accepted for compatibility; token counts come from the API)."),
   modelDisplayName: attribute(z.string().min(1).optional(), "The model name written to `model_name`."),
   ...reliabilityAttributes({ maxRetries: 6, timeout: 120 }),
 });
@@ -92,17 +68,11 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
         given.length === 0
           ? `${this.describeSelf()} needs one of model_id, endpoint_name or base_url`
           : `${this.describeSelf()} takes only one of model_id, endpoint_name or base_url (got ${given.join(", ")})`,
-        {
-          component: this.describeSelf(),
-          field: "model_id",
-          expected: "exactly one of model_id, endpoint_name, base_url",
-        },
+        { component: this.describeSelf(), field: "model_id", expected: "exactly one of model_id, endpoint_name, base_url" },
       );
     }
     if (endpointNamespace && !endpointName) {
-      throw new OptionError(`${this.describeSelf()}: endpoint_namespace is only used with endpoint_name`, {
-        field: "endpoint_namespace",
-      });
+      throw new OptionError(`${this.describeSelf()}: endpoint_namespace is only used with endpoint_name`, { field: "endpoint_namespace" });
     }
     if (provider && !modelId) {
       throw new OptionError(`${this.describeSelf()}: provider is only used with model_id`, { field: "provider" });
@@ -110,9 +80,7 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
   }
 
   get modelName(): string {
-    return (
-      this.attrs.modelDisplayName ?? this.attrs.modelId ?? this.attrs.endpointName ?? this.attrs.baseUrl ?? "unknown"
-    );
+    return this.attrs.modelDisplayName ?? this.attrs.modelId ?? this.attrs.endpointName ?? this.attrs.baseUrl ?? "unknown";
   }
 
   override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
@@ -135,11 +103,7 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
 
   private token(context: StepContext): string | undefined {
     if (this.attrs.baseUrl) return this.attrs.apiKey ?? (context.services.secret(this.attrs.apiKeyEnv) || undefined);
-    return resolveApiKey(context, {
-      explicit: this.attrs.apiKey,
-      envName: this.attrs.apiKeyEnv,
-      owner: this.describeSelf(),
-    });
+    return resolveApiKey(context, { explicit: this.attrs.apiKey, envName: this.attrs.apiKeyEnv, owner: this.describeSelf() });
   }
 
   private hfOrigin(context: StepContext): string | undefined {
@@ -160,12 +124,7 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
       const request = { client, endpointUrl, kwargs, seed, structured, context };
       return typeof prompt === "string" ? this.textGeneration(prompt, request) : this.chat(prompt, request);
     });
-    return assembleOutput(results, {
-      numGenerations,
-      structured,
-      wantLogprobs: kwargs.logprobs === true && typeof prompt !== "string",
-      errors,
-    });
+    return assembleOutput(results, { numGenerations, structured, wantLogprobs: kwargs.logprobs === true && typeof prompt !== "string", errors });
   }
 
   private target(endpointUrl: string | undefined): Record<string, unknown> {
@@ -173,16 +132,9 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
     return { model: this.attrs.modelId, provider: this.attrs.provider ?? "auto" };
   }
 
-  private clientOptions(
-    attempt: Attempt,
-    context: StepContext,
-  ): { fetch: typeof fetch; signal: AbortSignal; retry_on_error: boolean } {
+  private clientOptions(attempt: Attempt, context: StepContext): { fetch: typeof fetch; signal: AbortSignal; retry_on_error: boolean } {
     // The client would retry 503s forever without pause; our layer retries instead.
-    return {
-      fetch: redirectHuggingFace(attempt.fetch, this.hfOrigin(context)),
-      signal: attempt.signal,
-      retry_on_error: false,
-    };
+    return { fetch: redirectHuggingFace(attempt.fetch, this.hfOrigin(context)), signal: attempt.signal, retry_on_error: false };
   }
 
   private async chat(prompt: ChatType, request: InferenceRequest): Promise<CallResult> {
@@ -242,10 +194,7 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
     });
     const args = { ...this.target(request.endpointUrl), inputs: prompt, parameters };
     const output = await this.call(request.context, { tokens: estimateTokens(prompt) + maxTokens }, (attempt) =>
-      request.client.textGeneration(
-        args as unknown as Parameters<InferenceClient["textGeneration"]>[0],
-        this.clientOptions(attempt, request.context),
-      ),
+      request.client.textGeneration(args as unknown as Parameters<InferenceClient["textGeneration"]>[0], this.clientOptions(attempt, request.context)),
     );
     if (typeof output?.generated_text !== "string") throw new Error("malformed response: no generated_text");
     // The client returns only the text: counts are unknown without a tokenizer (distilabel's -1).
@@ -294,9 +243,7 @@ function chatResponseFormat(structured: StructuredOutput): Record<string, unknow
 
 /** Text-generation structured output: TGI's `grammar`. */
 function grammarOf(structured: StructuredOutput): { type: string; value: unknown } {
-  return structured.format === "regex"
-    ? { type: "regex", value: structured.schema }
-    : { type: "json", value: jsonSchemaOf(structured) };
+  return structured.format === "regex" ? { type: "regex", value: structured.schema } : { type: "json", value: jsonSchemaOf(structured) };
 }
 
 function compact(record: Record<string, unknown>): Record<string, unknown> {

@@ -6,17 +6,12 @@ import { LLM, llmAttributes, type GenerateOptions } from "../llm.js";
 import { splitEvenly } from "../statistics.js";
 import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput } from "../types.js";
 
-const llmSchema = z.custom<LLM>((value) => value instanceof LLM, {
-  message: "an LLM instance (serialized: an object with type_info)",
-});
+const llmSchema = z.custom<LLM>((value) => value instanceof LLM, { message: "an LLM instance (serialized: an object with type_info)" });
 
 export const mixtureOfAgentsLlmAttributes = llmAttributes.extend({
   aggregatorLlm: attribute(llmSchema, "The LLM that writes the final answer, seeing the proposers' answers."),
   proposersLlms: attribute(z.array(llmSchema).min(1), "The LLMs whose answers the aggregator (and later rounds) see."),
-  rounds: attribute(
-    z.number().int().positive().default(1),
-    "How many rounds the proposers answer before the aggregator does.",
-  ),
+  rounds: attribute(z.number().int().positive().default(1), "How many rounds the proposers answer before the aggregator does."),
 });
 
 export type MixtureOfAgentsLLMOptions = z.input<typeof mixtureOfAgentsLlmAttributes>;
@@ -54,18 +49,13 @@ export class MixtureOfAgentsLLM extends LLM<typeof mixtureOfAgentsLlmAttributes>
   constructor(options: MixtureOfAgentsLLMOptions) {
     super(options);
     // Each round needs the previous one's answers at once: a job that takes hours cannot sit between them.
-    const batched = [this.attrs.aggregatorLlm, ...this.attrs.proposersLlms].find(
-      (llm) => llm.useOfflineBatchGeneration,
-    );
+    const batched = [this.attrs.aggregatorLlm, ...this.attrs.proposersLlms].find((llm) => llm.useOfflineBatchGeneration);
     if (batched) {
-      throw new OptionError(
-        `${this.describeSelf()}: its LLMs answer online only; remove use_offline_batch_generation from ${batched.describeSelf()}`,
-        {
-          component: this.typeName,
-          field: "use_offline_batch_generation",
-          expected: "false",
-        },
-      );
+      throw new OptionError(`${this.describeSelf()}: its LLMs answer online only; remove use_offline_batch_generation from ${batched.describeSelf()}`, {
+        component: this.typeName,
+        field: "use_offline_batch_generation",
+        expected: "false",
+      });
     }
   }
 
@@ -89,13 +79,10 @@ export class MixtureOfAgentsLLM extends LLM<typeof mixtureOfAgentsLlmAttributes>
   async generateOne(input: FormattedInput, options: GenerateOptions): Promise<GenerateOutput> {
     const { input: chat, structuredOutput } = splitFormattedInput(input);
     if (typeof chat === "string") {
-      throw new OptionError(
-        `${this.describeSelf()} needs chat inputs: the proposers' answers go into the system prompt`,
-        {
-          field: "input",
-          expected: "a chat (list of messages)",
-        },
-      );
+      throw new OptionError(`${this.describeSelf()} needs chat inputs: the proposers' answers go into the system prompt`, {
+        field: "input",
+        expected: "a chat (list of messages)",
+      });
     }
     const { context } = options;
     let proposals: string[] = [];
@@ -103,9 +90,7 @@ export class MixtureOfAgentsLLM extends LLM<typeof mixtureOfAgentsLlmAttributes>
     let proposerOutput = 0;
     for (let round = 0; round < this.attrs.rounds; round++) {
       const prompt = round === 0 ? chat : withReferences(chat, proposals);
-      const outputs = await Promise.all(
-        this.attrs.proposersLlms.map((llm) => llm.generate([prompt], { numGenerations: 1, context })),
-      );
+      const outputs = await Promise.all(this.attrs.proposersLlms.map((llm) => llm.generate([prompt], { numGenerations: 1, context })));
       const answers: string[] = [];
       const failures: string[] = [];
       outputs.forEach(([output], i) => {
@@ -116,19 +101,15 @@ export class MixtureOfAgentsLLM extends LLM<typeof mixtureOfAgentsLlmAttributes>
         proposerOutput += Math.max(0, output?.statistics.output_tokens[0] ?? 0);
       });
       if (answers.length === 0) throw new Error(`every proposer failed in round ${round + 1}: ${failures.join("; ")}`);
-      if (failures.length > 0)
-        context.logger.warn(`${this.describeSelf()}: proposers failed in round ${round + 1}: ${failures.join("; ")}`);
+      if (failures.length > 0) context.logger.warn(`${this.describeSelf()}: proposers failed in round ${round + 1}: ${failures.join("; ")}`);
       proposals = answers;
     }
     const structured = structuredOutput ?? this.structuredOutput;
     const aggregatorPrompt = withReferences(chat, proposals);
-    const [output] = await this.attrs.aggregatorLlm.generate(
-      [structured ? { input: aggregatorPrompt, structuredOutput: structured } : aggregatorPrompt],
-      {
-        numGenerations: options.numGenerations,
-        context,
-      },
-    );
+    const [output] = await this.attrs.aggregatorLlm.generate([structured ? { input: aggregatorPrompt, structuredOutput: structured } : aggregatorPrompt], {
+      numGenerations: options.numGenerations,
+      context,
+    });
     if (!output) throw new Error("the aggregator returned nothing");
     // Statistics count every token the mixture spent: the proposers' share is spread over the generations.
     const n = output.generations.length;
@@ -138,9 +119,7 @@ export class MixtureOfAgentsLLM extends LLM<typeof mixtureOfAgentsLlmAttributes>
       ...output,
       statistics: {
         input_tokens: output.statistics.input_tokens.map((count, i) => (count < 0 ? count : count + (extraIn[i] ?? 0))),
-        output_tokens: output.statistics.output_tokens.map((count, i) =>
-          count < 0 ? count : count + (extraOut[i] ?? 0),
-        ),
+        output_tokens: output.statistics.output_tokens.map((count, i) => (count < 0 ? count : count + (extraOut[i] ?? 0))),
       },
     };
   }

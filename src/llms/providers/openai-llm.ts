@@ -12,18 +12,8 @@ import { llmAttributes, type GenerateOptions } from "../llm.js";
 import { reliabilityAttributes } from "../reliability/reliability-attributes.js";
 import { hostOf, RemoteLLM } from "../remote-llm.js";
 import { isStrictCompatible, jsonSchemaOf } from "../structured/json-schema-validator.js";
-import {
-  splitFormattedInput,
-  type ChatType,
-  type FormattedInput,
-  type GenerateOutput,
-  type StructuredOutput,
-} from "../types.js";
-import {
-  DEFAULT_MAX_NEW_TOKENS,
-  openaiGenerationKwargsSchema,
-  type OpenAIGenerationKwargs,
-} from "./openai-generation-kwargs.js";
+import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
+import { DEFAULT_MAX_NEW_TOKENS, openaiGenerationKwargsSchema, type OpenAIGenerationKwargs } from "./openai-generation-kwargs.js";
 import { parseOpenAIResponse, type ParsedCompletion } from "./openai-response.js";
 import { collectStream, serverSentChunks } from "./openai-stream.js";
 import { fetchWithSlotUntilHeaders } from "../reliability/connection-slots.js";
@@ -42,10 +32,7 @@ export const openaiLlmAttributes = llmAttributes.extend({
     "The name of the secret (or environment variable) that holds the API key; read at call time, never serialized.",
     { excludeFromSignature: true },
   ),
-  apiKey: secretAttribute(
-    z.string().min(1).optional(),
-    "The API key, given in code only; serialized pipelines name a secret with api_key_env.",
-  ),
+  apiKey: secretAttribute(z.string().min(1).optional(), "The API key, given in code only; serialized pipelines name a secret with api_key_env."),
   defaultHeaders: attribute(z.record(z.string(), z.string()).optional(), "Headers sent with every request to the API."),
   stream: attribute(
     z.boolean().default(true),
@@ -103,15 +90,9 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
   /** The client for this context's fetch and key; our own layer retries, so the client never does. */
   protected clientFor(context: StepContext): OpenAI {
     const baseUrl = this.baseUrlFor(context);
-    const apiKey = resolveApiKey(context, {
-      explicit: this.attrs.apiKey,
-      envName: this.attrs.apiKeyEnv,
-      owner: this.describeSelf(),
-      baseUrl,
-    });
+    const apiKey = resolveApiKey(context, { explicit: this.attrs.apiKey, envName: this.attrs.apiKeyEnv, owner: this.describeSelf(), baseUrl });
     const key = JSON.stringify([baseUrl, apiKey, this.attrs.defaultHeaders, this.attrs.timeout]);
-    if (this.cachedClient && this.cachedClient.key === key && this.cachedClient.services === context.services)
-      return this.cachedClient.client;
+    if (this.cachedClient && this.cachedClient.key === key && this.cachedClient.services === context.services) return this.cachedClient.client;
     const client = this.createClient(context, apiKey, baseUrl);
     this.cachedClient = { key, services: context.services, client };
     return client;
@@ -142,35 +123,18 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
     while (remaining > 0) {
       const parsed = await this.request(client, { prompt, structured, kwargs, n: remaining, context: options.context });
       const texts = parsed.choices.slice(0, remaining).map((choice) => {
-        if (choice.text === null)
-          options.context.logger.warn(
-            `${this.callLabel} returned no content (finish_reason: ${choice.finishReason ?? "unknown"})`,
-          );
+        if (choice.text === null) options.context.logger.warn(`${this.callLabel} returned no content (finish_reason: ${choice.finishReason ?? "unknown"})`);
         return choice.text;
       });
       if (texts.length === 0) break;
-      results.push({
-        texts,
-        inputTokens: parsed.promptTokens,
-        outputTokens: parsed.completionTokens,
-        logprobs: parsed.choices.map((c) => c.logprobs),
-      });
+      results.push({ texts, inputTokens: parsed.promptTokens, outputTokens: parsed.completionTokens, logprobs: parsed.choices.map((c) => c.logprobs) });
       remaining -= texts.length;
     }
-    return assembleOutput(results, {
-      numGenerations: options.numGenerations,
-      structured,
-      wantLogprobs: kwargs.logprobs === true,
-    });
+    return assembleOutput(results, { numGenerations: options.numGenerations, structured, wantLogprobs: kwargs.logprobs === true });
   }
 
   /** The body of a chat or completion request, before streaming options (the Batch API sends it as it is). */
-  private requestBody(
-    prompt: ChatType | string,
-    structured: StructuredOutput | undefined,
-    kwargs: OpenAIGenerationKwargs,
-    n: number,
-  ): Record<string, unknown> {
+  private requestBody(prompt: ChatType | string, structured: StructuredOutput | undefined, kwargs: OpenAIGenerationKwargs, n: number): Record<string, unknown> {
     const body: Record<string, unknown> = {
       model: this.attrs.model,
       max_tokens: kwargs.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS,
@@ -202,10 +166,7 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
   }
 
   /** OpenAI's Batch API, one job per step batch (see `openaiOfflineBatchGenerate`). */
-  protected override offlineBatchGenerate(
-    inputs: FormattedInput[],
-    options: GenerateOptions,
-  ): Promise<GenerateOutput[]> {
+  protected override offlineBatchGenerate(inputs: FormattedInput[], options: GenerateOptions): Promise<GenerateOutput[]> {
     const kwargs = openaiGenerationKwargsSchema.parse(this.generationKwargs);
     return openaiOfflineBatchGenerate(
       {
@@ -225,13 +186,7 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
 
   private async request(
     client: OpenAI,
-    call: {
-      prompt: ChatType | string;
-      structured: StructuredOutput | undefined;
-      kwargs: OpenAIGenerationKwargs;
-      n: number;
-      context: StepContext;
-    },
+    call: { prompt: ChatType | string; structured: StructuredOutput | undefined; kwargs: OpenAIGenerationKwargs; n: number; context: StepContext },
   ): Promise<ParsedCompletion> {
     const { prompt, kwargs, n } = call;
     const maxTokens = kwargs.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS;
@@ -249,22 +204,13 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
         if (stream) {
           // Reading the whole stream happens inside the attempt: a reply that breaks mid-stream is retried.
           const response = await (isChat
-            ? client.chat.completions.create(
-                body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
-                requestOptions,
-              )
+            ? client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, requestOptions)
             : client.completions.create(body as unknown as OpenAI.CompletionCreateParamsStreaming, requestOptions)
           ).asResponse();
-          return collectStream(
-            serverSentChunks(await response.text(), response.headers),
-            isChat ? "chat" : "completion",
-          );
+          return collectStream(serverSentChunks(await response.text(), response.headers), isChat ? "chat" : "completion");
         }
         return isChat
-          ? client.chat.completions.create(
-              body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
-              requestOptions,
-            )
+          ? client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, requestOptions)
           : client.completions.create(body as unknown as OpenAI.CompletionCreateParamsNonStreaming, requestOptions);
       },
     );
@@ -275,16 +221,10 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
 /** `response_format` for a structured output; `strict` only where OpenAI's strict mode accepts the schema. */
 export function openaiResponseFormat(structured: StructuredOutput): Record<string, unknown> {
   if (structured.format === "regex") {
-    throw new OptionError("OpenAI-compatible APIs take JSON-schema structured output only, not regex", {
-      field: "structured_output.format",
-      expected: "json",
-    });
+    throw new OptionError("OpenAI-compatible APIs take JSON-schema structured output only, not regex", { field: "structured_output.format", expected: "json" });
   }
   const schema = jsonSchemaOf(structured);
-  return {
-    type: "json_schema",
-    json_schema: { name: schemaName(structured.name), schema, strict: isStrictCompatible(schema) },
-  };
+  return { type: "json_schema", json_schema: { name: schemaName(structured.name), schema, strict: isStrictCompatible(schema) } };
 }
 
 /** OpenAI requires names of `^[a-zA-Z0-9_-]{1,64}$`. */

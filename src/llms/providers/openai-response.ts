@@ -2,13 +2,7 @@ import { z } from "zod";
 
 const topLogprobSchema = z.object({ token: z.string(), logprob: z.number() });
 
-const usageSchema = z
-  .object({
-    prompt_tokens: z.number().nullish(),
-    completion_tokens: z.number().nullish(),
-    total_tokens: z.number().nullish(),
-  })
-  .nullish();
+const usageSchema = z.object({ prompt_tokens: z.number().nullish(), completion_tokens: z.number().nullish(), total_tokens: z.number().nullish() }).nullish();
 
 /** The parts of a chat completion we read; anything else may be there. */
 export const chatCompletionResponseSchema = z.object({
@@ -17,13 +11,7 @@ export const chatCompletionResponseSchema = z.object({
       message: z.object({ content: z.string().nullish() }).nullish(),
       finish_reason: z.string().nullish(),
       logprobs: z
-        .object({
-          content: z
-            .array(
-              z.object({ token: z.string(), logprob: z.number(), top_logprobs: z.array(topLogprobSchema).nullish() }),
-            )
-            .nullish(),
-        })
+        .object({ content: z.array(z.object({ token: z.string(), logprob: z.number(), top_logprobs: z.array(topLogprobSchema).nullish() })).nullish() })
         .nullish(),
     }),
   ),
@@ -74,9 +62,7 @@ export function parseOpenAIResponse(body: unknown, kind: "chat" | "completion"):
         finishReason: choice.finish_reason ?? null,
         logprobs: choice.logprobs?.content
           ? choice.logprobs.content.map((token) =>
-              token.top_logprobs && token.top_logprobs.length > 0
-                ? token.top_logprobs
-                : [{ token: token.token, logprob: token.logprob }],
+              token.top_logprobs && token.top_logprobs.length > 0 ? token.top_logprobs : [{ token: token.token, logprob: token.logprob }],
             )
           : null,
       })),
@@ -95,36 +81,25 @@ export function parseOpenAIResponse(body: unknown, kind: "chat" | "completion"):
   };
 }
 
-function completionLogprobs(
-  logprobs: z.infer<typeof completionResponseSchema>["choices"][number]["logprobs"],
-): TokenLogprobs | null {
+function completionLogprobs(logprobs: z.infer<typeof completionResponseSchema>["choices"][number]["logprobs"]): TokenLogprobs | null {
   if (!logprobs) return null;
   if (logprobs.top_logprobs) {
-    return logprobs.top_logprobs.map((alternatives) =>
-      Object.entries(alternatives ?? {}).map(([token, logprob]) => ({ token, logprob })),
-    );
+    return logprobs.top_logprobs.map((alternatives) => Object.entries(alternatives ?? {}).map(([token, logprob]) => ({ token, logprob })));
   }
   const tokens = logprobs.tokens ?? [];
   return tokens.map((token, i) => [{ token, logprob: logprobs.token_logprobs?.[i] ?? 0 }]);
 }
 
-function usageOf(
-  usage: z.infer<typeof usageSchema>,
-): Pick<ParsedCompletion, "promptTokens" | "completionTokens" | "totalTokens"> {
+function usageOf(usage: z.infer<typeof usageSchema>): Pick<ParsedCompletion, "promptTokens" | "completionTokens" | "totalTokens"> {
   return {
     promptTokens: usage?.prompt_tokens ?? undefined,
     completionTokens: usage?.completion_tokens ?? undefined,
     totalTokens:
-      usage?.total_tokens ??
-      (usage?.prompt_tokens != null && usage.completion_tokens != null
-        ? usage.prompt_tokens + usage.completion_tokens
-        : undefined),
+      usage?.total_tokens ?? (usage?.prompt_tokens != null && usage.completion_tokens != null ? usage.prompt_tokens + usage.completion_tokens : undefined),
   };
 }
 
 function malformed(error: z.ZodError): Error {
   const issue = error.issues[0];
-  return new Error(
-    `malformed response: ${issue ? `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}` : "unexpected shape"}`,
-  );
+  return new Error(`malformed response: ${issue ? `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}` : "unexpected shape"}`);
 }

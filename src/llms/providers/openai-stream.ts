@@ -8,13 +8,7 @@ import { z } from "zod";
  * response headers arrive, and a streaming server sends them at once.
  */
 
-const usageSchema = z
-  .object({
-    prompt_tokens: z.number().nullish(),
-    completion_tokens: z.number().nullish(),
-    total_tokens: z.number().nullish(),
-  })
-  .nullish();
+const usageSchema = z.object({ prompt_tokens: z.number().nullish(), completion_tokens: z.number().nullish(), total_tokens: z.number().nullish() }).nullish();
 
 const chatChunkSchema = z.object({
   choices: z.array(
@@ -35,11 +29,7 @@ const completionChunkSchema = z.object({
       text: z.string().nullish(),
       finish_reason: z.string().nullish(),
       logprobs: z
-        .object({
-          tokens: z.array(z.unknown()).nullish(),
-          token_logprobs: z.array(z.unknown()).nullish(),
-          top_logprobs: z.array(z.unknown()).nullish(),
-        })
+        .object({ tokens: z.array(z.unknown()).nullish(), token_logprobs: z.array(z.unknown()).nullish(), top_logprobs: z.array(z.unknown()).nullish() })
         .nullish(),
     }),
   ),
@@ -72,8 +62,7 @@ export function serverSentChunks(body: string, headers?: Headers): unknown[] {
     const text = data.join("\n");
     if (text.startsWith("[DONE]")) break;
     const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === "object" && "error" in parsed && parsed.error)
-      throw new APIError(undefined, parsed.error as object, undefined, headers);
+    if (parsed && typeof parsed === "object" && "error" in parsed && parsed.error) throw new APIError(undefined, parsed.error as object, undefined, headers);
     chunks.push(parsed);
   }
   return chunks;
@@ -96,16 +85,12 @@ function append(parts: ChoiceParts, key: string, values: unknown[] | null | unde
  * (`choices[].message.content` for chat, `choices[].text` for completions, `usage`).
  * Throws `IncompleteStreamError` when a choice never finished (a retryable network failure).
  */
-export async function collectStream(
-  chunks: Iterable<unknown> | AsyncIterable<unknown>,
-  kind: "chat" | "completion",
-): Promise<Record<string, unknown>> {
+export async function collectStream(chunks: Iterable<unknown> | AsyncIterable<unknown>, kind: "chat" | "completion"): Promise<Record<string, unknown>> {
   const choices = new Map<number, ChoiceParts>();
   let usage: z.infer<typeof usageSchema>;
   for await (const raw of chunks) {
     const parsed = (kind === "chat" ? chatChunkSchema : completionChunkSchema).safeParse(raw);
-    if (!parsed.success)
-      throw new Error(`malformed stream chunk: ${parsed.error.issues[0]?.message ?? "unexpected shape"}`);
+    if (!parsed.success) throw new Error(`malformed stream chunk: ${parsed.error.issues[0]?.message ?? "unexpected shape"}`);
     if (parsed.data.usage) usage = parsed.data.usage;
     for (const choice of parsed.data.choices) {
       const parts = choices.get(choice.index) ?? { text: null, finishReason: null, logprobs: null };

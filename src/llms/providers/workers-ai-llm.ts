@@ -7,24 +7,14 @@ import { llmAttributes, type GenerateOptions } from "../llm.js";
 import { reliabilityAttributes } from "../reliability/reliability-attributes.js";
 import { RemoteLLM } from "../remote-llm.js";
 import { jsonSchemaOf } from "../structured/json-schema-validator.js";
-import {
-  splitFormattedInput,
-  type ChatType,
-  type FormattedInput,
-  type GenerateOutput,
-  type StructuredOutput,
-} from "../types.js";
+import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
 import { workersAiOfflineBatchGenerate } from "../offline-batch/workers-ai-offline-batch.js";
 import { gatewayOptions, workersAIBinding } from "../workers-ai-binding.js";
 import { parseOpenAIResponse } from "./openai-response.js";
 import { OptionError } from "../../errors.js";
 
 export const gatewaySchema = z
-  .object({
-    id: z.string().min(1),
-    skip_cache: z.boolean().optional(),
-    cache_ttl: z.number().int().positive().optional(),
-  })
+  .object({ id: z.string().min(1), skip_cache: z.boolean().optional(), cache_ttl: z.number().int().positive().optional() })
   .strict();
 
 export const workersAiLlmAttributes = llmAttributes.extend({
@@ -36,28 +26,13 @@ export const workersAiLlmAttributes = llmAttributes.extend({
 
 export const workersAiGenerationKwargsSchema = z
   .object({
-    max_new_tokens: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe("The maximum number of new tokens (sent as `max_tokens`; the model's default when unset)."),
+    max_new_tokens: z.number().int().positive().optional().describe("The maximum number of new tokens (sent as `max_tokens`; the model's default when unset)."),
     temperature: z.number().min(0).max(5).optional().describe("The sampling temperature; higher is more random."),
-    top_p: z
-      .number()
-      .min(0)
-      .max(2)
-      .optional()
-      .describe("Nucleus sampling: only tokens within this cumulative probability are considered."),
+    top_p: z.number().min(0).max(2).optional().describe("Nucleus sampling: only tokens within this cumulative probability are considered."),
     top_k: z.number().int().positive().optional().describe("Only the k most likely tokens are considered."),
     seed: z.number().int().optional().describe("A seed for sampling."),
     repetition_penalty: z.number().min(0).max(2).optional().describe("Penalty for repeated tokens."),
-    frequency_penalty: z
-      .number()
-      .min(-2)
-      .max(2)
-      .optional()
-      .describe("Penalises tokens by how often they already appeared."),
+    frequency_penalty: z.number().min(-2).max(2).optional().describe("Penalises tokens by how often they already appeared."),
     presence_penalty: z.number().min(-2).max(2).optional().describe("Penalises tokens that already appeared at all."),
   })
   .strict();
@@ -127,11 +102,8 @@ export class WorkersAILLM extends RemoteLLM<typeof workersAiLlmAttributes> {
     const inputs = this.requestInputs(prompt, structured, kwargs);
     const gateway = gatewayOptions(this.attrs.gateway);
     const { results, errors } = await fanOut(numGenerations, async (): Promise<CallResult> => {
-      const raw = await this.call(
-        context,
-        { tokens: estimateTokens(prompt) + (kwargs.max_new_tokens ?? 256) },
-        (attempt) =>
-          ai.run(this.attrs.model, inputs, gateway ? { signal: attempt.signal, gateway } : { signal: attempt.signal }),
+      const raw = await this.call(context, { tokens: estimateTokens(prompt) + (kwargs.max_new_tokens ?? 256) }, (attempt) =>
+        ai.run(this.attrs.model, inputs, gateway ? { signal: attempt.signal, gateway } : { signal: attempt.signal }),
       );
       return readWorkersAIReply(raw);
     });
@@ -143,10 +115,7 @@ export class WorkersAILLM extends RemoteLLM<typeof workersAiLlmAttributes> {
   }
 
   /** Workers AI's asynchronous batches (`queueRequest: true`), one per step batch (see `workersAiOfflineBatchGenerate`). */
-  protected override offlineBatchGenerate(
-    inputs: FormattedInput[],
-    options: GenerateOptions,
-  ): Promise<GenerateOutput[]> {
+  protected override offlineBatchGenerate(inputs: FormattedInput[], options: GenerateOptions): Promise<GenerateOutput[]> {
     const kwargs = workersAiGenerationKwargsSchema.parse(this.generationKwargs);
     return workersAiOfflineBatchGenerate(
       {
@@ -169,10 +138,7 @@ export class WorkersAILLM extends RemoteLLM<typeof workersAiLlmAttributes> {
 /** Workers AI JSON mode: the schema itself under `json_schema`. */
 function jsonMode(structured: StructuredOutput): Record<string, unknown> {
   if (structured.format === "regex") {
-    throw new OptionError("WorkersAILLM takes JSON-schema structured output only, not regex", {
-      field: "structured_output.format",
-      expected: "json",
-    });
+    throw new OptionError("WorkersAILLM takes JSON-schema structured output only, not regex", { field: "structured_output.format", expected: "json" });
   }
   return { type: "json_schema", json_schema: jsonSchemaOf(structured) };
 }
@@ -182,20 +148,11 @@ export function readWorkersAIReply(raw: unknown): CallResult {
   if (raw && typeof raw === "object" && Array.isArray((raw as { choices?: unknown }).choices)) {
     const parsed = parseOpenAIResponse(raw, "chat");
     const choice = parsed.choices[0];
-    return {
-      texts: choice ? [choice.text] : [],
-      inputTokens: parsed.promptTokens,
-      outputTokens: parsed.completionTokens,
-    };
+    return { texts: choice ? [choice.text] : [], inputTokens: parsed.promptTokens, outputTokens: parsed.completionTokens };
   }
   const parsed = nativeResponseSchema.safeParse(raw);
-  if (!parsed.success || parsed.data.response === undefined)
-    throw new Error("malformed response: expected `response` from Workers AI");
+  if (!parsed.success || parsed.data.response === undefined) throw new Error("malformed response: expected `response` from Workers AI");
   const { response, usage } = parsed.data;
   const text = response === null ? null : typeof response === "string" ? response : JSON.stringify(response);
-  return {
-    texts: [text],
-    inputTokens: usage?.prompt_tokens ?? undefined,
-    outputTokens: usage?.completion_tokens ?? undefined,
-  };
+  return { texts: [text], inputTokens: usage?.prompt_tokens ?? undefined, outputTokens: usage?.completion_tokens ?? undefined };
 }

@@ -1,13 +1,7 @@
 import { DistilflareError, isErrorBody } from "../../errors.js";
 import type { RateLimitLease, RateLimiterClient, RateLimits } from "../../steps/step-context.js";
 import { systemClock, toLimitsRequest, withJitter, type LimiterClock } from "./local-rate-limiter.js";
-import type {
-  AcquireDecision,
-  AcquireRequest,
-  RateLimitsRequest,
-  ReleaseRequest,
-  RpcResult,
-} from "./rate-limit-state.js";
+import type { AcquireDecision, AcquireRequest, RateLimitsRequest, ReleaseRequest, RpcResult } from "./rate-limit-state.js";
 
 /** The RPC surface of the `LlmRateLimiter` Durable Object, structurally (no Cloudflare types in src/). */
 export interface RateLimiterStub {
@@ -96,9 +90,7 @@ export class DurableObjectRateLimiterClient implements RateLimiterClient {
       if (decision.leaseId !== null) {
         if (decision.waitMs > 0) await this.clock.sleep(decision.waitMs);
         const leaseId = decision.leaseId;
-        return {
-          release: async (outcome) => void unwrap(await stub.release({ leaseId, outcome: cleanOutcome(outcome) }), key),
-        };
+        return { release: async (outcome) => void unwrap(await stub.release({ leaseId, outcome: cleanOutcome(outcome) }), key) };
       }
       if (this.clock.now() - started + decision.waitMs > maxWaitMs) {
         throw new DistilflareError("rate_limited", `No rate-limit lease for '${key}' within ${maxWaitMs} ms`, { key });

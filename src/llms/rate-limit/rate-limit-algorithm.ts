@@ -47,12 +47,7 @@ interface BucketPlan {
 }
 
 /** Refills a bucket to `now` and plans taking `cost` from it (reservation: the level may go negative). */
-function planBucket(
-  bucket: { level: number; at: number } | null,
-  perMinute: number,
-  cost: number,
-  now: number,
-): BucketPlan {
+function planBucket(bucket: { level: number; at: number } | null, perMinute: number, cost: number, now: number): BucketPlan {
   const rate = perMinute / 60_000;
   const capacity = Math.max(1, perMinute * (RATE_LIMIT_TUNING.burstMs / 60_000));
   let level = bucket?.level ?? capacity;
@@ -95,12 +90,8 @@ export function acquireLease(
     return { leaseId: null, waitMs: Math.max(1, Math.min(RATE_LIMIT_TUNING.pollMs, soonest - now)) };
   }
 
-  const requestsPlan =
-    limits.requestsPerMinute !== undefined ? planBucket(state.requests, limits.requestsPerMinute, 1, now) : undefined;
-  const tokensPlan =
-    limits.tokensPerMinute !== undefined
-      ? planBucket(state.tokens, limits.tokensPerMinute, request.tokens, now)
-      : undefined;
+  const requestsPlan = limits.requestsPerMinute !== undefined ? planBucket(state.requests, limits.requestsPerMinute, 1, now) : undefined;
+  const tokensPlan = limits.tokensPerMinute !== undefined ? planBucket(state.tokens, limits.tokensPerMinute, request.tokens, now) : undefined;
   const startsAt = Math.max(now, state.pausedUntil, requestsPlan?.readyAt ?? now, tokensPlan?.readyAt ?? now);
   const waitMs = Math.ceil(startsAt - now);
   if (waitMs > RATE_LIMIT_TUNING.maxReserveMs) {
@@ -117,12 +108,7 @@ export function acquireLease(
 }
 
 /** Ends a lease (mutates `state`) and adapts: 429 cuts the allowance and pauses, successes grow it back. */
-export function releaseLease(
-  state: RateLimiterState,
-  leaseId: string,
-  outcome: ReleaseOutcome,
-  now: number,
-): { released: boolean } {
+export function releaseLease(state: RateLimiterState, leaseId: string, outcome: ReleaseOutcome, now: number): { released: boolean } {
   const lease = state.leases[leaseId];
   const inFlight = Math.max(Object.keys(state.leases).length, outcome.inFlight ?? 0);
   delete state.leases[leaseId];
@@ -136,22 +122,16 @@ export function releaseLease(
   return { released: lease !== undefined };
 }
 
-function onRateLimited(
-  state: RateLimiterState,
-  signal: { inFlight: number; retryAfterMs: number | undefined; now: number },
-): void {
+function onRateLimited(state: RateLimiterState, signal: { inFlight: number; retryAfterMs: number | undefined; now: number }): void {
   const { now } = signal;
   // Bring the buckets up to now at the old rate before the rate changes.
   const before = effectiveLimits(state);
-  if (state.requests && before.requestsPerMinute !== undefined)
-    state.requests = refilled(state.requests, before.requestsPerMinute, now);
-  if (state.tokens && before.tokensPerMinute !== undefined)
-    state.tokens = refilled(state.tokens, before.tokensPerMinute, now);
+  if (state.requests && before.requestsPerMinute !== undefined) state.requests = refilled(state.requests, before.requestsPerMinute, now);
+  if (state.tokens && before.tokensPerMinute !== undefined) state.tokens = refilled(state.tokens, before.tokensPerMinute, now);
   state.rateLimited++;
   state.successStreak = 0;
   if (state.lastDecreaseAt === null || now - state.lastDecreaseAt >= RATE_LIMIT_TUNING.decreaseCooldownMs) {
-    if (state.limits.maxInFlight === undefined && state.inFlightBase === null)
-      state.inFlightBase = Math.max(1, signal.inFlight);
+    if (state.limits.maxInFlight === undefined && state.inFlightBase === null) state.inFlightBase = Math.max(1, signal.inFlight);
     state.allowance = Math.max(RATE_LIMIT_TUNING.minAllowance, state.allowance * RATE_LIMIT_TUNING.decreaseFactor);
     state.lastDecreaseAt = now;
   }
@@ -164,11 +144,7 @@ function onRateLimited(
   }
 }
 
-function refilled(
-  bucket: { level: number; at: number },
-  perMinute: number,
-  now: number,
-): { level: number; at: number } {
+function refilled(bucket: { level: number; at: number }, perMinute: number, now: number): { level: number; at: number } {
   const plan = planBucket(bucket, perMinute, 0, now);
   return { level: plan.level, at: plan.at };
 }

@@ -102,11 +102,5 @@ export class RateLimiterService {
 }
 
 function invalid(method: string, error: z.ZodError): { ok: false; error: { code: string; message: string } } {
-  return {
-    ok: false,
-    error: {
-      code: "invalid_request",
-      message: `rate limiter ${method}: ${z.prettifyError(error).replace(/\n/g, " ")}`,
-    },
-  };
+  return { ok: false, error: { code: "invalid_request", message: `rate limiter ${method}: ${z.prettifyError(error).replace(/\n/g, " ")}` } };
 }

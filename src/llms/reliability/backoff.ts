@@ -17,11 +17,7 @@ export const DEFAULT_RETRY_TIMING: RetryTiming = { initialDelayMs: 500, maxDelay
  * Full jitter spreads the retries of many callers that failed together.
  */
 export function backoffDelayMs(attempt: number, timing: RetryTiming, random: () => number = Math.random): number {
-  return retryDelayMs(
-    { baseDelayMs: timing.initialDelayMs, maxDelayMs: timing.maxDelayMs, jitter: "full" },
-    attempt,
-    random,
-  );
+  return retryDelayMs({ baseDelayMs: timing.initialDelayMs, maxDelayMs: timing.maxDelayMs, jitter: "full" }, attempt, random);
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */

@@ -63,15 +63,12 @@ export interface ClassifyInput {
 /** Sorts an attempt's error into retryable or final, with the status and `Retry-After` when known. */
 export function classifyError(input: ClassifyInput): CallFailure {
   const { error } = input;
-  if (input.cancelled)
-    return failure({ retryable: false, cancelled: true, message: `cancelled: ${describeError(error)}` });
+  if (input.cancelled) return failure({ retryable: false, cancelled: true, message: `cancelled: ${describeError(error)}` });
   if (input.timedOut) return failure({ retryable: true, message: `timed out after ${input.timeoutMs} ms` });
 
-  const status =
-    statusOf(error) ?? (input.lastResponse && input.lastResponse.status >= 400 ? input.lastResponse.status : undefined);
+  const status = statusOf(error) ?? (input.lastResponse && input.lastResponse.status >= 400 ? input.lastResponse.status : undefined);
   if (status !== undefined) {
-    const headers =
-      headersOf(error) ?? (input.lastResponse?.status === status ? input.lastResponse.headers : undefined);
+    const headers = headersOf(error) ?? (input.lastResponse?.status === status ? input.lastResponse.headers : undefined);
     return failure({
       retryable: isRetryableStatus(status),
       status,
@@ -80,8 +77,7 @@ export function classifyError(input: ClassifyInput): CallFailure {
     });
   }
   if (isNetworkError(error)) return failure({ retryable: true, message: `network error: ${describeError(error)}` });
-  if (error instanceof SyntaxError)
-    return failure({ retryable: false, message: `malformed response (invalid JSON): ${error.message}` });
+  if (error instanceof SyntaxError) return failure({ retryable: false, message: `malformed response (invalid JSON): ${error.message}` });
   const message = describeError(error);
   return failure({ retryable: TRANSIENT_MESSAGE.test(message), message });
 }
@@ -134,8 +130,7 @@ function isNetworkError(error: unknown): boolean {
 export function describeError(error: unknown): string {
   const parts: string[] = [];
   for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
-    const message =
-      current instanceof Error ? current.message : typeof current === "string" ? current : JSON.stringify(current);
+    const message = current instanceof Error ? current.message : typeof current === "string" ? current : JSON.stringify(current);
     if (message && !parts.includes(message)) parts.push(message);
     current = current instanceof Error ? current.cause : undefined;
   }

@@ -16,11 +16,7 @@ export class ProviderHttpError extends Error {
   /** Reads a failed response into an error, taking the provider's message from a JSON body when there is one. */
   static async fromResponse(response: Response): Promise<ProviderHttpError> {
     const text = await response.text().catch(() => "");
-    return new ProviderHttpError({
-      status: response.status,
-      headers: response.headers,
-      message: `HTTP ${response.status}: ${providerMessage(text)}`,
-    });
+    return new ProviderHttpError({ status: response.status, headers: response.headers, message: `HTTP ${response.status}: ${providerMessage(text)}` });
   }
 }
 

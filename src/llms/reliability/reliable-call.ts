@@ -49,10 +49,7 @@ type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; failure: CallFail
  * `DistilflareError` (`llm_failed`, or `rate_limited` when the last answer was a 429) once retries
  * are spent or the error cannot be retried; the LLM base turns that into null generations for the row.
  */
-export async function reliableCall<T>(
-  options: ReliableCallOptions<T>,
-  run: (attempt: Attempt) => Promise<T>,
-): Promise<T> {
+export async function reliableCall<T>(options: ReliableCallOptions<T>, run: (attempt: Attempt) => Promise<T>): Promise<T> {
   const timing: RetryTiming = { ...DEFAULT_RETRY_TIMING, ...options.timing };
   const { context, label } = options;
   const attempts = options.maxRetries + 1;
@@ -62,22 +59,12 @@ export async function reliableCall<T>(
     if (outcome.ok) return outcome.value;
     const { failure } = outcome;
     if (failure.cancelled) throw cancelledError(label, context.signal?.reason);
-    if (!failure.retryable)
-      throw finalError(`${label} request failed${statusSuffix(failure)}: ${failure.message}`, failure, attempt + 1);
+    if (!failure.retryable) throw finalError(`${label} request failed${statusSuffix(failure)}: ${failure.message}`, failure, attempt + 1);
     if (attempt + 1 >= attempts) {
-      throw finalError(
-        `${label} failed after ${attempts} attempt${attempts === 1 ? "" : "s"}${statusSuffix(failure)}: ${failure.message}`,
-        failure,
-        attempts,
-      );
+      throw finalError(`${label} failed after ${attempts} attempt${attempts === 1 ? "" : "s"}${statusSuffix(failure)}: ${failure.message}`, failure, attempts);
     }
-    const delay =
-      failure.retryAfterMs !== undefined
-        ? Math.min(failure.retryAfterMs, timing.maxRetryAfterMs)
-        : backoffDelayMs(attempt, timing, options.random);
-    context.logger.warn(
-      `${label}: attempt ${attempt + 1}/${attempts} failed${statusSuffix(failure)}: ${failure.message}; retrying in ${delay} ms`,
-    );
+    const delay = failure.retryAfterMs !== undefined ? Math.min(failure.retryAfterMs, timing.maxRetryAfterMs) : backoffDelayMs(attempt, timing, options.random);
+    context.logger.warn(`${label}: attempt ${attempt + 1}/${attempts} failed${statusSuffix(failure)}: ${failure.message}; retrying in ${delay} ms`);
     try {
       await sleep(delay, context.signal);
     } catch (reason) {
@@ -86,11 +73,7 @@ export async function reliableCall<T>(
   }
 }
 
-async function runAttempt<T>(
-  options: ReliableCallOptions<T>,
-  number: number,
-  run: (attempt: Attempt) => Promise<T>,
-): Promise<AttemptOutcome<T>> {
+async function runAttempt<T>(options: ReliableCallOptions<T>, number: number, run: (attempt: Attempt) => Promise<T>): Promise<AttemptOutcome<T>> {
   const { context } = options;
   const { services } = context;
   const lease = await acquireLease(options);
@@ -114,30 +97,16 @@ async function runAttempt<T>(
   }) as typeof fetch;
   let outcome: AttemptOutcome<T>;
   try {
-    outcome = {
-      ok: true,
-      value: await raceAbort(run({ number, signal: controller.signal, fetch: attemptFetch }), controller.signal),
-    };
+    outcome = { ok: true, value: await raceAbort(run({ number, signal: controller.signal, fetch: attemptFetch }), controller.signal) };
   } catch (error) {
-    const failure = classifyError({
-      error,
-      timedOut,
-      timeoutMs: options.timeoutMs,
-      cancelled: !timedOut && context.signal?.aborted === true,
-      lastResponse,
-    });
+    const failure = classifyError({ error, timedOut, timeoutMs: options.timeoutMs, cancelled: !timedOut && context.signal?.aborted === true, lastResponse });
     outcome = { ok: false, failure };
   } finally {
     clearTimeout(timer);
     context.signal?.removeEventListener("abort", onCancel);
   }
   if (outcome.ok) await releaseLease(options, lease, { ok: true, tokens: options.tokensUsed?.(outcome.value) });
-  else
-    await releaseLease(options, lease, {
-      ok: false,
-      rateLimited: outcome.failure.status === 429,
-      retryAfterMs: outcome.failure.retryAfterMs,
-    });
+  else await releaseLease(options, lease, { ok: false, rateLimited: outcome.failure.status === 429, retryAfterMs: outcome.failure.retryAfterMs });
   return outcome;
 }
 
@@ -174,18 +143,12 @@ async function acquireLease(options: LeaseOptions): Promise<RateLimitLease | und
     // anyway would break the deployment-wide limit, so the call fails (its row gets a null).
     if (error instanceof DistilflareError && error.code === "rate_limited") throw error;
     // The limiter is a throttle, not a gate: when it is unreachable the provider's own 429s still protect us.
-    options.context.logger.warn(
-      `${options.label}: rate limiter unavailable (${describeError(error)}); calling without a lease`,
-    );
+    options.context.logger.warn(`${options.label}: rate limiter unavailable (${describeError(error)}); calling without a lease`);
     return undefined;
   }
 }
 
-async function releaseLease(
-  options: LeaseOptions,
-  lease: RateLimitLease | undefined,
-  outcome: Parameters<RateLimitLease["release"]>[0],
-): Promise<void> {
+async function releaseLease(options: LeaseOptions, lease: RateLimitLease | undefined, outcome: Parameters<RateLimitLease["release"]>[0]): Promise<void> {
   if (!lease) return;
   try {
     await lease.release(outcome);
@@ -207,9 +170,7 @@ function finalError(message: string, failure: CallFailure, attempts: number): Di
 }
 
 function cancelledError(label: string, reason: unknown): DistilflareError {
-  return new DistilflareError("llm_failed", `${label} was cancelled: ${describeError(reason ?? "run stopped")}`, {
-    cancelled: true,
-  });
+  return new DistilflareError("llm_failed", `${label} was cancelled: ${describeError(reason ?? "run stopped")}`, { cancelled: true });
 }
 
 type LeaseOptions = Pick<ReliableCallOptions<never>, "context" | "label" | "rateLimit">;

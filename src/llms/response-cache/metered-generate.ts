@@ -16,10 +16,7 @@ export interface MeteredLLM {
   /** False for LLMs that only combine others (their inner calls are metered and cached themselves). */
   readonly meteredDirectly: boolean;
   egressTargets(services: StepContext["services"]): Array<{ url: string }>;
-  generateOne(
-    input: FormattedInput,
-    options: { numGenerations: number; context: StepContext },
-  ): Promise<GenerateOutput>;
+  generateOne(input: FormattedInput, options: { numGenerations: number; context: StepContext }): Promise<GenerateOutput>;
 }
 
 /**
@@ -28,10 +25,7 @@ export interface MeteredLLM {
  */
 export function cachesResponses(llm: Pick<MeteredLLM, "cacheResponses" | "generationKwargs">): boolean {
   if (llm.cacheResponses !== undefined) return llm.cacheResponses;
-  return (
-    llm.generationKwargs.temperature === 0 ||
-    (llm.generationKwargs.seed !== undefined && llm.generationKwargs.seed !== null)
-  );
+  return llm.generationKwargs.temperature === 0 || (llm.generationKwargs.seed !== undefined && llm.generationKwargs.seed !== null);
 }
 
 /**
@@ -81,9 +75,7 @@ export async function meteredGenerateOne(
   if (cache && fingerprint && output.error === undefined) {
     // A cache that cannot be written costs a later run a call, never this run its rows.
     await cache.put(fingerprint, { ...call, output }).catch((error: unknown) => {
-      context.logger.warn(
-        `Could not store a response in the cache: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      context.logger.warn(`Could not store a response in the cache: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
   return output;

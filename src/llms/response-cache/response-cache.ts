@@ -11,18 +11,13 @@ export const RESPONSE_CACHE_PREFIX = "cache/responses/";
 const FINGERPRINT = /^[0-9a-f]{64}$/;
 
 export function responseCacheKey(fingerprint: string): string {
-  if (!FINGERPRINT.test(fingerprint))
-    throw new Error(`A response fingerprint is a SHA-256 hex digest, not '${fingerprint}'`);
+  if (!FINGERPRINT.test(fingerprint)) throw new Error(`A response fingerprint is a SHA-256 hex digest, not '${fingerprint}'`);
   return `${RESPONSE_CACHE_PREFIX}${fingerprint}.json`;
 }
 
 /** Whether a key is a response-cache entry (exactly `cache/responses/<sha256>.json`). */
 export function isResponseCacheKey(key: string): boolean {
-  return (
-    key.startsWith(RESPONSE_CACHE_PREFIX) &&
-    key.endsWith(".json") &&
-    FINGERPRINT.test(key.slice(RESPONSE_CACHE_PREFIX.length, -".json".length))
-  );
+  return key.startsWith(RESPONSE_CACHE_PREFIX) && key.endsWith(".json") && FINGERPRINT.test(key.slice(RESPONSE_CACHE_PREFIX.length, -".json".length));
 }
 
 export const cachedResponseSchema = z.object({

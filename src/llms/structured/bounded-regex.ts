@@ -9,8 +9,7 @@ export const MAX_REGEX_REPLY_CHARS = 16_384;
  * overlong patterns, are refused before any reply is tested.
  */
 export function unsafeRegexReason(pattern: string): string | undefined {
-  if (pattern.length > MAX_REGEX_PATTERN_CHARS)
-    return `the regex is ${pattern.length} characters long; at most ${MAX_REGEX_PATTERN_CHARS} are accepted`;
+  if (pattern.length > MAX_REGEX_PATTERN_CHARS) return `the regex is ${pattern.length} characters long; at most ${MAX_REGEX_PATTERN_CHARS} are accepted`;
   try {
     new RegExp(pattern);
   } catch (error) {
@@ -35,8 +34,7 @@ export function unsafeRegexReason(pattern: string): string | undefined {
     else if (char === ")") {
       const inner = groups.pop() ?? false;
       const unbounded = unboundedQuantifierAt(pattern, i + 1);
-      if (inner && unbounded)
-        return "nested unbounded quantifiers such as (a+)+ can take exponential time; rewrite the regex without them";
+      if (inner && unbounded) return "nested unbounded quantifiers such as (a+)+ can take exponential time; rewrite the regex without them";
       if (groups.length > 0 && (inner || unbounded)) groups[groups.length - 1] = true;
     } else if (groups.length > 0 && unboundedQuantifierAt(pattern, i)) groups[groups.length - 1] = true;
   }

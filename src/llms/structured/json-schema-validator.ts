@@ -17,13 +17,10 @@ export function compileJsonSchema(schema: Record<string, unknown>): z.ZodType {
   try {
     validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
   } catch (error) {
-    throw new OptionError(
-      `structured_output.schema is not a JSON schema we can validate: ${error instanceof Error ? error.message : String(error)}`,
-      {
-        field: "structured_output.schema",
-        expected: "a JSON schema (type/properties/required/items/enum/minimum/maximum...)",
-      },
-    );
+    throw new OptionError(`structured_output.schema is not a JSON schema we can validate: ${error instanceof Error ? error.message : String(error)}`, {
+      field: "structured_output.schema",
+      expected: "a JSON schema (type/properties/required/items/enum/minimum/maximum...)",
+    });
   }
   if (compiled.size > 256) compiled.clear();
   compiled.set(key, validator);
@@ -39,13 +36,10 @@ export function jsonSchemaOf(structured: StructuredOutput): Record<string, unkno
   } catch {
     // reported below
   }
-  throw new OptionError(
-    "structured_output.schema must be a JSON schema object (or its JSON text) when format is 'json'",
-    {
-      field: "structured_output.schema",
-      expected: "a JSON schema object",
-    },
-  );
+  throw new OptionError("structured_output.schema must be a JSON schema object (or its JSON text) when format is 'json'", {
+    field: "structured_output.schema",
+    expected: "a JSON schema object",
+  });
 }
 
 export type CheckedGeneration = { ok: true; text: string } | { ok: false; error: string };
@@ -60,13 +54,8 @@ export function checkStructuredReply(text: string, structured: StructuredOutput)
     const unsafe = unsafeRegexReason(pattern);
     if (unsafe) return { ok: false, error: `the structured-output regex cannot be used: ${unsafe}` };
     if (text.length > MAX_REGEX_REPLY_CHARS)
-      return {
-        ok: false,
-        error: `reply is ${text.length} characters long; a regex is checked against at most ${MAX_REGEX_REPLY_CHARS}`,
-      };
-    return new RegExp(`^(?:${pattern})$`, "s").test(text)
-      ? { ok: true, text }
-      : { ok: false, error: `reply does not match the regex ${pattern}` };
+      return { ok: false, error: `reply is ${text.length} characters long; a regex is checked against at most ${MAX_REGEX_REPLY_CHARS}` };
+    return new RegExp(`^(?:${pattern})$`, "s").test(text) ? { ok: true, text } : { ok: false, error: `reply does not match the regex ${pattern}` };
   }
   const candidate = unfence(text);
   let value: unknown;
@@ -77,9 +66,7 @@ export function checkStructuredReply(text: string, structured: StructuredOutput)
   }
   const result = compileJsonSchema(jsonSchemaOf(structured)).safeParse(value);
   if (result.success) return { ok: true, text: candidate };
-  const issues = result.error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
+  const issues = result.error.issues.slice(0, 3).map((issue) => `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
   return { ok: false, error: `reply does not match the JSON schema: ${issues.join("; ")}` };
 }
 

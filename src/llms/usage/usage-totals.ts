@@ -21,13 +21,8 @@ export function usageTotals(usage: UsageByModel, prices: PriceTable): UsageTotal
 }
 
 /** Totals with the same per model, for the Distiset's manifest and card; undefined when no LLM was called. */
-export function usageReport(
-  usage: UsageByModel,
-  prices: PriceTable,
-): (UsageTotals & { by_model: Record<string, UsageTotals> }) | undefined {
+export function usageReport(usage: UsageByModel, prices: PriceTable): (UsageTotals & { by_model: Record<string, UsageTotals> }) | undefined {
   if (Object.keys(usage).length === 0) return undefined;
-  const byModel = Object.fromEntries(
-    Object.entries(usage).map(([key, entry]) => [key, usageTotals({ [key]: entry }, prices)]),
-  );
+  const byModel = Object.fromEntries(Object.entries(usage).map(([key, entry]) => [key, usageTotals({ [key]: entry }, prices)]));
   return { ...usageTotals(usage, prices), by_model: byModel };
 }

@@ -20,9 +20,7 @@ async function readInputs(work: ProcessWork, store: BlobStore): Promise<Row[][]>
       const rows: Row[] = [];
       for (const slice of part.slices) {
         // A reused producer's batches are another run's: the runtime reads them, never a user step.
-        const output = await reader.read(
-          runKeys.batch(work.sources?.[part.from] ?? work.run_id, part.from, slice.seq_no),
-        );
+        const output = await reader.read(runKeys.batch(work.sources?.[part.from] ?? work.run_id, part.from, slice.seq_no));
         rows.push(...output.rows.slice(slice.start, slice.end));
       }
       return rows;
@@ -56,32 +54,21 @@ export const runProcess: WorkExecutor<ProcessWork> = async (work, deps, logger) 
     // Outside the imputing path: a step that cannot load fails the run, it never nulls rows.
     await loadSteps([step], context);
     try {
-      const output = await withRetries(deps, logger, `step '${work.step}' batch ${work.seq_no}`, () =>
-        step.process(renamed, context),
-      );
+      const output = await withRetries(deps, logger, `step '${work.step}' batch ${work.seq_no}`, () => step.process(renamed, context));
       rows = applyOutputMappings(output, step.inputMappings, step.outputMappings, overridden);
     } catch (error) {
       // Not a failure: the batch's provider job is still running; the run polls it later.
-      if (error instanceof OfflineBatchPendingError)
-        return { ...reportOf(work), rows_in: rowsIn, offline_batch: error.job, usage: usage?.snapshot() };
+      if (error instanceof OfflineBatchPendingError) return { ...reportOf(work), rows_in: rowsIn, offline_batch: error.job, usage: usage?.snapshot() };
       if (step.kind === "global" || queueActionOf(error) === "fail_run") throw error;
       // distilabel's contract: a failed batch is not lost; its outputs are imputed as null and it flows on.
       const message = errorMessage(error);
-      logger.warn(
-        `Step '${work.step}' failed on batch ${work.seq_no}; its ${rowsIn} rows continue with null outputs: ${message}`,
-      );
+      logger.warn(`Step '${work.step}' failed on batch ${work.seq_no}; its ${rowsIn} rows continue with null outputs: ${message}`);
       errors.push({ code: "step_failed", message });
       batchFailed = true;
-      rows = applyOutputMappings(
-        step.imputeOutputs(renamed, error),
-        step.inputMappings,
-        step.outputMappings,
-        overridden,
-      );
+      rows = applyOutputMappings(step.imputeOutputs(renamed, error), step.inputMappings, step.outputMappings, overridden);
     }
     rowErrors = batchFailed ? rows.length : countRowErrors(rows, work.step);
-    if (!batchFailed && rowErrors > 0)
-      errors.push({ code: "llm_failed", message: `${rowErrors} row(s) got null generations after their calls failed` });
+    if (!batchFailed && rowErrors > 0) errors.push({ code: "llm_failed", message: `${rowErrors} row(s) got null generations after their calls failed` });
   }
   const stored = await storeOutput(work, rows, work.last_batch, deps);
   logger.info(`Processed batch ${work.seq_no}: ${rowsIn} rows in, ${stored.numRows} rows out`);
@@ -104,8 +91,7 @@ function countRowErrors(rows: Row[], step: string): number {
     const meta = row.distilabel_metadata;
     // With group_generations the metadata is a list, one entry per generation.
     const entries: unknown[] = Array.isArray(meta) ? meta : [meta];
-    if (entries.some((m) => m !== null && typeof m === "object" && typeof (m as Row)[`error_${step}`] === "string"))
-      count++;
+    if (entries.some((m) => m !== null && typeof m === "object" && typeof (m as Row)[`error_${step}`] === "string")) count++;
   }
   return count;
 }

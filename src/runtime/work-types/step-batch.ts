@@ -15,20 +15,10 @@ import { reportOf, type WorkRunnerDeps } from "./work-executor.js";
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function stepContext(work: GenerateWork | ProcessWork, deps: WorkRunnerDeps, logger: BufferLogger): StepContext {
-  return {
-    runId: work.run_id,
-    stepName: work.step,
-    seqNo: work.seq_no,
-    logger,
-    services: deps.services,
-    usage: new UsageRecorder(),
-  };
+  return { runId: work.run_id, stepName: work.step, seqNo: work.seq_no, logger, services: deps.services, usage: new UsageRecorder() };
 }
 
-export async function existingOutput(
-  work: GenerateWork | ProcessWork,
-  deps: WorkRunnerDeps,
-): Promise<WorkReportInput | undefined> {
+export async function existingOutput(work: GenerateWork | ProcessWork, deps: WorkRunnerDeps): Promise<WorkReportInput | undefined> {
   const key = runKeys.batch(work.run_id, work.step, work.seq_no);
   const info = await deps.store.head(key);
   if (!info) return undefined;
@@ -56,19 +46,10 @@ export async function storeOutput(
   if (written) return { numRows: rows.length, bytes: written.size, lastBatch };
   const output = await readBatchOutput(deps.store, key);
   const info = await deps.store.head(key);
-  return {
-    numRows: output?.num_rows ?? rows.length,
-    bytes: info?.size ?? body.length,
-    lastBatch: output?.last_batch ?? lastBatch,
-  };
+  return { numRows: output?.num_rows ?? rows.length, bytes: info?.size ?? body.length, lastBatch: output?.last_batch ?? lastBatch };
 }
 
-export async function withRetries<T>(
-  deps: WorkRunnerDeps,
-  logger: BufferLogger,
-  what: string,
-  fn: () => Promise<T>,
-): Promise<T> {
+export async function withRetries<T>(deps: WorkRunnerDeps, logger: BufferLogger, what: string, fn: () => Promise<T>): Promise<T> {
   const policy = deps.retry ?? STEP_BATCH_RETRY;
   const sleep = deps.sleep ?? defaultSleep;
   let lastError: unknown;
@@ -81,9 +62,7 @@ export async function withRetries<T>(
       if (queueActionOf(error) !== "retry") break;
       if (attempt < policy.attempts) {
         const delay = retryDelayMs(policy, attempt - 1);
-        logger.warn(
-          `${what} failed (attempt ${attempt}/${policy.attempts}): ${errorMessage(error)}; retrying in ${Math.round(delay)} ms`,
-        );
+        logger.warn(`${what} failed (attempt ${attempt}/${policy.attempts}): ${errorMessage(error)}; retrying in ${Math.round(delay)} ms`);
         await sleep(delay);
       }
     }

@@ -20,11 +20,7 @@ export interface WorkRunnerDeps {
 }
 
 /** How a consumer runs one kind of work: returns its report, or throws to report it fatal. */
-export type WorkExecutor<W extends WorkItem> = (
-  work: W,
-  deps: WorkRunnerDeps,
-  logger: BufferLogger,
-) => Promise<WorkReportInput>;
+export type WorkExecutor<W extends WorkItem> = (work: W, deps: WorkRunnerDeps, logger: BufferLogger) => Promise<WorkReportInput>;
 
 /** The fields every report of `work` starts with. */
 export function reportOf(work: WorkItem): Pick<WorkReportInput, "id" | "run_id" | "type" | "step" | "seq_no"> {

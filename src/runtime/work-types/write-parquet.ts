@@ -17,10 +17,5 @@ export const runWriteParquet: WorkExecutor<WriteParquetWork> = async (work, deps
     enableMetadata: pipeline.enableMetadata,
   });
   logger.info(`Wrote ${file.num_rows} rows to '${file.path}'`);
-  return {
-    ...reportOf(work),
-    num_rows: file.num_rows,
-    file: { path: file.path, size_bytes: file.size_bytes, num_rows: file.num_rows },
-    columns: file.columns,
-  };
+  return { ...reportOf(work), num_rows: file.num_rows, file: { path: file.path, size_bytes: file.size_bytes, num_rows: file.num_rows }, columns: file.columns };
 };

@@ -6,14 +6,8 @@ import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "..
 import type { StepContext } from "../step-context.js";
 
 const schema = generatorStepAttributes.extend({
-  data: attribute(
-    z.array(z.record(z.string(), z.unknown())).min(1, "data needs at least one row"),
-    "The rows to sample from.",
-  ),
-  size: attribute(
-    z.number().int().positive().default(2),
-    "How many rows each sample draws (the few-shot examples per output row).",
-  ),
+  data: attribute(z.array(z.record(z.string(), z.unknown())).min(1, "data needs at least one row"), "The rows to sample from."),
+  size: attribute(z.number().int().positive().default(2), "How many rows each sample draws (the few-shot examples per output row)."),
   samples: attribute(z.number().int().positive().default(100), "How many output rows the step produces in total."),
   seed: attribute(
     z.number().int().optional(),
@@ -54,8 +48,7 @@ export class DataSampler extends GeneratorStep<typeof schema> {
     const { data, size } = this.attrs;
     const drawn = Array.from({ length: size }, () => data[Math.floor(random() * data.length)] as Row);
     const out: Row = {};
-    for (const key of Object.keys(drawn[0] ?? {}))
-      out[key] = drawn.map((row) => (key in row ? structuredClone(row[key]) : null));
+    for (const key of Object.keys(drawn[0] ?? {})) out[key] = drawn.map((row) => (key in row ? structuredClone(row[key]) : null));
     return out;
   }
 }

@@ -12,19 +12,14 @@ const INSTRUCTION_SCORE = "evol_instruction_score";
 const RESPONSE_SCORE = "evol_response_score";
 
 const schema = stepAttributes.extend({
-  dataBudget: runtimeParameter(
-    z.number().int().nonnegative().optional(),
-    "How many rows to keep at most: the best-scored diverse rows up to this count.",
-    { required: true },
-  ),
+  dataBudget: runtimeParameter(z.number().int().nonnegative().optional(), "How many rows to keep at most: the best-scored diverse rows up to this count.", {
+    required: true,
+  }),
   diversityThreshold: runtimeParameter(
     z.number().default(0.9),
     "The smallest distance to its nearest neighbour a row needs to be selected (compared with >=).",
   ),
-  normalizeEmbeddings: runtimeParameter(
-    z.boolean().default(true),
-    "Divide each embedding by its euclidean norm before measuring distances.",
-  ),
+  normalizeEmbeddings: runtimeParameter(z.boolean().default(true), "Divide each embedding by its euclidean norm before measuring distances."),
   distanceMetric: runtimeParameter(
     z.enum(["cosine", "manhattan"]).default("cosine"),
     "How distances between embeddings are measured: 'cosine' (1 minus the dot product) or 'manhattan' (L1).",
@@ -77,14 +72,11 @@ export class DeitaFiltering extends GlobalStep<typeof schema> {
   async process(inputs: Row[][], context?: StepContext): Promise<Row[]> {
     const { dataBudget, diversityThreshold, normalizeEmbeddings, distanceMetric } = this.attrs;
     if (dataBudget === undefined) {
-      throw new RuntimeParameterError(
-        `Step '${this.name}' needs the runtime parameter 'data_budget' (the number of rows to keep)`,
-        {
-          step: this.name,
-          parameter: "data_budget",
-          expected: "a non-negative integer",
-        },
-      );
+      throw new RuntimeParameterError(`Step '${this.name}' needs the runtime parameter 'data_budget' (the number of rows to keep)`, {
+        step: this.name,
+        parameter: "data_budget",
+        expected: "a non-negative integer",
+      });
     }
     const rows = inputs[0] ?? [];
     if (rows.length === 0) return [];
@@ -112,12 +104,7 @@ export class DeitaFiltering extends GlobalStep<typeof schema> {
     for (const entry of order) {
       if (selected.length >= dataBudget) break;
       if (entry.distance >= diversityThreshold) {
-        selected.push({
-          ...entry.row,
-          deita_score: entry.score,
-          deita_score_computed_with: entry.computedWith,
-          nearest_neighbor_distance: entry.distance,
-        });
+        selected.push({ ...entry.row, deita_score: entry.score, deita_score_computed_with: entry.computedWith, nearest_neighbor_distance: entry.distance });
       }
     }
     return selected;
@@ -127,8 +114,7 @@ export class DeitaFiltering extends GlobalStep<typeof schema> {
     const instruction = scoreOf(row, INSTRUCTION_SCORE, where);
     const response = scoreOf(row, RESPONSE_SCORE, where);
     // Python truthiness: a score of 0 counts as missing
-    if (instruction && response)
-      return { row, score: instruction * response, computedWith: [INSTRUCTION_SCORE, RESPONSE_SCORE] };
+    if (instruction && response) return { row, score: instruction * response, computedWith: [INSTRUCTION_SCORE, RESPONSE_SCORE] };
     if (instruction) return { row, score: instruction, computedWith: [INSTRUCTION_SCORE] };
     if (response) return { row, score: response, computedWith: [RESPONSE_SCORE] };
     return { row, score: 0, computedWith: [] };
@@ -136,15 +122,12 @@ export class DeitaFiltering extends GlobalStep<typeof schema> {
 
   private warnMissingScores(scored: Scored[], context: StepContext | undefined): void {
     const count = (length: number, column?: string): number =>
-      scored.filter((s) => s.computedWith.length === length && (column === undefined || s.computedWith[0] === column))
-        .length;
+      scored.filter((s) => s.computedWith.length === length && (column === undefined || s.computedWith[0] === column)).length;
     const noResponse = count(1, INSTRUCTION_SCORE);
     const noInstruction = count(1, RESPONSE_SCORE);
     const neither = count(0);
-    if (noResponse > 0)
-      context?.logger.warn(`${noResponse} rows have no response score: their DEITA score is the instruction score`);
-    if (noInstruction > 0)
-      context?.logger.warn(`${noInstruction} rows have no instruction score: their DEITA score is the response score`);
+    if (noResponse > 0) context?.logger.warn(`${noResponse} rows have no response score: their DEITA score is the instruction score`);
+    if (noInstruction > 0) context?.logger.warn(`${noInstruction} rows have no instruction score: their DEITA score is the response score`);
     if (neither > 0) context?.logger.warn(`${neither} rows have neither score: their DEITA score is 0`);
   }
 }
@@ -153,7 +136,6 @@ export class DeitaFiltering extends GlobalStep<typeof schema> {
 function scoreOf(row: Row, column: string, where: RowLocation): number | null {
   const value = row[column];
   if (value === undefined || value === null) return null;
-  if (typeof value !== "number" || Number.isNaN(value))
-    throw rowDataError(where, column, `expected a number or null, got ${describeValue(value)}`);
+  if (typeof value !== "number" || Number.isNaN(value)) throw rowDataError(where, column, `expected a number or null, got ${describeValue(value)}`);
   return value;
 }

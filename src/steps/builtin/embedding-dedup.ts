@@ -52,22 +52,13 @@ export class EmbeddingDedup extends GlobalStep<typeof schema> {
       const indices = requireList(row, "nn_indices", where);
       const scores = requireList(row, "nn_scores", where);
       if (indices.length !== scores.length) {
-        throw rowDataError(
-          where,
-          "nn_scores",
-          `has ${scores.length} scores for ${indices.length} nn_indices; each neighbour needs one score`,
-        );
+        throw rowDataError(where, "nn_scores", `has ${scores.length} scores for ${indices.length} nn_indices; each neighbour needs one score`);
       }
       scores.forEach((score, slot) => {
-        if (typeof score !== "number")
-          throw rowDataError(where, "nn_scores", `score ${slot} is ${describeValue(score)}; expected a number`);
+        if (typeof score !== "number") throw rowDataError(where, "nn_scores", `score ${slot} is ${describeValue(score)}; expected a number`);
         const index = indices[slot];
         if (typeof index !== "number" || !Number.isInteger(index)) {
-          throw rowDataError(
-            where,
-            "nn_indices",
-            `index ${slot} is ${describeValue(index)}; expected an integer row position`,
-          );
+          throw rowDataError(where, "nn_indices", `index ${slot} is ${describeValue(index)}; expected an integer row position`);
         }
         if (score > threshold) duplicates.add(pythonIndex(index, rows.length, where));
       });
@@ -80,11 +71,7 @@ export class EmbeddingDedup extends GlobalStep<typeof schema> {
 function pythonIndex(index: number, length: number, where: RowLocation): number {
   const position = index < 0 ? index + length : index;
   if (position < 0 || position >= length) {
-    throw rowDataError(
-      where,
-      "nn_indices",
-      `neighbour index ${index} is out of range: the step received ${length} rows`,
-    );
+    throw rowDataError(where, "nn_indices", `neighbour index ${index} is out of range: the step received ${length} rows`);
   }
   return position;
 }

@@ -11,16 +11,11 @@ import { describeValue, isPlainObject, requireColumn, rowDataError, type RowLoca
 /** A list of columns means "expand each into itself"; distilabel stores the dict form. */
 const columnsSchema = z
   .union([z.array(z.string()).min(1, "columns needs at least one column name"), z.record(z.string(), z.string())])
-  .transform(
-    (value): Record<string, string> => (Array.isArray(value) ? Object.fromEntries(value.map((c) => [c, c])) : value),
-  )
+  .transform((value): Record<string, string> => (Array.isArray(value) ? Object.fromEntries(value.map((c) => [c, c])) : value))
   .refine((value) => Object.keys(value).length > 0, "columns needs at least one column name");
 
 const schema = stepAttributes.extend({
-  columns: attribute(
-    columnsSchema,
-    "The list columns to expand: a list, or a dict from the column to the name of the expanded column.",
-  ),
+  columns: attribute(columnsSchema, "The list columns to expand: a list, or a dict from the column to the name of the expanded column."),
   encoded: attribute(
     z.union([z.boolean(), z.array(z.string())]).default(false),
     "Whether the columns hold JSON-encoded lists to decode before expanding: true for all of them, or the list of those that do.",
@@ -85,19 +80,14 @@ export class ExpandColumns extends Step<typeof schema> {
     for (const column of this.attrs.encoded as string[]) row[column] = decodeJsonList(row, column, where);
     const pairs = Object.entries(this.attrs.columns).map(([source, target]) => {
       const values = requireColumn(row, source, where);
-      if (!Array.isArray(values))
-        throw rowDataError(where, source, `expected a list to expand, got ${describeValue(values)}`);
+      if (!Array.isArray(values)) throw rowDataError(where, source, `expected a list to expand, got ${describeValue(values)}`);
       return { target: target || source, values };
     });
     const count = pairs[0]?.values.length ?? 0;
     const uneven = pairs.find((pair) => pair.values.length !== count);
     if (uneven) {
       const lengths = Object.keys(this.attrs.columns).map((source, i) => `${source}=${pairs[i]?.values.length}`);
-      throw rowDataError(
-        where,
-        uneven.target,
-        `the columns to expand must have the same number of items; got ${lengths.join(", ")}`,
-      );
+      throw rowDataError(where, uneven.target, `the columns to expand must have the same number of items; got ${lengths.join(", ")}`);
     }
     const metadata = this.attrs.splitStatistics ? splitMetadata(row[DISTILABEL_METADATA_KEY], count, where) : undefined;
     return Array.from({ length: count }, (_, i) => {
@@ -111,12 +101,7 @@ export class ExpandColumns extends Step<typeof schema> {
 
 function decodeJsonList(row: Row, column: string, where: RowLocation): unknown {
   const value = requireColumn(row, column, where);
-  if (typeof value !== "string")
-    throw rowDataError(
-      where,
-      column,
-      `expected a JSON-encoded string (the column is in 'encoded'), got ${describeValue(value)}`,
-    );
+  if (typeof value !== "string") throw rowDataError(where, column, `expected a JSON-encoded string (the column is in 'encoded'), got ${describeValue(value)}`);
   try {
     return JSON.parse(value) as unknown;
   } catch (error) {
@@ -129,11 +114,7 @@ function splitMetadata(metadata: unknown, count: number, where: RowLocation): un
   if (Array.isArray(metadata)) {
     if (metadata.length === 0) return undefined;
     if (metadata.length !== count) {
-      throw rowDataError(
-        where,
-        DISTILABEL_METADATA_KEY,
-        `holds a list of ${metadata.length} entries but the row expands into ${count} rows`,
-      );
+      throw rowDataError(where, DISTILABEL_METADATA_KEY, `holds a list of ${metadata.length} entries but the row expands into ${count} rows`);
     }
     return metadata;
   }
@@ -142,10 +123,7 @@ function splitMetadata(metadata: unknown, count: number, where: RowLocation): un
   for (const [key, value] of Object.entries(metadata)) {
     split[key] =
       key.startsWith("statistics_") && isPlainObject(value) && "input_tokens" in value && "output_tokens" in value
-        ? {
-            input_tokens: divideCounts(value.input_tokens, count),
-            output_tokens: divideCounts(value.output_tokens, count),
-          }
+        ? { input_tokens: divideCounts(value.input_tokens, count), output_tokens: divideCounts(value.output_tokens, count) }
         : value;
   }
   return Array.from({ length: count }, () => structuredClone(split));

@@ -103,9 +103,7 @@ export class FaissNearestNeighbour extends GlobalStep<typeof schema> {
     if (rows.length === 0) return [];
     const { k, metricType, stringFactory } = this.attrs;
     if (stringFactory !== null) {
-      context?.logger.info(
-        `string_factory '${stringFactory}' is not used: the nearest neighbours are searched exactly, as with a flat index`,
-      );
+      context?.logger.info(`string_factory '${stringFactory}' is not used: the nearest neighbours are searched exactly, as with a flat index`);
     }
     const matrix = readEmbeddingMatrix(rows, { step: this.name, column: "embedding", precision: "float32" });
     const width = k + 1;

@@ -29,12 +29,7 @@ export class FormatChatGenerationSFT extends Step {
       const messages = requireMessages(row, where);
       const prompt = firstUserPrompt(messages, where);
       const generation = requireColumn(row, "generation", where);
-      return {
-        ...row,
-        prompt,
-        prompt_id: promptId(prompt),
-        messages: [...messages, { role: "assistant", content: generation }],
-      };
+      return { ...row, prompt, prompt_id: promptId(prompt), messages: [...messages, { role: "assistant", content: generation }] };
     });
   }
 }

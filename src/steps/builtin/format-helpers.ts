@@ -23,11 +23,7 @@ export function requireMessages(row: Row, where: RowLocation): ChatMessage[] {
   const messages = requireList(row, "messages", where);
   for (const [i, turn] of messages.entries()) {
     if (!isPlainObject(turn) || typeof turn.role !== "string") {
-      throw rowDataError(
-        where,
-        "messages",
-        `turn ${i} must be an object with a string 'role', got ${describeValue(turn)}`,
-      );
+      throw rowDataError(where, "messages", `turn ${i} must be an object with a string 'role', got ${describeValue(turn)}`);
     }
   }
   return messages as ChatMessage[];
@@ -38,10 +34,6 @@ export function firstUserPrompt(messages: readonly ChatMessage[], where: RowLoca
   const turn = messages.find((m) => m.role === "user");
   if (!turn) throw rowDataError(where, "messages", "has no turn with role 'user' to take the prompt from");
   if (typeof turn.content !== "string")
-    throw rowDataError(
-      where,
-      "messages",
-      `the first user turn must have string content, got ${describeValue(turn.content)}`,
-    );
+    throw rowDataError(where, "messages", `the first user turn must have string content, got ${describeValue(turn.content)}`);
   return turn.content;
 }

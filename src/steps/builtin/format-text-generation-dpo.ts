@@ -6,16 +6,7 @@ import { preferenceColumns } from "./preference-pick.js";
 import { requireString } from "../../core/row-checks.js";
 
 /** The DPO output columns shared by the text and chat formats. */
-export const DPO_OUTPUTS = [
-  "prompt",
-  "prompt_id",
-  "chosen",
-  "chosen_model",
-  "chosen_rating",
-  "rejected",
-  "rejected_model",
-  "rejected_rating",
-] as const;
+export const DPO_OUTPUTS = ["prompt", "prompt_id", "chosen", "chosen_model", "chosen_rating", "rejected", "rejected_model", "rejected_rating"] as const;
 
 /**
  * Formats `instruction` + rated `generations` for direct preference optimisation (distilabel's
@@ -43,12 +34,7 @@ export class FormatTextGenerationDPO extends Step {
       const where = { step: this.name, row: index };
       const instruction = requireString(row, "instruction", where);
       const prompt = [...systemTurn(row), { role: "user", content: instruction }];
-      return {
-        ...row,
-        prompt: instruction,
-        prompt_id: promptId(instruction),
-        ...preferenceColumns(row, prompt, where),
-      };
+      return { ...row, prompt: instruction, prompt_id: promptId(instruction), ...preferenceColumns(row, prompt, where) };
     });
   }
 }

@@ -32,11 +32,7 @@ export class FormatTextGenerationSFT extends Step {
         ...row,
         prompt: instruction,
         prompt_id: promptId(instruction),
-        messages: [
-          ...systemTurn(row),
-          { role: "user", content: instruction },
-          { role: "assistant", content: generation },
-        ],
+        messages: [...systemTurn(row), { role: "user", content: instruction }, { role: "assistant", content: generation }],
       };
     });
   }

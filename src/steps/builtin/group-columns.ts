@@ -8,14 +8,8 @@ import type { StepContext } from "../step-context.js";
 import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "./distilabel-metadata.js";
 
 const schema = stepAttributes.extend({
-  columns: attribute(
-    z.array(z.string()).min(1, "columns needs at least one column name"),
-    "The columns to group into lists.",
-  ),
-  outputColumns: attribute(
-    z.array(z.string()).optional(),
-    "The names of the grouped columns, one per entry of `columns`; `grouped_<column>` when unset.",
-  ),
+  columns: attribute(z.array(z.string()).min(1, "columns needs at least one column name"), "The columns to group into lists."),
+  outputColumns: attribute(z.array(z.string()).optional(), "The names of the grouped columns, one per entry of `columns`; `grouped_<column>` when unset."),
 });
 
 /**

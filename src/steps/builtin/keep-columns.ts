@@ -6,10 +6,7 @@ import type { StepContext } from "../step-context.js";
 import { requireColumn } from "../../core/row-checks.js";
 
 const schema = stepAttributes.extend({
-  columns: attribute(
-    z.array(z.string()).min(1, "columns needs at least one column name"),
-    "The columns to keep, in this order.",
-  ),
+  columns: attribute(z.array(z.string()).min(1, "columns needs at least one column name"), "The columns to keep, in this order."),
 });
 
 /**
@@ -34,8 +31,7 @@ export class KeepColumns extends Step<typeof schema> {
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     return (inputs[0] ?? []).map((row, index) => {
       const out: Row = {};
-      for (const column of this.attrs.columns)
-        out[column] = requireColumn(row, column, { step: this.name, row: index });
+      for (const column of this.attrs.columns) out[column] = requireColumn(row, column, { step: this.name, row: index });
       return out;
     });
   }

@@ -4,10 +4,7 @@ import { attribute } from "../../components/attributes.js";
 import { GeneratorStep, generatorStepAttributes, type GeneratorOutput, type StepOptions } from "../base-step.js";
 
 const schema = generatorStepAttributes.extend({
-  data: attribute(
-    z.array(z.record(z.string(), z.unknown())).min(1, "data needs at least one row"),
-    "The rows to yield, batch by batch.",
-  ),
+  data: attribute(z.array(z.record(z.string(), z.unknown())).min(1, "data needs at least one row"), "The rows to yield, batch by batch."),
 });
 
 /**
@@ -34,9 +31,6 @@ export class LoadDataFromDicts extends GeneratorStep<typeof schema> {
  * distilabel's `make_generator_step`: a generator over `dataset` rows, to start a pipeline
  * defined without a loader.
  */
-export function makeGeneratorStep(
-  dataset: Row[],
-  options: Omit<StepOptions<typeof schema>, "data"> = {},
-): LoadDataFromDicts {
+export function makeGeneratorStep(dataset: Row[], options: Omit<StepOptions<typeof schema>, "data"> = {}): LoadDataFromDicts {
   return new LoadDataFromDicts({ ...options, data: dataset });
 }

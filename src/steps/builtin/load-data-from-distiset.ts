@@ -15,24 +15,12 @@ const schema = generatorStepAttributes.extend({
     "The previous run whose Distiset to load: `runs/<run_id>` (or just the run id, or its `distiset.json` key).",
     { required: true },
   ),
-  config: runtimeParameter(
-    z.string().min(1).default("default"),
-    "The Distiset config: `default` for a single-leaf pipeline, else a leaf step's name.",
-  ),
+  config: runtimeParameter(z.string().min(1).default("default"), "The Distiset config: `default` for a single-leaf pipeline, else a leaf step's name."),
   split: runtimeParameter(z.string().min(1).default("train"), "The split of the config."),
   numExamples: runtimeParameter(z.number().int().positive().optional(), "Load at most this many rows."),
-  isDistiset: runtimeParameter(
-    z.boolean().default(true),
-    "Accepted for distilabel compatibility: a run's output is always a Distiset.",
-  ),
-  keepInMemory: runtimeParameter(
-    z.boolean().optional(),
-    "Accepted for distilabel compatibility: rows are always read batch by batch.",
-  ),
-  storageOptions: attribute(
-    z.record(z.string(), z.unknown()).optional(),
-    "Accepted for distilabel compatibility; unused.",
-  ),
+  isDistiset: runtimeParameter(z.boolean().default(true), "Accepted for distilabel compatibility: a run's output is always a Distiset."),
+  keepInMemory: runtimeParameter(z.boolean().optional(), "Accepted for distilabel compatibility: rows are always read batch by batch."),
+  storageOptions: attribute(z.record(z.string(), z.unknown()).optional(), "Accepted for distilabel compatibility; unused."),
 });
 
 /**
@@ -67,10 +55,7 @@ export class LoadDataFromDistiset extends GeneratorStep<typeof schema> {
     const available = files.reduce((sum, file) => sum + file.num_rows, 0);
     const total = Math.min(available, this.attrs.numExamples ?? available);
     if (offset >= total) return { rows: [], lastBatch: true };
-    const counted = files.map((file) => ({
-      source: blobByteSource(store, file.path, file.size_bytes),
-      numRows: file.num_rows,
-    }));
+    const counted = files.map((file) => ({ source: blobByteSource(store, file.path, file.size_bytes), numRows: file.num_rows }));
     const rows = await readRowsAcross(counted, offset, Math.min(this.batchSize, total - offset), this.footers);
     return { rows, lastBatch: offset + rows.length >= total };
   }
@@ -80,14 +65,11 @@ export class LoadDataFromDistiset extends GeneratorStep<typeof schema> {
     const path = (this.attrs.datasetPath as string).replace(/^r2:\/\//, "").replace(/^\/+|\/+$/g, "");
     const id = path.replace(/^runs\//, "").replace(/\/distiset\.json$/, "");
     if (!RUN_ID_PATTERN.test(id)) {
-      throw new RuntimeParameterError(
-        `Step '${this.name}': dataset_path '${this.attrs.datasetPath}' does not name a run; expected 'runs/<run_id>'`,
-        {
-          step: this.name,
-          parameter: "dataset_path",
-          expected: "runs/<run_id>",
-        },
-      );
+      throw new RuntimeParameterError(`Step '${this.name}': dataset_path '${this.attrs.datasetPath}' does not name a run; expected 'runs/<run_id>'`, {
+        step: this.name,
+        parameter: "dataset_path",
+        expected: "runs/<run_id>",
+      });
     }
     return id;
   }

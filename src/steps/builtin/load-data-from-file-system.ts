@@ -3,19 +3,9 @@ import { attribute, runtimeParameter } from "../../components/attributes.js";
 import type { StepColumns } from "../../core/row.js";
 import { fileTypeSchema } from "../../data-files/file-type.js";
 import { loadOrBuildState, loaderStateKeys, readState, writeState } from "../../data-files/loader-state.js";
-import {
-  countParquetRows,
-  FooterCache,
-  parquetFileColumns,
-  readRowsAcross,
-} from "../../data-files/parquet-file-set.js";
+import { countParquetRows, FooterCache, parquetFileColumns, readRowsAcross } from "../../data-files/parquet-file-set.js";
 import { dataFileSchema, dataFileSource, resolveDataFiles } from "../../data-files/resolve-data-files.js";
-import {
-  readTextRows,
-  textFileColumns,
-  type JsonFileCache,
-  type RecordPosition,
-} from "../../data-files/text-records.js";
+import { readTextRows, textFileColumns, type JsonFileCache, type RecordPosition } from "../../data-files/text-records.js";
 import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../base-step.js";
 import type { EgressTarget } from "../../security/egress-target.js";
 import type { StepContext } from "../step-context.js";
@@ -26,23 +16,11 @@ const schema = generatorStepAttributes.extend({
     "What to load: an http(s) URL, an object key of the run's store (R2), a key prefix, or a glob (`runs/x/*.jsonl`); or a list of them.",
     { required: true },
   ),
-  filetype: runtimeParameter(
-    fileTypeSchema.optional(),
-    "parquet, jsonl, json or csv; inferred from the file extension when not given.",
-  ),
-  split: runtimeParameter(
-    z.string().min(1).default("train"),
-    "Accepted for distilabel compatibility: the files form one split.",
-  ),
-  streaming: runtimeParameter(
-    z.boolean().default(false),
-    "Accepted for distilabel compatibility: files are always read batch by batch.",
-  ),
+  filetype: runtimeParameter(fileTypeSchema.optional(), "parquet, jsonl, json or csv; inferred from the file extension when not given."),
+  split: runtimeParameter(z.string().min(1).default("train"), "Accepted for distilabel compatibility: the files form one split."),
+  streaming: runtimeParameter(z.boolean().default(false), "Accepted for distilabel compatibility: files are always read batch by batch."),
   numExamples: runtimeParameter(z.number().int().positive().optional(), "Load at most this many rows."),
-  storageOptions: attribute(
-    z.record(z.string(), z.unknown()).optional(),
-    "Accepted for distilabel compatibility; unused.",
-  ),
+  storageOptions: attribute(z.record(z.string(), z.unknown()).optional(), "Accepted for distilabel compatibility; unused."),
 });
 
 const fileIndexSchema = z.object({
@@ -106,23 +84,13 @@ export class LoadDataFromFileSystem extends GeneratorStep<typeof schema> {
         index.files.reduce((sum, file) => sum + (file.num_rows ?? 0), 0),
       );
       if (offset >= total) return { rows: [], lastBatch: true };
-      const files = index.files.map((file, i) => ({
-        source: sources[i] as (typeof sources)[number],
-        numRows: file.num_rows ?? 0,
-      }));
+      const files = index.files.map((file, i) => ({ source: sources[i] as (typeof sources)[number], numRows: file.num_rows ?? 0 }));
       const rows = await readRowsAcross(files, offset, Math.min(length, total - offset), this.footers);
       return { rows, lastBatch: offset + rows.length >= total };
     }
 
     const at = (await this.checkpoint(context, offset)) ?? { row: 0, at: { file: 0, position: 0 } };
-    const { rows, next } = await readTextRows({
-      sources,
-      type: index.filetype,
-      from: at,
-      offset,
-      length,
-      jsonCache: this.jsonCache,
-    });
+    const { rows, next } = await readTextRows({ sources, type: index.filetype, from: at, offset, length, jsonCache: this.jsonCache });
     const lastBatch = next === undefined || offset + rows.length >= limit;
     if (!lastBatch && next) await this.saveCheckpoint(context, offset + rows.length, next);
     return { rows, lastBatch };
@@ -147,9 +115,7 @@ export class LoadDataFromFileSystem extends GeneratorStep<typeof schema> {
 
   private indexFor(context: StepContext): Promise<FileIndex> {
     if (this.index?.runId !== context.runId) {
-      const value = loadOrBuildState(context, loaderStateKeys.index(context.runId, this.name), fileIndexSchema, () =>
-        this.buildIndex(context),
-      );
+      const value = loadOrBuildState(context, loaderStateKeys.index(context.runId, this.name), fileIndexSchema, () => this.buildIndex(context));
       value.catch(() => {
         if (this.index?.value === value) this.index = undefined;
       });
@@ -164,9 +130,7 @@ export class LoadDataFromFileSystem extends GeneratorStep<typeof schema> {
     if (filetype !== "parquet") {
       const first = files[0];
       const columns = first ? await textFileColumns(dataFileSource(first, context.services), filetype) : [];
-      context.logger.info(
-        `Loading ${files.length} ${filetype} file(s) from '${files[0]?.name ?? ""}'${files.length > 1 ? " and others" : ""}`,
-      );
+      context.logger.info(`Loading ${files.length} ${filetype} file(s) from '${files[0]?.name ?? ""}'${files.length > 1 ? " and others" : ""}`);
       return { filetype, files, columns };
     }
     const { numRows, columns } = await countParquetRows(files.map((file) => dataFileSource(file, context.services)));
@@ -174,14 +138,9 @@ export class LoadDataFromFileSystem extends GeneratorStep<typeof schema> {
     return { filetype, files: files.map((file, i) => ({ ...file, num_rows: numRows[i] ?? 0 })), columns };
   }
 
-  private async checkpoint(
-    context: StepContext,
-    row: number,
-  ): Promise<{ row: number; at: RecordPosition } | undefined> {
+  private async checkpoint(context: StepContext, row: number): Promise<{ row: number; at: RecordPosition } | undefined> {
     if (row === 0) return undefined;
-    const at =
-      this.checkpoints.get(row) ??
-      (await readState(context, loaderStateKeys.checkpoint(context.runId, this.name, row), positionSchema));
+    const at = this.checkpoints.get(row) ?? (await readState(context, loaderStateKeys.checkpoint(context.runId, this.name, row), positionSchema));
     if (at) return { row, at };
     context.logger.warn(`No checkpoint for row ${row}: scanning the files from their start to reach it`);
     return undefined;
@@ -189,8 +148,7 @@ export class LoadDataFromFileSystem extends GeneratorStep<typeof schema> {
 
   private async saveCheckpoint(context: StepContext, row: number, at: RecordPosition): Promise<void> {
     this.checkpoints.set(row, at);
-    if (this.checkpoints.size > MEMO_CHECKPOINTS)
-      this.checkpoints.delete(this.checkpoints.keys().next().value as number);
+    if (this.checkpoints.size > MEMO_CHECKPOINTS) this.checkpoints.delete(this.checkpoints.keys().next().value as number);
     await writeState(context, loaderStateKeys.checkpoint(context.runId, this.name, row), at);
   }
 }

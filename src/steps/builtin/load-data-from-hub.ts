@@ -3,20 +3,9 @@ import { attribute, runtimeParameter } from "../../components/attributes.js";
 import type { StepColumns } from "../../core/row.js";
 import { httpByteSource, type ByteSource } from "../../data-files/byte-source.js";
 import { loadOrBuildState, loaderStateKeys } from "../../data-files/loader-state.js";
-import {
-  countParquetRows,
-  FooterCache,
-  parquetFileColumns,
-  readRowsAcross,
-  type CountedParquetFile,
-} from "../../data-files/parquet-file-set.js";
+import { countParquetRows, FooterCache, parquetFileColumns, readRowsAcross, type CountedParquetFile } from "../../data-files/parquet-file-set.js";
 import { RuntimeParameterError } from "../../errors.js";
-import {
-  hubSplitFileSchema,
-  hubSplitFilesSchema,
-  resolveHubSplitFiles,
-  type HubSplitFiles,
-} from "../../hub/dataset-files.js";
+import { hubSplitFileSchema, hubSplitFilesSchema, resolveHubSplitFiles, type HubSplitFiles } from "../../hub/dataset-files.js";
 import { HubClient, hubEndpointOf, REPO_ID_PATTERN } from "../../hub/hub-client.js";
 import { HubError, type HubFailureReason } from "../../hub/hub-error.js";
 import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../base-step.js";
@@ -30,10 +19,7 @@ const schema = generatorStepAttributes.extend({
     { required: true },
   ),
   split: runtimeParameter(z.string().min(1).default("train"), "The split of the dataset to load."),
-  config: runtimeParameter(
-    z.string().min(1).optional(),
-    "The config (subset) to load; default: the dataset's default config.",
-  ),
+  config: runtimeParameter(z.string().min(1).optional(), "The config (subset) to load; default: the dataset's default config."),
   revision: runtimeParameter(
     z.string().min(1).optional(),
     "A branch, tag or commit sha (default: main). A run pins the commit it resolved first, so a resumed run reads the same rows.",
@@ -43,10 +29,7 @@ const schema = generatorStepAttributes.extend({
     "Accepted for distilabel compatibility: the dataset is always read batch by batch with range requests.",
   ),
   numExamples: runtimeParameter(z.number().int().positive().optional(), "Load at most this many rows."),
-  storageOptions: attribute(
-    z.record(z.string(), z.unknown()).optional(),
-    "Accepted for distilabel compatibility; unused.",
-  ),
+  storageOptions: attribute(z.record(z.string(), z.unknown()).optional(), "Accepted for distilabel compatibility; unused."),
 });
 
 /** The file index of a run: the pinned files with their row counts and the columns. */
@@ -106,22 +89,15 @@ export class LoadDataFromHub extends GeneratorStep<typeof schema> {
     const available = index.files.reduce((sum, file) => sum + file.num_rows, 0);
     const total = Math.min(available, this.attrs.numExamples ?? available);
     if (offset >= total) return { rows: [], lastBatch: true };
-    const files: CountedParquetFile[] = index.files.map((file) => ({
-      source: this.source(client, file),
-      numRows: file.num_rows,
-    }));
-    const rows = await this.guard(() =>
-      readRowsAcross(files, offset, Math.min(this.batchSize, total - offset), this.footers),
-    );
+    const files: CountedParquetFile[] = index.files.map((file) => ({ source: this.source(client, file), numRows: file.num_rows }));
+    const rows = await this.guard(() => readRowsAcross(files, offset, Math.min(this.batchSize, total - offset), this.footers));
     return { rows, lastBatch: offset + rows.length >= total };
   }
 
   /** The run's index, built once per run (stored next to its batches) and kept per instance. */
   private indexFor(context: StepContext): Promise<HubIndex> {
     if (this.index?.runId !== context.runId) {
-      const value = loadOrBuildState(context, loaderStateKeys.index(context.runId, this.name), hubIndexSchema, () =>
-        this.buildIndex(context),
-      );
+      const value = loadOrBuildState(context, loaderStateKeys.index(context.runId, this.name), hubIndexSchema, () => this.buildIndex(context));
       value.catch(() => {
         if (this.index?.value === value) this.index = undefined;
       });
@@ -133,9 +109,7 @@ export class LoadDataFromHub extends GeneratorStep<typeof schema> {
   private async buildIndex(context: StepContext): Promise<HubIndex> {
     const client = HubClient.fromServices(context.services);
     const files = await this.guard(() => this.resolveFiles(client));
-    const { numRows, columns } = await this.guard(() =>
-      countParquetRows(files.files.map((file) => this.source(client, file))),
-    );
+    const { numRows, columns } = await this.guard(() => countParquetRows(files.files.map((file) => this.source(client, file))));
     const rows = numRows.reduce((sum, n) => sum + n, 0);
     context.logger.info(
       `Loading '${files.repo_id}' config '${files.config}' split '${files.split}' at commit ${files.sha.slice(0, 12)}: ${files.files.length} Parquet file(s), ${rows} rows${files.source === "parquet-conversion" ? " (the Hub's Parquet conversion)" : ""}`,
@@ -171,11 +145,7 @@ export class LoadDataFromHub extends GeneratorStep<typeof schema> {
       const parameter = PARAMETER_OF[error.reason];
       if (parameter) throw new RuntimeParameterError(message, { ...error.details, step: this.name, parameter });
       if (!nameStep) throw error;
-      throw new HubError(
-        message,
-        { ...(error.details as { repo_id: string }), reason: error.reason },
-        { cause: error },
-      );
+      throw new HubError(message, { ...(error.details as { repo_id: string }), reason: error.reason }, { cause: error });
     }
   }
 }

@@ -6,10 +6,7 @@ import type { StepContext } from "../step-context.js";
 import { requireColumn } from "../../core/row-checks.js";
 
 const schema = stepAttributes.extend({
-  columns: attribute(
-    z.array(z.string()).min(1, "columns needs at least one column name"),
-    "The columns to merge, in this order.",
-  ),
+  columns: attribute(z.array(z.string()).min(1, "columns needs at least one column name"), "The columns to merge, in this order."),
   outputColumn: attribute(z.string().min(1).default("merged_column"), "The column that receives the merged list."),
 });
 

@@ -10,14 +10,8 @@ import { describeValue, requireColumn, rowDataError } from "../../core/row-check
 const schema = stepAttributes.extend({
   numPerm: attribute(z.number().int().positive().default(128), "The number of permutations (signature slots)."),
   seed: attribute(z.number().int().default(1), "The seed of the permutation family."),
-  tokenizer: attribute(
-    z.enum(["words", "ngrams"]).default("words"),
-    "How texts become token sets: 'words' or character 'ngrams'.",
-  ),
-  n: attribute(
-    z.number().int().positive().default(5),
-    "The size of the character n-grams; used with tokenizer 'ngrams'.",
-  ),
+  tokenizer: attribute(z.enum(["words", "ngrams"]).default("words"), "How texts become token sets: 'words' or character 'ngrams'."),
+  n: attribute(z.number().int().positive().default(5), "The size of the character n-grams; used with tokenizer 'ngrams'."),
   threshold: attribute(
     z.number().min(0).max(1).default(0.9),
     "The Jaccard similarity above which two texts count as duplicates; lower values find more duplicates.",
@@ -74,8 +68,7 @@ export class MinHashDedup extends GlobalStep<typeof schema> {
     return (inputs[0] ?? []).map((row, position) => {
       const where = { step: this.name, row: position };
       const text = requireColumn(row, "text", where);
-      if (text !== null && typeof text !== "string")
-        throw rowDataError(where, "text", `expected a string, got ${describeValue(text)}`);
+      if (text !== null && typeof text !== "string") throw rowDataError(where, "text", `expected a string, got ${describeValue(text)}`);
       const signature = family.signature(this.tokenize(text ?? ""));
       const duplicate = index.hasCandidate(signature);
       if (!duplicate) index.insert(signature);

@@ -17,8 +17,7 @@ export interface PreferencePick {
 export function pickPreference(row: Row, where: RowLocation): PreferencePick | null {
   const ratings = requireColumn(row, "ratings", where);
   if (ratings === null || ratings === undefined) return null;
-  if (!Array.isArray(ratings))
-    throw rowDataError(where, "ratings", `expected a list of numbers, got ${describeValue(ratings)}`);
+  if (!Array.isArray(ratings)) throw rowDataError(where, "ratings", `expected a list of numbers, got ${describeValue(ratings)}`);
   let pick: PreferencePick | null = null;
   for (const [index, rating] of ratings.entries()) {
     if (rating === null || rating === undefined) continue;

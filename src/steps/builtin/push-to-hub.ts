@@ -49,14 +49,8 @@ export class PushToHub extends GlobalStep<typeof schema> {
   async process(inputs: Row[][], context: StepContext): Promise<Row[]> {
     const rows = inputs[0] ?? [];
     const client = HubClient.fromServices(context.services, { token: this.attrs.token });
-    const result = await pushRowsToHub({
-      rows,
-      split: this.attrs.split,
-      target: { repoId: this.attrs.repoId as string, private: this.attrs.private, client },
-    });
-    context.logger.info(
-      `Pushed ${result.num_rows} rows to ${result.url} as split '${this.attrs.split}' (commit ${result.commit.oid.slice(0, 12)})`,
-    );
+    const result = await pushRowsToHub({ rows, split: this.attrs.split, target: { repoId: this.attrs.repoId as string, private: this.attrs.private, client } });
+    context.logger.info(`Pushed ${result.num_rows} rows to ${result.url} as split '${this.attrs.split}' (commit ${result.commit.oid.slice(0, 12)})`);
     return rows;
   }
 }

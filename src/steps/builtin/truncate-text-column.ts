@@ -10,10 +10,7 @@ import { getTokenizer, knownTokenizers, truncateTokens, type Tokenizer } from ".
 
 const schema = stepAttributes.extend({
   column: attribute(z.string().min(1).default("text"), "The column to truncate."),
-  maxLength: attribute(
-    z.number().int().nonnegative().default(8192),
-    "The longest text kept: tokens when a tokenizer is given, characters otherwise.",
-  ),
+  maxLength: attribute(z.number().int().nonnegative().default(8192), "The longest text kept: tokens when a tokenizer is given, characters otherwise."),
   tokenizer: attribute(
     z.string().optional(),
     "The name of a built-in tokenizer ('whitespace' or 'regex-words') to count tokens with; characters are counted when unset. Hugging Face tokenizer ids are not available.",
@@ -59,8 +56,7 @@ export class TruncateTextColumn extends Step<typeof schema> {
       const where = { step: this.name, row: index };
       const text = requireColumn(row, column, where);
       if (text === null) return { ...row };
-      if (typeof text !== "string")
-        throw rowDataError(where, column, `expected a string to truncate, got ${describeValue(text)}`);
+      if (typeof text !== "string") throw rowDataError(where, column, `expected a string to truncate, got ${describeValue(text)}`);
       return { ...row, [column]: this.truncate(text, maxLength) };
     });
   }

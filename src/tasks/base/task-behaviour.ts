@@ -35,9 +35,7 @@ export function promptText(formatted: FormattedInput): string {
               `[${m.role}]\n${typeof m.content === "string" ? m.content : m.content.map((c) => (c.type === "text" ? c.text : `<image ${c.image_url.url}>`)).join("\n")}`,
           )
           .join("\n\n");
-  return structuredOutput
-    ? `${body}\n\n[structured output]\n${JSON.stringify(structuredOutput.schema, null, 2)}`
-    : body;
+  return structuredOutput ? `${body}\n\n[structured output]\n${JSON.stringify(structuredOutput.schema, null, 2)}` : body;
 }
 
 /**

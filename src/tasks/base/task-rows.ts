@@ -34,16 +34,8 @@ export interface TaskLike {
 export function normalizeStatistics(output: GenerateOutput): GenerateOutput {
   const n = output.generations.length;
   const pad = (values: number[]): number[] =>
-    values.length >= n
-      ? values.slice(0, n)
-      : Array.from({ length: n }, (_, i) => values[i] ?? values[values.length - 1] ?? 0);
-  return {
-    ...output,
-    statistics: {
-      input_tokens: pad(output.statistics.input_tokens),
-      output_tokens: pad(output.statistics.output_tokens),
-    },
-  };
+    values.length >= n ? values.slice(0, n) : Array.from({ length: n }, (_, i) => values[i] ?? values[values.length - 1] ?? 0);
+  return { ...output, statistics: { input_tokens: pad(output.statistics.input_tokens), output_tokens: pad(output.statistics.output_tokens) } };
 }
 
 function createMetadata(
@@ -55,8 +47,7 @@ function createMetadata(
   error: string | undefined,
 ): Row {
   const existing = output[DISTILABEL_METADATA_KEY];
-  const meta: Row =
-    existing && typeof existing === "object" && !Array.isArray(existing) ? { ...(existing as Row) } : {};
+  const meta: Row = existing && typeof existing === "object" && !Array.isArray(existing) ? { ...(existing as Row) } : {};
   if (task.attrs.addRawOutput) meta[`raw_output_${task.name}`] = rawOutput;
   if (task.attrs.addRawInput) meta[`raw_input_${task.name}`] = input ? rawInputOf(task, input) : null;
   if (statistics) meta[`statistics_${task.name}`] = statistics;
@@ -74,12 +65,7 @@ function rawInputOf(task: TaskLike, input: Row): unknown {
 }
 
 /** Every declared output set to null, model name kept, raw output preserved. */
-export function outputOnFailure(
-  task: TaskLike,
-  rawOutput: string | null,
-  input: Row | undefined,
-  error: string | undefined,
-): Row {
+export function outputOnFailure(task: TaskLike, rawOutput: string | null, input: Row | undefined, error: string | undefined): Row {
   const out: Row = {};
   for (const column of columnNames(task.outputs)) out[column] = null;
   out.model_name = task.attrs.llm.modelName;
@@ -87,23 +73,14 @@ export function outputOnFailure(
 }
 
 /** Formats the `n` generations of one input into `n` output rows (distilabel's `_format_outputs`). */
-export function formatOutputs(
-  task: TaskLike,
-  generated: GenerateOutput,
-  input: Row | undefined,
-  logger: StepContext["logger"],
-): Row[] {
+export function formatOutputs(task: TaskLike, generated: GenerateOutput, input: Row | undefined, logger: StepContext["logger"]): Row[] {
   const output = normalizeStatistics(generated);
   return output.generations.map((text, i) => {
-    const statistics = {
-      input_tokens: output.statistics.input_tokens[i] ?? 0,
-      output_tokens: output.statistics.output_tokens[i] ?? 0,
-    };
+    const statistics = { input_tokens: output.statistics.input_tokens[i] ?? 0, output_tokens: output.statistics.output_tokens[i] ?? 0 };
     if (text === null && output.error !== undefined) return outputOnFailure(task, null, input, output.error);
     try {
       const formatted = task.formatOutput(text, input);
-      for (const [key, values] of Object.entries(output.extra ?? {}))
-        formatted[`llm_${task.name}_${key}`] = values[i] ?? null;
+      for (const [key, values] of Object.entries(output.extra ?? {})) formatted[`llm_${task.name}_${key}`] = values[i] ?? null;
       return createMetadata(task, formatted, text, input, statistics, undefined);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -127,11 +104,7 @@ export function groupDicts(rows: Row[]): Row {
 }
 
 /** A row's prompt, or why the row cannot be prompted (a `RowInputError` from `formatInput`). */
-function prepareInput(
-  task: TaskLike,
-  row: Row,
-  logger: StepContext["logger"],
-): { input: FormattedInput } | { skipped: string } {
+function prepareInput(task: TaskLike, row: Row, logger: StepContext["logger"]): { input: FormattedInput } | { skipped: string } {
   try {
     return { input: task.formatInput(row) };
   } catch (error) {
@@ -146,17 +119,10 @@ function prepareInput(
  * Generates for rows and builds the output rows, one per generation or grouped. Rows whose
  * `formatInput` throws a `RowInputError` skip the LLM and get null outputs with the reason.
  */
-export async function generateRows(
-  task: TaskLike,
-  rows: Row[],
-  context: StepContext,
-  formatted?: FormattedInput[],
-): Promise<Row[]> {
+export async function generateRows(task: TaskLike, rows: Row[], context: StepContext, formatted?: FormattedInput[]): Promise<Row[]> {
   const llm = task.attrs.llm;
   const numGenerations = task.attrs.numGenerations;
-  const prepared = formatted
-    ? formatted.map((input) => ({ input }))
-    : rows.map((row) => prepareInput(task, row, context.logger));
+  const prepared = formatted ? formatted.map((input) => ({ input })) : rows.map((row) => prepareInput(task, row, context.logger));
   const sendable = prepared.flatMap((p) => ("input" in p ? [p.input] : []));
   const replies = sendable.length > 0 ? await llm.generate(sendable, { numGenerations, context }) : [];
   let next = 0;

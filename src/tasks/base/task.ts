@@ -3,13 +3,7 @@ import { LIMITS } from "../../security/limits.js";
 import { attribute, runtimeParameter } from "../../components/attributes.js";
 import type { AnyObjectSchema } from "../../components/component.js";
 import type { Row, StepColumns } from "../../core/row.js";
-import {
-  GeneratorStep,
-  Step,
-  generatorStepAttributes,
-  stepAttributes,
-  type GeneratorOutput,
-} from "../../steps/base-step.js";
+import { GeneratorStep, Step, generatorStepAttributes, stepAttributes, type GeneratorOutput } from "../../steps/base-step.js";
 import type { StepContext } from "../../steps/step-context.js";
 import { LLM } from "../../llms/llm.js";
 import type { FormattedInput } from "../../llms/types.js";
@@ -21,9 +15,7 @@ export { DISTILABEL_METADATA_KEY } from "../../core/row.js";
 export * from "./task-rows.js";
 export { applyDefaultStructuredOutput, promptText, taskOutputs } from "./task-behaviour.js";
 
-const llmSchema = z.custom<LLM>((value) => value instanceof LLM, {
-  message: "an LLM instance (serialized: an object with type_info)",
-});
+const llmSchema = z.custom<LLM>((value) => value instanceof LLM, { message: "an LLM instance (serialized: an object with type_info)" });
 
 /** What `_Task` adds to a step: the LLM and the generation/metadata switches. */
 export const taskExtension = {
@@ -40,14 +32,8 @@ export const taskExtension = {
     z.boolean().default(true),
     "Whether to include the raw input of the LLM in the key `raw_input_<TASK_NAME>` of the `distilabel_metadata` dictionary column",
   ),
-  numGenerations: runtimeParameter(
-    z.number().int().positive().max(LIMITS.numGenerations).default(1),
-    "The number of generations to be produced per input.",
-  ),
-  useDefaultStructuredOutput: attribute(
-    z.boolean().default(false),
-    "Whether to ask the LLM for the task's default JSON schema.",
-  ),
+  numGenerations: runtimeParameter(z.number().int().positive().max(LIMITS.numGenerations).default(1), "The number of generations to be produced per input."),
+  useDefaultStructuredOutput: attribute(z.boolean().default(false), "Whether to ask the LLM for the task's default JSON schema."),
 };
 
 export const taskAttributes = stepAttributes.extend(taskExtension);
@@ -110,16 +96,12 @@ export abstract class Task<S extends AnyObjectSchema = typeof taskAttributes> ex
 /** A task's static columns; a class that declares neither them nor a getter is a programming error, not bad input. */
 function declaredColumns(task: Task<AnyObjectSchema>, side: "inputs" | "outputs"): StepColumns {
   const columns = (task.constructor as typeof Task)[side];
-  if (columns === undefined)
-    throw new TypeError(`${task.typeName} declares neither \`static ${side}\` nor a \`${side}\` getter`);
+  if (columns === undefined) throw new TypeError(`${task.typeName} declares neither \`static ${side}\` nor a \`${side}\` getter`);
   return columns;
 }
 
 /** A generator whose rows come from an LLM (distilabel's `GeneratorTask`). */
-export abstract class GeneratorTask<S extends AnyObjectSchema = typeof generatorTaskAttributes>
-  extends GeneratorStep<S>
-  implements TaskLike
-{
+export abstract class GeneratorTask<S extends AnyObjectSchema = typeof generatorTaskAttributes> extends GeneratorStep<S> implements TaskLike {
   static override readonly attributes: AnyObjectSchema = generatorTaskAttributes;
   declare attrs: z.output<S> & TaskAttrs;
 
@@ -155,11 +137,7 @@ export abstract class GeneratorTask<S extends AnyObjectSchema = typeof generator
       // A generator's next batch depends on its last one being done; batches of inputs (tasks that process rows) can wait on a job.
       throw new OptionError(
         `Generator task '${this.name}': offline batch generation works in tasks that process rows (TextGeneration, UltraFeedback...), not in generators`,
-        {
-          step: this.name,
-          field: "use_offline_batch_generation",
-          expected: "false",
-        },
+        { step: this.name, field: "use_offline_batch_generation", expected: "false" },
       );
     }
     await taskBehaviour.load(this, context);

@@ -1,12 +1,7 @@
 import { z } from "zod";
 import { attribute } from "../../components/attributes.js";
 import { renderTemplate } from "../../templates/render.js";
-import {
-  EmbeddingDataGenerator,
-  embeddingDataGeneratorAttributes,
-  tripletChoices,
-  tripletOptions,
-} from "./embedding-data-generator.js";
+import { EmbeddingDataGenerator, embeddingDataGeneratorAttributes, tripletChoices, tripletOptions } from "./embedding-data-generator.js";
 import { BITEXT_RETRIEVAL_GENERATOR_TEMPLATE } from "../templates/bitext-retrieval-generator.js";
 
 const schema = embeddingDataGeneratorAttributes.extend({

@@ -12,40 +12,23 @@ import { formatOutputs, GeneratorTask, generatorTaskAttributes, type TaskAttrs, 
 
 /** What the triplet generators have: the seed of their sampled options. */
 export const embeddingDataGeneratorAttributes = generatorTaskAttributes.extend({
-  seed: attribute(
-    z.number().int().default(42),
-    "Seed of the options drawn at random when left unset, so a rerun sends the same prompt.",
-  ),
+  seed: attribute(z.number().int().default(42), "Seed of the options drawn at random when left unset, so a rerun sends the same prompt."),
 });
 
 /** The options the two triplet generators share. */
 export const tripletOptions = {
-  unit: attribute(
-    z.enum(UNITS).optional(),
-    "What each text is: sentence, phrase or passage; unset, drawn with `seed`.",
-  ),
+  unit: attribute(z.enum(UNITS).optional(), "What each text is: sentence, phrase or passage; unset, drawn with `seed`."),
   difficulty: attribute(
     z.enum(TRIPLET_DIFFICULTIES).optional(),
     "Education needed to understand the texts: elementary school, high school or college; unset, drawn with `seed`.",
   ),
-  highScore: attribute(
-    z.enum(HIGH_SCORES).optional(),
-    "Score of S2 against S1 (1 to 5): 4, 4.5 or 5; unset, drawn with `seed`.",
-  ),
-  lowScore: attribute(
-    z.enum(LOW_SCORES).optional(),
-    "Score of S3 against S1 (1 to 5): 2.5, 3 or 3.5; unset, drawn with `seed`.",
-  ),
+  highScore: attribute(z.enum(HIGH_SCORES).optional(), "Score of S2 against S1 (1 to 5): 4, 4.5 or 5; unset, drawn with `seed`."),
+  lowScore: attribute(z.enum(LOW_SCORES).optional(), "Score of S3 against S1 (1 to 5): 2.5, 3 or 3.5; unset, drawn with `seed`."),
 };
 
 /** The triplet options of a prompt: the ones set, the others drawn with `random`. */
 export function tripletChoices(
-  options: {
-    unit?: string | undefined;
-    difficulty?: string | undefined;
-    highScore?: string | undefined;
-    lowScore?: string | undefined;
-  },
+  options: { unit?: string | undefined; difficulty?: string | undefined; highScore?: string | undefined; lowScore?: string | undefined },
   random: () => number,
 ): { unit: string; difficulty: string; high_score: string; low_score: string } {
   return {
@@ -64,10 +47,7 @@ export async function generateFromPrompt(task: TaskLike, prompt: FormattedInput,
   const [output] = await task.attrs.llm.generate([prompt], { numGenerations: task.attrs.numGenerations, context });
   if (!output) return [];
   // The empty row stands for "no input": formatInput ignores it and gives the prompt back as raw input.
-  return formatOutputs(task, output, {}, context.logger).map((row) => ({
-    ...row,
-    model_name: task.attrs.llm.modelName,
-  }));
+  return formatOutputs(task, output, {}, context.logger).map((row) => ({ ...row, model_name: task.attrs.llm.modelName }));
 }
 
 /**

@@ -4,12 +4,7 @@
  * synthetic data diverse.
  */
 
-export const EMBEDDING_TASK_CATEGORIES = [
-  "text-retrieval",
-  "text-matching-short",
-  "text-matching-long",
-  "text-classification",
-] as const;
+export const EMBEDDING_TASK_CATEGORIES = ["text-retrieval", "text-matching-short", "text-matching-long", "text-classification"] as const;
 export type EmbeddingTaskCategory = (typeof EMBEDDING_TASK_CATEGORIES)[number];
 
 export const QUERY_TYPES = ["extremely long-tail", "long-tail", "common"] as const;

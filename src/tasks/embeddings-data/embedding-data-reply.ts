@@ -45,17 +45,11 @@ function fieldText(value: unknown): string | null {
  */
 export function readJsonFields(output: string, keys: readonly string[]): Record<string, string | null> {
   const lower = keys.map((k) => k.toLowerCase());
-  const withKey = z
-    .record(z.string(), z.unknown())
-    .refine((object) => Object.keys(object).some((k) => lower.includes(k.toLowerCase())));
-  const found =
-    extractJsonObject(output, withKey) ?? extractJsonObject(escapeControlCharactersInStrings(output), withKey);
-  if (!found)
-    throw new Error(`the reply holds no JSON object with any of the keys ${keys.map((k) => `"${k}"`).join(", ")}`);
+  const withKey = z.record(z.string(), z.unknown()).refine((object) => Object.keys(object).some((k) => lower.includes(k.toLowerCase())));
+  const found = extractJsonObject(output, withKey) ?? extractJsonObject(escapeControlCharactersInStrings(output), withKey);
+  if (!found) throw new Error(`the reply holds no JSON object with any of the keys ${keys.map((k) => `"${k}"`).join(", ")}`);
   const byLowerKey = new Map(Object.entries(found).map(([k, v]) => [k.toLowerCase(), v]));
-  return Object.fromEntries(
-    keys.map((key) => [key, fieldText(key in found ? found[key] : byLowerKey.get(key.toLowerCase()))]),
-  );
+  return Object.fromEntries(keys.map((key) => [key, fieldText(key in found ? found[key] : byLowerKey.get(key.toLowerCase()))]));
 }
 
 /**
@@ -88,9 +82,7 @@ function parseList(candidate: string): string[] | undefined {
     return parsePythonStringList(candidate);
   }
   if (value && typeof value === "object" && !Array.isArray(value)) value = (value as Record<string, unknown>).tasks;
-  return Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string")
-    ? (value as string[])
-    : undefined;
+  return Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string") ? (value as string[]) : undefined;
 }
 
 const PYTHON_ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r" };

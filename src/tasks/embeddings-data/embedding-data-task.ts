@@ -16,10 +16,7 @@ export const languageAttribute = attribute(
 
 /** What every Generate*Data task has: a system prompt and the seed of its sampled options. */
 export const embeddingDataTaskAttributes = taskAttributes.extend({
-  systemPrompt: attribute(
-    z.string().optional(),
-    "A system prompt sent before the prompt; a row's own `system_prompt` column takes precedence.",
-  ),
+  systemPrompt: attribute(z.string().optional(), "A system prompt sent before the prompt; a row's own `system_prompt` column takes precedence."),
   seed: attribute(
     z.number().int().default(42),
     "Seed of the options drawn at random when left unset; each row draws from a sequence seeded by its `task`, so a rerun draws the same.",
@@ -52,17 +49,13 @@ export abstract class EmbeddingDataTask<S extends AnyObjectSchema> extends Task<
     if (typeof task !== "string" || task.trim() === "") {
       throw new RowInputError(
         `input 'task' must be a non-empty string (a task definition), got ${task === null ? "null" : typeof task === "string" ? "an empty string" : typeof task}`,
-        {
-          field: "task",
-          expected: "a non-empty string",
-        },
+        { field: "task", expected: "a non-empty string" },
       );
     }
     // Seeded by the task text, so the prompt sent and the one recorded as raw input agree.
     const content = this.userPrompt(task, seededRandom(`${this.attrs.seed}:${task}`));
     const messages: ChatType = [{ role: "user", content }];
-    const system =
-      typeof row.system_prompt === "string" && row.system_prompt ? row.system_prompt : this.attrs.systemPrompt;
+    const system = typeof row.system_prompt === "string" && row.system_prompt ? row.system_prompt : this.attrs.systemPrompt;
     if (system) messages.unshift({ role: "system", content: system });
     return messages;
   }

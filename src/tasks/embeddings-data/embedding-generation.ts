@@ -11,9 +11,7 @@ export const embeddingsSchema = z.custom<Embeddings>((value) => value instanceof
   message: "an Embeddings instance (serialized: an object with type_info)",
 });
 
-const schema = stepAttributes.extend({
-  embeddings: attribute(embeddingsSchema, "The embeddings model that encodes the texts."),
-});
+const schema = stepAttributes.extend({ embeddings: attribute(embeddingsSchema, "The embeddings model that encodes the texts.") });
 
 /**
  * Encodes the `text` column with an embeddings model into `embedding` (a list of numbers),

@@ -15,18 +15,9 @@ import {
 } from "../templates/generate-sentence-pair.js";
 
 const schema = taskAttributes.extend({
-  triplet: attribute(
-    z.boolean().default(false),
-    "Whether to also write a negative sentence (anchor, positive, negative triplets).",
-  ),
-  action: attribute(
-    z.enum(SENTENCE_PAIR_ACTIONS),
-    "What the positive is to the anchor: paraphrase, semantically-similar, query or answer.",
-  ),
-  hardNegative: attribute(
-    z.boolean().default(false),
-    "Whether the negative should be a hard negative, close in wording to the anchor.",
-  ),
+  triplet: attribute(z.boolean().default(false), "Whether to also write a negative sentence (anchor, positive, negative triplets)."),
+  action: attribute(z.enum(SENTENCE_PAIR_ACTIONS), "What the positive is to the anchor: paraphrase, semantically-similar, query or answer."),
+  hardNegative: attribute(z.boolean().default(false), "Whether the negative should be a hard negative, close in wording to the anchor."),
   context: attribute(z.string().default(""), "Context shown with every anchor, to steer the sentences."),
 });
 
@@ -35,8 +26,7 @@ const jsonReplySchema = z.object({ positive: z.string(), negative: z.string().nu
  * A section heading: `## Positive` alone on its line, or `**Negative:** text` / `Positive: text`
  * (a colon is required inline, so a sentence starting with "Positive" is not a heading).
  */
-const SECTION =
-  /^[ \t]*(?:#{1,6}[ \t]*)?[*_]*[ \t]*(positive|negative)(?:[ \t]+sentence)?[ \t]*[*_]*(?:[ \t]*:[ \t]*[*_]*[ \t]*|[ \t]*$)/gim;
+const SECTION = /^[ \t]*(?:#{1,6}[ \t]*)?[*_]*[ \t]*(positive|negative)(?:[ \t]+sentence)?[ \t]*[*_]*(?:[ \t]*:[ \t]*[*_]*[ \t]*|[ \t]*$)/gim;
 
 /**
  * Writes a positive sentence for each `anchor` (and a negative one with `triplet: true`), to
@@ -60,23 +50,17 @@ export class GenerateSentencePair extends Task<typeof schema> {
     const system = renderTemplate(GENERATE_SENTENCE_PAIR_SYSTEM_TEMPLATE, {
       triplet: this.attrs.triplet,
       action_text: SENTENCE_PAIR_ACTION_TEXT[this.attrs.action],
-      negative_text: this.attrs.hardNegative
-        ? SENTENCE_PAIR_NEGATIVE_TEXT.hardNegative
-        : SENTENCE_PAIR_NEGATIVE_TEXT.negative,
+      negative_text: this.attrs.hardNegative ? SENTENCE_PAIR_NEGATIVE_TEXT.hardNegative : SENTENCE_PAIR_NEGATIVE_TEXT.negative,
       context: this.attrs.context !== "",
     });
     return [
       { role: "system", content: system },
-      {
-        role: "user",
-        content: renderTemplate(GENERATE_SENTENCE_PAIR_TEMPLATE, { anchor, context: this.attrs.context }),
-      },
+      { role: "user", content: renderTemplate(GENERATE_SENTENCE_PAIR_TEMPLATE, { anchor, context: this.attrs.context }) },
     ];
   }
 
   formatOutput(output: string | null, _input: Row | undefined): Row {
-    const pick = (positive: string | null, negative: string | null): Row =>
-      this.attrs.triplet ? { positive, negative } : { positive };
+    const pick = (positive: string | null, negative: string | null): Row => (this.attrs.triplet ? { positive, negative } : { positive });
     if (output === null) return pick(null, null);
     const json = extractJsonObject(output, jsonReplySchema);
     if (json) return pick(json.positive.trim() || null, json.negative?.trim() || null);
@@ -87,13 +71,7 @@ export class GenerateSentencePair extends Task<typeof schema> {
   override defaultStructuredOutput(): Record<string, unknown> {
     const properties: Record<string, unknown> = { positive: { type: "string", title: "Positive" } };
     if (this.attrs.triplet) properties.negative = { type: "string", title: "Negative" };
-    return {
-      type: "object",
-      title: "Schema",
-      properties,
-      required: Object.keys(properties),
-      additionalProperties: false,
-    };
+    return { type: "object", title: "Schema", properties, required: Object.keys(properties), additionalProperties: false };
   }
 }
 

@@ -7,14 +7,8 @@ import { GENERATE_TEXT_CLASSIFICATION_DATA_TEMPLATE } from "../templates/generat
 
 const schema = embeddingDataTaskAttributes.extend({
   language: languageAttribute,
-  difficulty: attribute(
-    z.enum(DIFFICULTIES).optional(),
-    "Education needed to understand the text: high school, college or PhD; unset, drawn per row.",
-  ),
-  clarity: attribute(
-    z.enum(CLARITIES).optional(),
-    "How clear the text is: clear, understandable with some effort or ambiguous; unset, drawn per row.",
-  ),
+  difficulty: attribute(z.enum(DIFFICULTIES).optional(), "Education needed to understand the text: high school, college or PhD; unset, drawn per row."),
+  clarity: attribute(z.enum(CLARITIES).optional(), "How clear the text is: clear, understandable with some effort or ambiguous; unset, drawn per row."),
 });
 
 /**

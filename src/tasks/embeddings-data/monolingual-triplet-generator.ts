@@ -1,10 +1,5 @@
 import { renderTemplate } from "../../templates/render.js";
-import {
-  EmbeddingDataGenerator,
-  embeddingDataGeneratorAttributes,
-  tripletChoices,
-  tripletOptions,
-} from "./embedding-data-generator.js";
+import { EmbeddingDataGenerator, embeddingDataGeneratorAttributes, tripletChoices, tripletOptions } from "./embedding-data-generator.js";
 import { languageAttribute } from "./embedding-data-task.js";
 import { MONOLINGUAL_TRIPLET_GENERATOR_TEMPLATE } from "../templates/monolingual-triplet-generator.js";
 
@@ -29,9 +24,6 @@ export class MonolingualTripletGenerator extends EmbeddingDataGenerator<typeof s
 
   protected userPrompt(random: () => number): string {
     const a = this.attrs;
-    return renderTemplate(MONOLINGUAL_TRIPLET_GENERATOR_TEMPLATE, {
-      language: a.language,
-      ...tripletChoices(a, random),
-    });
+    return renderTemplate(MONOLINGUAL_TRIPLET_GENERATOR_TEMPLATE, { language: a.language, ...tripletChoices(a, random) });
   }
 }

@@ -9,13 +9,7 @@ import type { StepContext } from "../../steps/step-context.js";
 import { EVOL_SEED_WORDS } from "./evol-seed-words.js";
 import { asUserChat } from "./evolution.js";
 import { CallTrace, generateEach, withTraceMetadata } from "../support/llm-calls.js";
-import {
-  checkMutationTemplates,
-  mutationTemplatesSchema,
-  parseEvolvedPrompt,
-  pickMutation,
-  renderMutation,
-} from "./mutation-templates.js";
+import { checkMutationTemplates, mutationTemplatesSchema, parseEvolvedPrompt, pickMutation, renderMutation } from "./mutation-templates.js";
 import { GeneratorTask, generatorTaskAttributes } from "../base/task.js";
 import { EVOL_INSTRUCT_GENERATION_MUTATION_TEMPLATES } from "../templates/evol-instruct.js";
 
@@ -26,22 +20,10 @@ export function evolInstructGeneratorAttributes(defaults: Readonly<Record<string
   return generatorTaskAttributes.extend({
     numInstructions: attribute(z.number().int().positive(), "How many instructions to generate."),
     generateAnswers: attribute(z.boolean().default(false), "Whether to also answer each instruction."),
-    mutationTemplates: attribute(
-      mutationTemplatesSchema.default({ ...defaults }),
-      "Mutation prompts by name; FRESH_START starts from random seed words.",
-    ),
-    minLength: runtimeParameter(
-      z.number().int().nonnegative().default(512),
-      "Shortest accepted instruction, in characters.",
-    ),
-    maxLength: runtimeParameter(
-      z.number().int().positive().default(1024),
-      "Longest accepted instruction, in characters.",
-    ),
-    seed: runtimeParameter(
-      z.number().int().default(42),
-      "Seed of the random seed words and mutations (each instruction index draws from its own sequence).",
-    ),
+    mutationTemplates: attribute(mutationTemplatesSchema.default({ ...defaults }), "Mutation prompts by name; FRESH_START starts from random seed words."),
+    minLength: runtimeParameter(z.number().int().nonnegative().default(512), "Shortest accepted instruction, in characters."),
+    maxLength: runtimeParameter(z.number().int().positive().default(1024), "Longest accepted instruction, in characters."),
+    seed: runtimeParameter(z.number().int().default(42), "Seed of the random seed words and mutations (each instruction index draws from its own sequence)."),
     maxAttempts: runtimeParameter(
       z.number().int().positive().default(10),
       "Rounds of evolution one instruction may take to land between min_length and max_length; after that its row is null.",
@@ -78,13 +60,10 @@ export class EvolInstructGenerator extends GeneratorTask<GeneratorSchema> {
     super(options);
     const owner = this.describeSelf();
     if (!(FRESH_START in this.attrs.mutationTemplates)) {
-      throw new OptionError(
-        `${owner}: mutation_templates needs a '${FRESH_START}' template to start instructions from seed words`,
-        {
-          component: owner,
-          field: `mutation_templates.${FRESH_START}`,
-        },
-      );
+      throw new OptionError(`${owner}: mutation_templates needs a '${FRESH_START}' template to start instructions from seed words`, {
+        component: owner,
+        field: `mutation_templates.${FRESH_START}`,
+      });
     }
     checkMutationTemplates(this.attrs.mutationTemplates, owner, ["prompt"]);
     this.checkLengths();
@@ -98,14 +77,11 @@ export class EvolInstructGenerator extends GeneratorTask<GeneratorSchema> {
 
   private checkLengths(): void {
     if (this.attrs.minLength > this.attrs.maxLength) {
-      throw new OptionError(
-        `${this.describeSelf()}: min_length (${this.attrs.minLength}) is greater than max_length (${this.attrs.maxLength})`,
-        {
-          component: this.describeSelf(),
-          field: "min_length",
-          expected: `at most max_length (${this.attrs.maxLength})`,
-        },
-      );
+      throw new OptionError(`${this.describeSelf()}: min_length (${this.attrs.minLength}) is greater than max_length (${this.attrs.maxLength})`, {
+        component: this.describeSelf(),
+        field: "min_length",
+        expected: `at most max_length (${this.attrs.maxLength})`,
+      });
     }
   }
 
@@ -125,10 +101,7 @@ export class EvolInstructGenerator extends GeneratorTask<GeneratorSchema> {
 
   private freshStart(random: () => number): string {
     const count = 1 + Math.floor(random() * 4);
-    const words = Array.from(
-      { length: count },
-      () => EVOL_SEED_WORDS[Math.floor(random() * EVOL_SEED_WORDS.length)] ?? "idea",
-    );
+    const words = Array.from({ length: count }, () => EVOL_SEED_WORDS[Math.floor(random() * EVOL_SEED_WORDS.length)] ?? "idea");
     return renderMutation(this.attrs.mutationTemplates[FRESH_START] as string, { prompt: words.join(", ") });
   }
 
@@ -147,9 +120,7 @@ export class EvolInstructGenerator extends GeneratorTask<GeneratorSchema> {
     const names = Object.keys(this.attrs.mutationTemplates);
     const name = pickMutation(names, candidate.random);
     candidate.prompt =
-      name === FRESH_START || !text
-        ? this.freshStart(candidate.random)
-        : renderMutation(this.attrs.mutationTemplates[name] as string, { prompt: text });
+      name === FRESH_START || !text ? this.freshStart(candidate.random) : renderMutation(this.attrs.mutationTemplates[name] as string, { prompt: text });
   }
 
   async generate(offset: number, context: StepContext): Promise<GeneratorOutput> {
@@ -172,19 +143,14 @@ export class EvolInstructGenerator extends GeneratorTask<GeneratorSchema> {
     const answers = this.attrs.generateAnswers ? await this.answer(candidates, context) : [];
     const rows = candidates.map((candidate, i) => {
       if (candidate.accepted === undefined) {
-        candidate.trace.fail(
-          `no instruction of ${this.attrs.minLength}..${this.attrs.maxLength} characters after ${this.attrs.maxAttempts} attempts`,
-        );
+        candidate.trace.fail(`no instruction of ${this.attrs.minLength}..${this.attrs.maxLength} characters after ${this.attrs.maxAttempts} attempts`);
       }
       const row: Row = { instruction: candidate.accepted ?? null };
       if (this.attrs.generateAnswers) row.answer = candidate.accepted === undefined ? null : (answers[i] ?? null);
       return { ...withTraceMetadata(this, row, candidate.trace), model_name: this.llm.modelName };
     });
     const failed = candidates.filter((c) => c.accepted === undefined).length;
-    if (failed > 0)
-      context.logger.warn(
-        `Task '${this.name}': ${failed} of ${candidates.length} instructions did not converge; their rows are null.`,
-      );
+    if (failed > 0) context.logger.warn(`Task '${this.name}': ${failed} of ${candidates.length} instructions did not converge; their rows are null.`);
     return { rows, lastBatch: end >= this.attrs.numInstructions };
   }
 

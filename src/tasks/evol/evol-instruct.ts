@@ -5,23 +5,9 @@ import type { Row, StepColumns } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
 import type { StepOptions } from "../../steps/base-step.js";
 import type { StepContext } from "../../steps/step-context.js";
-import {
-  answerChains,
-  asUserChat,
-  evolve,
-  failChain,
-  newChain,
-  warnFailures,
-  type EvolutionChain,
-} from "./evolution.js";
+import { answerChains, asUserChat, evolve, failChain, newChain, warnFailures, type EvolutionChain } from "./evolution.js";
 import { emitRows, withTraceMetadata } from "../support/llm-calls.js";
-import {
-  checkMutationTemplates,
-  mutationTemplatesSchema,
-  parseEvolvedPrompt,
-  pickMutation,
-  renderMutation,
-} from "./mutation-templates.js";
+import { checkMutationTemplates, mutationTemplatesSchema, parseEvolvedPrompt, pickMutation, renderMutation } from "./mutation-templates.js";
 import { Task, taskAttributes } from "../base/task.js";
 import { EVOL_INSTRUCT_MUTATION_TEMPLATES } from "../templates/evol-instruct.js";
 
@@ -34,14 +20,8 @@ export function evolInstructAttributes(defaults: Readonly<Record<string, string>
       "Whether to keep every evolution (`evolved_instructions`) or only the last (`evolved_instruction`).",
     ),
     generateAnswers: attribute(z.boolean().default(false), "Whether to also answer the evolved instructions."),
-    includeOriginalInstruction: attribute(
-      z.boolean().default(false),
-      "Whether `evolved_instructions` starts with the original instruction.",
-    ),
-    mutationTemplates: attribute(
-      mutationTemplatesSchema.default({ ...defaults }),
-      "Mutation prompts by name; one is picked at random for each evolution.",
-    ),
+    includeOriginalInstruction: attribute(z.boolean().default(false), "Whether `evolved_instructions` starts with the original instruction."),
+    mutationTemplates: attribute(mutationTemplatesSchema.default({ ...defaults }), "Mutation prompts by name; one is picked at random for each evolution."),
     seed: runtimeParameter(
       z.number().int().default(42),
       "Seed of the random choice of mutations (each row and generation draws from its own seeded sequence).",
@@ -87,20 +67,14 @@ export class EvolInstruct extends Task<EvolInstructSchema> {
   }
 
   formatOutput(output: string | null): Row {
-    return {
-      [this.attrs.storeEvolutions ? "evolved_instructions" : "evolved_instruction"]:
-        output === null ? null : parseEvolvedPrompt(output),
-    };
+    return { [this.attrs.storeEvolutions ? "evolved_instructions" : "evolved_instruction"]: output === null ? null : parseEvolvedPrompt(output) };
   }
 
   private chainFor(row: Row, generation: number): EvolutionChain {
     const instruction = typeof row.instruction === "string" ? row.instruction : "";
     const chain = newChain(instruction, seededRandom(`${this.attrs.seed}:${generation}:${instruction}`));
     if (typeof row.instruction !== "string")
-      failChain(
-        chain,
-        `input 'instruction' must be a string, got ${row.instruction === null ? "null" : typeof row.instruction}`,
-      );
+      failChain(chain, `input 'instruction' must be a string, got ${row.instruction === null ? "null" : typeof row.instruction}`);
     return chain;
   }
 
@@ -117,36 +91,21 @@ export class EvolInstruct extends Task<EvolInstructSchema> {
     await evolve(
       this.llm,
       chains,
-      {
-        steps: this.attrs.numEvolutions,
-        prompt: (chain) => asUserChat(this.mutationPrompt(chain)),
-        parse: parseEvolvedPrompt,
-      },
+      { steps: this.attrs.numEvolutions, prompt: (chain) => asUserChat(this.mutationPrompt(chain)), parse: parseEvolvedPrompt },
       context,
     );
     const kept = (chain: EvolutionChain): string[] =>
-      this.attrs.storeEvolutions
-        ? chain.history.slice(this.attrs.includeOriginalInstruction ? 0 : 1)
-        : chain.history.slice(-1);
+      this.attrs.storeEvolutions ? chain.history.slice(this.attrs.includeOriginalInstruction ? 0 : 1) : chain.history.slice(-1);
     const answers = this.attrs.generateAnswers ? await answerChains(this.llm, chains, kept, context) : [];
-    const generated = rows.map((_, i) =>
-      chains.slice(i * n, (i + 1) * n).map((chain, k) => this.chainRow(chain, kept(chain), answers[i * n + k])),
-    );
+    const generated = rows.map((_, i) => chains.slice(i * n, (i + 1) * n).map((chain, k) => this.chainRow(chain, kept(chain), answers[i * n + k])));
     warnFailures(this.name, chains, context);
     return emitRows(this, rows, generated);
   }
 
   private chainRow(chain: EvolutionChain, instructions: string[], answers: string[] | undefined): Row {
     const store = this.attrs.storeEvolutions;
-    const row: Row = {
-      [store ? "evolved_instructions" : "evolved_instruction"]: chain.failed
-        ? null
-        : store
-          ? instructions
-          : (instructions.at(-1) ?? null),
-    };
-    if (this.attrs.generateAnswers)
-      row[store ? "answers" : "answer"] = chain.failed || !answers ? null : store ? answers : (answers.at(-1) ?? null);
+    const row: Row = { [store ? "evolved_instructions" : "evolved_instruction"]: chain.failed ? null : store ? instructions : (instructions.at(-1) ?? null) };
+    if (this.attrs.generateAnswers) row[store ? "answers" : "answer"] = chain.failed || !answers ? null : store ? answers : (answers.at(-1) ?? null);
     return withTraceMetadata(this, row, chain.trace);
   }
 }

@@ -13,22 +13,13 @@ import { EVOL_QUALITY_MUTATION_TEMPLATES } from "../templates/evol-quality.js";
 
 const schema = taskAttributes.extend({
   numEvolutions: attribute(z.number().int().positive(), "How many times each response is evolved."),
-  storeEvolutions: attribute(
-    z.boolean().default(false),
-    "Whether to keep every evolution (`evolved_responses`) or only the last (`evolved_response`).",
-  ),
-  includeOriginalResponse: attribute(
-    z.boolean().default(false),
-    "Whether `evolved_responses` starts with the original response.",
-  ),
+  storeEvolutions: attribute(z.boolean().default(false), "Whether to keep every evolution (`evolved_responses`) or only the last (`evolved_response`)."),
+  includeOriginalResponse: attribute(z.boolean().default(false), "Whether `evolved_responses` starts with the original response."),
   mutationTemplates: attribute(
     mutationTemplatesSchema.default({ ...EVOL_QUALITY_MUTATION_TEMPLATES }),
     "Mutation prompts by name; one is picked at random for each evolution.",
   ),
-  seed: runtimeParameter(
-    z.number().int().default(42),
-    "Seed of the random choice of mutations (each row and generation draws from its own seeded sequence).",
-  ),
+  seed: runtimeParameter(z.number().int().default(42), "Seed of the random choice of mutations (each row and generation draws from its own seeded sequence)."),
 });
 
 /** Models sometimes echo the template's closing marker before the rewritten response. */
@@ -67,10 +58,7 @@ export class EvolQuality extends Task<typeof schema> {
   }
 
   formatOutput(output: string | null): Row {
-    return {
-      [this.attrs.storeEvolutions ? "evolved_responses" : "evolved_response"]:
-        output === null ? null : parseEvolvedResponse(output),
-    };
+    return { [this.attrs.storeEvolutions ? "evolved_responses" : "evolved_response"]: output === null ? null : parseEvolvedResponse(output) };
   }
 
   private chainFor(row: Row, generation: number): EvolutionChain {
@@ -78,8 +66,7 @@ export class EvolQuality extends Task<typeof schema> {
     const response = typeof row.response === "string" ? row.response : "";
     const chain = newChain(response, seededRandom(`${this.attrs.seed}:${generation}:${instruction}\u0000${response}`));
     for (const field of ["instruction", "response"] as const) {
-      if (typeof row[field] !== "string")
-        failChain(chain, `input '${field}' must be a string, got ${row[field] === null ? "null" : typeof row[field]}`);
+      if (typeof row[field] !== "string") failChain(chain, `input '${field}' must be a string, got ${row[field] === null ? "null" : typeof row[field]}`);
     }
     return chain;
   }
@@ -101,11 +88,7 @@ export class EvolQuality extends Task<typeof schema> {
     await evolve(
       this.llm,
       chains,
-      {
-        steps: this.attrs.numEvolutions,
-        prompt: (chain) => asUserChat(this.mutationPrompt(chain, rowOf.get(chain) ?? {})),
-        parse: parseEvolvedResponse,
-      },
+      { steps: this.attrs.numEvolutions, prompt: (chain) => asUserChat(this.mutationPrompt(chain, rowOf.get(chain) ?? {})), parse: parseEvolvedResponse },
       context,
     );
     const store = this.attrs.storeEvolutions;

@@ -46,10 +46,7 @@ export function checkMutationTemplates(
     if (usesPlaceholders(template)) {
       const missing = required.filter((variable) => !template.includes(PLACEHOLDERS[variable]));
       if (missing.length > 0) {
-        throw new OptionError(
-          `${owner}: mutation template '${name}' lacks ${missing.map((m) => PLACEHOLDERS[m]).join(" and ")}`,
-          { component: owner, field },
-        );
+        throw new OptionError(`${owner}: mutation template '${name}' lacks ${missing.map((m) => PLACEHOLDERS[m]).join(" and ")}`, { component: owner, field });
       }
       continue;
     }

@@ -9,10 +9,7 @@ import { Task, taskAttributes } from "../base/task.js";
 import { INSTRUCTION_BACKTRANSLATION_TEMPLATE } from "../templates/instruction-backtranslation.js";
 
 const schema = taskAttributes.extend({
-  systemPrompt: attribute(
-    z.string().optional(),
-    "A system message for every row; a row's `system_prompt` column takes precedence.",
-  ),
+  systemPrompt: attribute(z.string().optional(), "A system message for every row; a row's `system_prompt` column takes precedence."),
 });
 
 const jsonReplySchema = z.object({ score: z.union([z.number(), z.string()]), reason: z.string().optional() });
@@ -39,10 +36,7 @@ export class InstructionBacktranslation extends Task<typeof schema> {
     const messages: ChatType = [];
     const system = typeof row.system_prompt === "string" ? row.system_prompt : this.attrs.systemPrompt;
     if (system) messages.push({ role: "system", content: system });
-    messages.push({
-      role: "user",
-      content: renderTemplate(INSTRUCTION_BACKTRANSLATION_TEMPLATE, { instruction, generation }),
-    });
+    messages.push({ role: "user", content: renderTemplate(INSTRUCTION_BACKTRANSLATION_TEMPLATE, { instruction, generation }) });
     return messages;
   }
 
@@ -51,9 +45,7 @@ export class InstructionBacktranslation extends Task<typeof schema> {
     const json = extractJsonObject(output, jsonReplySchema);
     if (json) {
       const score = toIntegerOrNull(json.score);
-      return score !== null && score >= 1 && score <= 5
-        ? { score, reason: json.reason?.trim() ?? null }
-        : { score: null, reason: null };
+      return score !== null && score >= 1 && score <= 5 ? { score, reason: json.reason?.trim() ?? null } : { score: null, reason: null };
     }
     const matches = [...output.matchAll(SCORE)];
     const last = matches.at(-1);

@@ -17,10 +17,7 @@ import {
 } from "../templates/prometheus-eval.js";
 
 const schema = taskAttributes.extend({
-  mode: attribute(
-    z.enum(["absolute", "relative"]),
-    "absolute: score one generation 1-5; relative: pick the better of two generations, A or B.",
-  ),
+  mode: attribute(z.enum(["absolute", "relative"]), "absolute: score one generation 1-5; relative: pick the better of two generations, A or B."),
   rubric: attribute(z.string(), "The key in `rubrics` of the score rubric to judge by."),
   rubrics: attribute(
     z.record(z.string(), z.string()).default({ ...PROMETHEUS_DEFAULT_RUBRICS }),
@@ -49,23 +46,16 @@ function checkRubrics<T extends { rubric?: unknown; rubrics?: unknown }>(options
     if (typeof text === "string" && !RUBRIC_SHAPE.test(text)) {
       throw new OptionError(
         `PrometheusEval: rubric '${name}' must look like "[<criterion>]\\nScore 1: <description>\\nScore 2: ...\\nScore 5: <description>"`,
-        {
-          component: "PrometheusEval",
-          field: `rubrics.${name}`,
-          expected: "[criterion] then lines Score 1: to Score 5:",
-        },
+        { component: "PrometheusEval", field: `rubrics.${name}`, expected: "[criterion] then lines Score 1: to Score 5:" },
       );
     }
   }
   if (typeof options.rubric === "string" && !(options.rubric in rubrics)) {
-    throw new OptionError(
-      `PrometheusEval: rubric '${options.rubric}' is not among the available rubrics: ${Object.keys(rubrics).join(", ")}`,
-      {
-        component: "PrometheusEval",
-        field: "rubric",
-        expected: `one of ${Object.keys(rubrics).join(", ")}`,
-      },
-    );
+    throw new OptionError(`PrometheusEval: rubric '${options.rubric}' is not among the available rubrics: ${Object.keys(rubrics).join(", ")}`, {
+      component: "PrometheusEval",
+      field: "rubric",
+      expected: `one of ${Object.keys(rubrics).join(", ")}`,
+    });
   }
   return options;
 }
@@ -93,10 +83,7 @@ export class PrometheusEval extends Task<typeof schema> {
   }
 
   formatInput(row: Row): ChatType {
-    const context: Record<string, unknown> = {
-      instruction: stringInput(row, "instruction", this.name),
-      rubric: this.attrs.rubrics[this.attrs.rubric],
-    };
+    const context: Record<string, unknown> = { instruction: stringInput(row, "instruction", this.name), rubric: this.attrs.rubrics[this.attrs.rubric] };
     if (this.attrs.reference) context.reference = stringInput(row, "reference", this.name);
     if (this.attrs.mode === "absolute") {
       context.generation = stringInput(row, "generation", this.name);

@@ -37,8 +37,7 @@ export function parsePrometheusReply(output: string | null, mode: PrometheusMode
 
 function lastMarker(output: string): { start: number; end: number } | undefined {
   let found: { start: number; end: number } | undefined;
-  for (const match of output.matchAll(/\[RESULT\]/gi))
-    found = { start: match.index ?? 0, end: (match.index ?? 0) + match[0].length };
+  for (const match of output.matchAll(/\[RESULT\]/gi)) found = { start: match.index ?? 0, end: (match.index ?? 0) + match[0].length };
   return found;
 }
 

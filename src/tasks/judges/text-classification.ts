@@ -9,19 +9,10 @@ import { Task, taskAttributes } from "../base/task.js";
 import { TEXT_CLASSIFICATION_SYSTEM_PROMPT, TEXT_CLASSIFICATION_TEMPLATE } from "../templates/text-classification.js";
 
 const schema = taskAttributes.extend({
-  systemPrompt: attribute(
-    z.string().nullable().default(TEXT_CLASSIFICATION_SYSTEM_PROMPT),
-    "The system message; null sends none.",
-  ),
-  n: attribute(
-    z.number().int().positive().default(1),
-    "How many labels to assign: 1 is single-label classification, more returns the n most fitting labels.",
-  ),
+  systemPrompt: attribute(z.string().nullable().default(TEXT_CLASSIFICATION_SYSTEM_PROMPT), "The system message; null sends none."),
+  n: attribute(z.number().int().positive().default(1), "How many labels to assign: 1 is single-label classification, more returns the n most fitting labels."),
   context: attribute(
-    z
-      .string()
-      .nullable()
-      .default("Choose concise, relevant labels that capture the main themes, topics or categories of the text."),
+    z.string().nullable().default("Choose concise, relevant labels that capture the main themes, topics or categories of the text."),
     "Guidance on what the labels should capture.",
   ),
   examples: attribute(z.array(z.string()).nullable().optional(), "Example texts shown to the model (few-shot)."),
@@ -40,10 +31,7 @@ const schema = taskAttributes.extend({
     "The label for texts that are ambiguous or cannot be classified (a list is allowed when n > 1).",
   ),
   queryTitle: attribute(z.string().default("User Query"), "How the prompt names the text to classify."),
-  useDefaultStructuredOutput: attribute(
-    z.boolean().default(true),
-    "Whether to ask the LLM for the task's default JSON schema.",
-  ),
+  useDefaultStructuredOutput: attribute(z.boolean().default(true), "Whether to ask the LLM for the task's default JSON schema."),
 });
 
 const labelsReplySchema = z.object({ labels: z.union([z.string(), z.array(z.unknown())]) });
@@ -98,11 +86,7 @@ export class TextClassification extends Task<typeof schema> {
     const failed = { labels: single ? null : nulls(this.attrs.n) };
     if (output === null) return failed;
     const json = extractJsonObject(output, labelsReplySchema);
-    const raw: unknown[] | undefined = json
-      ? Array.isArray(json.labels)
-        ? json.labels
-        : [json.labels]
-      : this.bareLabel(output);
+    const raw: unknown[] | undefined = json ? (Array.isArray(json.labels) ? json.labels : [json.labels]) : this.bareLabel(output);
     if (!raw) return failed;
     const labels = raw.filter((l): l is string => typeof l === "string").map((l) => this.canonical(l));
     if (single) return { labels: labels[0] ?? this.defaultLabels[0] ?? null };
@@ -134,10 +118,8 @@ export class TextClassification extends Task<typeof schema> {
 
   override defaultStructuredOutput(): Record<string, unknown> {
     const names = this.labelEntries.map((e) => e.name);
-    const label: Record<string, unknown> =
-      names.length > 0 ? { type: "string", enum: [...new Set([...names, ...this.defaultLabels])] } : { type: "string" };
-    const labels =
-      this.attrs.n === 1 ? { ...label, title: "Labels" } : { type: "array", title: "Labels", items: label };
+    const label: Record<string, unknown> = names.length > 0 ? { type: "string", enum: [...new Set([...names, ...this.defaultLabels])] } : { type: "string" };
+    const labels = this.attrs.n === 1 ? { ...label, title: "Labels" } : { type: "array", title: "Labels", items: label };
     return {
       type: "object",
       title: this.attrs.n === 1 ? "SingleLabelSchema" : "MultiLabelSchema",

@@ -27,8 +27,7 @@ const jsonReplySchema = z.object({
 });
 
 /** A header line alone: `#### Output for Text 2`, `**Text 2**`, `Text 2:`. */
-const HEADER =
-  /^[ \t]*(?:#{1,6}[ \t]*)?[*_]*[ \t]*(?:output[ \t]+for[ \t]+)?(?:text|response)[ \t]*(\d+)[ \t]*[*_:]*[ \t]*$/gim;
+const HEADER = /^[ \t]*(?:#{1,6}[ \t]*)?[*_]*[ \t]*(?:output[ \t]+for[ \t]+)?(?:text|response)[ \t]*(\d+)[ \t]*[*_:]*[ \t]*$/gim;
 /** A field label at the start of a line: `Rating:`, `- **Rationale**:`, `Rationale for rating:`. */
 const LABEL =
   /^[ \t]*(?:[-*][ \t]+)?[*_]*[ \t]*(type|types|rating|rationale|rationale[ \t]+for[ \t]+(?:the[ \t]+)?rating|rating[ \t]+rationale)[ \t]*[*_]*[ \t]*:[ \t]*[*_]*/gim;
@@ -111,8 +110,7 @@ function readBlock(block: string): BlockValues | undefined {
   if (ratingAt === -1) return undefined;
   const rationaleBefore = fields.slice(0, ratingAt).find((f) => f.label === "rationale");
   const after = fields.slice(ratingAt + 1);
-  const rationaleAfter =
-    after.find((f) => f.label === "rating-rationale") ?? after.find((f) => f.label === "rationale");
+  const rationaleAfter = after.find((f) => f.label === "rating-rationale") ?? after.find((f) => f.label === "rationale");
   const type = fields.find((f) => f.label === "type");
   return {
     types: type ? readNumberField(type.value) : null,

@@ -47,19 +47,14 @@ export class UltraFeedback extends Task<typeof schema> {
   }
 
   override get outputs(): StepColumns {
-    const columns = this.withTypes
-      ? ["types", "rationales", "ratings", RATIONALES_FOR_RATINGS]
-      : ["ratings", "rationales"];
+    const columns = this.withTypes ? ["types", "rationales", "ratings", RATIONALES_FOR_RATINGS] : ["ratings", "rationales"];
     return [...columns, "model_name"];
   }
 
   formatInput(row: Row): ChatType {
     const instruction = stringInput(row, "instruction", this.name);
     const generations = listInput(row, "generations", this.name);
-    const system =
-      typeof row.system_prompt === "string"
-        ? row.system_prompt
-        : renderTemplate(ULTRA_FEEDBACK_SYSTEM_TEMPLATE, { generations });
+    const system = typeof row.system_prompt === "string" ? row.system_prompt : renderTemplate(ULTRA_FEEDBACK_SYSTEM_TEMPLATE, { generations });
     const user = renderTemplate(ULTRA_FEEDBACK_TEMPLATE, {
       rubric: ULTRA_FEEDBACK_RUBRICS[this.aspect],
       with_types: this.withTypes,
@@ -85,10 +80,7 @@ export class UltraFeedback extends Task<typeof schema> {
       return {
         type: "object",
         title: "SchemaUltraFeedback",
-        properties: {
-          ratings: { type: "array", title: "Ratings", items: integerOrNull },
-          rationales: { ...strings, title: "Rationales" },
-        },
+        properties: { ratings: { type: "array", title: "Ratings", items: integerOrNull }, rationales: { ...strings, title: "Rationales" } },
         required: ["ratings", "rationales"],
         additionalProperties: false,
       };

@@ -46,13 +46,7 @@ export function cleanTurn(text: string): string {
   return text.slice(0, end).trim();
 }
 
-async function generateTurn(
-  llm: LLM,
-  runs: MagpieRun[],
-  role: "user" | "assistant",
-  prompt: (run: MagpieRun) => string,
-  context: StepContext,
-): Promise<void> {
+async function generateTurn(llm: LLM, runs: MagpieRun[], role: "user" | "assistant", prompt: (run: MagpieRun) => string, context: StepContext): Promise<void> {
   const active = runs.filter((run) => !run.failed);
   const prompts = active.map(prompt);
   const results = await generateEach(llm, prompts, context);
@@ -64,9 +58,7 @@ async function generateTurn(
     const content = result.text === null ? "" : cleanTurn(result.text);
     if (!content) {
       run.failed = true;
-      run.trace.fail(
-        result.text === null ? (result.error ?? "the LLM returned no generation") : `the ${role} turn came back empty`,
-      );
+      run.trace.fail(result.text === null ? (result.error ?? "the LLM returned no generation") : `the ${role} turn came back empty`);
       return;
     }
     run.messages.push({ role, content });
@@ -78,19 +70,8 @@ async function generateTurn(
  * template opened at a user header (it writes the user's message), then answers it as the
  * assistant; all conversations advance together, one batched call per half-turn.
  */
-export async function runMagpie(
-  llm: LLM,
-  attrs: MagpieAttrs,
-  format: MagpieFormat,
-  starts: MagpieStart[],
-  context: StepContext,
-): Promise<MagpieRun[]> {
-  const runs: MagpieRun[] = starts.map((start) => ({
-    messages: openingMessages(attrs, start),
-    key: start.key,
-    trace: new CallTrace(),
-    failed: false,
-  }));
+export async function runMagpie(llm: LLM, attrs: MagpieAttrs, format: MagpieFormat, starts: MagpieStart[], context: StepContext): Promise<MagpieRun[]> {
+  const runs: MagpieRun[] = starts.map((start) => ({ messages: openingMessages(attrs, start), key: start.key, trace: new CallTrace(), failed: false }));
   const turns = attrs.onlyInstruction ? 1 : attrs.nTurns;
   for (let turn = 0; turn < turns; turn++) {
     await generateTurn(llm, runs, "user", (run) => userTurnPrompt(format, run.messages), context);
@@ -104,14 +85,12 @@ export async function runMagpie(
 export function magpieRowOutputs(attrs: MagpieAttrs, run: MagpieRun): Row {
   const messages = attrs.includeSystemPrompt ? run.messages : run.messages.filter((m) => m.role !== "system");
   const dialogue = run.messages.filter((m) => m.role !== "system");
-  const text = (index: number): string | null =>
-    run.failed ? null : ((dialogue[index]?.content as string | undefined) ?? null);
+  const text = (index: number): string | null => (run.failed ? null : ((dialogue[index]?.content as string | undefined) ?? null));
   const out: Row = attrs.onlyInstruction
     ? { instruction: text(0) }
     : attrs.nTurns === 1 && !attrs.endWithUser
       ? { instruction: text(0), response: text(1) }
       : { conversation: run.failed ? null : messages };
-  if (attrs.systemPrompt !== undefined && typeof attrs.systemPrompt === "object" && !Array.isArray(attrs.systemPrompt))
-    out.system_prompt_key = run.key ?? null;
+  if (attrs.systemPrompt !== undefined && typeof attrs.systemPrompt === "object" && !Array.isArray(attrs.systemPrompt)) out.system_prompt_key = run.key ?? null;
   return out;
 }

@@ -5,27 +5,11 @@ import type { Row, StepColumns } from "../../core/row.js";
 import type { GeneratorOutput, StepOptions } from "../../steps/base-step.js";
 import type { StepContext } from "../../steps/step-context.js";
 import { withTraceMetadata } from "../support/llm-calls.js";
-import {
-  magpieRowOutputs,
-  openingMessages,
-  runMagpie,
-  userTurnPrompt,
-  type MagpieStart,
-} from "./magpie-conversation.js";
-import {
-  checkMagpieSystemPrompt,
-  chooseSystemPrompt,
-  magpieExtension,
-  magpieOutputs,
-  resolveMagpieFormat,
-  type MagpieFormat,
-} from "./magpie-settings.js";
+import { magpieRowOutputs, openingMessages, runMagpie, userTurnPrompt, type MagpieStart } from "./magpie-conversation.js";
+import { checkMagpieSystemPrompt, chooseSystemPrompt, magpieExtension, magpieOutputs, resolveMagpieFormat, type MagpieFormat } from "./magpie-settings.js";
 import { GeneratorTask, generatorTaskAttributes } from "../base/task.js";
 
-const schema = generatorTaskAttributes.extend({
-  ...magpieExtension,
-  numRows: attribute(z.number().int().positive(), "The number of rows to generate."),
-});
+const schema = generatorTaskAttributes.extend({ ...magpieExtension, numRows: attribute(z.number().int().positive(), "The number of rows to generate.") });
 
 /**
  * Magpie as a root step (distilabel's `MagpieGenerator`): generates `num_rows` instructions or
@@ -79,14 +63,8 @@ export class MagpieGenerator extends GeneratorTask<typeof schema> {
     const starts = Array.from({ length: Math.max(0, end - offset) }, (_, i) => this.start(offset + i));
     const runs = await runMagpie(this.llm, this.attrs, this.format, starts, context);
     const failed = runs.filter((run) => run.failed).length;
-    if (failed > 0)
-      context.logger.warn(
-        `Task '${this.name}': ${failed} of ${runs.length} conversations failed; their outputs are null.`,
-      );
-    const rows = runs.map((run) => ({
-      ...withTraceMetadata(this, magpieRowOutputs(this.attrs, run), run.trace),
-      model_name: this.llm.modelName,
-    }));
+    if (failed > 0) context.logger.warn(`Task '${this.name}': ${failed} of ${runs.length} conversations failed; their outputs are null.`);
+    const rows = runs.map((run) => ({ ...withTraceMetadata(this, magpieRowOutputs(this.attrs, run), run.trace), model_name: this.llm.modelName }));
     return { rows, lastBatch: end >= this.attrs.numRows };
   }
 }

@@ -15,15 +15,9 @@ export type MagpieSystemPrompt = z.infer<typeof magpieSystemPromptSchema>;
 
 /** What Magpie and MagpieGenerator share (distilabel's `MagpieBase`, plus the pre-query template). */
 export const magpieExtension = {
-  nTurns: runtimeParameter(
-    z.number().int().positive().default(1),
-    "The number of turns to generate for the conversation.",
-  ),
+  nTurns: runtimeParameter(z.number().int().positive().default(1), "The number of turns to generate for the conversation."),
   endWithUser: runtimeParameter(z.boolean().default(false), "Whether the conversation should end with a user message."),
-  includeSystemPrompt: runtimeParameter(
-    z.boolean().default(false),
-    "Whether to include the system prompt used in the generated conversation.",
-  ),
+  includeSystemPrompt: runtimeParameter(z.boolean().default(false), "Whether to include the system prompt used in the generated conversation."),
   onlyInstruction: runtimeParameter(
     z.boolean().default(false),
     "Whether to generate only the instruction. If this argument is `True`, then `n_turns` will be ignored.",
@@ -67,17 +61,10 @@ export function resolveMagpieFormat(attrs: MagpieAttrs, owner: string): MagpieFo
   if (chatSource === undefined) {
     throw new OptionError(
       `${owner}: a custom magpie_pre_query_template needs a chat_template (Jinja2 over 'messages' and 'add_generation_prompt') to render the conversation before it`,
-      {
-        component: owner,
-        field: "chat_template",
-        expected: "a Jinja2 chat template",
-      },
+      { component: owner, field: "chat_template", expected: "a Jinja2 chat template" },
     );
   }
-  return {
-    chat: compileTaskTemplate(chatSource, owner, "chat_template"),
-    preQuery: known ? MAGPIE_PRE_QUERY_TEMPLATES[known] : attrs.magpiePreQueryTemplate,
-  };
+  return { chat: compileTaskTemplate(chatSource, owner, "chat_template"), preQuery: known ? MAGPIE_PRE_QUERY_TEMPLATES[known] : attrs.magpiePreQueryTemplate };
 }
 
 /** Weighted system prompts must all be weighted, and their probabilities must add up to 1. */
@@ -93,10 +80,10 @@ export function checkMagpieSystemPrompt(systemPrompt: MagpieSystemPrompt | undef
   const weighted = values.filter((v) => Array.isArray(v));
   if (weighted.length === 0) return;
   if (weighted.length !== values.length) {
-    throw new OptionError(
-      `${owner}: system_prompt mixes weighted ([prompt, probability]) and plain prompts; weight all or none`,
-      { component: owner, field: "system_prompt" },
-    );
+    throw new OptionError(`${owner}: system_prompt mixes weighted ([prompt, probability]) and plain prompts; weight all or none`, {
+      component: owner,
+      field: "system_prompt",
+    });
   }
   const total = weighted.reduce((sum, [, weight]) => sum + weight, 0);
   if (Math.abs(total - 1) > 1e-6) {
@@ -115,15 +102,13 @@ export function chooseSystemPrompt(
 ): { content: string | undefined; key: string | undefined } {
   if (systemPrompt === undefined) return { content: undefined, key: undefined };
   if (typeof systemPrompt === "string") return { content: systemPrompt, key: undefined };
-  if (Array.isArray(systemPrompt))
-    return { content: systemPrompt[Math.floor(random() * systemPrompt.length)], key: undefined };
+  if (Array.isArray(systemPrompt)) return { content: systemPrompt[Math.floor(random() * systemPrompt.length)], key: undefined };
   const entries = Object.entries(systemPrompt);
   const draw = random();
   let cumulative = 0;
   let chosen = entries[Math.floor(draw * entries.length)] ?? entries[0];
   if (entries.every(([, value]) => Array.isArray(value))) {
-    chosen =
-      entries.find(([, value]) => (cumulative += (value as [string, number])[1]) > draw) ?? entries[entries.length - 1];
+    chosen = entries.find(([, value]) => (cumulative += (value as [string, number])[1]) > draw) ?? entries[entries.length - 1];
   }
   if (!chosen) return { content: undefined, key: undefined };
   const [key, value] = chosen;
@@ -132,13 +117,8 @@ export function chooseSystemPrompt(
 
 /** The columns Magpie writes for these options. */
 export function magpieOutputs(attrs: MagpieAttrs): string[] {
-  const columns = attrs.onlyInstruction
-    ? ["instruction"]
-    : attrs.nTurns === 1 && !attrs.endWithUser
-      ? ["instruction", "response"]
-      : ["conversation"];
-  if (attrs.systemPrompt !== undefined && typeof attrs.systemPrompt === "object" && !Array.isArray(attrs.systemPrompt))
-    columns.push("system_prompt_key");
+  const columns = attrs.onlyInstruction ? ["instruction"] : attrs.nTurns === 1 && !attrs.endWithUser ? ["instruction", "response"] : ["conversation"];
+  if (attrs.systemPrompt !== undefined && typeof attrs.systemPrompt === "object" && !Array.isArray(attrs.systemPrompt)) columns.push("system_prompt_key");
   columns.push("model_name");
   return columns;
 }

@@ -3,21 +3,8 @@ import type { Row, StepColumns } from "../../core/row.js";
 import type { StepOptions } from "../../steps/base-step.js";
 import type { StepContext } from "../../steps/step-context.js";
 import { emitRows, withTraceMetadata } from "../support/llm-calls.js";
-import {
-  magpieRowOutputs,
-  openingMessages,
-  runMagpie,
-  userTurnPrompt,
-  type MagpieStart,
-} from "./magpie-conversation.js";
-import {
-  checkMagpieSystemPrompt,
-  chooseSystemPrompt,
-  magpieExtension,
-  magpieOutputs,
-  resolveMagpieFormat,
-  type MagpieFormat,
-} from "./magpie-settings.js";
+import { magpieRowOutputs, openingMessages, runMagpie, userTurnPrompt, type MagpieStart } from "./magpie-conversation.js";
+import { checkMagpieSystemPrompt, chooseSystemPrompt, magpieExtension, magpieOutputs, resolveMagpieFormat, type MagpieFormat } from "./magpie-settings.js";
 import { Task, taskAttributes } from "../base/task.js";
 
 const schema = taskAttributes.extend(magpieExtension);
@@ -56,8 +43,7 @@ export class Magpie extends Task<typeof schema> {
   }
 
   private start(row: Row, seed: string): MagpieStart {
-    if (typeof row.system_prompt === "string" && row.system_prompt)
-      return { systemPrompt: row.system_prompt, key: undefined };
+    if (typeof row.system_prompt === "string" && row.system_prompt) return { systemPrompt: row.system_prompt, key: undefined };
     const chosen = chooseSystemPrompt(this.attrs.systemPrompt, seededRandom(seed));
     return { systemPrompt: chosen.content, key: chosen.key };
   }
@@ -80,20 +66,14 @@ export class Magpie extends Task<typeof schema> {
   override async process(inputs: Row[][], context: StepContext): Promise<Row[]> {
     const rows = inputs[0] ?? [];
     const n = this.attrs.numGenerations;
-    const starts = rows.flatMap((row, i) =>
-      Array.from({ length: n }, (_, k) => this.start(row, `${this.attrs.seed}:${context.seqNo}:${i}:${k}`)),
-    );
+    const starts = rows.flatMap((row, i) => Array.from({ length: n }, (_, k) => this.start(row, `${this.attrs.seed}:${context.seqNo}:${i}:${k}`)));
     const runs = await runMagpie(this.llm, this.attrs, this.format, starts, context);
     const failed = runs.filter((run) => run.failed);
     if (failed.length > 0)
       context.logger.warn(
         `Task '${this.name}': ${failed.length} of ${runs.length} conversations failed (first: ${failed[0]?.trace.error}). Their outputs are null.`,
       );
-    const generated = rows.map((_, i) =>
-      runs
-        .slice(i * n, (i + 1) * n)
-        .map((run) => withTraceMetadata(this, magpieRowOutputs(this.attrs, run), run.trace)),
-    );
+    const generated = rows.map((_, i) => runs.slice(i * n, (i + 1) * n).map((run) => withTraceMetadata(this, magpieRowOutputs(this.attrs, run), run.trace)));
     return emitRows(this, rows, generated);
   }
 }

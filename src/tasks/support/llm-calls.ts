@@ -61,8 +61,7 @@ export class CallTrace {
 export function withTraceMetadata(task: TaskLike, row: Row, trace: CallTrace): Row {
   const meta: Row = {};
   if (task.attrs.addRawOutput) meta[`raw_output_${task.name}`] = trace.lastOutput;
-  if (task.attrs.addRawInput)
-    meta[`raw_input_${task.name}`] = trace.lastInput === undefined ? null : splitFormattedInput(trace.lastInput).input;
+  if (task.attrs.addRawInput) meta[`raw_input_${task.name}`] = trace.lastInput === undefined ? null : splitFormattedInput(trace.lastInput).input;
   meta[`statistics_${task.name}`] = { input_tokens: trace.inputTokens, output_tokens: trace.outputTokens };
   if (trace.error !== undefined) meta[`error_${task.name}`] = trace.error;
   return { ...row, [DISTILABEL_METADATA_KEY]: meta };

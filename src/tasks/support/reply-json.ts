@@ -32,11 +32,7 @@ function* jsonCandidates(text: string): Generator<string> {
   yield trimmed;
   for (const match of trimmed.matchAll(FENCE)) if (match[1] !== undefined) yield match[1].trim();
   let emitted = 0;
-  for (
-    let start = trimmed.indexOf("{");
-    start !== -1 && emitted < MAX_CANDIDATES;
-    start = trimmed.indexOf("{", start + 1)
-  ) {
+  for (let start = trimmed.indexOf("{"); start !== -1 && emitted < MAX_CANDIDATES; start = trimmed.indexOf("{", start + 1)) {
     const end = balancedEnd(trimmed, start);
     if (end === -1) continue;
     emitted++;

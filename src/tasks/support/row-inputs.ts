@@ -9,15 +9,7 @@ import type { Row } from "../../core/row.js";
 
 function badInput(step: string, field: string, expected: string, value: unknown): DistilflareError {
   const got = value === null ? "null" : Array.isArray(value) ? `a list of ${value.length}` : typeof value;
-  return new DistilflareError(
-    "step_failed",
-    `Step '${step}': input column '${field}' must be ${expected}, got ${got}`,
-    {
-      step,
-      field,
-      expected,
-    },
-  );
+  return new DistilflareError("step_failed", `Step '${step}': input column '${field}' must be ${expected}, got ${got}`, { step, field, expected });
 }
 
 /** The string in `row[field]`. */
@@ -38,11 +30,7 @@ export function listInput(row: Row, field: string, step: string): unknown[] {
 export function stringListInput(row: Row, field: string, step: string, length?: number): string[] {
   const value = row[field];
   const expected = length === undefined ? "a list of strings" : `a list of exactly ${length} strings`;
-  if (
-    !Array.isArray(value) ||
-    !value.every((v) => typeof v === "string") ||
-    (length !== undefined && value.length !== length)
-  ) {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string") || (length !== undefined && value.length !== length)) {
     throw badInput(step, field, expected, value);
   }
   return value as string[];

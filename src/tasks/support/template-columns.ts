@@ -4,11 +4,7 @@ import { OptionError } from "../../errors.js";
  * Checks that a task's `columns` and the variables of its template are the same set: a column
  * the template never reads, or a variable no column feeds, is a mistake in the options.
  */
-export function checkColumnsMatchTemplate(
-  columns: readonly string[],
-  variables: readonly string[],
-  owner: string,
-): void {
+export function checkColumnsMatchTemplate(columns: readonly string[], variables: readonly string[], owner: string): void {
   for (const column of columns) {
     if (!variables.includes(column)) {
       throw new OptionError(

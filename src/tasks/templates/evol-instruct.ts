@@ -34,12 +34,8 @@ The words '#The Given Prompt#', '#Created Prompt#', 'given prompt' and 'created 
 #Created Prompt#:`;
 
 export const EVOL_CONSTRAINTS_TEMPLATE = rewrite("Add one more constraint or requirement to #The Given Prompt#.");
-export const EVOL_DEEPENING_TEMPLATE = rewrite(
-  "If #The Given Prompt# asks about particular issues, widen and deepen what it asks about them.",
-);
-export const EVOL_CONCRETIZING_TEMPLATE = rewrite(
-  "Replace general concepts in #The Given Prompt# with more specific ones.",
-);
+export const EVOL_DEEPENING_TEMPLATE = rewrite("If #The Given Prompt# asks about particular issues, widen and deepen what it asks about them.");
+export const EVOL_CONCRETIZING_TEMPLATE = rewrite("Replace general concepts in #The Given Prompt# with more specific ones.");
 export const EVOL_INCREASED_REASONING_STEPS_TEMPLATE = rewrite(
   "If #The Given Prompt# can be solved with only a few simple steps of thinking, rewrite it so that it explicitly asks for reasoning in several steps.",
 );
@@ -54,8 +50,7 @@ export const EVOL_INSTRUCT_MUTATION_TEMPLATES: Readonly<Record<string, string>> 
 };
 
 /** Starts an instruction from nothing but a few words. Variable: `prompt` (comma-separated words). */
-export const EVOL_FRESH_START_TEMPLATE =
-  "Write one question or request that uses one or more of these words: {{ prompt }}";
+export const EVOL_FRESH_START_TEMPLATE = "Write one question or request that uses one or more of these words: {{ prompt }}";
 
 /** EvolInstructGenerator's default `mutation_templates`: a fresh start plus every mutation. */
 export const EVOL_INSTRUCT_GENERATION_MUTATION_TEMPLATES: Readonly<Record<string, string>> = {

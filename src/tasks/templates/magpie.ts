@@ -21,10 +21,7 @@ export const MAGPIE_QWEN2_CHAT_TEMPLATE = `{% for message in messages %}<|im_sta
 {% endif %}`;
 
 /** The header that opens a user turn, per model family. */
-export const MAGPIE_PRE_QUERY_TEMPLATES = {
-  llama3: "<|start_header_id|>user<|end_header_id|>\n\n",
-  qwen2: "<|im_start|>user\n",
-} as const;
+export const MAGPIE_PRE_QUERY_TEMPLATES = { llama3: "<|start_header_id|>user<|end_header_id|>\n\n", qwen2: "<|im_start|>user\n" } as const;
 
 export const MAGPIE_CHAT_TEMPLATES: Record<keyof typeof MAGPIE_PRE_QUERY_TEMPLATES, string> = {
   llama3: MAGPIE_LLAMA3_CHAT_TEMPLATE,
@@ -32,14 +29,7 @@ export const MAGPIE_CHAT_TEMPLATES: Record<keyof typeof MAGPIE_PRE_QUERY_TEMPLAT
 };
 
 /** Tokens that end a turn; a completion is cut at the first one. */
-export const MAGPIE_END_OF_TURN_TOKENS = [
-  "<|eot_id|>",
-  "<|end_of_text|>",
-  "<|start_header_id|>",
-  "<|im_end|>",
-  "<|im_start|>",
-  "<|endoftext|>",
-];
+export const MAGPIE_END_OF_TURN_TOKENS = ["<|eot_id|>", "<|end_of_text|>", "<|start_header_id|>", "<|im_end|>", "<|im_start|>", "<|endoftext|>"];
 
 /** The system prompt of multi-turn conversations when none is given. */
 export const MAGPIE_MULTI_TURN_SYSTEM_PROMPT =

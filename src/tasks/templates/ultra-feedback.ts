@@ -4,13 +4,7 @@
  * helpfulness and truthfulness aspects also name the informativeness / hallucination types.
  */
 
-export const ULTRA_FEEDBACK_ASPECTS = [
-  "overall-rating",
-  "helpfulness",
-  "honesty",
-  "instruction-following",
-  "truthfulness",
-] as const;
+export const ULTRA_FEEDBACK_ASPECTS = ["overall-rating", "helpfulness", "honesty", "instruction-following", "truthfulness"] as const;
 export type UltraFeedbackAspect = (typeof ULTRA_FEEDBACK_ASPECTS)[number];
 
 /** System message. Variables: `generations` (list). */

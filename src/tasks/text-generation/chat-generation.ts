@@ -16,13 +16,9 @@ export function chatInput(row: Row, field: string): ChatType {
     });
   }
   const last = parsed.data.at(-1);
-  if (!last)
-    throw new RowInputError(`input '${field}' is an empty conversation`, { field, expected: "at least one message" });
+  if (!last) throw new RowInputError(`input '${field}' is an empty conversation`, { field, expected: "at least one message" });
   if (last.role !== "user") {
-    throw new RowInputError(`the last message of '${field}' must be from the user, got '${last.role}'`, {
-      field,
-      expected: "a last message with role 'user'",
-    });
+    throw new RowInputError(`the last message of '${field}' must be from the user, got '${last.role}'`, { field, expected: "a last message with role 'user'" });
   }
   return parsed.data;
 }

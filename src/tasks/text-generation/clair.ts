@@ -6,9 +6,7 @@ import { renderTemplate } from "../../templates/render.js";
 import { Task, taskAttributes } from "../base/task.js";
 import { CLAIR_SYSTEM_PROMPT, CLAIR_TEMPLATE } from "../templates/clair.js";
 
-const schema = taskAttributes.extend({
-  systemPrompt: attribute(z.string().default(CLAIR_SYSTEM_PROMPT), "The system prompt of the teacher."),
-});
+const schema = taskAttributes.extend({ systemPrompt: attribute(z.string().default(CLAIR_SYSTEM_PROMPT), "The system prompt of the teacher.") });
 
 /** Where the revision starts: the paper's identifier, or the headings models write instead. */
 const REVISION_MARKERS = [
@@ -18,8 +16,7 @@ const REVISION_MARKERS = [
   /\*\*\s*worsened student solution\s*:?\s*\*\*\s*:?/i,
   /^#+\s*corrected (?:student )?solution\s*:?/im,
 ];
-const REASONING_MARKER =
-  /\{teacher_reasoning\}\s*:?|\*\*\s*teacher reasoning\s*:?\s*\*\*\s*:?|^#+\s*teacher reasoning\s*:?/im;
+const REASONING_MARKER = /\{teacher_reasoning\}\s*:?|\*\*\s*teacher reasoning\s*:?\s*\*\*\s*:?|^#+\s*teacher reasoning\s*:?/im;
 
 /** Splits a CLAIR reply into the rationale and the revision. */
 export function parseClairReply(output: string): { revision: string; rational: string } {
@@ -53,10 +50,7 @@ export class CLAIR extends Task<typeof schema> {
   formatInput(row: Row): ChatType {
     return [
       { role: "system", content: this.attrs.systemPrompt },
-      {
-        role: "user",
-        content: renderTemplate(CLAIR_TEMPLATE, { task: row.task, student_solution: row.student_solution }),
-      },
+      { role: "user", content: renderTemplate(CLAIR_TEMPLATE, { task: row.task, student_solution: row.student_solution }) },
     ];
   }
 

@@ -47,10 +47,7 @@ export function imageUrlFor(value: unknown, imageType: Exclude<ImageType, "PIL">
   if (typeof value !== "string" || value.trim() === "") {
     throw new RowInputError(
       `input '${field}' must be a non-empty string (${imageType === "url" ? "an image URL" : "a base64-encoded image"}), got ${describe(value)}`,
-      {
-        field,
-        expected: imageType === "url" ? "an image URL" : "a base64 string",
-      },
+      { field, expected: imageType === "url" ? "an image URL" : "a base64 string" },
     );
   }
   const text = value.trim();
@@ -58,10 +55,7 @@ export function imageUrlFor(value: unknown, imageType: Exclude<ImageType, "PIL">
     if (!isAbsoluteUrl(text)) {
       throw new RowInputError(
         `input '${field}' must be an absolute URL (https://... or data:...) when image_type is 'url', got ${describe(value)}; use image_type 'base64' for base64 strings`,
-        {
-          field,
-          expected: "an absolute URL",
-        },
+        { field, expected: "an absolute URL" },
       );
     }
     return text;
@@ -69,10 +63,7 @@ export function imageUrlFor(value: unknown, imageType: Exclude<ImageType, "PIL">
   if (text.startsWith("data:")) return text;
   const compact = text.replace(/\s+/g, "");
   if (!BASE64.test(compact)) {
-    throw new RowInputError(
-      `input '${field}' is not a base64 string (image_type is 'base64'), got ${describe(value)}`,
-      { field, expected: "a base64 string" },
-    );
+    throw new RowInputError(`input '${field}' is not a base64 string (image_type is 'base64'), got ${describe(value)}`, { field, expected: "a base64 string" });
   }
   return `data:${sniffImageMime(compact)};base64,${compact}`;
 }

@@ -4,22 +4,12 @@ import type { Row } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
 import { renderTemplate } from "../../templates/render.js";
 import { Task, taskAttributes } from "../base/task.js";
-import {
-  SELF_INSTRUCT_DEFAULT_APPLICATION,
-  SELF_INSTRUCT_DEFAULT_CRITERIA,
-  SELF_INSTRUCT_TEMPLATE,
-} from "../templates/self-instruct.js";
+import { SELF_INSTRUCT_DEFAULT_APPLICATION, SELF_INSTRUCT_DEFAULT_CRITERIA, SELF_INSTRUCT_TEMPLATE } from "../templates/self-instruct.js";
 
 const schema = taskAttributes.extend({
   numInstructions: attribute(z.number().int().positive().default(5), "How many instructions to ask for per input."),
-  criteriaForQueryGeneration: attribute(
-    z.string().default(SELF_INSTRUCT_DEFAULT_CRITERIA),
-    "The guidelines the generated queries must follow.",
-  ),
-  applicationDescription: attribute(
-    z.string().default(SELF_INSTRUCT_DEFAULT_APPLICATION),
-    "The AI application the instructions are for.",
-  ),
+  criteriaForQueryGeneration: attribute(z.string().default(SELF_INSTRUCT_DEFAULT_CRITERIA), "The guidelines the generated queries must follow."),
+  applicationDescription: attribute(z.string().default(SELF_INSTRUCT_DEFAULT_APPLICATION), "The AI application the instructions are for."),
 });
 
 /** List markers models put in front of lines even when told not to ("1.", "2)", "-", "*"). */

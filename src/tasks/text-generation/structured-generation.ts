@@ -6,17 +6,11 @@ import { RowInputError } from "../support/row-input-error.js";
 import { Task, taskAttributes } from "../base/task.js";
 
 const schema = taskAttributes.extend({
-  useSystemPrompt: attribute(
-    z.boolean().default(false),
-    "Whether to read a `system_prompt` column and send it as the system message.",
-  ),
+  useSystemPrompt: attribute(z.boolean().default(false), "Whether to read a `system_prompt` column and send it as the system message."),
 });
 
 /** Older distilabel examples write `{type, value}` instead of `{format, schema}`. */
-const legacyShape = z.object({
-  type: z.enum(["json", "regex"]),
-  value: z.union([z.record(z.string(), z.unknown()), z.string()]),
-});
+const legacyShape = z.object({ type: z.enum(["json", "regex"]), value: z.union([z.record(z.string(), z.unknown()), z.string()]) });
 
 /** The row's per-row schema, in either shape distilabel accepts. */
 export function rowStructuredOutput(value: unknown): StructuredOutput {
@@ -24,13 +18,10 @@ export function rowStructuredOutput(value: unknown): StructuredOutput {
   if (parsed.success) return parsed.data;
   const legacy = legacyShape.safeParse(value);
   if (legacy.success) return { format: legacy.data.type, schema: legacy.data.value };
-  throw new RowInputError(
-    "input 'structured_output' must be {format: 'json' | 'regex', schema: <JSON schema object or regex string>}",
-    {
-      field: "structured_output",
-      expected: "{format, schema}",
-    },
-  );
+  throw new RowInputError("input 'structured_output' must be {format: 'json' | 'regex', schema: <JSON schema object or regex string>}", {
+    field: "structured_output",
+    expected: "{format, schema}",
+  });
 }
 
 /**
@@ -47,24 +38,18 @@ export class StructuredGeneration extends Task<typeof schema> {
   static override readonly outputs = ["generation", "model_name"];
 
   override get inputs(): StepColumns {
-    return this.attrs.useSystemPrompt
-      ? ["system_prompt", "instruction", "structured_output"]
-      : ["instruction", "structured_output"];
+    return this.attrs.useSystemPrompt ? ["system_prompt", "instruction", "structured_output"] : ["instruction", "structured_output"];
   }
 
   formatInput(row: Row): FormattedInput {
     if (typeof row.instruction !== "string") {
-      throw new RowInputError(
-        `input 'instruction' must be a string, got ${row.instruction === null ? "null" : typeof row.instruction}`,
-        {
-          field: "instruction",
-          expected: "a string",
-        },
-      );
+      throw new RowInputError(`input 'instruction' must be a string, got ${row.instruction === null ? "null" : typeof row.instruction}`, {
+        field: "instruction",
+        expected: "a string",
+      });
     }
     const messages: ChatType = [{ role: "user", content: row.instruction }];
-    if (this.attrs.useSystemPrompt && typeof row.system_prompt === "string")
-      messages.unshift({ role: "system", content: row.system_prompt });
+    if (this.attrs.useSystemPrompt && typeof row.system_prompt === "string") messages.unshift({ role: "system", content: row.system_prompt });
     return { input: messages, structuredOutput: rowStructuredOutput(row.structured_output) };
   }
 

@@ -12,18 +12,12 @@ import { compileTaskTemplate } from "../support/task-template.js";
 import { TEXT_GENERATION_WITH_IMAGE_DEFAULT_TEMPLATE } from "../templates/text-generation-with-image.js";
 
 const schema = taskAttributes.extend({
-  systemPrompt: attribute(
-    z.string().optional(),
-    "The system prompt; a row's own `system_prompt` column takes precedence.",
-  ),
+  systemPrompt: attribute(z.string().optional(), "The system prompt; a row's own `system_prompt` column takes precedence."),
   template: attribute(
     z.string().default(TEXT_GENERATION_WITH_IMAGE_DEFAULT_TEMPLATE),
     "The Jinja2 template of the text sent with the image; its variables are the `columns`.",
   ),
-  columns: attribute(
-    z.union([z.string(), z.array(z.string()).min(1)]).default("instruction"),
-    "The column, or list of columns, the template reads.",
-  ),
+  columns: attribute(z.union([z.string(), z.array(z.string()).min(1)]).default("instruction"), "The column, or list of columns, the template reads."),
   imageType: attribute(
     z.enum(IMAGE_TYPES).default("url"),
     "How the `image` column holds the image: `url` (sent as it is) or `base64` (sent as a data URL). `PIL` is not available here.",
@@ -85,8 +79,7 @@ export class TextGenerationWithImage extends Task<typeof schema> {
         ],
       },
     ];
-    const system =
-      typeof row.system_prompt === "string" && row.system_prompt ? row.system_prompt : this.attrs.systemPrompt;
+    const system = typeof row.system_prompt === "string" && row.system_prompt ? row.system_prompt : this.attrs.systemPrompt;
     if (system) messages.unshift({ role: "system", content: system });
     return messages;
   }

@@ -11,22 +11,13 @@ import { checkColumnsMatchTemplate } from "../support/template-columns.js";
 import { TEXT_GENERATION_DEFAULT_TEMPLATE } from "../templates/text-generation.js";
 
 const schema = taskAttributes.extend({
-  systemPrompt: attribute(
-    z.string().optional(),
-    "The system prompt; a row's own `system_prompt` column takes precedence.",
-  ),
+  systemPrompt: attribute(z.string().optional(), "The system prompt; a row's own `system_prompt` column takes precedence."),
   useSystemPrompt: attribute(
     z.boolean().default(true),
     "Whether to send a system prompt at all (distilabel's older option; false ignores both `system_prompt` and the column).",
   ),
-  template: attribute(
-    z.string().default(TEXT_GENERATION_DEFAULT_TEMPLATE),
-    "The Jinja2 template of the prompt; its variables are the `columns`.",
-  ),
-  columns: attribute(
-    z.union([z.string(), z.array(z.string()).min(1)]).default("instruction"),
-    "The column, or list of columns, the template reads.",
-  ),
+  template: attribute(z.string().default(TEXT_GENERATION_DEFAULT_TEMPLATE), "The Jinja2 template of the prompt; its variables are the `columns`."),
+  columns: attribute(z.union([z.string(), z.array(z.string()).min(1)]).default("instruction"), "The column, or list of columns, the template reads."),
 });
 
 /**
@@ -74,8 +65,7 @@ export class TextGeneration extends Task<typeof schema> {
     }
     const content = this.compiled.render(Object.fromEntries(columns.map((c) => [c, row[c]])));
     const messages: ChatType = [{ role: "user", content }];
-    const system =
-      typeof row.system_prompt === "string" && row.system_prompt ? row.system_prompt : this.attrs.systemPrompt;
+    const system = typeof row.system_prompt === "string" && row.system_prompt ? row.system_prompt : this.attrs.systemPrompt;
     if (system && this.attrs.useSystemPrompt) messages.unshift({ role: "system", content: system });
     return messages;
   }

@@ -20,10 +20,7 @@ export class URIAL extends Task {
   static override readonly outputs = ["generation", "model_name"];
 
   formatInput(row: Row): string {
-    const messages: ChatType =
-      typeof row.instruction === "string"
-        ? [{ role: "user", content: row.instruction }]
-        : chatInput(row, "conversation");
+    const messages: ChatType = typeof row.instruction === "string" ? [{ role: "user", content: row.instruction }] : chatInput(row, "conversation");
     return renderTemplate(URIAL_TEMPLATE, { messages });
   }
 

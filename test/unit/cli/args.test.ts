@@ -16,10 +16,7 @@ const usageFailure = (fn: () => unknown): CliError => {
 
 describe("parseCommandLine", () => {
   it("reads a run with repeated --param, cache and output options", () => {
-    const line = parseCommandLine(
-      ["run", "examples/quickstart.yaml", "--param", "a.b=1", "--param", "a.c=x", "--no-cache", "--out", "out/"],
-      {},
-    );
+    const line = parseCommandLine(["run", "examples/quickstart.yaml", "--param", "a.b=1", "--param", "a.c=x", "--no-cache", "--out", "out/"], {});
     expect(line.command).toBe("run");
     expect(line.args).toEqual(["examples/quickstart.yaml"]);
     expect(line.options.param).toEqual(["a.b=1", "a.c=x"]);
@@ -29,18 +26,15 @@ describe("parseCommandLine", () => {
   });
 
   it("takes --url and --token, or DISTILFLARE_URL and DISTILFLARE_TOKEN", () => {
-    expect(
-      parseCommandLine(["list", "--url", "https://x.example.com/", "--token", "t", "--json"], {
-        DISTILFLARE_TOKEN: "env",
-      }).global,
-    ).toEqual({
+    expect(parseCommandLine(["list", "--url", "https://x.example.com/", "--token", "t", "--json"], { DISTILFLARE_TOKEN: "env" }).global).toEqual({
       url: "https://x.example.com",
       token: "t",
       json: true,
     });
-    expect(
-      parseCommandLine(["list"], { DISTILFLARE_URL: "http://127.0.0.1:9999", DISTILFLARE_TOKEN: "env" }).global,
-    ).toMatchObject({ url: "http://127.0.0.1:9999", token: "env" });
+    expect(parseCommandLine(["list"], { DISTILFLARE_URL: "http://127.0.0.1:9999", DISTILFLARE_TOKEN: "env" }).global).toMatchObject({
+      url: "http://127.0.0.1:9999",
+      token: "env",
+    });
   });
 
   it("names the problem of a wrong command line", () => {
@@ -48,12 +42,8 @@ describe("parseCommandLine", () => {
     expect(usageFailure(() => parseCommandLine(["status"], {})).message).toContain("missing ID");
     expect(usageFailure(() => parseCommandLine(["status", "a", "b"], {})).message).toContain("extra 'b'");
     expect(usageFailure(() => parseCommandLine(["run", "x.yaml", "--bogus"], {})).message).toContain("--bogus");
-    expect(usageFailure(() => parseCommandLine(["run", "x.yaml", "--use-cache", "--no-cache"], {})).message).toContain(
-      "contradict",
-    );
-    expect(usageFailure(() => parseCommandLine(["list", "--url", "localhost:8787"], {})).message).toContain(
-      "not an http(s) URL",
-    );
+    expect(usageFailure(() => parseCommandLine(["run", "x.yaml", "--use-cache", "--no-cache"], {})).message).toContain("contradict");
+    expect(usageFailure(() => parseCommandLine(["list", "--url", "localhost:8787"], {})).message).toContain("not an http(s) URL");
   });
 
   it("asks for help without a command or with --help", () => {
@@ -74,10 +64,7 @@ describe("--param", () => {
         "load.repo_id=org/data",
         "load.split=test",
       ]),
-    ).toEqual({
-      text_generation: { llm: { generation_kwargs: { temperature: 0.7, max_new_tokens: 64 } } },
-      load: { repo_id: "org/data", split: "test" },
-    });
+    ).toEqual({ text_generation: { llm: { generation_kwargs: { temperature: 0.7, max_new_tokens: 64 } } }, load: { repo_id: "org/data", split: "test" } });
   });
 
   it("reads JSON values and keeps anything else as text", () => {

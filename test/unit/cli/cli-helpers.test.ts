@@ -14,10 +14,7 @@ describe("readPipelineSource", () => {
 
   it("reads a YAML file and keeps its parameters apart, merged under the command line's", () => {
     const path = join(dir, "p.yaml");
-    writeFileSync(
-      path,
-      "pipeline:\n  name: p\n  steps: []\nparameters:\n  gen:\n    llm: { generation_kwargs: { temperature: 0.1, top_p: 0.5 } }\n",
-    );
+    writeFileSync(path, "pipeline:\n  name: p\n  steps: []\nparameters:\n  gen:\n    llm: { generation_kwargs: { temperature: 0.1, top_p: 0.5 } }\n");
     const source = readPipelineSource(path);
     expect(source).toMatchObject({ kind: "file", document: { pipeline: { name: "p" } } });
     expect(pipelineRequest(source, { gen: { llm: { generation_kwargs: { temperature: 0.9 } } } })).toEqual({
@@ -28,10 +25,7 @@ describe("readPipelineSource", () => {
 
   it("treats anything that is not a .yaml/.json path as a registered pipeline's name", () => {
     expect(readPipelineSource("quickstart")).toEqual({ kind: "name", name: "quickstart" });
-    expect(pipelineRequest({ kind: "name", name: "quickstart" }, {})).toEqual({
-      pipeline: "quickstart",
-      parameters: undefined,
-    });
+    expect(pipelineRequest({ kind: "name", name: "quickstart" }, {})).toEqual({ pipeline: "quickstart", parameters: undefined });
   });
 
   it("names the file's problem", () => {
@@ -51,10 +45,7 @@ describe("localDatasetCard", () => {
     const card =
       "---\ntags:\n  - synthetic\nconfigs:\n  - config_name: default\n    data_files:\n      - split: train\n        path: distiset/default/train/*.parquet\n---\n\n# quickstart\n";
     const local = localDatasetCard(card, ["default", "ultrafeedback"]);
-    const front = parseYaml(local.split("---\n")[1]!) as {
-      tags: string[];
-      configs: Array<{ config_name: string; data_files: Array<{ path: string }> }>;
-    };
+    const front = parseYaml(local.split("---\n")[1]!) as { tags: string[]; configs: Array<{ config_name: string; data_files: Array<{ path: string }> }> };
     expect(front.tags).toEqual(["synthetic"]);
     expect(front.configs.map((c) => [c.config_name, c.data_files[0]!.path])).toEqual([
       ["default", "default/train/*.parquet"],
@@ -71,13 +62,7 @@ describe("flattenRuntimeParameters", () => {
         { name: "input_batch_size", optional: true, description: "rows per batch" },
         {
           name: "llm",
-          runtime_parameters_info: [
-            {
-              name: "generation_kwargs",
-              optional: true,
-              keys: [{ name: "temperature", optional: true, description: "t" }],
-            },
-          ],
+          runtime_parameters_info: [{ name: "generation_kwargs", optional: true, keys: [{ name: "temperature", optional: true, description: "t" }] }],
         },
         { name: "proposers", runtime_parameters_info: { "0": [{ name: "timeout", optional: true }] } },
       ]),

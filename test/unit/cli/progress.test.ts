@@ -2,11 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { RunView } from "../../../cli/api-client.js";
 import { ProgressRenderer, progressBar, progressLines, progressUpdates } from "../../../cli/progress.js";
 
-function view(
-  status: RunView["status"],
-  steps: Record<string, Partial<RunView["steps"][string]>>,
-  errors: RunView["errors"] = [],
-): RunView {
+function view(status: RunView["status"], steps: Record<string, Partial<RunView["steps"][string]>>, errors: RunView["errors"] = []): RunView {
   return {
     id: "run-1",
     name: "quickstart",
@@ -23,16 +19,7 @@ function view(
     steps: Object.fromEntries(
       Object.entries(steps).map(([name, s]) => [
         name,
-        {
-          status: "pending",
-          batches_sent: 0,
-          batches_done: 0,
-          rows_in: 0,
-          rows_out: 0,
-          errors: 0,
-          failed_rows: 0,
-          ...s,
-        },
+        { status: "pending", batches_sent: 0, batches_done: 0, rows_in: 0, rows_out: 0, errors: 0, failed_rows: 0, ...s },
       ]),
     ) as RunView["steps"],
     errors,
@@ -54,21 +41,11 @@ describe("pending provider batch jobs", () => {
       step: "text_generation",
       seq_no: 3,
     };
-    const pending = {
-      ...view("running", { text_generation: { status: "running", batches_sent: 4, batches_done: 3 } }),
-      offline_batches: [job],
-    };
-    expect(progressLines(pending)).toContain(
-      "  batch job batch_1 (text_generation batch 3): in_progress, 20/50 done, 1 failed",
-    );
+    const pending = { ...view("running", { text_generation: { status: "running", batches_sent: 4, batches_done: 3 } }), offline_batches: [job] };
+    expect(progressLines(pending)).toContain("  batch job batch_1 (text_generation batch 3): in_progress, 20/50 done, 1 failed");
     expect(progressUpdates(pending, pending)).toEqual([]);
-    const later = {
-      ...pending,
-      offline_batches: [{ ...job, status: "finalizing", counts: { total: 50, completed: 50, failed: 1 } }],
-    };
-    expect(progressUpdates(pending, later)).toEqual([
-      "batch job batch_1 (text_generation batch 3): finalizing, 50/50 done, 1 failed",
-    ]);
+    const later = { ...pending, offline_batches: [{ ...job, status: "finalizing", counts: { total: 50, completed: 50, failed: 1 } }] };
+    expect(progressUpdates(pending, later)).toEqual(["batch job batch_1 (text_generation batch 3): finalizing, 50/50 done, 1 failed"]);
   });
 });
 
@@ -88,14 +65,7 @@ describe("progressLines", () => {
         "running",
         {
           load_dataset: { status: "finished", batches_sent: 2, batches_done: 2, rows_out: 10 },
-          text_generation: {
-            status: "running",
-            batches_sent: 2,
-            batches_done: 1,
-            rows_out: 5,
-            errors: 1,
-            failed_rows: 2,
-          },
+          text_generation: { status: "running", batches_sent: 2, batches_done: 1, rows_out: 5, errors: 1, failed_rows: 2 },
         },
         [{ step: "text_generation", code: "llm_failed", message: "HTTP 500\nfrom the model" }],
       ),
@@ -109,27 +79,17 @@ describe("progressLines", () => {
 
   it("adds the run's LLM requests, tokens and cost to the header once calls were made", () => {
     const running = view("running", { text_generation: { status: "running", batches_sent: 1 } });
-    const priced = {
-      ...running,
-      usage: { requests: 4, cached_requests: 2, input_tokens: 100, output_tokens: 20, cost_usd: 0.00123 },
-    };
-    expect(progressLines(priced, 80)[0]).toBe(
-      "run run-1 (quickstart): running · 4 LLM requests (2 cached), 120 tokens, $0.0012",
-    );
+    const priced = { ...running, usage: { requests: 4, cached_requests: 2, input_tokens: 100, output_tokens: 20, cost_usd: 0.00123 } };
+    expect(progressLines(priced, 80)[0]).toBe("run run-1 (quickstart): running · 4 LLM requests (2 cached), 120 tokens, $0.0012");
     const unpriced = { ...running, usage: { ...priced.usage, cost_usd: null } };
-    expect(progressLines(unpriced, 80)[0]).toBe(
-      "run run-1 (quickstart): running · 4 LLM requests (2 cached), 120 tokens",
-    );
+    expect(progressLines(unpriced, 80)[0]).toBe("run run-1 (quickstart): running · 4 LLM requests (2 cached), 120 tokens");
   });
 });
 
 describe("progressUpdates", () => {
   it("prints only what changed since the previous poll", () => {
     const first = view("running", { a: { status: "running", batches_sent: 1 }, b: {} });
-    expect(progressUpdates(undefined, first)).toEqual([
-      "run run-1 (quickstart): running",
-      "a: running, 0 rows, 0/1 batches",
-    ]);
+    expect(progressUpdates(undefined, first)).toEqual(["run run-1 (quickstart): running", "a: running, 0 rows, 0/1 batches"]);
     expect(progressUpdates(first, first)).toEqual([]);
     const next = view("running", { a: { status: "finished", batches_sent: 1, batches_done: 1, rows_out: 3 }, b: {} });
     expect(progressUpdates(first, next)).toEqual(["a: finished, 3 rows, 1/1 batches"]);

@@ -29,25 +29,18 @@ describe("cache keys cover what a step produces and where it calls", () => {
     // The walk saw the attributes it is about (batch sizes, credentials), so it checked something.
     expect(excluded).toContain("OpenAILLM.apiKeyEnv");
     expect(excluded).toContain("TextGeneration.inputBatchSize");
-    expect(
-      excluded.filter((entry) => /url|endpoint|gateway|binding|version/i.test(entry.split(".")[1] as string)),
-    ).toEqual([]);
+    expect(excluded.filter((entry) => /url|endpoint|gateway|binding|version/i.test(entry.split(".")[1] as string))).toEqual([]);
   });
 
   it("an endpoint changes the signature: hf_endpoint, base_url, gateway, binding, anthropic_version", () => {
     const differs = (a: Parameters<typeof componentSignature>[0], b: Parameters<typeof componentSignature>[0]) =>
       expect(componentSignature(a)).not.toBe(componentSignature(b));
-    differs(
-      new InferenceEndpointsLLM({ modelId: "m" }),
-      new InferenceEndpointsLLM({ modelId: "m", hfEndpoint: "https://attacker.example" }),
-    );
+    differs(new InferenceEndpointsLLM({ modelId: "m" }), new InferenceEndpointsLLM({ modelId: "m", hfEndpoint: "https://attacker.example" }));
     differs(new OpenAILLM({ model: "m" }), new OpenAILLM({ model: "m", baseUrl: "https://attacker.example/v1" }));
     differs(new WorkersAILLM({ model: "@cf/m" }), new WorkersAILLM({ model: "@cf/m", gateway: { id: "g" } }));
     differs(new WorkersAILLM({ model: "@cf/m" }), new WorkersAILLM({ model: "@cf/m", binding: "OTHER_AI" }));
     differs(new AnthropicLLM({ model: "m" }), new AnthropicLLM({ model: "m", anthropicVersion: "2099-01-01" }));
     // What only changes how a call is made keeps the cache.
-    expect(componentSignature(new OpenAILLM({ model: "m", maxRetries: 1 }))).toBe(
-      componentSignature(new OpenAILLM({ model: "m", maxRetries: 5 })),
-    );
+    expect(componentSignature(new OpenAILLM({ model: "m", maxRetries: 1 }))).toBe(componentSignature(new OpenAILLM({ model: "m", maxRetries: 5 })));
   });
 });

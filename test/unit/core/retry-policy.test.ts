@@ -3,9 +3,7 @@ import { QUEUE_RETRY, retryDelayMs, STEP_BATCH_RETRY } from "../../../src/core/r
 
 describe("retryDelayMs", () => {
   it("doubles from the base up to the cap without jitter", () => {
-    expect(
-      [0, 1, 2, 3].map((retry) => retryDelayMs({ baseDelayMs: 100, maxDelayMs: 500, jitter: "none" }, retry)),
-    ).toEqual([100, 200, 400, 500]);
+    expect([0, 1, 2, 3].map((retry) => retryDelayMs({ baseDelayMs: 100, maxDelayMs: 500, jitter: "none" }, retry))).toEqual([100, 200, 400, 500]);
   });
 
   it("spreads full jitter over [0, delay) and half jitter over [delay/2, delay)", () => {
@@ -17,9 +15,7 @@ describe("retryDelayMs", () => {
   });
 
   it("keeps the queue's redelivery delays: 2^attempts seconds, a minute at most", () => {
-    expect([1, 2, 5, 6, 7, 2_000].map((attempts) => retryDelayMs(QUEUE_RETRY, attempts) / 1000)).toEqual([
-      2, 4, 32, 60, 60, 60,
-    ]);
+    expect([1, 2, 5, 6, 7, 2_000].map((attempts) => retryDelayMs(QUEUE_RETRY, attempts) / 1000)).toEqual([2, 4, 32, 60, 60, 60]);
   });
 
   it("keeps the step batches' three attempts from one second to thirty", () => {

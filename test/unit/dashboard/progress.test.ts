@@ -9,14 +9,7 @@ const progress = (await import(`data:text/javascript;base64,${Buffer.from(PROGRE
   isTerminal(run: Record<string, unknown>): boolean;
 };
 
-const step = (status: string, batches_done: number, batches_sent: number) => ({
-  status,
-  batches_done,
-  batches_sent,
-  rows_in: 0,
-  rows_out: 0,
-  errors: 0,
-});
+const step = (status: string, batches_done: number, batches_sent: number) => ({ status, batches_done, batches_sent, rows_in: 0, rows_out: 0, errors: 0 });
 
 describe("the runs page's progress", () => {
   it("counts a finished step as 100% and a running one by the batches sent so far, never 100%", () => {
@@ -30,12 +23,8 @@ describe("the runs page's progress", () => {
     const steps = { a: step("finished", 2, 2), b: step("finished", 2, 2) };
     expect(progress.runPercent({ status: "running", steps })).toBe(99);
     expect(progress.runPercent({ status: "succeeded", steps })).toBe(100);
-    expect(
-      progress.runPercent({ status: "running", steps: { a: step("finished", 2, 2), b: step("running", 1, 2) } }),
-    ).toBe(75);
-    expect(
-      progress.runPercent({ status: "failed", steps: { a: step("finished", 1, 1), b: step("failed", 0, 1) } }),
-    ).toBe(50);
+    expect(progress.runPercent({ status: "running", steps: { a: step("finished", 2, 2), b: step("running", 1, 2) } })).toBe(75);
+    expect(progress.runPercent({ status: "failed", steps: { a: step("finished", 1, 1), b: step("failed", 0, 1) } })).toBe(50);
   });
 
   it("names the running load stage and knows the terminal states", () => {
@@ -45,8 +34,6 @@ describe("the runs page's progress", () => {
     ];
     expect(progress.currentStage({ stages })).toBe(1);
     expect(progress.currentStage({ stages: [{ index: 0, steps: ["a"], status: "finished" }] })).toBeNull();
-    expect(
-      ["succeeded", "failed", "stopped", "running", "pending"].map((status) => progress.isTerminal({ status })),
-    ).toEqual([true, true, true, false, false]);
+    expect(["succeeded", "failed", "stopped", "running", "pending"].map((status) => progress.isTerminal({ status }))).toEqual([true, true, true, false, false]);
   });
 });

@@ -4,12 +4,7 @@ import { InvalidManifestError, readManifest, type DistisetManifest } from "../..
 import { MemoryBlobStore, putJson } from "../../../src/runtime/blob-store.js";
 import { runKeys } from "../../../src/runtime/run-keys.js";
 
-const manifest: DistisetManifest = {
-  run_id: "run-1",
-  pipeline: "p",
-  configs: {},
-  created_at: "2026-01-01T00:00:00.000Z",
-};
+const manifest: DistisetManifest = { run_id: "run-1", pipeline: "p", configs: {}, created_at: "2026-01-01T00:00:00.000Z" };
 
 describe("readManifest", () => {
   it("returns nothing for a run without a Distiset and the parsed manifest for one with it", async () => {
@@ -24,10 +19,7 @@ describe("readManifest", () => {
     await putJson(store, runKeys.manifest("run-1"), { run_id: "run-1", configs: 3 });
     const error = await readManifest(store, "run-1").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidManifestError);
-    expect(error).toMatchObject({
-      code: "storage_failed",
-      details: { run_id: "run-1", key: "runs/run-1/distiset.json" },
-    });
+    expect(error).toMatchObject({ code: "storage_failed", details: { run_id: "run-1", key: "runs/run-1/distiset.json" } });
   });
 
   it("is what Distiset.fromStore reads: a damaged manifest is a storage error, not a schema exception", async () => {

@@ -47,10 +47,7 @@ const ROWS: Row[] = [
       [0.25, -1.5],
       [3, 4.75],
     ],
-    distilabel_metadata: {
-      raw_output_text_generation_0: "Why did the chicken...",
-      statistics_text_generation_0: { input_tokens: 12, output_tokens: 34 },
-    },
+    distilabel_metadata: { raw_output_text_generation_0: "Why did the chicken...", statistics_text_generation_0: { input_tokens: 12, output_tokens: 34 } },
     rating: null,
     model_name: "gpt-4o-mini",
   },
@@ -87,12 +84,7 @@ const ROWS: Row[] = [
  */
 const EXPECTED: Row[] = [
   { ...ROWS[0], feedback: null },
-  {
-    ...ROWS[1],
-    distilabel_metadata: { raw_output_text_generation_0: null, statistics_text_generation_0: null },
-    model_name: null,
-    feedback: null,
-  },
+  { ...ROWS[1], distilabel_metadata: { raw_output_text_generation_0: null, statistics_text_generation_0: null }, model_name: null, feedback: null },
   { ...ROWS[2] },
 ];
 
@@ -107,10 +99,7 @@ const EXPECTED_SCHEMA: TableSchema = {
     { name: "embeddings", type: list(list(DOUBLE)) },
     {
       name: "distilabel_metadata",
-      type: struct({
-        raw_output_text_generation_0: STRING,
-        statistics_text_generation_0: struct({ input_tokens: INT64, output_tokens: INT64 }),
-      }),
+      type: struct({ raw_output_text_generation_0: STRING, statistics_text_generation_0: struct({ input_tokens: INT64, output_tokens: INT64 }) }),
     },
     { name: "rating", type: INT64 },
     { name: "model_name", type: STRING },
@@ -204,10 +193,7 @@ describe("inferColumnType / inferSchema", () => {
   });
 
   it("rejects a row that is not an object with invalid_request", async () => {
-    const error = await expectDistilflareError(
-      () => inferSchema([{ a: 1 }, ["not", "a", "row"] as unknown as Row]),
-      "invalid_request",
-    );
+    const error = await expectDistilflareError(() => inferSchema([{ a: 1 }, ["not", "a", "row"] as unknown as Row]), "invalid_request");
     expect(error.details).toEqual({ row: 1, got: "array" });
   });
 });
@@ -230,9 +216,7 @@ describe("mergeColumnTypes / mergeSchemas", () => {
     const a = struct({ raw_output: STRING, statistics: struct({ input_tokens: INT64 }) });
     const b = struct({ statistics: struct({ output_tokens: INT64 }), error: STRING });
     const merged = mergeColumnTypes(a, b);
-    expect(merged).toEqual(
-      struct({ raw_output: STRING, statistics: struct({ input_tokens: INT64, output_tokens: INT64 }), error: STRING }),
-    );
+    expect(merged).toEqual(struct({ raw_output: STRING, statistics: struct({ input_tokens: INT64, output_tokens: INT64 }), error: STRING }));
     expect(Object.keys(merged.kind === "struct" ? merged.fields : {})).toEqual(["raw_output", "statistics", "error"]);
   });
 
@@ -292,18 +276,14 @@ describe("writeParquetYielding", () => {
     events.push("written");
     expect(events).toEqual(["timer", "written"]);
     expect(
-      parquetMetadata(
-        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-      ).row_groups.map((g) => Number(g.num_rows)),
+      parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer).row_groups.map((g) => Number(g.num_rows)),
     ).toEqual([YIELDING_ROW_GROUP_SIZE, YIELDING_ROW_GROUP_SIZE, YIELDING_ROW_GROUP_SIZE]);
     expect(await readParquetRows(bytes)).toEqual(rows);
   });
 
   it("rejects what writeParquet rejects, with the same error", async () => {
     await expect(writeParquetYielding([])).rejects.toMatchObject({ code: "invalid_request" });
-    await expect(writeParquetYielding([{ a: 1 }], { columns: [{ name: "b", type: INT64 }] })).rejects.toMatchObject({
-      code: "invalid_request",
-    });
+    await expect(writeParquetYielding([{ a: 1 }], { columns: [{ name: "b", type: INT64 }] })).rejects.toMatchObject({ code: "invalid_request" });
   });
 });
 
@@ -318,11 +298,7 @@ describe("writeParquet / readParquetRows round trip", () => {
 
   it("reports row count, columns and the written schema in the metadata", () => {
     const metadata = readParquetMetadata(writeParquet(ROWS));
-    expect(metadata).toEqual({
-      numRows: 3,
-      columns: EXPECTED_SCHEMA.columns.map((column) => column.name),
-      schema: EXPECTED_SCHEMA,
-    });
+    expect(metadata).toEqual({ numRows: 3, columns: EXPECTED_SCHEMA.columns.map((column) => column.name), schema: EXPECTED_SCHEMA });
   });
 
   it("round-trips json columns to the original values", async () => {
@@ -362,11 +338,7 @@ describe("writeParquet / readParquetRows round trip", () => {
   it("writes a file with zero rows when given a schema", async () => {
     const bytes = writeParquet([], EXPECTED_SCHEMA);
     expect(await readParquetRows(bytes)).toEqual([]);
-    expect(readParquetMetadata(bytes)).toEqual({
-      numRows: 0,
-      columns: EXPECTED_SCHEMA.columns.map((column) => column.name),
-      schema: EXPECTED_SCHEMA,
-    });
+    expect(readParquetMetadata(bytes)).toEqual({ numRows: 0, columns: EXPECTED_SCHEMA.columns.map((column) => column.name), schema: EXPECTED_SCHEMA });
     const path = writeTemp("empty.parquet", bytes);
     expect(await duckdbRows(`SELECT count(*)::INTEGER AS n FROM read_parquet('${path}')`)).toEqual([{ n: 0 }]);
     expect((await duckdbTypes(path)).generations).toBe("VARCHAR[]");
@@ -394,9 +366,7 @@ describe("writeParquet / readParquetRows round trip", () => {
         metadata: "STRUCT(input_tokens BIGINT, output_tokens BIGINT)",
       });
     }
-    expect(await readParquetRows(firstFile)).toEqual([
-      { instruction: "a", rating: null, metadata: { input_tokens: 1, output_tokens: null } },
-    ]);
+    expect(await readParquetRows(firstFile)).toEqual([{ instruction: "a", rating: null, metadata: { input_tokens: 1, output_tokens: null } }]);
   });
 
   it("writes rows against a given schema, widening ints to double", async () => {
@@ -427,10 +397,7 @@ describe("writeParquet errors", () => {
 
   it("rejects a value that does not fit the given schema, naming the column", async () => {
     const schema: TableSchema = { columns: [{ name: "meta", type: struct({ tokens: INT64 }) }] };
-    const error = await expectDistilflareError(
-      () => writeParquet([{ meta: { tokens: 1.5 } }], schema),
-      "invalid_request",
-    );
+    const error = await expectDistilflareError(() => writeParquet([{ meta: { tokens: 1.5 } }], schema), "invalid_request");
     expect(error.details).toEqual({ column: "meta.tokens", expected: "int64", got: "non-integer number" });
   });
 
@@ -476,8 +443,7 @@ describe("DuckDB reads the written file independently", () => {
       always_null: "VARCHAR",
       generations: "VARCHAR[]",
       embeddings: "DOUBLE[][]",
-      distilabel_metadata:
-        "STRUCT(raw_output_text_generation_0 VARCHAR, statistics_text_generation_0 STRUCT(input_tokens BIGINT, output_tokens BIGINT))",
+      distilabel_metadata: "STRUCT(raw_output_text_generation_0 VARCHAR, statistics_text_generation_0 STRUCT(input_tokens BIGINT, output_tokens BIGINT))",
       rating: "BIGINT",
       model_name: "VARCHAR",
       feedback: "VARCHAR[]",
@@ -545,10 +511,7 @@ describe("DuckDB reads the written file independently", () => {
   it("reads json columns as JSON", async () => {
     const jsonPath = writeTemp("json.parquet", writeParquet([{ x: "text" }, { x: { a: 1 } }]));
     expect(await duckdbTypes(jsonPath)).toEqual({ x: "JSON" });
-    expect(await duckdbRows(`SELECT x->>'$.a' AS a FROM read_parquet('${jsonPath}')`)).toEqual([
-      { a: null },
-      { a: "1" },
-    ]);
+    expect(await duckdbRows(`SELECT x->>'$.a' AS a FROM read_parquet('${jsonPath}')`)).toEqual([{ a: null }, { a: "1" }]);
   });
 });
 
@@ -572,30 +535,16 @@ describe("reading files written by another tool", () => {
       ],
     });
     expect(await readParquetRows(bytes)).toEqual([
-      {
-        i: 1,
-        s: "a",
-        l: [1.5, null],
-        st: { x: 1, y: "z" },
-        d: "2024-01-02T00:00:00.000Z",
-        m: { k: 1 },
-        huge: "9007199254740993",
-      },
+      { i: 1, s: "a", l: [1.5, null], st: { x: 1, y: "z" }, d: "2024-01-02T00:00:00.000Z", m: { k: 1 }, huge: "9007199254740993" },
     ]);
   });
 
   it("derives the same schema from the Parquet elements it writes, except null (string) and empty structs (json)", () => {
-    const schema: TableSchema = {
-      columns: [...EXPECTED_SCHEMA.columns, { name: "empty", type: struct({}) }, { name: "mixed", type: JSON_TYPE }],
-    };
+    const schema: TableSchema = { columns: [...EXPECTED_SCHEMA.columns, { name: "empty", type: struct({}) }, { name: "mixed", type: JSON_TYPE }] };
     const derived = fromParquetTree(parquetSchema({ schema: toParquetElements(schema) }));
     expect(derived.columns).toEqual(
       schema.columns.map((column) =>
-        column.name === "always_null"
-          ? { name: column.name, type: STRING }
-          : column.name === "empty"
-            ? { name: "empty", type: JSON_TYPE }
-            : column,
+        column.name === "always_null" ? { name: column.name, type: STRING } : column.name === "empty" ? { name: "empty", type: JSON_TYPE } : column,
       ),
     );
   });
@@ -608,8 +557,7 @@ describe("a 10,000-row file", () => {
     text: noise(i, 200),
     score: i / 7,
     generations: i % 5 === 0 ? [] : [noise(i + 1, 20), noise(i + 2, 20)],
-    distilabel_metadata:
-      i % 11 === 0 ? null : { statistics: { input_tokens: i, output_tokens: i % 3 === 0 ? null : 2 * i } },
+    distilabel_metadata: i % 11 === 0 ? null : { statistics: { input_tokens: i, output_tokens: i % 3 === 0 ? null : 2 * i } },
   }));
   let bytes: Uint8Array;
 

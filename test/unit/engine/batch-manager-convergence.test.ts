@@ -5,21 +5,10 @@ import { BatchManagerHarness, output, slicesOf } from "./batch-manager-harness.j
  * gen (batch_size 4) routes each batch to some of t1..t4 (input_batch_size 2), which all feed
  * the convergence step `combine` (input_batch_size 2).
  */
-const combine = (predecessors = ["t1", "t2", "t3"]) => ({
-  step: "combine",
-  predecessors,
-  accumulate: false,
-  inputBatchSize: 2,
-  convergenceStep: true,
-});
+const combine = (predecessors = ["t1", "t2", "t3"]) => ({ step: "combine", predecessors, accumulate: false, inputBatchSize: 2, convergenceStep: true });
 
 /** An output of a routed step made from `used` rows of upstream batch `upstream` (4 rows). */
-function fragment(
-  step: string,
-  seqNo: number,
-  size: number,
-  options: { upstream: number; used?: number; routedTo: string[]; last?: boolean },
-) {
+function fragment(step: string, seqNo: number, size: number, options: { upstream: number; used?: number; routedTo: string[]; last?: boolean }) {
   return output(step, seqNo, size, {
     createdFrom: { gen: [[options.upstream, 4, options.used ?? 2]] },
     routedTo: options.routedTo,
@@ -40,23 +29,14 @@ describe.each([
     const g1 = ["t2", "t3"];
     // t3 only took part in group 1 and finished first: nothing may be built before group 0.
     // (Each step's own outputs reach the step in seq order: the engine applies them in order.)
-    h.add(
-      fragment("t3", 0, 2, { upstream: 1, routedTo: g1 }),
-      fragment("t3", 1, 2, { upstream: 1, routedTo: g1, last: true }),
-    );
+    h.add(fragment("t3", 0, 2, { upstream: 1, routedTo: g1 }), fragment("t3", 1, 2, { upstream: 1, routedTo: g1, last: true }));
     expect(h.get()).toBeNull();
     h.add(fragment("t1", 0, 2, { upstream: 0, routedTo: g0 }));
     // t2 has not delivered its part of group 0 yet.
     expect(h.get()).toBeNull();
     h.add(fragment("t2", 0, 2, { upstream: 0, routedTo: g0 }));
     const first = h.get()!;
-    expect(first).toMatchObject({
-      step: "combine",
-      seq_no: 0,
-      last_batch: false,
-      accumulated: false,
-      batch_routed_to: [],
-    });
+    expect(first).toMatchObject({ step: "combine", seq_no: 0, last_batch: false, accumulated: false, batch_routed_to: [] });
     expect(slicesOf(first)).toEqual({ t1: [[0, 0, 2]], t2: [[0, 0, 2]] });
     expect(first.created_from).toEqual({ t1: [[0, 2, 2]], t2: [[0, 2, 2]] });
     expect(h.get()).toBeNull();
@@ -113,10 +93,7 @@ describe.each([
     ]);
     expect(h.state.next_expected_created_from_batch_seq_no).toBe(1);
     // The next group is built right away: the previous one did not stall.
-    h.add(
-      fragment("t1", 2, 4, { upstream: 1, routedTo: g0, last: true }),
-      fragment("t2", 2, 4, { upstream: 1, routedTo: g0, last: true }),
-    );
+    h.add(fragment("t1", 2, 4, { upstream: 1, routedTo: g0, last: true }), fragment("t2", 2, 4, { upstream: 1, routedTo: g0, last: true }));
     const third = h.drain();
     expect(third.map(slicesOf)).toEqual([
       { t1: [[2, 0, 2]], t2: [[2, 0, 2]] },
@@ -206,10 +183,7 @@ describe.each([
       fragment("t3", 1, 2, { upstream: 0, routedTo: g0, last: true }),
     );
     expect(h.drain().map((b) => b.last_batch)).toEqual([false, false]);
-    h.add(
-      fragment("t2", 0, 4, { upstream: 1, used: 4, routedTo: g1, last: true }),
-      fragment("t4", 0, 4, { upstream: 1, used: 4, routedTo: g1, last: true }),
-    );
+    h.add(fragment("t2", 0, 4, { upstream: 1, used: 4, routedTo: g1, last: true }), fragment("t4", 0, 4, { upstream: 1, used: 4, routedTo: g1, last: true }));
     const final = h.drain();
     expect(final.map(slicesOf)).toEqual([
       { t2: [[0, 0, 2]], t4: [[0, 0, 2]] },
@@ -221,10 +195,7 @@ describe.each([
   it("builds an empty last batch once every routed step finished and no group is left", () => {
     const h = new BatchManagerHarness(combine(), roundTrip);
     const g0 = ["t1", "t2"];
-    h.add(
-      fragment("t1", 0, 4, { upstream: 0, used: 4, routedTo: g0 }),
-      fragment("t2", 0, 4, { upstream: 0, used: 4, routedTo: g0 }),
-    );
+    h.add(fragment("t1", 0, 4, { upstream: 0, used: 4, routedTo: g0 }), fragment("t2", 0, 4, { upstream: 0, used: 4, routedTo: g0 }));
     expect(h.drain().map((b) => b.last_batch)).toEqual([false, false]);
     // The final upstream batch was empty: every routed step ends with an empty last batch.
     h.add(emptyLast("t1", 1), emptyLast("t2", 1));
@@ -253,10 +224,7 @@ describe.each([
     h.add(fragment("t1", 0, 2, { upstream: 0, routedTo: g0 }), fragment("t2", 0, 2, { upstream: 0, routedTo: g0 }));
     expect(h.drain()).toHaveLength(1);
     // The second halves were filtered to nothing and are the routed steps' last batches.
-    h.add(
-      fragment("t1", 1, 0, { upstream: 0, routedTo: g0, last: true }),
-      fragment("t2", 1, 0, { upstream: 0, routedTo: g0, last: true }),
-    );
+    h.add(fragment("t1", 1, 0, { upstream: 0, routedTo: g0, last: true }), fragment("t2", 1, 0, { upstream: 0, routedTo: g0, last: true }));
     const last = h.get()!;
     expect(last.last_batch).toBe(true);
     expect(slicesOf(last)).toEqual({ t1: [], t2: [] });

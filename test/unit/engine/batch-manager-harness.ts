@@ -85,10 +85,5 @@ export class BatchManagerHarness {
 
 /** A built batch reduced to what tests compare: `{from: [[seq_no, start, end], ...]}`. */
 export function slicesOf(batch: InputBatch): Record<string, Array<[number, number, number]>> {
-  return Object.fromEntries(
-    batch.data.map((part) => [
-      part.from,
-      part.slices.map((s) => [s.seq_no, s.start, s.end] as [number, number, number]),
-    ]),
-  );
+  return Object.fromEntries(batch.data.map((part) => [part.from, part.slices.map((s) => [s.seq_no, s.start, s.end] as [number, number, number])]));
 }

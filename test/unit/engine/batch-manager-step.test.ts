@@ -3,13 +3,7 @@ import { createBatchManagerStep } from "../../../src/engine/batch-manager-step.j
 import { inputBatchRows } from "../../../src/engine/batch.js";
 import { BatchManagerHarness, output, slicesOf } from "./batch-manager-harness.js";
 
-const normal = (predecessors: string[], inputBatchSize: number) => ({
-  step: "step",
-  predecessors,
-  accumulate: false,
-  inputBatchSize,
-  convergenceStep: false,
-});
+const normal = (predecessors: string[], inputBatchSize: number) => ({ step: "step", predecessors, accumulate: false, inputBatchSize, convergenceStep: false });
 
 describe("createBatchManagerStep", () => {
   it("starts with an empty buffer and seq_no pointers at 0 for every predecessor", () => {
@@ -73,11 +67,7 @@ describe.each([
       batch.created_from.x?.push([1, 1, 1]);
       batch.batch_routed_to.push("other");
       batch.size = 99;
-      expect(h.state.data.gen?.[0]).toMatchObject({
-        size: 2,
-        created_from: { x: [[0, 2, 2]] },
-        batch_routed_to: ["step"],
-      });
+      expect(h.state.data.gen?.[0]).toMatchObject({ size: 2, created_from: { x: [[0, 2, 2]] }, batch_routed_to: ["step"] });
     });
   });
 
@@ -433,13 +423,7 @@ describe.each([
   });
 
   describe("getBatch on a global step (accumulate)", () => {
-    const global = {
-      step: "global",
-      predecessors: ["a", "b"],
-      accumulate: true,
-      inputBatchSize: 2,
-      convergenceStep: false,
-    };
+    const global = { step: "global", predecessors: ["a", "b"], accumulate: true, inputBatchSize: 2, convergenceStep: false };
 
     it("builds nothing until every predecessor has sent its last batch, whatever the row count", () => {
       const h = new BatchManagerHarness(global, roundTrip);
@@ -447,13 +431,7 @@ describe.each([
       expect(h.get()).toBeNull();
       h.add(output("b", 1, 3, { last: true }));
       const batch = h.get()!;
-      expect(batch).toMatchObject({
-        step: "global",
-        seq_no: 0,
-        last_batch: true,
-        accumulated: true,
-        batch_routed_to: [],
-      });
+      expect(batch).toMatchObject({ step: "global", seq_no: 0, last_batch: true, accumulated: true, batch_routed_to: [] });
       expect(slicesOf(batch)).toEqual({
         a: [
           [0, 0, 10],
@@ -515,9 +493,7 @@ describe("save and load", () => {
     const plain = scenario(false);
     const serialised = scenario(true);
     expect(serialised).toEqual(plain);
-    const built = plain.filter((x) => Array.isArray(x) && x.length > 0 && typeof x[0] === "object").flat() as Array<{
-      last_batch: boolean;
-    }>;
+    const built = plain.filter((x) => Array.isArray(x) && x.length > 0 && typeof x[0] === "object").flat() as Array<{ last_batch: boolean }>;
     expect(built.length).toBeGreaterThan(3);
     expect(built.at(-1)?.last_batch).toBe(true);
   });

@@ -1,15 +1,7 @@
 import { seededRandom } from "../../../src/core/random.js";
 import { createDefaultRegistry } from "../../../src/default-registry.js";
 import type { Registry } from "../../../src/components/registry.js";
-import {
-  applyReport,
-  reportedOutput,
-  resumeRun,
-  startRun,
-  stopRun,
-  type EngineContext,
-  type Transition,
-} from "../../../src/engine/run-engine.js";
+import { applyReport, reportedOutput, resumeRun, startRun, stopRun, type EngineContext, type Transition } from "../../../src/engine/run-engine.js";
 import { buildRunPlan, type RunPlan, type RunPlanOptions } from "../../../src/engine/run-plan.js";
 import { createRunState, runStateSchema, type PendingOutput, type RunState } from "../../../src/engine/run-state.js";
 import { workReportSchema, type WorkItem, type WorkReportInput } from "../../../src/engine/work.js";
@@ -19,11 +11,7 @@ import { routingResolver } from "../../../src/runtime/routing-resolver.js";
 type Kind = DagStep["kind"];
 
 /** A step of a hand-written DAG spec; columns are irrelevant to the engine. */
-export function dagStep(
-  name: string,
-  kind: Kind,
-  sizes: { batchSize?: number; inputBatchSize?: number } = {},
-): DagStep {
+export function dagStep(name: string, kind: Kind, sizes: { batchSize?: number; inputBatchSize?: number } = {}): DagStep {
   return {
     name,
     typeName: kind === "generator" ? "Gen" : kind === "global" ? "Global" : "Step",
@@ -99,9 +87,7 @@ export class EngineSim {
 
   /** Applies a transition, round-tripping the state through JSON if asked. */
   accept(transition: Transition): WorkItem[] {
-    const state = this.options.roundTrip
-      ? (JSON.parse(JSON.stringify(transition.state)) as RunState)
-      : transition.state;
+    const state = this.options.roundTrip ? (JSON.parse(JSON.stringify(transition.state)) as RunState) : transition.state;
     runStateSchema.parse(state);
     this.state = state;
     for (const work of transition.dispatch) {
@@ -135,25 +121,14 @@ export class EngineSim {
         const rows = Array.from({ length: count }, (_, i) => `${work.step}:${work.offset + i}`);
         this.outputs.set(`${work.step}/${work.seq_no}`, rows);
         const last = work.force_last_batch || work.offset + size >= total;
-        return {
-          ...base,
-          step: work.step,
-          seq_no: work.seq_no,
-          num_rows: rows.length,
-          bytes: JSON.stringify(rows).length,
-          last_batch: last,
-        };
+        return { ...base, step: work.step, seq_no: work.seq_no, num_rows: rows.length, bytes: JSON.stringify(rows).length, last_batch: last };
       }
       case "process": {
         const inputs = work.data.map((part) =>
-          part.slices.flatMap((slice) =>
-            (this.outputs.get(`${part.from}/${slice.seq_no}`) ?? []).slice(slice.start, slice.end),
-          ),
+          part.slices.flatMap((slice) => (this.outputs.get(`${part.from}/${slice.seq_no}`) ?? []).slice(slice.start, slice.end)),
         );
         const behaviour = this.options.behaviours?.[work.step] ?? zipBehaviour;
-        const rows = inputs.every((r) => r.length === 0)
-          ? []
-          : behaviour(inputs, { step: work.step, seqNo: work.seq_no });
+        const rows = inputs.every((r) => r.length === 0) ? [] : behaviour(inputs, { step: work.step, seqNo: work.seq_no });
         this.outputs.set(`${work.step}/${work.seq_no}`, rows);
         return {
           ...base,
@@ -171,13 +146,7 @@ export class EngineSim {
         config.set(work.file_index, rows);
         this.files.set(work.config, config);
         const path = `runs/${work.run_id}/distiset/${work.config}/${work.split}/${String(work.file_index).padStart(5, "0")}.parquet`;
-        return {
-          ...base,
-          step: work.step,
-          num_rows: rows.length,
-          file: { path, size_bytes: 100 * rows.length, num_rows: rows.length },
-          columns: ["text"],
-        };
+        return { ...base, step: work.step, num_rows: rows.length, file: { path, size_bytes: 100 * rows.length, num_rows: rows.length }, columns: ["text"] };
       }
       case "finalize":
         return { ...base };
@@ -207,12 +176,7 @@ export class EngineSim {
     let delivered = 0;
     while (this.pending.length > 0) {
       if (delivered++ > limit) throw new Error("the run does not settle");
-      const index =
-        order === "fifo"
-          ? 0
-          : order === "lifo"
-            ? this.pending.length - 1
-            : Math.floor((random as () => number)() * this.pending.length);
+      const index = order === "fifo" ? 0 : order === "lifo" ? this.pending.length - 1 : Math.floor((random as () => number)() * this.pending.length);
       this.deliver(index);
     }
     return delivered;

@@ -6,13 +6,7 @@ import { nextLossCheck, redispatchLost, startWork, type LeasePolicy } from "../.
 import { EngineSim, dagSpec, dagStep, plan } from "./engine-sim.js";
 
 const policy: LeasePolicy = { leaseMs: 1_000, unstartedGraceMs: 2_000, maxAttempts: 3 };
-const linear = () =>
-  plan(
-    dagSpec(
-      [dagStep("gen", "generator", { batchSize: 2 }), dagStep("step", "normal", { inputBatchSize: 2 })],
-      [["gen", "step"]],
-    ),
-  );
+const linear = () => plan(dagSpec([dagStep("gen", "generator", { batchSize: 2 }), dagStep("step", "normal", { inputBatchSize: 2 })], [["gen", "step"]]));
 
 const job = (status: string, extra: Record<string, unknown> = {}) => ({
   provider: "OpenAILLM",
@@ -32,14 +26,7 @@ function pendingRun(jobExtra: Record<string, unknown> = {}) {
   const work = sim.pending.find((w) => w.type === "process") as WorkItem;
   sim.state = startWork(sim.state, work.id, 50, policy).state;
   now.t = 100;
-  const report: WorkReportInput = {
-    id: work.id,
-    run_id: work.run_id,
-    type: "process",
-    step: "step",
-    seq_no: 0,
-    offline_batch: job("validating", jobExtra),
-  };
+  const report: WorkReportInput = { id: work.id, run_id: work.run_id, type: "process", step: "step", seq_no: 0, offline_batch: job("validating", jobExtra) };
   sim.deliver(work.id, report);
   return { sim, now, work, report };
 }
@@ -69,23 +56,14 @@ describe("waiting on a provider batch job", () => {
     sim.accept(redispatchLost(sim.state, now.t, policy));
     // Sent again, it is ordinary unstarted work (a lost poll is sent again after the grace).
     expect(nextLossCheck(sim.state, policy)).toBe(now.t + policy.unstartedGraceMs);
-    sim.deliver(work.id, {
-      ...report,
-      offline_batch: job("in_progress", { counts: { total: 2, completed: 1, failed: 0 } }),
-    });
+    sim.deliver(work.id, { ...report, offline_batch: job("in_progress", { counts: { total: 2, completed: 1, failed: 0 } }) });
     expect(sim.state.inflight[work.id]?.offline_batch).toMatchObject({
       status: "in_progress",
       polls: 1,
       next_poll_at: now.t + 2 * OFFLINE_BATCH_BACKOFF.firstMs,
     });
     expect(pendingOfflineBatches(sim.state)).toEqual([
-      expect.objectContaining({
-        step: "step",
-        seq_no: 0,
-        job_id: "batch_1",
-        status: "in_progress",
-        counts: { total: 2, completed: 1, failed: 0 },
-      }),
+      expect.objectContaining({ step: "step", seq_no: 0, job_id: "batch_1", status: "in_progress", counts: { total: 2, completed: 1, failed: 0 } }),
     ]);
     const meta = {
       id: "run-1",
@@ -98,9 +76,7 @@ describe("waiting on a provider batch job", () => {
       use_cache: false,
       dry_run: false,
     };
-    expect(runView(meta, sim.state).offline_batches).toEqual([
-      expect.objectContaining({ step: "step", job_id: "batch_1", status: "in_progress" }),
-    ]);
+    expect(runView(meta, sim.state).offline_batches).toEqual([expect.objectContaining({ step: "step", job_id: "batch_1", status: "in_progress" })]);
 
     now.t += 2 * OFFLINE_BATCH_BACKOFF.firstMs;
     sim.accept(redispatchLost(sim.state, now.t, policy));

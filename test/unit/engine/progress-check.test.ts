@@ -8,11 +8,7 @@ import { output } from "./batch-manager-harness.js";
 const chain = () =>
   plan(
     dagSpec(
-      [
-        dagStep("gen", "generator", { batchSize: 5 }),
-        dagStep("s", "normal", { inputBatchSize: 5 }),
-        dagStep("t", "normal", { inputBatchSize: 5 }),
-      ],
+      [dagStep("gen", "generator", { batchSize: 5 }), dagStep("s", "normal", { inputBatchSize: 5 }), dagStep("t", "normal", { inputBatchSize: 5 })],
       [
         ["gen", "s"],
         ["s", "t"],
@@ -52,9 +48,7 @@ describe("stalledSteps", () => {
       { step: "s", waits_for: "batch 1 of 'gen', 5 row(s) per predecessor", holds: "5 row(s) from 'gen' (batches 0)" },
       { step: "t", waits_for: "batch 0 of 's', 5 row(s) per predecessor", holds: "0 row(s) from 's'" },
     ]);
-    expect(stallMessage(stalled ?? [])).toContain(
-      "'s' waits for batch 1 of 'gen', 5 row(s) per predecessor and holds 5 row(s) from 'gen' (batches 0)",
-    );
+    expect(stallMessage(stalled ?? [])).toContain("'s' waits for batch 1 of 'gen', 5 row(s) per predecessor and holds 5 row(s) from 'gen' (batches 0)");
   });
 });
 

@@ -15,19 +15,11 @@ const MODEL = "OpenAILLM:gpt-4o-mini";
 const CALL_COST = 0.00075;
 
 /** gen (rows, batch_size 5) -> llm (input_batch_size 5) -> tidy (a step without LLM calls). */
-function budgetedRun(
-  rows: number,
-  budget: NonNullable<RunState["budget"]>,
-  options: { roundTrip?: boolean } = {},
-): EngineSim {
+function budgetedRun(rows: number, budget: NonNullable<RunState["budget"]>, options: { roundTrip?: boolean } = {}): EngineSim {
   const sim = new EngineSim(
     plan(
       dagSpec(
-        [
-          dagStep("gen", "generator", { batchSize: 5 }),
-          dagStep("llm", "normal", { inputBatchSize: 5 }),
-          dagStep("tidy", "normal", { inputBatchSize: 5 }),
-        ],
+        [dagStep("gen", "generator", { batchSize: 5 }), dagStep("llm", "normal", { inputBatchSize: 5 }), dagStep("tidy", "normal", { inputBatchSize: 5 })],
         [
           ["gen", "llm"],
           ["llm", "tidy"],
@@ -212,28 +204,15 @@ describe("budgets in the engine", () => {
 
   it("has no projection for a model without a price: cost counts only known prices", () => {
     const usage = {
-      "OpenAILLM:my-model": {
-        provider: "OpenAILLM",
-        model: "my-model",
-        requests: 4,
-        input_tokens: 400,
-        output_tokens: 400,
-        cached_requests: 0,
-      },
+      "OpenAILLM:my-model": { provider: "OpenAILLM", model: "my-model", requests: 4, input_tokens: 400, output_tokens: 400, cached_requests: 0 },
     };
     expect(spendOf(usage, DEFAULT_PRICES)).toEqual({ requests: 4, cost_usd: 0 });
   });
 
   it("merges a resumed budget over the stored one", () => {
-    expect(mergeBudget({ max_requests: 5, max_cost_usd: 1 }, { max_requests: 9 })).toEqual({
-      max_requests: 9,
-      max_cost_usd: 1,
-    });
+    expect(mergeBudget({ max_requests: 5, max_cost_usd: 1 }, { max_requests: 9 })).toEqual({ max_requests: 9, max_cost_usd: 1 });
     expect(mergeBudget(undefined, { max_cost_usd: 2 })).toEqual({ max_requests: null, max_cost_usd: 2 });
-    expect(mergeBudget({ max_requests: 5, max_cost_usd: null }, undefined)).toEqual({
-      max_requests: 5,
-      max_cost_usd: null,
-    });
+    expect(mergeBudget({ max_requests: 5, max_cost_usd: null }, undefined)).toEqual({ max_requests: 5, max_cost_usd: null });
   });
 
   it("marks a requested stop as such", () => {

@@ -8,11 +8,7 @@ describe("runs that used to hang", () => {
   it("finishes two generators of unequal length feeding one multi-input step (the shorter one first)", () => {
     const p = plan(
       dagSpec(
-        [
-          dagStep("g", "generator", { batchSize: 10 }),
-          dagStep("h", "generator", { batchSize: 10 }),
-          dagStep("s", "normal", { inputBatchSize: 5 }),
-        ],
+        [dagStep("g", "generator", { batchSize: 10 }), dagStep("h", "generator", { batchSize: 10 }), dagStep("s", "normal", { inputBatchSize: 5 })],
         [
           ["g", "s"],
           ["h", "s"],
@@ -38,8 +34,7 @@ describe("runs that used to hang", () => {
           [seqNo === 1 ? "t1" : "t2"].filter((s) => steps.includes(s)),
     );
     const registry = createDefaultRegistry().registerRouting(firstToT1);
-    const dropBatchOne: Behaviour = (inputs, { seqNo }) =>
-      seqNo === 1 ? [] : (inputs[0] ?? []).map((row) => `f(${row})`);
+    const dropBatchOne: Behaviour = (inputs, { seqNo }) => (seqNo === 1 ? [] : (inputs[0] ?? []).map((row) => `f(${row})`));
     const p = plan(
       dagSpec(
         [

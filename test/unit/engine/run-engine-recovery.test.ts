@@ -9,13 +9,7 @@ import { EngineSim, dagSpec, dagStep, plan } from "./engine-sim.js";
 const context = { now: 0, routing: routingResolver(createDefaultRegistry()) };
 
 /** gen (10 rows, batch_size 4) -> step (input_batch_size 3). */
-const linear = () =>
-  plan(
-    dagSpec(
-      [dagStep("gen", "generator", { batchSize: 4 }), dagStep("step", "normal", { inputBatchSize: 3 })],
-      [["gen", "step"]],
-    ),
-  );
+const linear = () => plan(dagSpec([dagStep("gen", "generator", { batchSize: 4 }), dagStep("step", "normal", { inputBatchSize: 3 })], [["gen", "step"]]));
 
 /** gen (23 rows, batch_size 5) -> a (3) -> b (4), and gen -> c (7): leaves b and c. */
 const branching = (options: { maxRowsPerFile?: number } = {}) =>
@@ -65,9 +59,7 @@ describe("stop and resume", () => {
     sim.start();
     expect(() => resumeRun(sim.state, context)).toThrow("Run 'run-1' cannot be resumed from status 'running'");
     sim.runAll();
-    expect(() => stopRun(sim.state)).toThrow(
-      new DistilflareError("conflict", "Run 'run-1' cannot be stopped from status 'succeeded'"),
-    );
+    expect(() => stopRun(sim.state)).toThrow(new DistilflareError("conflict", "Run 'run-1' cannot be stopped from status 'succeeded'"));
   });
 
   it("carries on from where it stopped and produces the same rows as an uninterrupted run", () => {
@@ -107,12 +99,7 @@ describe("failures", () => {
   it("fails the run on a fatal report and sends nothing more", () => {
     const sim = new EngineSim(linear(), { generators: { gen: 10 } });
     sim.start();
-    const dispatch = sim.deliver(0, {
-      id: "generate:gen:0",
-      run_id: "run-1",
-      type: "generate",
-      fatal: { code: "step_failed", message: "boom" },
-    });
+    const dispatch = sim.deliver(0, { id: "generate:gen:0", run_id: "run-1", type: "generate", fatal: { code: "step_failed", message: "boom" } });
     expect(dispatch).toEqual([]);
     expect(sim.state.status).toBe("failed");
     expect(sim.state.error).toEqual({ code: "step_failed", message: "Step 'gen': boom" });
@@ -124,12 +111,7 @@ describe("failures", () => {
   it("re-sends a failed generator request once on resume", () => {
     const sim = new EngineSim(linear(), { generators: { gen: 10 } });
     sim.start();
-    sim.deliver(0, {
-      id: "generate:gen:0",
-      run_id: "run-1",
-      type: "generate",
-      fatal: { code: "step_failed", message: "boom" },
-    });
+    sim.deliver(0, { id: "generate:gen:0", run_id: "run-1", type: "generate", fatal: { code: "step_failed", message: "boom" } });
     const resent = sim.resume();
     expect(resent.map((w) => w.id)).toEqual(["generate:gen:0"]);
     expect(sim.state.steps.gen).toMatchObject({ inflight: 1, outstanding: true });
@@ -142,12 +124,7 @@ describe("failures", () => {
     const sim = new EngineSim(linear(), { generators: { gen: 10 } });
     sim.start();
     sim.deliver(0);
-    sim.deliver(0, {
-      id: "process:step:0",
-      run_id: "run-1",
-      type: "process",
-      fatal: { code: "storage_failed", message: "R2 down" },
-    });
+    sim.deliver(0, { id: "process:step:0", run_id: "run-1", type: "process", fatal: { code: "storage_failed", message: "R2 down" } });
     expect(sim.state.status).toBe("failed");
     const resent = sim.resume();
     expect(resent.map((w) => w.id)).toContain("process:step:0");
@@ -167,12 +144,7 @@ describe("failures", () => {
     const [first, second] = sim.pending.filter((w) => w.type === "process");
     expect(first?.type).toBe("process");
     expect(second?.type).toBe("process");
-    sim.deliver(first!.id, {
-      id: first!.id,
-      run_id: "run-1",
-      type: "process",
-      fatal: { code: "internal", message: "crash" },
-    });
+    sim.deliver(first!.id, { id: first!.id, run_id: "run-1", type: "process", fatal: { code: "internal", message: "crash" } });
     expect(sim.state.status).toBe("failed");
     expect(sim.deliver(second!.id)).toEqual([]);
     sim.runAll();
@@ -186,11 +158,7 @@ describe("failures", () => {
   it("failRun fails the run and keeps the named step's work for a resume", () => {
     const sim = new EngineSim(linear(), { generators: { gen: 10 } });
     sim.start();
-    const { state, dispatch } = failRun(
-      sim.state,
-      { code: "step_failed", message: "dead-lettered", step: "gen" },
-      { now: 5 },
-    );
+    const { state, dispatch } = failRun(sim.state, { code: "step_failed", message: "dead-lettered", step: "gen" }, { now: 5 });
     expect(dispatch).toEqual([]);
     expect(state.status).toBe("failed");
     expect(state.error).toEqual({ code: "step_failed", message: "Step 'gen': dead-lettered" });
@@ -203,16 +171,10 @@ describe("failures", () => {
 
   it("fails the run when a routing function picks a step that is not a successor", async () => {
     const { defineRoutingBatchFunction } = await import("../../../src/pipeline/routing-batch-function.js");
-    const registry = createDefaultRegistry().registerRouting(
-      defineRoutingBatchFunction("to_nowhere", () => () => ["nowhere"]),
-    );
+    const registry = createDefaultRegistry().registerRouting(defineRoutingBatchFunction("to_nowhere", () => () => ["nowhere"]));
     const p = plan(
       dagSpec(
-        [
-          dagStep("gen", "generator", { batchSize: 2 }),
-          dagStep("a", "normal", { inputBatchSize: 2 }),
-          dagStep("b", "normal", { inputBatchSize: 2 }),
-        ],
+        [dagStep("gen", "generator", { batchSize: 2 }), dagStep("a", "normal", { inputBatchSize: 2 }), dagStep("b", "normal", { inputBatchSize: 2 })],
         [
           ["gen", "a"],
           ["gen", "b"],

@@ -9,11 +9,7 @@ const scenarios: Record<string, { plan: () => RunPlan; rows: number; drive: (sim
     plan: () =>
       plan(
         dagSpec(
-          [
-            dagStep("gen", "generator", { batchSize: 5 }),
-            dagStep("a", "normal", { inputBatchSize: 3 }),
-            dagStep("b", "normal", { inputBatchSize: 7 }),
-          ],
+          [dagStep("gen", "generator", { batchSize: 5 }), dagStep("a", "normal", { inputBatchSize: 3 }), dagStep("b", "normal", { inputBatchSize: 7 })],
           [
             ["gen", "a"],
             ["gen", "b"],
@@ -33,10 +29,7 @@ const scenarios: Record<string, { plan: () => RunPlan; rows: number; drive: (sim
             ...tasks.map((t) => dagStep(t, "normal", { inputBatchSize: 2 })),
             dagStep("combine", "normal", { inputBatchSize: 2 }),
           ],
-          [
-            ...tasks.map((t) => ["gen", t] as [string, string]),
-            ...tasks.map((t) => [t, "combine"] as [string, string]),
-          ],
+          [...tasks.map((t) => ["gen", t] as [string, string]), ...tasks.map((t) => [t, "combine"] as [string, string])],
           { gen: { typeName: "sample_n_steps", kwargs: { n: 2 } } },
         ),
       ),
@@ -47,11 +40,7 @@ const scenarios: Record<string, { plan: () => RunPlan; rows: number; drive: (sim
     plan: () =>
       plan(
         dagSpec(
-          [
-            dagStep("gen", "generator", { batchSize: 3 }),
-            dagStep("a", "normal", { inputBatchSize: 2 }),
-            dagStep("global", "global"),
-          ],
+          [dagStep("gen", "generator", { batchSize: 3 }), dagStep("a", "normal", { inputBatchSize: 2 }), dagStep("global", "global")],
           [
             ["gen", "a"],
             ["a", "global"],
@@ -62,13 +51,7 @@ const scenarios: Record<string, { plan: () => RunPlan; rows: number; drive: (sim
     drive: (sim) => sim.runAll("lifo"),
   },
   "a stop, a failure and two resumes": {
-    plan: () =>
-      plan(
-        dagSpec(
-          [dagStep("gen", "generator", { batchSize: 2 }), dagStep("step", "normal", { inputBatchSize: 3 })],
-          [["gen", "step"]],
-        ),
-      ),
+    plan: () => plan(dagSpec([dagStep("gen", "generator", { batchSize: 2 }), dagStep("step", "normal", { inputBatchSize: 3 })], [["gen", "step"]])),
     rows: 11,
     drive: (sim) => {
       for (let i = 0; i < 3; i++) sim.deliver(0);
@@ -76,13 +59,7 @@ const scenarios: Record<string, { plan: () => RunPlan; rows: number; drive: (sim
       sim.runAll();
       sim.resume();
       const work = sim.pending[0];
-      if (work)
-        sim.deliver(0, {
-          id: work.id,
-          run_id: "run-1",
-          type: work.type,
-          fatal: { code: "internal", message: "crash" },
-        });
+      if (work) sim.deliver(0, { id: work.id, run_id: "run-1", type: work.type, fatal: { code: "internal", message: "crash" } });
       sim.resume();
       sim.runAll();
     },
@@ -103,10 +80,7 @@ describe("run state JSON round trip", () => {
     expect(serialised.dispatched).toEqual(plain.dispatched);
     expect(serialised.state).toEqual(plain.state);
     expect(Object.fromEntries(serialised.files)).toEqual(Object.fromEntries(plain.files));
-    const leafRows = plain.state.plan.leaves.reduce(
-      (sum, leaf) => sum + plain.dataset(plain.state.plan.configs[leaf]).length,
-      0,
-    );
+    const leafRows = plain.state.plan.leaves.reduce((sum, leaf) => sum + plain.dataset(plain.state.plan.configs[leaf]).length, 0);
     expect(leafRows).toBe(scenario.rows * plain.state.plan.leaves.length);
   });
 });

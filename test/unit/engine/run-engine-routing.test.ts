@@ -38,11 +38,7 @@ function routes(sim: EngineSim): Map<number, string[]> {
   return out;
 }
 
-function run(
-  seed: string,
-  order: Parameters<EngineSim["runAll"]>[0] = "fifo",
-  behaviours: Record<string, Behaviour> = {},
-) {
+function run(seed: string, order: Parameters<EngineSim["runAll"]>[0] = "fifo", behaviours: Record<string, Behaviour> = {}) {
   const sim = new EngineSim(routedPlan(seed), { generators: { gen: 40 }, behaviours });
   sim.start();
   sim.runAll(order);
@@ -60,9 +56,7 @@ describe("routing with sample_n_steps", () => {
     // A skipped task never sees rows of that batch.
     for (const [seq, steps] of routed) {
       for (const t of tasks.filter((x) => !steps.includes(x))) {
-        const seen = (sim.dispatchedOf(t) as ProcessWork[]).some((w) =>
-          w.data[0]?.slices.some((s) => s.seq_no === seq),
-        );
+        const seen = (sim.dispatchedOf(t) as ProcessWork[]).some((w) => w.data[0]?.slices.some((s) => s.seq_no === seq));
         expect(seen).toBe(false);
       }
     }
@@ -99,8 +93,7 @@ describe("routing with sample_n_steps", () => {
   });
 
   it("completes every group when the routed tasks write two rows per input row", () => {
-    const twice: Behaviour = (inputs, { step }) =>
-      (inputs[0] ?? []).flatMap((row) => [`${step}(${row})#1`, `${step}(${row})#2`]);
+    const twice: Behaviour = (inputs, { step }) => (inputs[0] ?? []).flatMap((row) => [`${step}(${row})#1`, `${step}(${row})#2`]);
     const behaviours = Object.fromEntries(tasks.map((t) => [t, twice]));
     const sim = run("run-1", { random: "x" }, behaviours);
     const routed = routes(sim);
@@ -117,11 +110,7 @@ describe("routing with sample_n_steps", () => {
   it("finishes when the routed steps are leaves and the last batch skips one of them", () => {
     const p = plan(
       dagSpec(
-        [
-          dagStep("gen", "generator", { batchSize: 4 }),
-          dagStep("a", "normal", { inputBatchSize: 2 }),
-          dagStep("b", "normal", { inputBatchSize: 2 }),
-        ],
+        [dagStep("gen", "generator", { batchSize: 4 }), dagStep("a", "normal", { inputBatchSize: 2 }), dagStep("b", "normal", { inputBatchSize: 2 })],
         [
           ["gen", "a"],
           ["gen", "b"],
@@ -147,11 +136,7 @@ describe("routing with sample_n_steps", () => {
     const registry = createDefaultRegistry().registerRouting(evenOdd);
     const p = plan(
       dagSpec(
-        [
-          dagStep("gen", "generator", { batchSize: 2 }),
-          dagStep("even", "normal", { inputBatchSize: 2 }),
-          dagStep("odd", "normal", { inputBatchSize: 2 }),
-        ],
+        [dagStep("gen", "generator", { batchSize: 2 }), dagStep("even", "normal", { inputBatchSize: 2 }), dagStep("odd", "normal", { inputBatchSize: 2 })],
         [
           ["gen", "even"],
           ["gen", "odd"],
@@ -232,11 +217,7 @@ describe("global steps and load stages", () => {
   it("runs every step in its own stage with sequential_step_execution", () => {
     const p = plan(
       dagSpec(
-        [
-          dagStep("gen", "generator", { batchSize: 2 }),
-          dagStep("a", "normal", { inputBatchSize: 2 }),
-          dagStep("b", "normal", { inputBatchSize: 2 }),
-        ],
+        [dagStep("gen", "generator", { batchSize: 2 }), dagStep("a", "normal", { inputBatchSize: 2 }), dagStep("b", "normal", { inputBatchSize: 2 })],
         [
           ["gen", "a"],
           ["a", "b"],
@@ -248,9 +229,7 @@ describe("global steps and load stages", () => {
     const sim = new EngineSim(p, { generators: { gen: 7 } });
     sim.start();
     sim.runAll({ random: "s" });
-    const kinds = sim.dispatched
-      .filter((w) => w.type === "generate" || w.type === "process")
-      .map((w) => ("step" in w ? w.step : ""));
+    const kinds = sim.dispatched.filter((w) => w.type === "generate" || w.type === "process").map((w) => ("step" in w ? w.step : ""));
     const lastGen = kinds.lastIndexOf("gen");
     const firstA = kinds.indexOf("a");
     const lastA = kinds.lastIndexOf("a");
@@ -263,13 +242,9 @@ describe("global steps and load stages", () => {
 
 describe("dry run", () => {
   it("asks each generator for one batch, forced to be the last, and runs it through the DAG", () => {
-    const p = plan(
-      dagSpec(
-        [dagStep("gen", "generator", { batchSize: 1 }), dagStep("step", "normal", { inputBatchSize: 3 })],
-        [["gen", "step"]],
-      ),
-      { dryRun: true },
-    );
+    const p = plan(dagSpec([dagStep("gen", "generator", { batchSize: 1 }), dagStep("step", "normal", { inputBatchSize: 3 })], [["gen", "step"]]), {
+      dryRun: true,
+    });
     const sim = new EngineSim(p, { generators: { gen: 10 } });
     const [first] = sim.start();
     expect(first).toMatchObject({ type: "generate", step: "gen", seq_no: 0, force_last_batch: true });
@@ -286,13 +261,7 @@ describe("dry run", () => {
 describe("Parquet files", () => {
   /** gen (batch 3) -> leaf (input_batch_size 3): one leaf batch per generator batch. */
   const leafPlan = (options: { maxRowsPerFile?: number; maxBytesPerFile?: number }) =>
-    plan(
-      dagSpec(
-        [dagStep("gen", "generator", { batchSize: 3 }), dagStep("leaf", "normal", { inputBatchSize: 3 })],
-        [["gen", "leaf"]],
-      ),
-      options,
-    );
+    plan(dagSpec([dagStep("gen", "generator", { batchSize: 3 }), dagStep("leaf", "normal", { inputBatchSize: 3 })], [["gen", "leaf"]]), options);
 
   it("cuts a file as soon as max_rows_per_file rows are pending and flushes the rest when the leaf is done", () => {
     const sim = new EngineSim(leafPlan({ maxRowsPerFile: 5 }), { generators: { gen: 14 } });
@@ -326,11 +295,7 @@ describe("Parquet files", () => {
     while (sim.pending.some((w) => w.type !== "write_parquet")) {
       sim.deliver(sim.pending.findIndex((w) => w.type !== "write_parquet"));
     }
-    expect(sim.pending.map((w) => w.id)).toEqual([
-      "write_parquet:default:0",
-      "write_parquet:default:1",
-      "write_parquet:default:2",
-    ]);
+    expect(sim.pending.map((w) => w.id)).toEqual(["write_parquet:default:0", "write_parquet:default:1", "write_parquet:default:2"]);
     expect(sim.deliver(0)).toEqual([]);
     expect(sim.deliver(0)).toEqual([]);
     expect(sim.state.finalize).toBe("pending");
@@ -354,17 +319,8 @@ describe("Parquet files", () => {
     const sim = new EngineSim(leafPlan({}), { generators: { gen: 3 } });
     sim.start();
     while (sim.pending[0]?.type !== "finalize") sim.deliver(0);
-    sim.deliver(0, {
-      id: "finalize",
-      run_id: "run-1",
-      type: "finalize",
-      fatal: { code: "storage_failed", message: "manifest write failed" },
-    });
-    expect(sim.state).toMatchObject({
-      status: "failed",
-      finalize: "pending",
-      error: { code: "storage_failed", message: "manifest write failed" },
-    });
+    sim.deliver(0, { id: "finalize", run_id: "run-1", type: "finalize", fatal: { code: "storage_failed", message: "manifest write failed" } });
+    expect(sim.state).toMatchObject({ status: "failed", finalize: "pending", error: { code: "storage_failed", message: "manifest write failed" } });
     expect(sim.resume().map((w) => w.id)).toEqual(["finalize"]);
     sim.runAll();
     expect(sim.state.status).toBe("succeeded");

@@ -10,13 +10,7 @@ import { EngineSim, dagSpec, dagStep, plan } from "./engine-sim.js";
 const context = { now: 0, routing: routingResolver(createDefaultRegistry()) };
 
 /** gen (10 rows, batch_size 4) -> step (input_batch_size 3). */
-const linear = () =>
-  plan(
-    dagSpec(
-      [dagStep("gen", "generator", { batchSize: 4 }), dagStep("step", "normal", { inputBatchSize: 3 })],
-      [["gen", "step"]],
-    ),
-  );
+const linear = () => plan(dagSpec([dagStep("gen", "generator", { batchSize: 4 }), dagStep("step", "normal", { inputBatchSize: 3 })], [["gen", "step"]]));
 
 /** gen (23 rows, batch_size 5) -> a (3) -> b (4), and gen -> c (7): leaves b and c. */
 const branching = (options: { maxRowsPerFile?: number; maxInflightPerStep?: number } = {}) =>
@@ -43,11 +37,7 @@ describe("startRun", () => {
   it("requests the first batch of every generator and nothing else", () => {
     const p = plan(
       dagSpec(
-        [
-          dagStep("g1", "generator", { batchSize: 2 }),
-          dagStep("g2", "generator", { batchSize: 3 }),
-          dagStep("join", "normal", { inputBatchSize: 2 }),
-        ],
+        [dagStep("g1", "generator", { batchSize: 2 }), dagStep("g2", "generator", { batchSize: 3 }), dagStep("join", "normal", { inputBatchSize: 2 })],
         [
           ["g1", "join"],
           ["g2", "join"],
@@ -57,24 +47,8 @@ describe("startRun", () => {
     const { state, dispatch } = startRun(createRunState("run-1", p), context);
     expect(state.status).toBe("running");
     expect(dispatch).toEqual([
-      {
-        type: "generate",
-        id: "generate:g1:0",
-        run_id: "run-1",
-        step: "g1",
-        seq_no: 0,
-        offset: 0,
-        force_last_batch: false,
-      },
-      {
-        type: "generate",
-        id: "generate:g2:0",
-        run_id: "run-1",
-        step: "g2",
-        seq_no: 0,
-        offset: 0,
-        force_last_batch: false,
-      },
+      { type: "generate", id: "generate:g1:0", run_id: "run-1", step: "g1", seq_no: 0, offset: 0, force_last_batch: false },
+      { type: "generate", id: "generate:g2:0", run_id: "run-1", step: "g2", seq_no: 0, offset: 0, force_last_batch: false },
     ]);
     expect(Object.keys(state.inflight)).toEqual(["generate:g1:0", "generate:g2:0"]);
     expect(state.steps.g1).toMatchObject({ batches_sent: 1, inflight: 1, outstanding: true });
@@ -89,9 +63,7 @@ describe("startRun", () => {
 
   it("refuses to start a run twice", () => {
     const { state } = startRun(createRunState("run-1", linear()), context);
-    expect(() => startRun(state, context)).toThrow(
-      new DistilflareError("conflict", "Run 'run-1' has already started (status running)"),
-    );
+    expect(() => startRun(state, context)).toThrow(new DistilflareError("conflict", "Run 'run-1' has already started (status running)"));
   });
 });
 
@@ -167,24 +139,9 @@ describe("a linear run", () => {
     expect(sim.state.status).toBe("succeeded");
     expect(sim.state.finalize).toBe("done");
     expect(sim.dataset()).toEqual(range(10).map((i) => `step(gen:${i})`));
-    expect(sim.state.steps.step).toMatchObject({
-      batches_sent: 4,
-      batches_done: 4,
-      rows_in: 10,
-      rows_out: 10,
-      done: true,
-      inflight: 0,
-    });
-    expect(sim.state.steps.gen).toMatchObject({
-      batches_sent: 3,
-      batches_done: 3,
-      rows_out: 10,
-      next_offset: 10,
-      done: true,
-    });
-    expect(sim.state.leaves.step?.files).toEqual([
-      { path: "runs/run-1/distiset/default/train/00000.parquet", size_bytes: 1000, num_rows: 10, file_index: 0 },
-    ]);
+    expect(sim.state.steps.step).toMatchObject({ batches_sent: 4, batches_done: 4, rows_in: 10, rows_out: 10, done: true, inflight: 0 });
+    expect(sim.state.steps.gen).toMatchObject({ batches_sent: 3, batches_done: 3, rows_out: 10, next_offset: 10, done: true });
+    expect(sim.state.leaves.step?.files).toEqual([{ path: "runs/run-1/distiset/default/train/00000.parquet", size_bytes: 1000, num_rows: 10, file_index: 0 }]);
     expect(sim.state.leaves.step?.columns).toEqual(["text"]);
     expect(sim.state.inflight).toEqual({});
   });
@@ -223,8 +180,7 @@ describe("a linear run", () => {
     sim.start();
     let delivered = 0;
     while (sim.pending.length > 0 && delivered++ < 1000) {
-      for (const step of ["a", "b", "c"])
-        expect(sim.pending.filter((w) => w.type === "process" && w.step === step).length).toBeLessThanOrEqual(1);
+      for (const step of ["a", "b", "c"]) expect(sim.pending.filter((w) => w.type === "process" && w.step === step).length).toBeLessThanOrEqual(1);
       sim.deliver(sim.pending.length - 1);
     }
     expect(sim.state.status).toBe("succeeded");
@@ -273,11 +229,7 @@ describe("applyReport", () => {
     const sim = new EngineSim(linear(), { generators: { gen: 10 } });
     sim.start();
     const before = sim.state;
-    const result = applyReport(
-      before,
-      { id: "process:ghost:0", run_id: "run-1", type: "process", step: "ghost", seq_no: 0, num_rows: 5 },
-      context,
-    );
+    const result = applyReport(before, { id: "process:ghost:0", run_id: "run-1", type: "process", step: "ghost", seq_no: 0, num_rows: 5 }, context);
     expect(result.state).toBe(before);
     expect(result.dispatch).toEqual([]);
   });
@@ -285,9 +237,7 @@ describe("applyReport", () => {
   it("rejects a malformed report", () => {
     const sim = new EngineSim(linear(), { generators: { gen: 10 } });
     sim.start();
-    expect(() =>
-      applyReport(sim.state, { id: "generate:gen:0", run_id: "run-1", type: "generate", num_rows: -1 }, context),
-    ).toThrow(/num_rows/);
+    expect(() => applyReport(sim.state, { id: "generate:gen:0", run_id: "run-1", type: "generate", num_rows: -1 }, context)).toThrow(/num_rows/);
   });
 
   it("records row errors of a batch and carries on", () => {
@@ -295,14 +245,9 @@ describe("applyReport", () => {
     sim.start();
     sim.deliver(0);
     const work = sim.pending[0] as ProcessWork;
-    sim.deliver(0, {
-      ...sim.execute(work),
-      errors: [{ code: "llm_failed", message: "2 row(s) got null generations" }],
-    });
+    sim.deliver(0, { ...sim.execute(work), errors: [{ code: "llm_failed", message: "2 row(s) got null generations" }] });
     expect(sim.state.status).toBe("running");
-    expect(sim.state.errors).toEqual([
-      { step: "step", seq_no: 0, code: "llm_failed", message: "2 row(s) got null generations", at: 0 },
-    ]);
+    expect(sim.state.errors).toEqual([{ step: "step", seq_no: 0, code: "llm_failed", message: "2 row(s) got null generations", at: 0 }]);
     expect(sim.state.steps.step?.errors).toBe(1);
     sim.runAll();
     expect(sim.state.status).toBe("succeeded");

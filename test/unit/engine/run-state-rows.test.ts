@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunState } from "../../../src/engine/run-state.js";
-import {
-  stateChanges,
-  stateFromRows,
-  type RowChanges,
-  type RowKey,
-  type StoredRow,
-} from "../../../src/engine/run-state-rows.js";
+import { stateChanges, stateFromRows, type RowChanges, type RowKey, type StoredRow } from "../../../src/engine/run-state-rows.js";
 import { EngineSim, dagSpec, dagStep, plan } from "./engine-sim.js";
 
 /** A storage stand-in: rows by key, values as JSON text (as the Durable Object keeps them). */
@@ -37,11 +31,7 @@ const id = (key: RowKey) => JSON.stringify([key.kind, key.name, key.part, key.se
 const globalPlan = () =>
   plan(
     dagSpec(
-      [
-        dagStep("gen", "generator", { batchSize: 2 }),
-        dagStep("all", "global"),
-        dagStep("leaf", "normal", { inputBatchSize: 5 }),
-      ],
+      [dagStep("gen", "generator", { batchSize: 2 }), dagStep("all", "global"), dagStep("leaf", "normal", { inputBatchSize: 5 })],
       [
         ["gen", "all"],
         ["all", "leaf"],
@@ -99,9 +89,7 @@ describe("run state rows", () => {
     sim.start();
     const rows = new Rows();
     rows.apply(stateChanges(undefined, sim.state));
-    const stored = rows
-      .read()
-      .map((row) => (row.kind === "core" ? { ...row, value: { ...(row.value as object), layout_version: 1 } } : row));
+    const stored = rows.read().map((row) => (row.kind === "core" ? { ...row, value: { ...(row.value as object), layout_version: 1 } } : row));
     expect(() => stateFromRows(stored)).toThrow(/layout_version/);
   });
 });

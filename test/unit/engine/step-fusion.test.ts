@@ -16,11 +16,7 @@ const policy = DEFAULT_LEASE_POLICY;
 const chain = (options: Parameters<typeof plan>[1] = {}) =>
   plan(
     dagSpec(
-      [
-        dagStep("gen", "generator", { batchSize: 4 }),
-        dagStep("a", "normal", { inputBatchSize: 4 }),
-        dagStep("b", "normal", { inputBatchSize: 4 }),
-      ],
+      [dagStep("gen", "generator", { batchSize: 4 }), dagStep("a", "normal", { inputBatchSize: 4 }), dagStep("b", "normal", { inputBatchSize: 4 })],
       [
         ["gen", "a"],
         ["a", "b"],
@@ -43,11 +39,7 @@ describe("the fusion decision in the run plan", () => {
   it("needs the successor's input batch size to be the size the step's batches come in", () => {
     const p = plan(
       dagSpec(
-        [
-          dagStep("gen", "generator", { batchSize: 4 }),
-          dagStep("a", "normal", { inputBatchSize: 3 }),
-          dagStep("b", "normal", { inputBatchSize: 4 }),
-        ],
+        [dagStep("gen", "generator", { batchSize: 4 }), dagStep("a", "normal", { inputBatchSize: 3 }), dagStep("b", "normal", { inputBatchSize: 4 })],
         [
           ["gen", "a"],
           ["a", "b"],
@@ -61,11 +53,7 @@ describe("the fusion decision in the run plan", () => {
   it("never fuses into a step with two predecessors, a step with two successors, a global step or across a routing function", () => {
     const join = plan(
       dagSpec(
-        [
-          dagStep("g1", "generator", { batchSize: 4 }),
-          dagStep("g2", "generator", { batchSize: 4 }),
-          dagStep("j", "normal", { inputBatchSize: 4 }),
-        ],
+        [dagStep("g1", "generator", { batchSize: 4 }), dagStep("g2", "generator", { batchSize: 4 }), dagStep("j", "normal", { inputBatchSize: 4 })],
         [
           ["g1", "j"],
           ["g2", "j"],
@@ -75,11 +63,7 @@ describe("the fusion decision in the run plan", () => {
     expect([join.steps.g1?.fuse_into, join.steps.g2?.fuse_into]).toEqual([null, null]);
     const fork = plan(
       dagSpec(
-        [
-          dagStep("gen", "generator", { batchSize: 4 }),
-          dagStep("x", "normal", { inputBatchSize: 4 }),
-          dagStep("y", "normal", { inputBatchSize: 4 }),
-        ],
+        [dagStep("gen", "generator", { batchSize: 4 }), dagStep("x", "normal", { inputBatchSize: 4 }), dagStep("y", "normal", { inputBatchSize: 4 })],
         [
           ["gen", "x"],
           ["gen", "y"],
@@ -89,11 +73,7 @@ describe("the fusion decision in the run plan", () => {
     expect(fork.steps.gen?.fuse_into).toBeNull();
     const global = plan(
       dagSpec(
-        [
-          dagStep("gen", "generator", { batchSize: 4 }),
-          dagStep("g", "global", { inputBatchSize: 4 }),
-          dagStep("z", "normal", { inputBatchSize: 4 }),
-        ],
+        [dagStep("gen", "generator", { batchSize: 4 }), dagStep("g", "global", { inputBatchSize: 4 }), dagStep("z", "normal", { inputBatchSize: 4 })],
         [
           ["gen", "g"],
           ["g", "z"],
@@ -102,11 +82,9 @@ describe("the fusion decision in the run plan", () => {
     );
     expect([global.steps.gen?.fuse_into, global.steps.g?.fuse_into]).toEqual([null, null]);
     const routed = plan(
-      dagSpec(
-        [dagStep("gen", "generator", { batchSize: 4 }), dagStep("x", "normal", { inputBatchSize: 4 })],
-        [["gen", "x"]],
-        { gen: { typeName: "sample_n_steps", kwargs: { n: 1 } } },
-      ),
+      dagSpec([dagStep("gen", "generator", { batchSize: 4 }), dagStep("x", "normal", { inputBatchSize: 4 })], [["gen", "x"]], {
+        gen: { typeName: "sample_n_steps", kwargs: { n: 1 } },
+      }),
     );
     expect(routed.steps.gen?.fuse_into).toBeNull();
   });
@@ -124,15 +102,7 @@ describe("the fusion decision in the run plan", () => {
 });
 
 describe("fusedSuccessor", () => {
-  const gen0: WorkItem = {
-    type: "generate",
-    id: "generate:gen:0",
-    run_id: "r",
-    step: "gen",
-    seq_no: 0,
-    offset: 0,
-    force_last_batch: false,
-  };
+  const gen0: WorkItem = { type: "generate", id: "generate:gen:0", run_id: "r", step: "gen", seq_no: 0, offset: 0, force_last_batch: false };
   const batch = (seqNo: number, slices: Array<{ seq_no: number; start: number; end: number }>): WorkItem => ({
     type: "process",
     id: `process:a:${seqNo}`,
@@ -181,17 +151,10 @@ describe("applyReportFusing", () => {
   it("hands the successor's batch to the reporting consumer, leased and counted, instead of dispatching it", () => {
     const state = started();
     const { state: next, dispatch, fused } = applyReportFusing(state, genReport(4), context, policy, true);
-    expect(fused?.work).toMatchObject({
-      id: "process:a:0",
-      data: [{ from: "gen", slices: [{ seq_no: 0, start: 0, end: 4 }] }],
-    });
+    expect(fused?.work).toMatchObject({ id: "process:a:0", data: [{ from: "gen", slices: [{ seq_no: 0, start: 0, end: 4 }] }] });
     expect(fused?.leaseMs).toBe(policy.leaseMs);
     expect(dispatch.map((w) => w.id)).toEqual(["generate:gen:1"]);
-    expect(next.inflight["process:a:0"]).toMatchObject({
-      attempts: 1,
-      started_at: 1_000,
-      lease_until: 1_000 + policy.leaseMs,
-    });
+    expect(next.inflight["process:a:0"]).toMatchObject({ attempts: 1, started_at: 1_000, lease_until: 1_000 + policy.leaseMs });
     expect(next.steps.a).toMatchObject({ batches_sent: 1, inflight: 1, rows_in: 4, batches_fused: 1 });
     // The input state is never modified.
     expect(state.inflight["process:a:0"]).toBeUndefined();
@@ -234,22 +197,10 @@ describe("applyReportFusing", () => {
     sim.deliver("generate:gen:1");
     const fusingPlan = chain();
     const state = { ...sim.state, plan: fusingPlan };
-    const a1 = applyReportFusing(
-      state,
-      sim.execute(sim.pending.find((w) => w.id === "process:a:1") as WorkItem),
-      context,
-      policy,
-      true,
-    );
+    const a1 = applyReportFusing(state, sim.execute(sim.pending.find((w) => w.id === "process:a:1") as WorkItem), context, policy, true);
     expect(a1.fused).toBeUndefined();
     expect(a1.dispatch).toEqual([]);
-    const a0 = applyReportFusing(
-      a1.state,
-      sim.execute(sim.pending.find((w) => w.id === "process:a:0") as WorkItem),
-      context,
-      policy,
-      true,
-    );
+    const a0 = applyReportFusing(a1.state, sim.execute(sim.pending.find((w) => w.id === "process:a:0") as WorkItem), context, policy, true);
     expect(a0.fused?.work.id).toBe("process:b:0");
     expect(a0.dispatch.map((w) => w.id)).toEqual(["process:b:1"]);
   });

@@ -21,13 +21,7 @@ const policy: LeasePolicy = { leaseMs: 1_000, unstartedGraceMs: 2_000, maxAttemp
 const routing = routingResolver(createDefaultRegistry());
 
 /** gen (10 rows, batch_size 2) -> step (input_batch_size 2). */
-const linear = () =>
-  plan(
-    dagSpec(
-      [dagStep("gen", "generator", { batchSize: 2 }), dagStep("step", "normal", { inputBatchSize: 2 })],
-      [["gen", "step"]],
-    ),
-  );
+const linear = () => plan(dagSpec([dagStep("gen", "generator", { batchSize: 2 }), dagStep("step", "normal", { inputBatchSize: 2 })], [["gen", "step"]]));
 
 function running(now: { t: number }) {
   const sim = new EngineSim(linear(), { generators: { gen: 10 }, now: () => now.t });
@@ -82,8 +76,7 @@ describe("work leases", () => {
     const state = structuredClone(sim.state);
     state.work_timing = { mean_ms: 5_000, samples: 10 };
     const template = sim.pending[0] as WorkItem;
-    for (let i = 1; i <= 10; i++)
-      state.inflight[`w${i}`] = { work: { ...template, id: `w${i}` }, dispatched_at: 0, attempts: 0 };
+    for (let i = 1; i <= 10; i++) state.inflight[`w${i}`] = { work: { ...template, id: `w${i}` }, dispatched_at: 0, attempts: 0 };
     state.inflight[template.id] = { ...state.inflight[template.id]!, started_at: 0, lease_until: 100_000 };
     const lost = redispatchLost(state, 2_000 + 9 * 5_000 - 1, policy).dispatch.map((w) => w.id);
     expect(lost).toEqual(["w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "w9"]);
@@ -103,9 +96,7 @@ describe("work leases", () => {
     const exhausted = startWork(state, id, 99_000, policy);
     expect(exhausted.outcome).toEqual({ granted: false, reason: "attempts_exhausted" });
     expect(exhausted.state.status).toBe("failed");
-    expect(exhausted.state.error?.message).toBe(
-      `Step 'gen': work '${id}' was started 3 time(s) without finishing; last error: boom 3`,
-    );
+    expect(exhausted.state.error?.message).toBe(`Step 'gen': work '${id}' was started 3 time(s) without finishing; last error: boom 3`);
     expect(exhausted.state.inflight[id]).toBeUndefined();
     expect(exhausted.state.failed_work.map((w) => w.id)).toEqual([id]);
   });
@@ -125,18 +116,10 @@ describe("work leases", () => {
     const now = { t: 0 };
     const sim = running(now);
     const id = (sim.pending[0] as WorkItem).id;
-    const abandoned = abandonWork(
-      startWork(sim.state, id, 0, policy).state,
-      id,
-      "pipeline.yaml unreadable",
-      1,
-      0,
-    ).state;
+    const abandoned = abandonWork(startWork(sim.state, id, 0, policy).state, id, "pipeline.yaml unreadable", 1, 0).state;
     const failed = failWork(abandoned, id, "dead-lettered after its retries", 2).state;
     expect(failed.status).toBe("failed");
-    expect(failed.error?.message).toBe(
-      "Step 'gen': dead-lettered after its retries; last error: pipeline.yaml unreadable",
-    );
+    expect(failed.error?.message).toBe("Step 'gen': dead-lettered after its retries; last error: pipeline.yaml unreadable");
     expect(failed.steps.gen?.inflight).toBe(0);
     const resumed = resumeRunOrResend(failed, { now: 3, routing });
     expect(resumed.state.status).toBe("running");

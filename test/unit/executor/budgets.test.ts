@@ -19,11 +19,7 @@ const instructions = Array.from({ length: 12 }, (_, i) => `budget in process ${i
 
 function build(model: string): Pipeline {
   return new Pipeline({ name: "budget-in-process" }).build(() => {
-    new LoadDataFromDicts({
-      name: "load",
-      data: instructions.map((instruction) => ({ instruction })),
-      batchSize: 4,
-    }).connect(
+    new LoadDataFromDicts({ name: "load", data: instructions.map((instruction) => ({ instruction })), batchSize: 4 }).connect(
       new TextGeneration({
         name: "generate",
         llm: new OpenAILLM({ model, baseUrl: server.baseUrl, generationKwargs: { temperature: 0.7 } }),
@@ -52,8 +48,8 @@ describe("budgets in process", () => {
   });
 
   it("refuses maxCostUsd when a model has no price", async () => {
-    await expect(
-      runInProcess(build("fake-gpt"), { cache: new MemoryRunCache(), services, maxCostUsd: 1 }),
-    ).rejects.toThrow(/step 'generate' calls OpenAILLM model 'fake-gpt', which has none/);
+    await expect(runInProcess(build("fake-gpt"), { cache: new MemoryRunCache(), services, maxCostUsd: 1 })).rejects.toThrow(
+      /step 'generate' calls OpenAILLM model 'fake-gpt', which has none/,
+    );
   });
 });

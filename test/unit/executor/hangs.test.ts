@@ -17,22 +17,12 @@ describe("shapes that used to leave a run running for ever", () => {
       outputs: ["pair"],
       process: ([left, right]) => {
         const length = Math.max(left?.length ?? 0, right?.length ?? 0);
-        return Array.from({ length }, (_, i) => ({
-          pair: `${String(left?.[i]?.a ?? "-")}|${String(right?.[i]?.b ?? "-")}`,
-        }));
+        return Array.from({ length }, (_, i) => ({ pair: `${String(left?.[i]?.a ?? "-")}|${String(right?.[i]?.b ?? "-")}` }));
       },
     });
     const pipeline = new Pipeline({ name: "unequal-generators" }).build(() => {
-      const g = new LoadDataFromDicts({
-        name: "g",
-        data: Array.from({ length: 3 }, (_, i) => ({ a: `g${i}` })),
-        batchSize: 10,
-      });
-      const h = new LoadDataFromDicts({
-        name: "h",
-        data: Array.from({ length: 100 }, (_, i) => ({ b: `h${i}` })),
-        batchSize: 10,
-      });
+      const g = new LoadDataFromDicts({ name: "g", data: Array.from({ length: 3 }, (_, i) => ({ a: `g${i}` })), batchSize: 10 });
+      const h = new LoadDataFromDicts({ name: "h", data: Array.from({ length: 100 }, (_, i) => ({ b: `h${i}` })), batchSize: 10 });
       const zip = new Zip({ name: "zip", inputBatchSize: 5 });
       g.connect(zip);
       h.connect(zip);
@@ -64,18 +54,9 @@ describe("shapes that used to leave a run running for ever", () => {
       outputs: ["tag"],
       process: ([rows], _p, context) => (rows ?? []).map((r) => ({ ...r, tag: context.stepName })),
     });
-    const Join = defineStep({
-      name: "Join",
-      multipleInputs: true,
-      inputs: ["tag"],
-      process: (inputs) => inputs.flat(),
-    });
+    const Join = defineStep({ name: "Join", multipleInputs: true, inputs: ["tag"], process: (inputs) => inputs.flat() });
     const pipeline = new Pipeline({ name: "emptied-routed-batch" }).build(() => {
-      const load = new LoadDataFromDicts({
-        name: "load",
-        data: Array.from({ length: 12 }, (_, n) => ({ n })),
-        batchSize: 4,
-      });
+      const load = new LoadDataFromDicts({ name: "load", data: Array.from({ length: 12 }, (_, n) => ({ n })), batchSize: 4 });
       const filter = new DropBatchOne({ name: "filter", inputBatchSize: 4 });
       const t1 = new Tag({ name: "t1", inputBatchSize: 4 });
       const t2 = new Tag({ name: "t2", inputBatchSize: 4 });

@@ -48,37 +48,23 @@ describe("a step that cannot load", () => {
       };
       new CountedLoad({ name: "load", data: rows(4), batchSize: 2 }).connect(echo);
     });
-    const error = await runInProcess(pipeline, { cache: new MemoryRunCache(), retry: noRetry }).catch(
-      (e: unknown) => e,
-    );
+    const error = await runInProcess(pipeline, { cache: new MemoryRunCache(), retry: noRetry }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DistilflareError);
     expect((error as DistilflareError).code).toBe("step_load_failed");
-    expect((error as DistilflareError).message).toBe(
-      "Failed to load all the steps: step 'echo': the model file is missing",
-    );
+    expect((error as DistilflareError).message).toBe("Failed to load all the steps: step 'echo': the model file is missing");
     expect([generated, calls.process]).toEqual([0, 0]);
   });
 
   it("fails the run before any batch when an LLM's secret is missing", async () => {
     const pipeline = new Pipeline({ name: "no-secret" }).build(() => {
       new LoadDataFromDicts({ name: "load", data: rows(2) }).connect(
-        new TextGeneration({
-          name: "generate",
-          llm: new OpenAILLM({ model: "gpt-4o-mini", baseUrl: "https://api.openai.com/v1" }),
-        }),
+        new TextGeneration({ name: "generate", llm: new OpenAILLM({ model: "gpt-4o-mini", baseUrl: "https://api.openai.com/v1" }) }),
       );
     });
-    const error = await runInProcess(pipeline, {
-      cache: new MemoryRunCache(),
-      services: { secret: () => undefined },
-    }).catch((e: unknown) => e);
+    const error = await runInProcess(pipeline, { cache: new MemoryRunCache(), services: { secret: () => undefined } }).catch((e: unknown) => e);
     expect((error as DistilflareError).code).toBe("step_load_failed");
-    expect((error as DistilflareError).message).toMatch(
-      /^Failed to load all the steps: step 'generate': .*needs an API key: set the secret 'OPENAI_API_KEY'/,
-    );
-    expect((error as DistilflareError).details).toEqual({
-      steps: [expect.objectContaining({ step: "generate", code: "invalid_option" })],
-    });
+    expect((error as DistilflareError).message).toMatch(/^Failed to load all the steps: step 'generate': .*needs an API key: set the secret 'OPENAI_API_KEY'/);
+    expect((error as DistilflareError).details).toEqual({ steps: [expect.objectContaining({ step: "generate", code: "invalid_option" })] });
   });
 
   it("fails the run, never imputing its rows, when a step's load fails once the run is under way", async () => {
@@ -107,9 +93,7 @@ describe("a run with failed rows", () => {
   const build = () => {
     const { Echo, calls } = counting(() => failing);
     const pipeline = new Pipeline({ name: "some-rows-fail" }).build(() => {
-      new LoadDataFromDicts({ name: "load", data: rows(6), batchSize: 2 }).connect(
-        new Echo({ name: "echo", inputBatchSize: 2 }),
-      );
+      new LoadDataFromDicts({ name: "load", data: rows(6), batchSize: 2 }).connect(new Echo({ name: "echo", inputBatchSize: 2 }));
     });
     return { pipeline, calls };
   };
@@ -163,12 +147,7 @@ describe("use_cache: false on a step", () => {
       const pipeline = new Pipeline({ name: "step-opts-out" }).build(() => {
         const load = new LoadDataFromDicts({ name: "load", data: rows(4), batchSize: 2 });
         const echo = new Echo({ name: "echo", inputBatchSize: 2, useCache });
-        const after = new Echo({
-          name: "after",
-          inputBatchSize: 2,
-          inputMappings: {},
-          outputMappings: { echo: "echo_again" },
-        });
+        const after = new Echo({ name: "after", inputBatchSize: 2, inputMappings: {}, outputMappings: { echo: "echo_again" } });
         load.connect(echo);
         echo.connect(after);
       });
@@ -188,9 +167,7 @@ describe("use_cache: false on a step", () => {
     const { Echo, calls } = counting(() => new Set());
     const build = () =>
       new Pipeline({ name: "all-cached" }).build(() => {
-        new LoadDataFromDicts({ name: "load", data: rows(4), batchSize: 2 }).connect(
-          new Echo({ name: "echo", inputBatchSize: 2 }),
-        );
+        new LoadDataFromDicts({ name: "load", data: rows(4), batchSize: 2 }).connect(new Echo({ name: "echo", inputBatchSize: 2 }));
       });
     await runInProcess(build(), { cache });
     const served = await runInProcess(build(), { cache });

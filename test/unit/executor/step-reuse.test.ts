@@ -20,20 +20,10 @@ afterAll(async () => {
 
 /** load -> generate -> judge; sampled (temperature > 0, no seed), so the response cache never answers. */
 function pipeline(options: { judgeTemperature?: number; generateUseCache?: boolean } = {}): Pipeline {
-  const llm = (temperature: number) =>
-    new OpenAILLM({ model: "gpt-4o-mini", baseUrl: server.baseUrl, generationKwargs: { temperature } });
+  const llm = (temperature: number) => new OpenAILLM({ model: "gpt-4o-mini", baseUrl: server.baseUrl, generationKwargs: { temperature } });
   return new Pipeline({ name: "reuse-in-process" }).build(() => {
-    const load = new LoadDataFromDicts({
-      name: "load",
-      data: [1, 2, 3, 4].map((i) => ({ instruction: `question ${i}` })),
-      batchSize: 3,
-    });
-    const generate = new TextGeneration({
-      name: "generate",
-      llm: llm(0.7),
-      inputBatchSize: 2,
-      useCache: options.generateUseCache ?? true,
-    });
+    const load = new LoadDataFromDicts({ name: "load", data: [1, 2, 3, 4].map((i) => ({ instruction: `question ${i}` })), batchSize: 3 });
+    const generate = new TextGeneration({ name: "generate", llm: llm(0.7), inputBatchSize: 2, useCache: options.generateUseCache ?? true });
     const judge = new TextGeneration({
       name: "judge",
       llm: llm(options.judgeTemperature ?? 0.7),
@@ -64,8 +54,7 @@ describe("step-level reuse in-process", () => {
     expect(second.state.plan.steps.load?.reused_from).toBe(first.runId);
     expect(second.state.plan.steps.judge?.reused_from).toBeUndefined();
     expect(lines.join("\n")).toContain(`Step 'generate' reused from run '${first.runId}'`);
-    const pairs = (rows: Array<Record<string, unknown>>) =>
-      rows.map((r) => `${String(r.instruction)} -> ${String(r.generation)}`);
+    const pairs = (rows: Array<Record<string, unknown>>) => rows.map((r) => `${String(r.instruction)} -> ${String(r.generation)}`);
     expect(pairs(second.distiset.rows())).toEqual(pairs(first.distiset.rows()));
 
     const mark2 = server.generationRequests.length;

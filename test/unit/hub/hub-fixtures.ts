@@ -17,11 +17,7 @@ export function noise(seed: number, length: number): string {
 }
 
 export function numberedRows(start: number, count: number, textLength = 400): Row[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: start + i,
-    prompt: `prompt ${start + i}`,
-    text: noise(start + i, textLength),
-  }));
+  return Array.from({ length: count }, (_, i) => ({ id: start + i, prompt: `prompt ${start + i}`, text: noise(start + i, textLength) }));
 }
 
 /** A dataset split in `files` Parquet shards of `rowsPerFile` rows, `rowGroupSize` rows per row group. */
@@ -44,18 +40,9 @@ export function shardedDataset(options: {
 
 export function hubContext(
   hub: FakeHubServer,
-  options: {
-    token?: string | undefined;
-    blobs?: BlobStore | undefined;
-    runId?: string;
-    stepName?: string;
-    endpoint?: string;
-  } = {},
+  options: { token?: string | undefined; blobs?: BlobStore | undefined; runId?: string; stepName?: string; endpoint?: string } = {},
 ): StepContext {
-  const secrets: Record<string, string | undefined> = {
-    HF_ENDPOINT: options.endpoint ?? hub.url,
-    HF_TOKEN: options.token,
-  };
+  const secrets: Record<string, string | undefined> = { HF_ENDPOINT: options.endpoint ?? hub.url, HF_TOKEN: options.token };
   return testContext({
     runId: options.runId ?? "run-1",
     stepName: options.stepName ?? "load",

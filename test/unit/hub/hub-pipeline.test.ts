@@ -50,10 +50,7 @@ beforeEach(() => {
 });
 
 function quickstart(): Pipeline {
-  return new Pipeline({
-    name: "simple-text-generation-pipeline",
-    description: "A simple text generation pipeline",
-  }).build(() => {
+  return new Pipeline({ name: "simple-text-generation-pipeline", description: "A simple text generation pipeline" }).build(() => {
     const load = new LoadDataFromHub({ name: "load_dataset", outputMappings: { prompt: "instruction" }, batchSize: 4 });
     const generate = new TextGeneration({
       name: "text_generation",
@@ -95,23 +92,16 @@ describe("LoadDataFromHub in a pipeline", () => {
     const pushed = await pushDistisetToHub({
       store: result.store,
       runId: result.runId,
-      target: {
-        repoId: "me/quickstart-generations",
-        client: new HubClient({ endpoint: hub.url, token: FAKE_HUB_WRITE_TOKEN }),
-      },
+      target: { repoId: "me/quickstart-generations", client: new HubClient({ endpoint: hub.url, token: FAKE_HUB_WRITE_TOKEN }) },
     });
     expect(pushed.files).toEqual(["data/train-00000-of-00001.parquet", "README.md", "pipeline.yaml"]);
     const card = parseReadme(new TextDecoder().decode(hub.file("me/quickstart-generations", "README.md")));
-    expect(card.data.configs).toEqual([
-      { config_name: "default", data_files: [{ split: "train", path: "data/train-*" }] },
-    ]);
+    expect(card.data.configs).toEqual([{ config_name: "default", data_files: [{ split: "train", path: "data/train-*" }] }]);
     expect(card.body).toContain("A simple text generation pipeline");
     expect(card.body).toContain("name: LoadDataFromHub");
     const path = join(dir, "quickstart.parquet");
     writeFileSync(path, hub.file("me/quickstart-generations", "data/train-00000-of-00001.parquet") as Uint8Array);
-    const read = await duckdb.rows(
-      `SELECT instruction, generation, model_name FROM read_parquet('${path}') ORDER BY instruction`,
-    );
+    const read = await duckdb.rows(`SELECT instruction, generation, model_name FROM read_parquet('${path}') ORDER BY instruction`);
     expect(read).toEqual(
       quickstartRows()
         .map((r) => ({ instruction: r.prompt, generation: `Answer to: ${String(r.prompt)}`, model_name: "scripted" }))
@@ -137,9 +127,7 @@ describe("LoadDataFromHub in a pipeline", () => {
   });
 
   it("refuses to start without repo_id, and names the repository when it does not exist", async () => {
-    const missing = await failure(() =>
-      runInProcess(quickstart(), { cache: new MemoryRunCache(), services: { secret: (name) => secrets()[name] } }),
-    );
+    const missing = await failure(() => runInProcess(quickstart(), { cache: new MemoryRunCache(), services: { secret: (name) => secrets()[name] } }));
     expect(missing.message).toBe(
       `Step 'load_dataset' is missing required runtime parameter 'repo_id'. Please, provide a value for it when running the pipeline: "parameters": {"load_dataset":{"repo_id":"<value>"}}`,
     );
@@ -156,9 +144,7 @@ describe("LoadDataFromHub in a pipeline", () => {
   it("fails the run with the Hub error when the Hub goes away during the load", async () => {
     const Pass = defineStep({ name: "Pass", inputs: ["prompt"], outputs: [], process: ([rows]) => rows ?? [] });
     const pipeline = new Pipeline({ name: "hub-goes-away" }).build(() => {
-      new LoadDataFromHub({ name: "load", repoId: "distilflare-test/sixty", batchSize: 7 }).connect(
-        new Pass({ name: "pass" }),
-      );
+      new LoadDataFromHub({ name: "load", repoId: "distilflare-test/sixty", batchSize: 7 }).connect(new Pass({ name: "pass" }));
     });
     let calls = 0;
     const result = await runInProcess(pipeline, {
@@ -200,18 +186,10 @@ describe("LoadDataFromHub in a pipeline", () => {
     });
     const build = () =>
       new Pipeline({ name: "resumable-hub-load" }).build(() => {
-        new WatchedLoad({ name: "load", repoId: "distilflare-test/sixty", batchSize: 7 }).connect(
-          new Collect({ name: "collect", inputBatchSize: 7 }),
-        );
+        new WatchedLoad({ name: "load", repoId: "distilflare-test/sixty", batchSize: 7 }).connect(new Collect({ name: "collect", inputBatchSize: 7 }));
       });
     const services = { secret: (name: string) => secrets()[name] };
-    const stopped = await runInProcess(build(), {
-      cache,
-      signal: controller.signal,
-      concurrency: 1,
-      services,
-      partial: true,
-    });
+    const stopped = await runInProcess(build(), { cache, signal: controller.signal, concurrency: 1, services, partial: true });
     expect(stopped.state.status).toBe("stopped");
     const offsetsBeforeStop = [...offsets];
     expect(offsetsBeforeStop.length).toBeLessThan(9);

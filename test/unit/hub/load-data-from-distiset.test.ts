@@ -48,12 +48,7 @@ describe("LoadDataFromDistiset", () => {
   it("chains runs: a config of a finished run feeds the next pipeline batch by batch", async () => {
     const { store, runId } = await firstRun();
     const next = new Pipeline({ name: "chain-next" }).build(() => {
-      const load = new LoadDataFromDistiset({
-        name: "previous",
-        datasetPath: `runs/${runId}`,
-        config: "keep_words",
-        batchSize: 5,
-      });
+      const load = new LoadDataFromDistiset({ name: "previous", datasetPath: `runs/${runId}`, config: "keep_words", batchSize: 5 });
       load.connect(new Shout({ name: "shout", inputBatchSize: 3 }));
     });
     const result = await runInProcess(next, { cache: new MemoryRunCache(), services: { blobs: store } });
@@ -87,11 +82,9 @@ describe("LoadDataFromDistiset", () => {
     const { store, runId } = await firstRun();
     const run = (options: { datasetPath: string; config?: string; split?: string }) =>
       runInProcess(
-        new Pipeline({ name: `chain-bad-${options.datasetPath}-${options.config ?? ""}-${options.split ?? ""}` }).build(
-          () => {
-            new LoadDataFromDistiset({ name: "previous", ...options });
-          },
-        ),
+        new Pipeline({ name: `chain-bad-${options.datasetPath}-${options.config ?? ""}-${options.split ?? ""}` }).build(() => {
+          new LoadDataFromDistiset({ name: "previous", ...options });
+        }),
         { cache: new MemoryRunCache(), services: { blobs: store } },
       );
     const missingRun = await failure(() => run({ datasetPath: "runs/nope" }));
@@ -100,15 +93,9 @@ describe("LoadDataFromDistiset", () => {
       "Step 'previous': run 'nope' has no Distiset ('runs/nope/distiset.json' is missing); is dataset_path a run that succeeded?",
     );
     const missingConfig = await failure(() => run({ datasetPath: runId }));
-    expect(missingConfig.message).toBe(
-      `Step 'previous': the Distiset of run '${runId}' has no config 'default'; its configs are: keep_words, keep_ids`,
-    );
-    const missingSplit = await failure(() =>
-      run({ datasetPath: `runs/${runId}/distiset.json`, config: "keep_ids", split: "test" }),
-    );
-    expect(missingSplit.message).toBe(
-      `Step 'previous': config 'keep_ids' of run '${runId}' has no split 'test'; its splits are: train`,
-    );
+    expect(missingConfig.message).toBe(`Step 'previous': the Distiset of run '${runId}' has no config 'default'; its configs are: keep_words, keep_ids`);
+    const missingSplit = await failure(() => run({ datasetPath: `runs/${runId}/distiset.json`, config: "keep_ids", split: "test" }));
+    expect(missingSplit.message).toBe(`Step 'previous': config 'keep_ids' of run '${runId}' has no split 'test'; its splits are: train`);
   });
 
   it("requires dataset_path at validation", async () => {

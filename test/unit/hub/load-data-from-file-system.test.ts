@@ -48,12 +48,7 @@ async function failure(run: () => Promise<unknown>): Promise<DistilflareError> {
 let hub: FakeHubServer;
 beforeAll(async () => {
   hub = await FakeHubServer.start();
-  hub.addDataset("web/files", {
-    files: {
-      "rows.jsonl": jsonl(rows),
-      "rows.parquet": writeParquet(rows, undefined, { rowGroupSize: 5 }),
-    },
-  });
+  hub.addDataset("web/files", { files: { "rows.jsonl": jsonl(rows), "rows.parquet": writeParquet(rows, undefined, { rowGroupSize: 5 }) } });
 });
 afterAll(async () => hub.close());
 
@@ -75,12 +70,7 @@ describe("LoadDataFromFileSystem from the run store", () => {
       if (batch.lastBatch) break;
     }
     expect(batches).toEqual([7, 7, 7, 4]);
-    expect(
-      await loadAll(
-        new LoadDataFromFileSystem({ dataFiles: "exports/a", batchSize: 7, pipeline: null }),
-        context(store, "other"),
-      ),
-    ).toEqual(rows);
+    expect(await loadAll(new LoadDataFromFileSystem({ dataFiles: "exports/a", batchSize: 7, pipeline: null }), context(store, "other"))).toEqual(rows);
   });
 
   it("reads JSON Lines matched by a glob, in key order, resuming from stored checkpoints", async () => {
@@ -117,12 +107,7 @@ describe("LoadDataFromFileSystem from the run store", () => {
   it("reads a JSON array", async () => {
     const store = new MemoryBlobStore();
     await store.put("data/all.json", JSON.stringify(rows));
-    const step = new LoadDataFromFileSystem({
-      dataFiles: "data/all.json",
-      batchSize: 10,
-      numExamples: 15,
-      pipeline: null,
-    });
+    const step = new LoadDataFromFileSystem({ dataFiles: "data/all.json", batchSize: 10, numExamples: 15, pipeline: null });
     await step.resolveColumns(context(store));
     expect(step.outputs).toEqual(["id", "text", "score"]);
     expect(await loadAll(step, context(store))).toEqual(rows.slice(0, 15));
@@ -146,24 +131,12 @@ describe("LoadDataFromFileSystem from the run store", () => {
     const store = new MemoryBlobStore();
     await store.put("bad.jsonl", '{"a": 1}\n{oops}\n');
     await store.put("data.bin", "x");
-    const none = await failure(() =>
-      new LoadDataFromFileSystem({ name: "load", dataFiles: "missing/*.jsonl", pipeline: null }).resolveColumns(
-        context(store),
-      ),
-    );
+    const none = await failure(() => new LoadDataFromFileSystem({ name: "load", dataFiles: "missing/*.jsonl", pipeline: null }).resolveColumns(context(store)));
     expect(none.message).toBe("Step 'load': data_files 'missing/*.jsonl' matches no object in the run's object store");
-    const bad = await failure(() =>
-      loadAll(new LoadDataFromFileSystem({ name: "load", dataFiles: "bad.jsonl", pipeline: null }), context(store)),
-    );
+    const bad = await failure(() => loadAll(new LoadDataFromFileSystem({ name: "load", dataFiles: "bad.jsonl", pipeline: null }), context(store)));
     expect(bad.message).toMatch(/^JSON Lines file 'bad\.jsonl': the line at byte 9 is not valid JSON/);
-    const unknown = await failure(() =>
-      new LoadDataFromFileSystem({ name: "load", dataFiles: "data.bin", pipeline: null }).resolveColumns(
-        context(store),
-      ),
-    );
-    expect(unknown.message).toBe(
-      "Step 'load': cannot infer the file type of 'data.bin'; set filetype to one of parquet, jsonl, json, csv",
-    );
+    const unknown = await failure(() => new LoadDataFromFileSystem({ name: "load", dataFiles: "data.bin", pipeline: null }).resolveColumns(context(store)));
+    expect(unknown.message).toBe("Step 'load': cannot infer the file type of 'data.bin'; set filetype to one of parquet, jsonl, json, csv");
   });
 });
 
@@ -189,11 +162,7 @@ describe("LoadDataFromFileSystem from a URL", () => {
 
   it("names the URL when it cannot be fetched", async () => {
     const url = `${hub.url}/datasets/web/files/resolve/main/missing.jsonl`;
-    const error = await failure(() =>
-      new LoadDataFromFileSystem({ dataFiles: url, pipeline: null }).resolveColumns(context(undefined)),
-    );
-    expect(error.message).toMatch(
-      new RegExp(`^'${url.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}' answered HTTP 404 while reading its size`),
-    );
+    const error = await failure(() => new LoadDataFromFileSystem({ dataFiles: url, pipeline: null }).resolveColumns(context(undefined)));
+    expect(error.message).toMatch(new RegExp(`^'${url.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}' answered HTTP 404 while reading its size`));
   });
 });

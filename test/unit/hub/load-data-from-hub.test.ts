@@ -27,11 +27,7 @@ beforeEach(() => {
   hub.unreachable = false;
 });
 
-async function loadAll(
-  step: LoadDataFromHub,
-  context: StepContext,
-  from = 0,
-): Promise<{ rows: Row[]; bytesPerBatch: number[] }> {
+async function loadAll(step: LoadDataFromHub, context: StepContext, from = 0): Promise<{ rows: Row[]; bytesPerBatch: number[] }> {
   const rows: Row[] = [];
   const bytesPerBatch: number[] = [];
   let offset = from;
@@ -157,15 +153,10 @@ describe("LoadDataFromHub", () => {
 
   it("reads a private dataset with HF_TOKEN", async () => {
     const repo = "distilflare-test/private";
-    hub.addDataset(repo, {
-      private: true,
-      files: { "data/train-00000-of-00001.parquet": writeParquet([{ secret: "yes" }]) },
-    });
+    hub.addDataset(repo, { private: true, files: { "data/train-00000-of-00001.parquet": writeParquet([{ secret: "yes" }]) } });
     const step = new LoadDataFromHub({ repoId: repo, pipeline: null });
     expect((await step.generate(0, hubContext(hub, { token: FAKE_HUB_READ_TOKEN }))).rows).toEqual([{ secret: "yes" }]);
-    const anonymous = await failure(() =>
-      new LoadDataFromHub({ repoId: repo, pipeline: null }).resolveColumns(hubContext(hub)),
-    );
+    const anonymous = await failure(() => new LoadDataFromHub({ repoId: repo, pipeline: null }).resolveColumns(hubContext(hub)));
     expect(anonymous.message).toContain(`Dataset '${repo}' was not found on the Hub`);
     expect(anonymous.message).toContain("set the HF_TOKEN secret");
   });
@@ -173,51 +164,31 @@ describe("LoadDataFromHub", () => {
   describe("failures name the repository and the cause", () => {
     it("missing repository", async () => {
       const error = await failure(() =>
-        new LoadDataFromHub({ repoId: "nobody/nothing", name: "load", pipeline: null }).resolveColumns(
-          hubContext(hub, { token: FAKE_HUB_READ_TOKEN }),
-        ),
+        new LoadDataFromHub({ repoId: "nobody/nothing", name: "load", pipeline: null }).resolveColumns(hubContext(hub, { token: FAKE_HUB_READ_TOKEN })),
       );
       expect(error.code).toBe("invalid_runtime_parameter");
       expect(error.message).toBe(
         `Step 'load': Dataset 'nobody/nothing' was not found on the Hub at ${hub.url} (HTTP 404), or the HF_TOKEN cannot see it. Check repo_id.`,
       );
-      expect(error.details).toMatchObject({
-        step: "load",
-        parameter: "repo_id",
-        repo_id: "nobody/nothing",
-        reason: "repo_not_found",
-        status: 404,
-      });
+      expect(error.details).toMatchObject({ step: "load", parameter: "repo_id", repo_id: "nobody/nothing", reason: "repo_not_found", status: 404 });
     });
 
     it("missing split", async () => {
-      const error = await failure(() =>
-        new LoadDataFromHub({ repoId: REPO, split: "test", name: "load", pipeline: null }).generate(0, hubContext(hub)),
-      );
+      const error = await failure(() => new LoadDataFromHub({ repoId: REPO, split: "test", name: "load", pipeline: null }).generate(0, hubContext(hub)));
       expect(error.code).toBe("invalid_runtime_parameter");
-      expect(error.message).toBe(
-        `Dataset '${REPO}' has no split 'test' in config 'default'; its splits are: train. Set split to one of them.`,
-      );
+      expect(error.message).toBe(`Dataset '${REPO}' has no split 'test' in config 'default'; its splits are: train. Set split to one of them.`);
       expect(error.details).toMatchObject({ parameter: "split", reason: "split_not_found" });
     });
 
     it("missing config", async () => {
-      const error = await failure(() =>
-        new LoadDataFromHub({ repoId: REPO, config: "nope", name: "load", pipeline: null }).resolveColumns(
-          hubContext(hub),
-        ),
-      );
-      expect(error.message).toBe(
-        `Step 'load': Dataset '${REPO}' has no config 'nope'; its configs are: (none found). Set config to one of them.`,
-      );
+      const error = await failure(() => new LoadDataFromHub({ repoId: REPO, config: "nope", name: "load", pipeline: null }).resolveColumns(hubContext(hub)));
+      expect(error.message).toBe(`Step 'load': Dataset '${REPO}' has no config 'nope'; its configs are: (none found). Set config to one of them.`);
       expect(error.details).toMatchObject({ parameter: "config", reason: "config_not_found" });
     });
 
     it("bad token", async () => {
       const error = await failure(() =>
-        new LoadDataFromHub({ repoId: REPO, name: "load", pipeline: null }).resolveColumns(
-          hubContext(hub, { token: "hf_revoked" }),
-        ),
+        new LoadDataFromHub({ repoId: REPO, name: "load", pipeline: null }).resolveColumns(hubContext(hub, { token: "hf_revoked" })),
       );
       expect(error.code).toBe("remote_failed");
       expect(error.message).toBe(
@@ -227,14 +198,9 @@ describe("LoadDataFromHub", () => {
     });
 
     it("gated dataset without access", async () => {
-      hub.addDataset("distilflare-test/gated", {
-        gated: true,
-        files: { "data/train-00000-of-00001.parquet": writeParquet([{ a: 1 }]) },
-      });
+      hub.addDataset("distilflare-test/gated", { gated: true, files: { "data/train-00000-of-00001.parquet": writeParquet([{ a: 1 }]) } });
       const error = await failure(() =>
-        new LoadDataFromHub({ repoId: "distilflare-test/gated", name: "load", pipeline: null }).resolveColumns(
-          hubContext(hub, { token: FAKE_HUB_READ_TOKEN }),
-        ),
+        new LoadDataFromHub({ repoId: "distilflare-test/gated", name: "load", pipeline: null }).resolveColumns(hubContext(hub, { token: FAKE_HUB_READ_TOKEN })),
       );
       expect(error.message).toContain("Dataset 'distilflare-test/gated' is gated (HTTP 403)");
       expect(error.details).toMatchObject({ reason: "forbidden" });
@@ -242,14 +208,10 @@ describe("LoadDataFromHub", () => {
 
     it("unreachable Hub", async () => {
       hub.unreachable = true;
-      const error = await failure(() =>
-        new LoadDataFromHub({ repoId: REPO, name: "load", pipeline: null }).resolveColumns(hubContext(hub)),
-      );
+      const error = await failure(() => new LoadDataFromHub({ repoId: REPO, name: "load", pipeline: null }).resolveColumns(hubContext(hub)));
       expect(error.code).toBe("remote_failed");
       expect(error.message).toMatch(
-        new RegExp(
-          `^Step 'load': Could not reach the Hub at ${hub.url} while reading the dataset info for dataset '${REPO}': fetch failed`,
-        ),
+        new RegExp(`^Step 'load': Could not reach the Hub at ${hub.url} while reading the dataset info for dataset '${REPO}': fetch failed`),
       );
       expect(error.details).toMatchObject({ reason: "unreachable", repo_id: REPO });
     });
@@ -260,18 +222,14 @@ describe("LoadDataFromHub", () => {
       await step.generate(0, context);
       hub.unreachable = true;
       const error = await failure(() => step.generate(10, context));
-      expect(error.message).toMatch(
-        /^Could not reach the Hub at .* while reading bytes \d+-\d+ for dataset 'distilflare-test\/sharded'/,
-      );
+      expect(error.message).toMatch(/^Could not reach the Hub at .* while reading bytes \d+-\d+ for dataset 'distilflare-test\/sharded'/);
     });
 
     it("an endpoint where nothing listens", async () => {
       const closed = await FakeHubServer.start();
       await closed.close();
       const error = await failure(() =>
-        new LoadDataFromHub({ repoId: REPO, name: "load", pipeline: null }).resolveColumns(
-          hubContext(hub, { endpoint: closed.url }),
-        ),
+        new LoadDataFromHub({ repoId: REPO, name: "load", pipeline: null }).resolveColumns(hubContext(hub, { endpoint: closed.url })),
       );
       expect(error.message).toMatch(
         /^Step 'load': Could not reach the Hub at http:\/\/127\.0\.0\.1:\d+ while reading the dataset info for dataset 'distilflare-test\/sharded': fetch failed \(.*ECONNREFUSED/,

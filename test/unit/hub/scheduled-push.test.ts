@@ -26,13 +26,7 @@ beforeAll(async () => {
     run_id: runId,
     pipeline: "scheduled",
     created_at: "2026-01-01T00:00:00Z",
-    configs: {
-      default: {
-        step: "load",
-        columns: ["a"],
-        splits: { train: { num_rows: 2, files: [{ path, size_bytes: bytes.byteLength, num_rows: 2 }] } },
-      },
-    },
+    configs: { default: { step: "load", columns: ["a"], splits: { train: { num_rows: 2, files: [{ path, size_bytes: bytes.byteLength, num_rows: 2 }] } } } },
   });
 });
 afterAll(async () => hub.close());
@@ -44,17 +38,8 @@ const services = (secrets: Record<string, string>) => ({
 
 describe("scheduled pushes (push_to_hub when a run succeeds)", () => {
   it("records a request without its token", () => {
-    const push = pendingPush(
-      { repo_id: "me/auto", private: true, token: "hf_secret", commit_message: "auto" },
-      new Date("2026-01-01T00:00:00Z"),
-    );
-    expect(push).toEqual({
-      status: "pending",
-      repo_id: "me/auto",
-      private: true,
-      commit_message: "auto",
-      requested_at: "2026-01-01T00:00:00.000Z",
-    });
+    const push = pendingPush({ repo_id: "me/auto", private: true, token: "hf_secret", commit_message: "auto" }, new Date("2026-01-01T00:00:00Z"));
+    expect(push).toEqual({ status: "pending", repo_id: "me/auto", private: true, commit_message: "auto", requested_at: "2026-01-01T00:00:00.000Z" });
   });
 
   it("is due when pending, or when a running push was cut off long ago", () => {
@@ -91,12 +76,7 @@ describe("scheduled pushes (push_to_hub when a run succeeds)", () => {
       token: FAKE_HUB_WRITE_TOKEN,
       services: services({ HF_ENDPOINT: hub.url }),
     });
-    expect(result).toMatchObject({
-      status: "succeeded",
-      repo_id: "me/auto",
-      url: `${hub.url}/datasets/me/auto`,
-      num_rows: 2,
-    });
+    expect(result).toMatchObject({ status: "succeeded", repo_id: "me/auto", url: `${hub.url}/datasets/me/auto`, num_rows: 2 });
     expect(result.commit?.oid).toBe(hub.repo("me/auto")?.commits.at(-1)?.oid);
     expect(hub.repo("me/auto")?.commits.at(-1)?.title).toBe("scheduled push");
     expect(result.finished_at).toBeDefined();
@@ -110,19 +90,10 @@ describe("scheduled pushes (push_to_hub when a run succeeds)", () => {
       services: services({ HF_ENDPOINT: hub.url, HF_TOKEN: FAKE_HUB_WRITE_TOKEN }),
     });
     expect(ok.status).toBe("succeeded");
-    const failed = await executePush({
-      store,
-      runId,
-      push: pendingPush({ repo_id: "me/none", private: false }),
-      services: services({ HF_ENDPOINT: hub.url }),
-    });
+    const failed = await executePush({ store, runId, push: pendingPush({ repo_id: "me/none", private: false }), services: services({ HF_ENDPOINT: hub.url }) });
     expect(failed).toMatchObject({
       status: "failed",
-      error: {
-        code: "remote_failed",
-        message:
-          "Pushing to dataset 'me/none' needs a Hub token with write access: pass token or set the HF_TOKEN secret",
-      },
+      error: { code: "remote_failed", message: "Pushing to dataset 'me/none' needs a Hub token with write access: pass token or set the HF_TOKEN secret" },
     });
   });
 });

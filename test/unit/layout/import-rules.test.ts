@@ -26,12 +26,7 @@ const RULES: Record<string, LayerRule> = {
   queues: { may: ["src", "bindings", "queues"], typesOnly: ["durable-objects"], cloudflare: false },
   worker: { may: ["src", "bindings", "durable-objects", "queues", "worker"], cloudflare: true },
   // In a checkout, `distilflare dev` loads the test stand-ins by path, so the package never includes them.
-  cli: {
-    may: ["src", "cli"],
-    files: ["scripts/lib/wrangler-dev.ts"],
-    computed: ["cli/stand-ins.ts"],
-    cloudflare: false,
-  },
+  cli: { may: ["src", "cli"], files: ["scripts/lib/wrangler-dev.ts"], computed: ["cli/stand-ins.ts"], cloudflare: false },
 };
 
 /** The package's own names resolve to the modules `tsconfig.json` maps them to. */
@@ -54,15 +49,8 @@ function importsOf(fileName: string, source: string): ImportRef[] {
       found.push({ specifier: node.moduleSpecifier.text, typeOnly: node.isTypeOnly });
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const [argument] = node.arguments;
-      found.push({
-        specifier: argument && ts.isStringLiteralLike(argument) ? argument.text : "<computed>",
-        typeOnly: false,
-      });
-    } else if (
-      ts.isImportTypeNode(node) &&
-      ts.isLiteralTypeNode(node.argument) &&
-      ts.isStringLiteral(node.argument.literal)
-    ) {
+      found.push({ specifier: argument && ts.isStringLiteralLike(argument) ? argument.text : "<computed>", typeOnly: false });
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       found.push({ specifier: node.argument.literal.text, typeOnly: true });
     }
     ts.forEachChild(node, visit);
@@ -78,8 +66,7 @@ function namesEnv(fileName: string, source: string): boolean {
   const visit = (node: ts.Node): void => {
     if (ts.isTypeReferenceNode(node)) {
       const name = node.typeName;
-      if ((ts.isIdentifier(name) && name.text === "Env") || (ts.isQualifiedName(name) && name.right.text === "Env"))
-        found = true;
+      if ((ts.isIdentifier(name) && name.text === "Env") || (ts.isQualifiedName(name) && name.right.text === "Env")) found = true;
     }
     if (!found) ts.forEachChild(node, visit);
   };
@@ -93,22 +80,15 @@ function violation(file: string, ref: ImportRef): string | undefined {
   const rule = RULES[layer];
   if (!rule) return `${file}: not in a layer of the table`;
   const { specifier } = ref;
-  if (specifier === "<computed>")
-    return rule.computed?.includes(file) ? undefined : `${file}: a dynamic import of a computed path cannot be checked`;
-  if (specifier.startsWith("cloudflare:"))
-    return rule.cloudflare ? undefined : `${file} imports '${specifier}': ${layer}/ never imports cloudflare:*`;
+  if (specifier === "<computed>") return rule.computed?.includes(file) ? undefined : `${file}: a dynamic import of a computed path cannot be checked`;
+  if (specifier.startsWith("cloudflare:")) return rule.cloudflare ? undefined : `${file} imports '${specifier}': ${layer}/ never imports cloudflare:*`;
   const self = SELF_IMPORTS[specifier];
   if (!specifier.startsWith(".") && !self) return undefined;
-  const target =
-    self ?? path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)).replace(/\.js$/, ".ts");
+  const target = self ?? path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)).replace(/\.js$/, ".ts");
   const folder = target.split("/")[0] ?? "";
   if (rule.may.includes(folder) || rule.files?.includes(target)) return undefined;
   if (ref.typeOnly && rule.typesOnly?.includes(folder)) return undefined;
-  const allowed = [
-    ...rule.may.map((f) => `${f}/`),
-    ...(rule.files ?? []),
-    ...(rule.typesOnly ?? []).map((f) => `${f}/ (types only)`),
-  ].join(", ");
+  const allowed = [...rule.may.map((f) => `${f}/`), ...(rule.files ?? []), ...(rule.typesOnly ?? []).map((f) => `${f}/ (types only)`)].join(", ");
   return `${file} imports '${specifier}' (${target}${ref.typeOnly ? ", types only" : ""}): ${layer}/ may import ${allowed}`;
 }
 
@@ -137,8 +117,7 @@ describe("the layout table's import rules", () => {
       }
     }
     for (const file of modulesUnder("src"))
-      if (namesEnv(file, readFileSync(path.join(root, file), "utf8")))
-        problems.push(`${file} names Env: src/ never does`);
+      if (namesEnv(file, readFileSync(path.join(root, file), "utf8"))) problems.push(`${file} names Env: src/ never does`);
     expect(checked).toBeGreaterThan(500);
     expect(problems).toEqual([]);
     // Parsing every module takes a few seconds on a loaded machine.
@@ -176,15 +155,9 @@ describe("the layout table's import rules", () => {
     expect(violation("durable-objects/x.ts", { specifier: "../worker/create-worker.js", typeOnly: false })).toMatch(
       /^durable-objects\/x\.ts imports '\.\.\/worker\/create-worker\.js'/,
     );
-    expect(violation("queues/x.ts", { specifier: "../durable-objects/pipeline-run.js", typeOnly: false })).toMatch(
-      /durable-objects\/ \(types only\)/,
-    );
-    expect(violation("src/x.ts", { specifier: "distilflare/worker", typeOnly: false })).toMatch(
-      /\(worker\/exports\.ts\)/,
-    );
-    expect(violation("src/x.ts", { specifier: "<computed>", typeOnly: false })).toBe(
-      "src/x.ts: a dynamic import of a computed path cannot be checked",
-    );
+    expect(violation("queues/x.ts", { specifier: "../durable-objects/pipeline-run.js", typeOnly: false })).toMatch(/durable-objects\/ \(types only\)/);
+    expect(violation("src/x.ts", { specifier: "distilflare/worker", typeOnly: false })).toMatch(/\(worker\/exports\.ts\)/);
+    expect(violation("src/x.ts", { specifier: "<computed>", typeOnly: false })).toBe("src/x.ts: a dynamic import of a computed path cannot be checked");
   });
 
   it("finds the Worker's Env type named in a module", () => {
@@ -194,15 +167,9 @@ describe("the layout table's import rules", () => {
   });
 
   it("allows what the table allows", () => {
-    expect(
-      violation("queues/x.ts", { specifier: "../durable-objects/pipeline-run.js", typeOnly: true }),
-    ).toBeUndefined();
-    expect(
-      violation("durable-objects/x.ts", { specifier: "../bindings/r2-blob-store.js", typeOnly: false }),
-    ).toBeUndefined();
-    expect(
-      violation("cli/commands/dev.ts", { specifier: "../../scripts/lib/wrangler-dev.js", typeOnly: false }),
-    ).toBeUndefined();
+    expect(violation("queues/x.ts", { specifier: "../durable-objects/pipeline-run.js", typeOnly: true })).toBeUndefined();
+    expect(violation("durable-objects/x.ts", { specifier: "../bindings/r2-blob-store.js", typeOnly: false })).toBeUndefined();
+    expect(violation("cli/commands/dev.ts", { specifier: "../../scripts/lib/wrangler-dev.js", typeOnly: false })).toBeUndefined();
     expect(violation("src/core/hash.ts", { specifier: "node:crypto", typeOnly: false })).toBeUndefined();
     expect(violation("worker/x.ts", { specifier: "cloudflare:workers", typeOnly: false })).toBeUndefined();
   });

@@ -31,10 +31,7 @@ describe("AnthropicLLM", () => {
       ],
       { numGenerations: 1, context },
     );
-    expect(output).toEqual({
-      generations: ["echo: name a colour"],
-      statistics: { input_tokens: [5], output_tokens: [4] },
-    });
+    expect(output).toEqual({ generations: ["echo: name a colour"], statistics: { input_tokens: [5], output_tokens: [4] } });
     const request = server.generationRequests[0];
     expect(request?.path).toBe("/v1/messages");
     expect(request?.headers["x-api-key"]).toBe("sk-ant-test");
@@ -57,16 +54,9 @@ describe("AnthropicLLM", () => {
   });
 
   it("forces a tool call for structured output and returns its input as JSON", async () => {
-    const schema = {
-      type: "object",
-      properties: { colour: { type: "string", enum: ["red", "blue"] } },
-      required: ["colour"],
-    };
+    const schema = { type: "object", properties: { colour: { type: "string", enum: ["red", "blue"] } }, required: ["colour"] };
     const llm = makeLLM({ structuredOutput: { format: "json", schema, name: "pick colour" } });
-    const [output] = await llm.generate([[{ role: "user", content: "pick" }]], {
-      numGenerations: 1,
-      context: llmContext(),
-    });
+    const [output] = await llm.generate([[{ role: "user", content: "pick" }]], { numGenerations: 1, context: llmContext() });
     expect(output?.generations).toEqual(['{"colour":"red"}']);
     expect(server.generationRequests[0]?.body).toMatchObject({
       tools: [{ name: "pick_colour", input_schema: schema }],
@@ -76,27 +66,19 @@ describe("AnthropicLLM", () => {
 
   it("keeps the generations that worked when one of the fanned-out calls fails", async () => {
     server.script(behaviours.reply("first"), behaviours.error(400, "prompt is too long"));
-    const [output] = await makeLLM().generate([[{ role: "user", content: "x" }]], {
-      numGenerations: 2,
-      context: llmContext(),
-    });
+    const [output] = await makeLLM().generate([[{ role: "user", content: "x" }]], { numGenerations: 2, context: llmContext() });
     expect(output?.generations).toEqual(["first", null]);
     expect(output?.error).toBe("AnthropicLLM (claude-fake) request failed (HTTP 400): HTTP 400: prompt is too long");
   });
 
   it("retries an overloaded (529) answer", async () => {
     server.script(behaviours.error(529, "Overloaded"));
-    const [output] = await makeLLM().generate([[{ role: "user", content: "busy" }]], {
-      numGenerations: 1,
-      context: llmContext(),
-    });
+    const [output] = await makeLLM().generate([[{ role: "user", content: "busy" }]], { numGenerations: 1, context: llmContext() });
     expect(output?.generations).toEqual(["echo: busy"]);
     expect(server.generationRequests.map((r) => r.status)).toEqual([529, 200]);
   });
 
   it("needs an API key for the real API", async () => {
-    await expect(new AnthropicLLM({ model: "claude" }).load(llmContext())).rejects.toThrow(
-      /needs an API key: set the secret 'ANTHROPIC_API_KEY'/,
-    );
+    await expect(new AnthropicLLM({ model: "claude" }).load(llmContext())).rejects.toThrow(/needs an API key: set the secret 'ANTHROPIC_API_KEY'/);
   });
 });

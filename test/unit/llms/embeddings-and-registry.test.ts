@@ -3,12 +3,7 @@ import { createDefaultRegistry } from "../../../src/default-registry.js";
 import { SerializationError } from "../../../src/errors.js";
 import { OpenAIEmbeddings } from "../../../src/llms/embeddings/openai-embeddings.js";
 import { AzureOpenAILLM } from "../../../src/llms/providers/azure-openai-llm.js";
-import {
-  behaviours,
-  fakeEmbedding,
-  startFakeOpenAIServer,
-  type FakeOpenAIServer,
-} from "../../support/fake-openai-server.js";
+import { behaviours, fakeEmbedding, startFakeOpenAIServer, type FakeOpenAIServer } from "../../support/fake-openai-server.js";
 import { FAST_RETRIES, llmContext } from "./support/llm-context.js";
 
 let server: FakeOpenAIServer;
@@ -22,12 +17,7 @@ afterEach(() => server.reset());
 
 describe("OpenAIEmbeddings", () => {
   it("embeds in batches through /embeddings, in input order, with the requested dimensions", async () => {
-    const embeddings = new OpenAIEmbeddings({
-      model: "text-embedding-3-small",
-      baseUrl: server.baseUrl,
-      dimensions: 4,
-      batchSize: 2,
-    });
+    const embeddings = new OpenAIEmbeddings({ model: "text-embedding-3-small", baseUrl: server.baseUrl, dimensions: 4, batchSize: 2 });
     embeddings.retryTiming = FAST_RETRIES;
     server.script(behaviours.rateLimited({ ms: 20 }));
     const texts = ["alpha", "beta", "gamma"];
@@ -43,12 +33,9 @@ describe("OpenAIEmbeddings", () => {
   it("refuses an inline api_key in a serialized pipeline and never dumps one", () => {
     const embeddings = new OpenAIEmbeddings({ model: "m", apiKey: "sk-inline" });
     expect(JSON.stringify(embeddings.dump())).not.toContain("sk-inline");
-    expect(() =>
-      createDefaultRegistry().load(
-        { type_info: { name: "OpenAIEmbeddings" }, model: "m", api_key: "sk-x" },
-        "embeddings",
-      ),
-    ).toThrow(SerializationError);
+    expect(() => createDefaultRegistry().load({ type_info: { name: "OpenAIEmbeddings" }, model: "m", api_key: "sk-x" }, "embeddings")).toThrow(
+      SerializationError,
+    );
   });
 });
 
@@ -63,25 +50,14 @@ describe("AzureOpenAILLM", () => {
     const request = server.generationRequests[0];
     expect(request?.path).toBe("/openai/deployments/my-deployment/chat/completions?api-version=2024-10-21");
     expect(request?.headers["api-key"]).toBe("az-key");
-    expect(llm.dump()).toMatchObject({
-      type_info: { name: "AzureOpenAILLM" },
-      api_version: "2024-10-21",
-      api_key_env: "AZURE_OPENAI_API_KEY",
-    });
+    expect(llm.dump()).toMatchObject({ type_info: { name: "AzureOpenAILLM" }, api_version: "2024-10-21", api_key_env: "AZURE_OPENAI_API_KEY" });
   });
 });
 
 describe("built-in LLM registration", () => {
   it("registers every LLM and embeddings class by type name", () => {
     const registry = createDefaultRegistry();
-    expect(registry.names("llm")).toEqual([
-      "AnthropicLLM",
-      "AzureOpenAILLM",
-      "InferenceEndpointsLLM",
-      "MixtureOfAgentsLLM",
-      "OpenAILLM",
-      "WorkersAILLM",
-    ]);
+    expect(registry.names("llm")).toEqual(["AnthropicLLM", "AzureOpenAILLM", "InferenceEndpointsLLM", "MixtureOfAgentsLLM", "OpenAILLM", "WorkersAILLM"]);
     expect(registry.names("embeddings")).toEqual(["OpenAIEmbeddings", "WorkersAIEmbeddings"]);
   });
 });

@@ -1,9 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { OptionError } from "../../../src/errors.js";
-import {
-  InferenceEndpointsLLM,
-  type InferenceEndpointsLLMOptions,
-} from "../../../src/llms/providers/inference-endpoints-llm.js";
+import { InferenceEndpointsLLM, type InferenceEndpointsLLMOptions } from "../../../src/llms/providers/inference-endpoints-llm.js";
 import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer } from "../../support/fake-openai-server.js";
 import { FAST_RETRIES, llmContext } from "./support/llm-context.js";
 
@@ -27,20 +24,12 @@ const hfSecrets = { secrets: { HF_TOKEN: "hf_test_token" } };
 
 describe("InferenceEndpointsLLM with base_url (TGI / vLLM)", () => {
   it("sends chats to the server's chat completions route and reads usage", async () => {
-    const llm = makeLLM({
-      baseUrl: server.url,
-      generationKwargs: { max_new_tokens: 50, temperature: 0.3, stop_sequences: ["</s>"] },
-    });
+    const llm = makeLLM({ baseUrl: server.url, generationKwargs: { max_new_tokens: 50, temperature: 0.3, stop_sequences: ["</s>"] } });
     const [output] = await llm.generate([chat("hello hf")], { numGenerations: 1, context: llmContext() });
     expect(output).toEqual({ generations: ["echo: hello hf"], statistics: { input_tokens: [2], output_tokens: [3] } });
     const request = server.generationRequests[0];
     expect(request?.path).toBe("/v1/chat/completions");
-    expect(request?.body).toMatchObject({
-      messages: chat("hello hf"),
-      max_tokens: 50,
-      temperature: 0.3,
-      stop: ["</s>"],
-    });
+    expect(request?.body).toMatchObject({ messages: chat("hello hf"), max_tokens: 50, temperature: 0.3, stop: ["</s>"] });
     expect(request?.headers.authorization).toBeUndefined();
     expect(llm.modelName).toBe(server.url);
   });
@@ -58,38 +47,20 @@ describe("InferenceEndpointsLLM with base_url (TGI / vLLM)", () => {
   it("sends raw strings through text generation with -1 token counts", async () => {
     const llm = makeLLM({ baseUrl: server.url, generationKwargs: { top_k: 20, repetition_penalty: 1.1 } });
     const [output] = await llm.generate(["<|im_start|>user\n"], { numGenerations: 1, context: llmContext() });
-    expect(output).toEqual({
-      generations: ["echo: <|im_start|>user\n"],
-      statistics: { input_tokens: [-1], output_tokens: [-1] },
-    });
+    expect(output).toEqual({ generations: ["echo: <|im_start|>user\n"], statistics: { input_tokens: [-1], output_tokens: [-1] } });
     expect(server.generationRequests[0]?.path).toBe("/v1/completions");
-    expect(server.generationRequests[0]?.body).toMatchObject({
-      prompt: "<|im_start|>user\n",
-      max_tokens: 128,
-      top_k: 20,
-      repetition_penalty: 1.1,
-    });
+    expect(server.generationRequests[0]?.body).toMatchObject({ prompt: "<|im_start|>user\n", max_tokens: 128, top_k: 20, repetition_penalty: 1.1 });
   });
 
   it("asks TGI for a grammar on raw strings and a json_schema response format on chats", async () => {
-    const schema = {
-      type: "object",
-      properties: { answer: { type: "string" } },
-      required: ["answer"],
-      additionalProperties: false,
-    };
+    const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"], additionalProperties: false };
     const llm = makeLLM({ baseUrl: server.url, structuredOutput: { format: "json", schema } });
-    const [fromText, fromChat] = await llm.generate(["prompt:", chat("q")], {
-      numGenerations: 1,
-      context: llmContext(),
-    });
+    const [fromText, fromChat] = await llm.generate(["prompt:", chat("q")], { numGenerations: 1, context: llmContext() });
     expect(fromText?.generations).toEqual(['{"answer":"sample"}']);
     expect(fromChat?.generations).toEqual(['{"answer":"sample"}']);
     const textRequest = server.generationRequests.find((r) => r.path === "/v1/completions");
     const chatRequest = server.generationRequests.find((r) => r.path === "/v1/chat/completions");
-    expect(chatRequest?.body).toMatchObject({
-      response_format: { type: "json_schema", json_schema: { schema, strict: true } },
-    });
+    expect(chatRequest?.body).toMatchObject({ response_format: { type: "json_schema", json_schema: { schema, strict: true } } });
     expect(textRequest?.body).toMatchObject({ grammar: { type: "json", value: schema } });
   });
 
@@ -105,10 +76,7 @@ describe("InferenceEndpointsLLM with base_url (TGI / vLLM)", () => {
 
   it("turns a persistent failure into null generations with the provider's message", async () => {
     server.always(behaviours.error(500, "CUDA out of memory"));
-    const [output] = await makeLLM({ baseUrl: server.url, maxRetries: 1 }).generate([chat("oom")], {
-      numGenerations: 2,
-      context: llmContext(),
-    });
+    const [output] = await makeLLM({ baseUrl: server.url, maxRetries: 1 }).generate([chat("oom")], { numGenerations: 2, context: llmContext() });
     expect(output?.generations).toEqual([null, null]);
     expect(output?.error).toMatch(/failed after 2 attempts \(HTTP 500\): .*CUDA out of memory/);
   });
@@ -138,10 +106,7 @@ describe("InferenceEndpointsLLM on the Hub (model_id, endpoint_name)", () => {
 
   it("looks a dedicated endpoint's URL up once and calls it", async () => {
     const llm = makeLLM({ endpointName: "my-endpoint", hfEndpoint: server.url });
-    const outputs = await llm.generate([chat("one"), chat("two")], {
-      numGenerations: 1,
-      context: llmContext(hfSecrets),
-    });
+    const outputs = await llm.generate([chat("one"), chat("two")], { numGenerations: 1, context: llmContext(hfSecrets) });
     expect(outputs.map((o) => o.generations[0])).toEqual(["echo: one", "echo: two"]);
     const paths = server.requests.map((r) => r.path);
     expect(paths.filter((p) => p === "/api/whoami-v2")).toHaveLength(1);
@@ -150,31 +115,17 @@ describe("InferenceEndpointsLLM on the Hub (model_id, endpoint_name)", () => {
   });
 
   it("needs a token for the Hub, and exactly one of model_id, endpoint_name, base_url", async () => {
-    await expect(makeLLM({ modelId: "a/b" }).load(llmContext())).rejects.toThrow(
-      /needs an API key: set the secret 'HF_TOKEN'/,
-    );
+    await expect(makeLLM({ modelId: "a/b" }).load(llmContext())).rejects.toThrow(/needs an API key: set the secret 'HF_TOKEN'/);
     expect(() => makeLLM({})).toThrow(OptionError);
     expect(() => makeLLM({})).toThrow("needs one of model_id, endpoint_name or base_url");
-    expect(() => makeLLM({ modelId: "a/b", baseUrl: server.url })).toThrow(
-      "takes only one of model_id, endpoint_name or base_url (got model_id, base_url)",
-    );
+    expect(() => makeLLM({ modelId: "a/b", baseUrl: server.url })).toThrow("takes only one of model_id, endpoint_name or base_url (got model_id, base_url)");
   });
 
   it("lists distilabel's generation kwargs and keeps the token out of dumps", () => {
     const llm = new InferenceEndpointsLLM({ modelId: "a/b", apiKey: "hf_secret" });
     const kwargs = llm.runtimeParametersInfo().find((e) => e.name === "generation_kwargs");
     expect(kwargs && "keys" in kwargs ? kwargs.keys?.map((k) => k.name) : []).toEqual(
-      expect.arrayContaining([
-        "max_new_tokens",
-        "stop_sequences",
-        "temperature",
-        "top_p",
-        "top_k",
-        "do_sample",
-        "repetition_penalty",
-        "seed",
-        "watermark",
-      ]),
+      expect.arrayContaining(["max_new_tokens", "stop_sequences", "temperature", "top_p", "top_k", "do_sample", "repetition_penalty", "seed", "watermark"]),
     );
     expect(JSON.stringify(llm.dump())).not.toContain("hf_secret");
     expect(llm.dump()).toMatchObject({ model_id: "a/b", api_key_env: "HF_TOKEN", endpoint_name: null, base_url: null });

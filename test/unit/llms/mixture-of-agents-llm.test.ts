@@ -2,20 +2,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../../src/default-registry.js";
 import { MixtureOfAgentsLLM, REFERENCES_INSTRUCTION } from "../../../src/llms/providers/mixture-of-agents-llm.js";
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
-import {
-  behaviours,
-  startFakeOpenAIServer,
-  type FakeOpenAIServer,
-  type FakeRequest,
-} from "../../support/fake-openai-server.js";
+import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer, type FakeRequest } from "../../support/fake-openai-server.js";
 import { FAST_RETRIES, llmContext } from "./support/llm-context.js";
 
 let server: FakeOpenAIServer;
 beforeAll(async () => {
   // Each model answers in its own words so the aggregator's prompt shows who said what.
-  server = await startFakeOpenAIServer({
-    replyFor: (request) => `${(request.body as { model: string }).model} says ${request.prompt.length}`,
-  });
+  server = await startFakeOpenAIServer({ replyFor: (request) => `${(request.body as { model: string }).model} says ${request.prompt.length}` });
 });
 afterAll(async () => {
   await server.stop();
@@ -29,17 +22,12 @@ function openai(model: string): OpenAILLM {
 }
 
 function mixture(rounds = 1): MixtureOfAgentsLLM {
-  return new MixtureOfAgentsLLM({
-    aggregatorLlm: openai("aggregator"),
-    proposersLlms: [openai("proposer-a"), openai("proposer-b")],
-    rounds,
-  });
+  return new MixtureOfAgentsLLM({ aggregatorLlm: openai("aggregator"), proposersLlms: [openai("proposer-a"), openai("proposer-b")], rounds });
 }
 
 const byModel = (model: string) => (request: FakeRequest) => (request.body as { model?: string }).model === model;
 const systemOf = (request: FakeRequest | undefined): string => {
-  const messages =
-    (request?.body as { messages: Array<{ role: string; content: string }> } | undefined)?.messages ?? [];
+  const messages = (request?.body as { messages: Array<{ role: string; content: string }> } | undefined)?.messages ?? [];
   return messages[0]?.role === "system" ? messages[0].content : "";
 };
 
@@ -91,10 +79,7 @@ describe("MixtureOfAgentsLLM", () => {
 
     server.reset();
     server.always(behaviours.error(400, "nobody home"));
-    const [failed] = await mixture().generate([[{ role: "user", content: "hm" }]], {
-      numGenerations: 1,
-      context: llmContext(),
-    });
+    const [failed] = await mixture().generate([[{ role: "user", content: "hm" }]], { numGenerations: 1, context: llmContext() });
     expect(failed?.generations).toEqual([null]);
     expect(failed?.error).toMatch(/^every proposer failed in round 1: proposer-a: .*nobody home/);
   });
@@ -110,10 +95,7 @@ describe("MixtureOfAgentsLLM", () => {
     });
     const loaded = createDefaultRegistry().load<MixtureOfAgentsLLM>(dump, "llm");
     expect(loaded.dump()).toEqual(dump);
-    loaded.setRuntimeParameters(
-      { aggregator_llm: { generation_kwargs: { temperature: 0.1 } }, proposers_llms: { "1": { max_retries: 2 } } },
-      ["moa"],
-    );
+    loaded.setRuntimeParameters({ aggregator_llm: { generation_kwargs: { temperature: 0.1 } }, proposers_llms: { "1": { max_retries: 2 } } }, ["moa"]);
     expect(loaded.attrs.aggregatorLlm.generationKwargs).toEqual({ temperature: 0.1 });
     const names = loaded.runtimeParametersInfo().map((entry) => entry.name);
     expect(names).toEqual(expect.arrayContaining(["aggregator_llm", "proposers_llms"]));

@@ -55,26 +55,17 @@ describe("batch JSONL", () => {
       JSON.stringify({ custom_id: "0", response: { status_code: 200, body: completion("zero") }, error: null }),
     ].join("\n");
     const errors = [
-      JSON.stringify({
-        custom_id: "1",
-        response: { status_code: 400, body: { error: { message: "bad request line" } } },
-        error: null,
-      }),
+      JSON.stringify({ custom_id: "1", response: { status_code: 400, body: { error: { message: "bad request line" } } }, error: null }),
       JSON.stringify({
         custom_id: "3",
         response: null,
-        error: {
-          code: "batch_expired",
-          message: "This request could not be executed before the completion window expired.",
-        },
+        error: { code: "batch_expired", message: "This request could not be executed before the completion window expired." },
       }),
     ].join("\n");
     const results = parseBatchResults(output, errors);
     expect(batchOutcome(results, "0", "missing")).toEqual({ body: completion("zero") });
     expect(batchOutcome(results, "1", "missing")).toEqual({ error: "HTTP 400: bad request line" });
-    expect(batchOutcome(results, "3", "missing")).toEqual({
-      error: "batch_expired: This request could not be executed before the completion window expired.",
-    });
+    expect(batchOutcome(results, "3", "missing")).toEqual({ error: "batch_expired: This request could not be executed before the completion window expired." });
     expect(batchOutcome(results, "4", "no line for it")).toEqual({ error: "no line for it" });
 
     const outputs = openaiBatchOutputs(["0", "1", "2", "3", "4"], results, {
@@ -95,15 +86,8 @@ describe("batch JSONL", () => {
   });
 
   it("imputes a reply that does not parse as a chat completion", () => {
-    const results = parseBatchResults(
-      JSON.stringify({ custom_id: "0", response: { status_code: 200, body: { nothing: true } } }),
-    );
-    const [output] = openaiBatchOutputs(["0"], results, {
-      numGenerations: 2,
-      structured: [],
-      wantLogprobs: false,
-      missing: "x",
-    });
+    const results = parseBatchResults(JSON.stringify({ custom_id: "0", response: { status_code: 200, body: { nothing: true } } }));
+    const [output] = openaiBatchOutputs(["0"], results, { numGenerations: 2, structured: [], wantLogprobs: false, missing: "x" });
     expect(output?.generations).toEqual([null, null]);
     expect(output?.error).toMatch(/malformed response/);
   });
@@ -113,59 +97,37 @@ describe("where offline batch generation is refused", () => {
   it("refuses it in a generator task (at load, before the run) and inside a mixture of agents", async () => {
     const llm = () => new OpenAILLM({ model: "gpt-4o-mini", baseUrl: server.baseUrl, useOfflineBatchGeneration: true });
     const generator = new EvolInstructGenerator({ name: "evol", llm: llm(), numInstructions: 2 });
-    await expect(generator.load(llmContext())).rejects.toThrow(
-      "offline batch generation works in tasks that process rows",
+    await expect(generator.load(llmContext())).rejects.toThrow("offline batch generation works in tasks that process rows");
+    expect(() => new MixtureOfAgentsLLM({ aggregatorLlm: llm(), proposersLlms: [new OpenAILLM({ model: "gpt-4o-mini", baseUrl: server.baseUrl })] })).toThrow(
+      "its LLMs answer online only; remove use_offline_batch_generation",
     );
-    expect(
-      () =>
-        new MixtureOfAgentsLLM({
-          aggregatorLlm: llm(),
-          proposersLlms: [new OpenAILLM({ model: "gpt-4o-mini", baseUrl: server.baseUrl })],
-        }),
-    ).toThrow("its LLMs answer online only; remove use_offline_batch_generation");
   });
 });
 
 describe("batch prices", () => {
   it("prices batch usage at half the list price unless the table has a batch price of its own", () => {
     expect(priceOf(DEFAULT_PRICES, "OpenAILLM/batch", "gpt-4o-mini")).toEqual({ input: 0.075, output: 0.3 });
-    expect(
-      priceOf(
-        { ...DEFAULT_PRICES, "OpenAILLM/batch": { "gpt-4o-mini": { input: 0.1, output: 0.2 } } },
-        "OpenAILLM/batch",
-        "gpt-4o-mini",
-      ),
-    ).toEqual({ input: 0.1, output: 0.2 });
+    expect(priceOf({ ...DEFAULT_PRICES, "OpenAILLM/batch": { "gpt-4o-mini": { input: 0.1, output: 0.2 } } }, "OpenAILLM/batch", "gpt-4o-mini")).toEqual({
+      input: 0.1,
+      output: 0.2,
+    });
     expect(priceOf(DEFAULT_PRICES, "OpenAILLM/batch", "unknown-model")).toBeUndefined();
   });
 });
 
 describe("OpenAILLM through the Batch API stand-in", () => {
   function batchLLM(): OpenAILLM {
-    const llm = new OpenAILLM({
-      model: "gpt-4o-mini",
-      baseUrl: server.baseUrl,
-      useOfflineBatchGeneration: true,
-      generationKwargs: { temperature: 0.2 },
-    });
+    const llm = new OpenAILLM({ model: "gpt-4o-mini", baseUrl: server.baseUrl, useOfflineBatchGeneration: true, generationKwargs: { temperature: 0.2 } });
     llm.retryTiming = FAST_RETRIES;
     return llm;
   }
 
   it("submits one job per batch, reports it pending until it completes, then maps results back in order with the failed line imputed", async () => {
     server.scriptFor("bad", [behaviours.error(400, "this line is invalid")], { repeatLast: true });
-    server.scriptFor("first", [{ kind: "reply", usage: { prompt_tokens: 7, completion_tokens: 4 } }], {
-      repeatLast: true,
-    });
+    server.scriptFor("first", [{ kind: "reply", usage: { prompt_tokens: 7, completion_tokens: 4 } }], { repeatLast: true });
     const llm = batchLLM();
     const usage = new UsageRecorder();
-    const context = {
-      ...llmContext({ services: { blobs: new MemoryBlobStore() } }),
-      runId: "r1",
-      stepName: "gen",
-      seqNo: 4,
-      usage,
-    };
+    const context = { ...llmContext({ services: { blobs: new MemoryBlobStore() } }), runId: "r1", stepName: "gen", seqNo: 4, usage };
     const inputs = [chat("first prompt"), chat("bad prompt"), chat("third prompt")];
 
     const pending = await llm.generate(inputs, { numGenerations: 1, context }).catch((e: unknown) => e);
@@ -223,30 +185,18 @@ describe("a whole run with offline batch generation (in-process)", () => {
         new TextGeneration({
           name: "gen",
           inputBatchSize: 3,
-          llm: new OpenAILLM({
-            model: "gpt-4o-mini",
-            baseUrl: server.baseUrl,
-            useOfflineBatchGeneration: true,
-            offlineBatchGenerationBlockUntilDone: 1,
-          }),
+          llm: new OpenAILLM({ model: "gpt-4o-mini", baseUrl: server.baseUrl, useOfflineBatchGeneration: true, offlineBatchGenerationBlockUntilDone: 1 }),
         }),
       );
     });
-    const result = await runInProcess(pipeline, {
-      useCache: false,
-      cache: new MemoryRunCache(),
-      acceptFailedRows: true,
-      partial: true,
-    });
+    const result = await runInProcess(pipeline, { useCache: false, cache: new MemoryRunCache(), acceptFailedRows: true, partial: true });
     expect(result.state.status).toBe("succeeded");
     const rows = result.distiset.rows("default") as Row[];
     expect(rows.map((r) => r.instruction)).toEqual(data.map((d) => d.instruction));
     expect(rows.map((r) => r.generation)).toEqual(["echo: row-0", "echo: row-1", null, "echo: row-3", "echo: row-4"]);
     // The Distiset drops distilabel_metadata (no enable_metadata); the step's stored batch keeps the error.
     const stored = (await getJson<{ rows: Row[] }>(result.store, runKeys.batch(result.runId, "gen", 0)))?.rows ?? [];
-    expect((stored[2]?.distilabel_metadata as Record<string, unknown> | undefined)?.error_gen).toBe(
-      "HTTP 400: rejected by the batch",
-    );
+    expect((stored[2]?.distilabel_metadata as Record<string, unknown> | undefined)?.error_gen).toBe("HTTP 400: rejected by the batch");
     expect(result.state.steps.gen?.failed_rows).toBe(1);
     // Two step batches (3 + 2 rows): two jobs.
     expect(server.batchApi.batches.size).toBe(2);

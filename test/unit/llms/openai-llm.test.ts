@@ -33,11 +33,7 @@ describe("OpenAILLM against an OpenAI-compatible server", () => {
     ]);
     const [first] = server.generationRequests;
     expect(first?.path).toBe("/v1/chat/completions");
-    expect(first?.body).toMatchObject({
-      model: "fake-gpt",
-      max_tokens: 128,
-      messages: [{ role: "user", content: "hello world" }],
-    });
+    expect(first?.body).toMatchObject({ model: "fake-gpt", max_tokens: 128, messages: [{ role: "user", content: "hello world" }] });
     expect(first?.body).not.toHaveProperty("n");
   });
 
@@ -135,10 +131,7 @@ describe("OpenAILLM reliability", () => {
   it("turns a persistent 500 into null generations with the error for that row only", async () => {
     server.scriptFor("doomed", [behaviours.serverError(500)], { repeatLast: true });
     const llm = makeLLM({ maxRetries: 2 });
-    const outputs = await llm.generate([chat("fine one"), chat("doomed row"), chat("fine two")], {
-      numGenerations: 2,
-      context: llmContext(),
-    });
+    const outputs = await llm.generate([chat("fine one"), chat("doomed row"), chat("fine two")], { numGenerations: 2, context: llmContext() });
     expect(outputs[0]?.generations).toEqual(["echo: fine one [1]", "echo: fine one [2]"]);
     expect(outputs[2]?.generations).toEqual(["echo: fine two [1]", "echo: fine two [2]"]);
     expect(outputs[1]?.generations).toEqual([null, null]);
@@ -168,10 +161,7 @@ describe("OpenAILLM reliability", () => {
 
   it("reports a timeout once the retries are spent", async () => {
     server.always(behaviours.slow(2_000));
-    const [output] = await makeLLM({ timeout: 0.2, maxRetries: 1 }).generate([chat("slow")], {
-      numGenerations: 1,
-      context: llmContext(),
-    });
+    const [output] = await makeLLM({ timeout: 0.2, maxRetries: 1 }).generate([chat("slow")], { numGenerations: 1, context: llmContext() });
     expect(output?.generations).toEqual([null]);
     expect(output?.error).toBe("OpenAILLM (fake-gpt) failed after 2 attempts: timed out after 200 ms");
   });
@@ -230,14 +220,8 @@ describe("OpenAILLM streamed replies", () => {
 
   it("gives raw-prompt completions with logprobs exactly as a non-streamed reply", async () => {
     const options = { generationKwargs: { logprobs: true, top_logprobs: 2 } };
-    const [streamed] = await makeLLM(options).generate(["<|begin_of_text|>user:"], {
-      numGenerations: 1,
-      context: llmContext(),
-    });
-    const [whole] = await makeLLM({ ...options, stream: false }).generate(["<|begin_of_text|>user:"], {
-      numGenerations: 1,
-      context: llmContext(),
-    });
+    const [streamed] = await makeLLM(options).generate(["<|begin_of_text|>user:"], { numGenerations: 1, context: llmContext() });
+    const [whole] = await makeLLM({ ...options, stream: false }).generate(["<|begin_of_text|>user:"], { numGenerations: 1, context: llmContext() });
     expect(streamed?.generations).toEqual(["echo: <|begin_of_text|>user:"]);
     expect((streamed?.extra?.logprobs as unknown[][] | undefined)?.[0]?.length).toBeGreaterThan(1);
     expect(streamed).toEqual(whole);
@@ -273,37 +257,30 @@ describe("OpenAILLM structured output", () => {
   it("nulls a reply that is not JSON", async () => {
     server.script(behaviours.reply("Sure! Here is the JSON you asked for"));
     const llm = makeLLM({ structuredOutput: { format: "json", schema } });
-    const [output] = await llm.generate([{ input: chat("who?"), structuredOutput: undefined }], {
-      numGenerations: 1,
-      context: llmContext(),
-    });
+    const [output] = await llm.generate([{ input: chat("who?"), structuredOutput: undefined }], { numGenerations: 1, context: llmContext() });
     expect(output?.generations).toEqual([null]);
     expect(output?.error).toMatch(/^reply is not valid JSON/);
   });
 
   it("takes a per-row structured output and sends strict false for a loose schema", async () => {
     const loose = { type: "object", properties: { score: { type: "number", maximum: 10 } } };
-    const [output] = await makeLLM().generate(
-      [{ input: chat("rate"), structuredOutput: { format: "json", schema: loose } }],
-      { numGenerations: 1, context: llmContext() },
-    );
-    expect(output?.generations).toEqual(['{"score":10}']);
-    expect(server.generationRequests[0]?.body).toMatchObject({
-      response_format: { json_schema: { name: "structured_output", strict: false } },
+    const [output] = await makeLLM().generate([{ input: chat("rate"), structuredOutput: { format: "json", schema: loose } }], {
+      numGenerations: 1,
+      context: llmContext(),
     });
+    expect(output?.generations).toEqual(['{"score":10}']);
+    expect(server.generationRequests[0]?.body).toMatchObject({ response_format: { json_schema: { name: "structured_output", strict: false } } });
   });
 });
 
 describe("OpenAILLM configuration", () => {
   it("rejects an unknown generation kwarg with a RuntimeParameterError naming it", () => {
     expect(() => makeLLM({ generationKwargs: { max_tokens: 10 } })).toThrow(RuntimeParameterError);
-    expect(() => makeLLM({ generationKwargs: { max_tokens: 10 } })).toThrow(
-      /does not accept generation kwarg 'max_tokens'/,
-    );
+    expect(() => makeLLM({ generationKwargs: { max_tokens: 10 } })).toThrow(/does not accept generation kwarg 'max_tokens'/);
     const llm = makeLLM();
-    expect(() =>
-      llm.setRuntimeParameters({ generation_kwargs: { temprature: 1 } }, ["text_generation", "llm"]),
-    ).toThrow(/'temprature' \(at text_generation\.llm\.generation_kwargs\.temprature\)/);
+    expect(() => llm.setRuntimeParameters({ generation_kwargs: { temprature: 1 } }, ["text_generation", "llm"])).toThrow(
+      /'temprature' \(at text_generation\.llm\.generation_kwargs\.temprature\)/,
+    );
   });
 
   it("lists its generation kwargs and reliability options in runtime_parameters_info", () => {
@@ -322,20 +299,12 @@ describe("OpenAILLM configuration", () => {
       "extra_body",
       "seed",
     ]);
-    expect(
-      kwargs && "keys" in kwargs ? kwargs.keys?.every((k) => k.optional && (k.description ?? "").length > 10) : false,
-    ).toBe(true);
-    expect(info.map((entry) => entry.name)).toEqual(
-      expect.arrayContaining(["base_url", "max_retries", "timeout", "rate_limits"]),
-    );
+    expect(kwargs && "keys" in kwargs ? kwargs.keys?.every((k) => k.optional && (k.description ?? "").length > 10) : false).toBe(true);
+    expect(info.map((entry) => entry.name)).toEqual(expect.arrayContaining(["base_url", "max_retries", "timeout", "rate_limits"]));
   });
 
   it("dumps without the API key and loads back from the dump", () => {
-    const llm = new OpenAILLM({
-      model: "gpt-4o-mini",
-      apiKey: "sk-secret-value",
-      generationKwargs: { temperature: 0.2 },
-    });
+    const llm = new OpenAILLM({ model: "gpt-4o-mini", apiKey: "sk-secret-value", generationKwargs: { temperature: 0.2 } });
     const dump = llm.dump();
     expect(JSON.stringify(dump)).not.toContain("sk-secret-value");
     expect(dump).not.toHaveProperty("api_key");
@@ -355,8 +324,7 @@ describe("OpenAILLM configuration", () => {
 
   it("refuses a serialized pipeline that carries api_key", () => {
     const registry = createDefaultRegistry();
-    const load = (): unknown =>
-      registry.load({ type_info: { name: "OpenAILLM" }, model: "gpt-4o-mini", api_key: "sk-leaked" }, "llm");
+    const load = (): unknown => registry.load({ type_info: { name: "OpenAILLM" }, model: "gpt-4o-mini", api_key: "sk-leaked" }, "llm");
     expect(load).toThrow(SerializationError);
     expect(load).toThrow(/may not contain 'api_key'; store the key as a secret and name it with 'api_key_env'/);
   });
@@ -393,14 +361,9 @@ describe("OpenAILLM base URL resolution", () => {
 
 describe("offline batch generation", () => {
   it("is accepted by OpenAILLM and refused by an LLM without a batch API rather than silently run online", () => {
-    expect(new OpenAILLM({ model: "gpt-4o-mini", useOfflineBatchGeneration: true }).useOfflineBatchGeneration).toBe(
-      true,
-    );
+    expect(new OpenAILLM({ model: "gpt-4o-mini", useOfflineBatchGeneration: true }).useOfflineBatchGeneration).toBe(true);
     expect(() =>
-      createDefaultRegistry().load(
-        { type_info: { name: "AnthropicLLM" }, model: "claude-3-5-haiku-latest", use_offline_batch_generation: true },
-        "llm",
-      ),
+      createDefaultRegistry().load({ type_info: { name: "AnthropicLLM" }, model: "claude-3-5-haiku-latest", use_offline_batch_generation: true }, "llm"),
     ).toThrow("offline batch generation (a provider batch API) is supported by OpenAILLM and WorkersAILLM only");
   });
 });
@@ -411,11 +374,7 @@ describe("structured output from a zod schema", () => {
     const character = z.object({ name: z.string(), age: z.number().int() });
     const llm = new OpenAILLM({ model: "gpt-4o-mini", structuredOutput: { schema: character } });
     const schema = llm.structuredOutput?.schema as Record<string, unknown>;
-    expect(schema).toMatchObject({
-      type: "object",
-      properties: { name: { type: "string" }, age: { type: "integer" } },
-      required: ["name", "age"],
-    });
+    expect(schema).toMatchObject({ type: "object", properties: { name: { type: "string" }, age: { type: "integer" } }, required: ["name", "age"] });
     expect(schema).not.toHaveProperty("$schema");
     expect((llm.dump().structured_output as { schema: unknown }).schema).toEqual(schema);
     const server = await startFakeOpenAIServer();
@@ -423,9 +382,7 @@ describe("structured output from a zod schema", () => {
       const context = llmContext({ secrets: { OPENAI_BASE_URL: server.baseUrl } });
       const [output] = await llm.generate([[{ role: "user", content: "a character" }]], { numGenerations: 1, context });
       expect(character.parse(JSON.parse(output?.generations[0] ?? "null"))).toMatchObject({ name: expect.any(String) });
-      const body = server.generationRequests[0]?.body as {
-        response_format: { type: string; json_schema: { schema: unknown } };
-      };
+      const body = server.generationRequests[0]?.body as { response_format: { type: string; json_schema: { schema: unknown } } };
       expect(body.response_format.type).toBe("json_schema");
       expect(body.response_format.json_schema.schema).toMatchObject({ properties: { age: { type: "integer" } } });
     } finally {

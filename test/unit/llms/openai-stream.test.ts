@@ -33,9 +33,7 @@ describe("serverSentChunks", () => {
 
   it("feeds collectStream, which still refuses a body cut off before its finish_reason", async () => {
     const whole = 'data: {"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
-    await expect(collectStream(serverSentChunks(whole), "chat")).resolves.toMatchObject({
-      choices: [{ message: { content: "hi" }, finish_reason: "stop" }],
-    });
+    await expect(collectStream(serverSentChunks(whole), "chat")).resolves.toMatchObject({ choices: [{ message: { content: "hi" }, finish_reason: "stop" }] });
     const cut = 'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n';
     await expect(collectStream(serverSentChunks(cut), "chat")).rejects.toThrow(IncompleteStreamError);
   });

@@ -9,13 +9,7 @@ import type { StructuredOutput } from "../../../src/llms/types.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
-import {
-  behaviours,
-  startFakeOpenAIServer,
-  type FakeBehaviour,
-  type FakeOpenAIServer,
-  type FakeRequest,
-} from "../../support/fake-openai-server.js";
+import { behaviours, startFakeOpenAIServer, type FakeBehaviour, type FakeOpenAIServer, type FakeRequest } from "../../support/fake-openai-server.js";
 
 /**
  * Whole pipelines (runInProcess, the engine and work runner the Workers runtime uses) whose task
@@ -54,29 +48,20 @@ interface Provider {
 const providers: Provider[] = [
   {
     label: "OpenAILLM (openai client, base_url)",
-    make: (structuredOutput) =>
-      new OpenAILLM({ model: "fake-gpt", baseUrl: server.baseUrl, ...(structuredOutput ? { structuredOutput } : {}) }),
+    make: (structuredOutput) => new OpenAILLM({ model: "fake-gpt", baseUrl: server.baseUrl, ...(structuredOutput ? { structuredOutput } : {}) }),
     secrets: () => ({ OPENAI_API_KEY: "sk-test-key" }),
     authorization: "Bearer sk-test-key",
   },
   {
     label: "InferenceEndpointsLLM (@huggingface/inference, base_url)",
     make: (structuredOutput) =>
-      new InferenceEndpointsLLM({
-        baseUrl: server.url,
-        modelDisplayName: "my-tgi",
-        ...(structuredOutput ? { structuredOutput } : {}),
-      }),
+      new InferenceEndpointsLLM({ baseUrl: server.url, modelDisplayName: "my-tgi", ...(structuredOutput ? { structuredOutput } : {}) }),
     secrets: () => ({ HF_TOKEN: "hf_test_token" }),
     authorization: "Bearer hf_test_token",
   },
   {
     label: "InferenceEndpointsLLM (@huggingface/inference, model_id through HF_ENDPOINT)",
-    make: (structuredOutput) =>
-      new InferenceEndpointsLLM({
-        modelId: "meta-llama/Llama-3.1-8B-Instruct",
-        ...(structuredOutput ? { structuredOutput } : {}),
-      }),
+    make: (structuredOutput) => new InferenceEndpointsLLM({ modelId: "meta-llama/Llama-3.1-8B-Instruct", ...(structuredOutput ? { structuredOutput } : {}) }),
     secrets: () => ({ HF_TOKEN: "hf_test_token", HF_ENDPOINT: server.url }),
     authorization: "Bearer hf_test_token",
   },
@@ -97,11 +82,7 @@ async function runWith(
   const llm = provider.make(options.structuredOutput);
   (llm as unknown as { retryTiming: typeof fastBackoff }).retryTiming = fastBackoff;
   const pipeline = new Pipeline({ name: "llm-failures", enableMetadata: true }).build(() => {
-    const load = new LoadDataFromDicts({
-      name: "load",
-      data: INSTRUCTIONS.map((instruction) => ({ instruction })),
-      batchSize: 6,
-    });
+    const load = new LoadDataFromDicts({ name: "load", data: INSTRUCTIONS.map((instruction) => ({ instruction })), batchSize: 6 });
     load.connect(new TextGeneration({ name: STEP, llm, inputBatchSize: 3 }));
   });
   const secrets = provider.secrets();
@@ -114,21 +95,15 @@ async function runWith(
   });
 }
 
-const metaOf = (row: Row | undefined): Record<string, unknown> =>
-  (row?.distilabel_metadata ?? {}) as Record<string, unknown>;
+const metaOf = (row: Row | undefined): Record<string, unknown> => (row?.distilabel_metadata ?? {}) as Record<string, unknown>;
 const rowsOf = (prompt: string | RegExp): FakeRequest[] =>
-  server.generationRequests.filter((r) =>
-    typeof prompt === "string" ? r.prompt.includes(prompt) : prompt.test(r.prompt),
-  );
+  server.generationRequests.filter((r) => (typeof prompt === "string" ? r.prompt.includes(prompt) : prompt.test(r.prompt)));
 
 /**
  * All six rows in order; the failed ones null with `error_<step>` matching `error`, the others
  * with their reply, raw output and statistics; one counted error per batch with a failed row.
  */
-function expectRowsAfterFailures(
-  result: InProcessRunResult,
-  options: { error: RegExp; reply: (instruction: string) => unknown; failed?: number[] },
-): Row[] {
+function expectRowsAfterFailures(result: InProcessRunResult, options: { error: RegExp; reply: (instruction: string) => unknown; failed?: number[] }): Row[] {
   const failed = options.failed ?? FAILED_ROWS;
   expect(result.state.status).toBe("succeeded");
   const rows = result.distiset.rows("default");
@@ -147,10 +122,7 @@ function expectRowsAfterFailures(
       expect(row.generation, `row ${i}`).toEqual(options.reply(INSTRUCTIONS[i] as string));
       expect(meta[`error_${STEP}`] ?? null).toBeNull();
       expect(meta[`raw_output_${STEP}`]).toBe(row.generation);
-      expect(meta[`statistics_${STEP}`]).toEqual({
-        input_tokens: expect.any(Number),
-        output_tokens: expect.any(Number),
-      });
+      expect(meta[`statistics_${STEP}`]).toEqual({ input_tokens: expect.any(Number), output_tokens: expect.any(Number) });
     }
   });
   const batchesWithFailures = new Set(failed.map((i) => Math.floor(i / 3))).size;
@@ -158,18 +130,13 @@ function expectRowsAfterFailures(
   expect(result.state.steps[STEP]?.errors).toBe(batchesWithFailures);
   expect(result.state.steps[STEP]?.rows_out).toBe(INSTRUCTIONS.length);
   expect(result.state.errors.map((e) => [e.step, e.code, e.message])).toEqual(
-    [...new Set(failed.map((i) => Math.floor(i / 3)))].map(() => [
-      STEP,
-      "llm_failed",
-      "1 row(s) got null generations after their calls failed",
-    ]),
+    [...new Set(failed.map((i) => Math.floor(i / 3)))].map(() => [STEP, "llm_failed", "1 row(s) got null generations after their calls failed"]),
   );
   return rows;
 }
 
 const echo = (instruction: string): string => `echo: ${instruction}`;
-const persistently = (behaviour: FakeBehaviour): void =>
-  void server.scriptFor(PERSISTENT, [behaviour], { repeatLast: true });
+const persistently = (behaviour: FakeBehaviour): void => void server.scriptFor(PERSISTENT, [behaviour], { repeatLast: true });
 
 describe.each(providers)("a pipeline calling $label", (provider) => {
   it("keeps every row when calls answer too slowly: timed-out rows are null, a slow-but-in-time row and a retried one succeed", async () => {
@@ -187,10 +154,7 @@ describe.each(providers)("a pipeline calling $label", (provider) => {
     persistently(behaviours.rateLimited({ ms: 50 }));
     server.scriptFor(TRANSIENT, [behaviours.rateLimited(1), behaviours.reply()]);
     const result = await runWith(provider, { maxRetries: 2 });
-    expectRowsAfterFailures(result, {
-      error: /failed after 3 attempts \(HTTP 429\): .*Rate limit reached/,
-      reply: echo,
-    });
+    expectRowsAfterFailures(result, { error: /failed after 3 attempts \(HTTP 429\): .*Rate limit reached/, reply: echo });
     const [limited, retried] = rowsOf(TRANSIENT);
     expect([limited?.status, retried?.status]).toEqual([429, 200]);
     // Retry-After: 1 (seconds) is waited out before the retry.
@@ -203,10 +167,7 @@ describe.each(providers)("a pipeline calling $label", (provider) => {
     persistently(behaviours.error(500, "CUDA out of memory"));
     server.scriptFor(TRANSIENT, [behaviours.serverError(503), behaviours.reply()]);
     const result = await runWith(provider, { maxRetries: 1 });
-    expectRowsAfterFailures(result, {
-      error: /failed after 2 attempts \(HTTP 500\): .*CUDA out of memory/,
-      reply: echo,
-    });
+    expectRowsAfterFailures(result, { error: /failed after 2 attempts \(HTTP 500\): .*CUDA out of memory/, reply: echo });
     expect(rowsOf(TRANSIENT).map((r) => r.status)).toEqual([503, 200]);
     expect(rowsOf(PERSISTENT).map((r) => r.status)).toEqual([500, 500, 500, 500]);
   });
@@ -214,10 +175,7 @@ describe.each(providers)("a pipeline calling $label", (provider) => {
   it("keeps rows whose calls come back as malformed JSON, null with the parse error (not retried)", async () => {
     persistently(behaviours.malformed());
     const result = await runWith(provider, { maxRetries: 1 });
-    expectRowsAfterFailures(result, {
-      error: /request failed: malformed response \(invalid JSON\): .*is not valid JSON/,
-      reply: echo,
-    });
+    expectRowsAfterFailures(result, { error: /request failed: malformed response \(invalid JSON\): .*is not valid JSON/, reply: echo });
     // A body that is not JSON is not a transient failure: one request per row, no retry.
     expect(rowsOf(PERSISTENT).map((r) => r.status)).toEqual([200, 200]);
   });
@@ -225,16 +183,11 @@ describe.each(providers)("a pipeline calling $label", (provider) => {
   it("keeps rows whose structured output does not match the schema, null with the validation error", async () => {
     persistently(behaviours.wrongSchema());
     const result = await runWith(provider, { structuredOutput: { format: "json", schema: personSchema } });
-    const rows = expectRowsAfterFailures(result, {
-      error: /reply does not match the JSON schema/,
-      reply: () => '{"name":"sample","age":1}',
-    });
+    const rows = expectRowsAfterFailures(result, { error: /reply does not match the JSON schema/, reply: () => '{"name":"sample","age":1}' });
     expect(rows.filter((r) => r.generation !== null).map((r) => JSON.parse(String(r.generation)) as unknown)).toEqual(
       Array.from({ length: 4 }, () => ({ name: "sample", age: 1 })),
     );
-    const asked = server.generationRequests[0]?.body as {
-      response_format?: { type?: string; json_schema?: { schema?: unknown } };
-    };
+    const asked = server.generationRequests[0]?.body as { response_format?: { type?: string; json_schema?: { schema?: unknown } } };
     expect(asked.response_format).toMatchObject({ type: "json_schema", json_schema: { schema: personSchema } });
   });
 });
@@ -244,30 +197,17 @@ describe("several generations per row", () => {
     server.scriptFor("[row-1]", [behaviours.error(400, "prompt too long for this replica")]);
     const llm = new InferenceEndpointsLLM({ baseUrl: server.url, modelDisplayName: "my-tgi" });
     const pipeline = new Pipeline({ name: "llm-failures-grouped", enableMetadata: true }).build(() => {
-      const load = new LoadDataFromDicts({
-        name: "load",
-        data: INSTRUCTIONS.map((instruction) => ({ instruction })),
-        batchSize: 6,
-      });
-      load.connect(
-        new TextGeneration({ name: STEP, llm, inputBatchSize: 3, numGenerations: 2, groupGenerations: true }),
-      );
+      const load = new LoadDataFromDicts({ name: "load", data: INSTRUCTIONS.map((instruction) => ({ instruction })), batchSize: 6 });
+      load.connect(new TextGeneration({ name: STEP, llm, inputBatchSize: 3, numGenerations: 2, groupGenerations: true }));
     });
-    const result = await runInProcess(pipeline, {
-      useCache: false,
-      cache: new MemoryRunCache(),
-      retry: noStepRetry,
-      services: { secret: () => undefined },
-    });
+    const result = await runInProcess(pipeline, { useCache: false, cache: new MemoryRunCache(), retry: noStepRetry, services: { secret: () => undefined } });
     expect(result.state.status).toBe("succeeded");
     const rows = result.distiset.rows("default");
     expect(rows.map((r) => r.instruction)).toEqual(INSTRUCTIONS);
     // @huggingface/inference has no `n`: two requests per row, each its own generation.
     expect(server.generationRequests).toHaveLength(12);
     expect(rows.map((r) => r.generation)).toEqual(
-      INSTRUCTIONS.map((instruction, i) =>
-        i === 1 ? [echo(instruction), null] : [echo(instruction), echo(instruction)],
-      ),
+      INSTRUCTIONS.map((instruction, i) => (i === 1 ? [echo(instruction), null] : [echo(instruction), echo(instruction)])),
     );
     const grouped = rows[1]?.distilabel_metadata as Array<Record<string, unknown>>;
     expect(grouped.map((meta) => meta[`raw_output_${STEP}`])).toEqual([echo(INSTRUCTIONS[1] as string), null]);
@@ -275,12 +215,7 @@ describe("several generations per row", () => {
     expect(grouped[1]?.[`error_${STEP}`]).toMatch(/request failed \(HTTP 400\): .*prompt too long for this replica/);
     expect(result.state.error_count).toBe(1);
     expect(result.state.errors).toEqual([
-      expect.objectContaining({
-        step: STEP,
-        seq_no: 0,
-        code: "llm_failed",
-        message: "1 row(s) got null generations after their calls failed",
-      }),
+      expect.objectContaining({ step: STEP, seq_no: 0, code: "llm_failed", message: "1 row(s) got null generations after their calls failed" }),
     ]);
   });
 });
@@ -294,16 +229,10 @@ describe("one batch hit by every kind of failure at once", () => {
     server.scriptFor("[row-3]", [behaviours.malformed()], { repeatLast: true });
     server.scriptFor("[row-4]", [behaviours.wrongSchema()], { repeatLast: true });
     server.scriptFor("[row-5]", [behaviours.drop()], { repeatLast: true });
-    const result = await runWith(provider, {
-      structuredOutput: { format: "json", schema: personSchema },
-      timeout: 0.5,
-      maxRetries: 1,
-    });
+    const result = await runWith(provider, { structuredOutput: { format: "json", schema: personSchema }, timeout: 0.5, maxRetries: 1 });
     expect(result.state.status).toBe("succeeded");
     const rows = result.distiset.rows("default");
-    expect(rows.map((r) => [r.instruction, r.generation])).toEqual(
-      INSTRUCTIONS.map((instruction) => [instruction, null]),
-    );
+    expect(rows.map((r) => [r.instruction, r.generation])).toEqual(INSTRUCTIONS.map((instruction) => [instruction, null]));
     expect(rows.map((r) => metaOf(r)[`error_${STEP}`])).toEqual([
       expect.stringMatching(/timed out after 500 ms/),
       expect.stringMatching(/HTTP 429/),

@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DistilflareError } from "../../../src/errors.js";
-import {
-  DurableObjectRateLimiterClient,
-  UnlimitedKeys,
-  type RateLimiterStub,
-} from "../../../src/llms/rate-limit/durable-object-client.js";
+import { DurableObjectRateLimiterClient, UnlimitedKeys, type RateLimiterStub } from "../../../src/llms/rate-limit/durable-object-client.js";
 import { LocalRateLimiter } from "../../../src/llms/rate-limit/local-rate-limiter.js";
-import {
-  acquireLease,
-  effectiveLimits,
-  RATE_LIMIT_TUNING,
-  releaseLease,
-} from "../../../src/llms/rate-limit/rate-limit-algorithm.js";
+import { acquireLease, effectiveLimits, RATE_LIMIT_TUNING, releaseLease } from "../../../src/llms/rate-limit/rate-limit-algorithm.js";
 import { initialRateLimiterState } from "../../../src/llms/rate-limit/rate-limit-state.js";
 import { RateLimiterService } from "../../../src/llms/rate-limit/rate-limiter-service.js";
 import { FakeClock } from "./support/fake-clock.js";
@@ -163,9 +154,7 @@ class MemoryStorage {
     return this.values.delete(key);
   }
   async list(prefix: string): Promise<Map<string, unknown>> {
-    return new Map(
-      [...this.values].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key, structuredClone(value)]),
-    );
+    return new Map([...this.values].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key, structuredClone(value)]));
   }
 }
 
@@ -181,26 +170,15 @@ describe("RateLimiterService (the Durable Object's logic)", () => {
     const storage = new MemoryStorage();
     let now = 0;
     const first = new RateLimiterService(storage, () => now);
-    expect(await first.acquire({ tokens: 5, limits: { maxInFlight: 1 } })).toEqual({
-      ok: true,
-      value: { leaseId: "1", waitMs: 0 },
-    });
+    expect(await first.acquire({ tokens: 5, limits: { maxInFlight: 1 } })).toEqual({ ok: true, value: { leaseId: "1", waitMs: 0 } });
     const restarted = new RateLimiterService(storage, () => now);
-    expect(await restarted.acquire({ tokens: 5, limits: { maxInFlight: 1 } })).toEqual({
-      ok: true,
-      value: { leaseId: null, waitMs: 250 },
-    });
-    expect(await restarted.release({ leaseId: "1", outcome: { ok: true } })).toEqual({
-      ok: true,
-      value: { released: true },
-    });
+    expect(await restarted.acquire({ tokens: 5, limits: { maxInFlight: 1 } })).toEqual({ ok: true, value: { leaseId: null, waitMs: 250 } });
+    expect(await restarted.release({ leaseId: "1", outcome: { ok: true } })).toEqual({ ok: true, value: { released: true } });
     now = 10;
-    expect(await new RateLimiterService(storage, () => now).acquire({ tokens: 5, limits: { maxInFlight: 1 } })).toEqual(
-      {
-        ok: true,
-        value: { leaseId: "2", waitMs: 0 },
-      },
-    );
+    expect(await new RateLimiterService(storage, () => now).acquire({ tokens: 5, limits: { maxInFlight: 1 } })).toEqual({
+      ok: true,
+      value: { leaseId: "2", waitMs: 0 },
+    });
   });
 
   it("stores each lease under its own key and deletes it on release", async () => {
@@ -277,26 +255,18 @@ describe("DurableObjectRateLimiterClient", () => {
       }),
     });
     await expect(client.acquire("k", { tokens: 1, limits: { maxInFlight: 4 } })).rejects.toThrow(DistilflareError);
-    await expect(client.acquire("k", { tokens: 1, limits: { maxInFlight: 4 } })).rejects.toThrow(
-      "rate limiter 'k': storage exploded",
-    );
+    await expect(client.acquire("k", { tokens: 1, limits: { maxInFlight: 4 } })).rejects.toThrow("rate limiter 'k': storage exploded");
   });
 
   it("calls a key without limits without a round trip until a 429, which the limiter hears with the calls in flight", async () => {
     const service = new RateLimiterService(new MemoryStorage());
     const calls: string[] = [];
-    const client = new DurableObjectRateLimiterClient({
-      stubFor: () => stubOver(service, calls),
-      unlimited: new UnlimitedKeys(),
-    });
+    const client = new DurableObjectRateLimiterClient({ stubFor: () => stubOver(service, calls), unlimited: new UnlimitedKeys() });
     const leases = await Promise.all(Array.from({ length: 6 }, () => client.acquire("k", { tokens: 1, limits: {} })));
     await leases[0]?.release({ ok: true });
     expect(calls).toEqual([]);
     await leases[1]?.release({ ok: false, rateLimited: true });
-    expect(calls).toEqual([
-      'acquire {"tokens":1,"limits":{}}',
-      'release {"leaseId":"1","outcome":{"ok":false,"rateLimited":true,"inFlight":5}}',
-    ]);
+    expect(calls).toEqual(['acquire {"tokens":1,"limits":{}}', 'release {"leaseId":"1","outcome":{"ok":false,"rateLimited":true,"inFlight":5}}']);
     // The adaptive cap starts from the 5 calls that were in flight: half of them after the cut.
     expect(await service.snapshot()).toMatchObject({ inFlightBase: 5, allowance: 0.5, rateLimited: 1 });
     const after = await client.acquire("k", { tokens: 1, limits: {} });
@@ -310,15 +280,9 @@ describe("DurableObjectRateLimiterClient", () => {
   it("keeps using the limiter for keys with limits", async () => {
     const service = new RateLimiterService(new MemoryStorage());
     const calls: string[] = [];
-    const client = new DurableObjectRateLimiterClient({
-      stubFor: () => stubOver(service, calls),
-      unlimited: new UnlimitedKeys(),
-    });
+    const client = new DurableObjectRateLimiterClient({ stubFor: () => stubOver(service, calls), unlimited: new UnlimitedKeys() });
     const lease = await client.acquire("k", { tokens: 1, limits: { requestsPerMinute: 600 } });
     await lease.release({ ok: true });
-    expect(calls).toEqual([
-      'acquire {"tokens":1,"limits":{"requestsPerMinute":600}}',
-      'release {"leaseId":"1","outcome":{"ok":true}}',
-    ]);
+    expect(calls).toEqual(['acquire {"tokens":1,"limits":{"requestsPerMinute":600}}', 'release {"leaseId":"1","outcome":{"ok":true}}']);
   });
 });

@@ -8,11 +8,7 @@ import { parseRetryAfterMs } from "../../../src/llms/reliability/retry-after.js"
 import { Semaphore, type RateLimiterClient } from "../../../src/steps/step-context.js";
 import { FAST_RETRIES, llmContext } from "./support/llm-context.js";
 
-function httpError(
-  status: number,
-  headers: Record<string, string> = {},
-  message = `HTTP ${status}`,
-): ProviderHttpError {
+function httpError(status: number, headers: Record<string, string> = {}, message = `HTTP ${status}`): ProviderHttpError {
   return new ProviderHttpError({ status, headers: new Headers(headers), message });
 }
 
@@ -32,9 +28,7 @@ describe("Retry-After parsing", () => {
 
 describe("backoff", () => {
   it("draws full jitter under a doubling cap", () => {
-    expect([0, 1, 2, 3, 4, 5].map((attempt) => backoffDelayMs(attempt, DEFAULT_RETRY_TIMING, () => 0.999999))).toEqual([
-      499, 999, 1999, 3999, 7999, 7999,
-    ]);
+    expect([0, 1, 2, 3, 4, 5].map((attempt) => backoffDelayMs(attempt, DEFAULT_RETRY_TIMING, () => 0.999999))).toEqual([499, 999, 1999, 3999, 7999, 7999]);
     expect(backoffDelayMs(3, DEFAULT_RETRY_TIMING, () => 0)).toBe(0);
   });
 });
@@ -43,43 +37,25 @@ describe("error classification", () => {
   const base = { timedOut: false, timeoutMs: 1000, cancelled: false, lastResponse: undefined };
 
   it("retries 429, 5xx, 408 and 409; fails other 4xx at once", () => {
-    const retryable = [429, 500, 502, 503, 529, 408, 409].map(
-      (status) => classifyError({ ...base, error: httpError(status) }).retryable,
-    );
-    const final = [400, 401, 403, 404, 422].map(
-      (status) => classifyError({ ...base, error: httpError(status) }).retryable,
-    );
+    const retryable = [429, 500, 502, 503, 529, 408, 409].map((status) => classifyError({ ...base, error: httpError(status) }).retryable);
+    const final = [400, 401, 403, 404, 422].map((status) => classifyError({ ...base, error: httpError(status) }).retryable);
     expect(retryable.every(Boolean)).toBe(true);
     expect(final.some(Boolean)).toBe(false);
   });
 
   it("finds the status on SDK errors and the headers on the last response when the error drops them", () => {
     const hfLike = Object.assign(new Error("Failed to perform inference: busy"), { httpResponse: { status: 429 } });
-    const failure = classifyError({
-      ...base,
-      error: hfLike,
-      lastResponse: { status: 429, headers: new Headers({ "retry-after": "4" }) },
-      now: 0,
-    });
-    expect(failure).toMatchObject({
-      retryable: true,
-      status: 429,
-      retryAfterMs: 4_000,
-      message: "Failed to perform inference: busy",
-    });
+    const failure = classifyError({ ...base, error: hfLike, lastResponse: { status: 429, headers: new Headers({ "retry-after": "4" }) }, now: 0 });
+    expect(failure).toMatchObject({ retryable: true, status: 429, retryAfterMs: 4_000, message: "Failed to perform inference: busy" });
   });
 
   it("treats network failures and Workers AI capacity errors as transient", () => {
-    const network = new TypeError("fetch failed", {
-      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }),
-    });
+    const network = new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }) });
     expect(classifyError({ ...base, error: network })).toMatchObject({
       retryable: true,
       message: "network error: fetch failed (connect ECONNREFUSED 127.0.0.1:9)",
     });
-    expect(
-      classifyError({ ...base, error: new Error("3040: Capacity temporarily exceeded, please try again.") }).retryable,
-    ).toBe(true);
+    expect(classifyError({ ...base, error: new Error("3040: Capacity temporarily exceeded, please try again.") }).retryable).toBe(true);
     expect(classifyError({ ...base, error: new Error("JSON Mode couldn't be met") }).retryable).toBe(false);
     expect(classifyError({ ...base, error: new SyntaxError("Unexpected token") })).toMatchObject({
       retryable: false,
@@ -95,14 +71,7 @@ describe("reliableCall", () => {
     const attempts: number[] = [];
     let otherRanDuringBackoff = false;
     const result = await reliableCall(
-      {
-        context,
-        label: "Test",
-        maxRetries: 3,
-        timeoutMs: 1_000,
-        timing: { initialDelayMs: 40, maxDelayMs: 40 },
-        random: () => 1,
-      },
+      { context, label: "Test", maxRetries: 3, timeoutMs: 1_000, timing: { initialDelayMs: 40, maxDelayMs: 40 }, random: () => 1 },
       async (attempt) => {
         attempts.push(attempt.number);
         if (attempt.number === 0) {
@@ -120,26 +89,18 @@ describe("reliableCall", () => {
 
   it("fails a non-retryable error after one attempt with the provider's message", async () => {
     let calls = 0;
-    const promise = reliableCall(
-      { context: llmContext(), label: "OpenAILLM (m)", maxRetries: 5, timeoutMs: 1_000 },
-      async () => {
-        calls++;
-        throw httpError(401, {}, "HTTP 401: Incorrect API key provided");
-      },
-    );
-    await expect(promise).rejects.toThrow(
-      "OpenAILLM (m) request failed (HTTP 401): HTTP 401: Incorrect API key provided",
-    );
+    const promise = reliableCall({ context: llmContext(), label: "OpenAILLM (m)", maxRetries: 5, timeoutMs: 1_000 }, async () => {
+      calls++;
+      throw httpError(401, {}, "HTTP 401: Incorrect API key provided");
+    });
+    await expect(promise).rejects.toThrow("OpenAILLM (m) request failed (HTTP 401): HTTP 401: Incorrect API key provided");
     expect(calls).toBe(1);
   });
 
   it("gives up after max_retries with a rate_limited error for a last 429", async () => {
-    const error = await reliableCall(
-      { context: llmContext(), label: "L", maxRetries: 2, timeoutMs: 1_000, timing: FAST_RETRIES },
-      async () => {
-        throw httpError(429);
-      },
-    ).catch((e: unknown) => e);
+    const error = await reliableCall({ context: llmContext(), label: "L", maxRetries: 2, timeoutMs: 1_000, timing: FAST_RETRIES }, async () => {
+      throw httpError(429);
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DistilflareError);
     expect((error as DistilflareError).code).toBe("rate_limited");
     expect((error as DistilflareError).message).toBe("L failed after 3 attempts (HTTP 429): HTTP 429");
@@ -148,10 +109,7 @@ describe("reliableCall", () => {
 
   it("times out a call that ignores its abort signal", async () => {
     const started = Date.now();
-    const promise = reliableCall(
-      { context: llmContext(), label: "L", maxRetries: 0, timeoutMs: 50 },
-      () => new Promise<string>(() => undefined),
-    );
+    const promise = reliableCall({ context: llmContext(), label: "L", maxRetries: 0, timeoutMs: 50 }, () => new Promise<string>(() => undefined));
     await expect(promise).rejects.toThrow("L failed after 1 attempt: timed out after 50 ms");
     expect(Date.now() - started).toBeLessThan(1_000);
   });
@@ -160,18 +118,10 @@ describe("reliableCall", () => {
     const controller = new AbortController();
     let calls = 0;
     const promise = reliableCall(
-      {
-        context: llmContext({ signal: controller.signal }),
-        label: "L",
-        maxRetries: 5,
-        timeoutMs: 5_000,
-        timing: FAST_RETRIES,
-      },
+      { context: llmContext({ signal: controller.signal }), label: "L", maxRetries: 5, timeoutMs: 5_000, timing: FAST_RETRIES },
       (attempt) => {
         calls++;
-        return new Promise<string>((_, reject) =>
-          attempt.signal.addEventListener("abort", () => reject(attempt.signal.reason)),
-        );
+        return new Promise<string>((_, reject) => attempt.signal.addEventListener("abort", () => reject(attempt.signal.reason)));
       },
     );
     setTimeout(() => controller.abort(new Error("run stopped")), 20);
@@ -214,18 +164,12 @@ describe("reliableCall", () => {
   });
 
   it("calls without a lease when the rate limiter is unreachable", async () => {
-    const context = llmContext({
-      services: { rateLimiter: { acquire: async () => Promise.reject(new Error("limiter down")) } },
-    });
+    const context = llmContext({ services: { rateLimiter: { acquire: async () => Promise.reject(new Error("limiter down")) } } });
     const value = await reliableCall(
       { context, label: "L", maxRetries: 0, timeoutMs: 1_000, rateLimit: { key: "k", limits: {}, tokens: 1 } },
       async () => "ok",
     );
     expect(value).toBe("ok");
-    expect(
-      context.logger.lines.some((line) =>
-        line.includes("rate limiter unavailable (limiter down); calling without a lease"),
-      ),
-    ).toBe(true);
+    expect(context.logger.lines.some((line) => line.includes("rate limiter unavailable (limiter down); calling without a lease"))).toBe(true);
   });
 });

@@ -1,11 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
 import { cachesResponses } from "../../../src/llms/response-cache/metered-generate.js";
-import {
-  isResponseCacheKey,
-  RESPONSE_CACHE_PREFIX,
-  ResponseCache,
-} from "../../../src/llms/response-cache/response-cache.js";
+import { isResponseCacheKey, RESPONSE_CACHE_PREFIX, ResponseCache } from "../../../src/llms/response-cache/response-cache.js";
 import { UsageRecorder } from "../../../src/llms/usage/usage.js";
 import { MemoryBlobStore } from "../../../src/runtime/blob-store.js";
 import { ScopedBlobStore } from "../../../src/security/scoped-blob-store.js";
@@ -46,15 +42,10 @@ describe("the response cache", () => {
     const store = new MemoryBlobStore();
     const first = await llm().generate([chat("what is 2 + 2?")], { numGenerations: 1, context: context(store) });
     const usage = new UsageRecorder();
-    const second = await llm().generate([chat("what is 2 + 2?")], {
-      numGenerations: 1,
-      context: context(store, usage),
-    });
+    const second = await llm().generate([chat("what is 2 + 2?")], { numGenerations: 1, context: context(store, usage) });
     expect(server.generationRequests.length).toBe(1);
     expect(second).toEqual(first);
-    expect(Object.values(usage.snapshot() ?? {})).toEqual([
-      expect.objectContaining({ requests: 0, cached_requests: 1, input_tokens: 0, output_tokens: 0 }),
-    ]);
+    expect(Object.values(usage.snapshot() ?? {})).toEqual([expect.objectContaining({ requests: 0, cached_requests: 1, input_tokens: 0, output_tokens: 0 })]);
     expect((await store.list(RESPONSE_CACHE_PREFIX)).map((b) => isResponseCacheKey(b.key))).toEqual([true]);
   });
 
@@ -62,16 +53,11 @@ describe("the response cache", () => {
     const store = new MemoryBlobStore();
     server.script(behaviours.serverError(500));
     const usage = new UsageRecorder();
-    const [failed] = await llm().generate([chat("flaky question")], {
-      numGenerations: 1,
-      context: context(store, usage),
-    });
+    const [failed] = await llm().generate([chat("flaky question")], { numGenerations: 1, context: context(store, usage) });
     expect(failed?.error).toMatch(/500/);
     expect(await store.list(RESPONSE_CACHE_PREFIX)).toEqual([]);
     // The failed call still counts as a request (it may be billed), with no tokens.
-    expect(Object.values(usage.snapshot() ?? {})).toEqual([
-      expect.objectContaining({ requests: 1, cached_requests: 0, input_tokens: 0 }),
-    ]);
+    expect(Object.values(usage.snapshot() ?? {})).toEqual([expect.objectContaining({ requests: 1, cached_requests: 0, input_tokens: 0 })]);
 
     const [retried] = await llm().generate([chat("flaky question")], { numGenerations: 1, context: context(store) });
     expect(retried?.error).toBeUndefined();
@@ -92,10 +78,7 @@ describe("the response cache", () => {
   it("tells requests apart by generation kwargs and num_generations", async () => {
     const store = new MemoryBlobStore();
     await llm({ temperature: 0 }).generate([chat("same prompt")], { numGenerations: 1, context: context(store) });
-    await llm({ temperature: 0, max_new_tokens: 16 }).generate([chat("same prompt")], {
-      numGenerations: 1,
-      context: context(store),
-    });
+    await llm({ temperature: 0, max_new_tokens: 16 }).generate([chat("same prompt")], { numGenerations: 1, context: context(store) });
     await llm({ temperature: 0 }).generate([chat("same prompt")], { numGenerations: 2, context: context(store) });
     expect(server.generationRequests.length).toBe(3);
   });
@@ -108,8 +91,7 @@ describe("the response cache", () => {
     expect(cachesResponses(llm({ temperature: 0 }, false))).toBe(false);
 
     const store = new MemoryBlobStore();
-    for (let i = 0; i < 2; i++)
-      await llm({ temperature: 0.9 }).generate([chat("sampled")], { numGenerations: 1, context: context(store) });
+    for (let i = 0; i < 2; i++) await llm({ temperature: 0.9 }).generate([chat("sampled")], { numGenerations: 1, context: context(store) });
     expect(server.generationRequests.length).toBe(2);
     expect(await store.list(RESPONSE_CACHE_PREFIX)).toEqual([]);
   });

@@ -52,9 +52,7 @@ describe("WorkersAILLM offline batch generation (queueRequest)", () => {
     llm.retryTiming = FAST_RETRIES;
     const usage = new UsageRecorder();
     const context = {
-      ...llmContext({
-        services: { binding: (name) => (name === "AI" ? ai : undefined), blobs: new MemoryBlobStore() },
-      }),
+      ...llmContext({ services: { binding: (name) => (name === "AI" ? ai : undefined), blobs: new MemoryBlobStore() } }),
       runId: "r1",
       stepName: "gen",
       seqNo: 0,

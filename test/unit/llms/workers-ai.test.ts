@@ -16,33 +16,19 @@ function makeLLM(options: Partial<ConstructorParameters<typeof WorkersAILLM>[0]>
 
 describe("WorkersAILLM", () => {
   it("sends chats as messages with the sampling kwargs and reads the usage", async () => {
-    const ai = new FakeAiBinding(() => ({
-      response: "Paris.",
-      usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 },
-    }));
+    const ai = new FakeAiBinding(() => ({ response: "Paris.", usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 } }));
     const llm = makeLLM({ generationKwargs: { max_new_tokens: 64, temperature: 0.2, seed: 7 } });
-    const [output] = await llm.generate([[{ role: "user", content: "Capital of France?" }]], {
-      numGenerations: 1,
-      context: contextWith(ai),
-    });
+    const [output] = await llm.generate([[{ role: "user", content: "Capital of France?" }]], { numGenerations: 1, context: contextWith(ai) });
     expect(output).toEqual({ generations: ["Paris."], statistics: { input_tokens: [12], output_tokens: [2] } });
     expect(ai.calls[0]?.model).toBe("@cf/meta/llama-3.1-8b-instruct");
-    expect(ai.calls[0]?.inputs).toEqual({
-      messages: [{ role: "user", content: "Capital of France?" }],
-      max_tokens: 64,
-      temperature: 0.2,
-      seed: 7,
-    });
+    expect(ai.calls[0]?.inputs).toEqual({ messages: [{ role: "user", content: "Capital of France?" }], max_tokens: 64, temperature: 0.2, seed: 7 });
     expect(ai.calls[0]?.options?.signal).toBeInstanceOf(AbortSignal);
   });
 
   it("sends raw strings as a raw prompt, one call per generation, and routes through a gateway", async () => {
     const ai = new FakeAiBinding((_, i) => ({ response: `gen ${i}` }));
     const llm = makeLLM({ gateway: { id: "my-gateway", skip_cache: true } });
-    const [output] = await llm.generate(["<|start_header_id|>user<|end_header_id|>\n\n"], {
-      numGenerations: 2,
-      context: contextWith(ai),
-    });
+    const [output] = await llm.generate(["<|start_header_id|>user<|end_header_id|>\n\n"], { numGenerations: 2, context: contextWith(ai) });
     expect(output?.generations).toEqual(["gen 0", "gen 1"]);
     expect(output?.statistics).toEqual({ input_tokens: [-1, -1], output_tokens: [-1, -1] });
     expect(ai.calls.map((c) => c.inputs)).toEqual([
@@ -63,9 +49,7 @@ describe("WorkersAILLM", () => {
     expect(ai.calls[0]?.inputs.response_format).toEqual({ type: "json_schema", json_schema: schema });
     expect(good?.generations).toEqual(['{"city":"Paris"}']);
     expect(bad?.generations).toEqual([null]);
-    expect(bad?.error).toBe(
-      "reply does not match the JSON schema: city: Invalid input: expected string, received undefined",
-    );
+    expect(bad?.error).toBe("reply does not match the JSON schema: city: Invalid input: expected string, received undefined");
   });
 
   it("reads OpenAI-style replies of newer models", async () => {
@@ -95,21 +79,14 @@ describe("WorkersAILLM", () => {
     const [bad] = await llm.generate([[{ role: "user", content: "bad" }]], { numGenerations: 1, context });
     expect(ok?.generations).toEqual(["ok"]);
     expect(bad?.generations).toEqual([null]);
-    expect(bad?.error).toBe(
-      "WorkersAILLM (@cf/meta/llama-3.1-8b-instruct) request failed: 5006: Error: oneOf at '/' not met",
-    );
+    expect(bad?.error).toBe("WorkersAILLM (@cf/meta/llama-3.1-8b-instruct) request failed: 5006: Error: oneOf at '/' not met");
     expect(calls).toBe(3);
   });
 
   it("names the wrangler config when the AI binding is missing", async () => {
     const llm = makeLLM();
-    await expect(llm.load(llmContext())).rejects.toThrow(
-      /needs the Workers AI binding 'AI': add `\[ai\]\nbinding = "AI"` to wrangler.toml/,
-    );
-    const [output] = await llm.generate([[{ role: "user", content: "x" }]], {
-      numGenerations: 1,
-      context: llmContext(),
-    });
+    await expect(llm.load(llmContext())).rejects.toThrow(/needs the Workers AI binding 'AI': add `\[ai\]\nbinding = "AI"` to wrangler.toml/);
+    const [output] = await llm.generate([[{ role: "user", content: "x" }]], { numGenerations: 1, context: llmContext() });
     expect(output?.error).toMatch(/needs the Workers AI binding 'AI'/);
   });
 });
@@ -141,8 +118,6 @@ describe("WorkersAIEmbeddings", () => {
   it("rejects a reply with the wrong number of vectors", async () => {
     const ai = new FakeAiBinding(() => ({ data: [[1, 2]] }));
     const embeddings = new WorkersAIEmbeddings();
-    await expect(embeddings.encode(["a", "b"], contextWith(ai))).rejects.toThrow(
-      "malformed response: 1 vectors for 2 inputs",
-    );
+    await expect(embeddings.encode(["a", "b"], contextWith(ai))).rejects.toThrow("malformed response: 1 vectors for 2 inputs");
   });
 });

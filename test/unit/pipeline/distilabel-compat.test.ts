@@ -23,12 +23,7 @@ describe("a pipeline.yaml dumped by distilabel 1.5.3", () => {
     const generate = pipeline.step("text_generation") as TextGeneration;
     expect(generate.llm).toBeInstanceOf(OpenAILLM);
     expect(generate.llm.generationKwargs).toEqual({ temperature: 0.7, max_new_tokens: 512 });
-    expect(generate.attrs).toMatchObject({
-      template: "{{ instruction }}",
-      columns: ["instruction"],
-      inputBatchSize: 50,
-      useSystemPrompt: true,
-    });
+    expect(generate.attrs).toMatchObject({ template: "{{ instruction }}", columns: ["instruction"], inputBatchSize: 50, useSystemPrompt: true });
     expect(pipeline.step("load_dataset").outputMappings).toEqual({ prompt: "instruction" });
   });
 
@@ -39,12 +34,7 @@ describe("a pipeline.yaml dumped by distilabel 1.5.3", () => {
     const again = dumpPipeline(loadPipeline(JSON.parse(JSON.stringify(dump)), registry).pipeline);
     expect(again).toEqual(dump);
     const step = (dump.pipeline as { steps: Array<{ step: Record<string, unknown> }> }).steps[1]!.step;
-    expect(step).toMatchObject({
-      name: "text_generation",
-      input_batch_size: 50,
-      use_system_prompt: true,
-      type_info: { name: "TextGeneration" },
-    });
+    expect(step).toMatchObject({ name: "text_generation", input_batch_size: 50, use_system_prompt: true, type_info: { name: "TextGeneration" } });
     expect((step.llm as Record<string, unknown>).base_url).toBe("https://api.openai.com/v1");
   });
 
@@ -52,16 +42,12 @@ describe("a pipeline.yaml dumped by distilabel 1.5.3", () => {
     const registry = createDefaultRegistry();
     const { pipeline } = loadPipeline(
       parsePipelineText(
-        fixture
-          .replace("use_system_prompt: true", "use_system_prompt: false")
-          .replace("system_prompt: null", "system_prompt: Be brief."),
+        fixture.replace("use_system_prompt: true", "use_system_prompt: false").replace("system_prompt: null", "system_prompt: Be brief."),
         "yaml",
       ),
       registry,
     );
     const generate = pipeline.step("text_generation") as TextGeneration;
-    expect(generate.formatInput({ instruction: "hi", system_prompt: "row prompt" })).toEqual([
-      { role: "user", content: "hi" },
-    ]);
+    expect(generate.formatInput({ instruction: "hi", system_prompt: "row prompt" })).toEqual([{ role: "user", content: "hi" }]);
   });
 });

@@ -6,13 +6,7 @@ import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dic
 import { defineStep } from "../../../src/steps/step-factory.js";
 
 const Pass = defineStep({ name: "Pass", inputs: ["text"], outputs: ["text"], process: ([rows]) => rows ?? [] });
-const Dedup = defineStep({
-  name: "Dedup",
-  kind: "global",
-  inputs: ["text"],
-  outputs: ["text"],
-  process: ([rows]) => rows ?? [],
-});
+const Dedup = defineStep({ name: "Dedup", kind: "global", inputs: ["text"], outputs: ["text"], process: ([rows]) => rows ?? [] });
 
 /** load -> a -> dedup (global) -> b -> c, and load -> side. */
 function pipeline(): Pipeline {
@@ -42,10 +36,7 @@ function failure(groups: LoadGroups): DagValidationError {
 
 describe("load stages", () => {
   it("gives every global step a stage of its own and keeps consecutive steps together", () => {
-    expect(pipeline().validate()).toEqual({
-      stages: [["load", "a", "side"], ["dedup"], ["b", "c"]],
-      lastSteps: [["a", "side"], ["dedup"], ["c"]],
-    });
+    expect(pipeline().validate()).toEqual({ stages: [["load", "a", "side"], ["dedup"], ["b", "c"]], lastSteps: [["a", "side"], ["dedup"], ["c"]] });
   });
 
   it("keeps a step that does not depend on a global step in the stage before it", () => {
@@ -56,10 +47,7 @@ describe("load stages", () => {
       dedup.connect(new Pass({ name: "after" }));
       load.connect(new Pass({ name: "sibling" }));
     });
-    expect(siblings.validate()).toEqual({
-      stages: [["load", "sibling"], ["dedup"], ["after"]],
-      lastSteps: [["sibling"], ["dedup"], ["after"]],
-    });
+    expect(siblings.validate()).toEqual({ stages: [["load", "sibling"], ["dedup"], ["after"]], lastSteps: [["sibling"], ["dedup"], ["after"]] });
   });
 
   it("makes a stage of each user load group", () => {
@@ -81,16 +69,12 @@ describe("load stages", () => {
 
   it("rejects a group naming a step that is not in the pipeline", () => {
     const error = failure([["a"], ["ghost"]]);
-    expect(error.message).toBe(
-      "Step 'ghost' of load group 1 is not part of the pipeline; steps are ['load', 'a', 'dedup', 'b', 'c', 'side']",
-    );
+    expect(error.message).toBe("Step 'ghost' of load group 1 is not part of the pipeline; steps are ['load', 'a', 'dedup', 'b', 'c', 'side']");
     expect(error.details).toMatchObject({ step: "ghost", field: "load_groups" });
   });
 
   it("rejects a step in two groups", () => {
-    expect(failure([["a"], ["a", "side"]]).message).toBe(
-      "Step 'a' is in two load groups (0 and 1); a step belongs to one group",
-    );
+    expect(failure([["a"], ["a", "side"]]).message).toBe("Step 'a' is in two load groups (0 and 1); a step belongs to one group");
   });
 
   it("rejects a global step sharing a group", () => {

@@ -2,11 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DagValidationError, OptionError, RuntimeParameterError } from "../../../src/errors.js";
 import { chain } from "../../../src/pipeline/chain.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
-import {
-  defineRoutingBatchFunction,
-  sampleNSteps,
-  sampleNStepsFactory,
-} from "../../../src/pipeline/routing-batch-function.js";
+import { defineRoutingBatchFunction, sampleNSteps, sampleNStepsFactory } from "../../../src/pipeline/routing-batch-function.js";
 import { seededRandom } from "../../../src/core/random.js";
 import { GroupColumns } from "../../../src/steps/builtin/group-columns.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
@@ -74,9 +70,7 @@ describe("step names", () => {
 
   it("rejects a step name with characters outside [a-zA-Z0-9_-]", () => {
     expect(() => new LoadDataFromDicts({ name: "load data", data })).toThrow(OptionError);
-    expect(() => new LoadDataFromDicts({ name: "load data", data })).toThrow(
-      "invalid option 'name': a step name matches ^[a-zA-Z0-9_-]+$",
-    );
+    expect(() => new LoadDataFromDicts({ name: "load data", data })).toThrow("invalid option 'name': a step name matches ^[a-zA-Z0-9_-]+$");
   });
 });
 
@@ -91,20 +85,13 @@ describe("Pipeline", () => {
   it("rejects an empty name", () => {
     const error = caught(() => new Pipeline({ name: " " }));
     expect(error).toBeInstanceOf(OptionError);
-    expect(error).toMatchObject({
-      code: "invalid_option",
-      message: "A pipeline name cannot be empty",
-      details: { field: "name" },
-    });
+    expect(error).toMatchObject({ code: "invalid_option", message: "A pipeline name cannot be empty", details: { field: "name" } });
   });
 
   it("lists connections in distilabel's shape, leaves included", () => {
     const pipeline = new Pipeline({ name: "p" }).build(() => {
       const load = new LoadDataFromDicts({ name: "load", data });
-      load.connect(
-        new TextGeneration({ name: "a", llm: new ScriptedLLM() }),
-        new TextGeneration({ name: "b", llm: new ScriptedLLM() }),
-      );
+      load.connect(new TextGeneration({ name: "a", llm: new ScriptedLLM() }), new TextGeneration({ name: "b", llm: new ScriptedLLM() }));
     });
     expect(pipeline.connections()).toEqual([
       { from: "load", to: ["a", "b"] },
@@ -137,9 +124,7 @@ describe("Pipeline", () => {
       load.connect(a, { routingBatchFunction: sampleNSteps(1) });
       expect(() => load.connect(a)).toThrow("There is already a connection from 'load' to 'a'");
       const b = new TextGeneration({ name: "b", llm: new ScriptedLLM() });
-      expect(() => load.connect(b, { routingBatchFunction: sampleNSteps(1) })).toThrow(
-        "Step 'load' already has a routing batch function",
-      );
+      expect(() => load.connect(b, { routingBatchFunction: sampleNSteps(1) })).toThrow("Step 'load' already has a routing batch function");
     });
   });
 
@@ -163,11 +148,7 @@ describe("chain", () => {
     const pipeline = new Pipeline({ name: "p" }).build(() => {
       const load = new LoadDataFromDicts({ name: "load", data });
       const tasks = ["t1", "t2", "t3"].map((name) => new TextGeneration({ name, llm: new ScriptedLLM() }));
-      const combine = new GroupColumns({
-        name: "combine",
-        columns: ["generation", "model_name"],
-        outputColumns: ["generations", "model_names"],
-      });
+      const combine = new GroupColumns({ name: "combine", columns: ["generation", "model_name"], outputColumns: ["generations", "model_names"] });
       chain(load, sampleNSteps(2), tasks, combine);
     });
     expect(pipeline.connections()).toEqual([
@@ -191,10 +172,7 @@ describe("chain", () => {
       const c = new TextGeneration({ name: "c", llm: new ScriptedLLM() });
       const error = caught(() => chain([a, b], sampleNSteps(1), c));
       expect(error).toBeInstanceOf(OptionError);
-      expect(error).toMatchObject({
-        message: "A routing batch function must follow a single step in a chain",
-        details: { field: "chain[1]" },
-      });
+      expect(error).toMatchObject({ message: "A routing batch function must follow a single step in a chain", details: { field: "chain[1]" } });
       expect(() => chain(a, sampleNSteps(1))).toThrow("A chain cannot end with a routing batch function");
       expect(() => chain(a, [])).toThrow("chain[1] must be a step or a non-empty list of steps");
     });
@@ -230,11 +208,7 @@ describe("routing batch functions", () => {
   });
 
   it("builds user routing functions that carry their name and kwargs", () => {
-    const byLength = defineRoutingBatchFunction(
-      "first_k",
-      (kwargs) => (steps) => steps.slice(0, Number(kwargs.k)),
-      "The first k successors.",
-    );
+    const byLength = defineRoutingBatchFunction("first_k", (kwargs) => (steps) => steps.slice(0, Number(kwargs.k)), "The first k successors.");
     const fn = byLength({ k: 2 });
     expect(byLength.typeName).toBe("first_k");
     expect(fn).toMatchObject({ typeName: "first_k", kwargs: { k: 2 }, description: "The first k successors." });
@@ -245,9 +219,7 @@ describe("routing batch functions", () => {
 describe("runtime parameters", () => {
   const build = () =>
     new Pipeline({ name: "p" }).build(() => {
-      new LoadDataFromDicts({ name: "load", data }).connect(
-        new TextGeneration({ name: "gen", llm: new ScriptedLLM() }),
-      );
+      new LoadDataFromDicts({ name: "load", data }).connect(new TextGeneration({ name: "gen", llm: new ScriptedLLM() }));
     });
 
   it("applies distilabel's nesting, including the LLM's generation_kwargs", () => {
@@ -277,12 +249,8 @@ describe("runtime parameters", () => {
     expect(() => pipeline.setRuntimeParameters({ gen: { temperature: 1 } })).toThrow(
       /^Unknown runtime parameter 'gen.temperature' for Step 'gen'; runtime parameters are: /,
     );
-    expect(() => pipeline.setRuntimeParameters({ gen: { template: "x" } })).toThrow(
-      /^'gen.template' is not a runtime parameter of Step 'gen'/,
-    );
-    expect(() => pipeline.setRuntimeParameters({ gen: { input_batch_size: 0 } })).toThrow(
-      /^Runtime parameter 'gen.input_batch_size' of Step 'gen' is invalid/,
-    );
+    expect(() => pipeline.setRuntimeParameters({ gen: { template: "x" } })).toThrow(/^'gen.template' is not a runtime parameter of Step 'gen'/);
+    expect(() => pipeline.setRuntimeParameters({ gen: { input_batch_size: 0 } })).toThrow(/^Runtime parameter 'gen.input_batch_size' of Step 'gen' is invalid/);
   });
 
   it("lists every step's runtime parameters, nested components included", () => {
@@ -291,9 +259,7 @@ describe("runtime parameters", () => {
     const names = info.gen?.map((p) => p.name) ?? [];
     expect(names).toContain("input_batch_size");
     expect(names).toContain("llm");
-    const llm = info.gen?.find((p) => p.name === "llm") as unknown as {
-      runtime_parameters_info: Array<{ name: string }>;
-    };
+    const llm = info.gen?.find((p) => p.name === "llm") as unknown as { runtime_parameters_info: Array<{ name: string }> };
     expect(llm.runtime_parameters_info.map((p) => p.name)).toContain("generation_kwargs");
   });
 });
@@ -345,12 +311,7 @@ describe("signatures", () => {
     const rewired = new Pipeline({ name: "sig" }).build(() => {
       const load = new LoadDataFromDicts({ name: "load", data, batchSize: 4 });
       const tasks = ["t1", "t2"].map(
-        (name) =>
-          new TextGeneration({
-            name,
-            inputBatchSize: 2,
-            llm: new ScriptedLLM({ generationKwargs: { temperature: 0.5 } }),
-          }),
+        (name) => new TextGeneration({ name, inputBatchSize: 2, llm: new ScriptedLLM({ generationKwargs: { temperature: 0.5 } }) }),
       );
       const combine = new GroupColumns({ name: "combine", columns: ["generation"], inputBatchSize: 2 });
       chain(load, tasks, combine);

@@ -53,10 +53,7 @@ function distilabelStyle(): Record<string, unknown> {
   const dumped = dumpPipeline(routedPipeline()) as { pipeline: Record<string, unknown> };
   const steps = (dumped.pipeline.steps as Array<{ name: string; step: Record<string, unknown> }>).map((entry) => ({
     ...entry,
-    step: {
-      ...entry.step,
-      type_info: { module: "distilabel.steps", name: (entry.step.type_info as { name: string }).name },
-    },
+    step: { ...entry.step, type_info: { module: "distilabel.steps", name: (entry.step.type_info as { name: string }).name } },
   }));
   return {
     distilabel: { version: "1.5.3" },
@@ -100,12 +97,7 @@ describe("dump and load", () => {
     const [load, first] = dumped.pipeline.steps as Array<{ name: string; step: Record<string, unknown> }>;
     expect(load).toMatchObject({
       name: "load_dataset",
-      step: {
-        name: "load_dataset",
-        batch_size: 10,
-        output_mappings: { prompt: "instruction" },
-        type_info: { name: "LoadDataFromDicts" },
-      },
+      step: { name: "load_dataset", batch_size: 10, output_mappings: { prompt: "instruction" }, type_info: { name: "LoadDataFromDicts" } },
     });
     expect(first?.step).toMatchObject({
       input_batch_size: 5,
@@ -127,13 +119,7 @@ describe("dump and load", () => {
     const reloaded = pipelineFromYaml(yaml, registry());
     expect(pipelineToYaml(reloaded)).toBe(yaml);
     expect(reloaded.validate().stages).toEqual([
-      [
-        "load_dataset",
-        "text_generation_with_a",
-        "text_generation_with_b",
-        "text_generation_with_c",
-        "combine_generations",
-      ],
+      ["load_dataset", "text_generation_with_a", "text_generation_with_b", "text_generation_with_c", "combine_generations"],
     ]);
   });
 
@@ -196,9 +182,7 @@ describe("loading errors", () => {
 
   it("names an unknown routing function and lists the known ones", () => {
     const data = distilabelStyle();
-    (data.pipeline as { routing_batch_functions: unknown }).routing_batch_functions = [
-      { step: "load_dataset", type_info: { name: "sample_k_steps" } },
-    ];
+    (data.pipeline as { routing_batch_functions: unknown }).routing_batch_functions = [{ step: "load_dataset", type_info: { name: "sample_k_steps" } }];
     expect(() => loadPipeline(data, registry())).toThrow(
       "Unknown routing batch function type 'sample_k_steps'. Known routing batch function types: sample_n_steps",
     );
@@ -206,40 +190,30 @@ describe("loading errors", () => {
 
   it("rejects a document without pipeline steps", () => {
     expect(() => loadPipeline({ pipeline: { name: "p", steps: [] } }, registry())).toThrow(SerializationError);
-    expect(() => loadPipeline({ pipeline: { name: "p" } }, registry())).toThrow(
-      /^Invalid serialized pipeline at 'pipeline\.steps': /,
-    );
+    expect(() => loadPipeline({ pipeline: { name: "p" } }, registry())).toThrow(/^Invalid serialized pipeline at 'pipeline\.steps': /);
   });
 
   it("rejects a step entry whose name disagrees with its step", () => {
     const data = distilabelStyle();
     const steps = (data.pipeline as { steps: Array<{ name: string }> }).steps;
     steps[0]!.name = "loader";
-    expect(() => loadPipeline(data, registry())).toThrow(
-      "pipeline.steps.0: the entry is named 'loader' but its step is named 'load_dataset'",
-    );
+    expect(() => loadPipeline(data, registry())).toThrow("pipeline.steps.0: the entry is named 'loader' but its step is named 'load_dataset'");
   });
 
   it("rejects a connection or a routing function naming an unknown step", () => {
     const bad = distilabelStyle();
     (bad.pipeline as { connections: unknown[] }).connections.push({ from: "load_dataset", to: ["ghost"] });
-    expect(() => loadPipeline(bad, registry())).toThrow(
-      "pipeline.connections.5: Step 'ghost' is not part of pipeline 'pipe-name'",
-    );
+    expect(() => loadPipeline(bad, registry())).toThrow("pipeline.connections.5: Step 'ghost' is not part of pipeline 'pipe-name'");
     const routed = distilabelStyle();
     (routed.pipeline as { routing_batch_functions: unknown }).routing_batch_functions = [
       { step: "ghost", type_info: { name: "sample_n_steps", kwargs: { n: 1 } } },
     ];
-    expect(() => loadPipeline(routed, registry())).toThrow(
-      "pipeline.routing_batch_functions.0: step 'ghost' is not part of the pipeline",
-    );
+    expect(() => loadPipeline(routed, registry())).toThrow("pipeline.routing_batch_functions.0: step 'ghost' is not part of the pipeline");
   });
 
   it("reports malformed YAML and JSON, and documents that are not objects", () => {
     expect(() => parsePipelineText("pipeline: [unclosed", "yaml")).toThrow(/^Malformed YAML: /);
     expect(() => parsePipelineText("{", "json")).toThrow(/^Malformed JSON: /);
-    expect(() => parsePipelineText("- a\n- b\n", "yaml")).toThrow(
-      "The YAML document must be an object with a 'pipeline' key",
-    );
+    expect(() => parsePipelineText("- a\n- b\n", "yaml")).toThrow("The YAML document must be an object with a 'pipeline' key");
   });
 });

@@ -20,20 +20,12 @@ interface Options {
 /** load -> generate (LLM) -> judge (LLM) -> keep. */
 function build(options: Options = {}): Pipeline {
   return new Pipeline({ name: "reuse" }).build(() => {
-    const load = new LoadDataFromDicts({
-      name: "load",
-      data: [{ instruction: "a" }, { instruction: "b" }],
-      batchSize: 2,
-    });
+    const load = new LoadDataFromDicts({ name: "load", data: [{ instruction: "a" }, { instruction: "b" }], batchSize: 2 });
     const generate = new TextGeneration({
       name: "generate",
       inputBatchSize: options.inputBatchSize ?? 2,
       useCache: options.useCache ?? true,
-      llm: new OpenAILLM({
-        model: "m",
-        maxRetries: options.maxRetries ?? 6,
-        generationKwargs: { temperature: options.temperature ?? 0 },
-      }),
+      llm: new OpenAILLM({ model: "m", maxRetries: options.maxRetries ?? 6, generationKwargs: { temperature: options.temperature ?? 0 } }),
     });
     const judge = new TextGeneration({
       name: "judge",

@@ -48,10 +48,7 @@ describe("validateDag", () => {
     expect(() =>
       validateDag(
         spec(
-          [
-            step("load", "generator", { outputs: ["instruction"] }),
-            step("gen", "normal", { inputs: { instruction: true }, outputs: ["generation"] }),
-          ],
+          [step("load", "generator", { outputs: ["instruction"] }), step("gen", "normal", { inputs: { instruction: true }, outputs: ["generation"] })],
           [["load", "gen"]],
         ),
       ),
@@ -73,9 +70,7 @@ describe("validateDag", () => {
 
   it("requires root steps to be generators", () => {
     const error = failure(spec([step("load", "generator"), step("orphan", "normal")], []));
-    expect(error.message).toBe(
-      "Step 'orphan' cannot be a root step because it is not a `GeneratorStep`. It should have a previous step in the pipeline.",
-    );
+    expect(error.message).toBe("Step 'orphan' cannot be a root step because it is not a `GeneratorStep`. It should have a previous step in the pipeline.");
     expect(error.details).toMatchObject({ step: "orphan", field: "connections" });
   });
 
@@ -128,19 +123,12 @@ describe("validateDag", () => {
 
   it("rejects a connection to a step that is not in the pipeline", () => {
     const error = failure(spec([step("load", "generator"), step("a", "normal")], [["load", "nope"]]));
-    expect(error.message).toBe(
-      "A connection names step 'nope', which is not part of the pipeline; steps are ['load', 'a']",
-    );
+    expect(error.message).toBe("A connection names step 'nope', which is not part of the pipeline; steps are ['load', 'a']");
     expect(error.details).toMatchObject({ step: "nope", field: "connections", expected: "one of ['load', 'a']" });
   });
 
   it("rejects a missing required runtime parameter and shows the parameters to pass", () => {
-    const error = failure(
-      spec(
-        [step("load", "generator"), step("gen", "normal", { missingRuntimeParameters: ["llm.generation_kwargs"] })],
-        [["load", "gen"]],
-      ),
-    );
+    const error = failure(spec([step("load", "generator"), step("gen", "normal", { missingRuntimeParameters: ["llm.generation_kwargs"] })], [["load", "gen"]]));
     expect(error.message).toBe(
       `Step 'gen' is missing required runtime parameter 'llm.generation_kwargs'. Please, provide a value for it when running the pipeline: "parameters": {"gen":{"llm":{"generation_kwargs":"<value>"}}}`,
     );
@@ -150,10 +138,7 @@ describe("validateDag", () => {
   it("rejects input mapping keys that are not inputs of the step", () => {
     const error = failure(
       spec(
-        [
-          step("load", "generator", { outputs: ["text"] }),
-          step("a", "normal", { inputs: { text: true }, inputMappings: { foo: "prompt" } }),
-        ],
+        [step("load", "generator", { outputs: ["text"] }), step("a", "normal", { inputs: { text: true }, inputMappings: { foo: "prompt" } })],
         [["load", "a"]],
       ),
     );
@@ -164,9 +149,7 @@ describe("validateDag", () => {
   });
 
   it("rejects output mapping keys that are not outputs of the step", () => {
-    const error = failure(
-      spec([step("load", "generator", { outputs: ["prompt"], outputMappings: { answer: "response" } })], []),
-    );
+    const error = failure(spec([step("load", "generator", { outputs: ["prompt"], outputMappings: { answer: "response" } })], []));
     expect(error.message).toBe(
       "The output columns 'answer' of the output mappings are not valid. Please provide output columns that are valid for the step 'load': ['prompt']",
     );
@@ -177,22 +160,14 @@ describe("validateDag", () => {
     const name = "text_generation_with_gpt-4-0125-preview";
     const error = failure(
       spec(
-        [
-          step("load_dataset", "generator", { outputs: ["prompt", "completion", "meta"] }),
-          step(name, "normal", { inputs: { instruction: true } }),
-        ],
+        [step("load_dataset", "generator", { outputs: ["prompt", "completion", "meta"] }), step(name, "normal", { inputs: { instruction: true } })],
         [["load_dataset", name]],
       ),
     );
     expect(error.message).toBe(
       `Step '${name}' requires inputs ['instruction'], but only the inputs=['prompt', 'completion', 'meta'] are available, which means that the inputs=['instruction'] are missing or not available when the step gets to be executed in the pipeline. Please make sure previous steps to '${name}' are generating the required inputs.`,
     );
-    expect(error.details).toMatchObject({
-      step: name,
-      field: "inputs",
-      missing: ["instruction"],
-      available: ["prompt", "completion", "meta"],
-    });
+    expect(error.details).toMatchObject({ step: name, field: "inputs", missing: ["instruction"], available: ["prompt", "completion", "meta"] });
   });
 
   it("accepts inputs produced by any ancestor and optional inputs nobody produces", () => {
@@ -231,12 +206,7 @@ describe("validateDag", () => {
   it("rejects a routed step with several predecessors", () => {
     const error = failure(
       spec(
-        [
-          step("g1", "generator"),
-          step("g2", "generator"),
-          step("a", "normal", { acceptsMultipleInputs: true }),
-          step("b", "normal"),
-        ],
+        [step("g1", "generator"), step("g2", "generator"), step("a", "normal", { acceptsMultipleInputs: true }), step("b", "normal")],
         [
           ["g1", "a"],
           ["g1", "b"],
@@ -245,20 +215,14 @@ describe("validateDag", () => {
         { g1: sampleTwo },
       ),
     );
-    expect(error.message).toBe(
-      "Step 'a' cannot have multiple predecessors when the batches of one are being routed with a `routing_batch_function`.",
-    );
+    expect(error.message).toBe("Step 'a' cannot have multiple predecessors when the batches of one are being routed with a `routing_batch_function`.");
     expect(error.details).toMatchObject({ step: "a", expected: "only 'g1' as predecessor" });
   });
 
   it("rejects a routed step whose input_batch_size is larger than the upstream batch size", () => {
     const error = failure(
       spec(
-        [
-          step("load", "generator", { batchSize: 4 }),
-          step("a", "normal", { inputBatchSize: 8 }),
-          step("b", "normal", { inputBatchSize: 2 }),
-        ],
+        [step("load", "generator", { batchSize: 4 }), step("a", "normal", { inputBatchSize: 8 }), step("b", "normal", { inputBatchSize: 2 })],
         [
           ["load", "a"],
           ["load", "b"],
@@ -275,11 +239,7 @@ describe("validateDag", () => {
   it("rejects a routed step whose input_batch_size does not divide the upstream batch size", () => {
     const error = failure(
       spec(
-        [
-          step("load", "generator", { batchSize: 10 }),
-          step("a", "normal", { inputBatchSize: 4 }),
-          step("b", "normal", { inputBatchSize: 5 }),
-        ],
+        [step("load", "generator", { batchSize: 10 }), step("a", "normal", { inputBatchSize: 4 }), step("b", "normal", { inputBatchSize: 5 })],
         [
           ["load", "a"],
           ["load", "b"],
@@ -346,28 +306,11 @@ describe("validateDag", () => {
   });
 
   it.each([
-    [
-      "input_batch_size",
-      { inputBatchSize: 0 },
-      "normal" as const,
-      "Step 'bad' has input_batch_size=0; it must be a positive integer",
-    ],
-    [
-      "input_batch_size",
-      { inputBatchSize: 2.5 },
-      "normal" as const,
-      "Step 'bad' has input_batch_size=2.5; it must be a positive integer",
-    ],
-    [
-      "batch_size",
-      { batchSize: -1 },
-      "generator" as const,
-      "Step 'bad' has batch_size=-1; it must be a positive integer",
-    ],
+    ["input_batch_size", { inputBatchSize: 0 }, "normal" as const, "Step 'bad' has input_batch_size=0; it must be a positive integer"],
+    ["input_batch_size", { inputBatchSize: 2.5 }, "normal" as const, "Step 'bad' has input_batch_size=2.5; it must be a positive integer"],
+    ["batch_size", { batchSize: -1 }, "generator" as const, "Step 'bad' has batch_size=-1; it must be a positive integer"],
   ])("rejects a bad %s", (field, sizes, kind, message) => {
-    const error = failure(
-      spec([step("load", "generator"), step("bad", kind, sizes)], kind === "generator" ? [] : [["load", "bad"]]),
-    );
+    const error = failure(spec([step("load", "generator"), step("bad", kind, sizes)], kind === "generator" ? [] : [["load", "bad"]]));
     expect(error.message).toBe(message);
     expect(error.details).toMatchObject({ step: "bad", field, expected: "a positive integer" });
   });
@@ -392,12 +335,7 @@ describe("Pipeline.validate with real steps", () => {
     parameters: { repoId: runtimeParameter(z.string(), "The dataset to read.") },
     generate: () => ({ rows: [], lastBatch: true }),
   });
-  const Generate = defineStep({
-    name: "Generate",
-    inputs: ["instruction"],
-    outputs: ["generation"],
-    process: ([rows]) => rows ?? [],
-  });
+  const Generate = defineStep({ name: "Generate", inputs: ["instruction"], outputs: ["generation"], process: ([rows]) => rows ?? [] });
 
   it("fails on an unmapped column and passes once output_mappings renames it", () => {
     const unmapped = new Pipeline({ name: "p" }).build(() => {
@@ -407,27 +345,21 @@ describe("Pipeline.validate with real steps", () => {
       "Step 'gen' requires inputs ['instruction'], but only the inputs=['prompt', 'completion', 'meta'] are available, which means that the inputs=['instruction'] are missing",
     );
     const mapped = new Pipeline({ name: "p" }).build(() => {
-      new Loader({ name: "load", repoId: "org/data", outputMappings: { prompt: "instruction" } }).connect(
-        new Generate({ name: "gen" }),
-      );
+      new Loader({ name: "load", repoId: "org/data", outputMappings: { prompt: "instruction" } }).connect(new Generate({ name: "gen" }));
     });
     expect(() => mapped.validate()).not.toThrow();
   });
 
   it("accepts input_mappings that point a step's input at another column", () => {
     const pipeline = new Pipeline({ name: "p" }).build(() => {
-      new Loader({ name: "load", repoId: "org/data" }).connect(
-        new Generate({ name: "gen", inputMappings: { instruction: "prompt" } }),
-      );
+      new Loader({ name: "load", repoId: "org/data" }).connect(new Generate({ name: "gen", inputMappings: { instruction: "prompt" } }));
     });
     expect(() => pipeline.validate()).not.toThrow();
   });
 
   it("rejects input_mappings keys that are not inputs of the step", () => {
     const pipeline = new Pipeline({ name: "p" }).build(() => {
-      new Loader({ name: "load", repoId: "org/data" }).connect(
-        new Generate({ name: "gen", inputMappings: { question: "prompt" } }),
-      );
+      new Loader({ name: "load", repoId: "org/data" }).connect(new Generate({ name: "gen", inputMappings: { question: "prompt" } }));
     });
     expect(() => pipeline.validate()).toThrow(
       "The input columns 'question' of the input mappings are not valid. Please provide input columns that are valid for the step 'gen': ['instruction']",

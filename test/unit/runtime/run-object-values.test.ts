@@ -27,15 +27,11 @@ describe("the run object's stored values", () => {
   it("read a bare value as earlier builds wrote it (layout 0), and refuse another layout version", () => {
     expect(decodeRunValue("meta", JSON.stringify(meta))).toEqual(meta);
     expect(decodeRunValue("outbox", JSON.stringify(["a"]))).toEqual(["a"]);
-    expect(() => decodeRunValue("meta", JSON.stringify({ version: RUN_VALUES_VERSION + 1, value: meta }))).toThrow(
-      /Stored meta is in layout version 2, not 1/,
-    );
+    expect(() => decodeRunValue("meta", JSON.stringify({ version: RUN_VALUES_VERSION + 1, value: meta }))).toThrow(/Stored meta is in layout version 2, not 1/);
   });
 
   it("refuse a value that does not match its kind's schema, naming the kind", () => {
-    expect(() => decodeRunValue("outbox", JSON.stringify({ version: RUN_VALUES_VERSION, value: [1, 2] }))).toThrow(
-      /Stored outbox does not match its schema/,
-    );
+    expect(() => decodeRunValue("outbox", JSON.stringify({ version: RUN_VALUES_VERSION, value: [1, 2] }))).toThrow(/Stored outbox does not match its schema/);
     try {
       decodeRunValue("meta", JSON.stringify({ version: RUN_VALUES_VERSION, value: { id: "run-1" } }));
       expect.unreachable();

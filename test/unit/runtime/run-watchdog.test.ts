@@ -5,13 +5,7 @@ import { IDLE_CHECK_MS, leasePolicyFrom, lostWorkCheck, nextAlarmAt } from "../.
 import { EngineSim, dagSpec, dagStep, plan } from "../engine/engine-sim.js";
 
 const policy: LeasePolicy = { leaseMs: 1_000, unstartedGraceMs: 2_000, maxAttempts: 3 };
-const linear = () =>
-  plan(
-    dagSpec(
-      [dagStep("gen", "generator", { batchSize: 2 }), dagStep("step", "normal", { inputBatchSize: 2 })],
-      [["gen", "step"]],
-    ),
-  );
+const linear = () => plan(dagSpec([dagStep("gen", "generator", { batchSize: 2 }), dagStep("step", "normal", { inputBatchSize: 2 })], [["gen", "step"]]));
 
 function running(now: { t: number }) {
   const sim = new EngineSim(linear(), { generators: { gen: 4 }, now: () => now.t });
@@ -57,14 +51,7 @@ describe("the run's watchdog", () => {
       submitted_at: 0,
       poll_interval_seconds: 1,
     };
-    const report: WorkReportInput = {
-      id: process.id,
-      run_id: process.run_id,
-      type: "process",
-      step: "step",
-      seq_no: 0,
-      offline_batch: job,
-    };
+    const report: WorkReportInput = { id: process.id, run_id: process.run_id, type: "process", step: "step", seq_no: 0, offline_batch: job };
     sim.deliver(process.id, report);
     expect(lostWorkCheck(sim.state, 500, policy)).toEqual({ transition: { state: sim.state, dispatch: [] }, log: [] });
     const { transition, log } = lostWorkCheck(sim.state, 5_000, policy);

@@ -39,14 +39,8 @@ describe("regex structured output is bounded", () => {
   });
 
   it("checks no reply longer than the limit, and no unsafe pattern that reached the check", () => {
-    expect(checkStructuredReply("a".repeat(20_000), { format: "regex", schema: "a*" })).toEqual({
-      ok: false,
-      error: expect.stringMatching(/at most 16384/),
-    });
-    expect(checkStructuredReply("aaaa!", { format: "regex", schema: "(a+)+$" })).toEqual({
-      ok: false,
-      error: expect.stringMatching(/cannot be used/),
-    });
+    expect(checkStructuredReply("a".repeat(20_000), { format: "regex", schema: "a*" })).toEqual({ ok: false, error: expect.stringMatching(/at most 16384/) });
+    expect(checkStructuredReply("aaaa!", { format: "regex", schema: "(a+)+$" })).toEqual({ ok: false, error: expect.stringMatching(/cannot be used/) });
     expect(checkStructuredReply("yes", { format: "regex", schema: "(yes|no)" })).toEqual({ ok: true, text: "yes" });
   });
 });
@@ -77,9 +71,7 @@ describe("a template render has an output and a step budget", () => {
   it("stops loops and macro calls that run past the step budget", () => {
     const loops = overBudget("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}");
     expect((loops as TemplateError).message).toMatch(/step budget/);
-    const macros = overBudget(
-      "{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) }}",
-    );
+    const macros = overBudget("{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) }}");
     expect((macros as TemplateError).kind).toBe("budget");
   });
 

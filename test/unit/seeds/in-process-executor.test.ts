@@ -48,9 +48,7 @@ describe("failures", () => {
       ["M SAYS: PICK A NUMBER"],
     ]);
     expect(result.state.steps.shout?.errors).toBe(1);
-    expect(result.state.errors).toEqual([
-      expect.objectContaining({ step: "shout", seq_no: 1, code: "step_failed", message: "cannot shout colours" }),
-    ]);
+    expect(result.state.errors).toEqual([expect.objectContaining({ step: "shout", seq_no: 1, code: "step_failed", message: "cannot shout colours" })]);
   });
 
   it("imputes null generations for a failed LLM call and counts the row error", async () => {
@@ -74,17 +72,11 @@ describe("failures", () => {
       },
     });
     const pipeline = new Pipeline({ name: "global-fails" }).build(() => {
-      new LoadDataFromDicts({ name: "load", data: instructions(), batchSize: 3 }).connect(
-        new Explode({ name: "explode" }),
-      );
+      new LoadDataFromDicts({ name: "load", data: instructions(), batchSize: 3 }).connect(new Explode({ name: "explode" }));
     });
-    const error = await runInProcess(pipeline, { cache: new MemoryRunCache(), retry: noRetry }).catch(
-      (e: unknown) => e,
-    );
+    const error = await runInProcess(pipeline, { cache: new MemoryRunCache(), retry: noRetry }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunNotSucceededError);
-    expect((error as RunNotSucceededError).message).toMatch(
-      /^Run 'cache-[0-9a-f]+' did not succeed \(status 'failed'\): Step 'explode': out of memory$/,
-    );
+    expect((error as RunNotSucceededError).message).toMatch(/^Run 'cache-[0-9a-f]+' did not succeed \(status 'failed'\): Step 'explode': out of memory$/);
     const result = (error as RunNotSucceededError).result;
     expect(result.state.status).toBe("failed");
     expect(result.state.error).toEqual({ code: "internal", message: "Step 'explode': out of memory" });
@@ -152,9 +144,7 @@ describe("run options", () => {
     });
     const build = () =>
       new Pipeline({ name: "cached" }).build(() => {
-        new LoadDataFromDicts({ name: "load", data: instructions(), batchSize: 3 }).connect(
-          new Tag({ name: "tag", inputBatchSize: 3 }),
-        );
+        new LoadDataFromDicts({ name: "load", data: instructions(), batchSize: 3 }).connect(new Tag({ name: "tag", inputBatchSize: 3 }));
       });
     const first = await runInProcess(build(), { cache });
     expect(first.fromCache).toBe(false);
@@ -185,25 +175,19 @@ describe("run options", () => {
     });
     const build = () =>
       new Pipeline({ name: "stoppable" }).build(() => {
-        new LoadDataFromDicts({ name: "load", data: instructions(), batchSize: 1 }).connect(
-          new Tag({ name: "tag", inputBatchSize: 1 }),
-        );
+        new LoadDataFromDicts({ name: "load", data: instructions(), batchSize: 1 }).connect(new Tag({ name: "tag", inputBatchSize: 1 }));
       });
     const stopped = await runInProcess(build(), { cache, signal: controller.signal, concurrency: 1, partial: true });
     expect(stopped.state.status).toBe("stopped");
     // The partial Distiset holds only what was written before the stop (a prefix of the rows).
-    expect(PROMPTS.slice(0, stopped.distiset.rows("default").length)).toEqual(
-      stopped.distiset.rows("default").map((r) => r.instruction),
-    );
+    expect(PROMPTS.slice(0, stopped.distiset.rows("default").length)).toEqual(stopped.distiset.rows("default").map((r) => r.instruction));
     const processedBeforeStop = seen.length;
     expect(processedBeforeStop).toBeLessThan(PROMPTS.length);
     const resumed = await runInProcess(build(), { cache });
     expect(resumed.state.status).toBe("succeeded");
     expect(resumed.runId).toBe(stopped.runId);
     expect(seen).toEqual(PROMPTS);
-    expect(resumed.distiset.rows("default")).toEqual(
-      PROMPTS.map((instruction) => ({ instruction, tag: `#${instruction.length}` })),
-    );
+    expect(resumed.distiset.rows("default")).toEqual(PROMPTS.map((instruction) => ({ instruction, tag: `#${instruction.length}` })));
   });
 
   it("feeds the `dataset` option to steps that have no generator", async () => {
@@ -215,9 +199,7 @@ describe("run options", () => {
     expect(result.state.status).toBe("succeeded");
     expect(result.state.plan.order).toEqual(["load_data_from_dicts_0", "generate"]);
     expect(result.state.plan.steps.load_data_from_dicts_0?.batch_size).toBe(3);
-    expect(result.distiset.rows("default")).toEqual(
-      PROMPTS.map((instruction) => ({ instruction, generation: `m says: ${instruction}`, model_name: "m" })),
-    );
+    expect(result.distiset.rows("default")).toEqual(PROMPTS.map((instruction) => ({ instruction, generation: `m says: ${instruction}`, model_name: "m" })));
   });
 
   it("reuses the dataset loader when the same pipeline object runs again", async () => {
@@ -232,9 +214,7 @@ describe("run options", () => {
     const other = await runInProcess(pipeline, { cache, dataset: [{ instruction: "Only this" }] });
     expect(other.fromCache).toBe(false);
     expect(other.distiset.keys()).toEqual(["default"]);
-    expect(other.distiset.rows("default")).toEqual([
-      { instruction: "Only this", generation: "m says: Only this", model_name: "m" },
-    ]);
+    expect(other.distiset.rows("default")).toEqual([{ instruction: "Only this", generation: "m says: Only this", model_name: "m" }]);
     expect(first.distiset.rows("default")).toHaveLength(PROMPTS.length);
   });
 

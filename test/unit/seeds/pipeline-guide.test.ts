@@ -19,13 +19,7 @@ describe("quickstart: LoadDataFromDicts (prompt -> instruction) >> TextGeneratio
     expect(result.fromCache).toBe(false);
     expect(result.distiset.keys()).toEqual(["default"]);
     const rows = result.distiset.rows("default");
-    expect(rows).toEqual(
-      PROMPTS.map((instruction) => ({
-        instruction,
-        generation: `gpt-3.5-turbo says: ${instruction}`,
-        model_name: "gpt-3.5-turbo",
-      })),
-    );
+    expect(rows).toEqual(PROMPTS.map((instruction) => ({ instruction, generation: `gpt-3.5-turbo says: ${instruction}`, model_name: "gpt-3.5-turbo" })));
     for (const row of rows) expect(Object.keys(row)).toEqual(["instruction", "generation", "model_name"]);
     expect(result.state.steps.text_generation).toMatchObject({ rows_in: 7, rows_out: 7, batches_done: 4, errors: 0 });
   });
@@ -47,9 +41,7 @@ describe("quickstart: LoadDataFromDicts (prompt -> instruction) >> TextGeneratio
 
   it("gives the same rows when the state goes through JSON after every transition", async () => {
     const plain = await run(quickstart());
-    const serialised = await run(quickstart(), {
-      onTransition: (state) => JSON.parse(JSON.stringify(state)) as typeof state,
-    });
+    const serialised = await run(quickstart(), { onTransition: (state) => JSON.parse(JSON.stringify(state)) as typeof state });
     expect(serialised.distiset.rows("default")).toEqual(plain.distiset.rows("default"));
   });
 });
@@ -98,11 +90,7 @@ describe("a global step creates a second load stage", () => {
   it("runs the global step once, on every row, after the first stage", async () => {
     globalCalls = 0;
     const pipeline = new Pipeline({ name: "global" }).build(() => {
-      const load = new LoadDataFromDicts({
-        name: "load",
-        data: PROMPTS.map((instruction) => ({ instruction })),
-        batchSize: 2,
-      });
+      const load = new LoadDataFromDicts({ name: "load", data: PROMPTS.map((instruction) => ({ instruction })), batchSize: 2 });
       const generate = new TextGeneration({ name: "generate", inputBatchSize: 3, llm: scripted("m") });
       load.connect(generate);
       generate.connect(new CountAll({ name: "count_all" }));
@@ -120,20 +108,12 @@ describe("a global step creates a second load stage", () => {
 describe("two leaves", () => {
   it("produce two configs named after the leaf steps", async () => {
     const pipeline = new Pipeline({ name: "two-leaves" }).build(() => {
-      const load = new LoadDataFromDicts({
-        name: "load",
-        data: PROMPTS.map((instruction) => ({ instruction })),
-        batchSize: 4,
-      });
-      load.connect(
-        new TextGeneration({ name: "short", llm: scripted("a") }),
-        new TextGeneration({ name: "long", llm: scripted("b") }),
-      );
+      const load = new LoadDataFromDicts({ name: "load", data: PROMPTS.map((instruction) => ({ instruction })), batchSize: 4 });
+      load.connect(new TextGeneration({ name: "short", llm: scripted("a") }), new TextGeneration({ name: "long", llm: scripted("b") }));
     });
     const result = await run(pipeline);
     expect(result.distiset.keys().sort()).toEqual(["long", "short"]);
-    const expected = (model: string): Row[] =>
-      PROMPTS.map((instruction) => ({ instruction, generation: `${model} says: ${instruction}`, model_name: model }));
+    const expected = (model: string): Row[] => PROMPTS.map((instruction) => ({ instruction, generation: `${model} says: ${instruction}`, model_name: model }));
     expect(result.distiset.rows("short")).toEqual(expected("a"));
     expect(result.distiset.rows("long")).toEqual(expected("b"));
     expect(result.distiset.rows("default")).toEqual([]);

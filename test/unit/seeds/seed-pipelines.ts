@@ -7,15 +7,7 @@ import { TextGeneration } from "../../../src/tasks/text-generation/text-generati
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 
 /** The prompts of the seed's `instruction-dataset-mini`, shortened to what the tests need. */
-export const PROMPTS = [
-  "Tell me a joke",
-  "Write a haiku",
-  "Name a colour",
-  "Count to three",
-  "Say hello",
-  "Describe rain",
-  "Pick a number",
-];
+export const PROMPTS = ["Tell me a joke", "Write a haiku", "Name a colour", "Count to three", "Say hello", "Describe rain", "Pick a number"];
 
 // distilabel step names match ^[a-zA-Z0-9_-]+$, so the seed's "gemini-1.0-pro" cannot be part of one.
 export const MODELS = ["gpt-4-0125-preview", "mistral-large-2402", "gemini-1-0-pro"];
@@ -25,9 +17,7 @@ export const scripted = (model: string) => new ScriptedLLM({ model, replies: [`$
 
 /** The seed's generation_kwargs for every TextGeneration. */
 export const SEED_PARAMETERS = (names: string[]) =>
-  Object.fromEntries(
-    names.map((name) => [name, { llm: { generation_kwargs: { temperature: 0.7, max_new_tokens: 512 } } }]),
-  );
+  Object.fromEntries(names.map((name) => [name, { llm: { generation_kwargs: { temperature: 0.7, max_new_tokens: 512 } } }]));
 
 /** Quickstart: LoadDataFromDicts (prompt -> instruction) >> TextGeneration. */
 export function quickstart(options: { enableMetadata?: boolean; llm?: ScriptedLLM } = {}): Pipeline {
@@ -42,11 +32,7 @@ export function quickstart(options: { enableMetadata?: boolean; llm?: ScriptedLL
       batchSize: 3,
       outputMappings: { prompt: "instruction" },
     });
-    const generate = new TextGeneration({
-      name: "text_generation",
-      inputBatchSize: 2,
-      llm: options.llm ?? scripted("gpt-3.5-turbo"),
-    });
+    const generate = new TextGeneration({ name: "text_generation", inputBatchSize: 2, llm: options.llm ?? scripted("gpt-3.5-turbo") });
     load.connect(generate);
   });
 }
@@ -60,9 +46,7 @@ export function routedGuide(): Pipeline {
       batchSize: 2,
       outputMappings: { prompt: "instruction" },
     });
-    const tasks = MODELS.map(
-      (model) => new TextGeneration({ name: `text_generation_with_${model}`, inputBatchSize: 1, llm: scripted(model) }),
-    );
+    const tasks = MODELS.map((model) => new TextGeneration({ name: `text_generation_with_${model}`, inputBatchSize: 1, llm: scripted(model) }));
     const combine = new GroupColumns({
       name: "combine_generations",
       columns: ["generation", "model_name"],

@@ -3,14 +3,7 @@ import { createDefaultRegistry } from "../../../src/default-registry.js";
 import { DistilflareError, OptionError } from "../../../src/errors.js";
 import type { BaseStep } from "../../../src/steps/base-step.js";
 import { testContext } from "../../support/test-context.js";
-import {
-  CombineOutputs,
-  ExpandColumns,
-  GroupColumns,
-  KeepColumns,
-  MergeColumns,
-  mergeDistilabelMetadata,
-} from "../../../src/steps/builtin/index.js";
+import { CombineOutputs, ExpandColumns, GroupColumns, KeepColumns, MergeColumns, mergeDistilabelMetadata } from "../../../src/steps/builtin/index.js";
 
 const ctx = testContext();
 
@@ -55,9 +48,7 @@ describe("KeepColumns", () => {
   it("rejects an empty column list and unknown options", () => {
     expect(() => new KeepColumns({ columns: [], pipeline: null })).toThrow(OptionError);
     expect(() => new KeepColumns({ columns: [], pipeline: null })).toThrow("columns needs at least one column name");
-    expect(() => new KeepColumns({ columns: ["a"], colums: ["b"], pipeline: null } as never)).toThrow(
-      "has no option 'colums'",
-    );
+    expect(() => new KeepColumns({ columns: ["a"], colums: ["b"], pipeline: null } as never)).toThrow("has no option 'colums'");
   });
 
   it("dumps snake_case attributes with its type name and loads back to the same dump", () => {
@@ -80,24 +71,15 @@ describe("GroupColumns", () => {
   it("zips predecessors and groups columns into grouped_<col> lists (distilabel's docstring example)", async () => {
     const step = new GroupColumns({ columns: ["generation", "model_name"], pipeline: null });
     const rows = await step.process(
-      [
-        [{ generation: "AI generated text" }, { model_name: "my_model" }],
-        [{ generation: "Other generated text", model_name: "my_model" }],
-      ],
+      [[{ generation: "AI generated text" }, { model_name: "my_model" }], [{ generation: "Other generated text", model_name: "my_model" }]],
       ctx,
     );
     // zip stops at the shortest predecessor: one row
-    expect(rows).toEqual([
-      { grouped_generation: ["AI generated text", "Other generated text"], grouped_model_name: ["my_model"] },
-    ]);
+    expect(rows).toEqual([{ grouped_generation: ["AI generated text", "Other generated text"], grouped_model_name: ["my_model"] }]);
   });
 
   it("names the grouped columns after output_columns and keeps other columns, later predecessors overwriting", async () => {
-    const step = new GroupColumns({
-      columns: ["generation", "model_name"],
-      outputColumns: ["generations", "generation_models"],
-      pipeline: null,
-    });
+    const step = new GroupColumns({ columns: ["generation", "model_name"], outputColumns: ["generations", "generation_models"], pipeline: null });
     const rows = await step.process(
       [
         [
@@ -133,11 +115,7 @@ describe("GroupColumns", () => {
     expect(rows).toEqual([
       {
         grouped_generation: ["a", "b", "c"],
-        distilabel_metadata: {
-          raw_output_t1: "a",
-          statistics: [{ input_tokens: 1 }, { input_tokens: 2 }],
-          raw_output_t2: "b",
-        },
+        distilabel_metadata: { raw_output_t1: "a", statistics: [{ input_tokens: 1 }, { input_tokens: 2 }], raw_output_t2: "b" },
       },
     ]);
   });
@@ -151,11 +129,7 @@ describe("GroupColumns", () => {
       ],
       ctx,
     );
-    expect(listed[0]?.distilabel_metadata).toEqual([
-      { raw_output_t: "a1" },
-      { raw_output_t: "a2" },
-      { raw_output_u: "b1" },
-    ]);
+    expect(listed[0]?.distilabel_metadata).toEqual([{ raw_output_t: "a1" }, { raw_output_t: "a2" }, { raw_output_u: "b1" }]);
     const plain = await step.process([[{ generation: "a" }], [{ generation: "b" }]], ctx);
     expect(plain).toEqual([{ grouped_generation: ["a", "b"] }]);
   });
@@ -177,37 +151,23 @@ describe("GroupColumns", () => {
 
 describe("mergeDistilabelMetadata", () => {
   it("switches to a list when list metadata appears, dropping dict keys gathered before (as distilabel)", () => {
-    expect(mergeDistilabelMetadata([{ distilabel_metadata: { a: 1 } }, { distilabel_metadata: [{ b: 2 }] }])).toEqual([
-      { b: 2 },
-    ]);
+    expect(mergeDistilabelMetadata([{ distilabel_metadata: { a: 1 } }, { distilabel_metadata: [{ b: 2 }] }])).toEqual([{ b: 2 }]);
   });
 
   it("appends a dict that follows a list as one more element", () => {
-    expect(mergeDistilabelMetadata([{ distilabel_metadata: [{ b: 2 }] }, { distilabel_metadata: { a: 1 } }])).toEqual([
-      { b: 2 },
-      { a: 1 },
-    ]);
+    expect(mergeDistilabelMetadata([{ distilabel_metadata: [{ b: 2 }] }, { distilabel_metadata: { a: 1 } }])).toEqual([{ b: 2 }, { a: 1 }]);
   });
 
   it("ignores rows without metadata or with null metadata", () => {
-    expect(
-      mergeDistilabelMetadata([{ x: 1 }, { distilabel_metadata: null }, { distilabel_metadata: { a: 1 } }]),
-    ).toEqual({ a: 1 });
+    expect(mergeDistilabelMetadata([{ x: 1 }, { distilabel_metadata: null }, { distilabel_metadata: { a: 1 } }])).toEqual({ a: 1 });
     expect(mergeDistilabelMetadata([{ x: 1 }])).toEqual({});
   });
 });
 
 describe("MergeColumns", () => {
   it("pops the columns and concatenates their values, spreading lists (distilabel's docstring example)", async () => {
-    const step = new MergeColumns({
-      columns: ["queries", "multiple_queries"],
-      outputColumn: "queries",
-      pipeline: null,
-    });
-    const rows = await step.process(
-      [[{ id: 1, queries: "How are you?", multiple_queries: ["What's up?", "Everything ok?"] }]],
-      ctx,
-    );
+    const step = new MergeColumns({ columns: ["queries", "multiple_queries"], outputColumn: "queries", pipeline: null });
+    const rows = await step.process([[{ id: 1, queries: "How are you?", multiple_queries: ["What's up?", "Everything ok?"] }]], ctx);
     expect(rows).toEqual([{ id: 1, queries: ["How are you?", "What's up?", "Everything ok?"] }]);
     expect(step.outputs).toEqual(["queries"]);
   });
@@ -224,18 +184,12 @@ describe("MergeColumns", () => {
 
   it("fails the batch when a row lacks a merged column", async () => {
     const step = new MergeColumns({ columns: ["a", "b"], name: "merge", pipeline: null });
-    await expect(step.process([[{ a: 1 }]], ctx)).rejects.toThrow(
-      "Step 'merge': row 0, column 'b': the row has no such column",
-    );
+    await expect(step.process([[{ a: 1 }]], ctx)).rejects.toThrow("Step 'merge': row 0, column 'b': the row has no such column");
   });
 
   it("round-trips its dump", () => {
     const step = new MergeColumns({ columns: ["a", "b"], pipeline: null });
-    expect(step.dump()).toMatchObject({
-      columns: ["a", "b"],
-      output_column: "merged_column",
-      type_info: { name: "MergeColumns" },
-    });
+    expect(step.dump()).toMatchObject({ columns: ["a", "b"], output_column: "merged_column", type_info: { name: "MergeColumns" } });
     expect(reload(step)).toEqual(step.dump());
   });
 });
@@ -243,10 +197,7 @@ describe("MergeColumns", () => {
 describe("ExpandColumns", () => {
   it("makes one row per element, copying the other columns (distilabel's docstring example)", async () => {
     const step = new ExpandColumns({ columns: ["generation"], pipeline: null });
-    const rows = await step.process(
-      [[{ instruction: "instruction 1", generation: ["generation 1", "generation 2"] }]],
-      ctx,
-    );
+    const rows = await step.process([[{ instruction: "instruction 1", generation: ["generation 1", "generation 2"] }]], ctx);
     expect(rows).toEqual([
       { instruction: "instruction 1", generation: "generation 1" },
       { instruction: "instruction 1", generation: "generation 2" },
@@ -290,9 +241,7 @@ describe("ExpandColumns", () => {
 
   it("fails when a column is not a list or an encoded column is not valid JSON", async () => {
     const step = new ExpandColumns({ columns: ["a"], name: "expand", pipeline: null });
-    await expect(step.process([[{ a: "x" }]], ctx)).rejects.toThrow(
-      "column 'a': expected a list to expand, got the string \"x\"",
-    );
+    await expect(step.process([[{ a: "x" }]], ctx)).rejects.toThrow("column 'a': expected a list to expand, got the string \"x\"");
     const encoded = new ExpandColumns({ columns: ["a"], encoded: true, name: "expand", pipeline: null });
     await expect(encoded.process([[{ a: "[1," }]], ctx)).rejects.toThrow("column 'a': is not valid JSON");
     await expect(encoded.process([[{ a: [1] }]], ctx)).rejects.toThrow("expected a JSON-encoded string");
@@ -330,15 +279,8 @@ describe("ExpandColumns", () => {
 
   it("expands list metadata element by element and leaves missing metadata alone", async () => {
     const step = new ExpandColumns({ columns: ["g"], splitStatistics: true, pipeline: null });
-    const rows = await step.process(
-      [[{ g: [1, 2], distilabel_metadata: [{ raw: "a" }, { raw: "b" }] }, { g: [3] }]],
-      ctx,
-    );
-    expect(rows).toEqual([
-      { g: 1, distilabel_metadata: { raw: "a" } },
-      { g: 2, distilabel_metadata: { raw: "b" } },
-      { g: 3 },
-    ]);
+    const rows = await step.process([[{ g: [1, 2], distilabel_metadata: [{ raw: "a" }, { raw: "b" }] }, { g: [3] }]], ctx);
+    expect(rows).toEqual([{ g: 1, distilabel_metadata: { raw: "a" } }, { g: 2, distilabel_metadata: { raw: "b" } }, { g: 3 }]);
     await expect(step.process([[{ g: [1, 2], distilabel_metadata: [{ raw: "a" }] }]], ctx)).rejects.toThrow(
       "holds a list of 1 entries but the row expands into 2 rows",
     );
@@ -354,19 +296,12 @@ describe("ExpandColumns", () => {
   it("rejects encoded columns that are not expanded", () => {
     const make = () => new ExpandColumns({ columns: ["a"], encoded: ["a", "b"], name: "e", pipeline: null });
     expect(make).toThrow(OptionError);
-    expect(make).toThrow(
-      "the 'encoded' columns must be a subset of the 'columns' selected for expansion; not selected: b",
-    );
+    expect(make).toThrow("the 'encoded' columns must be a subset of the 'columns' selected for expansion; not selected: b");
   });
 
   it("dumps columns as a dict and encoded as a list, as distilabel stores them, and round-trips", () => {
     const step = new ExpandColumns({ columns: ["a", "b"], encoded: true, pipeline: null });
-    expect(step.dump()).toMatchObject({
-      columns: { a: "a", b: "b" },
-      encoded: ["a", "b"],
-      split_statistics: false,
-      type_info: { name: "ExpandColumns" },
-    });
+    expect(step.dump()).toMatchObject({ columns: { a: "a", b: "b" }, encoded: ["a", "b"], split_statistics: false, type_info: { name: "ExpandColumns" } });
     expect(reload(step)).toEqual(step.dump());
     expect(new ExpandColumns({ columns: ["a"], pipeline: null }).dump().encoded).toEqual([]);
   });

@@ -52,10 +52,7 @@ describe("DataSampler", () => {
   });
 
   it("produces the same rows for a resumed run, whatever the batch size", async () => {
-    const whole = await new DataSampler({ data, samples: 12, batchSize: 12, seed: 9, pipeline: null }).generate(
-      0,
-      testContext(),
-    );
+    const whole = await new DataSampler({ data, samples: 12, batchSize: 12, seed: 9, pipeline: null }).generate(0, testContext());
     const step = new DataSampler({ data, samples: 12, batchSize: 5, seed: 9, pipeline: null });
     const resumed = await step.generate(5, testContext());
     expect(resumed.rows).toEqual(whole.rows.slice(5, 10));
@@ -72,9 +69,7 @@ describe("DataSampler", () => {
     const run1 = await unseeded.generate(0, testContext({ runId: "run-1" }));
     expect((await unseeded.generate(0, testContext({ runId: "run-1" }))).rows).toEqual(run1.rows);
     expect((await unseeded.generate(0, testContext({ runId: "run-2" }))).rows).not.toEqual(run1.rows);
-    expect((await unseeded.generate(0, testContext({ runId: "run-1", stepName: "other" }))).rows).not.toEqual(
-      run1.rows,
-    );
+    expect((await unseeded.generate(0, testContext({ runId: "run-1", stepName: "other" }))).rows).not.toEqual(run1.rows);
   });
 
   it("returns an empty last batch past the end", async () => {
@@ -83,20 +78,12 @@ describe("DataSampler", () => {
   });
 
   it("takes its columns from the first drawn row, null where a drawn row lacks one", async () => {
-    const step = new DataSampler({
-      data: [{ a: 1, b: 2 }, { a: 3 }],
-      size: 4,
-      samples: 30,
-      batchSize: 30,
-      seed: 2,
-      pipeline: null,
-    });
+    const step = new DataSampler({ data: [{ a: 1, b: 2 }, { a: 3 }], size: 4, samples: 30, batchSize: 30, seed: 2, pipeline: null });
     const { rows } = await step.generate(0, testContext());
     for (const row of rows) {
       const keys = Object.keys(row);
       expect(keys[0]).toBe("a");
-      if (keys.includes("b"))
-        for (const [i, b] of (row.b as unknown[]).entries()) expect(b).toBe((row.a as number[])[i] === 1 ? 2 : null);
+      if (keys.includes("b")) for (const [i, b] of (row.b as unknown[]).entries()) expect(b).toBe((row.a as number[])[i] === 1 ? 2 : null);
     }
     expect(rows.some((row) => "b" in row)).toBe(true);
     expect(rows.some((row) => !("b" in row))).toBe(true);

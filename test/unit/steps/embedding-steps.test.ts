@@ -8,13 +8,7 @@ import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import type { BaseStep } from "../../../src/steps/base-step.js";
 import { BufferLogger } from "../../../src/steps/step-context.js";
 import { testContext } from "../../support/test-context.js";
-import {
-  DeitaFiltering,
-  EMBEDDING_KEEP_COLUMN,
-  EmbeddingDedup,
-  FaissNearestNeighbour,
-  LoadDataFromDicts,
-} from "../../../src/steps/builtin/index.js";
+import { DeitaFiltering, EMBEDDING_KEEP_COLUMN, EmbeddingDedup, FaissNearestNeighbour, LoadDataFromDicts } from "../../../src/steps/builtin/index.js";
 
 const ctx = testContext();
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -44,11 +38,7 @@ async function failure(run: () => Promise<unknown>): Promise<DistilflareError> {
  * heap top (the worst by score, then by index: the larger for L2, the smaller for inner
  * product), and the kept list sorted the way faiss's heap_reorder leaves it.
  */
-function referenceSearch(
-  vectors: number[][],
-  k: number,
-  metric: "l2" | "inner_product",
-): Array<Array<[number, number]>> {
+function referenceSearch(vectors: number[][], k: number, metric: "l2" | "inner_product"): Array<Array<[number, number]>> {
   const f32 = vectors.map((v) => v.map(Math.fround));
   const l2 = metric === "l2";
   const worse = (a: [number, number], b: [number, number]): boolean =>
@@ -175,10 +165,7 @@ describe("FaissNearestNeighbour", () => {
 
   it("rounds embeddings to float32 as faiss stores them", async () => {
     const result = await neighbours([[0.1], [0.3]]);
-    expect(result.scores).toEqual([
-      [Math.fround((Math.fround(0.3) - Math.fround(0.1)) ** 2)],
-      [Math.fround((Math.fround(0.3) - Math.fround(0.1)) ** 2)],
-    ]);
+    expect(result.scores).toEqual([[Math.fround((Math.fround(0.3) - Math.fround(0.1)) ** 2)], [Math.fround((Math.fround(0.3) - Math.fround(0.1)) ** 2)]]);
   });
 
   it("accepts faiss's metric constants and names, and rejects others naming metric_type", async () => {
@@ -188,11 +175,9 @@ describe("FaissNearestNeighbour", () => {
       [0, 1],
     ];
     const ip = await neighbours(vectors, { metricType: 0 });
-    for (const name of ["inner_product", "METRIC_INNER_PRODUCT", "IP"])
-      expect(await neighbours(vectors, { metricType: name })).toEqual(ip);
+    for (const name of ["inner_product", "METRIC_INNER_PRODUCT", "IP"]) expect(await neighbours(vectors, { metricType: name })).toEqual(ip);
     const l2 = await neighbours(vectors);
-    for (const name of [1, "L2", "METRIC_L2", null])
-      expect(await neighbours(vectors, { metricType: name })).toEqual(l2);
+    for (const name of [1, "L2", "METRIC_L2", null]) expect(await neighbours(vectors, { metricType: name })).toEqual(l2);
     expect(l2).not.toEqual(ip);
     expect(() => new FaissNearestNeighbour({ pipeline: null, metricType: "cosine" })).toThrow(OptionError);
     expect(() => new FaissNearestNeighbour({ pipeline: null, metricType: 2 })).toThrow(/metric_type/);
@@ -203,14 +188,7 @@ describe("FaissNearestNeighbour", () => {
     const vectors = Array.from({ length: 60 }, (_, i) => [Math.sin(i), Math.cos(i * 1.3), i % 7]);
     const plain = await neighbours(vectors, { k: 3 });
     const logger = new BufferLogger("");
-    const step = new FaissNearestNeighbour({
-      pipeline: null,
-      k: 3,
-      stringFactory: "IVF300_HNSW32,Flat",
-      trainSize: 60,
-      searchBatchSize: 7,
-      device: 0,
-    });
+    const step = new FaissNearestNeighbour({ pipeline: null, k: 3, stringFactory: "IVF300_HNSW32,Flat", trainSize: 60, searchBatchSize: 7, device: 0 });
     const rows = await step.process([embeddingRows(vectors)], testContext({ logger }));
     expect(rows.map((r) => r.nn_indices)).toEqual(plain.indices);
     expect(rows.map((r) => r.nn_scores)).toEqual(plain.scores);
@@ -238,38 +216,25 @@ describe("FaissNearestNeighbour", () => {
     const step = new FaissNearestNeighbour({ name: "nn", pipeline: null });
     const ragged = await failure(() => step.process([embeddingRows([[1, 2], [3, 4], [5]])], ctx));
     expect(ragged.code).toBe("step_failed");
-    expect(ragged.message).toBe(
-      "Step 'nn': row 2, column 'embedding': the embedding has 1 values but row 0's has 2; all embeddings must have the same length",
-    );
+    expect(ragged.message).toBe("Step 'nn': row 2, column 'embedding': the embedding has 1 values but row 0's has 2; all embeddings must have the same length");
     expect(ragged.details).toMatchObject({ step: "nn", row: 2, column: "embedding" });
 
     const missing = await failure(() => step.process([[{ embedding: [1] }, { text: "no vector" }]], ctx));
-    expect(missing.message).toBe(
-      "Step 'nn': row 1, column 'embedding': the row has no such column; its columns are: text",
-    );
+    expect(missing.message).toBe("Step 'nn': row 1, column 'embedding': the row has no such column; its columns are: text");
     const nulled = await failure(() => step.process([[{ embedding: [1] }, { embedding: null }]], ctx));
     expect(nulled.message).toContain("row 1, column 'embedding': expected an embedding (a list of numbers), got null");
     const text = await failure(() => step.process([[{ embedding: [1, "2"] }]], ctx));
-    expect(text.message).toContain(
-      "row 0, column 'embedding': value 1 of the embedding is the string \"2\"; expected a finite number",
-    );
+    expect(text.message).toContain("row 0, column 'embedding': value 1 of the embedding is the string \"2\"; expected a finite number");
     const empty = await failure(() => step.process([[{ embedding: [] }]], ctx));
     expect(empty.message).toContain("row 0, column 'embedding': the embedding is empty");
     const nan = await failure(() => step.process([[{ embedding: [0] }, { embedding: [Number.NaN] }]], ctx));
-    expect(nan.message).toContain(
-      "row 1, column 'embedding': value 0 of the embedding is NaN; expected a finite number",
-    );
+    expect(nan.message).toContain("row 1, column 'embedding': value 0 of the embedding is NaN; expected a finite number");
   });
 });
 
 describe("EmbeddingDedup", () => {
   const flags = async (rows: Row[], threshold?: number) =>
-    (
-      await new EmbeddingDedup({ pipeline: null, ...(threshold === undefined ? {} : { threshold }) }).process(
-        [rows],
-        ctx,
-      )
-    ).map((r) => r[EMBEDDING_KEEP_COLUMN]);
+    (await new EmbeddingDedup({ pipeline: null, ...(threshold === undefined ? {} : { threshold }) }).process([rows], ctx)).map((r) => r[EMBEDDING_KEEP_COLUMN]);
 
   it("flags every row listed as a neighbour above the threshold (distilabel's docstring numbers)", async () => {
     const rows = [
@@ -334,15 +299,9 @@ describe("EmbeddingDedup", () => {
     expect((await run([{ nn_indices: [0.5], nn_scores: [0.1] }])).message).toContain(
       "row 0, column 'nn_indices': index 0 is a number (0.5); expected an integer",
     );
-    expect((await run([{ nn_indices: [0], nn_scores: ["high"] }])).message).toContain(
-      "row 0, column 'nn_scores': score 0 is the string \"high\"",
-    );
-    expect((await run([{ nn_indices: [0] }])).message).toContain(
-      "row 0, column 'nn_scores': the row has no such column",
-    );
-    expect((await run([{ nn_indices: null, nn_scores: [] }])).message).toContain(
-      "row 0, column 'nn_indices': expected a list, got null",
-    );
+    expect((await run([{ nn_indices: [0], nn_scores: ["high"] }])).message).toContain("row 0, column 'nn_scores': score 0 is the string \"high\"");
+    expect((await run([{ nn_indices: [0] }])).message).toContain("row 0, column 'nn_scores': the row has no such column");
+    expect((await run([{ nn_indices: null, nn_scores: [] }])).message).toContain("row 0, column 'nn_indices': expected a list, got null");
   });
 });
 
@@ -364,11 +323,7 @@ describe("DeitaFiltering", () => {
     const rows = await new DeitaFiltering({ pipeline: null, dataBudget: 1 }).process([docstringRows], ctx);
     expect(rows).toHaveLength(1);
     const [row] = rows;
-    expect(row).toMatchObject({
-      ...docstringRows[0],
-      deita_score: 0.25,
-      deita_score_computed_with: ["evol_instruction_score", "evol_response_score"],
-    });
+    expect(row).toMatchObject({ ...docstringRows[0], deita_score: 0.25, deita_score_computed_with: ["evol_instruction_score", "evol_response_score"] });
     // distilabel prints 1.9042812683723933; the nearest of rows 1 and 2 is row 1
     const expected = Math.min(
       cosineDistance(docstringRows[0]!.embedding, docstringRows[1]!.embedding),
@@ -392,12 +347,7 @@ describe("DeitaFiltering", () => {
       [4, 2],
       [5, 1],
     ];
-    const rows = directions.map((embedding, id) => ({
-      id,
-      evol_instruction_score: scores[id]![0],
-      evol_response_score: scores[id]![1],
-      embedding,
-    }));
+    const rows = directions.map((embedding, id) => ({ id, evol_instruction_score: scores[id]![0], evol_response_score: scores[id]![1], embedding }));
     const all = await new DeitaFiltering({ pipeline: null, dataBudget: 10 }).process([rows], ctx);
     expect(all.map((r) => [r.id, r.deita_score, r.nearest_neighbor_distance])).toEqual([
       [2, 8, 1],
@@ -418,9 +368,7 @@ describe("DeitaFiltering", () => {
       { id: 2, evol_instruction_score: 1, evol_response_score: 1, embedding: [0, 5] },
     ];
     const pick = async (diversityThreshold: number) =>
-      (await new DeitaFiltering({ pipeline: null, dataBudget: 3, diversityThreshold }).process([rows], ctx)).map(
-        (r) => r.id,
-      );
+      (await new DeitaFiltering({ pipeline: null, dataBudget: 3, diversityThreshold }).process([rows], ctx)).map((r) => r.id);
     expect(await pick(0.9)).toEqual([]);
     expect(await pick(0.4)).toEqual([2]);
     expect(await pick(0.2)).toEqual([2]);
@@ -435,19 +383,14 @@ describe("DeitaFiltering", () => {
       { id: 3, embedding: [0, -1] },
     ];
     const logger = new BufferLogger("");
-    const out = await new DeitaFiltering({ pipeline: null, dataBudget: 4, diversityThreshold: 0 }).process(
-      [rows],
-      testContext({ logger }),
-    );
+    const out = await new DeitaFiltering({ pipeline: null, dataBudget: 4, diversityThreshold: 0 }).process([rows], testContext({ logger }));
     expect(out.map((r) => [r.id, r.deita_score, r.deita_score_computed_with])).toEqual([
       [0, 6, ["evol_instruction_score", "evol_response_score"]],
       [1, 5, ["evol_response_score"]],
       [2, 4, ["evol_instruction_score"]],
       [3, 0, []],
     ]);
-    expect(logger.lines.join("\n")).toMatch(
-      /1 rows have no response score[\s\S]*1 rows have no instruction score[\s\S]*1 rows have neither score/,
-    );
+    expect(logger.lines.join("\n")).toMatch(/1 rows have no response score[\s\S]*1 rows have no instruction score[\s\S]*1 rows have neither score/);
   });
 
   it("measures manhattan distances, on raw embeddings when normalize_embeddings is false", async () => {
@@ -472,12 +415,7 @@ describe("DeitaFiltering", () => {
     // normalized, [3, 4] becomes [0.6, 0.8]: 0.4 + 0.8 from [1, 0]; the zero row cannot be normalized
     const normalized = rows.slice(1);
     const distances = (
-      await new DeitaFiltering({
-        pipeline: null,
-        dataBudget: 2,
-        diversityThreshold: 0,
-        distanceMetric: "manhattan",
-      }).process([normalized], ctx)
+      await new DeitaFiltering({ pipeline: null, dataBudget: 2, diversityThreshold: 0, distanceMetric: "manhattan" }).process([normalized], ctx)
     ).map((r) => r.nearest_neighbor_distance as number);
     expect(distances[0]).toBeCloseTo(1.2, 14);
     expect(distances[1]).toBeCloseTo(1.2, 14);
@@ -488,12 +426,7 @@ describe("DeitaFiltering", () => {
       { evol_instruction_score: 1, evol_response_score: 1, embedding: [2, 0] },
       { evol_instruction_score: 1, evol_response_score: 1, embedding: [1, 1] },
     ];
-    const out = await new DeitaFiltering({
-      pipeline: null,
-      dataBudget: 2,
-      diversityThreshold: -5,
-      normalizeEmbeddings: false,
-    }).process([rows], ctx);
+    const out = await new DeitaFiltering({ pipeline: null, dataBudget: 2, diversityThreshold: -5, normalizeEmbeddings: false }).process([rows], ctx);
     expect(out.map((r) => r.nearest_neighbor_distance)).toEqual([-1, -1]);
   });
 
@@ -513,12 +446,8 @@ describe("DeitaFiltering", () => {
     expect(budget.message).toContain("'data_budget'");
 
     const deita = new DeitaFiltering({ name: "deita", pipeline: null, dataBudget: 2 });
-    const score = await failure(() =>
-      deita.process([[{ evol_instruction_score: "high", evol_response_score: 1, embedding: [1] }]], ctx),
-    );
-    expect(score.message).toBe(
-      "Step 'deita': row 0, column 'evol_instruction_score': expected a number or null, got the string \"high\"",
-    );
+    const score = await failure(() => deita.process([[{ evol_instruction_score: "high", evol_response_score: 1, embedding: [1] }]], ctx));
+    expect(score.message).toBe("Step 'deita': row 0, column 'evol_instruction_score': expected a number or null, got the string \"high\"");
     const zero = await failure(() =>
       deita.process(
         [
@@ -544,9 +473,7 @@ describe("DeitaFiltering", () => {
     );
     expect(ragged.message).toContain("row 1, column 'embedding': the embedding has 3 values but row 0's has 2");
     expect(() => new DeitaFiltering({ pipeline: null, dataBudget: -1 })).toThrow(/data_budget/);
-    expect(() => new DeitaFiltering({ pipeline: null, distanceMetric: "euclidean" as "cosine" })).toThrow(
-      /distance_metric/,
-    );
+    expect(() => new DeitaFiltering({ pipeline: null, distanceMetric: "euclidean" as "cosine" })).toThrow(/distance_metric/);
   });
 });
 
@@ -565,26 +492,14 @@ describe("serialization", () => {
       type_info: { name: "FaissNearestNeighbour" },
     });
     const nnParams = (nn.dump().runtime_parameters_info as Array<{ name: string }>).map((p) => p.name);
-    expect(nnParams).toEqual(
-      expect.arrayContaining(["device", "string_factory", "metric_type", "k", "search_batch_size", "train_size"]),
-    );
+    expect(nnParams).toEqual(expect.arrayContaining(["device", "string_factory", "metric_type", "k", "search_batch_size", "train_size"]));
     const dedup = new EmbeddingDedup({ pipeline: null, threshold: 0.8 });
-    expect(dedup.dump()).toMatchObject({
-      name: "embedding_dedup_0",
-      threshold: 0.8,
-      type_info: { name: "EmbeddingDedup" },
-    });
+    expect(dedup.dump()).toMatchObject({ name: "embedding_dedup_0", threshold: 0.8, type_info: { name: "EmbeddingDedup" } });
     const deita = new DeitaFiltering({ pipeline: null, dataBudget: 100, distanceMetric: "manhattan" });
-    expect(deita.dump()).toMatchObject({
-      data_budget: 100,
-      diversity_threshold: 0.9,
-      normalize_embeddings: true,
-      distance_metric: "manhattan",
-    });
+    expect(deita.dump()).toMatchObject({ data_budget: 100, diversity_threshold: 0.9, normalize_embeddings: true, distance_metric: "manhattan" });
     const deitaParams = deita.dump().runtime_parameters_info as Array<{ name: string; optional: boolean }>;
     expect(deitaParams.find((p) => p.name === "data_budget")).toMatchObject({ optional: false });
-    for (const step of [nn, dedup, deita])
-      expect(registry.load<BaseStep>(step.dump(), "step").dump()).toEqual(step.dump());
+    for (const step of [nn, dedup, deita]) expect(registry.load<BaseStep>(step.dump(), "step").dump()).toEqual(step.dump());
   });
 
   it("loads a step as distilabel dumps it", () => {

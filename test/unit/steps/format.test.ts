@@ -32,9 +32,7 @@ describe("ConversationTemplate", () => {
 
   it("fails when a row has no response", async () => {
     const step = new ConversationTemplate({ name: "conv", pipeline: null });
-    await expect(step.process([[{ instruction: "Hello" }]], ctx)).rejects.toThrow(
-      "Step 'conv': row 0, column 'response': the row has no such column",
-    );
+    await expect(step.process([[{ instruction: "Hello" }]], ctx)).rejects.toThrow("Step 'conv': row 0, column 'response': the row has no such column");
   });
 
   it("round-trips its dump", () => {
@@ -49,13 +47,7 @@ describe("FormatTextGenerationSFT", () => {
     const step = new FormatTextGenerationSFT({ pipeline: null });
     const rows = await step.process([[{ instruction: "What's 2+2?", generation: "4" }]], ctx);
     expect(rows).toEqual([
-      {
-        instruction: "What's 2+2?",
-        generation: "4",
-        prompt: "What's 2+2?",
-        prompt_id: TWO_PLUS_TWO_ID,
-        messages: [user("What's 2+2?"), assistant("4")],
-      },
+      { instruction: "What's 2+2?", generation: "4", prompt: "What's 2+2?", prompt_id: TWO_PLUS_TWO_ID, messages: [user("What's 2+2?"), assistant("4")] },
     ]);
   });
 
@@ -98,10 +90,7 @@ describe("FormatTextGenerationSFT", () => {
 
   it("round-trips its dump", () => {
     const step = new FormatTextGenerationSFT({ pipeline: null });
-    expect(step.dump()).toMatchObject({
-      name: "format_text_generation_s_f_t_0",
-      type_info: { name: "FormatTextGenerationSFT" },
-    });
+    expect(step.dump()).toMatchObject({ name: "format_text_generation_s_f_t_0", type_info: { name: "FormatTextGenerationSFT" } });
     expect(reload(step)).toEqual(step.dump());
   });
 });
@@ -110,14 +99,7 @@ describe("FormatChatGenerationSFT", () => {
   it("takes the first user turn as prompt and appends the generation (distilabel's docstring example)", async () => {
     const step = new FormatChatGenerationSFT({ pipeline: null });
     const rows = await step.process([[{ messages: [user("What's 2+2?")], generation: "4" }]], ctx);
-    expect(rows).toEqual([
-      {
-        messages: [user("What's 2+2?"), assistant("4")],
-        generation: "4",
-        prompt: "What's 2+2?",
-        prompt_id: TWO_PLUS_TWO_ID,
-      },
-    ]);
+    expect(rows).toEqual([{ messages: [user("What's 2+2?"), assistant("4")], generation: "4", prompt: "What's 2+2?", prompt_id: TWO_PLUS_TWO_ID }]);
   });
 
   it("uses the first user turn of a longer chat and does not change the input row", async () => {
@@ -148,10 +130,7 @@ describe("FormatChatGenerationSFT", () => {
 describe("FormatTextGenerationDPO", () => {
   it("picks the highest rating as chosen and the lowest as rejected (distilabel's docstring example)", async () => {
     const step = new FormatTextGenerationDPO({ pipeline: null });
-    const rows = await step.process(
-      [[{ instruction: "What's 2+2?", generations: ["4", "5", "6"], ratings: [1, 0, -1] }]],
-      ctx,
-    );
+    const rows = await step.process([[{ instruction: "What's 2+2?", generations: ["4", "5", "6"], ratings: [1, 0, -1] }]], ctx);
     expect(rows).toEqual([
       {
         instruction: "What's 2+2?",
@@ -181,17 +160,7 @@ describe("FormatTextGenerationDPO", () => {
   it("adds the models of chosen and rejected when generation_models is present, and the system turn", async () => {
     const step = new FormatTextGenerationDPO({ pipeline: null });
     const [row] = await step.process(
-      [
-        [
-          {
-            system_prompt: "sys",
-            instruction: "q",
-            generations: ["a", "b", "c"],
-            generation_models: ["m1", "m2", "m3"],
-            ratings: [2, 5, 1],
-          },
-        ],
-      ],
+      [[{ system_prompt: "sys", instruction: "q", generations: ["a", "b", "c"], generation_models: ["m1", "m2", "m3"], ratings: [2, 5, 1] }]],
       ctx,
     );
     expect(row).toMatchObject({
@@ -225,18 +194,8 @@ describe("FormatTextGenerationDPO", () => {
       ],
       ctx,
     );
-    expect(rows[0]).toMatchObject({
-      chosen: [user("q"), assistant("a")],
-      chosen_rating: 3,
-      rejected: [user("q"), assistant("a")],
-      rejected_rating: 3,
-    });
-    expect(rows[1]).toMatchObject({
-      chosen: [user("q"), assistant("b")],
-      chosen_rating: 4,
-      rejected: [user("q"), assistant("a")],
-      rejected_rating: 1,
-    });
+    expect(rows[0]).toMatchObject({ chosen: [user("q"), assistant("a")], chosen_rating: 3, rejected: [user("q"), assistant("a")], rejected_rating: 3 });
+    expect(rows[1]).toMatchObject({ chosen: [user("q"), assistant("b")], chosen_rating: 4, rejected: [user("q"), assistant("a")], rejected_rating: 1 });
   });
 
   it("skips null ratings and gives null outputs when no rating is left", async () => {
@@ -251,12 +210,7 @@ describe("FormatTextGenerationDPO", () => {
       ],
       ctx,
     );
-    expect(rows[0]).toMatchObject({
-      chosen: [user("q"), assistant("c")],
-      chosen_rating: 7,
-      rejected: [user("q"), assistant("b")],
-      rejected_rating: 2,
-    });
+    expect(rows[0]).toMatchObject({ chosen: [user("q"), assistant("c")], chosen_rating: 7, rejected: [user("q"), assistant("b")], rejected_rating: 2 });
     expect(rows[1]).toEqual({
       instruction: "q",
       generations: ["a", "b"],
@@ -287,23 +241,8 @@ describe("FormatTextGenerationDPO", () => {
 
   it("declares optional system_prompt and generation_models and all eight outputs", () => {
     const step = new FormatTextGenerationDPO({ pipeline: null });
-    expect(step.inputs).toEqual({
-      system_prompt: false,
-      instruction: true,
-      generations: true,
-      generation_models: false,
-      ratings: true,
-    });
-    expect(step.outputs).toEqual([
-      "prompt",
-      "prompt_id",
-      "chosen",
-      "chosen_model",
-      "chosen_rating",
-      "rejected",
-      "rejected_model",
-      "rejected_rating",
-    ]);
+    expect(step.inputs).toEqual({ system_prompt: false, instruction: true, generations: true, generation_models: false, ratings: true });
+    expect(step.outputs).toEqual(["prompt", "prompt_id", "chosen", "chosen_model", "chosen_rating", "rejected", "rejected_model", "rejected_rating"]);
   });
 
   it("round-trips its dump", () => {
@@ -316,10 +255,7 @@ describe("FormatTextGenerationDPO", () => {
 describe("FormatChatGenerationDPO", () => {
   it("appends chosen and rejected generations to the whole chat (distilabel's docstring example)", async () => {
     const step = new FormatChatGenerationDPO({ pipeline: null });
-    const rows = await step.process(
-      [[{ messages: [user("What's 2+2?")], generations: ["4", "5", "6"], ratings: [1, 0, -1] }]],
-      ctx,
-    );
+    const rows = await step.process([[{ messages: [user("What's 2+2?")], generations: ["4", "5", "6"], ratings: [1, 0, -1] }]], ctx);
     expect(rows).toEqual([
       {
         messages: [user("What's 2+2?")],
@@ -338,10 +274,7 @@ describe("FormatChatGenerationDPO", () => {
   it("keeps system turns of the chat and reports models", async () => {
     const step = new FormatChatGenerationDPO({ pipeline: null });
     const messages = [{ role: "system", content: "s" }, user("u")];
-    const [row] = await step.process(
-      [[{ messages, generations: ["x", "y"], generation_models: ["m1", "m2"], ratings: [0.5, 0.9] }]],
-      ctx,
-    );
+    const [row] = await step.process([[{ messages, generations: ["x", "y"], generation_models: ["m1", "m2"], ratings: [0.5, 0.9] }]], ctx);
     expect(row).toMatchObject({
       prompt: "u",
       chosen: [...messages, assistant("y")],
@@ -355,17 +288,8 @@ describe("FormatChatGenerationDPO", () => {
 
   it("gives null chosen/rejected when every rating is null", async () => {
     const step = new FormatChatGenerationDPO({ pipeline: null });
-    const [row] = await step.process(
-      [[{ messages: [user("u")], generations: ["x", "y"], ratings: [null, null] }]],
-      ctx,
-    );
-    expect(row).toMatchObject({
-      prompt: "u",
-      chosen: null,
-      chosen_rating: null,
-      rejected: null,
-      rejected_rating: null,
-    });
+    const [row] = await step.process([[{ messages: [user("u")], generations: ["x", "y"], ratings: [null, null] }]], ctx);
+    expect(row).toMatchObject({ prompt: "u", chosen: null, chosen_rating: null, rejected: null, rejected_rating: null });
   });
 
   it("round-trips its dump", () => {

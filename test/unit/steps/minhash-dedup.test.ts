@@ -3,13 +3,7 @@ import { createDefaultRegistry } from "../../../src/default-registry.js";
 import { OptionError } from "../../../src/errors.js";
 import type { BaseStep } from "../../../src/steps/base-step.js";
 import { testContext } from "../../support/test-context.js";
-import {
-  hashToken,
-  MinHashDedup,
-  MinHashFamily,
-  MinHashLsh,
-  optimalLshParams,
-} from "../../../src/steps/builtin/index.js";
+import { hashToken, MinHashDedup, MinHashFamily, MinHashLsh, optimalLshParams } from "../../../src/steps/builtin/index.js";
 
 const ctx = testContext();
 const KEEP = "keep_row_after_minhash_filtering";
@@ -66,9 +60,7 @@ describe("MinHashFamily", () => {
   it("takes per slot the minimum of that permutation over the token hashes", () => {
     const family = new MinHashFamily({ numPerm: 32, seed: 7 });
     const tokens = ["alpha", "beta", "gamma", "delta"];
-    const expected = Uint32Array.from({ length: 32 }, (_, i) =>
-      Math.min(...tokens.map((t) => family.permute(i, hashToken(t)))),
-    );
+    const expected = Uint32Array.from({ length: 32 }, (_, i) => Math.min(...tokens.map((t) => family.permute(i, hashToken(t)))));
     expect(family.signature(tokens)).toEqual(expected);
     expect(new Set(expected).size).toBeGreaterThan(1);
   });
@@ -121,31 +113,14 @@ describe("MinHashDedup", () => {
       "This is another unique document.",
     ];
     // same word sets are duplicates; the capitalised Test/Document make rows 3 and 4 differ
-    expect(await keepFlags(step, [...texts, ...texts])).toEqual([
-      true,
-      false,
-      true,
-      true,
-      true,
-      false,
-      false,
-      false,
-      false,
-      false,
-    ]);
+    expect(await keepFlags(step, [...texts, ...texts])).toEqual([true, false, true, true, true, false, false, false, false, false]);
   });
 
   it("flags a text differing in one word of two hundred, and keeps distinct texts", async () => {
     const step = new MinHashDedup({ pipeline: null });
     const base = words(200);
     const edited = [...base.slice(0, 199), "changed"];
-    const texts = [
-      base.join(" "),
-      words(200, "a").join(" "),
-      edited.join(" "),
-      words(200, "b").join(" "),
-      base.join(" "),
-    ];
+    const texts = [base.join(" "), words(200, "a").join(" "), edited.join(" "), words(200, "b").join(" "), base.join(" ")];
     expect(await keepFlags(step, texts)).toEqual([true, true, false, true, false]);
   });
 
@@ -231,9 +206,7 @@ describe("MinHashDedup", () => {
 
   it("fails on a non-string text and rejects invalid options", async () => {
     const step = new MinHashDedup({ name: "dedup", pipeline: null });
-    await expect(step.process([[{ text: 3 }]], ctx)).rejects.toThrow(
-      "Step 'dedup': row 0, column 'text': expected a string, got a number (3)",
-    );
+    await expect(step.process([[{ text: 3 }]], ctx)).rejects.toThrow("Step 'dedup': row 0, column 'text': expected a string, got a number (3)");
     expect(() => new MinHashDedup({ tokenizer: "chars" as never, pipeline: null })).toThrow(OptionError);
     expect(() => new MinHashDedup({ threshold: 1.5, pipeline: null })).toThrow("invalid option 'threshold'");
     expect(() => new MinHashDedup({ storage: "s3" as never, pipeline: null })).toThrow("invalid option 'storage'");

@@ -30,16 +30,7 @@ describe("tokenizers", () => {
   });
 
   it("regex-words splits words, numbers, punctuation and contractions with their leading space", () => {
-    expect(regexWordsTokenizer.encode("Hello, world! It's 2024...")).toEqual([
-      "Hello",
-      ",",
-      " world",
-      "!",
-      " It",
-      "'s",
-      " 2024",
-      "...",
-    ]);
+    expect(regexWordsTokenizer.encode("Hello, world! It's 2024...")).toEqual(["Hello", ",", " world", "!", " It", "'s", " 2024", "..."]);
     expect(regexWordsTokenizer.encode("naïve café  ok")).toEqual(["naïve", " café", " ", " ok"]);
   });
 
@@ -104,8 +95,7 @@ describe("TruncateTextColumn", () => {
   });
 
   it("rejects an unknown tokenizer, listing the known ones", () => {
-    const make = () =>
-      new TruncateTextColumn({ tokenizer: "meta-llama/Meta-Llama-3.1-8B-Instruct", name: "trunc", pipeline: null });
+    const make = () => new TruncateTextColumn({ tokenizer: "meta-llama/Meta-Llama-3.1-8B-Instruct", name: "trunc", pipeline: null });
     expect(make).toThrow(OptionError);
     expect(make).toThrow(
       "Step 'trunc': unknown tokenizer 'meta-llama/Meta-Llama-3.1-8B-Instruct'; known tokenizers are: whitespace, regex-words (Hugging Face tokenizers are not available here)",
@@ -115,18 +105,11 @@ describe("TruncateTextColumn", () => {
   it("rejects a negative max_length and fails on non-string values", async () => {
     expect(() => new TruncateTextColumn({ maxLength: -1, pipeline: null })).toThrow("invalid option 'max_length'");
     const step = new TruncateTextColumn({ name: "trunc", pipeline: null });
-    await expect(step.process([[{ text: 42 }]], ctx)).rejects.toThrow(
-      "Step 'trunc': row 0, column 'text': expected a string to truncate, got a number (42)",
-    );
+    await expect(step.process([[{ text: 42 }]], ctx)).rejects.toThrow("Step 'trunc': row 0, column 'text': expected a string to truncate, got a number (42)");
   });
 
   it("dumps snake_case attributes and round-trips", () => {
-    const step = new TruncateTextColumn({
-      column: "generation",
-      maxLength: 100,
-      tokenizer: "whitespace",
-      pipeline: null,
-    });
+    const step = new TruncateTextColumn({ column: "generation", maxLength: 100, tokenizer: "whitespace", pipeline: null });
     expect(step.dump()).toMatchObject({
       name: "truncate_text_column_0",
       column: "generation",

@@ -4,8 +4,7 @@ import { HIGH_SCORES, LOW_SCORES } from "../../../src/tasks/embeddings-data/embe
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 import { metaOf, roundTrip, runGenerator, scripted } from "./generation-helpers.js";
 
-const BITEXT =
-  '{"S1": "The library opens at nine.", "S2": "La bibliothèque ouvre à neuf heures.", "S3": "La librairie est ouverte neuf."}';
+const BITEXT = '{"S1": "The library opens at nine.", "S2": "La bibliothèque ouvre à neuf heures.", "S3": "La librairie est ouverte neuf."}';
 
 describe("BitextRetrievalGenerator", () => {
   it("renders both languages, the unit, the scores and the difficulty", () => {
@@ -18,11 +17,7 @@ describe("BitextRetrievalGenerator", () => {
       lowScore: "3",
     });
     const prompt = task.renderPrompt();
-    expect(
-      prompt.startsWith(
-        "[user]\nWrite a phrase in English and two translations of it into French of different quality.",
-      ),
-    ).toBe(true);
+    expect(prompt.startsWith("[user]\nWrite a phrase in English and two translations of it into French of different quality.")).toBe(true);
     expect(prompt).toContain("- S1 is written in English; S2 and S3 are written in French.");
     expect(prompt).toContain("- S2 translates S1 with a quality score of 5.");
     expect(prompt).toContain("- S3 translates S1 with a quality score of 3.");
@@ -36,17 +31,13 @@ describe("BitextRetrievalGenerator", () => {
   });
 
   it("draws unset scores from distilabel's lists, the same for the same seed", () => {
-    const prompts = Array.from({ length: 20 }, (_, seed) =>
-      new BitextRetrievalGenerator({ llm: scripted(), targetLanguage: "Swahili", seed }).renderPrompt(),
-    );
+    const prompts = Array.from({ length: 20 }, (_, seed) => new BitextRetrievalGenerator({ llm: scripted(), targetLanguage: "Swahili", seed }).renderPrompt());
     for (const prompt of prompts) {
       expect(HIGH_SCORES).toContain(/S2 translates S1 with a quality score of ([\d.]+)\./.exec(prompt)?.[1]);
       expect(LOW_SCORES).toContain(/S3 translates S1 with a quality score of ([\d.]+)\./.exec(prompt)?.[1]);
     }
     expect(new Set(prompts).size).toBeGreaterThan(1);
-    expect(new BitextRetrievalGenerator({ llm: scripted(), targetLanguage: "Swahili", seed: 2 }).renderPrompt()).toBe(
-      prompts[2],
-    );
+    expect(new BitextRetrievalGenerator({ llm: scripted(), targetLanguage: "Swahili", seed: 2 }).renderPrompt()).toBe(prompts[2]);
   });
 
   it("parses the triplet, tolerating prose around it", () => {
@@ -60,12 +51,7 @@ describe("BitextRetrievalGenerator", () => {
   });
 
   it("generates num_generations rows in one last batch; a failed call gives nulls and the error", async () => {
-    const task = new BitextRetrievalGenerator({
-      llm: scripted(BITEXT),
-      targetLanguage: "French",
-      numGenerations: 2,
-      name: "bitext",
-    });
+    const task = new BitextRetrievalGenerator({ llm: scripted(BITEXT), targetLanguage: "French", numGenerations: 2, name: "bitext" });
     const { rows, lastBatch } = await runGenerator(task);
     expect(lastBatch).toBe(true);
     expect(rows.map((r) => [r.S1, r.S2, r.model_name])).toEqual([
@@ -74,11 +60,7 @@ describe("BitextRetrievalGenerator", () => {
     ]);
     expect(metaOf(rows[0]).raw_output_bitext).toBe(BITEXT);
 
-    const failing = new BitextRetrievalGenerator({
-      llm: new ScriptedLLM({ failOn: "translations" }),
-      targetLanguage: "French",
-      name: "bitext",
-    });
+    const failing = new BitextRetrievalGenerator({ llm: new ScriptedLLM({ failOn: "translations" }), targetLanguage: "French", name: "bitext" });
     const failed = await runGenerator(failing);
     expect(failed.rows).toHaveLength(1);
     expect(failed.rows[0]).toMatchObject({ S1: null, S2: null, S3: null, model_name: "scripted-model" });
@@ -86,13 +68,7 @@ describe("BitextRetrievalGenerator", () => {
   });
 
   it("round-trips through dump and the default registry", () => {
-    const task = new BitextRetrievalGenerator({
-      llm: scripted(),
-      sourceLanguage: "Spanish",
-      targetLanguage: "Catalan",
-      lowScore: "3.5",
-      name: "bitext",
-    });
+    const task = new BitextRetrievalGenerator({ llm: scripted(), sourceLanguage: "Spanish", targetLanguage: "Catalan", lowScore: "3.5", name: "bitext" });
     expect(task.dump()).toMatchObject({
       source_language: "Spanish",
       target_language: "Catalan",

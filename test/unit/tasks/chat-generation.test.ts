@@ -21,11 +21,7 @@ describe("ChatGeneration", () => {
         messages: chat,
         generation: "4",
         model_name: "scripted-model",
-        distilabel_metadata: {
-          raw_output_chat: "4",
-          raw_input_chat: chat,
-          statistics_chat: { input_tokens: 4, output_tokens: 1 },
-        },
+        distilabel_metadata: { raw_output_chat: "4", raw_input_chat: chat, statistics_chat: { input_tokens: 4, output_tokens: 1 } },
       },
     ]);
   });
@@ -46,15 +42,9 @@ describe("ChatGeneration", () => {
   });
 
   it("keeps null generations for every requested generation of a skipped row", async () => {
-    const rows = await runBatch(new ChatGeneration({ llm: scripted("a", "b"), numGenerations: 2 }), [
-      { messages: [] },
-      { messages: chat },
-    ]);
+    const rows = await runBatch(new ChatGeneration({ llm: scripted("a", "b"), numGenerations: 2 }), [{ messages: [] }, { messages: chat }]);
     expect(rows.map((r) => r.generation)).toEqual([null, null, "a", "b"]);
-    const grouped = await runBatch(
-      new ChatGeneration({ llm: scripted("a", "b"), numGenerations: 2, groupGenerations: true }),
-      [{ messages: chat }],
-    );
+    const grouped = await runBatch(new ChatGeneration({ llm: scripted("a", "b"), numGenerations: 2, groupGenerations: true }), [{ messages: chat }]);
     expect(grouped.map((r) => r.generation)).toEqual([["a", "b"]]);
   });
 

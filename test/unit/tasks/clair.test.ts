@@ -20,10 +20,7 @@ describe("CLAIR", () => {
   });
 
   it("uses a custom system prompt", () => {
-    expect(new CLAIR({ llm: scripted(), systemPrompt: "Make it worse." }).formatInput(row)[0]).toEqual({
-      role: "system",
-      content: "Make it worse.",
-    });
+    expect(new CLAIR({ llm: scripted(), systemPrompt: "Make it worse." }).formatInput(row)[0]).toEqual({ role: "system", content: "Make it worse." });
   });
 
   it("splits the reply into the rationale and the revision, with several heading styles", () => {
@@ -31,13 +28,11 @@ describe("CLAIR", () => {
       rational: 'The word "gaps" is vague; say what is between them.',
       revision: "There are no physical gaps between the Earth and the Moon, only about 384,400 km of space.",
     });
-    expect(
-      parseClairReply("**Teacher Reasoning:** Too short.\n\n**Corrected Student Solution:**\nLonger answer."),
-    ).toEqual({ rational: "Too short.", revision: "Longer answer." });
-    expect(parseClairReply("Thinking first.\n{corrected_student_solution}\nFixed.")).toEqual({
-      rational: "Thinking first.",
-      revision: "Fixed.",
+    expect(parseClairReply("**Teacher Reasoning:** Too short.\n\n**Corrected Student Solution:**\nLonger answer.")).toEqual({
+      rational: "Too short.",
+      revision: "Longer answer.",
     });
+    expect(parseClairReply("Thinking first.\n{corrected_student_solution}\nFixed.")).toEqual({ rational: "Thinking first.", revision: "Fixed." });
   });
 
   it("nulls both outputs and keeps the raw reply when there is no revision section", async () => {
@@ -49,18 +44,9 @@ describe("CLAIR", () => {
   });
 
   it("revises per generation or grouped", async () => {
-    const rows = await runBatch(
-      new CLAIR({ llm: scripted(reply, "{corrected_student_solution}: B"), numGenerations: 2 }),
-      [row],
-    );
-    expect(rows.map((r) => r.revision)).toEqual([
-      "There are no physical gaps between the Earth and the Moon, only about 384,400 km of space.",
-      "B",
-    ]);
-    const grouped = await runBatch(
-      new CLAIR({ llm: scripted(reply, "{corrected_student_solution}: B"), numGenerations: 2, groupGenerations: true }),
-      [row],
-    );
+    const rows = await runBatch(new CLAIR({ llm: scripted(reply, "{corrected_student_solution}: B"), numGenerations: 2 }), [row]);
+    expect(rows.map((r) => r.revision)).toEqual(["There are no physical gaps between the Earth and the Moon, only about 384,400 km of space.", "B"]);
+    const grouped = await runBatch(new CLAIR({ llm: scripted(reply, "{corrected_student_solution}: B"), numGenerations: 2, groupGenerations: true }), [row]);
     expect(grouped[0]?.rational).toEqual(['The word "gaps" is vague; say what is between them.', ""]);
   });
 

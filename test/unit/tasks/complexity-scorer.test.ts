@@ -23,12 +23,7 @@ describe("ComplexityScorer", () => {
   it("parses a reply of score lines, with prose and markdown around them", () => {
     const task = new ComplexityScorer({ llm: scripted() });
     expect(task.formatOutput("[1] Score: 1\n[2] Score: 3", row)).toEqual({ scores: [1, 3] });
-    expect(
-      task.formatOutput(
-        "Here are my scores:\n\n**[1] Score: 2**\n- [2] **Score:** 4\n\nThe second one is harder.",
-        row,
-      ),
-    ).toEqual({ scores: [2, 4] });
+    expect(task.formatOutput("Here are my scores:\n\n**[1] Score: 2**\n- [2] **Score:** 4\n\nThe second one is harder.", row)).toEqual({ scores: [2, 4] });
   });
 
   it("parses a JSON reply, fenced or bare", () => {
@@ -58,11 +53,7 @@ describe("ComplexityScorer", () => {
   });
 
   it("groups several generations per row when asked", async () => {
-    const task = new ComplexityScorer({
-      llm: scripted("[1] Score: 1\n[2] Score: 2", "[1] Score: 2\n[2] Score: 2"),
-      numGenerations: 2,
-      groupGenerations: true,
-    });
+    const task = new ComplexityScorer({ llm: scripted("[1] Score: 1\n[2] Score: 2", "[1] Score: 2\n[2] Score: 2"), numGenerations: 2, groupGenerations: true });
     const out = await runStep(task, [row]);
     expect(out).toHaveLength(1);
     expect(out[0]?.scores).toEqual([
@@ -75,26 +66,17 @@ describe("ComplexityScorer", () => {
     const llm = scripted('{"scores": [2, 1]}');
     const task = new ComplexityScorer({ llm, useDefaultStructuredOutput: true });
     const [out] = await runStep(task, [row]);
-    expect(llm.structuredOutput?.schema).toMatchObject({
-      required: ["scores"],
-      properties: { scores: { type: "array", items: { type: "integer" } } },
-    });
+    expect(llm.structuredOutput?.schema).toMatchObject({ required: ["scores"], properties: { scores: { type: "array", items: { type: "integer" } } } });
     expect(out?.scores).toEqual([2, 1]);
   });
 
   it("fails the batch with the column named when instructions is not a list", async () => {
     const task = new ComplexityScorer({ llm: scripted() });
-    await expect(runStep(task, [{ instructions: "just one" }])).rejects.toThrow(
-      /input column 'instructions' must be a list, got string/,
-    );
+    await expect(runStep(task, [{ instructions: "just one" }])).rejects.toThrow(/input column 'instructions' must be a list, got string/);
   });
 
   it("round-trips through dump and load", () => {
-    const task = new ComplexityScorer({
-      name: "complexity",
-      llm: scripted("[1] Score: 1"),
-      useDefaultStructuredOutput: true,
-    });
+    const task = new ComplexityScorer({ name: "complexity", llm: scripted("[1] Score: 1"), useDefaultStructuredOutput: true });
     const loaded = roundTrip(task);
     expect(loaded).toBeInstanceOf(ComplexityScorer);
     expect(loaded.dump()).toEqual(task.dump());

@@ -10,16 +10,12 @@ describe("readJsonFields", () => {
   const keys = ["user_query", "positive_document", "hard_negative_document"];
 
   it("reads a plain, fenced or prose-wrapped JSON object, a missing key as null", () => {
-    expect(
-      readJsonFields('{"user_query": "q", "positive_document": "p", "hard_negative_document": "n"}', keys),
-    ).toEqual({
+    expect(readJsonFields('{"user_query": "q", "positive_document": "p", "hard_negative_document": "n"}', keys)).toEqual({
       user_query: "q",
       positive_document: "p",
       hard_negative_document: "n",
     });
-    expect(
-      readJsonFields('Here it is:\n```json\n{"user_query": "q", "positive_document": "p"}\n```\nEnjoy!', keys),
-    ).toEqual({
+    expect(readJsonFields('Here it is:\n```json\n{"user_query": "q", "positive_document": "p"}\n```\nEnjoy!', keys)).toEqual({
       user_query: "q",
       positive_document: "p",
       hard_negative_document: null,
@@ -33,27 +29,18 @@ describe("readJsonFields", () => {
 
   it("accepts raw line breaks inside string values, as models write long documents", () => {
     const reply = '{\n  "input": "First line\nsecond line",\n  "positive_document": "Para one.\n\n\tPara two."\n}';
-    expect(readJsonFields(reply, ["input", "positive_document"])).toEqual({
-      input: "First line\nsecond line",
-      positive_document: "Para one.\n\n\tPara two.",
-    });
+    expect(readJsonFields(reply, ["input", "positive_document"])).toEqual({ input: "First line\nsecond line", positive_document: "Para one.\n\n\tPara two." });
   });
 
   it("matches keys ignoring case, and writes numbers and booleans out", () => {
-    expect(readJsonFields('{"s1": "a", "S2": 4.5, "S3": true}', ["S1", "S2", "S3"])).toEqual({
-      S1: "a",
-      S2: "4.5",
-      S3: "true",
-    });
+    expect(readJsonFields('{"s1": "a", "S2": 4.5, "S3": true}', ["S1", "S2", "S3"])).toEqual({ S1: "a", S2: "4.5", S3: "true" });
   });
 
   it("skips JSON objects that hold none of the keys, and throws when none does", () => {
-    expect(
-      readJsonFields('Format: {"example": 1}. Answer: {"label": "spam", "input_text": "Win now"}', [
-        "input_text",
-        "label",
-      ]),
-    ).toEqual({ input_text: "Win now", label: "spam" });
+    expect(readJsonFields('Format: {"example": 1}. Answer: {"label": "spam", "input_text": "Win now"}', ["input_text", "label"])).toEqual({
+      input_text: "Win now",
+      label: "spam",
+    });
     expect(() => readJsonFields("I cannot write that example.", keys)).toThrow(
       'the reply holds no JSON object with any of the keys "user_query", "positive_document", "hard_negative_document"',
     );
@@ -79,9 +66,11 @@ describe("readStringList", () => {
   });
 
   it("reads Python list literals with either quote and escapes", () => {
-    expect(
-      readStringList("['Match a tweet to its topic.', \"Pair a user's question with its FAQ entry.\", 'It\\'s fine',]"),
-    ).toEqual(["Match a tweet to its topic.", "Pair a user's question with its FAQ entry.", "It's fine"]);
+    expect(readStringList("['Match a tweet to its topic.', \"Pair a user's question with its FAQ entry.\", 'It\\'s fine',]")).toEqual([
+      "Match a tweet to its topic.",
+      "Pair a user's question with its FAQ entry.",
+      "It's fine",
+    ]);
     expect(parsePythonStringList("['a', 'b'] trailing")).toBeUndefined();
     expect(parsePythonStringList("['a', 3]")).toBeUndefined();
     expect(parsePythonStringList("['unterminated]")).toBeUndefined();

@@ -32,16 +32,11 @@ describe("EmbeddingGeneration", () => {
   });
 
   it("rejects an embeddings option that is not an Embeddings component", () => {
-    expect(() => new EmbeddingGeneration({ embeddings: { model: "x" } as never })).toThrow(
-      /invalid option 'embeddings'/,
-    );
+    expect(() => new EmbeddingGeneration({ embeddings: { model: "x" } as never })).toThrow(/invalid option 'embeddings'/);
   });
 
   it("round-trips through dump and load with its embeddings model", () => {
-    const step = new EmbeddingGeneration({
-      name: "embed",
-      embeddings: new FakeEmbeddings({ model: "fake-large", dimensions: 8 }),
-    });
+    const step = new EmbeddingGeneration({ name: "embed", embeddings: new FakeEmbeddings({ model: "fake-large", dimensions: 8 }) });
     const loaded = roundTrip(step);
     expect(loaded.dump()).toEqual(step.dump());
     expect(loaded.attrs.embeddings).toBeInstanceOf(FakeEmbeddings);

@@ -4,18 +4,13 @@ import { EMBEDDING_TASK_GENERATOR_TEMPLATES } from "../../../src/tasks/templates
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 import { loggedContext, metaOf, roundTrip, runGenerator, scripted } from "./generation-helpers.js";
 
-const RETRIEVAL_TASKS = [
-  "Retrieve recipes that use a given set of leftover ingredients.",
-  "Find court rulings that interpret a given statute.",
-];
+const RETRIEVAL_TASKS = ["Retrieve recipes that use a given set of leftover ingredients.", "Find court rulings that interpret a given statute."];
 const reply = JSON.stringify(RETRIEVAL_TASKS);
 
 describe("EmbeddingTaskGenerator", () => {
   it("asks to brainstorm about twenty tasks of its category as a JSON list", () => {
     const prompt = new EmbeddingTaskGenerator({ llm: scripted(), category: "text-retrieval" }).renderPrompt();
-    expect(prompt.startsWith("[user]\nWe are collecting text retrieval tasks to train a text embedding model.")).toBe(
-      true,
-    );
+    expect(prompt.startsWith("[user]\nWe are collecting text retrieval tasks to train a text embedding model.")).toBe(true);
     expect(prompt).toContain("say what the query is and what kind of document should be retrieved for it");
     expect(prompt).toContain("Reply with a JSON array of about 20 strings and nothing else");
     for (const [category, opening] of [
@@ -31,20 +26,16 @@ describe("EmbeddingTaskGenerator", () => {
 
   it("requires a known category", () => {
     expect(() => new EmbeddingTaskGenerator({ llm: scripted() } as never)).toThrow(/category/);
-    expect(() => new EmbeddingTaskGenerator({ llm: scripted(), category: "clustering" as "text-retrieval" })).toThrow(
-      /invalid option 'category'/,
-    );
+    expect(() => new EmbeddingTaskGenerator({ llm: scripted(), category: "clustering" as "text-retrieval" })).toThrow(/invalid option 'category'/);
   });
 
   it("declares tasks, or task when flattening", () => {
-    expect(new EmbeddingTaskGenerator({ llm: scripted(), category: "text-retrieval" }).getOutputs()).toEqual([
-      "tasks",
+    expect(new EmbeddingTaskGenerator({ llm: scripted(), category: "text-retrieval" }).getOutputs()).toEqual(["tasks", "model_name", "distilabel_metadata"]);
+    expect(new EmbeddingTaskGenerator({ llm: scripted(), category: "text-retrieval", flattenTasks: true }).getOutputs()).toEqual([
+      "task",
       "model_name",
       "distilabel_metadata",
     ]);
-    expect(
-      new EmbeddingTaskGenerator({ llm: scripted(), category: "text-retrieval", flattenTasks: true }).getOutputs(),
-    ).toEqual(["task", "model_name", "distilabel_metadata"]);
   });
 
   it("parses JSON and Python lists, and throws on prose so the raw reply is kept", () => {
@@ -54,9 +45,7 @@ describe("EmbeddingTaskGenerator", () => {
       tasks: ["Label the tone of an email.", "Tag a news story with its section."],
     });
     expect(task.formatOutput(null)).toEqual({ tasks: null });
-    expect(() => task.formatOutput("Sorry, I can't brainstorm right now.")).toThrow(
-      "the reply holds no list of task strings",
-    );
+    expect(() => task.formatOutput("Sorry, I can't brainstorm right now.")).toThrow("the reply holds no list of task strings");
   });
 
   it("sends one prompt with num_generations and yields a row per generation in one last batch", async () => {
@@ -79,12 +68,7 @@ describe("EmbeddingTaskGenerator", () => {
   });
 
   it("flattens the lists into one row per task, keeping each generation's metadata", async () => {
-    const task = new EmbeddingTaskGenerator({
-      llm: scripted(reply),
-      category: "text-retrieval",
-      flattenTasks: true,
-      name: "brainstorm",
-    });
+    const task = new EmbeddingTaskGenerator({ llm: scripted(reply), category: "text-retrieval", flattenTasks: true, name: "brainstorm" });
     const { rows } = await runGenerator(task);
     expect(rows.map((r) => [r.task, r.model_name])).toEqual(RETRIEVAL_TASKS.map((t) => [t, "scripted-model"]));
     expect(rows.every((r) => !("tasks" in r))).toBe(true);
@@ -107,11 +91,7 @@ describe("EmbeddingTaskGenerator", () => {
   });
 
   it("gives null tasks with the error when the LLM call fails", async () => {
-    const task = new EmbeddingTaskGenerator({
-      llm: new ScriptedLLM({ failOn: "text retrieval" }),
-      category: "text-retrieval",
-      name: "brainstorm",
-    });
+    const task = new EmbeddingTaskGenerator({ llm: new ScriptedLLM({ failOn: "text retrieval" }), category: "text-retrieval", name: "brainstorm" });
     const { rows } = await runGenerator(task);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.tasks).toBeNull();
@@ -119,12 +99,7 @@ describe("EmbeddingTaskGenerator", () => {
   });
 
   it("round-trips through dump and the default registry", () => {
-    const task = new EmbeddingTaskGenerator({
-      llm: scripted(),
-      category: "text-matching-long",
-      flattenTasks: true,
-      name: "brainstorm",
-    });
+    const task = new EmbeddingTaskGenerator({ llm: scripted(), category: "text-matching-long", flattenTasks: true, name: "brainstorm" });
     expect(task.dump()).toMatchObject({
       name: "brainstorm",
       category: "text-matching-long",

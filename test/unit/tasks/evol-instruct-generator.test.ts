@@ -31,10 +31,7 @@ describe("EvolInstructGenerator", () => {
     const first = await runGenerator(task, 0);
     expect(first.lastBatch).toBe(false);
     expect(first.rows).toHaveLength(2);
-    expect(first.rows[0]).toMatchObject({
-      instruction: "Plan a picnic by the lighthouse.",
-      model_name: "scripted-model",
-    });
+    expect(first.rows[0]).toMatchObject({ instruction: "Plan a picnic by the lighthouse.", model_name: "scripted-model" });
     expect(metaOf(first.rows[0]).statistics_gen).toEqual({ input_tokens: expect.any(Number), output_tokens: 6 });
     const second = await runGenerator(task, 2);
     expect(second).toMatchObject({ lastBatch: true, rows: [{ instruction: "Plan a picnic by the lighthouse." }] });
@@ -43,16 +40,7 @@ describe("EvolInstructGenerator", () => {
   it("keeps evolving an instruction until its length is within bounds", async () => {
     const llm = new ScriptedLLM({ replies: ["too long ".repeat(10), "#Rewritten Prompt#: just right"] });
     const mutationTemplates = { FRESH_START: "Start from: {{ prompt }}", SHORTEN: "Shorten: {{ prompt }}" };
-    const { rows } = await runGenerator(
-      new EvolInstructGenerator({
-        llm,
-        numInstructions: 1,
-        minLength: 5,
-        maxLength: 20,
-        mutationTemplates,
-        name: "gen",
-      }),
-    );
+    const { rows } = await runGenerator(new EvolInstructGenerator({ llm, numInstructions: 1, minLength: 5, maxLength: 20, mutationTemplates, name: "gen" }));
     expect(rows[0]?.instruction).toBe("just right");
     expect(llm.calls).toBe(2);
     // The second prompt either mutates the rejected text or starts over from new seed words.
@@ -63,13 +51,7 @@ describe("EvolInstructGenerator", () => {
   it("gives up after max_attempts with a null row and the reason", async () => {
     const { context, logger } = loggedContext();
     const { rows } = await runGenerator(
-      new EvolInstructGenerator({
-        llm: scripted("tiny"),
-        numInstructions: 1,
-        minLength: 50,
-        maxAttempts: 3,
-        name: "gen",
-      }),
+      new EvolInstructGenerator({ llm: scripted("tiny"), numInstructions: 1, minLength: 50, maxAttempts: 3, name: "gen" }),
       0,
       context,
     );
@@ -81,24 +63,18 @@ describe("EvolInstructGenerator", () => {
 
   it("answers the instructions when asked", async () => {
     const { rows } = await runGenerator(
-      new EvolInstructGenerator({
-        llm: scripted("Name a fossil.", "Ammonite."),
-        numInstructions: 1,
-        minLength: 1,
-        generateAnswers: true,
-      }),
+      new EvolInstructGenerator({ llm: scripted("Name a fossil.", "Ammonite."), numInstructions: 1, minLength: 1, generateAnswers: true }),
     );
     expect(rows[0]).toMatchObject({ instruction: "Name a fossil.", answer: "Ammonite." });
   });
 
   it("rejects templates without FRESH_START and min_length above max_length", () => {
-    expect(
-      () =>
-        new EvolInstructGenerator({ llm: scripted(), numInstructions: 1, mutationTemplates: { A: "{{ prompt }}" } }),
-    ).toThrow(/needs a 'FRESH_START' template/);
-    expect(
-      () => new EvolInstructGenerator({ llm: scripted(), numInstructions: 1, minLength: 10, maxLength: 5 }),
-    ).toThrow(/min_length \(10\) is greater than max_length \(5\)/);
+    expect(() => new EvolInstructGenerator({ llm: scripted(), numInstructions: 1, mutationTemplates: { A: "{{ prompt }}" } })).toThrow(
+      /needs a 'FRESH_START' template/,
+    );
+    expect(() => new EvolInstructGenerator({ llm: scripted(), numInstructions: 1, minLength: 10, maxLength: 5 })).toThrow(
+      /min_length \(10\) is greater than max_length \(5\)/,
+    );
   });
 
   it("round-trips through dump and the default registry", () => {
@@ -106,30 +82,14 @@ describe("EvolInstructGenerator", () => {
     const loaded = roundTrip(task);
     expect(loaded).toBeInstanceOf(EvolInstructGenerator);
     expect(loaded.renderPrompt({ index: 1 })).toBe(task.renderPrompt({ index: 1 }));
-    expect(loaded.dump()).toMatchObject({
-      num_instructions: 4,
-      min_length: 10,
-      max_length: 1024,
-      seed: 9,
-      max_attempts: 10,
-    });
+    expect(loaded.dump()).toMatchObject({ num_instructions: 4, min_length: 10, max_length: 1024, seed: 9, max_attempts: 10 });
   });
 });
 
 describe("EvolComplexityGenerator", () => {
   it("has a fresh start plus the complexity mutations and round-trips by name", async () => {
-    const task = new EvolComplexityGenerator({
-      llm: scripted("A long enough instruction."),
-      numInstructions: 1,
-      minLength: 5,
-    });
-    expect(Object.keys(task.attrs.mutationTemplates)).toEqual([
-      "FRESH_START",
-      "CONSTRAINTS",
-      "DEEPENING",
-      "CONCRETIZING",
-      "INCREASED_REASONING_STEPS",
-    ]);
+    const task = new EvolComplexityGenerator({ llm: scripted("A long enough instruction."), numInstructions: 1, minLength: 5 });
+    expect(Object.keys(task.attrs.mutationTemplates)).toEqual(["FRESH_START", "CONSTRAINTS", "DEEPENING", "CONCRETIZING", "INCREASED_REASONING_STEPS"]);
     expect((await runGenerator(task)).rows[0]?.instruction).toBe("A long enough instruction.");
     expect(roundTrip(task)).toBeInstanceOf(EvolComplexityGenerator);
   });

@@ -11,42 +11,21 @@ const echo = (): ScriptedLLM => new ScriptedLLM({ replies: ["{input}"] });
 describe("EvolQuality", () => {
   it("renders a mutation prompt with the instruction and the response to improve", () => {
     const prompt = new EvolQuality({ llm: scripted(), numEvolutions: 1 }).renderPrompt(row);
-    expect(prompt).toMatch(
-      /#The Given Prompt#:\nExplain recursion\.\n\n#The Given Response#:\nIt calls itself\.\n\n#Rewritten Response#:$/,
-    );
+    expect(prompt).toMatch(/#The Given Prompt#:\nExplain recursion\.\n\n#The Given Response#:\nIt calls itself\.\n\n#Rewritten Response#:$/);
     const methods = ["more helpful", "more relevant", "deeper", "more creative", "higher level of detail"];
     expect(methods.filter((m) => prompt.includes(m))).toHaveLength(1);
-    expect(Object.keys(EVOL_QUALITY_MUTATION_TEMPLATES)).toEqual([
-      "HELPFULNESS",
-      "RELEVANCE",
-      "DEEPENING",
-      "CREATIVITY",
-      "DETAILS",
-    ]);
+    expect(Object.keys(EVOL_QUALITY_MUTATION_TEMPLATES)).toEqual(["HELPFULNESS", "RELEVANCE", "DEEPENING", "CREATIVITY", "DETAILS"]);
   });
 
   it("evolves the response while the instruction stays, keeping the last or every step", async () => {
     const last = await runBatch(new EvolQuality({ llm: echo(), numEvolutions: 2, mutationTemplates: LETTERS }), [row]);
-    expect(last[0]?.evolved_response).toMatch(
-      /^[HD]\[Explain recursion\.\|[HD]\[Explain recursion\.\|It calls itself\.\]\]$/,
-    );
+    expect(last[0]?.evolved_response).toMatch(/^[HD]\[Explain recursion\.\|[HD]\[Explain recursion\.\|It calls itself\.\]\]$/);
     const stored = await runBatch(
-      new EvolQuality({
-        llm: scripted("better", "best"),
-        numEvolutions: 2,
-        storeEvolutions: true,
-        includeOriginalResponse: true,
-      }),
+      new EvolQuality({ llm: scripted("better", "best"), numEvolutions: 2, storeEvolutions: true, includeOriginalResponse: true }),
       [row],
     );
-    expect(stored[0]).toMatchObject({
-      evolved_responses: ["It calls itself.", "better", "best"],
-      instruction: "Explain recursion.",
-    });
-    expect(new EvolQuality({ llm: scripted(), numEvolutions: 1, storeEvolutions: true }).outputs).toEqual([
-      "evolved_responses",
-      "model_name",
-    ]);
+    expect(stored[0]).toMatchObject({ evolved_responses: ["It calls itself.", "better", "best"], instruction: "Explain recursion." });
+    expect(new EvolQuality({ llm: scripted(), numEvolutions: 1, storeEvolutions: true }).outputs).toEqual(["evolved_responses", "model_name"]);
   });
 
   it("strips an echoed '#Rewritten Response#:' marker", () => {
@@ -71,28 +50,18 @@ describe("EvolQuality", () => {
   });
 
   it("runs num_generations chains per row, one row each or grouped", async () => {
-    const rows = await runBatch(new EvolQuality({ llm: scripted("v1", "v2"), numEvolutions: 1, numGenerations: 2 }), [
-      row,
-    ]);
+    const rows = await runBatch(new EvolQuality({ llm: scripted("v1", "v2"), numEvolutions: 1, numGenerations: 2 }), [row]);
     expect(rows.map((r) => r.evolved_response)).toEqual(["v1", "v2"]);
-    const grouped = await runBatch(
-      new EvolQuality({ llm: scripted("v1", "v2"), numEvolutions: 1, numGenerations: 2, groupGenerations: true }),
-      [row],
-    );
+    const grouped = await runBatch(new EvolQuality({ llm: scripted("v1", "v2"), numEvolutions: 1, numGenerations: 2, groupGenerations: true }), [row]);
     expect(grouped.map((r) => r.evolved_response)).toEqual([["v1", "v2"]]);
   });
 
   it("rejects templates without the response, and accepts distilabel placeholders", async () => {
-    expect(
-      () => new EvolQuality({ llm: scripted(), numEvolutions: 1, mutationTemplates: { X: "{{ prompt }} only" } }),
-    ).toThrow(/never uses \{\{ response \}\}/);
-    expect(
-      () => new EvolQuality({ llm: scripted(), numEvolutions: 1, mutationTemplates: { X: "<PROMPT> only" } }),
-    ).toThrow(/lacks <RESPONSE>/);
-    const rows = await runBatch(
-      new EvolQuality({ llm: echo(), numEvolutions: 1, mutationTemplates: { X: "Q=<PROMPT> R=<RESPONSE>" } }),
-      [row],
+    expect(() => new EvolQuality({ llm: scripted(), numEvolutions: 1, mutationTemplates: { X: "{{ prompt }} only" } })).toThrow(
+      /never uses \{\{ response \}\}/,
     );
+    expect(() => new EvolQuality({ llm: scripted(), numEvolutions: 1, mutationTemplates: { X: "<PROMPT> only" } })).toThrow(/lacks <RESPONSE>/);
+    const rows = await runBatch(new EvolQuality({ llm: echo(), numEvolutions: 1, mutationTemplates: { X: "Q=<PROMPT> R=<RESPONSE>" } }), [row]);
     expect(rows[0]?.evolved_response).toBe("Q=Explain recursion. R=It calls itself.");
   });
 

@@ -30,16 +30,9 @@ describe("GenerateLongTextMatchingData", () => {
   });
 
   it("generates through the LLM with a row's system prompt", async () => {
-    const task = new GenerateLongTextMatchingData({
-      llm: scripted('{"input": "complaint text", "positive_document": "article text"}'),
-      name: "long",
-    });
+    const task = new GenerateLongTextMatchingData({ llm: scripted('{"input": "complaint text", "positive_document": "article text"}'), name: "long" });
     const [row] = await runBatch(task, [{ task: TASK, system_prompt: "You write support data." }]);
-    expect(row).toMatchObject({
-      input: "complaint text",
-      positive_document: "article text",
-      model_name: "scripted-model",
-    });
+    expect(row).toMatchObject({ input: "complaint text", positive_document: "article text", model_name: "scripted-model" });
     expect(metaOf(row).raw_input_long).toEqual([
       { role: "system", content: "You write support data." },
       { role: "user", content: expect.stringContaining(TASK) },
@@ -47,12 +40,7 @@ describe("GenerateLongTextMatchingData", () => {
   });
 
   it("round-trips through dump and the default registry", () => {
-    const task = new GenerateLongTextMatchingData({
-      llm: scripted(),
-      language: "Portuguese",
-      systemPrompt: "s",
-      name: "long",
-    });
+    const task = new GenerateLongTextMatchingData({ llm: scripted(), language: "Portuguese", systemPrompt: "s", name: "long" });
     const loaded = roundTrip(task);
     expect(loaded).toBeInstanceOf(GenerateLongTextMatchingData);
     expect(loaded.dump()).toEqual(task.dump());

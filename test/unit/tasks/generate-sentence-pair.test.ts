@@ -6,11 +6,7 @@ const row = { anchor: "How does 3D printing work?" };
 
 describe("GenerateSentencePair", () => {
   it("declares positive, and negative for triplets", () => {
-    expect(new GenerateSentencePair({ llm: scripted(), action: "paraphrase" }).getOutputs()).toEqual([
-      "positive",
-      "model_name",
-      "distilabel_metadata",
-    ]);
+    expect(new GenerateSentencePair({ llm: scripted(), action: "paraphrase" }).getOutputs()).toEqual(["positive", "model_name", "distilabel_metadata"]);
     expect(new GenerateSentencePair({ llm: scripted(), action: "paraphrase", triplet: true }).getOutputs()).toEqual([
       "positive",
       "negative",
@@ -21,9 +17,7 @@ describe("GenerateSentencePair", () => {
 
   it("requires a known action", () => {
     expect(() => new GenerateSentencePair({ llm: scripted() } as never)).toThrow(/invalid option 'action'/);
-    expect(() => new GenerateSentencePair({ llm: scripted(), action: "translate" as "query" })).toThrow(
-      /invalid option 'action'/,
-    );
+    expect(() => new GenerateSentencePair({ llm: scripted(), action: "translate" as "query" })).toThrow(/invalid option 'action'/);
   });
 
   it("renders the action, the negative style and the context", () => {
@@ -38,9 +32,7 @@ describe("GenerateSentencePair", () => {
     expect(prompt).toContain("is a hard negative");
     expect(prompt).toContain("taking into account the context provided");
     expect(prompt).toContain('"## Positive" and then "## Negative"');
-    expect(prompt).toContain(
-      "[user]\n## Context\n\nArgilla is a data tool.\n\n## Anchor\n\nHow does 3D printing work?",
-    );
+    expect(prompt).toContain("[user]\n## Context\n\nArgilla is a data tool.\n\n## Anchor\n\nHow does 3D printing work?");
   });
 
   it("renders a positive-only prompt without context", () => {
@@ -53,12 +45,7 @@ describe("GenerateSentencePair", () => {
 
   it("parses positive and negative sections", () => {
     const task = new GenerateSentencePair({ llm: scripted(), action: "paraphrase", triplet: true });
-    expect(
-      task.formatOutput(
-        "## Positive\nHow do 3D printers build objects?\n\n## Negative\nHow does 2D animation work?",
-        row,
-      ),
-    ).toEqual({
+    expect(task.formatOutput("## Positive\nHow do 3D printers build objects?\n\n## Negative\nHow does 2D animation work?", row)).toEqual({
       positive: "How do 3D printers build objects?",
       negative: "How does 2D animation work?",
     });
@@ -70,17 +57,12 @@ describe("GenerateSentencePair", () => {
 
   it("keeps only the positive when not generating triplets", () => {
     const task = new GenerateSentencePair({ llm: scripted(), action: "answer" });
-    expect(task.formatOutput("## Positive\nIt deposits material layer by layer.", row)).toEqual({
-      positive: "It deposits material layer by layer.",
-    });
+    expect(task.formatOutput("## Positive\nIt deposits material layer by layer.", row)).toEqual({ positive: "It deposits material layer by layer." });
   });
 
   it("parses the structured JSON reply", () => {
     const task = new GenerateSentencePair({ llm: scripted(), action: "paraphrase", triplet: true });
-    expect(task.formatOutput('```json\n{"positive": "p", "negative": "n"}\n```', row)).toEqual({
-      positive: "p",
-      negative: "n",
-    });
+    expect(task.formatOutput('```json\n{"positive": "p", "negative": "n"}\n```', row)).toEqual({ positive: "p", negative: "n" });
   });
 
   it("gives nulls for a reply without sections and a missing negative", () => {
@@ -91,28 +73,16 @@ describe("GenerateSentencePair", () => {
   });
 
   it("builds the schema of pairs and triplets", () => {
-    expect(new GenerateSentencePair({ llm: scripted(), action: "query" }).defaultStructuredOutput()).toMatchObject({
-      required: ["positive"],
-    });
-    expect(
-      new GenerateSentencePair({ llm: scripted(), action: "query", triplet: true }).defaultStructuredOutput(),
-    ).toMatchObject({
+    expect(new GenerateSentencePair({ llm: scripted(), action: "query" }).defaultStructuredOutput()).toMatchObject({ required: ["positive"] });
+    expect(new GenerateSentencePair({ llm: scripted(), action: "query", triplet: true }).defaultStructuredOutput()).toMatchObject({
       required: ["positive", "negative"],
     });
   });
 
   it("generates pairs through an LLM", async () => {
-    const task = new GenerateSentencePair({
-      name: "pairs",
-      llm: scripted("## Positive\nExplain additive manufacturing."),
-      action: "semantically-similar",
-    });
+    const task = new GenerateSentencePair({ name: "pairs", llm: scripted("## Positive\nExplain additive manufacturing."), action: "semantically-similar" });
     const [out] = await runStep(task, [row]);
-    expect(out).toMatchObject({
-      anchor: row.anchor,
-      positive: "Explain additive manufacturing.",
-      model_name: "scripted-model",
-    });
+    expect(out).toMatchObject({ anchor: row.anchor, positive: "Explain additive manufacturing.", model_name: "scripted-model" });
     expect(metadataOf(out).raw_input_pairs).toEqual([
       { role: "system", content: expect.stringContaining("semantically similar") },
       { role: "user", content: expect.stringContaining("## Anchor") },
@@ -120,14 +90,7 @@ describe("GenerateSentencePair", () => {
   });
 
   it("round-trips through dump and load", () => {
-    const task = new GenerateSentencePair({
-      name: "pairs",
-      llm: scripted(),
-      action: "query",
-      triplet: true,
-      hardNegative: true,
-      context: "ctx",
-    });
+    const task = new GenerateSentencePair({ name: "pairs", llm: scripted(), action: "query", triplet: true, hardNegative: true, context: "ctx" });
     const loaded = roundTrip(task);
     expect(loaded.dump()).toEqual(task.dump());
     expect(loaded.attrs.hardNegative).toBe(true);

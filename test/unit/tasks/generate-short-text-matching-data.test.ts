@@ -22,18 +22,12 @@ Requirements:
 
 Reply with the JSON object only, with no text before or after it.`);
     expect(task.getOutputs()).toEqual(["input", "positive_document", "model_name", "distilabel_metadata"]);
-    expect(new GenerateShortTextMatchingData({ llm: scripted() }).renderPrompt({ task: TASK })).toContain(
-      "- Write both texts in English.",
-    );
+    expect(new GenerateShortTextMatchingData({ llm: scripted() }).renderPrompt({ task: TASK })).toContain("- Write both texts in English.");
   });
 
   it("parses good replies and gives nulls for a reply without the keys", () => {
     const task = new GenerateShortTextMatchingData({ llm: scripted() });
-    expect(
-      task.formatOutput(
-        '{"input": "Apple iPhone 15 Pro 128GB Black Titanium", "positive_document": "iPhone 15 Pro (128 GB) - black titanium"}',
-      ),
-    ).toEqual({
+    expect(task.formatOutput('{"input": "Apple iPhone 15 Pro 128GB Black Titanium", "positive_document": "iPhone 15 Pro (128 GB) - black titanium"}')).toEqual({
       input: "Apple iPhone 15 Pro 128GB Black Titanium",
       positive_document: "iPhone 15 Pro (128 GB) - black titanium",
     });
@@ -44,10 +38,7 @@ Reply with the JSON object only, with no text before or after it.`);
   it("generates through the LLM, raw output kept for an unreadable reply", async () => {
     const { context } = loggedContext();
     const task = new GenerateShortTextMatchingData({
-      llm: scripted(
-        '{"input": "Dyson V15 cordless vacuum", "positive_document": "V15 Detect stick vacuum by Dyson"}',
-        "no JSON here",
-      ),
+      llm: scripted('{"input": "Dyson V15 cordless vacuum", "positive_document": "V15 Detect stick vacuum by Dyson"}', "no JSON here"),
       name: "short",
     });
     const rows = await runBatch(task, [{ task: TASK }, { task: TASK }], context);
@@ -61,11 +52,7 @@ Reply with the JSON object only, with no text before or after it.`);
 
   it("round-trips through dump and the default registry", () => {
     const task = new GenerateShortTextMatchingData({ llm: scripted(), language: "Korean", name: "short" });
-    expect(task.dump()).toMatchObject({
-      language: "Korean",
-      seed: 42,
-      type_info: { name: "GenerateShortTextMatchingData" },
-    });
+    expect(task.dump()).toMatchObject({ language: "Korean", seed: 42, type_info: { name: "GenerateShortTextMatchingData" } });
     const loaded = roundTrip(task);
     expect(loaded).toBeInstanceOf(GenerateShortTextMatchingData);
     expect(loaded.dump()).toEqual(task.dump());

@@ -2,10 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Genstruct } from "../../../src/tasks/text-generation/genstruct.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";
 
-const doc = {
-  title: "  Laurent Fabius ",
-  content: "Laurent Fabius is a French politician who served as Prime Minister.\n",
-};
+const doc = { title: "  Laurent Fabius ", content: "Laurent Fabius is a French politician who served as Prime Minister.\n" };
 
 describe("Genstruct", () => {
   it("frames the document in Genstruct's markers and opens a user turn", () => {
@@ -41,10 +38,7 @@ describe("Genstruct", () => {
       ["Q1?", "A1"],
       ["Q2?", "A2"],
     ]);
-    const grouped = await runBatch(
-      new Genstruct({ llm: scripted(...replies), numGenerations: 2, groupGenerations: true }),
-      [doc],
-    );
+    const grouped = await runBatch(new Genstruct({ llm: scripted(...replies), numGenerations: 2, groupGenerations: true }), [doc]);
     expect(grouped[0]).toMatchObject({ user: ["Q1?", "Q2?"], assistant: ["A1", "A2"], title: doc.title });
   });
 

@@ -24,10 +24,7 @@ describe("InstructionBacktranslation", () => {
   it("sends the system prompt of the task, or of the row when it has one", () => {
     const task = new InstructionBacktranslation({ llm: scripted(), systemPrompt: "You curate data." });
     expect(task.formatInput(row)[0]).toEqual({ role: "system", content: "You curate data." });
-    expect(task.formatInput({ ...row, system_prompt: "Row prompt." })[0]).toEqual({
-      role: "system",
-      content: "Row prompt.",
-    });
+    expect(task.formatInput({ ...row, system_prompt: "Row prompt." })[0]).toEqual({ role: "system", content: "Row prompt." });
   });
 
   it("parses the reason and the score on the last line", () => {
@@ -36,10 +33,7 @@ describe("InstructionBacktranslation", () => {
       score: 4,
       reason: "The answer is correct and direct, written as an assistant.",
     });
-    expect(task.formatOutput("Reasoning: Complete and focused.\n\n**Score:** 5", row)).toEqual({
-      score: 5,
-      reason: "Complete and focused.",
-    });
+    expect(task.formatOutput("Reasoning: Complete and focused.\n\n**Score:** 5", row)).toEqual({ score: 5, reason: "Complete and focused." });
     expect(task.formatOutput("A score: 2 would be harsh; it is fine.\nScore: 3/5", row)).toEqual({
       score: 3,
       reason: "A score: 2 would be harsh; it is fine.",
@@ -59,11 +53,7 @@ describe("InstructionBacktranslation", () => {
   });
 
   it("scores rows through an LLM, keeping the raw output of unreadable replies", async () => {
-    const task = new InstructionBacktranslation({
-      name: "curate",
-      llm: scripted("Fine.\nScore: 4", "no idea"),
-      numGenerations: 2,
-    });
+    const task = new InstructionBacktranslation({ name: "curate", llm: scripted("Fine.\nScore: 4", "no idea"), numGenerations: 2 });
     const out = await runStep(task, [row]);
     expect(out.map((r) => r.score)).toEqual([4, null]);
     expect(metadataOf(out[1]).raw_output_curate).toBe("no idea");

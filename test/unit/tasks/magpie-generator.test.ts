@@ -6,12 +6,7 @@ import { metaOf, roundTrip, runGenerator, scripted } from "./generation-helpers.
 describe("MagpieGenerator", () => {
   it("generates num_rows rows batch by batch, flagging the last batch", async () => {
     // Rows of a batch advance together: both user turns first, then both replies.
-    const task = new MagpieGenerator({
-      llm: new ScriptedLLM({ replies: ["Q1 here", "Q2", "A1", "A2"] }),
-      numRows: 3,
-      batchSize: 2,
-      name: "mg",
-    });
+    const task = new MagpieGenerator({ llm: new ScriptedLLM({ replies: ["Q1 here", "Q2", "A1", "A2"] }), numRows: 3, batchSize: 2, name: "mg" });
     const first = await runGenerator(task, 0);
     expect(first.lastBatch).toBe(false);
     expect(first.rows).toEqual([
@@ -27,9 +22,7 @@ describe("MagpieGenerator", () => {
   it("picks each row's system prompt from a seed tied to its index", () => {
     const prompts = ["You are a chef.", "You are a pilot.", "You are a gardener."];
     const task = new MagpieGenerator({ llm: scripted(), numRows: 10, systemPrompt: prompts });
-    const chosen = Array.from({ length: 10 }, (_, index) =>
-      prompts.find((p) => task.renderPrompt({ index }).includes(p)),
-    );
+    const chosen = Array.from({ length: 10 }, (_, index) => prompts.find((p) => task.renderPrompt({ index }).includes(p)));
     expect(chosen.every((p) => p !== undefined)).toBe(true);
     expect(new Set(chosen).size).toBeGreaterThan(1);
     const again = new MagpieGenerator({ llm: scripted(), numRows: 10, systemPrompt: prompts });
@@ -39,12 +32,7 @@ describe("MagpieGenerator", () => {
   });
 
   it("writes conversations with several turns and the system prompt key for named prompts", async () => {
-    const task = new MagpieGenerator({
-      llm: scripted("q1", "a1", "q2", "a2"),
-      numRows: 1,
-      nTurns: 2,
-      systemPrompt: { cooking: "You are a chef." },
-    });
+    const task = new MagpieGenerator({ llm: scripted("q1", "a1", "q2", "a2"), numRows: 1, nTurns: 2, systemPrompt: { cooking: "You are a chef." } });
     expect(task.outputs).toEqual(["conversation", "system_prompt_key", "model_name"]);
     const { rows } = await runGenerator(task);
     expect(rows[0]).toMatchObject({

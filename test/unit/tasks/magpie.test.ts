@@ -20,9 +20,7 @@ describe("Magpie prompts", () => {
 
   it("sends Qwen 2's ChatML format with magpie_pre_query_template 'qwen2'", () => {
     const task = new Magpie({ llm: scripted(), magpiePreQueryTemplate: "qwen2" });
-    expect(task.formatInput({ system_prompt: "Be kind." })).toBe(
-      "<|im_start|>system\nBe kind.<|im_end|>\n<|im_start|>user\n",
-    );
+    expect(task.formatInput({ system_prompt: "Be kind." })).toBe("<|im_start|>system\nBe kind.<|im_end|>\n<|im_start|>user\n");
   });
 
   it("needs a chat template with a custom pre-query template", () => {
@@ -31,20 +29,15 @@ describe("Magpie prompts", () => {
     const task = new Magpie({
       llm: scripted(),
       magpiePreQueryTemplate: "<user>",
-      chatTemplate:
-        "{% for m in messages %}<{{ m.role }}>{{ m.content }}</{{ m.role }}>{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}",
+      chatTemplate: "{% for m in messages %}<{{ m.role }}>{{ m.content }}</{{ m.role }}>{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}",
     });
     expect(task.formatInput({ system_prompt: "S" })).toBe("<system>S</system><user>");
-    expect(
-      () => new Magpie({ llm: scripted(), magpiePreQueryTemplate: "<user>", chatTemplate: "{% for m in messages %}" }),
-    ).toThrow(/option 'chat_template'/);
+    expect(() => new Magpie({ llm: scripted(), magpiePreQueryTemplate: "<user>", chatTemplate: "{% for m in messages %}" })).toThrow(/option 'chat_template'/);
   });
 
   it("uses the multi-turn system prompt when several turns have no system prompt", () => {
     expect(new Magpie({ llm: scripted(), nTurns: 2 }).formatInput({})).toContain(MAGPIE_MULTI_TURN_SYSTEM_PROMPT);
-    expect(new Magpie({ llm: scripted(), nTurns: 2, onlyInstruction: true }).formatInput({})).not.toContain(
-      MAGPIE_MULTI_TURN_SYSTEM_PROMPT,
-    );
+    expect(new Magpie({ llm: scripted(), nTurns: 2, onlyInstruction: true }).formatInput({})).not.toContain(MAGPIE_MULTI_TURN_SYSTEM_PROMPT);
   });
 
   it("cuts completions at the first end-of-turn token", () => {
@@ -55,9 +48,7 @@ describe("Magpie prompts", () => {
 
 describe("Magpie generation", () => {
   it("writes an instruction and its response for one turn", async () => {
-    const llm = new ScriptedLLM({
-      replies: ["What is a prime number?<|eot_id|>", "A number with exactly two divisors."],
-    });
+    const llm = new ScriptedLLM({ replies: ["What is a prime number?<|eot_id|>", "A number with exactly two divisors."] });
     const rows = await runBatch(new Magpie({ llm, name: "magpie" }), [{ system_prompt: "You are a math tutor." }]);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
@@ -83,19 +74,10 @@ describe("Magpie generation", () => {
       { role: "user", content: "Q2" },
       { role: "assistant", content: "A2" },
     ]);
-    const withSystem = await runBatch(new Magpie({ llm: scripted(...replies), nTurns: 2, includeSystemPrompt: true }), [
-      {},
-    ]);
-    expect((withSystem[0]?.conversation as unknown[] | undefined)?.[0]).toEqual({
-      role: "system",
-      content: MAGPIE_MULTI_TURN_SYSTEM_PROMPT,
-    });
+    const withSystem = await runBatch(new Magpie({ llm: scripted(...replies), nTurns: 2, includeSystemPrompt: true }), [{}]);
+    expect((withSystem[0]?.conversation as unknown[] | undefined)?.[0]).toEqual({ role: "system", content: MAGPIE_MULTI_TURN_SYSTEM_PROMPT });
     const endsWithUser = await runBatch(new Magpie({ llm: scripted(...replies), nTurns: 2, endWithUser: true }), [{}]);
-    expect((endsWithUser[0]?.conversation as Array<{ role: string }> | undefined)?.map((m) => m.role)).toEqual([
-      "user",
-      "assistant",
-      "user",
-    ]);
+    expect((endsWithUser[0]?.conversation as Array<{ role: string }> | undefined)?.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
   });
 
   it("writes only the instruction with only_instruction, one call per row", async () => {
@@ -108,10 +90,7 @@ describe("Magpie generation", () => {
   });
 
   it("draws named system prompts by their weights and reports the key", async () => {
-    const systemPrompt = { math: ["You teach math.", 0.5], code: ["You write code.", 0.5] } as Record<
-      string,
-      [string, number]
-    >;
+    const systemPrompt = { math: ["You teach math.", 0.5], code: ["You write code.", 0.5] } as Record<string, [string, number]>;
     const task = new Magpie({ llm: new ScriptedLLM({ replies: ["q", "a"] }), systemPrompt, onlyInstruction: true });
     expect(task.outputs).toEqual(["instruction", "system_prompt_key", "model_name"]);
     const rows = await runBatch(
@@ -128,9 +107,7 @@ describe("Magpie generation", () => {
   });
 
   it("rejects weights that do not add up to 1 or that mix weighted and plain prompts", () => {
-    expect(() => new Magpie({ llm: scripted(), systemPrompt: { a: ["x", 0.5], b: ["y", 0.2] } })).toThrow(
-      /add up to 0.7, not 1.0/,
-    );
+    expect(() => new Magpie({ llm: scripted(), systemPrompt: { a: ["x", 0.5], b: ["y", 0.2] } })).toThrow(/add up to 0.7, not 1.0/);
     expect(() => new Magpie({ llm: scripted(), systemPrompt: { a: ["x", 1], b: "y" } })).toThrow(/mixes weighted/);
   });
 
@@ -138,10 +115,7 @@ describe("Magpie generation", () => {
     const { context, logger } = loggedContext();
     const rows = await runBatch(new Magpie({ llm: scripted("<|eot_id|>"), name: "magpie" }), [{}], context);
     expect(rows[0]).toMatchObject({ instruction: null, response: null });
-    expect(metaOf(rows[0])).toMatchObject({
-      raw_output_magpie: "<|eot_id|>",
-      error_magpie: "the user turn came back empty",
-    });
+    expect(metaOf(rows[0])).toMatchObject({ raw_output_magpie: "<|eot_id|>", error_magpie: "the user turn came back empty" });
     expect(logger.lines.join("\n")).toMatch(/1 of 1 conversations failed/);
   });
 
@@ -152,26 +126,13 @@ describe("Magpie generation", () => {
       ["q1", "a1"],
       ["q2", "a2"],
     ]);
-    const grouped = await runBatch(
-      new Magpie({ llm: scripted("q1", "q2", "a1", "a2"), numGenerations: 2, groupGenerations: true }),
-      [{}],
-    );
+    const grouped = await runBatch(new Magpie({ llm: scripted("q1", "q2", "a1", "a2"), numGenerations: 2, groupGenerations: true }), [{}]);
     expect(grouped).toHaveLength(1);
-    expect(grouped[0]).toMatchObject({
-      instruction: ["q1", "q2"],
-      response: ["a1", "a2"],
-      model_name: "scripted-model",
-    });
+    expect(grouped[0]).toMatchObject({ instruction: ["q1", "q2"], response: ["a1", "a2"], model_name: "scripted-model" });
   });
 
   it("round-trips through dump and the default registry", () => {
-    const task = new Magpie({
-      llm: scripted(),
-      nTurns: 3,
-      systemPrompt: ["a", "b"],
-      magpiePreQueryTemplate: "qwen2",
-      name: "m",
-    });
+    const task = new Magpie({ llm: scripted(), nTurns: 3, systemPrompt: ["a", "b"], magpiePreQueryTemplate: "qwen2", name: "m" });
     const loaded = roundTrip(task);
     expect(loaded).toBeInstanceOf(Magpie);
     expect(loaded.dump()).toMatchObject({ n_turns: 3, system_prompt: ["a", "b"], magpie_pre_query_template: "qwen2" });

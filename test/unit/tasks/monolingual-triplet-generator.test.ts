@@ -1,16 +1,10 @@
 import { describe, expect, it } from "vitest";
-import {
-  HIGH_SCORES,
-  LOW_SCORES,
-  TRIPLET_DIFFICULTIES,
-  UNITS,
-} from "../../../src/tasks/embeddings-data/embedding-data-options.js";
+import { HIGH_SCORES, LOW_SCORES, TRIPLET_DIFFICULTIES, UNITS } from "../../../src/tasks/embeddings-data/embedding-data-options.js";
 import { MonolingualTripletGenerator } from "../../../src/tasks/embeddings-data/monolingual-triplet-generator.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 import { loggedContext, metaOf, roundTrip, runGenerator, scripted } from "./generation-helpers.js";
 
-const TRIPLET =
-  '{"S1": "The cat sleeps on the warm windowsill.", "S2": "A cat is napping on the sunny window ledge.", "S3": "The dog sleeps in its kennel."}';
+const TRIPLET = '{"S1": "The cat sleeps on the warm windowsill.", "S2": "A cat is napping on the sunny window ledge.", "S3": "The dog sleeps in its kennel."}';
 const fixed = { unit: "sentence", difficulty: "high school", highScore: "4.5", lowScore: "2.5" } as const;
 
 describe("MonolingualTripletGenerator", () => {
@@ -38,9 +32,7 @@ Reply with the JSON object only, with no text before or after it.`);
       low: /S3 is similar to S1 with a score of ([\d.]+)\./.exec(prompt)?.[1],
       difficulty: /takes an? (.+?) level of education/.exec(prompt)?.[1],
     });
-    const prompts = Array.from({ length: 25 }, (_, seed) =>
-      new MonolingualTripletGenerator({ llm: scripted(), seed }).renderPrompt(),
-    );
+    const prompts = Array.from({ length: 25 }, (_, seed) => new MonolingualTripletGenerator({ llm: scripted(), seed }).renderPrompt());
     for (const options of prompts.map(read)) {
       expect(UNITS).toContain(options.unit);
       expect(HIGH_SCORES).toContain(options.high);
@@ -73,11 +65,7 @@ Reply with the JSON object only, with no text before or after it.`);
     const task = new MonolingualTripletGenerator({ llm, ...fixed, numGenerations: 3, batchSize: 1, name: "sts" });
     const { rows, lastBatch } = await runGenerator(task, 0, context);
     expect(lastBatch).toBe(true);
-    expect(rows.map((r) => r.S1)).toEqual([
-      "The cat sleeps on the warm windowsill.",
-      null,
-      "The cat sleeps on the warm windowsill.",
-    ]);
+    expect(rows.map((r) => r.S1)).toEqual(["The cat sleeps on the warm windowsill.", null, "The cat sleeps on the warm windowsill."]);
     expect(rows.every((r) => r.model_name === "scripted-model")).toBe(true);
     expect(metaOf(rows[1]).raw_output_sts).toBe("Here are three sentences about cats.");
     expect(metaOf(rows[0]).raw_input_sts).toEqual(task.formatInput({}));
@@ -86,13 +74,7 @@ Reply with the JSON object only, with no text before or after it.`);
   });
 
   it("round-trips through dump and the default registry", () => {
-    const task = new MonolingualTripletGenerator({
-      llm: scripted(),
-      language: "Thai",
-      unit: "passage",
-      seed: 11,
-      name: "sts",
-    });
+    const task = new MonolingualTripletGenerator({ llm: scripted(), language: "Thai", unit: "passage", seed: 11, name: "sts" });
     expect(task.dump()).toMatchObject({
       language: "Thai",
       unit: "passage",

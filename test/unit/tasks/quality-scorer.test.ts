@@ -33,11 +33,7 @@ describe("QualityScorer", () => {
   });
 
   it("scores rows through an LLM, one row per generation by default", async () => {
-    const task = new QualityScorer({
-      name: "quality",
-      llm: scripted("[1] Score: 2\n[2] Score: 3\n[3] Score: 1", "nonsense"),
-      numGenerations: 2,
-    });
+    const task = new QualityScorer({ name: "quality", llm: scripted("[1] Score: 2\n[2] Score: 3\n[3] Score: 1", "nonsense"), numGenerations: 2 });
     const out = await runStep(task, [row]);
     expect(out.map((r) => r.scores)).toEqual([
       [2, 3, 1],

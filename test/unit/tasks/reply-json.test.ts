@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-  alignToLength,
-  extractJsonObject,
-  toIntegerOrNull,
-  toNumberOrNull,
-} from "../../../src/tasks/support/reply-json.js";
+import { alignToLength, extractJsonObject, toIntegerOrNull, toNumberOrNull } from "../../../src/tasks/support/reply-json.js";
 
 describe("extractJsonObject", () => {
   it("reads a bare JSON reply", () => {

@@ -8,10 +8,7 @@ const row = { instruction: "Create an RPG character", structured_output: { forma
 describe("StructuredGeneration", () => {
   it("passes the row's schema with the prompt", () => {
     const task = new StructuredGeneration({ llm: scripted() });
-    expect(task.formatInput(row)).toEqual({
-      input: [{ role: "user", content: "Create an RPG character" }],
-      structuredOutput: { format: "json", schema },
-    });
+    expect(task.formatInput(row)).toEqual({ input: [{ role: "user", content: "Create an RPG character" }], structuredOutput: { format: "json", schema } });
     expect(task.renderPrompt(row)).toContain('[structured output]\n{\n  "type": "object"');
     expect(task.inputs).toEqual(["instruction", "structured_output"]);
   });
@@ -25,9 +22,7 @@ describe("StructuredGeneration", () => {
 
   it("accepts the older {type, value} shape and regex schemas", () => {
     const task = new StructuredGeneration({ llm: scripted() });
-    expect(
-      task.formatInput({ instruction: "Temperature?", structured_output: { type: "regex", value: "(\\d{1,2})°C" } }),
-    ).toMatchObject({
+    expect(task.formatInput({ instruction: "Temperature?", structured_output: { type: "regex", value: "(\\d{1,2})°C" } })).toMatchObject({
       structuredOutput: { format: "regex", schema: "(\\d{1,2})°C" },
     });
   });
@@ -51,15 +46,8 @@ describe("StructuredGeneration", () => {
   });
 
   it("makes one row per generation, or one grouped row", async () => {
-    expect(
-      (await runBatch(new StructuredGeneration({ llm: scripted("1", "2"), numGenerations: 2 }), [row])).map(
-        (r) => r.generation,
-      ),
-    ).toEqual(["1", "2"]);
-    const grouped = await runBatch(
-      new StructuredGeneration({ llm: scripted("1", "2"), numGenerations: 2, groupGenerations: true }),
-      [row],
-    );
+    expect((await runBatch(new StructuredGeneration({ llm: scripted("1", "2"), numGenerations: 2 }), [row])).map((r) => r.generation)).toEqual(["1", "2"]);
+    const grouped = await runBatch(new StructuredGeneration({ llm: scripted("1", "2"), numGenerations: 2, groupGenerations: true }), [row]);
     expect(grouped.map((r) => r.generation)).toEqual([["1", "2"]]);
   });
 

@@ -10,12 +10,7 @@ import { scripted } from "./harness.js";
 
 /** Each task with a reply its schema accepts and one it must reject. */
 const cases: Array<{ name: string; task: Task; good: unknown; bad: unknown }> = [
-  {
-    name: "ComplexityScorer",
-    task: new ComplexityScorer({ llm: scripted() }),
-    good: { scores: [1, 2] },
-    bad: { scores: ["high"] },
-  },
+  { name: "ComplexityScorer", task: new ComplexityScorer({ llm: scripted() }), good: { scores: [1, 2] }, bad: { scores: ["high"] } },
   { name: "QualityScorer", task: new QualityScorer({ llm: scripted() }), good: { scores: [3] }, bad: { score: 3 } },
   {
     name: "UltraFeedback overall-rating",
@@ -35,12 +30,7 @@ const cases: Array<{ name: string; task: Task; good: unknown; bad: unknown }> = 
     good: { labels: "Unclassified" },
     bad: { labels: "mixed" },
   },
-  {
-    name: "TextClassification multi",
-    task: new TextClassification({ llm: scripted(), n: 2 }),
-    good: { labels: ["a", "b"] },
-    bad: { labels: "a" },
-  },
+  { name: "TextClassification multi", task: new TextClassification({ llm: scripted(), n: 2 }), good: { labels: ["a", "b"] }, bad: { labels: "a" } },
   {
     name: "GenerateSentencePair triplet",
     task: new GenerateSentencePair({ llm: scripted(), action: "paraphrase", triplet: true }),

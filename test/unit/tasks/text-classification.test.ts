@@ -3,11 +3,7 @@ import { TextClassification } from "../../../src/tasks/judges/text-classificatio
 import { metadataOf, roundTrip, runStep, scripted } from "./harness.js";
 
 const row = { text: "Can you tell me more about your return policy?" };
-const intents = {
-  complaint: "Dissatisfaction with a product or service.",
-  inquiry: "A question asking for information.",
-  praise: "Approval or appreciation.",
-};
+const intents = { complaint: "Dissatisfaction with a product or service.", inquiry: "A question asking for information.", praise: "Approval or appreciation." };
 
 describe("TextClassification", () => {
   it("declares distilabel's columns and uses structured output by default", () => {
@@ -36,12 +32,7 @@ describe("TextClassification", () => {
   });
 
   it("renders free multi-label prompts with examples and no system prompt when it is null", () => {
-    const task = new TextClassification({
-      llm: scripted(),
-      n: 3,
-      systemPrompt: null,
-      examples: ["A chef who writes cookbooks"],
-    });
+    const task = new TextClassification({ llm: scripted(), n: 3, systemPrompt: null, examples: ["A chef who writes cookbooks"] });
     const prompt = task.renderPrompt(row);
     expect(prompt.startsWith("[user]")).toBe(true);
     expect(prompt).toContain("the 3 labels that describe it best");
@@ -72,38 +63,23 @@ describe("TextClassification", () => {
 
   it("parses several labels, dropping unknown ones and falling back to the default", () => {
     const task = new TextClassification({ llm: scripted(), n: 2, availableLabels: intents });
-    expect(task.formatOutput('{"labels": ["complaint", "nonsense", "inquiry", "complaint"]}', row)).toEqual({
-      labels: ["complaint", "inquiry"],
-    });
+    expect(task.formatOutput('{"labels": ["complaint", "nonsense", "inquiry", "complaint"]}', row)).toEqual({ labels: ["complaint", "inquiry"] });
     expect(task.formatOutput('{"labels": ["nonsense"]}', row)).toEqual({ labels: ["Unclassified"] });
     const free = new TextClassification({ llm: scripted(), n: 2 });
-    expect(free.formatOutput('{"labels": [" Historian ", "Curator"]}', row)).toEqual({
-      labels: ["Historian", "Curator"],
-    });
+    expect(free.formatOutput('{"labels": [" Historian ", "Curator"]}', row)).toEqual({ labels: ["Historian", "Curator"] });
   });
 
   it("gives null labels for an unreadable reply", () => {
     expect(new TextClassification({ llm: scripted() }).formatOutput("no JSON here", row)).toEqual({ labels: null });
-    expect(new TextClassification({ llm: scripted(), n: 2 }).formatOutput("no JSON here", row)).toEqual({
-      labels: [null, null],
-    });
+    expect(new TextClassification({ llm: scripted(), n: 2 }).formatOutput("no JSON here", row)).toEqual({ labels: [null, null] });
     expect(new TextClassification({ llm: scripted() }).formatOutput(null, row)).toEqual({ labels: null });
   });
 
   it("builds a schema constrained to the available labels", () => {
-    const single = new TextClassification({
-      llm: scripted(),
-      availableLabels: ["positive", "negative"],
-    }).defaultStructuredOutput();
-    expect(single).toMatchObject({
-      title: "SingleLabelSchema",
-      properties: { labels: { type: "string", enum: ["positive", "negative", "Unclassified"] } },
-    });
+    const single = new TextClassification({ llm: scripted(), availableLabels: ["positive", "negative"] }).defaultStructuredOutput();
+    expect(single).toMatchObject({ title: "SingleLabelSchema", properties: { labels: { type: "string", enum: ["positive", "negative", "Unclassified"] } } });
     const multi = new TextClassification({ llm: scripted(), n: 3 }).defaultStructuredOutput();
-    expect(multi).toMatchObject({
-      title: "MultiLabelSchema",
-      properties: { labels: { type: "array", items: { type: "string" } } },
-    });
+    expect(multi).toMatchObject({ title: "MultiLabelSchema", properties: { labels: { type: "array", items: { type: "string" } } } });
   });
 
   it("classifies rows through an LLM with its schema set", async () => {
@@ -116,14 +92,7 @@ describe("TextClassification", () => {
   });
 
   it("round-trips through dump and load", () => {
-    const task = new TextClassification({
-      name: "intent",
-      llm: scripted(),
-      availableLabels: intents,
-      n: 2,
-      defaultLabel: ["none"],
-      systemPrompt: null,
-    });
+    const task = new TextClassification({ name: "intent", llm: scripted(), availableLabels: intents, n: 2, defaultLabel: ["none"], systemPrompt: null });
     const loaded = roundTrip(task);
     expect(loaded.dump()).toEqual(task.dump());
     expect(loaded.attrs.systemPrompt).toBeNull();

@@ -39,9 +39,7 @@ describe("TextGenerationWithImage", () => {
       systemPrompt: "default",
     });
     const row = { subject: "bridge", n: 10, image: PHOTO, system_prompt: "Be poetic." };
-    expect(task.renderPrompt(row)).toBe(
-      `[system]\nBe poetic.\n\n[user]\nDescribe the bridge in this photo in 10 words.\n<image ${PHOTO}>`,
-    );
+    expect(task.renderPrompt(row)).toBe(`[system]\nBe poetic.\n\n[user]\nDescribe the bridge in this photo in 10 words.\n<image ${PHOTO}>`);
     expect(task.inputs).toEqual({ subject: true, n: true, system_prompt: false, image: true });
   });
 
@@ -52,20 +50,14 @@ describe("TextGenerationWithImage", () => {
       return Array.isArray(message?.content) ? message.content[1] : undefined;
     };
     expect(urlOf(PNG_BASE64)).toEqual({ type: "image_url", image_url: { url: `data:image/png;base64,${PNG_BASE64}` } });
-    expect(urlOf(JPEG_BASE64)).toEqual({
-      type: "image_url",
-      image_url: { url: `data:image/jpeg;base64,${JPEG_BASE64}` },
-    });
+    expect(urlOf(JPEG_BASE64)).toEqual({ type: "image_url", image_url: { url: `data:image/jpeg;base64,${JPEG_BASE64}` } });
     // Line-wrapped base64 (as `base64` tools print it) is joined back.
     expect(urlOf(`${GIF_BASE64.slice(0, 20)}\n${GIF_BASE64.slice(20)}`)).toEqual({
       type: "image_url",
       image_url: { url: `data:image/gif;base64,${GIF_BASE64}` },
     });
     // A value that is already a data URL is sent as it is.
-    expect(urlOf(`data:image/png;base64,${PNG_BASE64}`)).toEqual({
-      type: "image_url",
-      image_url: { url: `data:image/png;base64,${PNG_BASE64}` },
-    });
+    expect(urlOf(`data:image/png;base64,${PNG_BASE64}`)).toEqual({ type: "image_url", image_url: { url: `data:image/png;base64,${PNG_BASE64}` } });
   });
 
   it("sniffs JPEG, PNG, GIF and WebP, and falls back to JPEG as distilabel labels them", () => {
@@ -87,26 +79,19 @@ describe("TextGenerationWithImage", () => {
     }
     expect(error).toBeInstanceOf(OptionError);
     expect((error as OptionError).details).toMatchObject({ field: "image_type", expected: "'url' or 'base64'" });
-    expect((error as OptionError).message).toMatch(
-      /image_type 'PIL' is not supported.*image_type 'url'.*image_type 'base64'/,
-    );
+    expect((error as OptionError).message).toMatch(/image_type 'PIL' is not supported.*image_type 'url'.*image_type 'base64'/);
     expect(() => new TextGenerationWithImage({ llm: scripted(), imageType: "png" as "url" })).toThrow(/image_type/);
   });
 
   it("rejects columns and templates that do not match", () => {
-    expect(
-      () => new TextGenerationWithImage({ llm: scripted(), template: "{{ question }}", columns: "instruction" }),
-    ).toThrow(/column 'instruction' is not used by the template/);
-    expect(() => new TextGenerationWithImage({ llm: scripted(), template: "{{ a }} {{ b }}", columns: ["a"] })).toThrow(
-      /reads 'b', which is not in 'columns'/,
+    expect(() => new TextGenerationWithImage({ llm: scripted(), template: "{{ question }}", columns: "instruction" })).toThrow(
+      /column 'instruction' is not used by the template/,
     );
+    expect(() => new TextGenerationWithImage({ llm: scripted(), template: "{{ a }} {{ b }}", columns: ["a"] })).toThrow(/reads 'b', which is not in 'columns'/);
   });
 
   it("generates through the LLM, keeping the image parts as raw input", async () => {
-    const task = new TextGenerationWithImage({
-      llm: scripted("A wooden boardwalk crosses a green meadow."),
-      name: "vision",
-    });
+    const task = new TextGenerationWithImage({ llm: scripted("A wooden boardwalk crosses a green meadow."), name: "vision" });
     const [row, ...rest] = await runBatch(task, [{ instruction: "What is in this image?", image: PHOTO }]);
     expect(rest).toEqual([]);
     expect(row).toMatchObject({
@@ -149,19 +134,11 @@ describe("TextGenerationWithImage", () => {
     const base64 = new TextGenerationWithImage({ llm: scripted("ok"), name: "b64", imageType: "base64" });
     const [bad] = await runBatch(base64, [{ instruction: "a", image: "not base64!" }]);
     expect(bad?.generation).toBeNull();
-    expect(metaOf(bad).error_b64).toBe(
-      "input 'image' is not a base64 string (image_type is 'base64'), got a string of 11 characters",
-    );
+    expect(metaOf(bad).error_b64).toBe("input 'image' is not a base64 string (image_type is 'base64'), got a string of 11 characters");
   });
 
   it("round-trips through dump and the default registry", () => {
-    const task = new TextGenerationWithImage({
-      llm: scripted(),
-      imageType: "base64",
-      template: "Caption: {{ hint }}",
-      columns: "hint",
-      name: "vision",
-    });
+    const task = new TextGenerationWithImage({ llm: scripted(), imageType: "base64", template: "Caption: {{ hint }}", columns: "hint", name: "vision" });
     expect(task.dump()).toMatchObject({
       name: "vision",
       image_type: "base64",

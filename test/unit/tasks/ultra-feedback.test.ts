@@ -27,12 +27,7 @@ Rationale: Severely incorrect.`;
 
 describe("UltraFeedback", () => {
   it("declares the columns of each aspect", () => {
-    expect(new UltraFeedback({ llm: scripted() }).getOutputs()).toEqual([
-      "ratings",
-      "rationales",
-      "model_name",
-      "distilabel_metadata",
-    ]);
+    expect(new UltraFeedback({ llm: scripted() }).getOutputs()).toEqual(["ratings", "rationales", "model_name", "distilabel_metadata"]);
     expect(new UltraFeedback({ llm: scripted(), aspect: "truthfulness" }).getOutputs()).toEqual([
       "types",
       "rationales",
@@ -41,11 +36,7 @@ describe("UltraFeedback", () => {
       "model_name",
       "distilabel_metadata",
     ]);
-    expect(new UltraFeedback({ llm: scripted() }).inputs).toEqual({
-      instruction: true,
-      generations: true,
-      system_prompt: false,
-    });
+    expect(new UltraFeedback({ llm: scripted() }).inputs).toEqual({ instruction: true, generations: true, system_prompt: false });
   });
 
   it("rejects an unknown aspect", () => {
@@ -70,9 +61,7 @@ describe("UltraFeedback", () => {
     const truthful = new UltraFeedback({ llm: scripted(), aspect: "truthfulness" }).renderPrompt(row);
     expect(truthful).toContain("**Hallucination types**");
     for (const aspect of ["overall-rating", "instruction-following"] as const) {
-      expect(new UltraFeedback({ llm: scripted(), aspect }).renderPrompt(row)).toContain(
-        "Rating: <a rating from 1 to 5>\n",
-      );
+      expect(new UltraFeedback({ llm: scripted(), aspect }).renderPrompt(row)).toContain("Rating: <a rating from 1 to 5>\n");
     }
   });
 
@@ -84,10 +73,7 @@ describe("UltraFeedback", () => {
 
   it("parses rating blocks with headers", () => {
     const task = new UltraFeedback({ llm: scripted() });
-    expect(task.formatOutput(RATINGS_REPLY, row)).toEqual({
-      ratings: [5, 1],
-      rationales: ["Correct and direct.", "Irrelevant to the question."],
-    });
+    expect(task.formatOutput(RATINGS_REPLY, row)).toEqual({ ratings: [5, 1], rationales: ["Correct and direct.", "Irrelevant to the question."] });
   });
 
   it("parses blank-line separated blocks without headers, in markdown", () => {
@@ -98,8 +84,7 @@ describe("UltraFeedback", () => {
 
   it("parses blocks run together without blank lines or headers", () => {
     const task = new UltraFeedback({ llm: scripted(), aspect: "truthfulness" });
-    const reply =
-      "Type: 2\nRationale: Invents a car.\nRating: 2\nRationale: Severe.\nType: None\nRationale: Accurate.\nRating: 5\nRationale: None found.";
+    const reply = "Type: 2\nRationale: Invents a car.\nRating: 2\nRationale: Severe.\nType: None\nRationale: Accurate.\nRating: 5\nRationale: None found.";
     expect(task.formatOutput(reply, row)).toEqual({
       types: [2, null],
       rationales: ["Invents a car.", "Accurate."],
@@ -111,10 +96,7 @@ describe("UltraFeedback", () => {
   it("turns N/A ratings into null and fills texts the reply skipped with null", () => {
     const task = new UltraFeedback({ llm: scripted(), aspect: "honesty" });
     const reply = "#### Output for Text 1\nRating: N/A\nRationale: Creative writing task.";
-    expect(task.formatOutput(reply, row)).toEqual({
-      ratings: [null, null],
-      rationales: ["Creative writing task.", null],
-    });
+    expect(task.formatOutput(reply, row)).toEqual({ ratings: [null, null], rationales: ["Creative writing task.", null] });
   });
 
   it("parses types, rationales, ratings and rationales for ratings", () => {
@@ -129,8 +111,7 @@ describe("UltraFeedback", () => {
 
   it("parses the structured JSON reply, mapping rationales_for_rating to its column", () => {
     const task = new UltraFeedback({ llm: scripted(), aspect: "truthfulness" });
-    const reply =
-      '```json\n{"types": [null, 1], "ratings": [5, 2], "rationales": ["none", "made up"], "rationales_for_rating": ["accurate", "severe"]}\n```';
+    const reply = '```json\n{"types": [null, 1], "ratings": [5, 2], "rationales": ["none", "made up"], "rationales_for_rating": ["accurate", "severe"]}\n```';
     expect(task.formatOutput(reply, row)).toEqual({
       types: [null, 1],
       rationales: ["none", "made up"],
@@ -138,20 +119,12 @@ describe("UltraFeedback", () => {
       "rationales-for-ratings": ["accurate", "severe"],
     });
     const ratingsOnly = new UltraFeedback({ llm: scripted() });
-    expect(ratingsOnly.formatOutput('{"ratings": [4], "rationales": ["ok"]}', row)).toEqual({
-      ratings: [4, null],
-      rationales: ["ok", null],
-    });
+    expect(ratingsOnly.formatOutput('{"ratings": [4], "rationales": ["ok"]}', row)).toEqual({ ratings: [4, null], rationales: ["ok", null] });
   });
 
   it("gives null lists for an unreadable or missing reply", () => {
     const task = new UltraFeedback({ llm: scripted(), aspect: "truthfulness" });
-    const nulls = {
-      types: [null, null],
-      rationales: [null, null],
-      ratings: [null, null],
-      "rationales-for-ratings": [null, null],
-    };
+    const nulls = { types: [null, null], rationales: [null, null], ratings: [null, null], "rationales-for-ratings": [null, null] };
     expect(task.formatOutput("I would rather not rate these.", row)).toEqual(nulls);
     expect(task.formatOutput(null, row)).toEqual(nulls);
   });
@@ -167,14 +140,10 @@ describe("UltraFeedback", () => {
   });
 
   it("sets the schema of its aspect on the LLM with use_default_structured_output", async () => {
-    const llm = scripted(
-      '{"types": [1, 2], "ratings": [4, 3], "rationales": ["a", "b"], "rationales_for_rating": ["c", "d"]}',
-    );
+    const llm = scripted('{"types": [1, 2], "ratings": [4, 3], "rationales": ["a", "b"], "rationales_for_rating": ["c", "d"]}');
     const task = new UltraFeedback({ llm, aspect: "helpfulness", useDefaultStructuredOutput: true });
     const [out] = await runStep(task, [row]);
-    expect(llm.structuredOutput?.schema).toMatchObject({
-      required: ["types", "ratings", "rationales", "rationales_for_rating"],
-    });
+    expect(llm.structuredOutput?.schema).toMatchObject({ required: ["types", "ratings", "rationales", "rationales_for_rating"] });
     expect(out?.["rationales-for-ratings"]).toEqual(["c", "d"]);
   });
 

@@ -4,9 +4,7 @@ import { loggedContext, roundTrip, runBatch, scripted } from "./generation-helpe
 
 describe("URIAL", () => {
   it("builds one raw few-shot prompt ending with an open assistant turn", () => {
-    const prompt = new URIAL({ llm: scripted() }).formatInput({
-      instruction: "What is the most common type of cloud?",
-    });
+    const prompt = new URIAL({ llm: scripted() }).formatInput({ instruction: "What is the most common type of cloud?" });
     expect(typeof prompt).toBe("string");
     expect(prompt.startsWith("# Instructions\n\n")).toBe(true);
     expect(prompt).toContain("# User:\n\nWhat makes bread rise?\n\n# Assistant:\n\nBread rises");
@@ -20,27 +18,19 @@ describe("URIAL", () => {
       { role: "assistant", content: "Hello!" },
       { role: "user", content: "Name a planet." },
     ];
-    expect(task.formatInput({ conversation })).toMatch(
-      /# User:\n\nHi\n\n# Assistant:\n\nHello!\n\n# User:\n\nName a planet\.\n\n# Assistant:$/,
-    );
+    expect(task.formatInput({ conversation })).toMatch(/# User:\n\nHi\n\n# Assistant:\n\nHello!\n\n# User:\n\nName a planet\.\n\n# Assistant:$/);
     expect(() => task.formatInput({ conversation: conversation.slice(0, 2) })).toThrow(/must be from the user/);
   });
 
   it("cuts the completion where the model starts the next user turn", () => {
     const task = new URIAL({ llm: scripted() });
-    expect(task.formatOutput("\n\nCumulus clouds are the most common.\n\n# User:\n\nThanks!")).toEqual({
-      generation: "Cumulus clouds are the most common.",
-    });
+    expect(task.formatOutput("\n\nCumulus clouds are the most common.\n\n# User:\n\nThanks!")).toEqual({ generation: "Cumulus clouds are the most common." });
     expect(task.formatOutput("Stratus.")).toEqual({ generation: "Stratus." });
   });
 
   it("keeps the raw output and nulls the generation when the model writes only a new turn", async () => {
     const { context, logger } = loggedContext();
-    const rows = await runBatch(
-      new URIAL({ llm: scripted("\n# User: what?"), name: "u" }),
-      [{ instruction: "q" }],
-      context,
-    );
+    const rows = await runBatch(new URIAL({ llm: scripted("\n# User: what?"), name: "u" }), [{ instruction: "q" }], context);
     expect(rows[0]).toMatchObject({ generation: null, distilabel_metadata: { raw_output_u: "\n# User: what?" } });
     expect(logger.lines.join("\n")).toMatch(/completion is empty/);
   });
@@ -51,10 +41,7 @@ describe("URIAL", () => {
       { conversation: [{ role: "assistant", content: "x" }] },
     ]);
     expect(rows.map((r) => r.generation)).toEqual(["one", "two", null, null]);
-    const grouped = await runBatch(
-      new URIAL({ llm: scripted("one", "two"), numGenerations: 2, groupGenerations: true }),
-      [{ instruction: "q" }],
-    );
+    const grouped = await runBatch(new URIAL({ llm: scripted("one", "two"), numGenerations: 2, groupGenerations: true }), [{ instruction: "q" }]);
     expect(grouped.map((r) => r.generation)).toEqual([["one", "two"]]);
   });
 

@@ -19,33 +19,19 @@ function errorOf(fn: () => unknown): TemplateError {
 describe("renderTemplate: expressions", () => {
   it("renders variables, lookups and Python-style values", () => {
     const context = { row: { name: "ada", tags: ["x", "y"], nested: { n: 3 } }, none: null, yes: true, n: 2.5 };
-    expect(
-      renderTemplate(
-        "{{ row.name }} {{ row['name'] }} {{ row.tags[0] }} {{ row.tags[-1] }} {{ row.nested.n }}",
-        context,
-      ),
-    ).toBe("ada ada x y 3");
-    expect(renderTemplate("{{ none }} {{ yes }} {{ n }} {{ row.tags }} {{ row.nested }}", context)).toBe(
-      "None True 2.5 ['x', 'y'] {'n': 3}",
-    );
+    expect(renderTemplate("{{ row.name }} {{ row['name'] }} {{ row.tags[0] }} {{ row.tags[-1] }} {{ row.nested.n }}", context)).toBe("ada ada x y 3");
+    expect(renderTemplate("{{ none }} {{ yes }} {{ n }} {{ row.tags }} {{ row.nested }}", context)).toBe("None True 2.5 ['x', 'y'] {'n': 3}");
   });
 
   it("renders undefined variables and missing attributes as empty strings", () => {
-    expect(
-      renderTemplate("[{{ missing }}][{{ missing.deeper }}][{{ row.absent }}][{{ items[9] }}]", { row: {}, items: [] }),
-    ).toBe("[][][][]");
+    expect(renderTemplate("[{{ missing }}][{{ missing.deeper }}][{{ row.absent }}][{{ items[9] }}]", { row: {}, items: [] })).toBe("[][][][]");
   });
 
   it("evaluates literals, lists, dicts, groups and arithmetic", () => {
-    expect(
-      renderTemplate(
-        "{{ [1, 'a', none] }} {{ {'k': 1}['k'] }} {{ (1 + 2) * 3 }} {{ 7 // 2 }} {{ -7 % 3 }} {{ 2 ** 10 }} {{ 7 / 2 }}",
-        {},
-      ),
-    ).toBe("[1, 'a', None] 1 9 3 2 1024 3.5");
-    expect(renderTemplate("{{ 'ab' + 'cd' }} {{ [1] + [2] }} {{ 'ab' * 2 }} {{ 'n=' ~ 3 ~ none }}", {})).toBe(
-      "abcd [1, 2] abab n=3None",
+    expect(renderTemplate("{{ [1, 'a', none] }} {{ {'k': 1}['k'] }} {{ (1 + 2) * 3 }} {{ 7 // 2 }} {{ -7 % 3 }} {{ 2 ** 10 }} {{ 7 / 2 }}", {})).toBe(
+      "[1, 'a', None] 1 9 3 2 1024 3.5",
     );
+    expect(renderTemplate("{{ 'ab' + 'cd' }} {{ [1] + [2] }} {{ 'ab' * 2 }} {{ 'n=' ~ 3 ~ none }}", {})).toBe("abcd [1, 2] abab n=3None");
   });
 
   it("compares, tests membership and short-circuits like Python", () => {
@@ -57,18 +43,13 @@ describe("renderTemplate: expressions", () => {
   });
 
   it("evaluates inline if with and without else", () => {
-    expect(
-      renderTemplate("{{ 'yes' if flag else 'no' }}|{{ 'shown' if flag }}|{{ 'hidden' if not flag }}", { flag: true }),
-    ).toBe("yes|shown|");
+    expect(renderTemplate("{{ 'yes' if flag else 'no' }}|{{ 'shown' if flag }}|{{ 'hidden' if not flag }}", { flag: true })).toBe("yes|shown|");
   });
 
   it("slices lists and strings with Python semantics", () => {
-    expect(
-      renderTemplate("{{ xs[1:] }} {{ xs[:-1] }} {{ xs[::2] }} {{ xs[::-1] }} {{ s[1:3] }} {{ s[::-1] }}", {
-        xs: [1, 2, 3, 4],
-        s: "hello",
-      }),
-    ).toBe("[2, 3, 4] [1, 2, 3] [1, 3] [4, 3, 2, 1] el olleh");
+    expect(renderTemplate("{{ xs[1:] }} {{ xs[:-1] }} {{ xs[::2] }} {{ xs[::-1] }} {{ s[1:3] }} {{ s[::-1] }}", { xs: [1, 2, 3, 4], s: "hello" })).toBe(
+      "[2, 3, 4] [1, 2, 3] [1, 3] [4, 3, 2, 1] el olleh",
+    );
   });
 
   it("runs `is` tests, negated and with arguments", () => {
@@ -88,16 +69,8 @@ describe("renderTemplate: expressions", () => {
   });
 
   it("never reaches JavaScript prototype members from a template", () => {
-    expect(
-      renderTemplate("[{{ s.constructor }}][{{ d.__proto__ }}][{{ xs.length }}][{{ d.toString }}]", {
-        s: "x",
-        d: {},
-        xs: [1],
-      }),
-    ).toBe("[][][][]");
-    expect(errorOf(() => renderTemplate("{{ s.constructor('return 1') }}", { s: "x" })).message).toMatch(
-      /cannot be called/,
-    );
+    expect(renderTemplate("[{{ s.constructor }}][{{ d.__proto__ }}][{{ xs.length }}][{{ d.toString }}]", { s: "x", d: {}, xs: [1] })).toBe("[][][][]");
+    expect(errorOf(() => renderTemplate("{{ s.constructor('return 1') }}", { s: "x" })).message).toMatch(/cannot be called/);
   });
 });
 
@@ -113,9 +86,7 @@ describe("renderTemplate: statements", () => {
     expect(renderTemplate(template, { xs: ["a", "b", "c"] })).toBe("1/0/3F 2/1/3 3/2/3L ");
     expect(renderTemplate(template, { xs: [] })).toBe("empty");
     expect(renderTemplate(template, {})).toBe("empty");
-    expect(
-      renderTemplate("{% for x in xs %}{{ loop.revindex }}{{ loop.cycle('a', 'b') }}{% endfor %}", { xs: [1, 2, 3] }),
-    ).toBe("3a2b1a");
+    expect(renderTemplate("{% for x in xs %}{{ loop.revindex }}{{ loop.cycle('a', 'b') }}{% endfor %}", { xs: [1, 2, 3] })).toBe("3a2b1a");
   });
 
   it("unpacks tuples in for loops and filters with `for ... if`", () => {
@@ -127,38 +98,25 @@ describe("renderTemplate: statements", () => {
         ],
       }),
     ).toBe("a1 b2 ");
-    expect(renderTemplate("{% for x in xs if x > 1 %}{{ loop.index }}:{{ x }} {% endfor %}", { xs: [1, 2, 3] })).toBe(
-      "1:2 2:3 ",
-    );
+    expect(renderTemplate("{% for x in xs if x > 1 %}{{ loop.index }}:{{ x }} {% endfor %}", { xs: [1, 2, 3] })).toBe("1:2 2:3 ");
   });
 
   it("iterates dict keys and string characters", () => {
-    expect(
-      renderTemplate("{% for k in d %}{{ k }}{% endfor %}|{% for c in 'abc' %}{{ c }}.{% endfor %}", {
-        d: { x: 1, y: 2 },
-      }),
-    ).toBe("xy|a.b.c.");
+    expect(renderTemplate("{% for k in d %}{{ k }}{% endfor %}|{% for c in 'abc' %}{{ c }}.{% endfor %}", { d: { x: 1, y: 2 } })).toBe("xy|a.b.c.");
   });
 
   it("keeps variables set inside a loop out of the outer scope", () => {
-    expect(
-      renderTemplate("{% set x = 'outer' %}{% for i in [1] %}{% set x = 'inner' %}{{ x }} {% endfor %}{{ x }}", {}),
-    ).toBe("inner outer");
+    expect(renderTemplate("{% set x = 'outer' %}{% for i in [1] %}{% set x = 'inner' %}{{ x }} {% endfor %}{{ x }}", {})).toBe("inner outer");
   });
 
   it("supports set, block set, namespace and multiple targets", () => {
     expect(renderTemplate("{% set a = 2 %}{% set b %}[{{ a }}]{% endset %}{{ a * 3 }}{{ b }}", {})).toBe("6[2]");
-    expect(
-      renderTemplate("{% set ns = namespace(n=0) %}{% for x in xs %}{% set ns.n = ns.n + x %}{% endfor %}{{ ns.n }}", {
-        xs: [1, 2, 3],
-      }),
-    ).toBe("6");
+    expect(renderTemplate("{% set ns = namespace(n=0) %}{% for x in xs %}{% set ns.n = ns.n + x %}{% endfor %}{{ ns.n }}", { xs: [1, 2, 3] })).toBe("6");
     expect(renderTemplate("{% set a, b = pair %}{{ b }}{{ a }}", { pair: [1, 2] })).toBe("21");
   });
 
   it("defines and calls macros with defaults and keyword arguments", () => {
-    const template =
-      "{% macro tag(name, value='-') %}<{{ name }}:{{ value }}>{% endmacro %}{{ tag('a') }}{{ tag('b', 2) }}{{ tag('c', value=3) }}";
+    const template = "{% macro tag(name, value='-') %}<{{ name }}:{{ value }}>{% endmacro %}{{ tag('a') }}{{ tag('b', 2) }}{{ tag('c', value=3) }}";
     expect(renderTemplate(template, {})).toBe("<a:-><b:2><c:3>");
   });
 
@@ -189,12 +147,7 @@ describe("compileTemplate and templateVariables", () => {
       "{% set a = 1 %}{{ a }}{{ b.c }}{% for x in xs %}{{ x }}{{ loop.index }}{{ y }}{% endfor %}{{ range(3) }}{{ f | join(sep) }}{% macro m(p, q=dflt) %}{{ p }}{{ q }}{{ z }}{% endmacro %}{{ True }}";
     expect(templateVariables(source)).toEqual(["b", "xs", "y", "f", "sep", "dflt", "z"]);
     expect(templateVariables("{{ instruction }}")).toEqual(["instruction"]);
-    expect(templateVariables("{{ a }}{% if b is defined %}{{ c | default(d) }}{% endif %}{{ a }}")).toEqual([
-      "a",
-      "b",
-      "c",
-      "d",
-    ]);
+    expect(templateVariables("{{ a }}{% if b is defined %}{{ c | default(d) }}{% endif %}{{ a }}")).toEqual(["a", "b", "c", "d"]);
   });
 });
 
@@ -239,9 +192,7 @@ describe("template errors", () => {
     expect(error.line).toBe(2);
     expect(error.message).toMatch(/unsupported operand/);
     expect(errorOf(() => renderTemplate("{{ missing + 1 }}", {})).message).toMatch(/'missing' is undefined/);
-    expect(errorOf(() => renderTemplate("{% for x in 5 %}{% endfor %}", {})).message).toMatch(
-      /'int' object is not iterable/,
-    );
+    expect(errorOf(() => renderTemplate("{% for x in 5 %}{% endfor %}", {})).message).toMatch(/'int' object is not iterable/);
   });
 });
 
@@ -270,9 +221,7 @@ describe("no code generation", () => {
     );
     vm.runInContext(code, context);
     // The sandbox really forbids code generation...
-    expect(() => vm.runInContext("new Function('return 1')()", context)).toThrow(
-      /Code generation from strings disallowed/,
-    );
+    expect(() => vm.runInContext("new Function('return 1')()", context)).toThrow(/Code generation from strings disallowed/);
     expect(() => vm.runInContext("eval('1 + 1')", context)).toThrow(/Code generation from strings disallowed/);
     // ...and the renderer still works there, filters, loops, macros and all.
     const rendered = vm.runInContext(

@@ -46,26 +46,17 @@ describe("every size a pipeline asks for is bounded", () => {
   });
 
   it("refuses too many steps and overlong step names", async () => {
-    const base = chat() as {
-      pipeline: { steps: Array<{ name: string; step: Record<string, unknown> }>; connections: unknown[] };
-    };
+    const base = chat() as { pipeline: { steps: Array<{ name: string; step: Record<string, unknown> }>; connections: unknown[] } };
     const load = base.pipeline.steps[0]!;
     const many = {
       ...base,
-      pipeline: {
-        ...base.pipeline,
-        steps: Array.from({ length: 300 }, (_, i) => ({ name: `s${i}`, step: { ...load.step, name: `s${i}` } })),
-        connections: [],
-      },
+      pipeline: { ...base.pipeline, steps: Array.from({ length: 300 }, (_, i) => ({ name: `s${i}`, step: { ...load.step, name: `s${i}` } })), connections: [] },
     };
     const tooMany = await refusal(await validate({ pipeline: many }));
     expect(tooMany.status).toBe(400);
     expect(tooMany.message).toMatch(/pipeline\.steps/);
     const long = "x".repeat(200);
-    const named = {
-      ...base,
-      pipeline: { ...base.pipeline, steps: [{ name: long, step: { ...load.step, name: long } }], connections: [] },
-    };
+    const named = { ...base, pipeline: { ...base.pipeline, steps: [{ name: long, step: { ...load.step, name: long } }], connections: [] } };
     const tooLong = await refusal(await validate({ pipeline: named }));
     expect(tooLong.status).toBe(400);
     expect(tooLong.message).toMatch(/name/);
@@ -74,13 +65,7 @@ describe("every size a pipeline asks for is bounded", () => {
   it("refuses a YAML body whose aliases expand it many times over (413)", async () => {
     const chunk = "x".repeat(60_000);
     const yaml = `a: &a "${chunk}"\nb: [${Array.from({ length: 60 }, () => "*a").join(", ")}]\npipeline:\n  name: bomb\n`;
-    const error = await refusal(
-      await harness.request("/v1/runs", {
-        method: "POST",
-        headers: { "content-type": "application/yaml" },
-        body: yaml,
-      }),
-    );
+    const error = await refusal(await harness.request("/v1/runs", { method: "POST", headers: { "content-type": "application/yaml" }, body: yaml }));
     expect(error.status).toBe(413);
     expect(error.message).toMatch(/expands to \d+ bytes once its aliases are resolved/);
   });
@@ -88,10 +73,7 @@ describe("every size a pipeline asks for is bounded", () => {
   it("fails the row, not the Worker, when a template goes over its output or step budget", async () => {
     for (const [template, reason] of [
       ['{{ instruction }}{{ "a" * 200000000 }}', /Template over budget.*characters/],
-      [
-        "{{ instruction }}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
-        /Template over budget.*step budget/,
-      ],
+      ["{{ instruction }}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", /Template over budget.*step budget/],
       ["{% macro f(n) %}{{ f(n) }}{{ f(n) }}{% endmacro %}{{ instruction }}{{ f(1) }}", /recursed deeper|over budget/],
     ] as const) {
       const response = await validate({ pipeline: chat({ template }), sample_row: { instruction: "hi" } });

@@ -34,10 +34,7 @@ describe("what a pipeline can reach", () => {
   it("validates repo ids as the Hub does: no '.' or '..' segments that climb out of /datasets/", async () => {
     for (const repoId of ["../whoami-v2", "org/..", "./x", "org/a..b", "org/-x", "a/b/c"]) {
       const error = await refusal(
-        await deployment.request(
-          "/v1/pipelines/validate",
-          postJson({ pipeline: hubLoader(), parameters: { load: { repo_id: repoId } } }),
-        ),
+        await deployment.request("/v1/pipelines/validate", postJson({ pipeline: hubLoader(), parameters: { load: { repo_id: repoId } } })),
       );
       expect(error.status, repoId).toBe(400);
       expect(error.message).toMatch(/load\.repo_id/);
@@ -48,15 +45,11 @@ describe("what a pipeline can reach", () => {
   it("reads only keys under the readable prefixes (inputs/ and runs/ by default)", async () => {
     await env.DATA.put("secrets/creds.jsonl", JSON.stringify({ n: "owner-only" }));
     await env.DATA.put("inputs/reach/a.jsonl", JSON.stringify({ n: 1 }));
-    const outside = await refusal(
-      await deployment.request("/v1/pipelines/validate", postJson({ pipeline: fileLoader("secrets/creds.jsonl") })),
-    );
+    const outside = await refusal(await deployment.request("/v1/pipelines/validate", postJson({ pipeline: fileLoader("secrets/creds.jsonl") })));
     expect(outside.status).toBe(400);
     expect(outside.message).toMatch(/outside the prefixes steps may read \(inputs\/, runs\/\).*READABLE_PREFIXES/);
     // A `**` glob lists the readable prefixes only, so it never finds the owner's other objects.
-    const glob = await refusal(
-      await deployment.request("/v1/pipelines/validate", postJson({ pipeline: fileLoader("**/creds.jsonl") })),
-    );
+    const glob = await refusal(await deployment.request("/v1/pipelines/validate", postJson({ pipeline: fileLoader("**/creds.jsonl") })));
     expect(glob.status).toBe(400);
     expect(glob.message).toMatch(/matches no object/);
     const keys = (await workerServices(env).blobs!.list("")).map((o) => o.key);
@@ -64,10 +57,7 @@ describe("what a pipeline can reach", () => {
     expect(keys.filter((k) => !k.startsWith("inputs/") && !k.startsWith("runs/"))).toEqual([]);
     // The owner can widen it.
     const widened = workerHarness({ registry }, { env: { READABLE_PREFIXES: "secrets/" } });
-    expect(
-      (await widened.request("/v1/pipelines/validate", postJson({ pipeline: fileLoader("secrets/creds.jsonl") })))
-        .status,
-    ).toBe(200);
+    expect((await widened.request("/v1/pipelines/validate", postJson({ pipeline: fileLoader("secrets/creds.jsonl") }))).status).toBe(200);
   });
 
   it("refuses data_files URLs at loopback, link-local and private addresses unless listed, before fetching them", async () => {
@@ -79,25 +69,16 @@ describe("what a pipeline can reach", () => {
       "http://[::1]:8787/x.jsonl",
       "http://localhost:8787/v1/runs",
     ]) {
-      const error = await refusal(
-        await deployment.request("/v1/pipelines/validate", postJson({ pipeline: fileLoader(url) })),
-      );
+      const error = await refusal(await deployment.request("/v1/pipelines/validate", postJson({ pipeline: fileLoader(url) })));
       expect(error.status, url).toBe(400);
-      expect(error.message).toMatch(
-        /Step 'load' \(data_files\).*loopback, link-local or private address.*ALLOWED_ORIGINS/,
-      );
+      expect(error.message).toMatch(/Step 'load' \(data_files\).*loopback, link-local or private address.*ALLOWED_ORIGINS/);
     }
     expect((await received()).length).toBe(before);
   });
 
   it("never echoes a fetched response body in an error message", async () => {
     const listed = workerHarness({ registry }, { env: { ALLOWED_ORIGINS: attackerOrigin() } });
-    const error = await refusal(
-      await listed.request(
-        "/v1/pipelines/validate",
-        postJson({ pipeline: fileLoader(`${attackerOrigin()}/private.jsonl`) }),
-      ),
-    );
+    const error = await refusal(await listed.request("/v1/pipelines/validate", postJson({ pipeline: fileLoader(`${attackerOrigin()}/private.jsonl`) })));
     expect(error.status).toBe(502);
     expect(error.message).toMatch(/answered HTTP 500/);
     expect(JSON.stringify(error)).not.toContain("ATTACKER-BODY");
@@ -106,8 +87,7 @@ describe("what a pipeline can reach", () => {
   it("answers 404 for a run id that was never created, without creating its Durable Object", async () => {
     const id = newRunId();
     const open = workerHarness({ registry });
-    for (const path of [`/v1/runs/${id}`, `/v1/runs/${id}/logs`])
-      expect((await open.request(path)).status, path).toBe(404);
+    for (const path of [`/v1/runs/${id}`, `/v1/runs/${id}/logs`]) expect((await open.request(path)).status, path).toBe(404);
     expect((await open.request(`/v1/runs/${id}/stop`, { method: "POST" })).status).toBe(404);
     const created = (await listDurableObjectIds(env.PIPELINE_RUN)).map((stored) => stored.toString());
     expect(created).not.toContain(env.PIPELINE_RUN.idFromName(id).toString());

@@ -19,21 +19,11 @@ export async function received(): Promise<ReceivedRequest[]> {
 /** The invariant of every case: no secret value in any URL, header or body the attacker got. */
 export async function expectNoSecretReceived(): Promise<void> {
   const text = JSON.stringify(await received());
-  for (const [name, value] of Object.entries(SECRETS))
-    expect(text.includes(value), `${name} reached the attacker`).toBe(false);
+  for (const [name, value] of Object.entries(SECRETS)) expect(text.includes(value), `${name} reached the attacker`).toBe(false);
 }
 
 /** The error of a refused request: its status, code and message. */
-export async function refusal(
-  response: Response,
-): Promise<{ status: number; code: string; message: string; details: Record<string, unknown> }> {
-  const body = (await response.json()) as {
-    error: { code: string; message: string; details?: Record<string, unknown> };
-  };
-  return {
-    status: response.status,
-    code: body.error.code,
-    message: body.error.message,
-    details: body.error.details ?? {},
-  };
+export async function refusal(response: Response): Promise<{ status: number; code: string; message: string; details: Record<string, unknown> }> {
+  const body = (await response.json()) as { error: { code: string; message: string; details?: Record<string, unknown> } };
+  return { status: response.status, code: body.error.code, message: body.error.message, details: body.error.details ?? {} };
 }

@@ -11,9 +11,7 @@ describe("templates inside workerd", () => {
   it("renders loops, filters, macros and slices", () => {
     const source =
       "{% macro item(x) %}- {{ x | title }}{% endmacro %}{% for x in xs if x %}{{ item(x) }}{% if not loop.last %}\n{% endif %}{% endfor %} {{ data | tojson }} {{ xs[1:] | length }}";
-    expect(renderTemplate(source, { xs: ["alpha beta", "", "gamma"], data: { a: [1, null] } })).toBe(
-      '- Alpha Beta\n- Gamma {"a": [1, null]} 2',
-    );
+    expect(renderTemplate(source, { xs: ["alpha beta", "", "gamma"], data: { a: [1, null] } })).toBe('- Alpha Beta\n- Gamma {"a": [1, null]} 2');
   });
 
   it("builds a TextGeneration prompt from a custom template", () => {
@@ -22,8 +20,6 @@ describe("templates inside workerd", () => {
       template: "Q: {{ question }}\nContext: {{ context | join('; ') }}",
       columns: ["question", "context"],
     });
-    expect(task.formatInput({ question: "Why?", context: ["a", "b"] })).toEqual([
-      { role: "user", content: "Q: Why?\nContext: a; b" },
-    ]);
+    expect(task.formatInput({ question: "Why?", context: ["a", "b"] })).toEqual([{ role: "user", content: "Q: Why?\nContext: a; b" }]);
   });
 });

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { startRun } from "../../../../src/engine/run-engine.js";
 import { createRunState, type RunState } from "../../../../src/engine/run-state.js";
-import {
-  workReportSchema,
-  type ProcessWork,
-  type WorkItem,
-  type WorkReportInput,
-} from "../../../../src/engine/work.js";
+import { workReportSchema, type ProcessWork, type WorkItem, type WorkReportInput } from "../../../../src/engine/work.js";
 import { WORK_TYPES, workTypeOf } from "../../../../src/engine/work-types/index.js";
 import { routingResolver } from "../../../../src/runtime/routing-resolver.js";
 import { createDefaultRegistry } from "../../../../src/default-registry.js";
@@ -16,12 +11,7 @@ const context = { now: 0, routing: routingResolver(createDefaultRegistry()) };
 
 /** A started run of gen (batch_size 4) -> step (input_batch_size 3), and the work it sent first. */
 function started(): { state: RunState; work: WorkItem } {
-  const p = plan(
-    dagSpec(
-      [dagStep("gen", "generator", { batchSize: 4 }), dagStep("step", "normal", { inputBatchSize: 3 })],
-      [["gen", "step"]],
-    ),
-  );
+  const p = plan(dagSpec([dagStep("gen", "generator", { batchSize: 4 }), dagStep("step", "normal", { inputBatchSize: 3 })], [["gen", "step"]]));
   const { state, dispatch } = startRun(createRunState("run-1", p), context);
   return { state, work: dispatch[0] as WorkItem };
 }
@@ -44,28 +34,14 @@ describe("generate", () => {
     const { state, work } = started();
     delete state.inflight[work.id];
     expect(workTypeOf(work).applyReport(state, work, report(work, { num_rows: 4, bytes: 40 }), context)).toBe(true);
-    expect(state.steps.gen).toMatchObject({
-      next_seq_no: 1,
-      next_offset: 4,
-      outstanding: false,
-      inflight: 0,
-      batches_done: 1,
-      rows_out: 4,
-    });
+    expect(state.steps.gen).toMatchObject({ next_seq_no: 1, next_offset: 4, outstanding: false, inflight: 0, batches_done: 1, rows_out: 4 });
     expect(state.batch_managers.step?.data.gen).toHaveLength(1);
   });
 
   it("fails the run on a fatal report and keeps the work for a resume", () => {
     const { state, work } = started();
     delete state.inflight[work.id];
-    expect(
-      workTypeOf(work).applyReport(
-        state,
-        work,
-        report(work, { fatal: { code: "step_failed", message: "boom" } }),
-        context,
-      ),
-    ).toBe(false);
+    expect(workTypeOf(work).applyReport(state, work, report(work, { fatal: { code: "step_failed", message: "boom" } }), context)).toBe(false);
     expect(state.status).toBe("failed");
     expect(state.failed_work).toEqual([work]);
     expect(state.steps.gen).toMatchObject({ outstanding: false, inflight: 0 });
@@ -139,12 +115,7 @@ describe("write_parquet", () => {
       [0, ["a", "b"]],
     ] as const) {
       const work = file(index);
-      workTypeOf(work).applyReport(
-        state,
-        work,
-        report(work, { file: { path: `f${index}`, size_bytes: 1, num_rows: 1 }, columns: [...columns] }),
-        context,
-      );
+      workTypeOf(work).applyReport(state, work, report(work, { file: { path: `f${index}`, size_bytes: 1, num_rows: 1 }, columns: [...columns] }), context);
     }
     expect(state.leaves.step?.files.map((f) => f.file_index)).toEqual([0, 1]);
     expect(state.leaves.step?.columns).toEqual(["b", "a"]);
@@ -159,12 +130,7 @@ describe("finalize", () => {
     expect(WORK_TYPES.finalize.applyReport(state, work, report(work), context)).toBe(false);
     expect(state).toMatchObject({ status: "succeeded", finalize: "done" });
     const failing = started().state;
-    WORK_TYPES.finalize.applyReport(
-      failing,
-      work,
-      report(work, { fatal: { code: "storage_failed", message: "no" } }),
-      context,
-    );
+    WORK_TYPES.finalize.applyReport(failing, work, report(work, { fatal: { code: "storage_failed", message: "no" } }), context);
     expect(failing).toMatchObject({ status: "failed", finalize: "pending", failed_work: [work] });
   });
 
@@ -173,9 +139,7 @@ describe("finalize", () => {
     expect(WORK_TYPES.finalize.send?.(state, context, undefined)).toEqual([]);
     state.inflight = {};
     for (const step of Object.values(state.steps)) step.done = true;
-    expect(WORK_TYPES.finalize.send?.(state, context, undefined)).toEqual([
-      { type: "finalize", id: "finalize", run_id: "run-1", failed_rows: {} },
-    ]);
+    expect(WORK_TYPES.finalize.send?.(state, context, undefined)).toEqual([{ type: "finalize", id: "finalize", run_id: "run-1", failed_rows: {} }]);
     expect(state.finalize).toBe("dispatched");
   });
 });

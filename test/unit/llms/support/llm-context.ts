@@ -1,10 +1,4 @@
-import {
-  BufferLogger,
-  defaultServices,
-  Semaphore,
-  type StepContext,
-  type StepServices,
-} from "../../../../src/steps/step-context.js";
+import { BufferLogger, defaultServices, Semaphore, type StepContext, type StepServices } from "../../../../src/steps/step-context.js";
 import { testContext } from "../../../support/test-context.js";
 
 /** A step context whose secrets come from `secrets` (never the real environment). */
@@ -16,11 +10,7 @@ export function llmContext(
   return {
     ...testContext({ logger, signal: options.signal }),
     logger,
-    services: defaultServices({
-      secret: (name) => secrets[name],
-      connectionSlots: new Semaphore(6),
-      ...options.services,
-    }),
+    services: defaultServices({ secret: (name) => secrets[name], connectionSlots: new Semaphore(6), ...options.services }),
   };
 }
 
