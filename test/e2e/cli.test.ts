@@ -7,17 +7,16 @@ import { EXIT } from "../../cli/exit-codes.js";
 import { writeParquet } from "../../src/distiset/parquet/index.js";
 import { freePort, startWranglerDev, tempDir, type WranglerDev } from "../../scripts/lib/wrangler-dev.js";
 import { DuckDb } from "../support/duckdb.js";
-import { startFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../support/use-fake-openai-server.js";
 import { FAKE_HUB_WRITE_TOKEN, FakeHubServer, quickstartRows } from "../support/fake-hub-server.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-let llm: FakeOpenAIServer;
+const llm = useFakeOpenAIServer();
 let hub: FakeHubServer;
 let dev: WranglerDev;
 let duckdb: DuckDb;
 
 beforeAll(async () => {
-  llm = await startFakeOpenAIServer();
   hub = await FakeHubServer.start();
   hub.addDataset("distilabel-internal-testing/instruction-dataset-mini", { files: { "data/test-00000-of-00001.parquet": writeParquet(quickstartRows(10)) } });
   dev = await startWranglerDev({ vars: { OPENAI_BASE_URL: llm.baseUrl, HF_ENDPOINT: hub.url, HF_TOKEN: FAKE_HUB_WRITE_TOKEN, ALLOW_UNAUTHENTICATED: "true" } });
@@ -28,7 +27,6 @@ afterAll(async () => {
   duckdb?.close();
   await dev?.stop();
   await hub?.close();
-  await llm?.stop();
 });
 
 /** The CLI in this process, its output captured (nothing is a terminal here). */

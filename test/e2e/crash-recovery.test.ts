@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { dumpPipeline } from "../../src/pipeline/serialize.js";
@@ -6,19 +6,14 @@ import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.
 import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 import { ApiClient } from "../../scripts/lib/api-client.js";
 import { startWranglerDev, tempDir, type WranglerDev } from "../../scripts/lib/wrangler-dev.js";
-import { startFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../support/use-fake-openai-server.js";
 
-let llm: FakeOpenAIServer;
+// Slow answers keep the run in flight long enough to kill the runtime in the middle of it.
+const llm = useFakeOpenAIServer({ delayMs: 400 });
 let dev: WranglerDev | undefined;
-
-beforeAll(async () => {
-  // Slow answers keep the run in flight long enough to kill the runtime in the middle of it.
-  llm = await startFakeOpenAIServer({ delayMs: 400 });
-});
 
 afterAll(async () => {
   await dev?.stop("SIGKILL");
-  await llm?.stop();
 });
 
 const ROWS = 40;

@@ -11,18 +11,18 @@ import { TextGeneration } from "../../src/tasks/text-generation/text-generation.
 import { ApiClient } from "../../scripts/lib/api-client.js";
 import { startWranglerDev, tempDir, type WranglerDev } from "../../scripts/lib/wrangler-dev.js";
 import { DuckDb } from "../support/duckdb.js";
-import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.js";
+import { behaviours } from "../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../support/use-fake-openai-server.js";
 import { FAKE_HUB_WRITE_TOKEN, FakeHubServer, quickstartRows } from "../support/fake-hub-server.js";
 
 const DATASET = "distilabel-internal-testing/instruction-dataset-mini";
-let llm: FakeOpenAIServer;
+const llm = useFakeOpenAIServer();
 let hub: FakeHubServer;
 let dev: WranglerDev;
 let api: ApiClient;
 let duckdb: DuckDb;
 
 beforeAll(async () => {
-  llm = await startFakeOpenAIServer();
   hub = await FakeHubServer.start();
   hub.addDataset(DATASET, { files: { "data/test-00000-of-00001.parquet": writeParquet(quickstartRows(10)) } });
   dev = await startWranglerDev({ vars: { OPENAI_BASE_URL: llm.baseUrl, HF_ENDPOINT: hub.url, HF_TOKEN: FAKE_HUB_WRITE_TOKEN } });
@@ -34,7 +34,6 @@ afterAll(async () => {
   duckdb?.close();
   await dev?.stop();
   await hub?.close();
-  await llm?.stop();
 });
 
 /** The seed quickstart, exactly: LoadDataFromHub with output_mappings {prompt: instruction} -> TextGeneration. */

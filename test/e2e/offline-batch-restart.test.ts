@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { dumpPipeline } from "../../src/pipeline/serialize.js";
@@ -6,18 +6,14 @@ import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.
 import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 import { ApiClient } from "../../scripts/lib/api-client.js";
 import { startWranglerDev, tempDir, type WranglerDev } from "../../scripts/lib/wrangler-dev.js";
-import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.js";
+import { behaviours } from "../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../support/use-fake-openai-server.js";
 
-let llm: FakeOpenAIServer;
+const llm = useFakeOpenAIServer();
 let dev: WranglerDev | undefined;
-
-beforeAll(async () => {
-  llm = await startFakeOpenAIServer();
-});
 
 afterAll(async () => {
   await dev?.stop("SIGKILL");
-  await llm?.stop();
 });
 
 const prompts = Array.from({ length: 6 }, (_, i) => (i === 4 ? `offline restart bad row ${i}` : `offline restart row ${i}`));

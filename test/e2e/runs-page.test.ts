@@ -4,7 +4,8 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient } from "../../scripts/lib/api-client.js";
 import { startWranglerDev, tempDir, type WranglerDev } from "../../scripts/lib/wrangler-dev.js";
-import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.js";
+import { behaviours } from "../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../support/use-fake-openai-server.js";
 
 // Page code runs in the browser: its expressions are passed as strings (no DOM types in this project).
 /** Debian's chromium (installed by .ci/run); playwright-core never downloads a browser. */
@@ -12,14 +13,13 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const OUTPUT = resolve(import.meta.dirname, "../../test-output");
 const TOKEN = "page-test-token";
 
-let llm: FakeOpenAIServer;
+const llm = useFakeOpenAIServer({ delayMs: 150 });
 let dev: WranglerDev;
 let browser: BrowserContext;
 let page: Page;
 const apiRequests: Array<{ path: string; authorization: string | undefined }> = [];
 
 beforeAll(async () => {
-  llm = await startFakeOpenAIServer({ delayMs: 150 });
   // With API_TOKEN set the page must send the token itself, in the Authorization header.
   dev = await startWranglerDev({ vars: { OPENAI_BASE_URL: llm.baseUrl, API_TOKEN: TOKEN } });
   browser = await chromium.launchPersistentContext(tempDir("distilflare-chromium-"), {
@@ -47,7 +47,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await dev?.stop();
-  await llm?.stop();
 });
 
 describe("the runs page in headless Chromium", () => {

@@ -12,16 +12,15 @@ import { UltraFeedback } from "../../src/tasks/judges/ultra-feedback.js";
 import { ApiClient } from "../../scripts/lib/api-client.js";
 import { startWranglerDev, tempDir, type WranglerDev } from "../../scripts/lib/wrangler-dev.js";
 import { DuckDb } from "../support/duckdb.js";
-import { startFakeOpenAIServer, type FakeOpenAIServer } from "../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../support/use-fake-openai-server.js";
 
-let llm: FakeOpenAIServer;
+const llm = useFakeOpenAIServer();
 let dev: WranglerDev;
 let api: ApiClient;
 let duckdb: DuckDb;
 const downloads = tempDir("distilflare-e2e-files-");
 
 beforeAll(async () => {
-  llm = await startFakeOpenAIServer();
   dev = await startWranglerDev({ vars: { OPENAI_BASE_URL: llm.baseUrl } });
   api = new ApiClient(dev.url);
   duckdb = await DuckDb.open();
@@ -30,7 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   duckdb?.close();
   await dev?.stop();
-  await llm?.stop();
 });
 
 const instructions = Array.from({ length: 9 }, (_, i) => `Say something about the number ${i}`);

@@ -1,7 +1,6 @@
 import { expect } from "vitest";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
-import { dumpPipeline } from "../../src/pipeline/serialize.js";
-import { postJson, type Harness } from "./worker-harness.js";
+import type { Harness } from "./worker-harness.js";
 
 export type ApiRow = Record<string, unknown>;
 
@@ -18,7 +17,7 @@ export interface FinishedRun {
  * every step and LLM is rebuilt from its serialized form by the registry).
  */
 export async function runThroughApi(harness: Harness, pipeline: Pipeline, options: { timeoutMs?: number } = {}): Promise<FinishedRun> {
-  const { status, body } = await harness.json<{ id: string; status: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+  const { status, body } = await harness.startRun({ pipeline, use_cache: false });
   expect(status, JSON.stringify(body)).toBe(202);
   const run = await harness.waitForRun(body.id, { timeoutMs: options.timeoutMs ?? 50_000 });
   expect(run.status, JSON.stringify(run.error ?? run.errors)).toBe("succeeded");

@@ -1,11 +1,26 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { Pipeline } from "../../src/pipeline/pipeline.js";
+import { dumpPipeline } from "../../src/pipeline/serialize.js";
 import { createWorker, type WorkerOptions } from "../../worker/create-worker.js";
+
+/** A `POST /v1/runs` body; its `pipeline` may be a `Pipeline` object, which goes over the wire dumped. */
+export type RunRequest = Record<string, unknown>;
 
 export interface Harness {
   request(path: string, init?: RequestInit): Promise<Response>;
   json<T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
+  /** The body as text (a run's logs, dataset card, pipeline YAML). */
+  text(path: string): Promise<string>;
+  /** Starts a run through `POST /v1/runs` and answers with the response as it came (the test checks its status). */
+  startRun<T = Record<string, unknown>>(request: RunRequest): Promise<{ status: number; body: T & { id: string } }>;
+  /** Polls the run's status until it reaches one of `until` (succeeded, failed or stopped by default), and returns that status. */
   waitForRun(id: string, options?: { timeoutMs?: number; until?: string[] }): Promise<Record<string, unknown>>;
+  /**
+   * Polls the run's status until `step` has sent a batch, so a test can act while that batch is in
+   * flight. After `tries` reads it returns anyway: what the test checks next fails if it matters.
+   */
+  waitForBatchSent(id: string, step: string, options?: { tries?: number; intervalMs?: number }): Promise<void>;
 }
 
 /**
@@ -33,6 +48,11 @@ export function workerHarness(options: WorkerOptions, overrides: { env?: Partial
   return {
     request,
     json,
+    text: async (path) => (await request(path)).text(),
+    startRun: (body) => {
+      const pipeline = body.pipeline instanceof Pipeline ? dumpPipeline(body.pipeline) : body.pipeline;
+      return json("/v1/runs", postJson({ ...body, pipeline }));
+    },
     async waitForRun(id, { timeoutMs = 60_000, until = ["succeeded", "failed", "stopped"] } = {}) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -40,6 +60,13 @@ export function workerHarness(options: WorkerOptions, overrides: { env?: Partial
         if (until.includes(String(body.status))) return body;
         if (Date.now() > deadline) throw new Error(`run ${id} did not reach ${until.join("/")} in ${timeoutMs} ms: ${JSON.stringify(body)}`);
         await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async waitForBatchSent(id, step, { tries = 200, intervalMs = 25 } = {}) {
+      for (let i = 0; i < tries; i++) {
+        const { body: view } = await json<{ steps: Record<string, { batches_sent: number }> }>(`/v1/runs/${id}`);
+        if ((view.steps[step]?.batches_sent ?? 0) > 0) return;
+        await new Promise((r) => setTimeout(r, intervalMs));
       }
     },
   };

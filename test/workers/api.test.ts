@@ -8,7 +8,7 @@ import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.
 import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 import { createWorker } from "../../worker/create-worker.js";
 import { ScriptedLLM } from "../support/scripted-llm.js";
-import { postJson, workerHarness } from "../support/worker-harness.js";
+import { workerHarness } from "../support/worker-harness.js";
 
 const registry = createDefaultRegistry().register(ScriptedLLM);
 
@@ -67,10 +67,7 @@ describe("registered pipelines, dry runs, datasets and cron", () => {
   });
 
   it("runs a registered pipeline by name with parameters", async () => {
-    const { status, body } = await harness.json<{ id: string }>(
-      "/v1/runs",
-      postJson({ pipeline: "scripted", parameters: { generate: { num_generations: 2 } }, use_cache: false }),
-    );
+    const { status, body } = await harness.startRun({ pipeline: "scripted", parameters: { generate: { num_generations: 2 } }, use_cache: false });
     expect(status).toBe(202);
     const run = await harness.waitForRun(body.id);
     expect(run.status).toBe("succeeded");
@@ -80,14 +77,14 @@ describe("registered pipelines, dry runs, datasets and cron", () => {
 
   it("dry-runs one batch of one row through the whole DAG, never cached", async () => {
     const body = { pipeline: dumpPipeline(scripted("wk-dry", 9)), dry_run: true };
-    const first = await harness.json<{ id: string }>("/v1/runs", postJson(body));
+    const first = await harness.startRun(body);
     const run = await harness.waitForRun(first.body.id);
     expect(run.status).toBe("succeeded");
     expect(run.dry_run).toBe(true);
     expect((run.steps as Record<string, { rows_out: number; batches_done: number }>).load).toMatchObject({ rows_out: 1, batches_done: 1 });
     const { body: rows } = await harness.json<{ rows: Array<{ instruction: string; generation: string }> }>(`/v1/runs/${first.body.id}/rows`);
     expect(rows.rows).toEqual([expect.objectContaining({ instruction: "q0", generation: "a: q0" })]);
-    const second = await harness.json<{ id: string; cached: boolean }>("/v1/runs", postJson(body));
+    const second = await harness.startRun<{ cached: boolean }>(body);
     expect(second.status).toBe(202);
     expect(second.body.id).not.toBe(first.body.id);
   });
@@ -96,15 +93,12 @@ describe("registered pipelines, dry runs, datasets and cron", () => {
     const pipeline = new Pipeline({ name: "wk-dataset" }).build(() => {
       new TextGeneration({ name: "generate", llm: new ScriptedLLM({ replies: ["d: {input}"] }) });
     });
-    const { status, body } = await harness.json<{ id: string }>(
-      "/v1/runs",
-      postJson({
-        pipeline: dumpPipeline(pipeline),
-        dataset: [{ instruction: "x" }, { instruction: "y" }, { instruction: "z" }],
-        dataset_batch_size: 2,
-        use_cache: false,
-      }),
-    );
+    const { status, body } = await harness.startRun({
+      pipeline,
+      dataset: [{ instruction: "x" }, { instruction: "y" }, { instruction: "z" }],
+      dataset_batch_size: 2,
+      use_cache: false,
+    });
     expect(status).toBe(202);
     const run = await harness.waitForRun(body.id);
     expect(run.status).toBe("succeeded");

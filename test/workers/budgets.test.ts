@@ -1,10 +1,11 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../src/default-registry.js";
 import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { dumpPipeline } from "../../src/pipeline/serialize.js";
 import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
 import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
+import { fakeOpenAI } from "../support/fake-openai-control.js";
 import { postJson, workerHarness, type Harness } from "../support/worker-harness.js";
 
 /**
@@ -13,7 +14,6 @@ import { postJson, workerHarness, type Harness } from "../support/worker-harness
  * and a resume with a higher budget finishes it without calling again for the batches done.
  */
 
-const fake = (): string => inject("fakeOpenAIUrl");
 let deployment: Harness | undefined;
 function harness(): Harness {
   // A registered pipeline with a budget of its own, which a request's budget overrides.
@@ -38,8 +38,7 @@ interface RunBody {
 }
 
 async function calls(): Promise<string[]> {
-  const body = (await (await fetch(`${fake()}/__fake/requests`)).json()) as { requests: Array<{ route: string; prompt: string }> };
-  return body.requests.filter((r) => r.route === "chat").map((r) => r.prompt);
+  return (await fakeOpenAI.requests()).filter((r) => r.route === "chat").map((r) => r.prompt);
 }
 
 /** 20 rows in batches of 5 into a sampled TextGeneration (temperature 0.7: no response cache), one call a row. */
@@ -54,17 +53,13 @@ function pipelineObject(name: string, tag: string, model = "gpt-4o-mini"): Pipel
       data: Array.from({ length: 20 }, (_, i) => ({ instruction: `${tag} row ${String(i).padStart(2, "0")}` })),
       batchSize: 5,
     }).connect(
-      new TextGeneration({
-        name: "generate",
-        llm: new OpenAILLM({ model, baseUrl: `${fake()}/v1`, apiKeyEnv: "FAKE_OPENAI_API_KEY", generationKwargs: { temperature: 0.7 } }),
-        inputBatchSize: 5,
-      }),
+      new TextGeneration({ name: "generate", llm: new OpenAILLM({ model, ...fakeOpenAI.llm(), generationKwargs: { temperature: 0.7 } }), inputBatchSize: 5 }),
     );
   });
 }
 
 async function start(body: Record<string, unknown>): Promise<RunBody> {
-  const { status, body: started } = await harness().json<{ id: string }>("/v1/runs", postJson({ use_cache: false, ...body }));
+  const { status, body: started } = await harness().startRun({ use_cache: false, ...body });
   expect(status, JSON.stringify(started)).toBe(202);
   return (await harness().waitForRun(started.id)) as unknown as RunBody;
 }
@@ -83,7 +78,7 @@ const allRows = (tag: string) => Array.from({ length: 20 }, (_, i) => `${tag} ro
 
 describe("budgets over the OpenAI stand-in", () => {
   it("stops at max_requests within one batch, keeps its rows, and a resume with a higher budget finishes it", async () => {
-    await fetch(`${fake()}/__fake/reset`, { method: "POST" });
+    await fakeOpenAI.reset();
     // 5 calls a batch: 12 allows two batches; a third would make 15.
     const stopped = await start({ pipeline: pipeline("budget-requests", "budget-req"), max_requests: 12 });
     expect(stopped.status).toBe("stopped");
@@ -96,7 +91,7 @@ describe("budgets over the OpenAI stand-in", () => {
     const before = await calls();
     expect(before).toHaveLength(10);
 
-    const log = await (await harness().request(`/v1/runs/${stopped.id}/logs`)).text();
+    const log = await harness().text(`/v1/runs/${stopped.id}/logs`);
     expect(log).toContain("Run status: stopped (budget): budget reached");
 
     // The same budget cannot send anything: refused, and the run stays stopped.
@@ -120,15 +115,12 @@ describe("budgets over the OpenAI stand-in", () => {
   });
 
   it("stops at max_cost_usd (prices from the table) within one batch and finishes with a higher one", async () => {
-    await fetch(`${fake()}/__fake/reset`, { method: "POST" });
-    await fetch(
-      `${fake()}/__fake/script`,
-      postJson({
-        match: "budget-cost",
-        behaviours: [{ kind: "reply", text: "priced answer", usage: { prompt_tokens: 1000, completion_tokens: 1000 } }],
-        repeat_last: true,
-      }),
-    );
+    await fakeOpenAI.reset();
+    await fakeOpenAI.script({
+      match: "budget-cost",
+      behaviours: [{ kind: "reply", text: "priced answer", usage: { prompt_tokens: 1000, completion_tokens: 1000 } }],
+      repeat_last: true,
+    });
     // gpt-4o-mini: $0.00075 a call, $0.00375 a batch of 5; $0.009 allows two batches, not three.
     const stopped = await start({ pipeline: pipeline("budget-cost", "budget-cost"), max_cost_usd: 0.009 });
     expect(stopped.status).toBe("stopped");
@@ -150,7 +142,7 @@ describe("budgets over the OpenAI stand-in", () => {
   });
 
   it("takes a registered pipeline's budget unless the request gives one", async () => {
-    await fetch(`${fake()}/__fake/reset`, { method: "POST" });
+    await fakeOpenAI.reset();
     // maxRequests 7: one batch of 5 (a second would make 10).
     const stopped = await start({ pipeline: "budgeted" });
     expect(stopped.status).toBe("stopped");
@@ -171,7 +163,7 @@ describe("budgets over the OpenAI stand-in", () => {
       [{ max_cost_usd: -1 }, "max_cost_usd"],
       [{ max_cost_usd: "ten" }, "max_cost_usd"],
     ] as const) {
-      const { status, body: error } = await harness().json<RunBody>("/v1/runs", postJson({ pipeline: spec, ...body }));
+      const { status, body: error } = await harness().startRun<RunBody>({ pipeline: spec, ...body });
       expect(status, JSON.stringify(body)).toBe(400);
       expect(error.error?.details?.field).toBe(field);
     }
@@ -185,10 +177,7 @@ describe("budgets over the OpenAI stand-in", () => {
     expect(((await yaml.json()) as RunBody).error?.details?.field).toBe("max_cost_usd");
 
     // A cost budget needs every model's price.
-    const unpriced = await harness().json<RunBody>(
-      "/v1/runs",
-      postJson({ pipeline: pipeline("budget-unpriced", "budget-unpriced", "stand-in-model"), max_cost_usd: 1 }),
-    );
+    const unpriced = await harness().startRun<RunBody>({ pipeline: pipeline("budget-unpriced", "budget-unpriced", "stand-in-model"), max_cost_usd: 1 });
     expect(unpriced.status).toBe(400);
     expect(unpriced.body.error?.details).toMatchObject({ field: "max_cost_usd", step: "generate", model: "stand-in-model" });
 

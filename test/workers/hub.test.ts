@@ -17,7 +17,8 @@ import { testContext } from "../support/test-context.js";
 import { defineStep } from "../../src/steps/step-factory.js";
 import { R2BlobStore } from "../../bindings/r2-blob-store.js";
 import { FAKE_HUB_WRITE_TOKEN, FakeHub } from "../support/fake-hub.js";
-import { postJson, workerHarness } from "../support/worker-harness.js";
+import { postJson, workerHarness, type RunRequest } from "../support/worker-harness.js";
+import { noise } from "../support/noise.js";
 
 const Double = defineStep({
   name: "Double",
@@ -28,17 +29,6 @@ const Double = defineStep({
 
 const harness = workerHarness({ registry: createDefaultRegistry().register(Double), pipelines: {} });
 
-/** Deterministic, barely compressible text, so a file is large enough to be hashed as a stream. */
-function noise(seed: number, length: number): string {
-  let state = seed * 2654435761 + 1;
-  let out = "";
-  while (out.length < length) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    out += state.toString(36);
-  }
-  return out.slice(0, length);
-}
-
 function jsonError(text: string): string {
   try {
     JSON.parse(text);
@@ -48,8 +38,8 @@ function jsonError(text: string): string {
   }
 }
 
-async function start(body: unknown): Promise<string> {
-  const { status, body: started } = await harness.json<{ id: string }>("/v1/runs", postJson(body));
+async function start(body: RunRequest): Promise<string> {
+  const { status, body: started } = await harness.startRun(body);
   expect(status, JSON.stringify(started)).toBe(202);
   return started.id;
 }
@@ -61,7 +51,7 @@ describe("data in and out inside workerd", () => {
     const first = new Pipeline({ name: "wk-fs-load" }).build(() => {
       new LoadDataFromFileSystem({ name: "load", dataFiles: "inputs/wk/*.jsonl", batchSize: 5 }).connect(new Double({ name: "double", inputBatchSize: 4 }));
     });
-    const firstId = await start({ pipeline: dumpPipeline(first), use_cache: false });
+    const firstId = await start({ pipeline: first, use_cache: false });
     const firstRun = await harness.waitForRun(firstId);
     expect(firstRun.status, JSON.stringify(firstRun)).toBe("succeeded");
     // Each batch after the first started at its stored checkpoint.
@@ -73,7 +63,7 @@ describe("data in and out inside workerd", () => {
         new Double({ name: "double_again", inputMappings: { n: "twice" }, outputMappings: { twice: "quadruple" } }),
       );
     });
-    const secondId = await start({ pipeline: dumpPipeline(second), parameters: { previous: { dataset_path: `runs/${firstId}` } }, use_cache: false });
+    const secondId = await start({ pipeline: second, parameters: { previous: { dataset_path: `runs/${firstId}` } }, use_cache: false });
     const secondRun = await harness.waitForRun(secondId);
     expect(secondRun.status, JSON.stringify(secondRun)).toBe("succeeded");
     const { body } = await harness.json<{ rows: Row[] }>(`/v1/runs/${secondId}/rows?length=100`);
@@ -142,7 +132,7 @@ describe("data in and out inside workerd", () => {
     const pipeline = new Pipeline({ name: "wk-push-conflict" }).build(() => {
       new LoadDataFromFileSystem({ name: "load", dataFiles: "inputs/wk-bad/a.jsonl", batchSize: 50 }).connect(new Double({ name: "double" }));
     });
-    const id = await start({ pipeline: dumpPipeline(pipeline), use_cache: false });
+    const id = await start({ pipeline, use_cache: false });
     const failed = await harness.waitForRun(id);
     expect(failed.status).toBe("failed");
     expect((failed.error as { message: string }).message).toBe(
@@ -170,7 +160,7 @@ describe("data in and out inside workerd", () => {
     });
     // Not a Hub token (no hf_ prefix): the push fails before any request, so no Hub is needed here.
     const token = "secret-token-that-must-not-leak";
-    const id = await start({ pipeline: dumpPipeline(pipeline), use_cache: false, push_to_hub: { repo_id: "me/auto", token } });
+    const id = await start({ pipeline, use_cache: false, push_to_hub: { repo_id: "me/auto", token } });
     const run = await harness.waitForRun(id);
     expect(run.status).toBe("succeeded");
     const deadline = Date.now() + 20_000;
@@ -185,7 +175,7 @@ describe("data in and out inside workerd", () => {
       error: { message: "Pushing to dataset 'me/auto': the Hub token does not look like one (Hub tokens start with 'hf_')" },
     });
     expect(JSON.stringify(view)).not.toContain(token);
-    const logs = await (await harness.request(`/v1/runs/${id}/logs`)).text();
+    const logs = await harness.text(`/v1/runs/${id}/logs`);
     expect(logs).toContain("Push to 'me/auto' failed");
     expect(logs).not.toContain(token);
     const objects = await env.DATA.list({ prefix: `runs/${id}/` });

@@ -1,12 +1,12 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../src/default-registry.js";
 import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
-import { dumpPipeline } from "../../src/pipeline/serialize.js";
 import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
 import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 import { metadataOf } from "../support/run-rows.js";
-import { postJson, workerHarness } from "../support/worker-harness.js";
+import { fakeOpenAI } from "../support/fake-openai-control.js";
+import { workerHarness } from "../support/worker-harness.js";
 
 /**
  * Offline batch generation on the real Durable Object, queues and R2: each step batch becomes a
@@ -15,8 +15,6 @@ import { postJson, workerHarness } from "../support/worker-harness.js";
  * again to poll them, so no consumer waits; the results come back in row order with the failed
  * line imputed.
  */
-
-const fake = (): string => inject("fakeOpenAIUrl");
 
 interface FakeBatchSeen {
   id: string;
@@ -27,9 +25,7 @@ interface FakeBatchSeen {
 }
 
 async function batchesOf(runId: string): Promise<FakeBatchSeen[]> {
-  // No body: only lists (other test files share the stand-in, so its settings stay as they are).
-  const body = (await (await fetch(`${fake()}/__fake/batches`, { method: "POST" })).json()) as { batches: FakeBatchSeen[] };
-  return body.batches.filter((b) => b.metadata.distilflare_run_id === runId);
+  return (await fakeOpenAI.batches<FakeBatchSeen>()).filter((b) => b.metadata.distilflare_run_id === runId);
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
@@ -45,31 +41,27 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 describe("offline batch generation on Workers", () => {
   it("submits a job per step batch, polls it from the run's alarm, and completes with every row in order and the failed line imputed", async () => {
     const harness = workerHarness({ registry: createDefaultRegistry(), pipelines: {} });
-    await fetch(
-      `${fake()}/__fake/script`,
-      postJson({ match: "offline-batch-bad-row", behaviours: [{ kind: "error", status: 400, message: "this request line is invalid" }], repeat_last: true }),
-    );
-    await fetch(
-      `${fake()}/__fake/script`,
-      postJson({ match: "offline-batch-row", behaviours: [{ kind: "reply", usage: { prompt_tokens: 10, completion_tokens: 4 } }], repeat_last: true }),
-    );
+    await fakeOpenAI.script({
+      match: "offline-batch-bad-row",
+      behaviours: [{ kind: "error", status: 400, message: "this request line is invalid" }],
+      repeat_last: true,
+    });
+    await fakeOpenAI.script({
+      match: "offline-batch-row",
+      behaviours: [{ kind: "reply", usage: { prompt_tokens: 10, completion_tokens: 4 } }],
+      repeat_last: true,
+    });
     const instructions = ["offline-batch-row 0", "offline-batch-row 1", "offline-batch-bad-row 2", "offline-batch-row 3", "offline-batch-row 4"];
     const pipeline = new Pipeline({ name: "offline-batch", enableMetadata: true }).build(() => {
       new LoadDataFromDicts({ name: "load", data: instructions.map((instruction) => ({ instruction })), batchSize: 5 }).connect(
         new TextGeneration({
           name: "generate",
           inputBatchSize: 3,
-          llm: new OpenAILLM({
-            model: "gpt-4o-mini",
-            baseUrl: `${fake()}/v1`,
-            apiKeyEnv: "FAKE_OPENAI_API_KEY",
-            useOfflineBatchGeneration: true,
-            offlineBatchGenerationBlockUntilDone: 1,
-          }),
+          llm: new OpenAILLM({ model: "gpt-4o-mini", ...fakeOpenAI.llm(), useOfflineBatchGeneration: true, offlineBatchGenerationBlockUntilDone: 1 }),
         }),
       );
     });
-    const started = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+    const started = await harness.startRun({ pipeline, use_cache: false });
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     const id = started.body.id;
 
@@ -116,7 +108,7 @@ describe("offline batch generation on Workers", () => {
     ];
     expect(usage).toMatchObject({ requests: 5, input_tokens: 4 * 10, output_tokens: 4 * 4 });
     expect(usage?.cost_usd).toBeCloseTo((40 * 0.075 + 16 * 0.3) / 1e6, 12);
-    const log = await (await harness.request(`/v1/runs/${id}/logs`)).text();
+    const log = await harness.text(`/v1/runs/${id}/logs`);
     expect(log).toMatch(/Submitted batch job 'batch_fake_\d+' with 3 request\(s\)/);
     expect(log).toMatch(/Polling the batch job\(s\) of process:generate:0/);
   });

@@ -35,7 +35,7 @@ let document: Document;
 let runId: string;
 
 beforeAll(async () => {
-  const started = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: "scripted", use_cache: false }));
+  const started = await harness.startRun({ pipeline: "scripted", use_cache: false });
   runId = started.body.id;
   expect((await harness.waitForRun(runId)).status).toBe("succeeded");
   document = (await harness.json<Document>("/openapi.json")).body;

@@ -3,14 +3,14 @@ import { createMessageBatch, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../src/default-registry.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
-import { dumpPipeline } from "../../src/pipeline/serialize.js";
 import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
 import { defineStep } from "../../src/steps/step-factory.js";
 import type { WorkItem } from "../../src/engine/work.js";
 import { workMessageSchema } from "../../src/runtime/queue-message.js";
 import { consumeWork } from "../../queues/work-consumer.js";
 import type { PipelineRun } from "../../durable-objects/pipeline-run.js";
-import { postJson, workerHarness } from "../support/worker-harness.js";
+import { runObject } from "../support/direct-run.js";
+import { workerHarness } from "../support/worker-harness.js";
 
 /** Counts how many batches run at once: each waits (up to 3 s) for a second one to start. */
 const gate = { inflight: 0, peak: 0 };
@@ -46,7 +46,7 @@ async function finishedRun(name: string, rows: number, step: "gate" | "none" = "
     const load = new LoadDataFromDicts({ name: "load", data: Array.from({ length: rows }, (_, i) => ({ text: `t${i}` })), batchSize: 2 });
     if (step === "gate") load.connect(new Gate({ name: "gate", inputBatchSize: 1 }));
   });
-  const { body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+  const { body } = await harness.startRun({ pipeline, use_cache: false });
   const run = await harness.waitForRun(body.id);
   expect(run.status).toBe("succeeded");
   return body.id;
@@ -66,13 +66,9 @@ describe("queue consumers", () => {
       const load = new LoadDataFromDicts({ name: "load", data: [{ text: "a" }, { text: "b" }], batchSize: 2 });
       load.connect(new Gate({ name: "gate", inputBatchSize: 2 }));
     });
-    const { body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+    const { body } = await harness.startRun({ pipeline, use_cache: false });
     // The gate batch is in flight (it waits ~3 s for a second batch that never comes): dead-letter it meanwhile.
-    for (let i = 0; i < 100; i++) {
-      const { body: view } = await harness.json<{ steps: Record<string, { batches_sent: number }> }>(`/v1/runs/${body.id}`);
-      if ((view.steps.gate?.batches_sent ?? 0) > 0) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await harness.waitForBatchSent(body.id, "gate", { tries: 100, intervalMs: 50 });
     const work: WorkItem = {
       type: "process",
       id: "process:gate:0",
@@ -107,15 +103,15 @@ describe("queue consumers", () => {
       const load = new LoadDataFromDicts({ name: "load", data: [{ text: "a" }], batchSize: 1 });
       load.connect(new Crash({ name: "crash" }));
     });
-    const { body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+    const { body } = await harness.startRun({ pipeline, use_cache: false });
     const run = await harness.waitForRun(body.id);
     // The step throws on every attempt: the work runner's retries end in a fatal report.
     expect(run.status).toBe("failed");
     expect((run.error as { message: string }).message).toContain("out of memory (simulated)");
-    const logs = await (await harness.request(`/v1/runs/${body.id}/logs`)).text();
+    const logs = await harness.text(`/v1/runs/${body.id}/logs`);
     expect(logs).toContain("out of memory (simulated)");
     // Dead-lettering the same work again reports the reason and keeps the run failed.
-    const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(body.id));
+    const stub = runObject(body.id);
     const resumed = await stub.resume();
     expect(resumed.ok).toBe(true);
     const work = {
@@ -138,7 +134,7 @@ describe("queue consumers", () => {
 
   it("send work too large for a queue message through R2", async () => {
     const runId = await finishedRun("wk-spill", 2, "none");
-    const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(runId));
+    const stub = runObject(runId);
     const slices = Array.from({ length: 4000 }, (_, i) => ({ seq_no: i, start: 0, end: 25 }));
     const work: WorkItem = {
       type: "process",
@@ -170,8 +166,8 @@ describe("the run's Durable Object", () => {
       const load = new LoadDataFromDicts({ name: "load", data: Array.from({ length: 12 }, (_, i) => ({ text: `e${i}` })), batchSize: 3 });
       load.connect(new Gate({ name: "gate", inputBatchSize: 2 }));
     });
-    const { body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
-    const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(body.id));
+    const { body } = await harness.startRun({ pipeline, use_cache: false });
+    const stub = runObject(body.id);
     let evictions = 0;
     for (let i = 0; i < 400; i++) {
       const { body: view } = await harness.json<{ status: string }>(`/v1/runs/${body.id}`);

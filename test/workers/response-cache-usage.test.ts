@@ -1,11 +1,11 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../src/default-registry.js";
 import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
-import { dumpPipeline } from "../../src/pipeline/serialize.js";
 import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
 import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
-import { postJson, workerHarness, type Harness } from "../support/worker-harness.js";
+import { fakeOpenAI } from "../support/fake-openai-control.js";
+import { workerHarness, type Harness } from "../support/worker-harness.js";
 
 /**
  * Runs over the loopback OpenAI stand-in (started in Node by fake-openai-setup.ts): the response
@@ -13,7 +13,6 @@ import { postJson, workerHarness, type Harness } from "../support/worker-harness
  * the server billed, summed.
  */
 
-const fake = (): string => inject("fakeOpenAIUrl");
 let deployment: Harness | undefined;
 function harness(): Harness {
   // The ring's bindings list the stand-in's origin in ALLOWED_ORIGINS and give it FAKE_OPENAI_API_KEY (vitest.config.mts).
@@ -27,28 +26,23 @@ interface FakeRequestSeen {
 }
 
 async function generationRequests(): Promise<FakeRequestSeen[]> {
-  const body = (await (await fetch(`${fake()}/__fake/requests`)).json()) as { requests: FakeRequestSeen[] };
-  return body.requests.filter((r) => r.route === "chat" || r.route === "completions");
+  return (await fakeOpenAI.requests()).filter((r) => r.route === "chat" || r.route === "completions");
 }
 
 async function script(match: string, usage: { prompt_tokens: number; completion_tokens: number }): Promise<void> {
-  await fetch(`${fake()}/__fake/script`, postJson({ match, behaviours: [{ kind: "reply", text: `answer to ${match}`, usage }], repeat_last: true }));
+  await fakeOpenAI.script({ match, behaviours: [{ kind: "reply", text: `answer to ${match}`, usage }], repeat_last: true });
 }
 
 function chat(name: string, instructions: string[], generationKwargs: Record<string, unknown>): Pipeline {
   return new Pipeline({ name }).build(() => {
     new LoadDataFromDicts({ name: "load", data: instructions.map((instruction) => ({ instruction })), batchSize: 2 }).connect(
-      new TextGeneration({
-        name: "generate",
-        llm: new OpenAILLM({ model: "gpt-4o-mini", baseUrl: `${fake()}/v1`, apiKeyEnv: "FAKE_OPENAI_API_KEY", generationKwargs }),
-        inputBatchSize: 2,
-      }),
+      new TextGeneration({ name: "generate", llm: new OpenAILLM({ model: "gpt-4o-mini", ...fakeOpenAI.llm(), generationKwargs }), inputBatchSize: 2 }),
     );
   });
 }
 
 async function run(pipeline: Pipeline): Promise<Record<string, unknown>> {
-  const { status, body } = await harness().json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+  const { status, body } = await harness().startRun({ pipeline, use_cache: false });
   expect([200, 202], JSON.stringify(body)).toContain(status);
   const finished = await harness().waitForRun(body.id);
   expect(finished.status, JSON.stringify(finished.errors)).toBe("succeeded");
@@ -65,7 +59,7 @@ interface Usage {
 
 describe("pay once: the response cache and live usage over the OpenAI stand-in", () => {
   it("reports usage equal to the tokens the server returned, summed, per step and per model, with a cost", async () => {
-    await fetch(`${fake()}/__fake/reset`, { method: "POST" });
+    await fakeOpenAI.reset();
     const billed = [
       { match: "usage-one", usage: { prompt_tokens: 11, completion_tokens: 3 } },
       { match: "usage-two", usage: { prompt_tokens: 17, completion_tokens: 5 } },
@@ -98,12 +92,12 @@ describe("pay once: the response cache and live usage over the OpenAI stand-in",
   });
 
   it("makes no call for the prompts a second pipeline shares with the first at temperature 0", async () => {
-    await fetch(`${fake()}/__fake/reset`, { method: "POST" });
+    await fakeOpenAI.reset();
     const shared = ["shared prompt alpha", "shared prompt beta", "shared prompt gamma"];
     await run(chat("cache-first", [...shared, "only in the first"], { temperature: 0 }));
     expect((await generationRequests()).length).toBe(4);
 
-    await fetch(`${fake()}/__fake/reset`, { method: "POST" });
+    await fakeOpenAI.reset();
     const second = await run(chat("cache-second", ["only in the second", ...shared], { temperature: 0 }));
     const prompts = (await generationRequests()).map((r) => r.prompt);
     expect(prompts).toEqual(["only in the second"]);

@@ -1,8 +1,6 @@
-import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../src/default-registry.js";
-import type { RunPlan } from "../../src/engine/run-plan.js";
 import type { RunState } from "../../src/engine/run-state.js";
 import type { RunView } from "../../src/engine/run-view.js";
 import { DEFAULT_LEASE_POLICY } from "../../src/engine/work-leases.js";
@@ -15,6 +13,7 @@ import { defineStep } from "../../src/steps/step-factory.js";
 import type { PipelineRun } from "../../durable-objects/pipeline-run.js";
 import type { RunStorage } from "../../durable-objects/run-storage.js";
 import { dagSpec, dagStep, plan } from "../unit/engine/engine-sim.js";
+import { directRun } from "../support/direct-run.js";
 import { postJson, workerHarness } from "../support/worker-harness.js";
 
 /** Takes 1.5 s per batch, so a run stays in flight long enough to act on it. */
@@ -38,35 +37,6 @@ interface RunInternals {
   report(report: WorkReportInput): Promise<{ ok: boolean; value?: { accepted: boolean } }>;
 }
 
-/** Queues that keep what they are sent instead of delivering it: the test plays the consumers. */
-function capturingQueues(sent: WorkItem[]): Pick<Env, "STEP_QUEUE" | "CONTROL_QUEUE"> {
-  const queue = {
-    send: async (body: { work?: WorkItem }) => void (body.work && sent.push(body.work)),
-    sendBatch: async (messages: Iterable<{ body: { work?: WorkItem } }>) => {
-      for (const m of messages) if (m.body.work) sent.push(m.body.work);
-    },
-  } as unknown as Queue;
-  return { STEP_QUEUE: queue, CONTROL_QUEUE: queue };
-}
-
-const meta = (id: string) => {
-  const now = new Date().toISOString();
-  return { id, name: id, description: null, signature: "sig", cache_key: `key-${id}`, created_at: now, updated_at: now, use_cache: false, dry_run: false };
-};
-
-/** A run object created from a plan, with its queues captured. */
-async function directRun(id: string, runPlan: RunPlan): Promise<{ stub: DurableObjectStub<PipelineRun>; sent: WorkItem[] }> {
-  const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(id));
-  const sent: WorkItem[] = [];
-  await runInDurableObject(stub, async (instance: PipelineRun) => {
-    const internals = instance as unknown as RunInternals;
-    internals.env = { ...internals.env, ...capturingQueues(sent) };
-    const created = await instance.create({ meta: meta(id), plan: runPlan });
-    expect(created.ok).toBe(true);
-  });
-  return { stub, sent };
-}
-
 const generatorReport = (work: WorkItem & { type: "generate" }, rows: number, last: boolean): WorkReportInput => ({
   id: work.id,
   run_id: work.run_id,
@@ -84,12 +54,8 @@ describe("the run object's durability", () => {
       const load = new LoadDataFromDicts({ name: "load", data: Array.from({ length: 4 }, (_, i) => ({ text: `r${i}` })), batchSize: 4 });
       load.connect(new Slow({ name: "slow", inputBatchSize: 2 }));
     });
-    const { body } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
-    for (let i = 0; i < 200; i++) {
-      const { body: view } = await harness.json<{ steps: Record<string, { batches_sent: number }> }>(`/v1/runs/${body.id}`);
-      if ((view.steps.slow?.batches_sent ?? 0) > 0) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const { body } = await harness.startRun({ pipeline, use_cache: false });
+    await harness.waitForBatchSent(body.id, "slow");
     const { status, body: resumed } = await harness.json<{ status: string }>(`/v1/runs/${body.id}/resume`, { method: "POST" });
     expect(status).toBe(200);
     expect(resumed.status).toBe("running");
@@ -97,7 +63,7 @@ describe("the run object's durability", () => {
     expect(run.status).toBe("succeeded");
     const { body: rows } = await harness.json<{ rows: Array<{ text: string; slow: boolean }> }>(`/v1/runs/${body.id}/rows`);
     expect(rows.rows).toEqual(Array.from({ length: 4 }, (_, i) => ({ text: `r${i}`, slow: true })));
-    const logs = await (await harness.request(`/v1/runs/${body.id}/logs`)).text();
+    const logs = await harness.text(`/v1/runs/${body.id}/logs`);
     expect(logs).toMatch(/Resumed: re-sending [1-9]\d* unreported work item\(s\)/);
   });
 

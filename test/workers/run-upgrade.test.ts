@@ -1,12 +1,11 @@
-import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../src/default-registry.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
-import { dumpPipeline } from "../../src/pipeline/serialize.js";
 import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
 import type { PipelineRun } from "../../durable-objects/pipeline-run.js";
-import { postJson, workerHarness } from "../support/worker-harness.js";
+import { runObject } from "../support/direct-run.js";
+import { workerHarness } from "../support/worker-harness.js";
 
 const harness = workerHarness({ registry: createDefaultRegistry(), pipelines: {} });
 
@@ -25,12 +24,12 @@ describe("a run created by an earlier build", () => {
     const pipeline = new Pipeline({ name: "wk-upgrade" }).build(() => {
       new LoadDataFromDicts({ name: "load", data: [{ text: "a" }] });
     });
-    const started = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+    const started = await harness.startRun({ pipeline, use_cache: false });
     expect(started.status).toBe(202);
     const id = started.body.id;
     expect((await harness.waitForRun(id)).status).toBe("succeeded");
 
-    const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(id));
+    const stub = runObject(id);
     await runInDurableObject(stub, async (instance: PipelineRun, state) => {
       await state.storage.put("push", JSON.stringify(earlierPush));
       await state.storage.put("push:token", "hf_earlier");
@@ -57,10 +56,10 @@ describe("a run created by an earlier build", () => {
     const pipeline = new Pipeline({ name: "wk-upgrade-none" }).build(() => {
       new LoadDataFromDicts({ name: "load", data: [{ text: "a" }] });
     });
-    const started = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+    const started = await harness.startRun({ pipeline, use_cache: false });
     const id = started.body.id;
     expect((await harness.waitForRun(id)).status).toBe("succeeded");
-    const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(id));
+    const stub = runObject(id);
     await runInDurableObject(stub, async (instance: PipelineRun, state) => {
       await (instance as unknown as { load(): Promise<void> }).load();
       expect(state.storage.sql.exec("SELECT key FROM run_kv WHERE key LIKE 'push%'").toArray()).toEqual([]);

@@ -17,7 +17,7 @@ import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
 import { readParquetRows } from "../../src/distiset/parquet/index.js";
 import { consumeWork } from "../../queues/work-consumer.js";
 import { ScriptedLLM } from "../support/scripted-llm.js";
-import { postJson, workerHarness } from "../support/worker-harness.js";
+import { postJson, workerHarness, type RunRequest } from "../support/worker-harness.js";
 
 /** A global step: numbers every row it receives, all at once. */
 const NumberRows = defineStep({
@@ -62,8 +62,8 @@ function quickstart(name: string, rows = 7): Pipeline {
   });
 }
 
-async function startRun(body: unknown) {
-  const { status, body: started } = await harness.json<{ id: string; status: string; cached: boolean }>("/v1/runs", postJson(body));
+async function startRun(body: RunRequest) {
+  const { status, body: started } = await harness.startRun<{ status: string; cached: boolean }>(body);
   expect([200, 202], JSON.stringify(started)).toContain(status);
   return started;
 }
@@ -76,7 +76,7 @@ async function fileRows(path: string): Promise<Array<Record<string, unknown>>> {
 
 describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)", () => {
   it("runs the quickstart shape and serves its Distiset as Parquet and JSON rows", async () => {
-    const started = await startRun({ pipeline: dumpPipeline(quickstart("wk-quickstart")), use_cache: false });
+    const started = await startRun({ pipeline: quickstart("wk-quickstart"), use_cache: false });
     const run = await harness.waitForRun(started.id);
     expect(run.status).toBe("succeeded");
     const steps = run.steps as Record<string, { status: string; rows_out: number; batches_done: number }>;
@@ -99,11 +99,11 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
     expect(preview.num_rows).toBe(7);
     expect(preview.rows.map((r) => r.instruction)).toEqual(["prompt number 2", "prompt number 3", "prompt number 4"]);
 
-    const yaml = await (await harness.request(`/v1/runs/${started.id}/pipeline.yaml`)).text();
+    const yaml = await harness.text(`/v1/runs/${started.id}/pipeline.yaml`);
     expect(yaml).toContain("name: wk-quickstart");
-    const logs = await (await harness.request(`/v1/runs/${started.id}/logs`)).text();
+    const logs = await harness.text(`/v1/runs/${started.id}/logs`);
     expect(logs).toContain("Run status: succeeded");
-    const card = await (await harness.request(`/v1/runs/${started.id}/README.md`)).text();
+    const card = await harness.text(`/v1/runs/${started.id}/README.md`);
     expect(card).toContain("config_name: default");
     expect(card).toContain("prompt number 0");
     const stored = await env.DATA.get(`runs/${started.id}/pipeline.log`);
@@ -125,7 +125,7 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
       });
       chain(load, sampleNSteps(2), tasks, group);
     });
-    const started = await startRun({ pipeline: dumpPipeline(pipeline), use_cache: false });
+    const started = await startRun({ pipeline, use_cache: false });
     const run = await harness.waitForRun(started.id);
     expect(run.status).toBe("succeeded");
     const { body } = await harness.json<{ rows: Array<{ instruction: string; generations: string[]; model_names: string[] }> }>(
@@ -151,7 +151,7 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
       load.connect(number, length);
       number.connect(keep);
     });
-    const started = await startRun({ pipeline: dumpPipeline(pipeline), parameters: { length: { multiplier: 2 } }, use_cache: false });
+    const started = await startRun({ pipeline, parameters: { length: { multiplier: 2 } }, use_cache: false });
     const run = await harness.waitForRun(started.id);
     expect(run.status).toBe("succeeded");
     expect((run.stages as Array<{ steps: string[] }>).map((s) => s.steps)).toEqual([["load", "length"], ["number_rows"], ["keep"]]);
@@ -167,7 +167,7 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
   });
 
   it("answers a damaged distiset.json with a storage_failed error, not a bare 500", async () => {
-    const started = await startRun({ pipeline: dumpPipeline(quickstart("wk-bad-manifest", 2)), use_cache: false });
+    const started = await startRun({ pipeline: quickstart("wk-bad-manifest", 2), use_cache: false });
     expect((await harness.waitForRun(started.id)).status).toBe("succeeded");
     await env.DATA.put(`runs/${started.id}/distiset.json`, JSON.stringify({ run_id: started.id, configs: 3 }));
     const { status, body } = await harness.json<{ error: { code: string; message: string } }>(`/v1/runs/${started.id}/distiset`);
@@ -189,7 +189,7 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
     const body = { pipeline: dumpPipeline(quickstart("wk-cache", 2)) };
     const first = await startRun(body);
     await harness.waitForRun(first.id);
-    const { status, body: second } = await harness.json<{ id: string; cached: boolean }>("/v1/runs", postJson(body));
+    const { status, body: second } = await harness.startRun<{ cached: boolean }>(body);
     expect(status).toBe(200);
     expect(second).toMatchObject({ id: first.id, cached: true });
   });
@@ -202,15 +202,12 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
     const body = { pipeline: dumpPipeline(pipeline) };
     const first = await startRun(body);
     expect((await harness.waitForRun(first.id)).failed_rows).toBe(1);
-    const { status, body: second } = await harness.json<{ id: string; cached: boolean }>("/v1/runs", postJson(body));
+    const { status, body: second } = await harness.startRun<{ cached: boolean }>(body);
     expect(status).toBe(202);
     expect(second.cached).toBe(false);
     expect(second.id).not.toBe(first.id);
     await harness.waitForRun(second.id);
-    const { status: acceptedStatus, body: accepted } = await harness.json<{ id: string; cached: boolean }>(
-      "/v1/runs",
-      postJson({ ...body, accept_failed_rows: true }),
-    );
+    const { status: acceptedStatus, body: accepted } = await harness.startRun<{ cached: boolean }>({ ...body, accept_failed_rows: true });
     expect(acceptedStatus).toBe(200);
     expect(accepted).toMatchObject({ id: second.id, cached: true });
   });
@@ -223,7 +220,7 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
     const body = { pipeline: dumpPipeline(pipeline) };
     const first = await startRun(body);
     await harness.waitForRun(first.id);
-    const { status, body: second } = await harness.json<{ id: string; cached: boolean }>("/v1/runs", postJson(body));
+    const { status, body: second } = await harness.startRun<{ cached: boolean }>(body);
     expect(status).toBe(202);
     expect(second.cached).toBe(false);
     expect(second.id).not.toBe(first.id);
@@ -238,7 +235,7 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
       g.connect(zip);
       h.connect(zip);
     });
-    const started = await startRun({ pipeline: dumpPipeline(pipeline), use_cache: false });
+    const started = await startRun({ pipeline, use_cache: false });
     const run = await harness.waitForRun(started.id);
     expect(run.status).toBe("succeeded");
     const { body } = await harness.json<{ rows: Array<{ pair: string }>; num_rows: number }>(`/v1/runs/${started.id}/rows?offset=0&length=4`);
@@ -247,7 +244,7 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
   });
 
   it("stops a run gracefully and resumes it to completion", async () => {
-    const started = await startRun({ pipeline: dumpPipeline(quickstart("wk-stop", 12)), use_cache: false });
+    const started = await startRun({ pipeline: quickstart("wk-stop", 12), use_cache: false });
     const { body: stopping } = await harness.json<{ status: string }>(`/v1/runs/${started.id}/stop`, { method: "POST" });
     expect(["stopping", "stopped"]).toContain(stopping.status);
     const stopped = await harness.waitForRun(started.id, { until: ["stopped"] });
@@ -262,7 +259,7 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
   });
 
   it("a duplicate delivery of a batch message changes nothing", async () => {
-    const started = await startRun({ pipeline: dumpPipeline(quickstart("wk-dup", 4)), use_cache: false });
+    const started = await startRun({ pipeline: quickstart("wk-dup", 4), use_cache: false });
     await harness.waitForRun(started.id);
     const key = `runs/${started.id}/batches/text_generation/0.json`;
     const before = await (await env.DATA.get(key))!.text();
@@ -300,13 +297,13 @@ describe("whole runs inside workerd (Durable Object -> Queue -> consumer -> R2)"
       const generate = new TextGeneration({ name: "generate", llm: new ScriptedLLM({ failOn: "boom", replies: ["ok {input}"] }), inputBatchSize: 3 });
       load.connect(generate);
     });
-    const started = await startRun({ pipeline: dumpPipeline(pipeline), use_cache: false });
+    const started = await startRun({ pipeline, use_cache: false });
     const run = await harness.waitForRun(started.id);
     expect(run.status).toBe("succeeded");
     expect(run.error_count).toBeGreaterThan(0);
     expect(run.failed_rows).toBe(1);
     expect((run.steps as Record<string, { failed_rows: number }>).generate?.failed_rows).toBe(1);
-    const card = await (await harness.request(`/v1/runs/${started.id}/README.md`)).text();
+    const card = await harness.text(`/v1/runs/${started.id}/README.md`);
     expect(card).toContain("| generate | 1 |");
     const { body } = await harness.json<{ rows: Array<{ instruction: string; generation: string | null }> }>(`/v1/runs/${started.id}/rows`);
     expect(body.rows.map((r) => [r.instruction, r.generation])).toEqual([

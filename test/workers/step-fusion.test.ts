@@ -1,18 +1,16 @@
 import { env } from "cloudflare:workers";
-import { createMessageBatch, runInDurableObject } from "cloudflare:test";
+import { createMessageBatch } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../src/default-registry.js";
-import type { RunPlan } from "../../src/engine/run-plan.js";
 import type { RunView } from "../../src/engine/run-view.js";
 import type { WorkItem } from "../../src/engine/work.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
-import { dumpPipeline } from "../../src/pipeline/serialize.js";
 import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
 import { defineStep } from "../../src/steps/step-factory.js";
 import { consumeWork } from "../../queues/work-consumer.js";
-import type { PipelineRun } from "../../durable-objects/pipeline-run.js";
 import { dagSpec, dagStep, plan } from "../unit/engine/engine-sim.js";
-import { postJson, workerHarness } from "../support/worker-harness.js";
+import { directRun } from "../support/direct-run.js";
+import { workerHarness } from "../support/worker-harness.js";
 
 const Upper = defineStep({
   name: "Upper",
@@ -57,7 +55,7 @@ function chain(name: string, rows: number, second: "slow" | "broken"): Pipeline 
 }
 
 async function runOf(pipeline: Pipeline, body: Record<string, unknown> = {}): Promise<{ id: string; run: RunView }> {
-  const { body: created } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false, ...body }));
+  const { body: created } = await harness.startRun({ pipeline, use_cache: false, ...body });
   const run = (await harness.waitForRun(created.id)) as unknown as RunView;
   return { id: created.id, run };
 }
@@ -81,7 +79,7 @@ describe("step fusion", () => {
     expect(steps.upper).toMatchObject({ batches_sent: 4, batches_done: 4, batches_fused: 4, rows_out: 10 });
     expect(steps.second?.batches_fused).toBeGreaterThanOrEqual(1);
     expect(steps.second).toMatchObject({ batches_done: 4, rows_out: 10 });
-    const logs = await (await harness.request(`/v1/runs/${fused.id}/logs`)).text();
+    const logs = await harness.text(`/v1/runs/${fused.id}/logs`);
     expect(logs).toContain("[upper] batch 0 fused: it runs in the invocation that ran generate:load:0");
 
     const unfused = await runOf(chain("wk-unfused", 10, "slow"), { fuse_steps: false });
@@ -102,13 +100,9 @@ describe("step fusion", () => {
 
   it("changes nothing on duplicate deliveries of a fused chain's messages, during the run or after it", async () => {
     const pipeline = chain("wk-fused-duplicates", 6, "slow");
-    const { body: created } = await harness.json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline), use_cache: false }));
+    const { body: created } = await harness.startRun({ pipeline, use_cache: false });
     const runId = created.id;
-    for (let i = 0; i < 200; i++) {
-      const { body: view } = await harness.json<RunView>(`/v1/runs/${runId}`);
-      if ((view.steps.second?.batches_sent ?? 0) > 0) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await harness.waitForBatchSent(runId, "second");
     const generate: WorkItem = { type: "generate", id: "generate:load:0", run_id: runId, step: "load", seq_no: 0, offset: 0, force_last_batch: false };
     const slice = { seq_no: 0, start: 0, end: 3 };
     const upper: WorkItem = {
@@ -151,33 +145,6 @@ describe("step fusion", () => {
     expect(await rowsOf(runId)).toEqual(before.rows);
   });
 });
-
-/** Queues that keep what they are sent instead of delivering it: the test plays the consumers. */
-function capturingQueues(sent: WorkItem[]): Pick<Env, "STEP_QUEUE" | "CONTROL_QUEUE"> {
-  const queue = {
-    send: async (body: { work?: WorkItem }) => void (body.work && sent.push(body.work)),
-    sendBatch: async (messages: Iterable<{ body: { work?: WorkItem } }>) => {
-      for (const m of messages) if (m.body.work) sent.push(m.body.work);
-    },
-  } as unknown as Queue;
-  return { STEP_QUEUE: queue, CONTROL_QUEUE: queue };
-}
-
-async function directRun(id: string, runPlan: RunPlan): Promise<{ stub: DurableObjectStub<PipelineRun>; sent: WorkItem[] }> {
-  const stub = env.PIPELINE_RUN.get(env.PIPELINE_RUN.idFromName(id));
-  const sent: WorkItem[] = [];
-  await runInDurableObject(stub, async (instance: PipelineRun) => {
-    const internals = instance as unknown as { env: Env };
-    internals.env = { ...internals.env, ...capturingQueues(sent) };
-    const now = new Date().toISOString();
-    const created = await instance.create({
-      meta: { id, name: id, description: null, signature: "sig", cache_key: `key-${id}`, created_at: now, updated_at: now, use_cache: false, dry_run: false },
-      plan: runPlan,
-    });
-    expect(created.ok).toBe(true);
-  });
-  return { stub, sent };
-}
 
 describe("the run object with fused work", () => {
   const fusable = () => plan(dagSpec([dagStep("gen", "generator", { batchSize: 4 }), dagStep("a", "normal", { inputBatchSize: 4 })], [["gen", "a"]]));

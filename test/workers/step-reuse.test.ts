@@ -1,12 +1,12 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../src/default-registry.js";
 import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
 import { chain } from "../../src/pipeline/chain.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
-import { dumpPipeline } from "../../src/pipeline/serialize.js";
 import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
 import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
-import { postJson, workerHarness, type Harness } from "../support/worker-harness.js";
+import { fakeOpenAI } from "../support/fake-openai-control.js";
+import { workerHarness, type Harness } from "../support/worker-harness.js";
 
 /**
  * Step-level reuse on Workers (real Durable Objects, Queues and R2) over the loopback OpenAI
@@ -14,7 +14,6 @@ import { postJson, workerHarness, type Harness } from "../support/worker-harness
  * changed steps and what is downstream of them.
  */
 
-const fake = (): string => inject("fakeOpenAIUrl");
 let deployment: Harness | undefined;
 function harness(): Harness {
   deployment ??= workerHarness({ registry: createDefaultRegistry(), pipelines: {} });
@@ -30,8 +29,7 @@ interface StepView {
 
 /** Generation requests the stand-in saw for this test's prompts (every prompt carries its tag). */
 async function requestsFor(tag: string): Promise<string[]> {
-  const body = (await (await fetch(`${fake()}/__fake/requests`)).json()) as { requests: Array<{ route: string; prompt: string }> };
-  return body.requests.filter((r) => r.route === "chat" && r.prompt.includes(tag)).map((r) => r.prompt);
+  return (await fakeOpenAI.requests()).filter((r) => r.route === "chat" && r.prompt.includes(tag)).map((r) => r.prompt);
 }
 
 /**
@@ -39,8 +37,7 @@ async function requestsFor(tag: string): Promise<string[]> {
  * cache stays out of it: every call the stand-in sees is a call a step made.
  */
 function pipeline(tag: string, options: { judgeTemperature?: number; generateUseCache?: boolean } = {}): Pipeline {
-  const llm = (temperature: number) =>
-    new OpenAILLM({ model: "gpt-4o-mini", baseUrl: `${fake()}/v1`, apiKeyEnv: "FAKE_OPENAI_API_KEY", generationKwargs: { temperature } });
+  const llm = (temperature: number) => new OpenAILLM({ model: "gpt-4o-mini", ...fakeOpenAI.llm(), generationKwargs: { temperature } });
   return new Pipeline({ name: `reuse-${tag}` }).build(() => {
     const load = new LoadDataFromDicts({ name: "load", data: [1, 2, 3, 4, 5].map((i) => ({ instruction: `${tag} question ${i}` })), batchSize: 2 });
     const generate = new TextGeneration({ name: "generate", llm: llm(0.7), inputBatchSize: 2, useCache: options.generateUseCache ?? true });
@@ -56,7 +53,7 @@ function pipeline(tag: string, options: { judgeTemperature?: number; generateUse
 }
 
 async function run(p: Pipeline): Promise<{ id: string; steps: Record<string, StepView>; body: Record<string, unknown> }> {
-  const { status, body } = await harness().json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(p) }));
+  const { status, body } = await harness().startRun({ pipeline: p });
   expect(status, JSON.stringify(body)).toBe(202);
   const finished = await harness().waitForRun(body.id);
   expect(finished.status, JSON.stringify(finished.errors)).toBe("succeeded");
@@ -92,14 +89,11 @@ describe("step-level reuse over the OpenAI stand-in", () => {
     expect(second.steps.judge?.rows_out).toBe(5);
     // The judge read the first run's generations: the same rows, in a Distiset of the second run.
     expect(await verdicts(second.id)).toEqual(await verdicts(first.id));
-    const log = await (await harness().request(`/v1/runs/${second.id}/logs`)).text();
+    const log = await harness().text(`/v1/runs/${second.id}/logs`);
     expect(log).toContain(`Step 'generate' reused from run '${first.id}'`);
 
     // Unchanged again: the whole run is served from the cache (200), no call at all.
-    const again = await harness().json<{ id: string; cached: boolean }>(
-      "/v1/runs",
-      postJson({ pipeline: dumpPipeline(pipeline(tag, { judgeTemperature: 0.9 })) }),
-    );
+    const again = await harness().startRun<{ cached: boolean }>({ pipeline: pipeline(tag, { judgeTemperature: 0.9 }) });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(second.id);
     expect((await requestsFor(tag)).length).toBe(before + 5);
@@ -124,8 +118,8 @@ describe("step-level reuse over the OpenAI stand-in", () => {
 
   it("never reuses a step whose stored outputs have failed rows, unless the run accepts failed rows", async () => {
     const tag = `failed-${crypto.randomUUID().slice(0, 8)}`;
-    await fetch(`${fake()}/__fake/script`, postJson({ match: `${tag} question 3`, behaviours: [{ kind: "error", status: 400, message: "bad request" }] }));
-    const { status, body } = await harness().json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline(tag)) }));
+    await fakeOpenAI.script({ match: `${tag} question 3`, behaviours: [{ kind: "error", status: 400, message: "bad request" }] });
+    const { status, body } = await harness().startRun({ pipeline: pipeline(tag) });
     expect(status).toBe(202);
     const first = await harness().waitForRun(body.id);
     expect(first.status).toBe("succeeded");
@@ -133,10 +127,7 @@ describe("step-level reuse over the OpenAI stand-in", () => {
     const before = (await requestsFor(tag)).length;
 
     // Accepted: the imputed outputs are reused, only the changed judge calls the model.
-    const accepted = await harness().json<{ id: string }>(
-      "/v1/runs",
-      postJson({ pipeline: dumpPipeline(pipeline(tag, { judgeTemperature: 0.9 })), accept_failed_rows: true }),
-    );
+    const accepted = await harness().startRun({ pipeline: pipeline(tag, { judgeTemperature: 0.9 }), accept_failed_rows: true });
     const second = await harness().waitForRun(accepted.body.id);
     expect((second.steps as Record<string, StepView>).generate?.reused_from).toBe(body.id);
     const afterSecond = (await requestsFor(tag)).length;
@@ -155,7 +146,7 @@ describe("step-level reuse over the OpenAI stand-in", () => {
   it("reuses nothing when the request turns use_cache off", async () => {
     const tag = `off-${crypto.randomUUID().slice(0, 8)}`;
     await run(pipeline(tag));
-    const { status, body } = await harness().json<{ id: string }>("/v1/runs", postJson({ pipeline: dumpPipeline(pipeline(tag)), use_cache: false }));
+    const { status, body } = await harness().startRun({ pipeline: pipeline(tag), use_cache: false });
     expect(status).toBe(202);
     const finished = await harness().waitForRun(body.id);
     expect(finished.status).toBe("succeeded");

@@ -24,6 +24,7 @@ import {
 } from "../../../src/distiset/parquet/index.js";
 import type { ColumnType, TableSchema } from "../../../src/distiset/parquet/index.js";
 import { fromParquetTree, toParquetElements } from "../../../src/distiset/parquet/parquet-elements.js";
+import { noise } from "../../support/noise.js";
 
 const STRING: ColumnType = { kind: "string" };
 const INT64: ColumnType = { kind: "int64" };
@@ -149,17 +150,6 @@ async function expectDistilflareError(run: () => unknown, code: string): Promise
   expect(caught).toBeInstanceOf(DistilflareError);
   expect((caught as DistilflareError).code).toBe(code);
   return caught as DistilflareError;
-}
-
-/** Deterministic, poorly compressible text, so a 10,000-row file is several row groups of real size. */
-function noise(seed: number, length: number): string {
-  let state = seed * 2654435761 + 1;
-  let out = "";
-  while (out.length < length) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    out += state.toString(36);
-  }
-  return out.slice(0, length);
 }
 
 describe("inferColumnType / inferSchema", () => {

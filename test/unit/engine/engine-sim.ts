@@ -35,6 +35,34 @@ export function plan(spec: DagSpec, options: Partial<RunPlanOptions> = {}): RunP
   return buildRunPlan(spec, { pipelineName: "sim", seed: "seed", ...options });
 }
 
+/** The engine's context in the run-engine tests: time stands still at 0, routing from the default registry. */
+export const engineContext: EngineContext = { now: 0, routing: routingResolver(createDefaultRegistry()) };
+
+/** gen (10 rows, batch_size 4) -> step (input_batch_size 3). */
+export const linear = () => plan(dagSpec([dagStep("gen", "generator", { batchSize: 4 }), dagStep("step", "normal", { inputBatchSize: 3 })], [["gen", "step"]]));
+
+/** gen (23 rows, batch_size 5) -> a (3) -> b (4), and gen -> c (7): leaves b and c. */
+export const branching = (options: Partial<RunPlanOptions> = {}) =>
+  plan(
+    dagSpec(
+      [
+        dagStep("gen", "generator", { batchSize: 5 }),
+        dagStep("a", "normal", { inputBatchSize: 3 }),
+        dagStep("b", "normal", { inputBatchSize: 4 }),
+        dagStep("c", "normal", { inputBatchSize: 7 }),
+      ],
+      [
+        ["gen", "a"],
+        ["a", "b"],
+        ["gen", "c"],
+      ],
+    ),
+    options,
+  );
+
+/** 0, 1, ..., n - 1. */
+export const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
 /** How a simulated step turns its input lists into output rows. */
 export type Behaviour = (inputs: string[][], work: { step: string; seqNo: number }) => string[];
 

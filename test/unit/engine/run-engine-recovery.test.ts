@@ -2,35 +2,8 @@ import { describe, expect, it } from "vitest";
 import { DistilflareError } from "../../../src/errors.js";
 import { failRun, resumeRun, stopRun } from "../../../src/engine/run-engine.js";
 import { createRunState } from "../../../src/engine/run-state.js";
-import { routingResolver } from "../../../src/runtime/routing-resolver.js";
 import { createDefaultRegistry } from "../../../src/default-registry.js";
-import { EngineSim, dagSpec, dagStep, plan } from "./engine-sim.js";
-
-const context = { now: 0, routing: routingResolver(createDefaultRegistry()) };
-
-/** gen (10 rows, batch_size 4) -> step (input_batch_size 3). */
-const linear = () => plan(dagSpec([dagStep("gen", "generator", { batchSize: 4 }), dagStep("step", "normal", { inputBatchSize: 3 })], [["gen", "step"]]));
-
-/** gen (23 rows, batch_size 5) -> a (3) -> b (4), and gen -> c (7): leaves b and c. */
-const branching = (options: { maxRowsPerFile?: number } = {}) =>
-  plan(
-    dagSpec(
-      [
-        dagStep("gen", "generator", { batchSize: 5 }),
-        dagStep("a", "normal", { inputBatchSize: 3 }),
-        dagStep("b", "normal", { inputBatchSize: 4 }),
-        dagStep("c", "normal", { inputBatchSize: 7 }),
-      ],
-      [
-        ["gen", "a"],
-        ["a", "b"],
-        ["gen", "c"],
-      ],
-    ),
-    options,
-  );
-
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+import { EngineSim, branching, dagSpec, dagStep, engineContext as context, linear, plan, range } from "./engine-sim.js";
 
 describe("stop and resume", () => {
   it("sends nothing new after a stop and is stopped once the work in flight is reported", () => {

@@ -2,9 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ProcessWork } from "../../../src/engine/work.js";
 import { createDefaultRegistry } from "../../../src/default-registry.js";
 import { defineRoutingBatchFunction } from "../../../src/pipeline/routing-batch-function.js";
-import { EngineSim, dagSpec, dagStep, plan, type Behaviour } from "./engine-sim.js";
+import { EngineSim, dagSpec, dagStep, plan, range, type Behaviour } from "./engine-sim.js";
 
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const tasks = ["t1", "t2", "t3"];
 
 /** gen (batch_size 4) -> sample_n_steps(2) -> [t1, t2, t3] (input_batch_size 2) -> combine (2). */

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runInProcess } from "../../../src/executor/in-process-executor.js";
 import { MemoryRunCache } from "../../../src/executor/run-cache.js";
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
-import { startFakeOpenAIServer, type FakeOpenAIServer } from "../../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../../support/use-fake-openai-server.js";
 
-let server: FakeOpenAIServer;
-beforeAll(async () => {
-  server = await startFakeOpenAIServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const server = useFakeOpenAIServer();
 
 const instructions = Array.from({ length: 12 }, (_, i) => `budget in process ${i}`);
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runInProcess } from "../../../src/executor/in-process-executor.js";
 import { MemoryRunCache } from "../../../src/executor/run-cache.js";
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
@@ -6,17 +6,11 @@ import { chain } from "../../../src/pipeline/chain.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
-import { startFakeOpenAIServer, type FakeOpenAIServer } from "../../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../../support/use-fake-openai-server.js";
 
 /** Step-level reuse in-process, over the loopback OpenAI stand-in counting its requests. */
 
-let server: FakeOpenAIServer;
-beforeAll(async () => {
-  server = await startFakeOpenAIServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const server = useFakeOpenAIServer();
 
 /** load -> generate -> judge; sampled (temperature > 0, no seed), so the response cache never answers. */
 function pipeline(options: { judgeTemperature?: number; generateUseCache?: boolean } = {}): Pipeline {

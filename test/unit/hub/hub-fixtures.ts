@@ -4,17 +4,7 @@ import type { BlobStore } from "../../../src/runtime/blob-store.js";
 import { BufferLogger, defaultServices, type StepContext } from "../../../src/steps/step-context.js";
 import { testContext } from "../../support/test-context.js";
 import type { FakeHubServer } from "../../support/fake-hub-server.js";
-
-/** Deterministic, barely compressible text, so Parquet sizes track row counts. */
-export function noise(seed: number, length: number): string {
-  let state = seed * 2654435761 + 1;
-  let out = "";
-  while (out.length < length) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    out += state.toString(36);
-  }
-  return out.slice(0, length);
-}
+import { noise } from "../../support/noise.js";
 
 export function numberedRows(start: number, count: number, textLength = 400): Row[] {
   return Array.from({ length: count }, (_, i) => ({ id: start + i, prompt: `prompt ${start + i}`, text: noise(start + i, textLength) }));

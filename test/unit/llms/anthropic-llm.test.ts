@@ -1,16 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AnthropicLLM, type AnthropicLLMOptions } from "../../../src/llms/providers/anthropic-llm.js";
-import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer } from "../../support/fake-openai-server.js";
+import { behaviours } from "../../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../../support/use-fake-openai-server.js";
 import { FAST_RETRIES, llmContext } from "./support/llm-context.js";
 
-let server: FakeOpenAIServer;
-beforeAll(async () => {
-  server = await startFakeOpenAIServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => server.reset());
+const server = useFakeOpenAIServer({}, { resetAfterEach: true });
 
 function makeLLM(options: Partial<AnthropicLLMOptions> = {}): AnthropicLLM {
   const llm = new AnthropicLLM({ model: "claude-fake", baseUrl: server.url, ...options });

@@ -1,19 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../../src/default-registry.js";
 import { SerializationError } from "../../../src/errors.js";
 import { OpenAIEmbeddings } from "../../../src/llms/embeddings/openai-embeddings.js";
 import { AzureOpenAILLM } from "../../../src/llms/providers/azure-openai-llm.js";
-import { behaviours, fakeEmbedding, startFakeOpenAIServer, type FakeOpenAIServer } from "../../support/fake-openai-server.js";
+import { behaviours, fakeEmbedding } from "../../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../../support/use-fake-openai-server.js";
 import { FAST_RETRIES, llmContext } from "./support/llm-context.js";
 
-let server: FakeOpenAIServer;
-beforeAll(async () => {
-  server = await startFakeOpenAIServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => server.reset());
+const server = useFakeOpenAIServer({}, { resetAfterEach: true });
 
 describe("OpenAIEmbeddings", () => {
   it("embeds in batches through /embeddings, in input order, with the requested dimensions", async () => {

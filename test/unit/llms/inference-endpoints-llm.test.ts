@@ -1,17 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OptionError } from "../../../src/errors.js";
 import { InferenceEndpointsLLM, type InferenceEndpointsLLMOptions } from "../../../src/llms/providers/inference-endpoints-llm.js";
-import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer } from "../../support/fake-openai-server.js";
+import { behaviours } from "../../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../../support/use-fake-openai-server.js";
 import { FAST_RETRIES, llmContext } from "./support/llm-context.js";
 
-let server: FakeOpenAIServer;
-beforeAll(async () => {
-  server = await startFakeOpenAIServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => server.reset());
+const server = useFakeOpenAIServer({}, { resetAfterEach: true });
 
 function makeLLM(options: InferenceEndpointsLLMOptions): InferenceEndpointsLLM {
   const llm = new InferenceEndpointsLLM(options);

@@ -1,19 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../../src/default-registry.js";
 import { MixtureOfAgentsLLM, REFERENCES_INSTRUCTION } from "../../../src/llms/providers/mixture-of-agents-llm.js";
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
-import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer, type FakeRequest } from "../../support/fake-openai-server.js";
+import { behaviours, type FakeRequest } from "../../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../../support/use-fake-openai-server.js";
 import { FAST_RETRIES, llmContext } from "./support/llm-context.js";
 
-let server: FakeOpenAIServer;
-beforeAll(async () => {
-  // Each model answers in its own words so the aggregator's prompt shows who said what.
-  server = await startFakeOpenAIServer({ replyFor: (request) => `${(request.body as { model: string }).model} says ${request.prompt.length}` });
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => server.reset());
+// Each model answers in its own words so the aggregator's prompt shows who said what.
+const server = useFakeOpenAIServer(
+  { replyFor: (request) => `${(request.body as { model: string }).model} says ${request.prompt.length}` },
+  { resetAfterEach: true },
+);
 
 function openai(model: string): OpenAILLM {
   const llm = new OpenAILLM({ model, baseUrl: server.baseUrl, maxRetries: 0 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Row } from "../../../src/core/row.js";
 import { runInProcess } from "../../../src/executor/in-process-executor.js";
 import { MemoryRunCache } from "../../../src/executor/run-cache.js";
@@ -15,17 +15,11 @@ import { getJson, MemoryBlobStore } from "../../../src/runtime/blob-store.js";
 import { runKeys } from "../../../src/runtime/run-keys.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
-import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer } from "../../support/fake-openai-server.js";
+import { behaviours } from "../../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../../support/use-fake-openai-server.js";
 import { FAST_RETRIES, llmContext } from "./support/llm-context.js";
 
-let server: FakeOpenAIServer;
-beforeAll(async () => {
-  server = await startFakeOpenAIServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => server.reset());
+const server = useFakeOpenAIServer({}, { resetAfterEach: true });
 
 const chat = (text: string) => [{ role: "user" as const, content: text }];
 const completion = (text: string, usage = { prompt_tokens: 3, completion_tokens: 2 }) => ({

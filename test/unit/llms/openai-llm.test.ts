@@ -1,18 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RuntimeParameterError, SerializationError } from "../../../src/errors.js";
 import { createDefaultRegistry } from "../../../src/default-registry.js";
 import { OpenAILLM, type OpenAILLMOptions } from "../../../src/llms/providers/openai-llm.js";
-import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer } from "../../support/fake-openai-server.js";
+import { behaviours, startFakeOpenAIServer } from "../../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../../support/use-fake-openai-server.js";
 import { FAST_RETRIES, llmContext } from "./support/llm-context.js";
 
-let server: FakeOpenAIServer;
-beforeAll(async () => {
-  server = await startFakeOpenAIServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => server.reset());
+const server = useFakeOpenAIServer({}, { resetAfterEach: true });
 
 function makeLLM(options: Partial<OpenAILLMOptions> = {}): OpenAILLM {
   const llm = new OpenAILLM({ model: "fake-gpt", baseUrl: server.baseUrl, ...options });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Row } from "../../../src/core/row.js";
 import { runInProcess, type InProcessRunResult } from "../../../src/executor/in-process-executor.js";
 import { MemoryRunCache } from "../../../src/executor/run-cache.js";
@@ -9,7 +9,8 @@ import type { StructuredOutput } from "../../../src/llms/types.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
-import { behaviours, startFakeOpenAIServer, type FakeBehaviour, type FakeOpenAIServer, type FakeRequest } from "../../support/fake-openai-server.js";
+import { behaviours, type FakeBehaviour, type FakeRequest } from "../../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../../support/use-fake-openai-server.js";
 
 /**
  * Whole pipelines (runInProcess, the engine and work runner the Workers runtime uses) whose task
@@ -19,14 +20,7 @@ import { behaviours, startFakeOpenAIServer, type FakeBehaviour, type FakeOpenAIS
  * batches counted in the run state.
  */
 
-let server: FakeOpenAIServer;
-beforeAll(async () => {
-  server = await startFakeOpenAIServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => server.reset());
+const server = useFakeOpenAIServer({}, { resetAfterEach: true });
 
 const STEP = "generate";
 /** Six rows, two batches of three: rows 1 and 5 fail for good (one per batch), row 3 fails once. */

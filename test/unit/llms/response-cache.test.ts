@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
 import { cachesResponses } from "../../../src/llms/response-cache/metered-generate.js";
 import { isResponseCacheKey, RESPONSE_CACHE_PREFIX, ResponseCache } from "../../../src/llms/response-cache/response-cache.js";
@@ -7,16 +7,10 @@ import { MemoryBlobStore } from "../../../src/runtime/blob-store.js";
 import { ScopedBlobStore } from "../../../src/security/scoped-blob-store.js";
 import { defaultServices } from "../../../src/steps/step-context.js";
 import { testContext } from "../../support/test-context.js";
-import { behaviours, startFakeOpenAIServer, type FakeOpenAIServer } from "../../support/fake-openai-server.js";
+import { behaviours } from "../../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../../support/use-fake-openai-server.js";
 
-let server: FakeOpenAIServer;
-beforeAll(async () => {
-  server = await startFakeOpenAIServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(() => server.reset());
+const server = useFakeOpenAIServer({}, { resetAfterEach: true });
 
 function llm(generationKwargs: Record<string, unknown> = { temperature: 0 }, cacheResponses?: boolean): OpenAILLM {
   const model = new OpenAILLM({

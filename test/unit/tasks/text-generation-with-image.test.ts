@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OptionError } from "../../../src/errors.js";
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
 import { sniffImageMime } from "../../../src/tasks/text-generation/image-url.js";
 import { TextGenerationWithImage } from "../../../src/tasks/text-generation/text-generation-with-image.js";
-import { startFakeOpenAIServer, type FakeOpenAIServer } from "../../support/fake-openai-server.js";
+import { useFakeOpenAIServer } from "../../support/use-fake-openai-server.js";
 import { FAST_RETRIES, llmContext } from "../llms/support/llm-context.js";
 import { loggedContext, metaOf, roundTrip, runBatch, scripted } from "./generation-helpers.js";
 
@@ -155,13 +155,7 @@ describe("TextGenerationWithImage", () => {
 });
 
 describe("TextGenerationWithImage with OpenAILLM", () => {
-  let server: FakeOpenAIServer;
-  beforeAll(async () => {
-    server = await startFakeOpenAIServer();
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+  const server = useFakeOpenAIServer();
 
   it("sends the image_url content part to the chat completions API as it is", async () => {
     const llm = new OpenAILLM({ model: "fake-vision", baseUrl: server.baseUrl });
