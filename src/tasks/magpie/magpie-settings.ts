@@ -37,15 +37,7 @@ export const magpieExtension = {
   seed: runtimeParameter(z.number().int().default(42), "Seed of the random choice of system prompts."),
 };
 
-export interface MagpieAttrs {
-  nTurns: number;
-  endWithUser: boolean;
-  includeSystemPrompt: boolean;
-  onlyInstruction: boolean;
-  systemPrompt?: MagpieSystemPrompt | undefined;
-  magpiePreQueryTemplate: string;
-  chatTemplate?: string | undefined;
-}
+export type MagpieAttrs = z.output<z.ZodObject<typeof magpieExtension>>;
 
 /** How one conversation starts: its system prompt, and the name it was picked under. */
 export interface MagpieStart {
