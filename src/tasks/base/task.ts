@@ -8,12 +8,10 @@ import type { StepContext } from "../../steps/step-context.js";
 import { LLM } from "../../llms/llm.js";
 import type { FormattedInput } from "../../llms/types.js";
 import { OptionError } from "../../errors.js";
-import { generateRows, outputOnFailure, type TaskAttrs, type TaskLike } from "./task-rows.js";
-import { taskBehaviour } from "./task-behaviour.js";
+import { generateRows, outputOnFailure, taskBehaviour, type TaskAttrs, type TaskLike } from "./task-rows.js";
 
 export { DISTILABEL_METADATA_KEY } from "../../core/row.js";
 export * from "./task-rows.js";
-export { applyDefaultStructuredOutput, promptText, taskOutputs } from "./task-behaviour.js";
 
 const llmSchema = z.custom<LLM>((value) => value instanceof LLM, { message: "an LLM instance (serialized: an object with type_info)" });
 

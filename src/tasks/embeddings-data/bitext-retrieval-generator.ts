@@ -22,10 +22,7 @@ const schema = embeddingDataGeneratorAttributes.extend({
 export class BitextRetrievalGenerator extends EmbeddingDataGenerator<typeof schema> {
   static override readonly typeName = "BitextRetrievalGenerator";
   static override readonly attributes = schema;
-
-  get keys(): readonly string[] {
-    return ["S1", "S2", "S3"];
-  }
+  static override readonly keys = ["S1", "S2", "S3"];
 
   protected userPrompt(random: () => number): string {
     const a = this.attrs;

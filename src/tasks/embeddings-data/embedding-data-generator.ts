@@ -59,7 +59,11 @@ export abstract class EmbeddingDataGenerator<S extends AnyObjectSchema> extends 
   declare attrs: z.output<S> & TaskAttrs & z.output<typeof embeddingDataGeneratorAttributes>;
 
   /** The JSON keys of the reply, which are also the output columns. */
-  abstract get keys(): readonly string[];
+  static readonly keys: readonly string[] = [];
+
+  get keys(): readonly string[] {
+    return (this.constructor as typeof EmbeddingDataGenerator).keys;
+  }
 
   /** The prompt; `random` draws the options left unset. */
   protected abstract userPrompt(random: () => number): string;
@@ -74,7 +78,6 @@ export abstract class EmbeddingDataGenerator<S extends AnyObjectSchema> extends 
   }
 
   formatOutput(output: string | null): Row {
-    if (output === null) return Object.fromEntries(this.keys.map((key) => [key, null]));
     return readJsonFields(output, this.keys);
   }
 

@@ -37,13 +37,14 @@ function fieldText(value: unknown): string | null {
 
 /**
  * The string values of `keys` in the first JSON object of the reply that has at least one of
- * them (keys matched exactly, else ignoring case); a missing key is null. Throws when no such
- * object is there, so the task keeps the raw reply and nulls.
+ * them (keys matched exactly, else ignoring case); a missing key is null, and so is every key
+ * when there is no reply. Throws when no such object is there, so the task keeps the raw reply and nulls.
  *
  * @example
  * readJsonFields('```json\n{"S1": "a", "S2": "b"}\n```', ["S1", "S2", "S3"]) // { S1: "a", S2: "b", S3: null }
  */
-export function readJsonFields(output: string, keys: readonly string[]): Record<string, string | null> {
+export function readJsonFields(output: string | null, keys: readonly string[]): Record<string, string | null> {
+  if (output === null) return Object.fromEntries(keys.map((key) => [key, null]));
   const lower = keys.map((k) => k.toLowerCase());
   const withKey = z.record(z.string(), z.unknown()).refine((object) => Object.keys(object).some((k) => lower.includes(k.toLowerCase())));
   const found = extractJsonObject(output, withKey) ?? extractJsonObject(escapeControlCharactersInStrings(output), withKey);

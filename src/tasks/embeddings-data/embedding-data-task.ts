@@ -35,7 +35,11 @@ export abstract class EmbeddingDataTask<S extends AnyObjectSchema> extends Task<
   declare attrs: z.output<S> & TaskAttrs & z.output<typeof embeddingDataTaskAttributes>;
 
   /** The JSON keys of the reply, which are also the output columns. */
-  abstract get keys(): readonly string[];
+  static readonly keys: readonly string[] = [];
+
+  get keys(): readonly string[] {
+    return (this.constructor as typeof EmbeddingDataTask).keys;
+  }
 
   /** The user message for one task definition; `random` draws the options left unset. */
   protected abstract userPrompt(task: string, random: () => number): string;
@@ -61,7 +65,6 @@ export abstract class EmbeddingDataTask<S extends AnyObjectSchema> extends Task<
   }
 
   formatOutput(output: string | null): Row {
-    if (output === null) return Object.fromEntries(this.keys.map((key) => [key, null]));
     return readJsonFields(output, this.keys);
   }
 }

@@ -3,7 +3,7 @@ import { attribute } from "../../components/attributes.js";
 import type { Row, StepColumns } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
 import { renderTemplate } from "../../templates/render.js";
-import { extractJsonObject } from "../support/reply-json.js";
+import { extractJsonObject, objectJsonSchema } from "../support/reply-json.js";
 import { stringInput } from "../support/row-inputs.js";
 import { Task, taskAttributes } from "../base/task.js";
 import {
@@ -71,7 +71,7 @@ export class GenerateSentencePair extends Task<typeof schema> {
   override defaultStructuredOutput(): Record<string, unknown> {
     const properties: Record<string, unknown> = { positive: { type: "string", title: "Positive" } };
     if (this.attrs.triplet) properties.negative = { type: "string", title: "Negative" };
-    return { type: "object", title: "Schema", properties, required: Object.keys(properties), additionalProperties: false };
+    return objectJsonSchema("Schema", properties);
   }
 }
 

@@ -22,10 +22,7 @@ const schema = embeddingDataTaskAttributes.extend({
 export class GenerateTextClassificationData extends EmbeddingDataTask<typeof schema> {
   static override readonly typeName = "GenerateTextClassificationData";
   static override readonly attributes = schema;
-
-  get keys(): readonly string[] {
-    return ["input_text", "label", "misleading_label"];
-  }
+  static override readonly keys = ["input_text", "label", "misleading_label"];
 
   protected userPrompt(task: string, random: () => number): string {
     return renderTemplate(GENERATE_TEXT_CLASSIFICATION_DATA_TEMPLATE, {

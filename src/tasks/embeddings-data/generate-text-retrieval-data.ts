@@ -28,10 +28,7 @@ const schema = embeddingDataTaskAttributes.extend({
 export class GenerateTextRetrievalData extends EmbeddingDataTask<typeof schema> {
   static override readonly typeName = "GenerateTextRetrievalData";
   static override readonly attributes = schema;
-
-  get keys(): readonly string[] {
-    return ["user_query", "positive_document", "hard_negative_document"];
-  }
+  static override readonly keys = ["user_query", "positive_document", "hard_negative_document"];
 
   protected userPrompt(task: string, random: () => number): string {
     const a = this.attrs;

@@ -17,10 +17,7 @@ const schema = embeddingDataGeneratorAttributes.extend({ language: languageAttri
 export class MonolingualTripletGenerator extends EmbeddingDataGenerator<typeof schema> {
   static override readonly typeName = "MonolingualTripletGenerator";
   static override readonly attributes = schema;
-
-  get keys(): readonly string[] {
-    return ["S1", "S2", "S3"];
-  }
+  static override readonly keys = ["S1", "S2", "S3"];
 
   protected userPrompt(random: () => number): string {
     const a = this.attrs;

@@ -6,11 +6,8 @@ const schema = embeddingDataTaskAttributes.extend({ language: languageAttribute 
 /** The text matching tasks of arXiv:2401.00368: one `task` in, `input` and `positive_document` out; only the prompt differs. */
 export abstract class TextMatchingData extends EmbeddingDataTask<typeof schema> {
   static override readonly attributes = schema;
+  static override readonly keys = ["input", "positive_document"];
   protected abstract readonly template: string;
-
-  get keys(): readonly string[] {
-    return ["input", "positive_document"];
-  }
 
   protected userPrompt(task: string): string {
     return renderTemplate(this.template, { task, language: this.attrs.language });

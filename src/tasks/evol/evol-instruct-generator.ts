@@ -8,7 +8,7 @@ import type { GeneratorOutput, StepOptions } from "../../steps/base-step.js";
 import type { StepContext } from "../../steps/step-context.js";
 import { EVOL_SEED_WORDS } from "./evol-seed-words.js";
 import { asUserChat } from "./evolution.js";
-import { CallTrace, generateEach, withTraceMetadata } from "../support/llm-calls.js";
+import { CallTrace, generateFor, withTraceMetadata } from "../support/llm-calls.js";
 import { checkMutationTemplates, mutationTemplatesSchema, parseEvolvedPrompt, pickMutation, renderMutation } from "./mutation-templates.js";
 import { GeneratorTask, generatorTaskAttributes } from "../base/task.js";
 import { EVOL_INSTRUCT_GENERATION_MUTATION_TEMPLATES } from "../templates/evol-instruct.js";
@@ -129,13 +129,8 @@ export class EvolInstructGenerator extends GeneratorTask<GeneratorSchema> {
     for (let round = 0; round < this.attrs.maxAttempts; round++) {
       const open = candidates.filter((c) => c.accepted === undefined);
       if (open.length === 0) break;
-      const prompts = open.map((c) => asUserChat(c.prompt));
-      const results = await generateEach(this.llm, prompts, context);
-      open.forEach((candidate, i) => {
-        const result = results[i];
-        const prompt = prompts[i];
-        if (!result || !prompt) return;
-        candidate.trace.record(prompt, result);
+      const ask = (c: Candidate): ChatType => asUserChat(c.prompt);
+      await generateFor(this.llm, open, ask, context, (candidate, result) => {
         // A failed call keeps the same prompt for the next round.
         if (result.text !== null) this.advance(candidate, result.text);
       });
@@ -156,14 +151,9 @@ export class EvolInstructGenerator extends GeneratorTask<GeneratorSchema> {
 
   private async answer(candidates: Candidate[], context: StepContext): Promise<Array<string | null>> {
     const asked = candidates.filter((c) => c.accepted !== undefined);
-    const prompts = asked.map((c) => asUserChat(c.accepted as string));
-    const results = await generateEach(this.llm, prompts, context);
     const byCandidate = new Map<Candidate, string | null>();
-    asked.forEach((candidate, i) => {
-      const result = results[i];
-      const prompt = prompts[i];
-      if (!result || !prompt) return;
-      candidate.trace.record(prompt, result);
+    const ask = (c: Candidate): ChatType => asUserChat(c.accepted as string);
+    await generateFor(this.llm, asked, ask, context, (candidate, result) => {
       if (result.text === null) candidate.trace.fail(result.error ?? "the LLM returned no answer");
       byCandidate.set(candidate, result.text);
     });

@@ -1,7 +1,7 @@
 import type { LLM } from "../../llms/llm.js";
 import type { ChatType, FormattedInput } from "../../llms/types.js";
 import type { StepContext } from "../../steps/step-context.js";
-import { CallTrace, generateEach } from "../support/llm-calls.js";
+import { CallTrace, generateEach, generateFor } from "../support/llm-calls.js";
 
 /**
  * One row's chain of evolutions (EvolInstruct, EvolComplexity, EvolQuality): the text at each
@@ -40,13 +40,7 @@ export async function evolve(
   for (let step = 0; step < options.steps; step++) {
     const active = chains.filter((chain) => !chain.failed);
     if (active.length === 0) return;
-    const prompts = active.map((chain) => options.prompt(chain));
-    const results = await generateEach(llm, prompts, context);
-    active.forEach((chain, i) => {
-      const result = results[i];
-      const prompt = prompts[i];
-      if (!result || prompt === undefined) return;
-      chain.trace.record(prompt, result);
+    await generateFor(llm, active, options.prompt, context, (chain, result) => {
       if (result.text === null) {
         failChain(chain, result.error ?? "the LLM returned no generation");
         return;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { extractJsonObject, nulls, toNumberOrNull } from "../support/reply-json.js";
+import { extractJsonObject, nulls, objectJsonSchema, toNumberOrNull } from "../support/reply-json.js";
 
 /**
  * Reading the replies of the DEITA scorers (ComplexityScorer, QualityScorer): one score per
@@ -9,13 +9,7 @@ import { extractJsonObject, nulls, toNumberOrNull } from "../support/reply-json.
 
 /** The JSON schema of a `{"scores": [...]}` reply (distilabel's SchemaComplexityScorer / SchemaQualityScorer). */
 export function scoresJsonSchema(title: string): Record<string, unknown> {
-  return {
-    type: "object",
-    title,
-    properties: { scores: { type: "array", title: "Scores", items: { type: "integer" } } },
-    required: ["scores"],
-    additionalProperties: false,
-  };
+  return objectJsonSchema(title, { scores: { type: "array", title: "Scores", items: { type: "integer" } } });
 }
 
 const scoresReplySchema = z.object({ scores: z.array(z.unknown()) });

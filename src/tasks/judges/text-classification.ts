@@ -3,7 +3,7 @@ import { attribute } from "../../components/attributes.js";
 import type { Row } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
 import { renderTemplate } from "../../templates/render.js";
-import { extractJsonObject, nulls } from "../support/reply-json.js";
+import { extractJsonObject, nulls, objectJsonSchema } from "../support/reply-json.js";
 import { stringInput } from "../support/row-inputs.js";
 import { Task, taskAttributes } from "../base/task.js";
 import { TEXT_CLASSIFICATION_SYSTEM_PROMPT, TEXT_CLASSIFICATION_TEMPLATE } from "../templates/text-classification.js";
@@ -120,12 +120,6 @@ export class TextClassification extends Task<typeof schema> {
     const names = this.labelEntries.map((e) => e.name);
     const label: Record<string, unknown> = names.length > 0 ? { type: "string", enum: [...new Set([...names, ...this.defaultLabels])] } : { type: "string" };
     const labels = this.attrs.n === 1 ? { ...label, title: "Labels" } : { type: "array", title: "Labels", items: label };
-    return {
-      type: "object",
-      title: this.attrs.n === 1 ? "SingleLabelSchema" : "MultiLabelSchema",
-      properties: { labels },
-      required: ["labels"],
-      additionalProperties: false,
-    };
+    return objectJsonSchema(this.attrs.n === 1 ? "SingleLabelSchema" : "MultiLabelSchema", { labels });
   }
 }

@@ -4,6 +4,7 @@ import type { Row, StepColumns } from "../../core/row.js";
 import type { ChatType } from "../../llms/types.js";
 import { renderTemplate } from "../../templates/render.js";
 import { listInput, listLength, stringInput } from "../support/row-inputs.js";
+import { objectJsonSchema } from "../support/reply-json.js";
 import { Task, taskAttributes } from "../base/task.js";
 import { parseUltraFeedback, RATIONALES_FOR_RATINGS } from "./ultra-feedback-parser.js";
 import {
@@ -76,26 +77,14 @@ export class UltraFeedback extends Task<typeof schema> {
   override defaultStructuredOutput(): Record<string, unknown> {
     const integerOrNull = { anyOf: [{ type: "integer" }, { type: "null" }] };
     const strings = { type: "array", items: { type: "string" } };
-    if (!this.withTypes) {
-      return {
-        type: "object",
-        title: "SchemaUltraFeedback",
-        properties: { ratings: { type: "array", title: "Ratings", items: integerOrNull }, rationales: { ...strings, title: "Rationales" } },
-        required: ["ratings", "rationales"],
-        additionalProperties: false,
-      };
-    }
-    return {
-      type: "object",
-      title: "SchemaUltraFeedbackWithType",
-      properties: {
-        types: { type: "array", title: "Types", items: integerOrNull },
-        ratings: { type: "array", title: "Ratings", items: integerOrNull },
-        rationales: { ...strings, title: "Rationales" },
-        rationales_for_rating: { ...strings, title: "Rationales For Rating" },
-      },
-      required: ["types", "ratings", "rationales", "rationales_for_rating"],
-      additionalProperties: false,
-    };
+    const ratings = { type: "array", title: "Ratings", items: integerOrNull };
+    const rationales = { ...strings, title: "Rationales" };
+    if (!this.withTypes) return objectJsonSchema("SchemaUltraFeedback", { ratings, rationales });
+    return objectJsonSchema("SchemaUltraFeedbackWithType", {
+      types: { type: "array", title: "Types", items: integerOrNull },
+      ratings,
+      rationales,
+      rationales_for_rating: { ...strings, title: "Rationales For Rating" },
+    });
   }
 }

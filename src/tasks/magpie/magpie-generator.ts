@@ -5,8 +5,8 @@ import type { Row, StepColumns } from "../../core/row.js";
 import type { GeneratorOutput, StepOptions } from "../../steps/base-step.js";
 import type { StepContext } from "../../steps/step-context.js";
 import { withTraceMetadata } from "../support/llm-calls.js";
-import { magpieRowOutputs, openingMessages, runMagpie, userTurnPrompt, type MagpieStart } from "./magpie-conversation.js";
-import { checkMagpieSystemPrompt, chooseSystemPrompt, magpieExtension, magpieOutputs, resolveMagpieFormat, type MagpieFormat } from "./magpie-settings.js";
+import { firstTurnPrompt, magpieRowOutputs, runMagpie } from "./magpie-conversation.js";
+import { checkMagpieOptions, checkMagpieSystemPrompt, chooseSystemPrompt, magpieExtension, magpieOutputs, type MagpieStart } from "./magpie-settings.js";
 import { GeneratorTask, generatorTaskAttributes } from "../base/task.js";
 
 const schema = generatorTaskAttributes.extend({ ...magpieExtension, numRows: attribute(z.number().int().positive(), "The number of rows to generate.") });
@@ -26,27 +26,20 @@ export class MagpieGenerator extends GeneratorTask<typeof schema> {
 
   constructor(options: StepOptions<typeof schema>) {
     super(options);
-    checkMagpieSystemPrompt(this.attrs.systemPrompt, this.describeSelf());
-    resolveMagpieFormat(this.attrs, this.describeSelf());
+    checkMagpieOptions(this.attrs, this.describeSelf());
   }
 
   get outputs(): StepColumns {
     return magpieOutputs(this.attrs);
   }
 
-  private get format(): MagpieFormat {
-    return resolveMagpieFormat(this.attrs, this.describeSelf());
-  }
-
   private start(index: number): MagpieStart {
-    const chosen = chooseSystemPrompt(this.attrs.systemPrompt, seededRandom(`${this.attrs.seed}:${index}`));
-    return { systemPrompt: chosen.content, key: chosen.key };
+    return chooseSystemPrompt(this.attrs.systemPrompt, seededRandom(`${this.attrs.seed}:${index}`));
   }
 
   /** The raw prompt of the first user turn of the row at `row.index` (default 0). */
   override formatInput(row: Row): string {
-    const index = typeof row.index === "number" ? row.index : 0;
-    return userTurnPrompt(this.format, openingMessages(this.attrs, this.start(index)));
+    return firstTurnPrompt(this.attrs, this.describeSelf(), this.start(typeof row.index === "number" ? row.index : 0));
   }
 
   formatOutput(output: string | null): Row {
@@ -61,7 +54,7 @@ export class MagpieGenerator extends GeneratorTask<typeof schema> {
   async generate(offset: number, context: StepContext): Promise<GeneratorOutput> {
     const end = Math.min(offset + this.batchSize, this.attrs.numRows);
     const starts = Array.from({ length: Math.max(0, end - offset) }, (_, i) => this.start(offset + i));
-    const runs = await runMagpie(this.llm, this.attrs, this.format, starts, context);
+    const runs = await runMagpie(this.llm, this.attrs, this.describeSelf(), starts, context);
     const failed = runs.filter((run) => run.failed).length;
     if (failed > 0) context.logger.warn(`Task '${this.name}': ${failed} of ${runs.length} conversations failed; their outputs are null.`);
     const rows = runs.map((run) => ({ ...withTraceMetadata(this, magpieRowOutputs(this.attrs, run), run.trace), model_name: this.llm.modelName }));

@@ -37,14 +37,12 @@ export const magpieExtension = {
   seed: runtimeParameter(z.number().int().default(42), "Seed of the random choice of system prompts."),
 };
 
-export interface MagpieAttrs {
-  nTurns: number;
-  endWithUser: boolean;
-  includeSystemPrompt: boolean;
-  onlyInstruction: boolean;
-  systemPrompt?: MagpieSystemPrompt | undefined;
-  magpiePreQueryTemplate: string;
-  chatTemplate?: string | undefined;
+export type MagpieAttrs = z.output<z.ZodObject<typeof magpieExtension>>;
+
+/** How one conversation starts: its system prompt, and the name it was picked under. */
+export interface MagpieStart {
+  systemPrompt: string | undefined;
+  key: string | undefined;
 }
 
 /** The prompt format resolved from the options: the chat template and the pre-query text. */
@@ -65,6 +63,12 @@ export function resolveMagpieFormat(attrs: MagpieAttrs, owner: string): MagpieFo
     );
   }
   return { chat: compileTaskTemplate(chatSource, owner, "chat_template"), preQuery: known ? MAGPIE_PRE_QUERY_TEMPLATES[known] : attrs.magpiePreQueryTemplate };
+}
+
+/** Checks the options at construction: the system prompts, and a format the options resolve to. */
+export function checkMagpieOptions(attrs: MagpieAttrs, owner: string): void {
+  checkMagpieSystemPrompt(attrs.systemPrompt, owner);
+  resolveMagpieFormat(attrs, owner);
 }
 
 /** Weighted system prompts must all be weighted, and their probabilities must add up to 1. */
@@ -96,13 +100,10 @@ export function checkMagpieSystemPrompt(systemPrompt: MagpieSystemPrompt | undef
 }
 
 /** Picks a system prompt with a seeded draw; `key` is set when the prompts are named. */
-export function chooseSystemPrompt(
-  systemPrompt: MagpieSystemPrompt | undefined,
-  random: () => number,
-): { content: string | undefined; key: string | undefined } {
-  if (systemPrompt === undefined) return { content: undefined, key: undefined };
-  if (typeof systemPrompt === "string") return { content: systemPrompt, key: undefined };
-  if (Array.isArray(systemPrompt)) return { content: systemPrompt[Math.floor(random() * systemPrompt.length)], key: undefined };
+export function chooseSystemPrompt(systemPrompt: MagpieSystemPrompt | undefined, random: () => number): MagpieStart {
+  if (systemPrompt === undefined) return { systemPrompt: undefined, key: undefined };
+  if (typeof systemPrompt === "string") return { systemPrompt, key: undefined };
+  if (Array.isArray(systemPrompt)) return { systemPrompt: systemPrompt[Math.floor(random() * systemPrompt.length)], key: undefined };
   const entries = Object.entries(systemPrompt);
   const draw = random();
   let cumulative = 0;
@@ -110,15 +111,16 @@ export function chooseSystemPrompt(
   if (entries.every(([, value]) => Array.isArray(value))) {
     chosen = entries.find(([, value]) => (cumulative += (value as [string, number])[1]) > draw) ?? entries[entries.length - 1];
   }
-  if (!chosen) return { content: undefined, key: undefined };
+  if (!chosen) return { systemPrompt: undefined, key: undefined };
   const [key, value] = chosen;
-  return { content: typeof value === "string" ? value : value[0], key };
+  return { systemPrompt: typeof value === "string" ? value : value[0], key };
 }
 
 /** The columns Magpie writes for these options. */
 export function magpieOutputs(attrs: MagpieAttrs): string[] {
   const columns = attrs.onlyInstruction ? ["instruction"] : attrs.nTurns === 1 && !attrs.endWithUser ? ["instruction", "response"] : ["conversation"];
-  if (attrs.systemPrompt !== undefined && typeof attrs.systemPrompt === "object" && !Array.isArray(attrs.systemPrompt)) columns.push("system_prompt_key");
+  const named = attrs.systemPrompt !== undefined && typeof attrs.systemPrompt === "object" && !Array.isArray(attrs.systemPrompt);
+  if (named) columns.push("system_prompt_key");
   columns.push("model_name");
   return columns;
 }

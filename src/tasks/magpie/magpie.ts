@@ -3,8 +3,8 @@ import type { Row, StepColumns } from "../../core/row.js";
 import type { StepOptions } from "../../steps/base-step.js";
 import type { StepContext } from "../../steps/step-context.js";
 import { emitRows, withTraceMetadata } from "../support/llm-calls.js";
-import { magpieRowOutputs, openingMessages, runMagpie, userTurnPrompt, type MagpieStart } from "./magpie-conversation.js";
-import { checkMagpieSystemPrompt, chooseSystemPrompt, magpieExtension, magpieOutputs, resolveMagpieFormat, type MagpieFormat } from "./magpie-settings.js";
+import { firstTurnPrompt, magpieRowOutputs, runMagpie } from "./magpie-conversation.js";
+import { checkMagpieOptions, checkMagpieSystemPrompt, chooseSystemPrompt, magpieExtension, magpieOutputs, type MagpieStart } from "./magpie-settings.js";
 import { Task, taskAttributes } from "../base/task.js";
 
 const schema = taskAttributes.extend(magpieExtension);
@@ -30,27 +30,21 @@ export class Magpie extends Task<typeof schema> {
 
   constructor(options: StepOptions<typeof schema>) {
     super(options);
-    checkMagpieSystemPrompt(this.attrs.systemPrompt, this.describeSelf());
-    resolveMagpieFormat(this.attrs, this.describeSelf());
+    checkMagpieOptions(this.attrs, this.describeSelf());
   }
 
   override get outputs(): StepColumns {
     return magpieOutputs(this.attrs);
   }
 
-  private get format(): MagpieFormat {
-    return resolveMagpieFormat(this.attrs, this.describeSelf());
-  }
-
   private start(row: Row, seed: string): MagpieStart {
     if (typeof row.system_prompt === "string" && row.system_prompt) return { systemPrompt: row.system_prompt, key: undefined };
-    const chosen = chooseSystemPrompt(this.attrs.systemPrompt, seededRandom(seed));
-    return { systemPrompt: chosen.content, key: chosen.key };
+    return chooseSystemPrompt(this.attrs.systemPrompt, seededRandom(seed));
   }
 
   /** The raw prompt of the row's first user turn. */
   formatInput(row: Row): string {
-    return userTurnPrompt(this.format, openingMessages(this.attrs, this.start(row, `${this.attrs.seed}:0:0:0`)));
+    return firstTurnPrompt(this.attrs, this.describeSelf(), this.start(row, `${this.attrs.seed}:0:0:0`));
   }
 
   /** Magpie builds its rows in `process`; a single reply is read as the instruction. */
@@ -67,7 +61,7 @@ export class Magpie extends Task<typeof schema> {
     const rows = inputs[0] ?? [];
     const n = this.attrs.numGenerations;
     const starts = rows.flatMap((row, i) => Array.from({ length: n }, (_, k) => this.start(row, `${this.attrs.seed}:${context.seqNo}:${i}:${k}`)));
-    const runs = await runMagpie(this.llm, this.attrs, this.format, starts, context);
+    const runs = await runMagpie(this.llm, this.attrs, this.describeSelf(), starts, context);
     const failed = runs.filter((run) => run.failed);
     if (failed.length > 0)
       context.logger.warn(

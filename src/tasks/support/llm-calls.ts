@@ -34,6 +34,28 @@ export async function generateEach(llm: LLM, inputs: FormattedInput[], context: 
   });
 }
 
+/**
+ * Sends one prompt per item (one batched call), records each call on the item's trace and hands
+ * the item its result.
+ */
+export async function generateFor<T extends { trace: CallTrace }>(
+  llm: LLM,
+  items: T[],
+  prompt: (item: T) => FormattedInput,
+  context: StepContext,
+  onResult: (item: T, result: CallResult) => void,
+): Promise<void> {
+  const prompts = items.map(prompt);
+  const results = await generateEach(llm, prompts, context);
+  items.forEach((item, i) => {
+    const result = results[i];
+    const sent = prompts[i];
+    if (!result || sent === undefined) return;
+    item.trace.record(sent, result);
+    onResult(item, result);
+  });
+}
+
 /** What one row's calls leave behind: the last prompt and reply, summed token counts, a failure. */
 export class CallTrace {
   lastInput: FormattedInput | undefined;

@@ -84,6 +84,11 @@ export function alignToLength<T>(values: readonly T[], length: number): Array<T 
   return Array.from({ length }, (_, i) => (i < values.length ? (values[i] as T) : null));
 }
 
+/** The JSON schema of a reply object whose `properties` are all required (distilabel's pydantic reply models). */
+export function objectJsonSchema(title: string, properties: Record<string, unknown>): Record<string, unknown> {
+  return { type: "object", title, properties, required: Object.keys(properties), additionalProperties: false };
+}
+
 /** `length` nulls: the value of a list column whose reply could not be read. */
 export function nulls(length: number): null[] {
   return Array.from({ length }, () => null);
