@@ -32,11 +32,15 @@ export abstract class TemplatedGeneration<S extends AnyObjectSchema> extends Tas
 
   constructor(options: StepOptions<S>) {
     super(options);
+    this.checkOptions();
     // distilabel stores the columns as a list whatever was given; dumps do too.
     this.attrs.columns = this.columnList;
     this.compiled = compileTaskTemplate(this.attrs.template, this.describeSelf());
     checkColumnsMatchTemplate(this.columnList, this.compiled.variables, this.describeSelf());
   }
+
+  /** A subclass's own checks of its options, made before the template is compiled. */
+  protected checkOptions(): void {}
 
   get columnList(): string[] {
     const columns = this.attrs.columns;

@@ -3,7 +3,6 @@ import { attribute } from "../../components/attributes.js";
 import type { Row, StepColumns } from "../../core/row.js";
 import { OptionError } from "../../errors.js";
 import type { ChatType } from "../../llms/types.js";
-import type { StepOptions } from "../../steps/base-step.js";
 import { IMAGE_TYPES, imageUrlFor } from "./image-url.js";
 import { taskAttributes } from "../base/task.js";
 import { systemPromptAttribute, TemplatedGeneration, templateAttributes } from "./templated-generation.js";
@@ -31,8 +30,7 @@ export class TextGenerationWithImage extends TemplatedGeneration<typeof schema> 
   static override readonly typeName = "TextGenerationWithImage";
   static override readonly attributes = schema;
 
-  constructor(options: StepOptions<typeof schema>) {
-    super(options);
+  protected override checkOptions(): void {
     if (this.attrs.imageType === "PIL") {
       const owner = this.describeSelf();
       throw new OptionError(
