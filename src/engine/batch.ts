@@ -44,6 +44,9 @@ export const inputBatchSchema = z.object({
 });
 export type InputBatch = z.infer<typeof inputBatchSchema>;
 
+/** The fields of a step batch's work item after its `type`. */
+export const stepBatchWorkShape = { id: z.string(), run_id: z.string(), step: z.string(), seq_no: z.number().int().nonnegative() };
+
 export function sliceRows(slices: readonly BatchSlice[]): number {
   return slices.reduce((sum, s) => sum + (s.end - s.start), 0);
 }

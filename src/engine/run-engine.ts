@@ -13,7 +13,6 @@ import { applyOutputsInOrder, markDone } from "./step-outputs.js";
 import { WORK_TYPES, workTypeOf } from "./work-types/index.js";
 
 export { failRunInPlace } from "./run-failure.js";
-export { failedRowsByStep, runUsage } from "./work-types/finalize.js";
 
 export type RoutingResolver = (typeName: string, kwargs: Record<string, unknown>) => RoutingChooser;
 

@@ -110,9 +110,6 @@ export const runStateSchema = z.object({
 });
 export type RunState = z.infer<typeof runStateSchema>;
 
-/** Errors kept in the state (the count keeps growing; the list keeps the latest). */
-export const MAX_RECORDED_ERRORS = 100;
-
 export function createRunState(runId: string, plan: RunPlan): RunState {
   const steps: Record<string, StepRun> = {};
   const batchManagers: Record<string, BatchManagerStepState> = {};

@@ -4,8 +4,7 @@ import { runStatusSchema } from "./run-state.js";
 import { DEFAULT_PRICES, type PriceTable } from "../llms/pricing/price-table.js";
 import { usageTotalsSchema, type UsageByModel } from "../llms/usage/usage.js";
 import { usageTotals } from "../llms/usage/usage-totals.js";
-import { runUsage } from "./run-engine.js";
-import { runBudgetSchema, runStopSchema } from "./run-budget.js";
+import { runBudgetSchema, runStopSchema, runUsage } from "./run-budget.js";
 import { offlineBatchWaitSchema, pendingOfflineBatches } from "./offline-batch-wait.js";
 
 export const stepStatusSchema = z.enum(["pending", "running", "finished", "failed"]);
