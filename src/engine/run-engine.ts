@@ -6,7 +6,7 @@ import { workReportSchema, type WorkItem, type WorkReport, type WorkReportInput 
 import { copyRunState } from "./state-copy.js";
 import { mergeBudget, openLedger, type RunBudget } from "./run-budget.js";
 import { DEFAULT_PRICES, type PriceTable } from "../llms/pricing/price-table.js";
-import { recordWorkTime, release, retrack, trackInflight } from "./work-tracking.js";
+import { recordWorkTime, trackInflight } from "./work-tracking.js";
 import { activeInflightCount, awaitOfflineBatch } from "./offline-batch-wait.js";
 import { failRunInPlace } from "./run-failure.js";
 import { applyOutputsInOrder, markDone } from "./step-outputs.js";
@@ -120,7 +120,7 @@ export function resumeRun(input: RunState, context: EngineContext, options: { bu
     return e.work;
   });
   for (const work of state.failed_work) {
-    retrack(state, work);
+    workTypeOf(work).retrack(state, work);
     trackInflight(state, work, context.now);
     dispatch.push(work);
   }
@@ -146,7 +146,7 @@ function stopOf(state: RunState): RunState["stop"] {
 export function failRun(input: RunState, error: { code: string; message: string; step?: string }, context: { now: number }): Transition {
   const state = clone(input);
   const entry = Object.values(state.inflight).find((e) => "step" in e.work && e.work.step === error.step);
-  if (entry) release(state, entry.work);
+  if (entry) workTypeOf(entry.work).release(state, entry.work);
   failRunInPlace(state, error, entry?.work, context.now);
   return { state, dispatch: [] };
 }

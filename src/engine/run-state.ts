@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createdFromSchema } from "./batch.js";
+import { batchOriginShape } from "./batch.js";
 import type { BatchManagerStepState } from "./batch-manager-step.js";
 import { createBatchManagerStep } from "./batch-manager-step.js";
 import { runPlanSchema, type RunPlan } from "./run-plan.js";
@@ -17,9 +17,7 @@ export const pendingOutputSchema = z.object({
   seq_no: z.number().int().nonnegative(),
   num_rows: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative(),
-  last_batch: z.boolean(),
-  created_from: createdFromSchema,
-  batch_routed_to: z.array(z.string()),
+  ...batchOriginShape,
 });
 export type PendingOutput = z.infer<typeof pendingOutputSchema>;
 
