@@ -94,14 +94,9 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
       ];
     }),
   ) as RunView["steps"];
-  const stages = state.plan.stages.map((steps, index) => ({
-    index,
-    steps,
-    status: (index < state.stage.current || steps.every((s) => state.steps[s]?.done) ? "finished" : index === state.stage.current ? "running" : "pending") as
-      | "pending"
-      | "running"
-      | "finished",
-  }));
+  const stageStatus = (index: number, steps: string[]): RunView["stages"][number]["status"] =>
+    index < state.stage.current || steps.every((s) => state.steps[s]?.done) ? "finished" : index === state.stage.current ? "running" : "pending";
+  const stages = state.plan.stages.map((steps, index) => ({ index, steps, status: stageStatus(index, steps) }));
   const view: RunView = {
     ...meta,
     status: state.status,
