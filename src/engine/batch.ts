@@ -4,6 +4,9 @@ import { z } from "zod";
 export const createdFromSchema = z.record(z.string(), z.array(z.tuple([z.number().int(), z.number().int(), z.number().int()])));
 export type CreatedFrom = z.infer<typeof createdFromSchema>;
 
+/** Whether an output batch is its step's last, where its rows came from and where routing sent them. */
+export const batchOriginShape = { last_batch: z.boolean(), created_from: createdFromSchema, batch_routed_to: z.array(z.string()) };
+
 /**
  * A step's output batch as the batch manager buffers it for a successor: counts, never rows.
  * Rows `[consumed, size)` are still to be handed out; the rows live in storage under the key of
@@ -14,9 +17,7 @@ export const bufferedBatchSchema = z.object({
   seq_no: z.number().int().nonnegative(),
   size: z.number().int().nonnegative(),
   consumed: z.number().int().nonnegative(),
-  last_batch: z.boolean(),
-  created_from: createdFromSchema,
-  batch_routed_to: z.array(z.string()),
+  ...batchOriginShape,
 });
 export type BufferedBatch = z.infer<typeof bufferedBatchSchema>;
 
@@ -43,6 +44,9 @@ export const inputBatchSchema = z.object({
   batch_routed_to: z.array(z.string()),
 });
 export type InputBatch = z.infer<typeof inputBatchSchema>;
+
+/** The fields of a step batch's work item after its `type`. */
+export const stepBatchWorkShape = { id: z.string(), run_id: z.string(), step: z.string(), seq_no: z.number().int().nonnegative() };
 
 export function sliceRows(slices: readonly BatchSlice[]): number {
   return slices.reduce((sum, s) => sum + (s.end - s.start), 0);

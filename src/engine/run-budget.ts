@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { priceOf, type PriceTable } from "../llms/pricing/price-table.js";
-import type { UsageByModel } from "../llms/usage/usage.js";
+import { addUsage, type UsageByModel } from "../llms/usage/usage.js";
 import type { RunState, StepRun } from "./run-state.js";
 
 /** A run's spending limits; null is no limit. Changed by a resume, so it lives in the state, not the plan. */
@@ -42,6 +42,11 @@ export interface BudgetLedger {
 
 export function hasLimit(budget: RunBudget | undefined | null): budget is RunBudget {
   return !!budget && (budget.max_cost_usd !== null || budget.max_requests !== null);
+}
+
+/** The run's LLM usage per model, summed over its steps. */
+export function runUsage(state: RunState): UsageByModel {
+  return Object.values(state.steps).reduce<UsageByModel>((sum, s) => addUsage(sum, s.usage ?? {}), {});
 }
 
 /** Requests and the cost of the models with a price (a model without one adds requests, not cost). */

@@ -6,14 +6,13 @@ import { workReportSchema, type WorkItem, type WorkReport, type WorkReportInput 
 import { copyRunState } from "./state-copy.js";
 import { mergeBudget, openLedger, type RunBudget } from "./run-budget.js";
 import { DEFAULT_PRICES, type PriceTable } from "../llms/pricing/price-table.js";
-import { recordWorkTime, release, retrack, trackInflight } from "./work-tracking.js";
+import { recordWorkTime, trackInflight } from "./work-tracking.js";
 import { activeInflightCount, awaitOfflineBatch } from "./offline-batch-wait.js";
 import { failRunInPlace } from "./run-failure.js";
 import { applyOutputsInOrder, markDone } from "./step-outputs.js";
 import { WORK_TYPES, workTypeOf } from "./work-types/index.js";
 
 export { failRunInPlace } from "./run-failure.js";
-export { failedRowsByStep, runUsage } from "./work-types/finalize.js";
 
 export type RoutingResolver = (typeName: string, kwargs: Record<string, unknown>) => RoutingChooser;
 
@@ -31,8 +30,6 @@ export interface Transition {
   dispatch: WorkItem[];
 }
 
-const clone = copyRunState;
-
 /**
  * Starts a pending run: requests the first batches of the first stage. Steps the plan marks
  * reused (`reused_from`) are never sent: the outputs given for them (`reused`, each step's
@@ -41,7 +38,7 @@ const clone = copyRunState;
  */
 export function startRun(input: RunState, context: EngineContext, reused: Record<string, readonly PendingOutput[]> = {}): Transition {
   if (input.status !== "pending") throw new DistilflareError("conflict", `Run '${input.run_id}' has already started (status ${input.status})`);
-  const state = clone(input);
+  const state = copyRunState(input);
   state.status = "running";
   for (const name of state.plan.order) {
     const step = state.steps[name];
@@ -79,7 +76,7 @@ export function applyReport(input: RunState, reportInput: WorkReportInput, conte
   const entry = input.inflight[report.id];
   if (!entry) return { state: input, dispatch: [] };
   if (report.offline_batch) return { state: awaitOfflineBatch(input, report, context.now), dispatch: [] };
-  const state = clone(input);
+  const state = copyRunState(input);
   delete state.inflight[report.id];
   recordWorkTime(state, entry, context.now);
   const work = entry.work;
@@ -96,7 +93,7 @@ export function stopRun(input: RunState): Transition {
   if (input.status !== "running" && input.status !== "pending") {
     throw new DistilflareError("conflict", `Run '${input.run_id}' cannot be stopped from status '${input.status}'`);
   }
-  const state = clone(input);
+  const state = copyRunState(input);
   state.status = activeInflightCount(state) === 0 ? "stopped" : "stopping";
   state.stop = { reason: "requested", message: "stop requested" };
   return { state, dispatch: [] };
@@ -111,7 +108,7 @@ export function resumeRun(input: RunState, context: EngineContext, options: { bu
   if (!["stopped", "stopping", "failed"].includes(input.status)) {
     throw new DistilflareError("conflict", `Run '${input.run_id}' cannot be resumed from status '${input.status}'`);
   }
-  const state = clone(input);
+  const state = copyRunState(input);
   state.status = "running";
   state.error = null;
   state.budget = mergeBudget(state.budget, options.budget);
@@ -121,7 +118,7 @@ export function resumeRun(input: RunState, context: EngineContext, options: { bu
     return e.work;
   });
   for (const work of state.failed_work) {
-    retrack(state, work);
+    workTypeOf(work).retrack(state, work);
     trackInflight(state, work, context.now);
     dispatch.push(work);
   }
@@ -145,9 +142,9 @@ function stopOf(state: RunState): RunState["stop"] {
 
 /** Fails the run (e.g. its dead-letter queue got a generator batch). */
 export function failRun(input: RunState, error: { code: string; message: string; step?: string }, context: { now: number }): Transition {
-  const state = clone(input);
+  const state = copyRunState(input);
   const entry = Object.values(state.inflight).find((e) => "step" in e.work && e.work.step === error.step);
-  if (entry) release(state, entry.work);
+  if (entry) workTypeOf(entry.work).release(state, entry.work);
   failRunInPlace(state, error, entry?.work, context.now);
   return { state, dispatch: [] };
 }

@@ -1,6 +1,9 @@
-import { MAX_RECORDED_ERRORS, type RunState } from "./run-state.js";
+import type { RunState } from "./run-state.js";
 import type { WorkItem } from "./work.js";
 import { workTypeOf } from "./work-types/index.js";
+
+/** Errors kept in the state (the count keeps growing; the list keeps the latest). */
+export const MAX_RECORDED_ERRORS = 100;
 
 /** Fails the run in place; `work` (the item that failed it, if any) is kept to be sent again on resume. */
 export function failRunInPlace(

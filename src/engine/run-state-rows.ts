@@ -93,23 +93,11 @@ export function stateChanges(previous: RunState | undefined, next: RunState): Ro
     const header = managerRow(manager);
     if (!before || !sameJson(managerRow(before), header)) put(key("manager", step), header);
     for (const [pred, buffer] of Object.entries(manager.data)) {
-      diffBySeq(
-        before?.data[pred] ?? [],
-        buffer,
-        (b) => b.seq_no,
-        changes,
-        (seq) => key("buffer", step, pred, seq),
-      );
+      diffBySeq(before?.data[pred] ?? [], buffer, changes, (seq) => key("buffer", step, pred, seq));
     }
   }
   for (const [leaf, run] of Object.entries(next.leaves)) {
-    diffBySeq(
-      previous?.leaves[leaf]?.pending ?? [],
-      run.pending,
-      (e) => e.seq_no,
-      changes,
-      (seq) => key("leaf_pending", leaf, "", seq),
-    );
+    diffBySeq(previous?.leaves[leaf]?.pending ?? [], run.pending, changes, (seq) => key("leaf_pending", leaf, "", seq));
   }
 
   const keptWork = new Set<string>([...Object.keys(next.inflight), ...next.failed_work.map((w) => w.id)]);
@@ -144,14 +132,14 @@ function sameErrors(a: RunState["errors"], b: RunState["errors"]): boolean {
  * Both lists are sorted by seq_no and share unchanged entries: one walk finds the entries
  * added or changed (not the same object) and those gone.
  */
-function diffBySeq<T>(before: readonly T[], after: readonly T[], seqOf: (entry: T) => number, changes: RowChanges, keyOf: (seq: number) => RowKey): void {
+function diffBySeq<T extends { seq_no: number }>(before: readonly T[], after: readonly T[], changes: RowChanges, keyOf: (seq: number) => RowKey): void {
   if (before === after) return;
   // The common case, a buffer that only grew: its prefix is the same objects.
   let same = 0;
   const shorter = Math.min(before.length, after.length);
   while (same < shorter && before[same] === after[same]) same++;
   if (same === before.length) {
-    for (let k = same; k < after.length; k++) changes.put.push({ key: keyOf(seqOf(after[k] as T)), value: after[k] });
+    for (let k = same; k < after.length; k++) changes.put.push({ key: keyOf((after[k] as T).seq_no), value: after[k] });
     return;
   }
   let i = 0;
@@ -159,8 +147,8 @@ function diffBySeq<T>(before: readonly T[], after: readonly T[], seqOf: (entry: 
   while (i < before.length || j < after.length) {
     const a = before[i];
     const b = after[j];
-    const sa = a === undefined ? Number.POSITIVE_INFINITY : seqOf(a);
-    const sb = b === undefined ? Number.POSITIVE_INFINITY : seqOf(b);
+    const sa = a?.seq_no ?? Number.POSITIVE_INFINITY;
+    const sb = b?.seq_no ?? Number.POSITIVE_INFINITY;
     if (sa < sb) {
       changes.delete.push(keyOf(sa));
       i++;

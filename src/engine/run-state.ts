@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createdFromSchema } from "./batch.js";
+import { batchOriginShape } from "./batch.js";
 import type { BatchManagerStepState } from "./batch-manager-step.js";
 import { createBatchManagerStep } from "./batch-manager-step.js";
 import { runPlanSchema, type RunPlan } from "./run-plan.js";
@@ -17,9 +17,7 @@ export const pendingOutputSchema = z.object({
   seq_no: z.number().int().nonnegative(),
   num_rows: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative(),
-  last_batch: z.boolean(),
-  created_from: createdFromSchema,
-  batch_routed_to: z.array(z.string()),
+  ...batchOriginShape,
 });
 export type PendingOutput = z.infer<typeof pendingOutputSchema>;
 
@@ -109,9 +107,6 @@ export const runStateSchema = z.object({
   stop: runStopSchema.nullable().optional(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
-
-/** Errors kept in the state (the count keeps growing; the list keeps the latest). */
-export const MAX_RECORDED_ERRORS = 100;
 
 export function createRunState(runId: string, plan: RunPlan): RunState {
   const steps: Record<string, StepRun> = {};

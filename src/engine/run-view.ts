@@ -4,8 +4,7 @@ import { runStatusSchema } from "./run-state.js";
 import { DEFAULT_PRICES, type PriceTable } from "../llms/pricing/price-table.js";
 import { usageTotalsSchema, type UsageByModel } from "../llms/usage/usage.js";
 import { usageTotals } from "../llms/usage/usage-totals.js";
-import { runUsage } from "./run-engine.js";
-import { runBudgetSchema, runStopSchema } from "./run-budget.js";
+import { runBudgetSchema, runStopSchema, runUsage } from "./run-budget.js";
 import { offlineBatchWaitSchema, pendingOfflineBatches } from "./offline-batch-wait.js";
 
 export const stepStatusSchema = z.enum(["pending", "running", "finished", "failed"]);
@@ -95,14 +94,9 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
       ];
     }),
   ) as RunView["steps"];
-  const stages = state.plan.stages.map((steps, index) => ({
-    index,
-    steps,
-    status: (index < state.stage.current || steps.every((s) => state.steps[s]?.done) ? "finished" : index === state.stage.current ? "running" : "pending") as
-      | "pending"
-      | "running"
-      | "finished",
-  }));
+  const stageStatus = (index: number, steps: string[]): RunView["stages"][number]["status"] =>
+    index < state.stage.current || steps.every((s) => state.steps[s]?.done) ? "finished" : index === state.stage.current ? "running" : "pending";
+  const stages = state.plan.stages.map((steps, index) => ({ index, steps, status: stageStatus(index, steps) }));
   const view: RunView = {
     ...meta,
     status: state.status,

@@ -3,7 +3,7 @@ import type { InflightEntry, RunState } from "./run-state.js";
 import { copyRunState } from "./state-copy.js";
 import type { WorkItem } from "./work.js";
 import { mergeBudget, type RunBudget } from "./run-budget.js";
-import { release } from "./work-tracking.js";
+import { workTypeOf } from "./work-types/index.js";
 import { awaitingPoll } from "./offline-batch-wait.js";
 
 /**
@@ -47,7 +47,7 @@ export function startWork(input: RunState, workId: string, now: number, policy: 
   if (held.attempts > policy.maxAttempts) {
     const step = "step" in held.work ? held.work.step : undefined;
     const message = `work '${workId}' was started ${held.attempts - 1} time(s) without finishing; last error: ${held.last_error ?? "none recorded"}`;
-    release(state, held.work);
+    workTypeOf(held.work).release(state, held.work);
     failRunInPlace(state, { code: "step_failed", message, step }, held.work, now);
     return { state, dispatch: [], outcome: { granted: false, reason: "attempts_exhausted" } };
   }
@@ -91,7 +91,7 @@ export function failWork(input: RunState, workId: string, reason: string, now: n
   const step = "step" in entry.work ? entry.work.step : undefined;
   const message = entry.last_error ? `${reason}; last error: ${entry.last_error}` : reason;
   const seqNo = "seq_no" in entry.work ? entry.work.seq_no : undefined;
-  release(state, entry.work);
+  workTypeOf(entry.work).release(state, entry.work);
   failRunInPlace(state, { code: "step_failed", message, step, seq_no: seqNo }, entry.work, now);
   return { state, dispatch: [] };
 }

@@ -1,22 +1,7 @@
 import type { InflightEntry, RunState } from "./run-state.js";
 import type { WorkItem } from "./work.js";
-import { workTypeOf } from "./work-types/index.js";
 
-/**
- * The in-flight bookkeeping of work items: the run's `inflight` table and the counters the
- * engine keeps beside it (a step's batches in flight, a generator's outstanding request, a
- * leaf's Parquet writes, the finalizer).
- */
-
-/** Undoes the counters of work that will not report (a report's own path does this itself). */
-export function release(state: RunState, work: WorkItem): void {
-  workTypeOf(work).release(state, work);
-}
-
-/** Restores the counters of failed work sent again, so the same work is not dispatched twice. */
-export function retrack(state: RunState, work: WorkItem): void {
-  workTypeOf(work).retrack(state, work);
-}
+/** The run's `inflight` table (each kind keeps its own counters beside it: `work-types/`). */
 
 /** Records work as sent at `now`. */
 export function trackInflight(state: RunState, work: WorkItem, now: number): void {

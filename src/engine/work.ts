@@ -1,67 +1,15 @@
 import { z } from "zod";
 import { usageByModelSchema } from "../llms/usage/usage.js";
 import { offlineBatchJobSchema } from "../llms/offline-batch/offline-batch-job.js";
-import { createdFromSchema, inputPartSchema } from "./batch.js";
+import { WORK_TYPES } from "./work-types/index.js";
 
-/** Ask a generator for the batch that starts at `offset`. */
-export const generateWorkSchema = z.object({
-  type: z.literal("generate"),
-  id: z.string(),
-  run_id: z.string(),
-  step: z.string(),
-  seq_no: z.number().int().nonnegative(),
-  offset: z.number().int().nonnegative(),
-  /** Dry runs force the first batch to be the last. */
-  force_last_batch: z.boolean(),
-});
+type WorkTypes = typeof WORK_TYPES;
+type WorkTypeName = keyof WorkTypes;
+type WorkSchemaOf = WorkTypes[WorkTypeName]["schema"];
 
-/** Run a step on an input batch whose rows are referenced by slices of upstream outputs. */
-export const processWorkSchema = z.object({
-  type: z.literal("process"),
-  id: z.string(),
-  run_id: z.string(),
-  step: z.string(),
-  seq_no: z.number().int().nonnegative(),
-  last_batch: z.boolean(),
-  accumulated: z.boolean(),
-  data: z.array(inputPartSchema),
-  created_from: createdFromSchema,
-  batch_routed_to: z.array(z.string()),
-  /** Producer step -> the earlier run whose stored batches it reuses (absent: this run's). */
-  sources: z.record(z.string(), z.string()).optional(),
-});
-
-/** Write leaf-step batches `[first_seq_no, last_seq_no]` as one Parquet file of the Distiset. */
-export const writeParquetWorkSchema = z.object({
-  type: z.literal("write_parquet"),
-  id: z.string(),
-  run_id: z.string(),
-  step: z.string(),
-  config: z.string(),
-  split: z.string(),
-  file_index: z.number().int().nonnegative(),
-  seq_nos: z.array(z.number().int().nonnegative()),
-  /** The earlier run whose stored batches of a reused leaf are written (absent: this run's). */
-  source_run_id: z.string().optional(),
-});
-
-/** Write the manifest, the dataset card and the log once every file is written. */
-export const finalizeWorkSchema = z.object({
-  type: z.literal("finalize"),
-  id: z.string(),
-  run_id: z.string(),
-  /** Failed rows per step, for the Distiset's manifest and card. */
-  failed_rows: z.record(z.string(), z.number().int().nonnegative()).default({}),
-  /** The run's LLM usage per model, for the Distiset's manifest and card. */
-  usage: usageByModelSchema.optional(),
-});
-
-export const workItemSchema = z.discriminatedUnion("type", [generateWorkSchema, processWorkSchema, writeParquetWorkSchema, finalizeWorkSchema]);
+/** Any work item, as it travels on the queues and is kept in the run's state: one of the table's schemas. */
+export const workItemSchema = z.discriminatedUnion("type", Object.values(WORK_TYPES).map((kind) => kind.schema) as [WorkSchemaOf, ...WorkSchemaOf[]]);
 export type WorkItem = z.infer<typeof workItemSchema>;
-export type GenerateWork = z.infer<typeof generateWorkSchema>;
-export type ProcessWork = z.infer<typeof processWorkSchema>;
-export type WriteParquetWork = z.infer<typeof writeParquetWorkSchema>;
-export type FinalizeWork = z.infer<typeof finalizeWorkSchema>;
 
 export const reportErrorSchema = z.object({ code: z.string(), message: z.string() });
 
@@ -73,7 +21,7 @@ export type DistisetFile = z.infer<typeof distisetFileSchema>;
 export const workReportSchema = z.object({
   id: z.string(),
   run_id: z.string(),
-  type: z.enum(["generate", "process", "write_parquet", "finalize"]),
+  type: z.enum(Object.keys(WORK_TYPES) as [WorkTypeName, ...WorkTypeName[]]),
   step: z.string().optional(),
   seq_no: z.number().int().nonnegative().optional(),
   /** Rows in the output batch (generate/process) or the file (write_parquet). */
@@ -99,15 +47,3 @@ export const workReportSchema = z.object({
 });
 export type WorkReport = z.infer<typeof workReportSchema>;
 export type WorkReportInput = z.input<typeof workReportSchema>;
-
-export function workId(item: { type: string; step?: string; seq_no?: number; config?: string; file_index?: number }): string {
-  switch (item.type) {
-    case "generate":
-    case "process":
-      return `${item.type}:${item.step}:${item.seq_no}`;
-    case "write_parquet":
-      return `write_parquet:${item.config}:${item.file_index}`;
-    default:
-      return item.type;
-  }
-}

@@ -183,9 +183,7 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
  * (its stored, imputed batches would be served or resumed again); such a run is recomputed.
  */
 function reusableRun(cached: CachedRun | undefined, options: InProcessRunOptions): CachedRun | undefined {
-  if (!cached) return undefined;
-  if (!options.acceptFailedRows && totalFailedRows(cached.state) > 0) return undefined;
-  return cached;
+  return cached && (options.acceptFailedRows || totalFailedRows(cached.state) === 0) ? cached : undefined;
 }
 
 /** The leaf files a run that did not finish has written so far. */

@@ -1,19 +1,19 @@
 import { toDistilflareError } from "../errors.js";
 import type { WorkItem, WorkReportInput } from "../engine/work.js";
+import { workTypeOf } from "../engine/work-types/index.js";
+import { reportOf, type WorkRunnerDeps } from "../engine/work-types/work-type.js";
 import { BufferLogger } from "../steps/step-context.js";
-import { executorOf } from "./work-types/index.js";
-import { reportOf, type WorkRunnerDeps } from "./work-types/work-executor.js";
 
-export type { WorkRunnerDeps } from "./work-types/work-executor.js";
+export type { WorkRunnerDeps } from "../engine/work-types/work-type.js";
 
 /**
- * Runs one work item and returns its report. Idempotent per work id: an output already stored
- * under the batch's deterministic key is reported as it is, never computed twice.
+ * Runs one work item with its kind's `run` and returns its report. Idempotent per work id: an
+ * output already stored under the batch's deterministic key is reported as it is, never computed twice.
  */
 export async function runWork(work: WorkItem, deps: WorkRunnerDeps): Promise<WorkReportInput> {
-  const logger = new BufferLogger(work.type === "finalize" ? "" : `[${"step" in work ? work.step : ""}] `);
+  const logger = new BufferLogger(work.type === "finalize" ? "" : `[${work.step}] `);
   try {
-    const report = await executorOf(work)(work, deps, logger);
+    const report = await workTypeOf(work).run(work, deps, logger);
     return { ...report, log: [...logger.lines, ...(report.log ?? [])] };
   } catch (error) {
     const failure = toDistilflareError(error);

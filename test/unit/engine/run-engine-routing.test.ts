@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ProcessWork } from "../../../src/engine/work.js";
+import type { ProcessWork } from "../../../src/engine/work-types/process.js";
 import { createDefaultRegistry } from "../../../src/default-registry.js";
 import { defineRoutingBatchFunction } from "../../../src/pipeline/routing-batch-function.js";
 import { EngineSim, dagSpec, dagStep, plan, range, type Behaviour } from "./engine-sim.js";

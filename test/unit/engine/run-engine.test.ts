@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { DistilflareError } from "../../../src/errors.js";
 import { applyReport, startRun } from "../../../src/engine/run-engine.js";
-import { createRunState, MAX_RECORDED_ERRORS } from "../../../src/engine/run-state.js";
-import type { ProcessWork, WorkItem } from "../../../src/engine/work.js";
+import { createRunState } from "../../../src/engine/run-state.js";
+import { MAX_RECORDED_ERRORS } from "../../../src/engine/run-failure.js";
+import type { WorkItem } from "../../../src/engine/work.js";
+import type { ProcessWork } from "../../../src/engine/work-types/process.js";
 import { EngineSim, branching, dagSpec, dagStep, engineContext as context, linear, plan, range } from "./engine-sim.js";
 
 describe("startRun", () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { RunPlan } from "../../../src/engine/run-plan.js";
 import { completeOutputs, decideStepReuse, planWithReuse, reusableSteps, type StepOutputSource } from "../../../src/engine/step-reuse.js";
-import type { ProcessWork, WriteParquetWork } from "../../../src/engine/work.js";
+import type { ProcessWork } from "../../../src/engine/work-types/process.js";
+import type { WriteParquetWork } from "../../../src/engine/work-types/write-parquet.js";
 import { EngineSim, dagSpec, dagStep, plan } from "./engine-sim.js";
 
 /** gen (batch 2) -> a (2) -> b (3), signatures `sig-<step>`. */

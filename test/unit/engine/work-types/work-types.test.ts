@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { startRun } from "../../../../src/engine/run-engine.js";
 import { createRunState, type RunState } from "../../../../src/engine/run-state.js";
-import { workReportSchema, type ProcessWork, type WorkItem, type WorkReportInput } from "../../../../src/engine/work.js";
+import { workReportSchema, type WorkItem, type WorkReportInput } from "../../../../src/engine/work.js";
+import type { ProcessWork } from "../../../../src/engine/work-types/process.js";
 import { WORK_TYPES, workTypeOf } from "../../../../src/engine/work-types/index.js";
 import { routingResolver } from "../../../../src/runtime/routing-resolver.js";
 import { createDefaultRegistry } from "../../../../src/default-registry.js";
