@@ -95,25 +95,12 @@ export interface CompareOperandNode extends Base {
   readonly expr: TemplateNode;
   readonly type: string;
 }
-/** nunjucks nodes with no Jinja2 meaning here (inheritance, includes, async, switch...). */
+/** nunjucks nodes with no Jinja2 meaning here: loading other templates (no loader on Workers)... */
+type LoaderNodeType = "Extends" | "Block" | "Super" | "Include" | "Import" | "FromImport" | "TemplateRef";
+/** ...and `{% call %}`, nunjucks-only tags, async variants and extensions. */
+type OtherUnsupportedNodeType = "Caller" | "Switch" | "Case" | "IfAsync" | "AsyncEach" | "AsyncAll" | "FilterAsync" | "CallExtension" | "CallExtensionAsync";
 export interface UnsupportedNode extends Base {
-  readonly typename:
-    | "IfAsync"
-    | "AsyncEach"
-    | "AsyncAll"
-    | "Caller"
-    | "Import"
-    | "FromImport"
-    | "FilterAsync"
-    | "Block"
-    | "Super"
-    | "Extends"
-    | "Include"
-    | "TemplateRef"
-    | "Switch"
-    | "Case"
-    | "CallExtension"
-    | "CallExtensionAsync";
+  readonly typename: LoaderNodeType | OtherUnsupportedNodeType;
 }
 
 export type TemplateNode =

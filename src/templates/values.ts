@@ -41,10 +41,6 @@ export function isMapping(value: unknown): value is Record<string, unknown> {
   );
 }
 
-export function isNumber(value: unknown): value is number {
-  return typeof value === "number";
-}
-
 /** Python's type names, for error messages that match what Jinja2 users know. */
 export function typeName(value: unknown): string {
   if (isUndefined(value)) return "Undefined";
