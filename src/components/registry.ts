@@ -107,7 +107,3 @@ function typeName(record: Record<string, unknown>, path: string): string {
   }
   return (info as { name: string }).name;
 }
-
-export function isComponent(value: unknown): value is Component {
-  return value instanceof Component;
-}

@@ -236,5 +236,3 @@ export class Pipeline implements StepHost {
     return loader;
   }
 }
-
-export type { LoadGroups, LoadStages };

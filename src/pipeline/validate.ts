@@ -131,21 +131,17 @@ function validateStructure(dag: Dag): void {
 
 function validateMappings(dag: Dag, name: string): void {
   const step = dag.step(name);
-  const rawInputs = Object.keys(step.inputs).map((column) => originalName(step.inputMappings, column));
-  for (const key of Object.keys(step.inputMappings)) {
-    if (!rawInputs.includes(key)) {
+  const sides = [
+    { side: "input", mappings: step.inputMappings, columns: Object.keys(step.inputs) },
+    { side: "output", mappings: step.outputMappings, columns: step.outputs },
+  ];
+  for (const { side, mappings, columns } of sides) {
+    const raw = columns.map((column) => originalName(mappings, column));
+    for (const key of Object.keys(mappings)) {
+      if (raw.includes(key)) continue;
       throw new DagValidationError(
-        `The input columns '${key}' of the input mappings are not valid. Please provide input columns that are valid for the step '${name}': ${pyList(rawInputs)}`,
-        { step: name, field: `input_mappings.${key}`, expected: `one of ${pyList(rawInputs)}` },
-      );
-    }
-  }
-  const rawOutputs = step.outputs.map((column) => originalName(step.outputMappings, column));
-  for (const key of Object.keys(step.outputMappings)) {
-    if (!rawOutputs.includes(key)) {
-      throw new DagValidationError(
-        `The output columns '${key}' of the output mappings are not valid. Please provide output columns that are valid for the step '${name}': ${pyList(rawOutputs)}`,
-        { step: name, field: `output_mappings.${key}`, expected: `one of ${pyList(rawOutputs)}` },
+        `The ${side} columns '${key}' of the ${side} mappings are not valid. Please provide ${side} columns that are valid for the step '${name}': ${pyList(raw)}`,
+        { step: name, field: `${side}_mappings.${key}`, expected: `one of ${pyList(raw)}` },
       );
     }
   }
