@@ -71,10 +71,7 @@ function validateStructure(dag: Dag): void {
       });
     }
     seen.add(step.name);
-    for (const [field, size] of [
-      ["input_batch_size", step.inputBatchSize],
-      ["batch_size", step.batchSize],
-    ] as const) {
+    for (const [field, size] of Object.entries({ input_batch_size: step.inputBatchSize, batch_size: step.batchSize })) {
       if (size !== undefined && (!Number.isInteger(size) || size < 1)) {
         throw new DagValidationError(`Step '${step.name}' has ${field}=${size}; it must be a positive integer`, {
           step: step.name,

@@ -10,7 +10,6 @@ declare module "nunjucks/src/lexer.js" {
   export interface Tokenizer {
     lineno: number;
     colno: number;
-    nextToken(): Token | null;
   }
   type TokenType = "TOKEN_LEFT_PAREN" | "TOKEN_LEFT_BRACKET" | "TOKEN_RIGHT_BRACKET" | "TOKEN_COLON" | "TOKEN_OPERATOR" | "TOKEN_SYMBOL" | "TOKEN_INT";
   const lexer: { lex(source: string, opts?: Record<string, unknown>): Tokenizer } & Record<TokenType, string>;
@@ -22,7 +21,6 @@ declare module "nunjucks/src/parser.js" {
   export interface NunjucksParser {
     peekToken(): Token | null;
     nextToken(withWhitespace?: boolean): Token | null;
-    pushToken(token: Token | null): void;
     skip(type: string): boolean;
     expect(type: string): Token;
     fail(message: string, lineno?: number, colno?: number): never;
