@@ -42,11 +42,7 @@ export class Interpreter {
   constructor(private readonly context: Readonly<Record<string, unknown>>) {}
 
   render(root: ListNode): string {
-    return withRenderBudget(() => {
-      const out: string[] = [];
-      this.renderNode(root, new Frame(undefined), out);
-      return out.join("");
-    });
+    return withRenderBudget(() => this.renderToString(root, new Frame(undefined)));
   }
 
   private renderNode(node: TemplateNode, frame: Frame, out: string[]): void {
@@ -215,7 +211,6 @@ export class Interpreter {
   private evaluateNode(node: TemplateNode, frame: Frame): unknown {
     switch (node.typename) {
       case "Literal":
-        return node.value;
       case "TemplateData":
         return node.value;
       case "Symbol":
