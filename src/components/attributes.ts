@@ -57,14 +57,3 @@ export function isOptionalSchema(schema: z.ZodType): boolean {
 export function isRequiredParameter(schema: z.ZodType): boolean {
   return metaOf(schema).required === true || !isOptionalSchema(schema);
 }
-
-/** A short human description of what a schema accepts, for error messages. */
-export function describeExpected(schema: z.ZodType): string {
-  try {
-    const json = z.toJSONSchema(schema, { unrepresentable: "any", io: "input" }) as Record<string, unknown>;
-    delete json.$schema;
-    return JSON.stringify(json);
-  } catch {
-    return "a valid value";
-  }
-}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { OptionError, RuntimeParameterError } from "../errors.js";
 import { toCamelCase, toSnakeCase } from "../core/naming.js";
+import { isPlainObject } from "../core/row-checks.js";
 import type { EgressTarget } from "../security/egress-target.js";
 import type { StepServices } from "../steps/step-context.js";
 import { isOptionalSchema, isRequiredParameter, metaOf } from "./attributes.js";
@@ -134,7 +135,7 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
    * Unknown names, non-runtime attributes and ill-typed values are errors naming the path.
    */
   setRuntimeParameters(parameters: Record<string, unknown>, path: string[]): void {
-    if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
+    if (!isPlainObject(parameters)) {
       throw new RuntimeParameterError(`Runtime parameters of '${path.join(".")}' must be an object`, {
         step: path[0],
         parameter: path.join("."),
@@ -145,16 +146,16 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
     for (const [wireName, value] of Object.entries(parameters)) {
       const key = toCamelCase(wireName);
       const here = [...path, wireName];
+      const parameter = here.join(".");
       const schema = entries.get(key);
       if (!schema) {
         const known = [...entries.keys()].map(toSnakeCase);
-        const isAttribute = key in this.schema.shape;
-        throw new RuntimeParameterError(
-          isAttribute
-            ? `'${here.join(".")}' is not a runtime parameter of ${this.describeSelf()}; runtime parameters are: ${known.join(", ") || "(none)"}`
-            : `Unknown runtime parameter '${here.join(".")}' for ${this.describeSelf()}; runtime parameters are: ${known.join(", ") || "(none)"}`,
-          { step: path[0], parameter: here.join("."), expected: `one of ${known.join(", ")}` },
-        );
+        const problem = key in this.schema.shape ? `'${parameter}' is not a runtime parameter of` : `Unknown runtime parameter '${parameter}' for`;
+        throw new RuntimeParameterError(`${problem} ${this.describeSelf()}; runtime parameters are: ${known.join(", ") || "(none)"}`, {
+          step: path[0],
+          parameter,
+          expected: `one of ${known.join(", ")}`,
+        });
       }
       const current = (this.attrs as Record<string, unknown>)[key];
       if (current instanceof Component) {
@@ -164,10 +165,11 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
       if (isComponentList(current)) {
         for (const [index, sub] of Object.entries((value ?? {}) as Record<string, unknown>)) {
           const target = current[Number(index)];
+          const item = `${parameter}.${index}`;
           if (!target) {
-            throw new RuntimeParameterError(`'${here.join(".")}.${index}' does not exist (${current.length} items)`, {
+            throw new RuntimeParameterError(`'${item}' does not exist (${current.length} items)`, {
               step: path[0],
-              parameter: `${here.join(".")}.${index}`,
+              parameter: item,
               expected: `an index below ${current.length}`,
             });
           }
@@ -178,8 +180,8 @@ export abstract class Component<S extends AnyObjectSchema = AnyObjectSchema> {
       const parsed = schema.safeParse(value);
       if (!parsed.success) {
         throw new RuntimeParameterError(
-          `Runtime parameter '${here.join(".")}' of ${this.describeSelf()} is invalid: ${z.prettifyError(parsed.error).replace(/\n/g, " ")}`,
-          { step: path[0], parameter: here.join("."), issues: parsed.error.issues },
+          `Runtime parameter '${parameter}' of ${this.describeSelf()} is invalid: ${z.prettifyError(parsed.error).replace(/\n/g, " ")}`,
+          { step: path[0], parameter, issues: parsed.error.issues },
         );
       }
       (this.attrs as Record<string, unknown>)[key] = parsed.data;
@@ -248,11 +250,9 @@ export function parseAttributes<S extends AnyObjectSchema>(schema: S, options: R
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
     if (!(key in shape)) {
-      throw new OptionError(`${owner} has no option '${toSnakeCase(key)}'; its options are: ${Object.keys(shape).map(toSnakeCase).join(", ")}`, {
-        component: owner,
-        field: toSnakeCase(key),
-        expected: `one of ${Object.keys(shape).map(toSnakeCase).join(", ")}`,
-      });
+      const known = Object.keys(shape).map(toSnakeCase).join(", ");
+      const field = toSnakeCase(key);
+      throw new OptionError(`${owner} has no option '${field}'; its options are: ${known}`, { component: owner, field, expected: `one of ${known}` });
     }
     const fieldSchema = shape[key] as z.ZodType;
     if (value === null && !fieldSchema.safeParse(null).success && isOptionalSchema(fieldSchema)) continue;

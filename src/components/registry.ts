@@ -1,6 +1,6 @@
 import { UnknownTypeError, SerializationError } from "../errors.js";
 import type { RoutingBatchFunction, RoutingFactory } from "../pipeline/routing-batch-function.js";
-import { Component, wireToOptions, type ComponentClass, type ComponentKind } from "./component.js";
+import { wireToOptions, type Component, type ComponentClass, type ComponentKind } from "./component.js";
 
 const KIND_LABEL: Record<ComponentKind, string> = { step: "step", llm: "LLM", embeddings: "embeddings" };
 
@@ -106,8 +106,4 @@ function typeName(record: Record<string, unknown>, path: string): string {
     });
   }
   return (info as { name: string }).name;
-}
-
-export function isComponent(value: unknown): value is Component {
-  return value instanceof Component;
 }

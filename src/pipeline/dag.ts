@@ -68,10 +68,6 @@ export class Dag {
     return this.predecessorsOf.get(name) ?? [];
   }
 
-  roots(): string[] {
-    return this.names().filter((n) => this.predecessors(n).length === 0);
-  }
-
   leaves(): string[] {
     return this.names().filter((n) => this.successors(n).length === 0);
   }

@@ -9,7 +9,7 @@ import { withPipeline, type StepHost } from "./pipeline-context.js";
 import type { RoutingBatchFunction } from "./routing-batch-function.js";
 import { componentSignature, pipelineSignature } from "./signature.js";
 import { chainedStepSignatures } from "./step-signatures.js";
-import { validateDag } from "./validate.js";
+import { dagError, validateDag } from "./validate.js";
 
 export interface PipelineOptions {
   name?: string | undefined;
@@ -68,12 +68,9 @@ export class Pipeline implements StepHost {
   }
 
   addStep(step: BaseStep): void {
+    const pattern = STEP_NAME_PATTERN.source;
     if (!STEP_NAME_PATTERN.test(step.name)) {
-      throw new OptionError(`Step name '${step.name}' is invalid; names match ^[a-zA-Z0-9_-]+$`, {
-        component: step.name,
-        field: "name",
-        expected: "^[a-zA-Z0-9_-]+$",
-      });
+      throw new OptionError(`Step name '${step.name}' is invalid; names match ${pattern}`, { component: step.name, field: "name", expected: pattern });
     }
     if (this.stepsByName.has(step.name)) {
       throw new DagValidationError(`A step named '${step.name}' already exists in pipeline '${this.name}'; step names must be unique`, {
@@ -96,11 +93,7 @@ export class Pipeline implements StepHost {
       }
     }
     if (this.edgeList.some(([a, b]) => a === from && b === to)) {
-      throw new DagValidationError(`There is already a connection from '${from}' to '${to}'`, {
-        step: from,
-        field: "connections",
-        expected: "each connection once",
-      });
+      throw dagError(from, "connections", "each connection once", `There is already a connection from '${from}' to '${to}'`);
     }
     this.edgeList.push([from, to]);
   }
@@ -236,5 +229,3 @@ export class Pipeline implements StepHost {
     return loader;
   }
 }
-
-export type { LoadGroups, LoadStages };

@@ -46,8 +46,6 @@ export const serializedPipelineSchema = z
   })
   .loose();
 
-export type SerializedPipeline = z.input<typeof serializedPipelineSchema>;
-
 /** Dumps a pipeline in the wire format; secrets are never part of it. */
 export function dumpPipeline(pipeline: Pipeline): Record<string, unknown> {
   const out: Record<string, unknown> = {

@@ -6,6 +6,11 @@ export function pyList(items: readonly string[]): string {
   return `[${items.map((i) => `'${i}'`).join(", ")}]`;
 }
 
+/** A DagValidationError naming the step, the field at fault and what was expected there. */
+export function dagError(step: string, field: string, expected: string, message: string): DagValidationError {
+  return new DagValidationError(message, { step, field, expected });
+}
+
 /**
  * Checks the whole graph before anything runs, distilabel's rules in its order (inventory 2.1).
  * Throws the first failure as a DagValidationError naming the step and the field.
@@ -64,23 +69,12 @@ function validateStructure(dag: Dag): void {
   const seen = new Set<string>();
   for (const step of dag.spec.steps) {
     if (seen.has(step.name)) {
-      throw new DagValidationError(`Two steps are named '${step.name}'; step names must be unique in a pipeline`, {
-        step: step.name,
-        field: "name",
-        expected: "a unique step name",
-      });
+      throw dagError(step.name, "name", "a unique step name", `Two steps are named '${step.name}'; step names must be unique in a pipeline`);
     }
     seen.add(step.name);
-    for (const [field, size] of [
-      ["input_batch_size", step.inputBatchSize],
-      ["batch_size", step.batchSize],
-    ] as const) {
+    for (const [field, size] of Object.entries({ input_batch_size: step.inputBatchSize, batch_size: step.batchSize })) {
       if (size !== undefined && (!Number.isInteger(size) || size < 1)) {
-        throw new DagValidationError(`Step '${step.name}' has ${field}=${size}; it must be a positive integer`, {
-          step: step.name,
-          field,
-          expected: "a positive integer",
-        });
+        throw dagError(step.name, field, "a positive integer", `Step '${step.name}' has ${field}=${size}; it must be a positive integer`);
       }
     }
   }
@@ -96,15 +90,11 @@ function validateStructure(dag: Dag): void {
       }
     }
     if (from === to) {
-      throw new DagValidationError(`Step '${from}' cannot be connected to itself`, { step: from, field: "connections", expected: "an acyclic graph" });
+      throw dagError(from, "connections", "an acyclic graph", `Step '${from}' cannot be connected to itself`);
     }
     const key = `${from}\u0000${to}`;
     if (edges.has(key)) {
-      throw new DagValidationError(`There is already a connection from '${from}' to '${to}'`, {
-        step: from,
-        field: "connections",
-        expected: "each connection once",
-      });
+      throw dagError(from, "connections", "each connection once", `There is already a connection from '${from}' to '${to}'`);
     }
     edges.add(key);
   }
@@ -131,21 +121,17 @@ function validateStructure(dag: Dag): void {
 
 function validateMappings(dag: Dag, name: string): void {
   const step = dag.step(name);
-  const rawInputs = Object.keys(step.inputs).map((column) => originalName(step.inputMappings, column));
-  for (const key of Object.keys(step.inputMappings)) {
-    if (!rawInputs.includes(key)) {
+  const sides = [
+    { side: "input", mappings: step.inputMappings, columns: Object.keys(step.inputs) },
+    { side: "output", mappings: step.outputMappings, columns: step.outputs },
+  ];
+  for (const { side, mappings, columns } of sides) {
+    const raw = columns.map((column) => originalName(mappings, column));
+    for (const key of Object.keys(mappings)) {
+      if (raw.includes(key)) continue;
       throw new DagValidationError(
-        `The input columns '${key}' of the input mappings are not valid. Please provide input columns that are valid for the step '${name}': ${pyList(rawInputs)}`,
-        { step: name, field: `input_mappings.${key}`, expected: `one of ${pyList(rawInputs)}` },
-      );
-    }
-  }
-  const rawOutputs = step.outputs.map((column) => originalName(step.outputMappings, column));
-  for (const key of Object.keys(step.outputMappings)) {
-    if (!rawOutputs.includes(key)) {
-      throw new DagValidationError(
-        `The output columns '${key}' of the output mappings are not valid. Please provide output columns that are valid for the step '${name}': ${pyList(rawOutputs)}`,
-        { step: name, field: `output_mappings.${key}`, expected: `one of ${pyList(rawOutputs)}` },
+        `The ${side} columns '${key}' of the ${side} mappings are not valid. Please provide ${side} columns that are valid for the step '${name}': ${pyList(raw)}`,
+        { step: name, field: `${side}_mappings.${key}`, expected: `one of ${pyList(raw)}` },
       );
     }
   }
@@ -228,8 +214,5 @@ function validateConvergenceStep(dag: Dag, name: string): void {
 }
 
 function nestParameter(step: string, dotted: string, value: unknown): Record<string, unknown> {
-  const parts = dotted.split(".");
-  let inner: unknown = value;
-  for (const part of parts.reverse()) inner = { [part]: inner };
-  return { [step]: inner };
+  return { [step]: dotted.split(".").reduceRight<unknown>((inner, part) => ({ [part]: inner }), value) };
 }

@@ -67,13 +67,8 @@ export function guardFetch(fetchFn: typeof fetch, policy: SecretPolicy): typeof 
           origin: url,
           variable: "ALLOWED_ORIGINS",
         });
-      const secrets = carriedSecrets(policy, url, request.headers);
-      const refusal = egressRefusal(
-        policy,
-        origin,
-        secrets.find((name) => !policy.mayReceive(name, origin)),
-        "A step",
-      );
+      const refused = carriedSecrets(policy, url, request.headers).find((name) => !policy.mayReceive(name, origin));
+      const refusal = egressRefusal(policy, origin, refused, "A step");
       if (refusal) throw refusal;
       // A 307/308 resends the body, so keep a copy of it.
       const sent = request.body ? request.clone() : request;

@@ -22,9 +22,7 @@ function parseIpv4(host: string): number[] | undefined {
   return parts.every((p) => p <= 255) ? parts : undefined;
 }
 
-function isPrivateIpv4([a, b]: number[]): boolean {
-  const first = a as number;
-  const second = b as number;
+function isPrivateIpv4([first = 0, second = 0]: number[]): boolean {
   return (
     first === 0 ||
     first === 10 ||

@@ -1,6 +1,7 @@
 import { DistilflareError } from "../errors.js";
 import type { BlobInfo, BlobStore } from "../runtime/blob-store.js";
 import { isResponseCacheKey } from "../llms/response-cache/response-cache.js";
+import { listVariable } from "./secret-policy.js";
 
 /** Comma-separated key prefixes loaders may read (default `inputs/,runs/`). */
 export const READABLE_PREFIXES_VARIABLE = "READABLE_PREFIXES";
@@ -9,9 +10,8 @@ export const DEFAULT_READABLE_PREFIXES = ["inputs/", "runs/"] as const;
 const WRITABLE_PREFIX = "runs/";
 
 export function readablePrefixes(value: string | undefined): string[] {
-  const listed = (value ?? "")
-    .split(",")
-    .map((p) => p.trim().replace(/^\/+/, ""))
+  const listed = listVariable(value)
+    .map((p) => p.replace(/^\/+/, ""))
     .filter((p) => p !== "");
   return listed.length > 0 ? listed : [...DEFAULT_READABLE_PREFIXES];
 }

@@ -50,7 +50,8 @@ export function originOf(url: string | undefined): string | undefined {
   }
 }
 
-function listVariable(value: string | undefined): string[] {
+/** A comma-separated variable's entries, trimmed, empty ones left out. */
+export function listVariable(value: string | undefined): string[] {
   return (value ?? "")
     .split(",")
     .map((item) => item.trim())

@@ -23,46 +23,14 @@ const UNSUPPORTED: Record<string, string> = {
   TemplateRef: "template references are not supported",
 };
 
-const KNOWN = new Set([
-  "Root",
-  "NodeList",
-  "Group",
-  "Array",
-  "Dict",
-  "Output",
-  "KeywordArgs",
-  "Literal",
-  "Symbol",
-  "TemplateData",
-  "Pair",
-  "LookupVal",
-  "Slice",
-  "If",
-  "InlineIf",
-  "For",
-  "Macro",
-  "FunCall",
-  "Filter",
-  "Set",
-  "Capture",
-  "Not",
-  "Neg",
-  "Pos",
-  "Compare",
-  "CompareOperand",
-  "In",
-  "Is",
-  "Or",
-  "And",
-  "Add",
-  "Concat",
-  "Sub",
-  "Mul",
-  "Div",
-  "FloorDiv",
-  "Mod",
-  "Pow",
-]);
+/** The node types the interpreter renders or evaluates (ast.ts); nunjucks may build others. */
+const KNOWN = new Set(
+  [
+    "Root NodeList Group Array Dict Output KeywordArgs Literal Symbol TemplateData Pair LookupVal Slice",
+    "If InlineIf For Macro FunCall Filter Set Capture Not Neg Pos Compare CompareOperand",
+    "In Is Or And Add Concat Sub Mul Div FloorDiv Mod Pow",
+  ].flatMap((line) => line.split(" ")),
+);
 
 /**
  * Rejects, before any rendering, what the interpreter cannot do: nunjucks-only or loader-based
@@ -89,7 +57,8 @@ export function validateAst(root: ListNode): void {
   visit(root);
 }
 
-function testName(node: TemplateNode): string | undefined {
+/** The test an `is` names (`x is none`, `x is divisibleby(3)`); undefined when it names none. */
+export function testName(node: TemplateNode): string | undefined {
   if (node.typename === "Symbol") return node.value.toLowerCase() === "none" ? "none" : node.value;
   if (node.typename === "Literal") return node.value === null ? "none" : typeof node.value === "boolean" ? String(node.value) : undefined;
   if (node.typename === "FunCall" && node.name.typename === "Symbol") return node.name.value;

@@ -95,92 +95,30 @@ export interface CompareOperandNode extends Base {
   readonly expr: TemplateNode;
   readonly type: string;
 }
-/** nunjucks nodes with no Jinja2 meaning here (inheritance, includes, async, switch...). */
+/** nunjucks nodes with no Jinja2 meaning here: loading other templates (no loader on Workers)... */
+type LoaderNodeType = "Extends" | "Block" | "Super" | "Include" | "Import" | "FromImport" | "TemplateRef";
+/** ...and `{% call %}`, nunjucks-only tags, async variants and extensions. */
+type OtherUnsupportedNodeType = "Caller" | "Switch" | "Case" | "IfAsync" | "AsyncEach" | "AsyncAll" | "FilterAsync" | "CallExtension" | "CallExtensionAsync";
 export interface UnsupportedNode extends Base {
-  readonly typename:
-    | "IfAsync"
-    | "AsyncEach"
-    | "AsyncAll"
-    | "Caller"
-    | "Import"
-    | "FromImport"
-    | "FilterAsync"
-    | "Block"
-    | "Super"
-    | "Extends"
-    | "Include"
-    | "TemplateRef"
-    | "Switch"
-    | "Case"
-    | "CallExtension"
-    | "CallExtensionAsync";
+  readonly typename: LoaderNodeType | OtherUnsupportedNodeType;
 }
 
-export type TemplateNode =
-  | ListNode
-  | LiteralNode
-  | SymbolNode
-  | TemplateDataNode
-  | PairNode
-  | LookupNode
-  | SliceNode
-  | IfNode
-  | ForNode
-  | MacroNode
-  | CallNode
-  | SetNode
-  | CaptureNode
-  | UnaryNode
-  | BinaryNode
-  | CompareNode
-  | CompareOperandNode
-  | UnsupportedNode;
+/** Lists, text and tags (ListNode and IfNode also stand for the Array/Dict literals and inline ifs). */
+type StatementNode = ListNode | TemplateDataNode | IfNode | ForNode | MacroNode | SetNode | CaptureNode | UnsupportedNode;
+type ExpressionNode = LiteralNode | SymbolNode | PairNode | LookupNode | SliceNode | CallNode | UnaryNode | BinaryNode | CompareNode | CompareOperandNode;
+export type TemplateNode = StatementNode | ExpressionNode;
 
-/** The child nodes of `node`, in source order (for analysis passes). */
+function isNode(value: unknown): value is TemplateNode {
+  return typeof value === "object" && value !== null && typeof (value as { typename?: unknown }).typename === "string";
+}
+
+/**
+ * The child nodes of `node`, in source order (for analysis passes): its node-valued fields in
+ * the order nunjucks' `init` creates them (a later assignment keeps a field's place; the `body`
+ * of a `{% set %}` block is added after them). Our Slice nodes list start, stop, step likewise.
+ */
 export function childNodes(node: TemplateNode): TemplateNode[] {
-  switch (node.typename) {
-    case "Root":
-    case "NodeList":
-    case "Group":
-    case "Array":
-    case "Dict":
-    case "Output":
-    case "KeywordArgs":
-      return node.children;
-    case "Pair":
-      return [node.key, node.value];
-    case "LookupVal":
-      return [node.target, node.val];
-    case "Slice":
-      return [node.start, node.stop, node.step].filter((n): n is TemplateNode => n !== null);
-    case "If":
-    case "InlineIf":
-      return [node.cond, node.body, ...(node.else_ ? [node.else_] : [])];
-    case "For":
-      return [node.arr, node.name, node.body, ...(node.else_ ? [node.else_] : [])];
-    case "Macro":
-      return [node.name, node.args, node.body];
-    case "FunCall":
-    case "Filter":
-      return [node.name, node.args];
-    case "Set":
-      return [...node.targets, ...(node.value ? [node.value] : []), ...(node.body ? [node.body] : [])];
-    case "Capture":
-      return [node.body];
-    case "Not":
-    case "Neg":
-    case "Pos":
-      return [node.target];
-    case "Compare":
-      return [node.expr, ...node.ops];
-    case "CompareOperand":
-      return [node.expr];
-    case "Literal":
-    case "Symbol":
-    case "TemplateData":
-      return [];
-    default:
-      if ("left" in node) return [node.left, node.right];
-      return [];
-  }
+  return Object.values(node)
+    .flatMap((value: unknown) => (Array.isArray(value) ? value : [value]))
+    .filter(isNode);
 }

@@ -4,8 +4,11 @@ import { getItem, isUndefined, typeName } from "./values.js";
 /** Marks a parameter without a default. */
 export const REQUIRED: unique symbol = Symbol("required");
 
-/** A Python-style signature: parameter names with their defaults, in positional order. */
-export type ParamSpec = ReadonlyArray<readonly [string, unknown]>;
+/**
+ * A Python-style signature: parameter names with their defaults, in positional order (an
+ * object keeps its keys in insertion order, and no parameter name is integer-like).
+ */
+export type ParamSpec = Readonly<Record<string, unknown>>;
 
 /** What filters that apply other filters or tests (map, select...) are given. */
 export interface CallEnv {
@@ -25,20 +28,21 @@ export function bindArgs(
   varargs = false,
 ): { values: Record<string, unknown>; rest: unknown[] } {
   const values: Record<string, unknown> = {};
-  const positional = varargs ? call.args.slice(0, params.length) : call.args;
-  const rest = varargs ? call.args.slice(params.length) : [];
-  if (positional.length > params.length) {
-    throw new TemplateValueError(`${callee}() takes at most ${params.length} positional argument(s) but ${positional.length} were given`);
+  const names = Object.keys(params);
+  const positional = varargs ? call.args.slice(0, names.length) : call.args;
+  const rest = varargs ? call.args.slice(names.length) : [];
+  if (positional.length > names.length) {
+    throw new TemplateValueError(`${callee}() takes at most ${names.length} positional argument(s) but ${positional.length} were given`);
   }
-  params.forEach(([name], i) => {
-    if (i < positional.length) values[name] = positional[i];
+  positional.forEach((value, i) => {
+    values[names[i] as string] = value;
   });
   for (const [name, value] of Object.entries(call.kwargs)) {
-    if (!params.some(([param]) => param === name)) throw new TemplateValueError(`${callee}() got an unexpected keyword argument '${name}'`);
+    if (!Object.hasOwn(params, name)) throw new TemplateValueError(`${callee}() got an unexpected keyword argument '${name}'`);
     if (name in values) throw new TemplateValueError(`${callee}() got multiple values for argument '${name}'`);
     values[name] = value;
   }
-  for (const [name, fallback] of params) {
+  for (const [name, fallback] of Object.entries(params)) {
     if (name in values) continue;
     if (fallback === REQUIRED) throw new TemplateValueError(`${callee}() missing required argument '${name}'`);
     values[name] = fallback;

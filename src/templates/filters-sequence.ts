@@ -61,104 +61,47 @@ function defaultFilter(value: unknown, p: Record<string, unknown>): unknown {
 
 /** List, dict and aggregate filters, Jinja2's names and signatures. */
 export const SEQUENCE_FILTERS: Record<string, FilterFn> = {
-  length: withParams("length", [], (v) => length(v)),
-  count: withParams("count", [], (v) => length(v)),
-  default: withParams(
-    "default",
-    [
-      ["default_value", ""],
-      ["boolean", false],
-    ],
-    defaultFilter,
-  ),
-  d: withParams(
-    "d",
-    [
-      ["default_value", ""],
-      ["boolean", false],
-    ],
-    defaultFilter,
-  ),
-  first: withParams("first", [], (v) => {
+  length: withParams("length", {}, (v) => length(v)),
+  count: withParams("count", {}, (v) => length(v)),
+  default: withParams("default", { default_value: "", boolean: false }, defaultFilter),
+  d: withParams("d", { default_value: "", boolean: false }, defaultFilter),
+  first: withParams("first", {}, (v) => {
     const items = iterate(v);
     return items.length > 0 ? items[0] : new Undefined("No first item, sequence was empty.");
   }),
-  last: withParams("last", [], (v) => {
+  last: withParams("last", {}, (v) => {
     const items = iterate(v);
     return items.length > 0 ? items[items.length - 1] : new Undefined("No last item, sequence was empty.");
   }),
-  list: withParams("list", [], (v) => [...iterate(v)]),
-  join: withParams(
-    "join",
-    [
-      ["d", ""],
-      ["attribute", null],
-    ],
-    (v, p) => {
-      const get = p.attribute === null ? (item: unknown) => item : attributeGetter(p.attribute);
-      return iterate(v)
-        .map((item) => toStr(get(item)))
-        .join(toStr(p.d));
-    },
-  ),
-  sort: withParams(
-    "sort",
-    [
-      ["reverse", false],
-      ["case_sensitive", false],
-      ["attribute", null],
-    ],
-    (v, p) => {
-      const key = sortKey(p.attribute, p.case_sensitive, true);
-      const sorted = [...iterate(v)].sort((a, b) => compare(key(a), key(b)));
-      return truthy(p.reverse) ? sorted.reverse() : sorted;
-    },
-  ),
-  reverse: withParams("reverse", [], (v) => (typeof v === "string" ? Array.from(v).reverse().join("") : [...iterate(v)].reverse())),
-  unique: withParams(
-    "unique",
-    [
-      ["case_sensitive", false],
-      ["attribute", null],
-    ],
-    (v, p) => {
-      const key = sortKey(p.attribute, p.case_sensitive);
-      const seen = new Set<string>();
-      return iterate(v).filter((item) => {
-        const id = repr(key(item));
-        if (seen.has(id)) return false;
-        seen.add(id);
-        return true;
-      });
-    },
-  ),
-  min: withParams(
-    "min",
-    [
-      ["case_sensitive", false],
-      ["attribute", null],
-    ],
-    (v, p) => minOrMax(v, p, 1),
-  ),
-  max: withParams(
-    "max",
-    [
-      ["case_sensitive", false],
-      ["attribute", null],
-    ],
-    (v, p) => minOrMax(v, p, -1),
-  ),
-  sum: withParams(
-    "sum",
-    [
-      ["attribute", null],
-      ["start", 0],
-    ],
-    (v, p) => {
-      const get = p.attribute === null ? (item: unknown) => item : attributeGetter(p.attribute);
-      return iterate(v).reduce<unknown>((total, item) => add(total, get(item)), p.start);
-    },
-  ),
+  list: withParams("list", {}, (v) => [...iterate(v)]),
+  join: withParams("join", { d: "", attribute: null }, (v, p) => {
+    const get = p.attribute === null ? (item: unknown) => item : attributeGetter(p.attribute);
+    return iterate(v)
+      .map((item) => toStr(get(item)))
+      .join(toStr(p.d));
+  }),
+  sort: withParams("sort", { reverse: false, case_sensitive: false, attribute: null }, (v, p) => {
+    const key = sortKey(p.attribute, p.case_sensitive, true);
+    const sorted = [...iterate(v)].sort((a, b) => compare(key(a), key(b)));
+    return truthy(p.reverse) ? sorted.reverse() : sorted;
+  }),
+  reverse: withParams("reverse", {}, (v) => (typeof v === "string" ? Array.from(v).reverse().join("") : [...iterate(v)].reverse())),
+  unique: withParams("unique", { case_sensitive: false, attribute: null }, (v, p) => {
+    const key = sortKey(p.attribute, p.case_sensitive);
+    const seen = new Set<string>();
+    return iterate(v).filter((item) => {
+      const id = repr(key(item));
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+  }),
+  min: withParams("min", { case_sensitive: false, attribute: null }, (v, p) => minOrMax(v, p, 1)),
+  max: withParams("max", { case_sensitive: false, attribute: null }, (v, p) => minOrMax(v, p, -1)),
+  sum: withParams("sum", { attribute: null, start: 0 }, (v, p) => {
+    const get = p.attribute === null ? (item: unknown) => item : attributeGetter(p.attribute);
+    return iterate(v).reduce<unknown>((total, item) => add(total, get(item)), p.start);
+  }),
   map: (value, call, env) => {
     const items = iterate(value);
     if (call.args.length === 0 && "attribute" in call.kwargs) {
@@ -177,38 +120,23 @@ export const SEQUENCE_FILTERS: Record<string, FilterFn> = {
   reject: selectFilter(false, false),
   selectattr: selectFilter(true, true),
   rejectattr: selectFilter(false, true),
-  batch: withParams(
-    "batch",
-    [
-      ["linecount", REQUIRED],
-      ["fill_with", null],
-    ],
-    (v, p) => {
-      const size = asInt(p.linecount, "linecount");
-      if (size <= 0) throw new TemplateValueError("batch(): linecount must be positive");
-      const items = iterate(v);
-      const out: unknown[][] = [];
-      for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-      const last = out.at(-1);
-      if (last && p.fill_with !== null && last.length < size) while (last.length < size) last.push(p.fill_with);
-      return out;
-    },
-  ),
-  dictsort: withParams(
-    "dictsort",
-    [
-      ["case_sensitive", false],
-      ["by", "key"],
-      ["reverse", false],
-    ],
-    (v, p) => {
-      const index = p.by === "key" ? 0 : p.by === "value" ? 1 : undefined;
-      if (index === undefined) throw new TemplateValueError("dictsort(): by must be 'key' or 'value'");
-      const key = sortKey(null, p.case_sensitive);
-      const sorted = dictItems(v, "dictsort").sort((a, b) => compare(key(a[index]), key(b[index])));
-      return truthy(p.reverse) ? sorted.reverse() : sorted;
-    },
-  ),
-  items: withParams("items", [], (v) => dictItems(v, "items")),
-  attr: withParams("attr", [["name", REQUIRED]], (v, p) => getItem(v, p.name)),
+  batch: withParams("batch", { linecount: REQUIRED, fill_with: null }, (v, p) => {
+    const size = asInt(p.linecount, "linecount");
+    if (size <= 0) throw new TemplateValueError("batch(): linecount must be positive");
+    const items = iterate(v);
+    const out: unknown[][] = [];
+    for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+    const last = out.at(-1);
+    if (last && p.fill_with !== null && last.length < size) while (last.length < size) last.push(p.fill_with);
+    return out;
+  }),
+  dictsort: withParams("dictsort", { case_sensitive: false, by: "key", reverse: false }, (v, p) => {
+    const index = p.by === "key" ? 0 : p.by === "value" ? 1 : undefined;
+    if (index === undefined) throw new TemplateValueError("dictsort(): by must be 'key' or 'value'");
+    const key = sortKey(null, p.case_sensitive);
+    const sorted = dictItems(v, "dictsort").sort((a, b) => compare(key(a[index]), key(b[index])));
+    return truthy(p.reverse) ? sorted.reverse() : sorted;
+  }),
+  items: withParams("items", {}, (v) => dictItems(v, "items")),
+  attr: withParams("attr", { name: REQUIRED }, (v, p) => getItem(v, p.name)),
 };

@@ -134,45 +134,24 @@ const str = (value: unknown): string => toStr(value);
 
 /** String and number filters, Jinja2's names and signatures. */
 export const TEXT_FILTERS: Record<string, FilterFn> = {
-  upper: withParams("upper", [], (v) => str(v).toUpperCase()),
-  lower: withParams("lower", [], (v) => str(v).toLowerCase()),
-  title: withParams("title", [], (v) => title(str(v))),
-  capitalize: withParams("capitalize", [], (v) => capitalize(str(v))),
-  trim: withParams("trim", [["chars", null]], (v, p) => pyStrip(str(v), p.chars)),
-  replace: withParams(
-    "replace",
-    [
-      ["old", REQUIRED],
-      ["new", REQUIRED],
-      ["count", null],
-    ],
-    (v, p) => pyReplace(str(v), str(p.old), str(p.new), p.count === null ? undefined : asInt(p.count, "count")),
+  upper: withParams("upper", {}, (v) => str(v).toUpperCase()),
+  lower: withParams("lower", {}, (v) => str(v).toLowerCase()),
+  title: withParams("title", {}, (v) => title(str(v))),
+  capitalize: withParams("capitalize", {}, (v) => capitalize(str(v))),
+  trim: withParams("trim", { chars: null }, (v, p) => pyStrip(str(v), p.chars)),
+  replace: withParams("replace", { old: REQUIRED, new: REQUIRED, count: null }, (v, p) =>
+    pyReplace(str(v), str(p.old), str(p.new), p.count === null ? undefined : asInt(p.count, "count")),
   ),
-  string: withParams("string", [], (v) => str(v)),
-  safe: withParams("safe", [], (v) => v),
-  escape: withParams("escape", [], (v) => htmlEscape(str(v))),
-  indent: withParams(
-    "indent",
-    [
-      ["width", 4],
-      ["first", false],
-      ["blank", false],
-    ],
-    (v, p) => indent(str(v), p.width, p.first, p.blank),
+  string: withParams("string", {}, (v) => str(v)),
+  safe: withParams("safe", {}, (v) => v),
+  escape: withParams("escape", {}, (v) => htmlEscape(str(v))),
+  indent: withParams("indent", { width: 4, first: false, blank: false }, (v, p) => indent(str(v), p.width, p.first, p.blank)),
+  wordcount: withParams("wordcount", {}, (v) => (str(v).match(/[\p{L}\p{N}_]+/gu) ?? []).length),
+  truncate: withParams("truncate", { length: 255, killwords: false, end: "...", leeway: null }, (v, p) =>
+    truncate(str(v), asInt(p.length, "length"), truthy(p.killwords), asString(p.end, "end"), p.leeway === null ? 5 : asInt(p.leeway, "leeway")),
   ),
-  wordcount: withParams("wordcount", [], (v) => (str(v).match(/[\p{L}\p{N}_]+/gu) ?? []).length),
-  truncate: withParams(
-    "truncate",
-    [
-      ["length", 255],
-      ["killwords", false],
-      ["end", "..."],
-      ["leeway", null],
-    ],
-    (v, p) => truncate(str(v), asInt(p.length, "length"), truthy(p.killwords), asString(p.end, "end"), p.leeway === null ? 5 : asInt(p.leeway, "leeway")),
-  ),
-  center: withParams("center", [["width", 80]], (v, p) => center(str(v), asInt(p.width, "width"))),
-  striptags: withParams("striptags", [], (v) =>
+  center: withParams("center", { width: 80 }, (v, p) => center(str(v), asInt(p.width, "width"))),
+  striptags: withParams("striptags", {}, (v) =>
     str(v)
       .replace(/<!--[\s\S]*?-->|<[^>]*>/g, "")
       .split(/\s+/)
@@ -184,37 +163,23 @@ export const TEXT_FILTERS: Record<string, FilterFn> = {
       throw new TemplateValueError("format() takes either positional or keyword arguments, not both");
     return percentFormat(str(v), Object.keys(call.kwargs).length > 0 ? call.kwargs : call.args);
   },
-  int: withParams(
-    "int",
-    [
-      ["default", 0],
-      ["base", 10],
-    ],
-    (v, p) => toInt(v, p.default, asInt(p.base, "base")),
-  ),
-  float: withParams("float", [["default", 0]], (v, p) => toFloat(v, p.default)),
-  round: withParams(
-    "round",
-    [
-      ["precision", 0],
-      ["method", "common"],
-    ],
-    (v, p) => {
-      const n = toNumber(v, "round");
-      const digits = asInt(p.precision, "precision");
-      if (p.method === "common") return pyRound(n, digits);
-      if (p.method === "ceil") return Math.ceil(n * 10 ** digits) / 10 ** digits;
-      if (p.method === "floor") return Math.floor(n * 10 ** digits) / 10 ** digits;
-      throw new TemplateValueError("round(): method must be 'common', 'ceil' or 'floor'");
-    },
-  ),
-  abs: withParams("abs", [], (v) => Math.abs(toNumber(v, "abs"))),
-  tojson: withParams("tojson", [["indent", null]], (v, p) =>
+  int: withParams("int", { default: 0, base: 10 }, (v, p) => toInt(v, p.default, asInt(p.base, "base"))),
+  float: withParams("float", { default: 0 }, (v, p) => toFloat(v, p.default)),
+  round: withParams("round", { precision: 0, method: "common" }, (v, p) => {
+    const n = toNumber(v, "round");
+    const digits = asInt(p.precision, "precision");
+    if (p.method === "common") return pyRound(n, digits);
+    if (p.method === "ceil") return Math.ceil(n * 10 ** digits) / 10 ** digits;
+    if (p.method === "floor") return Math.floor(n * 10 ** digits) / 10 ** digits;
+    throw new TemplateValueError("round(): method must be 'common', 'ceil' or 'floor'");
+  }),
+  abs: withParams("abs", {}, (v) => Math.abs(toNumber(v, "abs"))),
+  tojson: withParams("tojson", { indent: null }, (v, p) =>
     jsonDumps(v, {
       indent: p.indent === null ? undefined : typeof p.indent === "string" ? p.indent : asInt(p.indent, "indent"),
       sortKeys: true,
       htmlSafe: true,
     }),
   ),
-  pprint: withParams("pprint", [], (v) => repr(v)),
+  pprint: withParams("pprint", {}, (v) => repr(v)),
 };

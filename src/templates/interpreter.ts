@@ -1,3 +1,4 @@
+import { testName } from "./analyze.js";
 import type { BinaryNode, CallNode, ForNode, ListNode, MacroNode, SetNode, TemplateNode } from "./ast.js";
 import type { CallArgs } from "./call-args.js";
 import { applyFilter } from "./filters.js";
@@ -41,11 +42,7 @@ export class Interpreter {
   constructor(private readonly context: Readonly<Record<string, unknown>>) {}
 
   render(root: ListNode): string {
-    return withRenderBudget(() => {
-      const out: string[] = [];
-      this.renderNode(root, new Frame(undefined), out);
-      return out.join("");
-    });
+    return withRenderBudget(() => this.renderToString(root, new Frame(undefined)));
   }
 
   private renderNode(node: TemplateNode, frame: Frame, out: string[]): void {
@@ -214,7 +211,6 @@ export class Interpreter {
   private evaluateNode(node: TemplateNode, frame: Frame): unknown {
     switch (node.typename) {
       case "Literal":
-        return node.value;
       case "TemplateData":
         return node.value;
       case "Symbol":
@@ -327,11 +323,9 @@ export class Interpreter {
 
   private evaluateIs(node: BinaryNode, frame: Frame): boolean {
     const value = this.evaluate(node.left, frame);
-    const test = node.right;
-    if (test.typename === "Symbol") return applyTest(test.value.toLowerCase() === "none" ? "none" : test.value, value, { args: [], kwargs: {} });
-    if (test.typename === "Literal") return applyTest(test.value === null ? "none" : String(test.value), value, { args: [], kwargs: {} });
-    if (test.typename === "FunCall" && test.name.typename === "Symbol") return applyTest(test.name.value, value, this.callArgs(test.args, frame));
-    throw new TemplateValueError("expected a test name after 'is'");
+    const name = testName(node.right);
+    if (name === undefined) throw new TemplateValueError("expected a test name after 'is'");
+    return applyTest(name, value, node.right.typename === "FunCall" ? this.callArgs(node.right.args, frame) : { args: [], kwargs: {} });
   }
 
   private evaluateCall(node: CallNode, frame: Frame): unknown {

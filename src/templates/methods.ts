@@ -12,7 +12,7 @@ interface MethodDef<T> {
   raw?: boolean;
 }
 
-const m = <T>(fn: Method<T>, params: ParamSpec = [], raw = false): MethodDef<T> => ({ params, fn, raw });
+const m = <T>(fn: Method<T>, params: ParamSpec = {}, raw = false): MethodDef<T> => ({ params, fn, raw });
 
 function pySplit(text: string, sep: unknown, maxsplit: number): string[] {
   if (sep === null || isUndefined(sep)) {
@@ -44,37 +44,28 @@ const STRING_METHODS: Record<string, MethodDef<string>> = {
   lower: m((s) => s.toLowerCase()),
   title: m((s) => title(s)),
   capitalize: m((s) => (s ? s.charAt(0).toUpperCase() + s.slice(1).toLowerCase() : s)),
-  strip: m((s, p) => pyStrip(s, p.chars), [["chars", null]]),
-  lstrip: m((s, p) => pyStrip(s, p.chars, "left"), [["chars", null]]),
-  rstrip: m((s, p) => pyStrip(s, p.chars, "right"), [["chars", null]]),
-  split: m(
-    (s, p) => pySplit(s, p.sep, asInt(p.maxsplit, "maxsplit")),
-    [
-      ["sep", null],
-      ["maxsplit", -1],
-    ],
-  ),
+  strip: m((s, p) => pyStrip(s, p.chars), { chars: null }),
+  lstrip: m((s, p) => pyStrip(s, p.chars, "left"), { chars: null }),
+  rstrip: m((s, p) => pyStrip(s, p.chars, "right"), { chars: null }),
+  split: m((s, p) => pySplit(s, p.sep, asInt(p.maxsplit, "maxsplit")), { sep: null, maxsplit: -1 }),
   splitlines: m((s) => splitLines(s)),
-  startswith: m((s, p) => prefixes(p.prefix).some((x) => s.startsWith(x)), [["prefix", REQUIRED]]),
-  endswith: m((s, p) => prefixes(p.suffix).some((x) => s.endsWith(x)), [["suffix", REQUIRED]]),
-  replace: m(
-    (s, p) => pyReplace(s, asString(p.old, "old"), asString(p.new, "new"), p.count === -1 ? undefined : asInt(p.count, "count")),
-    [
-      ["old", REQUIRED],
-      ["new", REQUIRED],
-      ["count", -1],
-    ],
-  ),
+  startswith: m((s, p) => prefixes(p.prefix).some((x) => s.startsWith(x)), { prefix: REQUIRED }),
+  endswith: m((s, p) => prefixes(p.suffix).some((x) => s.endsWith(x)), { suffix: REQUIRED }),
+  replace: m((s, p) => pyReplace(s, asString(p.old, "old"), asString(p.new, "new"), p.count === -1 ? undefined : asInt(p.count, "count")), {
+    old: REQUIRED,
+    new: REQUIRED,
+    count: -1,
+  }),
   join: m(
     (s, p) =>
       iterate(p.iterable)
         .map((item) => toStr(item))
         .join(s),
-    [["iterable", REQUIRED]],
+    { iterable: REQUIRED },
   ),
-  count: m((s, p) => s.split(asString(p.sub, "sub")).length - 1, [["sub", REQUIRED]]),
-  find: m((s, p) => s.indexOf(asString(p.sub, "sub")), [["sub", REQUIRED]]),
-  format: m((s, _p, call) => braceFormat(s, call.args, call.kwargs), [], true),
+  count: m((s, p) => s.split(asString(p.sub, "sub")).length - 1, { sub: REQUIRED }),
+  find: m((s, p) => s.indexOf(asString(p.sub, "sub")), { sub: REQUIRED }),
+  format: m((s, _p, call) => braceFormat(s, call.args, call.kwargs), {}, true),
   isdigit: m((s) => /^\d+$/.test(s)),
   isspace: m((s) => /^\s+$/.test(s)),
 };
@@ -89,22 +80,19 @@ const DICT_METHODS: Record<string, MethodDef<Record<string, unknown>>> = {
       const got = getItem(d, p.key);
       return isUndefined(got) ? p.default : got;
     },
-    [
-      ["key", REQUIRED],
-      ["default", null],
-    ],
+    { key: REQUIRED, default: null },
   ),
 };
 
 const LIST_METHODS: Record<string, MethodDef<unknown[]>> = {
-  count: m((l, p) => l.filter((item) => equals(item, p.value)).length, [["value", REQUIRED]]),
+  count: m((l, p) => l.filter((item) => equals(item, p.value)).length, { value: REQUIRED }),
   index: m(
     (l, p) => {
       const index = l.findIndex((item) => equals(item, p.value));
       if (index === -1) throw new TemplateValueError("list.index(x): x not in list");
       return index;
     },
-    [["value", REQUIRED]],
+    { value: REQUIRED },
   ),
 };
 

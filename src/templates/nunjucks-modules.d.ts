@@ -10,26 +10,9 @@ declare module "nunjucks/src/lexer.js" {
   export interface Tokenizer {
     lineno: number;
     colno: number;
-    nextToken(): Token | null;
   }
-  export function lex(source: string, opts?: Record<string, unknown>): Tokenizer;
-  export const TOKEN_LEFT_PAREN: string;
-  export const TOKEN_LEFT_BRACKET: string;
-  export const TOKEN_RIGHT_BRACKET: string;
-  export const TOKEN_COLON: string;
-  export const TOKEN_OPERATOR: string;
-  export const TOKEN_SYMBOL: string;
-  export const TOKEN_INT: string;
-  const lexer: {
-    lex: typeof lex;
-    TOKEN_LEFT_PAREN: string;
-    TOKEN_LEFT_BRACKET: string;
-    TOKEN_RIGHT_BRACKET: string;
-    TOKEN_COLON: string;
-    TOKEN_OPERATOR: string;
-    TOKEN_SYMBOL: string;
-    TOKEN_INT: string;
-  };
+  type TokenType = "TOKEN_LEFT_PAREN" | "TOKEN_LEFT_BRACKET" | "TOKEN_RIGHT_BRACKET" | "TOKEN_COLON" | "TOKEN_OPERATOR" | "TOKEN_SYMBOL" | "TOKEN_INT";
+  const lexer: { lex(source: string, opts?: Record<string, unknown>): Tokenizer } & Record<TokenType, string>;
   export default lexer;
 }
 
@@ -38,7 +21,6 @@ declare module "nunjucks/src/parser.js" {
   export interface NunjucksParser {
     peekToken(): Token | null;
     nextToken(withWhitespace?: boolean): Token | null;
-    pushToken(token: Token | null): void;
     skip(type: string): boolean;
     expect(type: string): Token;
     fail(message: string, lineno?: number, colno?: number): never;

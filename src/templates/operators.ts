@@ -4,26 +4,22 @@ import { checkLength } from "./render-budget.js";
 import { TemplateValueError } from "./template-error.js";
 import { add, compare, equals, toNumber, toStr } from "./values.js";
 
-/** A comparison operator of a `Compare` node, with Python semantics. */
+/** The comparison operators of a `Compare` node, with Python semantics. */
+const COMPARISONS: Record<string, (left: unknown, right: unknown) => boolean> = {
+  "==": equals,
+  "===": equals,
+  "!=": (left, right) => !equals(left, right),
+  "!==": (left, right) => !equals(left, right),
+  "<": (left, right) => compare(left, right) < 0,
+  ">": (left, right) => compare(left, right) > 0,
+  "<=": (left, right) => compare(left, right) <= 0,
+  ">=": (left, right) => compare(left, right) >= 0,
+};
+
 export function compareOp(op: string, left: unknown, right: unknown): boolean {
-  switch (op) {
-    case "==":
-    case "===":
-      return equals(left, right);
-    case "!=":
-    case "!==":
-      return !equals(left, right);
-    case "<":
-      return compare(left, right) < 0;
-    case ">":
-      return compare(left, right) > 0;
-    case "<=":
-      return compare(left, right) <= 0;
-    case ">=":
-      return compare(left, right) >= 0;
-    default:
-      throw new TemplateValueError(`unknown comparison '${op}'`);
-  }
+  const comparison = Object.hasOwn(COMPARISONS, op) ? COMPARISONS[op] : undefined;
+  if (!comparison) throw new TemplateValueError(`unknown comparison '${op}'`);
+  return comparison(left, right);
 }
 
 function repeat(value: unknown, times: unknown): unknown {

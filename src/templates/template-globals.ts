@@ -15,24 +15,22 @@ function range(args: unknown[]): number[] {
   return Array.from({ length: count }, (_, i) => start + i * step);
 }
 
+/** `namespace()` and `dict()`: at most one mapping, with the keyword arguments on top. */
+function mappingOf(callee: string, args: unknown[], kwargs: Record<string, unknown>): Record<string, unknown> {
+  const initial = args[0];
+  if (args.length > 1 || (initial !== undefined && !isMapping(initial)))
+    throw new TemplateValueError(`${callee}() takes at most one mapping and keyword arguments`);
+  return { ...(initial ?? {}), ...kwargs };
+}
+
 /** Jinja2's global functions available to every template. */
 export const TEMPLATE_GLOBALS: Readonly<Record<string, TemplateCallable>> = {
   range: new TemplateCallable("range", (args, kwargs) => {
     if (Object.keys(kwargs).length > 0) throw new TemplateValueError("range() takes no keyword arguments");
     return range(args);
   }),
-  namespace: new TemplateCallable("namespace", (args, kwargs) => {
-    const initial = args[0];
-    if (args.length > 1 || (initial !== undefined && !isMapping(initial)))
-      throw new TemplateValueError("namespace() takes at most one mapping and keyword arguments");
-    return new Namespace({ ...(initial ?? {}), ...kwargs });
-  }),
-  dict: new TemplateCallable("dict", (args, kwargs) => {
-    const initial = args[0];
-    if (args.length > 1 || (initial !== undefined && !isMapping(initial)))
-      throw new TemplateValueError("dict() takes at most one mapping and keyword arguments");
-    return { ...(initial ?? {}), ...kwargs };
-  }),
+  namespace: new TemplateCallable("namespace", (args, kwargs) => new Namespace(mappingOf("namespace", args, kwargs))),
+  dict: new TemplateCallable("dict", (args, kwargs) => mappingOf("dict", args, kwargs)),
 };
 
 /** Names the interpreter resolves without a context (constants and globals). */

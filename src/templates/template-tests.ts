@@ -9,8 +9,8 @@ interface TestDef {
   fn: TestFn;
 }
 
-const test = (fn: TestFn, params: ParamSpec = []): TestDef => ({ params, fn });
-const other: ParamSpec = [["other", REQUIRED]];
+const test = (fn: TestFn, params: ParamSpec = {}): TestDef => ({ params, fn });
+const other: ParamSpec = { other: REQUIRED };
 
 const isInteger = (v: unknown): boolean => typeof v === "number" && Number.isInteger(v);
 const isString = (v: unknown): v is string => typeof v === "string";
@@ -33,11 +33,11 @@ const TESTS: Record<string, TestDef> = {
   callable: test((v) => v instanceof TemplateCallable || typeof v === "function"),
   even: test((v) => toNumber(v, "even") % 2 === 0),
   odd: test((v) => Math.abs(toNumber(v, "odd") % 2) === 1),
-  divisibleby: test((v, p) => toNumber(v, "divisibleby") % toNumber(p.num, "divisibleby") === 0, [["num", REQUIRED]]),
+  divisibleby: test((v, p) => toNumber(v, "divisibleby") % toNumber(p.num, "divisibleby") === 0, { num: REQUIRED }),
   lower: test((v) => isString(v) && v === v.toLowerCase()),
   upper: test((v) => isString(v) && v === v.toUpperCase()),
   escaped: test(() => false),
-  in: test((v, p) => contains(p.seq, v), [["seq", REQUIRED]]),
+  in: test((v, p) => contains(p.seq, v), { seq: REQUIRED }),
   sameas: test((v, p) => v === p.other || (v === null && p.other === null), other),
   eq: test((v, p) => equals(v, p.other), other),
   equalto: test((v, p) => equals(v, p.other), other),

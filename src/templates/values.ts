@@ -41,10 +41,6 @@ export function isMapping(value: unknown): value is Record<string, unknown> {
   );
 }
 
-export function isNumber(value: unknown): value is number {
-  return typeof value === "number";
-}
-
 /** Python's type names, for error messages that match what Jinja2 users know. */
 export function typeName(value: unknown): string {
   if (isUndefined(value)) return "Undefined";
@@ -100,18 +96,15 @@ export function repr(value: unknown): string {
   return String(value);
 }
 
+const REPR_ESCAPES: Readonly<Record<string, string>> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
 function reprString(value: string): string {
   const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
   let out = quote;
   for (const char of value) {
     const code = char.codePointAt(0) ?? 0;
-    if (char === "\\") out += "\\\\";
-    else if (char === quote) out += `\\${quote}`;
-    else if (char === "\n") out += "\\n";
-    else if (char === "\r") out += "\\r";
-    else if (char === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else out += char;
+    if (char === quote) out += `\\${quote}`;
+    else out += REPR_ESCAPES[char] ?? (code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, "0")}` : char);
   }
   return out + quote;
 }
