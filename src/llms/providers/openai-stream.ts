@@ -1,5 +1,6 @@
 import { APIError } from "openai";
 import { z } from "zod";
+import { usageSchema } from "./openai-response.js";
 
 /**
  * Streamed replies of OpenAI-compatible APIs (`stream: true`): the chunks are joined back into
@@ -7,8 +8,6 @@ import { z } from "zod";
  * Streaming matters on Workers: a connection counts against the invocation's 6 only until its
  * response headers arrive, and a streaming server sends them at once.
  */
-
-const usageSchema = z.object({ prompt_tokens: z.number().nullish(), completion_tokens: z.number().nullish(), total_tokens: z.number().nullish() }).nullish();
 
 const chatChunkSchema = z.object({
   choices: z.array(
