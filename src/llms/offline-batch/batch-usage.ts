@@ -2,6 +2,7 @@ import type { StepContext } from "../../steps/step-context.js";
 import type { GenerateOutput } from "../types.js";
 import { countUsage } from "../usage/count-usage.js";
 import type { BatchInput } from "./batch-inputs.js";
+import type { OfflineBatchLLM } from "./offline-batch-job.js";
 
 /**
  * Batch calls are billed apart (OpenAI charges half the list price): their usage is kept under
@@ -13,17 +14,19 @@ export const BATCH_PROVIDER_SUFFIX = "/batch";
 export const BATCH_PRICE_FACTOR = 0.5;
 
 /**
- * Logs how a finished job went (`summary` names it) and records its usage: one request per input,
- * with the tokens the provider billed (failed requests count without tokens).
+ * Logs how a finished job went (`job` names it, `unit` what its outputs count) and records its
+ * usage: one request per input, with the tokens the provider billed (failed requests count without tokens).
  */
 export function finishBatch(
   context: StepContext,
-  llm: { provider: string; model: string },
+  llm: OfflineBatchLLM,
   prepared: BatchInput[],
   outputs: GenerateOutput[],
-  summary: (failed: number) => string,
+  job: string,
+  unit: string,
 ): GenerateOutput[] {
-  context.logger.info(summary(outputs.filter((o) => o.error !== undefined).length));
+  const failed = outputs.filter((o) => o.error !== undefined).length;
+  context.logger.info(`${job}: ${outputs.length - failed} ${unit} answered, ${failed} failed`);
   const provider = `${llm.provider}${BATCH_PROVIDER_SUFFIX}`;
   outputs.forEach((output, i) => {
     const tokens = output.error === undefined ? countUsage(prepared[i]?.prompt ?? [], output) : { inputTokens: 0, outputTokens: 0 };

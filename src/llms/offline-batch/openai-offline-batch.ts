@@ -1,6 +1,6 @@
 import type OpenAI from "openai";
+import type { GenerateOptions } from "../llm.js";
 import { toFile } from "openai";
-import type { StepContext } from "../../steps/step-context.js";
 import type { ChatType, FormattedInput, GenerateOutput, StructuredOutput } from "../types.js";
 import { chatBatchInputs, type BatchInput } from "./batch-inputs.js";
 import { batchJsonl, parseBatchResults, type BatchRequestLine } from "./batch-jsonl.js";
@@ -12,6 +12,7 @@ import { openaiBatchOutputs } from "./openai-batch-results.js";
 /** Statuses of a job that will still change. */
 const UNFINISHED = new Set(["validating", "in_progress", "finalizing", "cancelling"]);
 const CHAT_ENDPOINT = "/v1/chat/completions";
+const CHAT_ONLY = "offline batch generation sends chat inputs only (raw prompts need /v1/completions)";
 
 /** What the offline path needs of an `OpenAILLM`. */
 export interface OpenAIBatchDriver extends OfflineBatchLLM {
@@ -28,18 +29,9 @@ export interface OpenAIBatchDriver extends OfflineBatchLLM {
  * batch again) looks the job up and throws again until it has finished, then reads its output and
  * error files and returns one output per input, in input order, failed requests imputed.
  */
-export async function openaiOfflineBatchGenerate(
-  driver: OpenAIBatchDriver,
-  inputs: FormattedInput[],
-  options: { numGenerations: number; context: StepContext },
-): Promise<GenerateOutput[]> {
+export async function openaiOfflineBatchGenerate(driver: OpenAIBatchDriver, inputs: FormattedInput[], options: GenerateOptions): Promise<GenerateOutput[]> {
   const { context, numGenerations } = options;
-  const prepared = chatBatchInputs(
-    context,
-    inputs,
-    driver.structuredOutput,
-    "offline batch generation sends chat inputs only (raw prompts need /v1/completions)",
-  );
+  const prepared = chatBatchInputs(context, inputs, driver.structuredOutput, CHAT_ONLY);
   const record = (await storedBatchJob(context)) ?? (await submit(driver, prepared, options));
 
   const batch = await driver.call(context, (attempt) => driver.client.batches.retrieve(record.job_id, { signal: attempt.signal }));
@@ -64,20 +56,10 @@ export async function openaiOfflineBatchGenerate(
     wantLogprobs: driver.wantLogprobs,
     missing,
   });
-  return finishBatch(
-    context,
-    driver,
-    prepared,
-    outputs,
-    (failed) => `Batch job '${record.job_id}' ${batch.status}: ${outputs.length - failed} request(s) answered, ${failed} failed`,
-  );
+  return finishBatch(context, driver, prepared, outputs, `Batch job '${record.job_id}' ${batch.status}`, "request(s)");
 }
 
-async function submit(
-  driver: OpenAIBatchDriver,
-  prepared: BatchInput[],
-  options: { numGenerations: number; context: StepContext },
-): Promise<OfflineBatchRecord> {
+async function submit(driver: OpenAIBatchDriver, prepared: BatchInput[], options: GenerateOptions): Promise<OfflineBatchRecord> {
   const { context } = options;
   const lines: BatchRequestLine[] = prepared.map((p, i) => ({
     custom_id: String(i),

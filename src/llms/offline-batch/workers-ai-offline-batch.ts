@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { StepContext } from "../../steps/step-context.js";
+import type { GenerateOptions } from "../llm.js";
 import { assembleOutput, type CallResult } from "../assemble-output.js";
 import { emptyOutput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
 import { runOptions, type gatewaySchema, type WorkersAIBinding } from "../workers-ai-binding.js";
@@ -43,7 +43,7 @@ interface WorkersAIBatchDriver extends OfflineBatchLLM {
 export async function workersAiOfflineBatchGenerate(
   driver: WorkersAIBatchDriver,
   inputs: FormattedInput[],
-  options: { numGenerations: number; context: StepContext },
+  options: GenerateOptions,
 ): Promise<GenerateOutput[]> {
   const { context, numGenerations } = options;
   const prepared = chatBatchInputs(context, inputs, driver.structuredOutput, "offline batch generation sends chat inputs only");
@@ -80,20 +80,10 @@ export async function workersAiOfflineBatchGenerate(
     }
     return results.length === 0 ? emptyOutput(numGenerations, errors[0]) : assembleOutput(results, { numGenerations, structured: p.structured, errors });
   });
-  return finishBatch(
-    context,
-    driver,
-    prepared,
-    outputs,
-    (failed) => `Workers AI batch '${record.job_id}' finished: ${outputs.length - failed} input(s) answered, ${failed} failed`,
-  );
+  return finishBatch(context, driver, prepared, outputs, `Workers AI batch '${record.job_id}' finished`, "input(s)");
 }
 
-async function submit(
-  driver: WorkersAIBatchDriver,
-  prepared: BatchInput[],
-  options: { numGenerations: number; context: StepContext },
-): Promise<OfflineBatchRecord> {
+async function submit(driver: WorkersAIBatchDriver, prepared: BatchInput[], options: GenerateOptions): Promise<OfflineBatchRecord> {
   const { context } = options;
   const requests = prepared.flatMap((p, i) =>
     Array.from({ length: options.numGenerations }, (_, g) => ({ ...driver.requestInputs(p.prompt, p.structured), external_reference: `${i}:${g}` })),

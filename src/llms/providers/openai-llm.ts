@@ -4,7 +4,7 @@ import { attribute, runtimeParameter } from "../../components/attributes.js";
 import type { AnyObjectSchema } from "../../components/component.js";
 import type { EgressTarget } from "../../security/egress-target.js";
 import type { StepContext, StepServices } from "../../steps/step-context.js";
-import { apiKeyAttributes, keyVariable, resolveApiKey, type ApiKeyAttrs } from "../api-key.js";
+import { apiKeyAttributes, keyVariable, resolveApiKey } from "../api-key.js";
 import { assembleOutput, type CallResult } from "../assemble-output.js";
 import { estimateTokens } from "../chat-text.js";
 import { llmAttributes, type GenerateOptions } from "../llm.js";
@@ -16,7 +16,7 @@ import { isStrictCompatible, jsonSchemaOnly, schemaName } from "../structured/js
 import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
 import { pickDefined, withoutUndefined } from "../defined-fields.js";
 import { DEFAULT_MAX_NEW_TOKENS, openaiGenerationKwargsSchema, type OpenAIGenerationKwargs } from "./generation-kwargs.js";
-import { parseOpenAIResponse, reportedTotalTokens, type ParsedCompletion } from "./openai-response.js";
+import { choicesResult, parseOpenAIResponse, reportedTotalTokens, type ParsedCompletion } from "./openai-response.js";
 import { collectStream, serverSentChunks } from "./openai-stream.js";
 
 const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -60,17 +60,16 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
     return true;
   }
 
-  /** The base URL last resolved for a call (the option, else the OPENAI_BASE_URL secret, as distilabel reads its env var). */
+  /** The base URL last resolved for a call. */
   private resolvedBaseUrl: string | undefined;
 
-  protected baseUrlFor(context: StepContext): string {
-    this.resolvedBaseUrl = this.attrs.baseUrl ?? context.services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
-    return this.resolvedBaseUrl;
+  /** The option, else the OPENAI_BASE_URL secret (as distilabel reads its env var), else OpenAI's. */
+  private baseUrl(services: Pick<StepServices, "secret">): string {
+    return this.attrs.baseUrl ?? services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
   }
 
   override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
-    const url = this.attrs.baseUrl ?? services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
-    return [{ url, keyVariable: keyVariable(this.attrs as ApiKeyAttrs), field: "base_url" }];
+    return [{ url: this.baseUrl(services), keyVariable: keyVariable(this.attrs), field: "base_url" }];
   }
 
   protected rateLimitKey(): string {
@@ -84,8 +83,9 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
 
   /** The client for this context's fetch and key; our own layer retries, so the client never does. */
   protected clientFor(context: StepContext): OpenAI {
-    const baseUrl = this.baseUrlFor(context);
-    const apiKey = resolveApiKey(context, this.attrs as ApiKeyAttrs, this.describeSelf(), baseUrl);
+    const baseUrl = this.baseUrl(context.services);
+    this.resolvedBaseUrl = baseUrl;
+    const apiKey = resolveApiKey(context, this.attrs, this.describeSelf(), baseUrl);
     const key = JSON.stringify([baseUrl, apiKey, this.attrs.defaultHeaders, this.attrs.timeout]);
     if (this.cachedClient && this.cachedClient.key === key && this.cachedClient.services === context.services) return this.cachedClient.client;
     const client = this.createClient(context, apiKey, baseUrl);
@@ -121,13 +121,12 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
     // Some OpenAI-compatible servers (Ollama) ignore `n`: ask again for what is missing.
     while (remaining > 0) {
       const parsed = await this.request(client, { prompt, structured, kwargs, n: remaining, context: options.context });
-      const texts = parsed.choices.slice(0, remaining).map((choice) => {
-        if (choice.text === null) options.context.logger.warn(`${this.callLabel} returned no content (finish_reason: ${choice.finishReason ?? "unknown"})`);
-        return choice.text;
-      });
-      if (texts.length === 0) break;
-      results.push({ texts, inputTokens: parsed.promptTokens, outputTokens: parsed.completionTokens, logprobs: parsed.choices.map((c) => c.logprobs) });
-      remaining -= texts.length;
+      const result = choicesResult(parsed, remaining);
+      if (result.texts.length === 0) break;
+      const silent = parsed.choices.slice(0, remaining).filter((choice) => choice.text === null);
+      for (const choice of silent) options.context.logger.warn(`${this.callLabel} returned no content (finish_reason: ${choice.finishReason ?? "unknown"})`);
+      results.push(result);
+      remaining -= result.texts.length;
     }
     return assembleOutput(results, { numGenerations: options.numGenerations, structured, wantLogprobs: kwargs.logprobs === true });
   }

@@ -51,7 +51,6 @@ export interface ParsedCompletion {
   choices: ParsedChoice[];
   promptTokens: number | undefined;
   completionTokens: number | undefined;
-  totalTokens: number | undefined;
 }
 
 /** Reads a response body, or throws a non-retryable error naming what is missing. */
@@ -110,13 +109,8 @@ function completionLogprobs(logprobs: z.infer<typeof completionResponseSchema>["
   return tokens.map((token, i) => [{ token, logprob: logprobs.token_logprobs?.[i] ?? 0 }]);
 }
 
-function usageOf(usage: z.infer<typeof usageSchema>): Pick<ParsedCompletion, "promptTokens" | "completionTokens" | "totalTokens"> {
-  return {
-    promptTokens: usage?.prompt_tokens ?? undefined,
-    completionTokens: usage?.completion_tokens ?? undefined,
-    totalTokens:
-      usage?.total_tokens ?? (usage?.prompt_tokens != null && usage.completion_tokens != null ? usage.prompt_tokens + usage.completion_tokens : undefined),
-  };
+function usageOf(usage: z.infer<typeof usageSchema>): Pick<ParsedCompletion, "promptTokens" | "completionTokens"> {
+  return { promptTokens: usage?.prompt_tokens ?? undefined, completionTokens: usage?.completion_tokens ?? undefined };
 }
 
 function malformed(error: z.ZodError): Error {
