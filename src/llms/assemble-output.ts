@@ -1,5 +1,4 @@
 import { enforceStructuredOutput } from "./structured/json-schema-validator.js";
-import { splitEvenly } from "./statistics.js";
 import type { GenerateOutput, StructuredOutput } from "./types.js";
 import type { TokenLogprobs } from "./providers/openai-response.js";
 
@@ -77,4 +76,15 @@ export async function fanOut(numGenerations: number, request: (index: number) =>
     if (first?.status === "rejected") throw first.reason;
   }
   return { results, errors };
+}
+
+/**
+ * Splits a total over `n` generations (the first ones take the remainder): providers report one
+ * usage per call, and the task writes statistics per generated row.
+ */
+export function splitEvenly(total: number, n: number): number[] {
+  if (n <= 0) return [];
+  const base = Math.floor(total / n);
+  const remainder = total - base * n;
+  return Array.from({ length: n }, (_, i) => base + (i < remainder ? 1 : 0));
 }

@@ -9,13 +9,6 @@ export function contentText(content: ChatMessage["content"]): string {
     .join("\n");
 }
 
-/** The last user message's text, or the prompt itself. */
-export function lastUserText(input: ChatType | string): string {
-  if (typeof input === "string") return input;
-  const last = [...input].reverse().find((m) => m.role === "user");
-  return last ? contentText(last.content) : "";
-}
-
 /**
  * A rough token count for rate-limit budgets (about 4 characters a token in English). Only used
  * to reserve capacity; the real usage is reported back after the call.

@@ -5,7 +5,7 @@ import { Component, type AnyObjectSchema, type ComponentKind, type OptionsArgs, 
 import { toSnakeCase } from "../core/naming.js";
 import { mapConcurrent, type StepContext } from "../steps/step-context.js";
 import { meteredGenerateOne } from "./response-cache/metered-generate.js";
-import { structuredOutputSchema, type FormattedInput, type GenerateOutput } from "./types.js";
+import { emptyOutput, structuredOutputSchema, type FormattedInput, type GenerateOutput } from "./types.js";
 
 /** Limits shared by every consumer calling the same (provider, model) through the limiter. */
 export const rateLimitsSchema = z
@@ -16,8 +16,15 @@ export const rateLimitsSchema = z
   })
   .strict();
 
+/** `rate_limits`, of LLMs and embeddings. */
+export const rateLimitsAttribute = runtimeParameter(
+  rateLimitsSchema.optional(),
+  "Deployment-wide limits for this model: requests_per_minute, tokens_per_minute, max_in_flight.",
+  { excludeFromSignature: true },
+);
+
 /** Enough calls in flight per batch to match a script running 64 at a time (measured by `npm run bench:runtime`). */
-export const DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
+const DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
 
 /** Attributes every LLM has (distilabel's `LLM`), plus our reliability and rate-limit options. */
 export const llmAttributes = z.object({
@@ -41,9 +48,7 @@ export const llmAttributes = z.object({
     "How many requests of one batch run at once (streamed replies free their connection slot at the headers, so this may exceed 6 on Workers).",
     { excludeFromSignature: true },
   ),
-  rateLimits: runtimeParameter(rateLimitsSchema.optional(), "Deployment-wide limits for this model: requests_per_minute, tokens_per_minute, max_in_flight.", {
-    excludeFromSignature: true,
-  }),
+  rateLimits: rateLimitsAttribute,
 });
 
 export interface GenerateOptions {
@@ -157,14 +162,7 @@ export abstract class LLM<S extends AnyObjectSchema = typeof llmAttributes> exte
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         options.context.logger.warn(`${this.describeSelf()} failed for one input: ${message}`);
-        return {
-          generations: Array.from({ length: options.numGenerations }, () => null),
-          statistics: {
-            input_tokens: Array.from({ length: options.numGenerations }, () => 0),
-            output_tokens: Array.from({ length: options.numGenerations }, () => 0),
-          },
-          error: message,
-        };
+        return emptyOutput(options.numGenerations, message);
       }
     });
   }

@@ -21,16 +21,58 @@ export function hostOf(url: string | undefined): string {
   }
 }
 
+/** The attributes of a component that calls a provider: `max_retries`, `timeout` (see `reliabilityAttributes`), `rate_limits`. */
 interface RemoteAttrs {
   maxRetries: number;
   timeout: number;
   rateLimits?: z.infer<typeof rateLimitsSchema> | undefined;
 }
 
+/** What the reliability layer reads of a component that calls a provider (an LLM or embeddings). */
+export interface RemoteCaller {
+  /** How errors and logs name its calls: `OpenAILLM (gpt-4o-mini)`. */
+  label: string;
+  attrs: RemoteAttrs;
+  retryTiming: Partial<RetryTiming> | undefined;
+  /** The limiter key: provider, endpoint host and model. */
+  rateLimitKey: string;
+}
+
+/** What the rate limiter reserves for one request, and how to read what it really used. */
+export interface CallBudget<T> {
+  tokens: number;
+  tokensUsed?: ((result: T) => number | undefined) | undefined;
+}
+
 /**
- * An LLM behind a network API: every call goes through `reliableCall` (retries, timeout,
- * connection slots, the deployment-wide rate limiter). Subclasses carry `max_retries` and
- * `timeout` attributes (see `reliabilityAttributes`).
+ * Runs one provider request with the reliability layer (retries, timeout, connection slots, the
+ * deployment-wide rate limiter). `budget` is what the rate limiter reserves; `undefined` for
+ * requests that do not count against the model (metadata lookups).
+ */
+export function remoteCall<T>(
+  caller: RemoteCaller,
+  context: StepContext,
+  budget: CallBudget<T> | undefined,
+  run: (attempt: Attempt) => Promise<T>,
+): Promise<T> {
+  const { attrs } = caller;
+  return reliableCall(
+    {
+      context,
+      label: caller.label,
+      maxRetries: attrs.maxRetries,
+      timeoutMs: attrs.timeout * 1000,
+      timing: caller.retryTiming,
+      rateLimit: budget ? { key: caller.rateLimitKey, limits: toRateLimits(attrs.rateLimits), tokens: budget.tokens } : undefined,
+      tokensUsed: budget?.tokensUsed,
+    },
+    run,
+  );
+}
+
+/**
+ * An LLM behind a network API: every call goes through `remoteCall`. Subclasses carry
+ * `max_retries` and `timeout` attributes (see `reliabilityAttributes`).
  */
 export abstract class RemoteLLM<S extends AnyObjectSchema> extends LLM<S> {
   /** Backoff timing, TypeScript only (never serialized); tests shorten it. */
@@ -57,27 +99,8 @@ export abstract class RemoteLLM<S extends AnyObjectSchema> extends LLM<S> {
     return (this.attrs as RemoteAttrs).timeout * 1000;
   }
 
-  /**
-   * Runs one provider request with the reliability layer. `budget` is what the rate limiter
-   * reserves; `undefined` for requests that do not count against the model (metadata lookups).
-   */
-  protected call<T>(
-    context: StepContext,
-    budget: { tokens: number; tokensUsed?: (result: T) => number | undefined } | undefined,
-    run: (attempt: Attempt) => Promise<T>,
-  ): Promise<T> {
-    const attrs = this.attrs as RemoteAttrs;
-    return reliableCall(
-      {
-        context,
-        label: this.callLabel,
-        maxRetries: attrs.maxRetries,
-        timeoutMs: this.timeoutMs,
-        timing: this.retryTiming,
-        rateLimit: budget ? { key: this.rateLimitKey(), limits: toRateLimits(attrs.rateLimits), tokens: budget.tokens } : undefined,
-        tokensUsed: budget?.tokensUsed,
-      },
-      run,
-    );
+  protected call<T>(context: StepContext, budget: CallBudget<T> | undefined, run: (attempt: Attempt) => Promise<T>): Promise<T> {
+    const caller = { label: this.callLabel, attrs: this.attrs as RemoteAttrs, retryTiming: this.retryTiming, rateLimitKey: this.rateLimitKey() };
+    return remoteCall(caller, context, budget, run);
   }
 }

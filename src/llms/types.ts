@@ -15,10 +15,6 @@ export const chatSchema = z.array(chatMessageSchema);
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 export type ChatType = z.infer<typeof chatSchema>;
 
-/**
- * A structured-output request: a JSON schema the reply must follow (`format: "json"`), or a
- * regex where the provider supports one.
- */
 /** A zod schema given in TypeScript becomes its JSON schema, which serializes and every provider understands. */
 function zodToJsonSchema(value: unknown): unknown {
   if (!(value instanceof z.ZodType)) return value;
@@ -26,6 +22,10 @@ function zodToJsonSchema(value: unknown): unknown {
   return json;
 }
 
+/**
+ * A structured-output request: a JSON schema the reply must follow (`format: "json"`), or a
+ * regex where the provider supports one.
+ */
 export const structuredOutputSchema = z
   .object({
     format: z.enum(["json", "regex"]).default("json"),

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import type { StepContext } from "../../steps/step-context.js";
+import type { Attempt } from "../reliability/reliable-call.js";
+import type { StructuredOutput } from "../types.js";
 
 /** Where a provider's batch job stands, as the run's status shows it. */
 export const offlineBatchJobSchema = z.object({
@@ -26,6 +29,17 @@ export class OfflineBatchPendingError extends Error {
   }
 }
 
+/** What the offline path needs of an LLM, whatever its provider. */
+export interface OfflineBatchLLM {
+  provider: string;
+  model: string;
+  pollIntervalSeconds: number | undefined;
+  /** The LLM's own structured output, for inputs that carry none. */
+  structuredOutput: StructuredOutput | undefined;
+  /** A provider request through the reliability layer (retries, timeout), outside the rate limiter. */
+  call<T>(context: StepContext, run: (attempt: Attempt) => Promise<T>): Promise<T>;
+}
+
 /** What a submitted job leaves in the run's storage, so a redelivered batch polls it instead of submitting a second one. */
 export const offlineBatchRecordSchema = z.object({
   provider: z.string(),
@@ -37,3 +51,15 @@ export const offlineBatchRecordSchema = z.object({
   submitted_at: z.number(),
 });
 export type OfflineBatchRecord = z.infer<typeof offlineBatchRecordSchema>;
+
+/** The error that reports a job still running. */
+export function pendingJob(llm: OfflineBatchLLM, record: OfflineBatchRecord, status: string, counts: OfflineBatchJob["counts"]): OfflineBatchPendingError {
+  return new OfflineBatchPendingError({
+    provider: llm.provider,
+    job_id: record.job_id,
+    status,
+    counts,
+    submitted_at: record.submitted_at,
+    ...(llm.pollIntervalSeconds !== undefined ? { poll_interval_seconds: llm.pollIntervalSeconds } : {}),
+  });
+}

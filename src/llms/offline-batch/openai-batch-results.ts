@@ -1,9 +1,9 @@
 import { assembleOutput } from "../assemble-output.js";
-import { parseOpenAIResponse } from "../providers/openai-response.js";
+import { choicesResult, parseOpenAIResponse } from "../providers/openai-response.js";
 import { emptyOutput, type GenerateOutput, type StructuredOutput } from "../types.js";
 import { batchOutcome, type BatchResultLine } from "./batch-jsonl.js";
 
-export interface BatchResultOptions {
+interface BatchResultOptions {
   numGenerations: number;
   /** The structured output of each request (replies are validated as online ones are). */
   structured: ReadonlyArray<StructuredOutput | undefined>;
@@ -23,12 +23,8 @@ export function openaiBatchOutputs(customIds: readonly string[], results: Readon
     const outcome = batchOutcome(results, customId, options.missing);
     if ("error" in outcome) return emptyOutput(options.numGenerations, outcome.error);
     try {
-      const parsed = parseOpenAIResponse(outcome.body, "chat");
-      const texts = parsed.choices.slice(0, options.numGenerations).map((choice) => choice.text);
-      return assembleOutput(
-        [{ texts, inputTokens: parsed.promptTokens, outputTokens: parsed.completionTokens, logprobs: parsed.choices.map((c) => c.logprobs) }],
-        { numGenerations: options.numGenerations, structured: options.structured[i], wantLogprobs: options.wantLogprobs },
-      );
+      const result = choicesResult(parseOpenAIResponse(outcome.body, "chat"), options.numGenerations);
+      return assembleOutput([result], { numGenerations: options.numGenerations, structured: options.structured[i], wantLogprobs: options.wantLogprobs });
     } catch (error) {
       return emptyOutput(options.numGenerations, error instanceof Error ? error.message : String(error));
     }

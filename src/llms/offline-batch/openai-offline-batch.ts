@@ -1,32 +1,25 @@
 import type OpenAI from "openai";
+import type { GenerateOptions } from "../llm.js";
 import { toFile } from "openai";
-import type { StepContext } from "../../steps/step-context.js";
-import type { Attempt } from "../reliability/reliable-call.js";
 import type { ChatType, FormattedInput, GenerateOutput, StructuredOutput } from "../types.js";
+import { chatBatchInputs, type BatchInput } from "./batch-inputs.js";
 import { batchJsonl, parseBatchResults, type BatchRequestLine } from "./batch-jsonl.js";
-import { OfflineBatchPendingError, type OfflineBatchJob, type OfflineBatchRecord } from "./offline-batch-job.js";
-import { keepBatchJob, requireBlobs, storedBatchJob } from "./offline-batch-record.js";
-import { chatBatchInputs } from "./batch-inputs.js";
-import { recordBatchUsage } from "./batch-usage.js";
+import { finishBatch } from "./batch-usage.js";
+import { pendingJob, type OfflineBatchJob, type OfflineBatchLLM, type OfflineBatchRecord } from "./offline-batch-job.js";
+import { keepBatchJob, storedBatchJob } from "./offline-batch-record.js";
 import { openaiBatchOutputs } from "./openai-batch-results.js";
 
 /** Statuses of a job that will still change. */
 const UNFINISHED = new Set(["validating", "in_progress", "finalizing", "cancelling"]);
 const CHAT_ENDPOINT = "/v1/chat/completions";
+const CHAT_ONLY = "offline batch generation sends chat inputs only (raw prompts need /v1/completions)";
 
 /** What the offline path needs of an `OpenAILLM`. */
-export interface OpenAIBatchDriver {
-  provider: string;
-  model: string;
+export interface OpenAIBatchDriver extends OfflineBatchLLM {
   client: OpenAI;
-  pollIntervalSeconds: number | undefined;
-  /** The LLM's own structured output, for inputs that carry none. */
-  structuredOutput: StructuredOutput | undefined;
   wantLogprobs: boolean;
   /** The body an online chat call would send (never streamed). */
   requestBody(prompt: ChatType, structured: StructuredOutput | undefined, n: number): Record<string, unknown>;
-  /** A provider request through the reliability layer (retries, timeout), outside the rate limiter. */
-  call<T>(context: StepContext, run: (attempt: Attempt) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -36,18 +29,13 @@ export interface OpenAIBatchDriver {
  * batch again) looks the job up and throws again until it has finished, then reads its output and
  * error files and returns one output per input, in input order, failed requests imputed.
  */
-export async function openaiOfflineBatchGenerate(
-  driver: OpenAIBatchDriver,
-  inputs: FormattedInput[],
-  options: { numGenerations: number; context: StepContext },
-): Promise<GenerateOutput[]> {
+export async function openaiOfflineBatchGenerate(driver: OpenAIBatchDriver, inputs: FormattedInput[], options: GenerateOptions): Promise<GenerateOutput[]> {
   const { context, numGenerations } = options;
-  requireBlobs(context);
-  const prepared = chatBatchInputs(inputs, driver.structuredOutput, "offline batch generation sends chat inputs only (raw prompts need /v1/completions)");
+  const prepared = chatBatchInputs(context, inputs, driver.structuredOutput, CHAT_ONLY);
   const record = (await storedBatchJob(context)) ?? (await submit(driver, prepared, options));
 
   const batch = await driver.call(context, (attempt) => driver.client.batches.retrieve(record.job_id, { signal: attempt.signal }));
-  if (UNFINISHED.has(batch.status)) throw new OfflineBatchPendingError(jobOf(driver, record, batch));
+  if (UNFINISHED.has(batch.status)) throw pendingJob(driver, record, batch.status, countsOf(record, batch));
 
   const read = async (fileId: string | null | undefined): Promise<string | undefined> =>
     // Served as application/octet-stream: decoded as UTF-8 JSONL explicitly.
@@ -68,22 +56,10 @@ export async function openaiOfflineBatchGenerate(
     wantLogprobs: driver.wantLogprobs,
     missing,
   });
-  const failed = outputs.filter((o) => o.error !== undefined).length;
-  context.logger.info(`Batch job '${record.job_id}' ${batch.status}: ${outputs.length - failed} request(s) answered, ${failed} failed`);
-  recordBatchUsage(
-    context,
-    driver,
-    prepared.map((p) => p.prompt),
-    outputs,
-  );
-  return outputs;
+  return finishBatch(context, driver, prepared, outputs, `Batch job '${record.job_id}' ${batch.status}`, "request(s)");
 }
 
-async function submit(
-  driver: OpenAIBatchDriver,
-  prepared: Array<{ prompt: ChatType; structured: StructuredOutput | undefined }>,
-  options: { numGenerations: number; context: StepContext },
-): Promise<OfflineBatchRecord> {
+async function submit(driver: OpenAIBatchDriver, prepared: BatchInput[], options: GenerateOptions): Promise<OfflineBatchRecord> {
   const { context } = options;
   const lines: BatchRequestLine[] = prepared.map((p, i) => ({
     custom_id: String(i),
@@ -127,17 +103,10 @@ async function submit(
     return kept.record;
   }
   context.logger.info(`Submitted batch job '${batch.id}' with ${lines.length} request(s) (input file '${file.id}')`);
-  throw new OfflineBatchPendingError(jobOf(driver, record, batch));
+  throw pendingJob(driver, record, batch.status, countsOf(record, batch));
 }
 
-function jobOf(driver: OpenAIBatchDriver, record: OfflineBatchRecord, batch: OpenAI.Batches.Batch): OfflineBatchJob {
+function countsOf(record: OfflineBatchRecord, batch: OpenAI.Batches.Batch): OfflineBatchJob["counts"] {
   const counts = batch.request_counts;
-  return {
-    provider: driver.provider,
-    job_id: record.job_id,
-    status: batch.status,
-    counts: { total: counts?.total ?? record.custom_ids.length, completed: counts?.completed ?? 0, failed: counts?.failed ?? 0 },
-    submitted_at: record.submitted_at,
-    ...(driver.pollIntervalSeconds !== undefined ? { poll_interval_seconds: driver.pollIntervalSeconds } : {}),
-  };
+  return { total: counts?.total ?? record.custom_ids.length, completed: counts?.completed ?? 0, failed: counts?.failed ?? 0 };
 }

@@ -1,13 +1,12 @@
 import { z } from "zod";
-import type { StepContext } from "../../steps/step-context.js";
+import type { GenerateOptions } from "../llm.js";
 import { assembleOutput, type CallResult } from "../assemble-output.js";
-import type { Attempt } from "../reliability/reliable-call.js";
 import { emptyOutput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
-import type { WorkersAIBinding } from "../workers-ai-binding.js";
-import { recordBatchUsage } from "./batch-usage.js";
-import { OfflineBatchPendingError, type OfflineBatchJob, type OfflineBatchRecord } from "./offline-batch-job.js";
-import { keepBatchJob, requireBlobs, storedBatchJob } from "./offline-batch-record.js";
-import { chatBatchInputs } from "./batch-inputs.js";
+import { runOptions, type gatewaySchema, type WorkersAIBinding } from "../workers-ai-binding.js";
+import { chatBatchInputs, type BatchInput } from "./batch-inputs.js";
+import { finishBatch } from "./batch-usage.js";
+import { pendingJob, type OfflineBatchLLM, type OfflineBatchRecord } from "./offline-batch-job.js";
+import { keepBatchJob, storedBatchJob } from "./offline-batch-record.js";
 
 /** Statuses of a batch still being worked on. */
 const UNFINISHED = new Set(["queued", "running"]);
@@ -27,17 +26,12 @@ const resultsReplySchema = z.object({
 });
 
 /** What the offline path needs of a `WorkersAILLM`. */
-export interface WorkersAIBatchDriver {
-  provider: string;
-  model: string;
+interface WorkersAIBatchDriver extends OfflineBatchLLM {
   ai: WorkersAIBinding;
-  gateway: Record<string, unknown> | undefined;
-  pollIntervalSeconds: number | undefined;
-  structuredOutput: StructuredOutput | undefined;
+  gateway: z.infer<typeof gatewaySchema> | undefined;
   /** The inputs one online call would send. */
   requestInputs(prompt: ChatType, structured: StructuredOutput | undefined): Record<string, unknown>;
   readReply(raw: unknown): CallResult;
-  call<T>(context: StepContext, run: (attempt: Attempt) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -49,17 +43,16 @@ export interface WorkersAIBatchDriver {
 export async function workersAiOfflineBatchGenerate(
   driver: WorkersAIBatchDriver,
   inputs: FormattedInput[],
-  options: { numGenerations: number; context: StepContext },
+  options: GenerateOptions,
 ): Promise<GenerateOutput[]> {
   const { context, numGenerations } = options;
-  requireBlobs(context);
-  const prepared = chatBatchInputs(inputs, driver.structuredOutput, "offline batch generation sends chat inputs only");
+  const prepared = chatBatchInputs(context, inputs, driver.structuredOutput, "offline batch generation sends chat inputs only");
   const record = (await storedBatchJob(context)) ?? (await submit(driver, prepared, options));
-  const raw = await driver.call(context, (attempt) => driver.ai.run(driver.model, { request_id: record.job_id }, runOptions(driver, attempt)));
+  const raw = await driver.call(context, (attempt) => driver.ai.run(driver.model, { request_id: record.job_id }, runOptions(attempt.signal, driver.gateway)));
   const finished = resultsReplySchema.safeParse(raw);
   if (!finished.success) {
     const status = statusReplySchema.safeParse(raw);
-    if (status.success && UNFINISHED.has(status.data.status)) throw new OfflineBatchPendingError(jobOf(driver, record, status.data.status));
+    if (status.success && UNFINISHED.has(status.data.status)) throw pendingJob(driver, record, status.data.status, noProgress(record));
     throw new Error(`Workers AI batch '${record.job_id}': unexpected reply ${JSON.stringify(raw).slice(0, 200)}`);
   }
   const byReference = new Map<string, z.infer<typeof resultsReplySchema>["responses"][number]>();
@@ -87,27 +80,17 @@ export async function workersAiOfflineBatchGenerate(
     }
     return results.length === 0 ? emptyOutput(numGenerations, errors[0]) : assembleOutput(results, { numGenerations, structured: p.structured, errors });
   });
-  const failed = outputs.filter((o) => o.error !== undefined).length;
-  context.logger.info(`Workers AI batch '${record.job_id}' finished: ${outputs.length - failed} input(s) answered, ${failed} failed`);
-  recordBatchUsage(
-    context,
-    driver,
-    prepared.map((p) => p.prompt),
-    outputs,
-  );
-  return outputs;
+  return finishBatch(context, driver, prepared, outputs, `Workers AI batch '${record.job_id}' finished`, "input(s)");
 }
 
-async function submit(
-  driver: WorkersAIBatchDriver,
-  prepared: Array<{ prompt: ChatType; structured: StructuredOutput | undefined }>,
-  options: { numGenerations: number; context: StepContext },
-): Promise<OfflineBatchRecord> {
+async function submit(driver: WorkersAIBatchDriver, prepared: BatchInput[], options: GenerateOptions): Promise<OfflineBatchRecord> {
   const { context } = options;
   const requests = prepared.flatMap((p, i) =>
     Array.from({ length: options.numGenerations }, (_, g) => ({ ...driver.requestInputs(p.prompt, p.structured), external_reference: `${i}:${g}` })),
   );
-  const raw = await driver.call(context, (attempt) => driver.ai.run(driver.model, { requests }, { ...runOptions(driver, attempt), queueRequest: true }));
+  const raw = await driver.call(context, (attempt) =>
+    driver.ai.run(driver.model, { requests }, { ...runOptions(attempt.signal, driver.gateway), queueRequest: true }),
+  );
   const queued = statusReplySchema.safeParse(raw);
   if (!queued.success || !queued.data.request_id) throw new Error(`Workers AI did not queue the batch: ${JSON.stringify(raw).slice(0, 200)}`);
   const record: OfflineBatchRecord = {
@@ -121,21 +104,10 @@ async function submit(
   const kept = await keepBatchJob(context, record);
   if (!kept.ours) return kept.record;
   context.logger.info(`Queued Workers AI batch '${record.job_id}' with ${requests.length} request(s)`);
-  throw new OfflineBatchPendingError(jobOf(driver, record, queued.data.status));
+  throw pendingJob(driver, record, queued.data.status, noProgress(record));
 }
 
-function runOptions(driver: WorkersAIBatchDriver, attempt: Attempt): Record<string, unknown> {
-  return driver.gateway ? { signal: attempt.signal, gateway: driver.gateway } : { signal: attempt.signal };
-}
-
-function jobOf(driver: WorkersAIBatchDriver, record: OfflineBatchRecord, status: string): OfflineBatchJob {
-  return {
-    provider: driver.provider,
-    job_id: record.job_id,
-    status,
-    // Workers AI reports no progress while a batch runs.
-    counts: { total: record.custom_ids.length, completed: 0, failed: 0 },
-    submitted_at: record.submitted_at,
-    ...(driver.pollIntervalSeconds !== undefined ? { poll_interval_seconds: driver.pollIntervalSeconds } : {}),
-  };
+/** Workers AI reports no progress while a batch runs. */
+function noProgress(record: OfflineBatchRecord): { total: number; completed: number; failed: number } {
+  return { total: record.custom_ids.length, completed: 0, failed: 0 };
 }

@@ -1,47 +1,27 @@
 import { z } from "zod";
-import { attribute, runtimeParameter, secretAttribute } from "../../components/attributes.js";
-import { OptionError } from "../../errors.js";
+import { attribute, runtimeParameter } from "../../components/attributes.js";
 import type { EgressTarget } from "../../security/egress-target.js";
 import type { StepContext } from "../../steps/step-context.js";
-import { resolveApiKey } from "../api-key.js";
+import { apiKeyAttributes, keyVariable, resolveApiKey } from "../api-key.js";
+import { pickDefined } from "../defined-fields.js";
 import { assembleOutput, fanOut, type CallResult } from "../assemble-output.js";
 import { estimateTokens } from "../chat-text.js";
 import { llmAttributes, type GenerateOptions } from "../llm.js";
 import { ProviderHttpError } from "../reliability/provider-http-error.js";
 import { reliabilityAttributes } from "../reliability/reliability-attributes.js";
 import { hostOf, RemoteLLM } from "../remote-llm.js";
-import { jsonSchemaOf } from "../structured/json-schema-validator.js";
+import { jsonSchemaOnly, schemaName } from "../structured/json-schema-validator.js";
 import { splitFormattedInput, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
 import { anthropicReplyText, anthropicResponseSchema, toAnthropicMessages } from "./anthropic-messages.js";
-import { DEFAULT_MAX_NEW_TOKENS } from "./openai-generation-kwargs.js";
+import { anthropicGenerationKwargsSchema, DEFAULT_MAX_NEW_TOKENS } from "./generation-kwargs.js";
 
 export const anthropicLlmAttributes = llmAttributes.extend({
   model: attribute(z.string().min(1), "The Anthropic model, e.g. `claude-3-5-haiku-latest`."),
   baseUrl: runtimeParameter(z.url().default("https://api.anthropic.com"), "The base URL of the Anthropic API."),
-  apiKeyEnv: attribute(
-    z.string().min(1).default("ANTHROPIC_API_KEY"),
-    "The name of the secret (or environment variable) that holds the API key; read at call time, never serialized.",
-    { excludeFromSignature: true },
-  ),
-  apiKey: secretAttribute(z.string().min(1).optional(), "The API key, given in code only; serialized pipelines name a secret with api_key_env."),
+  ...apiKeyAttributes("ANTHROPIC_API_KEY"),
   anthropicVersion: attribute(z.string().min(1).default("2023-06-01"), "The `anthropic-version` header."),
   ...reliabilityAttributes({ maxRetries: 6, timeout: 600 }),
 });
-
-export const anthropicGenerationKwargsSchema = z
-  .object({
-    max_new_tokens: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe("The maximum number of new tokens (the API's required `max_tokens`). Defaults to 128, as in distilabel."),
-    stop_sequences: z.array(z.string()).optional().describe("Custom sequences where generation stops."),
-    temperature: z.number().min(0).max(1).optional().describe("The sampling temperature; higher is more random."),
-    top_p: z.number().min(0).max(1).optional().describe("Nucleus sampling: only tokens within this cumulative probability are considered."),
-    top_k: z.number().int().positive().optional().describe("Only the k most likely tokens are considered."),
-  })
-  .strict();
 
 export type AnthropicLLMOptions = z.input<typeof anthropicLlmAttributes>;
 
@@ -53,7 +33,6 @@ export type AnthropicLLMOptions = z.input<typeof anthropicLlmAttributes>;
 export class AnthropicLLM extends RemoteLLM<typeof anthropicLlmAttributes> {
   static override readonly typeName: string = "AnthropicLLM";
   static override readonly generationKwargsSchema = anthropicGenerationKwargsSchema;
-
   static override readonly attributes = anthropicLlmAttributes;
 
   get modelName(): string {
@@ -61,7 +40,7 @@ export class AnthropicLLM extends RemoteLLM<typeof anthropicLlmAttributes> {
   }
 
   override egressTargets(): EgressTarget[] {
-    return [{ url: this.attrs.baseUrl, keyVariable: this.attrs.apiKey ? undefined : this.attrs.apiKeyEnv, field: "base_url" }];
+    return [{ url: this.attrs.baseUrl, keyVariable: keyVariable(this.attrs), field: "base_url" }];
   }
 
   protected rateLimitKey(): string {
@@ -73,7 +52,7 @@ export class AnthropicLLM extends RemoteLLM<typeof anthropicLlmAttributes> {
   }
 
   private apiKey(context: StepContext): string | undefined {
-    return resolveApiKey(context, { explicit: this.attrs.apiKey, envName: this.attrs.apiKeyEnv, owner: this.describeSelf(), baseUrl: this.attrs.baseUrl });
+    return resolveApiKey(context, this.attrs, this.describeSelf(), this.attrs.baseUrl);
   }
 
   private get messagesUrl(): string {
@@ -94,10 +73,7 @@ export class AnthropicLLM extends RemoteLLM<typeof anthropicLlmAttributes> {
       max_tokens: maxTokens,
       messages,
       system,
-      stop_sequences: kwargs.stop_sequences,
-      temperature: kwargs.temperature,
-      top_p: kwargs.top_p,
-      top_k: kwargs.top_k,
+      ...pickDefined(kwargs, ["stop_sequences", "temperature", "top_p", "top_k"]),
       ...(structured ? toolFor(structured) : {}),
     };
     const headers: Record<string, string> = { "content-type": "application/json", "anthropic-version": this.attrs.anthropicVersion };
@@ -127,12 +103,10 @@ export class AnthropicLLM extends RemoteLLM<typeof anthropicLlmAttributes> {
 
 /** Structured output as one tool the model must call; its input is the reply. */
 function toolFor(structured: StructuredOutput): Record<string, unknown> {
-  if (structured.format === "regex") {
-    throw new OptionError("AnthropicLLM takes JSON-schema structured output only, not regex", { field: "structured_output.format", expected: "json" });
-  }
-  const name = (structured.name ?? "structured_output").replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64) || "structured_output";
+  const inputSchema = jsonSchemaOnly(structured, "AnthropicLLM takes");
+  const name = schemaName(structured);
   return {
-    tools: [{ name, description: "Give the answer as this tool's input, following its schema exactly.", input_schema: jsonSchemaOf(structured) }],
+    tools: [{ name, description: "Give the answer as this tool's input, following its schema exactly.", input_schema: inputSchema }],
     tool_choice: { type: "tool", name },
   };
 }

@@ -1,18 +1,14 @@
-import { fetchWithSlotUntilHeaders } from "../reliability/connection-slots.js";
 import { AzureOpenAI } from "openai";
 import type OpenAI from "openai";
 import { z } from "zod";
-import { attribute, runtimeParameter } from "../../components/attributes.js";
+import { runtimeParameter, attribute } from "../../components/attributes.js";
 import type { StepContext } from "../../steps/step-context.js";
+import { apiKeyAttributes } from "../api-key.js";
 import { OpenAICompatibleLLM, openaiLlmAttributes } from "./openai-llm.js";
 
 export const azureOpenaiLlmAttributes = openaiLlmAttributes.extend({
   baseUrl: runtimeParameter(z.url(), "The Azure OpenAI endpoint, e.g. `https://my-resource.openai.azure.com/`."),
-  apiKeyEnv: attribute(
-    z.string().min(1).default("AZURE_OPENAI_API_KEY"),
-    "The name of the secret (or environment variable) that holds the Azure OpenAI API key; read at call time, never serialized.",
-    { excludeFromSignature: true },
-  ),
+  apiKeyEnv: apiKeyAttributes("AZURE_OPENAI_API_KEY", "the Azure OpenAI API key").apiKeyEnv,
   apiVersion: attribute(z.string().min(1), "The Azure OpenAI API version, e.g. `2024-10-21`."),
 });
 
@@ -24,7 +20,6 @@ export type AzureOpenAILLMOptions = z.input<typeof azureOpenaiLlmAttributes>;
  */
 export class AzureOpenAILLM extends OpenAICompatibleLLM<typeof azureOpenaiLlmAttributes> {
   static override readonly typeName: string = "AzureOpenAILLM";
-
   static override readonly attributes = azureOpenaiLlmAttributes;
 
   /** Azure's batch API takes global-batch deployments and its own line format; not built. */
@@ -33,16 +28,6 @@ export class AzureOpenAILLM extends OpenAICompatibleLLM<typeof azureOpenaiLlmAtt
   }
 
   protected override createClient(context: StepContext, apiKey: string | undefined): OpenAI {
-    return new AzureOpenAI({
-      endpoint: this.attrs.baseUrl,
-      apiKey: apiKey ?? "no-key",
-      apiVersion: this.attrs.apiVersion,
-      defaultHeaders: this.attrs.defaultHeaders,
-      organization: null,
-      project: null,
-      maxRetries: 0,
-      timeout: this.timeoutMs,
-      fetch: fetchWithSlotUntilHeaders(context.services.fetch, context.services.connectionSlots),
-    });
+    return new AzureOpenAI({ ...this.clientOptions(context, apiKey), endpoint: this.attrs.baseUrl, apiVersion: this.attrs.apiVersion });
   }
 }

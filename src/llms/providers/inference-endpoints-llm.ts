@@ -1,10 +1,10 @@
 import { InferenceClient } from "@huggingface/inference";
 import { z } from "zod";
-import { attribute, runtimeParameter, secretAttribute } from "../../components/attributes.js";
+import { attribute, runtimeParameter } from "../../components/attributes.js";
 import { OptionError } from "../../errors.js";
 import type { EgressTarget } from "../../security/egress-target.js";
 import type { StepContext, StepServices } from "../../steps/step-context.js";
-import { resolveApiKey } from "../api-key.js";
+import { apiKeyAttributes, keyVariable, resolveApiKey } from "../api-key.js";
 import { assembleOutput, fanOut, type CallResult } from "../assemble-output.js";
 import { estimateTokens } from "../chat-text.js";
 import { llmAttributes, type GenerateOptions } from "../llm.js";
@@ -13,11 +13,11 @@ import { reliabilityAttributes } from "../reliability/reliability-attributes.js"
 import { hostOf, RemoteLLM } from "../remote-llm.js";
 import { jsonSchemaOf } from "../structured/json-schema-validator.js";
 import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
+import { pickDefined, withoutUndefined } from "../defined-fields.js";
+import { DEFAULT_MAX_NEW_TOKENS, inferenceEndpointsGenerationKwargsSchema, type InferenceEndpointsGenerationKwargs } from "./generation-kwargs.js";
 import { HF_ORIGINS, redirectHuggingFace, resolveEndpointUrl } from "./hf-endpoint.js";
-import { inferenceEndpointsGenerationKwargsSchema, type InferenceEndpointsGenerationKwargs } from "./inference-endpoints-generation-kwargs.js";
-import { DEFAULT_MAX_NEW_TOKENS } from "./openai-generation-kwargs.js";
 import { openaiResponseFormat } from "./openai-llm.js";
-import { parseOpenAIResponse } from "./openai-response.js";
+import { choicesResult, parseOpenAIResponse, reportedTotalTokens } from "./openai-response.js";
 
 export const inferenceEndpointsLlmAttributes = llmAttributes.extend({
   modelId: attribute(z.string().min(1).optional(), "The model id on the Hugging Face Hub, served by Inference Providers (serverless)."),
@@ -25,12 +25,7 @@ export const inferenceEndpointsLlmAttributes = llmAttributes.extend({
   endpointNamespace: attribute(z.string().min(1).optional(), "The namespace (user or organization) of the Inference Endpoint; defaults to the token's owner."),
   baseUrl: runtimeParameter(z.url().optional(), "The base URL of a TGI or vLLM server (or any endpoint speaking the same API)."),
   provider: attribute(z.string().min(1).optional(), "The Inference Provider that serves model_id (default: `auto`)."),
-  apiKeyEnv: attribute(
-    z.string().min(1).default("HF_TOKEN"),
-    "The name of the secret (or environment variable) that holds the Hugging Face token; read at call time, never serialized.",
-    { excludeFromSignature: true },
-  ),
-  apiKey: secretAttribute(z.string().min(1).optional(), "The Hugging Face token, given in code only; serialized pipelines name a secret with api_key_env."),
+  ...apiKeyAttributes("HF_TOKEN", "the Hugging Face token"),
   hfEndpoint: runtimeParameter(
     z.url().optional(),
     "Replaces the Hugging Face origins (Hub, router, Endpoints API), e.g. a mirror or proxy; defaults to the HF_ENDPOINT secret when set.",
@@ -54,10 +49,9 @@ export type InferenceEndpointsLLMOptions = z.input<typeof inferenceEndpointsLlmA
 export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLlmAttributes> {
   static override readonly typeName: string = "InferenceEndpointsLLM";
   static override readonly generationKwargsSchema = inferenceEndpointsGenerationKwargsSchema;
+  static override readonly attributes = inferenceEndpointsLlmAttributes;
 
   private endpointUrlPromise: { key: string; url: Promise<string> } | undefined;
-
-  static override readonly attributes = inferenceEndpointsLlmAttributes;
 
   constructor(options: InferenceEndpointsLLMOptions) {
     super(options);
@@ -84,11 +78,11 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
   }
 
   override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
-    const keyVariable = this.attrs.apiKey ? undefined : this.attrs.apiKeyEnv;
-    if (this.attrs.baseUrl) return [{ url: this.attrs.baseUrl, keyVariable, field: "base_url" }];
-    const endpoint = this.attrs.hfEndpoint ?? (services.secret("HF_ENDPOINT") || undefined);
-    if (endpoint) return [{ url: endpoint, keyVariable, field: "hf_endpoint" }];
-    return HF_ORIGINS.map((url) => ({ url, keyVariable, field: "model_id" }));
+    const key = keyVariable(this.attrs);
+    if (this.attrs.baseUrl) return [{ url: this.attrs.baseUrl, keyVariable: key, field: "base_url" }];
+    const endpoint = this.hfOrigin(services);
+    if (endpoint) return [{ url: endpoint, keyVariable: key, field: "hf_endpoint" }];
+    return HF_ORIGINS.map((url) => ({ url, keyVariable: key, field: "model_id" }));
   }
 
   protected rateLimitKey(): string {
@@ -103,11 +97,12 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
 
   private token(context: StepContext): string | undefined {
     if (this.attrs.baseUrl) return this.attrs.apiKey ?? (context.services.secret(this.attrs.apiKeyEnv) || undefined);
-    return resolveApiKey(context, { explicit: this.attrs.apiKey, envName: this.attrs.apiKeyEnv, owner: this.describeSelf() });
+    return resolveApiKey(context, this.attrs, this.describeSelf());
   }
 
-  private hfOrigin(context: StepContext): string | undefined {
-    return this.attrs.hfEndpoint ?? (context.services.secret("HF_ENDPOINT") || undefined);
+  /** `hf_endpoint`, else the HF_ENDPOINT secret: where Hugging Face calls go instead of its own origins. */
+  private hfOrigin(services: Pick<StepServices, "secret">): string | undefined {
+    return this.attrs.hfEndpoint ?? (services.secret("HF_ENDPOINT") || undefined);
   }
 
   async generateOne(input: FormattedInput, options: GenerateOptions): Promise<GenerateOutput> {
@@ -134,60 +129,40 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
 
   private clientOptions(attempt: Attempt, context: StepContext): { fetch: typeof fetch; signal: AbortSignal; retry_on_error: boolean } {
     // The client would retry 503s forever without pause; our layer retries instead.
-    return { fetch: redirectHuggingFace(attempt.fetch, this.hfOrigin(context)), signal: attempt.signal, retry_on_error: false };
+    return { fetch: redirectHuggingFace(attempt.fetch, this.hfOrigin(context.services)), signal: attempt.signal, retry_on_error: false };
   }
 
   private async chat(prompt: ChatType, request: InferenceRequest): Promise<CallResult> {
     const { kwargs } = request;
     const maxTokens = kwargs.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS;
-    const args = compact({
+    const args = withoutUndefined({
       ...this.target(request.endpointUrl),
       messages: prompt,
       max_tokens: maxTokens,
-      temperature: kwargs.temperature,
-      top_p: kwargs.top_p,
-      frequency_penalty: kwargs.frequency_penalty,
-      presence_penalty: kwargs.presence_penalty,
-      logprobs: kwargs.logprobs,
-      top_logprobs: kwargs.top_logprobs,
+      ...pickDefined(kwargs, ["temperature", "top_p", "frequency_penalty", "presence_penalty", "logprobs", "top_logprobs"]),
       stop: kwargs.stop_sequences,
       seed: request.seed,
       response_format: request.structured ? chatResponseFormat(request.structured) : undefined,
     });
     const raw = await this.call(
       request.context,
-      { tokens: estimateTokens(prompt) + maxTokens, tokensUsed: (result: unknown) => totalTokens(result) },
+      { tokens: estimateTokens(prompt) + maxTokens, tokensUsed: reportedTotalTokens },
       (attempt) =>
         request.client.chatCompletion(
           args as unknown as Parameters<InferenceClient["chatCompletion"]>[0],
           this.clientOptions(attempt, request.context),
         ) as Promise<unknown>,
     );
-    const parsed = parseOpenAIResponse(raw, "chat");
-    const choice = parsed.choices[0];
-    return {
-      texts: choice ? [choice.text] : [],
-      inputTokens: parsed.promptTokens,
-      outputTokens: parsed.completionTokens,
-      logprobs: choice ? [choice.logprobs] : [],
-    };
+    return choicesResult(parseOpenAIResponse(raw, "chat"), 1);
   }
 
   private async textGeneration(prompt: string, request: InferenceRequest): Promise<CallResult> {
     const { kwargs } = request;
     const maxTokens = kwargs.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS;
-    const parameters = compact({
+    const parameters = withoutUndefined({
       max_new_tokens: maxTokens,
-      temperature: kwargs.temperature,
-      top_p: kwargs.top_p,
-      top_k: kwargs.top_k,
-      typical_p: kwargs.typical_p,
-      do_sample: kwargs.do_sample,
-      repetition_penalty: kwargs.repetition_penalty,
-      frequency_penalty: kwargs.frequency_penalty,
-      return_full_text: kwargs.return_full_text,
-      watermark: kwargs.watermark,
-      top_n_tokens: kwargs.top_n_tokens,
+      ...pickDefined(kwargs, ["temperature", "top_p", "top_k", "typical_p", "do_sample", "repetition_penalty", "frequency_penalty"]),
+      ...pickDefined(kwargs, ["return_full_text", "watermark", "top_n_tokens"]),
       stop: kwargs.stop_sequences,
       seed: request.seed,
       grammar: request.structured ? grammarOf(request.structured) : undefined,
@@ -206,11 +181,11 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
     if (this.attrs.baseUrl) return this.attrs.baseUrl;
     const name = this.attrs.endpointName;
     if (!name) return undefined;
-    const key = JSON.stringify([name, this.attrs.endpointNamespace, this.hfOrigin(context)]);
+    const key = JSON.stringify([name, this.attrs.endpointNamespace, this.hfOrigin(context.services)]);
     if (!this.endpointUrlPromise || this.endpointUrlPromise.key !== key) {
       const url = this.call(context, undefined, (attempt) =>
         resolveEndpointUrl({
-          fetch: redirectHuggingFace(attempt.fetch, this.hfOrigin(context)),
+          fetch: redirectHuggingFace(attempt.fetch, this.hfOrigin(context.services)),
           signal: attempt.signal,
           token,
           name,
@@ -246,15 +221,6 @@ function grammarOf(structured: StructuredOutput): { type: string; value: unknown
   return structured.format === "regex" ? { type: "regex", value: structured.schema } : { type: "json", value: jsonSchemaOf(structured) };
 }
 
-function compact(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
-}
-
 function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
-}
-
-function totalTokens(result: unknown): number | undefined {
-  const usage = (result as { usage?: { total_tokens?: unknown } } | null)?.usage;
-  return typeof usage?.total_tokens === "number" ? usage.total_tokens : undefined;
 }

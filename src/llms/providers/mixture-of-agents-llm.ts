@@ -3,7 +3,7 @@ import { attribute } from "../../components/attributes.js";
 import { OptionError } from "../../errors.js";
 import type { StepContext } from "../../steps/step-context.js";
 import { LLM, llmAttributes, type GenerateOptions } from "../llm.js";
-import { splitEvenly } from "../statistics.js";
+import { splitEvenly } from "../assemble-output.js";
 import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput } from "../types.js";
 
 const llmSchema = z.custom<LLM>((value) => value instanceof LLM, { message: "an LLM instance (serialized: an object with type_info)" });

@@ -1,25 +1,25 @@
 import OpenAI from "openai";
 import { z } from "zod";
-import { attribute, runtimeParameter, secretAttribute } from "../../components/attributes.js";
+import { attribute, runtimeParameter } from "../../components/attributes.js";
 import type { AnyObjectSchema } from "../../components/component.js";
-import { OptionError } from "../../errors.js";
 import type { EgressTarget } from "../../security/egress-target.js";
 import type { StepContext, StepServices } from "../../steps/step-context.js";
-import { resolveApiKey } from "../api-key.js";
+import { apiKeyAttributes, keyVariable, resolveApiKey } from "../api-key.js";
 import { assembleOutput, type CallResult } from "../assemble-output.js";
 import { estimateTokens } from "../chat-text.js";
 import { llmAttributes, type GenerateOptions } from "../llm.js";
+import { openaiOfflineBatchGenerate } from "../offline-batch/openai-offline-batch.js";
+import { fetchWithSlotUntilHeaders } from "../reliability/connection-slots.js";
 import { reliabilityAttributes } from "../reliability/reliability-attributes.js";
 import { hostOf, RemoteLLM } from "../remote-llm.js";
-import { isStrictCompatible, jsonSchemaOf } from "../structured/json-schema-validator.js";
+import { isStrictCompatible, jsonSchemaOnly, schemaName } from "../structured/json-schema-validator.js";
 import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
-import { DEFAULT_MAX_NEW_TOKENS, openaiGenerationKwargsSchema, type OpenAIGenerationKwargs } from "./openai-generation-kwargs.js";
-import { parseOpenAIResponse, type ParsedCompletion } from "./openai-response.js";
+import { pickDefined, withoutUndefined } from "../defined-fields.js";
+import { DEFAULT_MAX_NEW_TOKENS, openaiGenerationKwargsSchema, type OpenAIGenerationKwargs } from "./generation-kwargs.js";
+import { choicesResult, parseOpenAIResponse, reportedTotalTokens, type ParsedCompletion } from "./openai-response.js";
 import { collectStream, serverSentChunks } from "./openai-stream.js";
-import { fetchWithSlotUntilHeaders } from "../reliability/connection-slots.js";
-import { openaiOfflineBatchGenerate } from "../offline-batch/openai-offline-batch.js";
 
-export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
+const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
 export const openaiLlmAttributes = llmAttributes.extend({
   model: attribute(z.string().min(1), "The model name to use for the LLM, e.g. `gpt-4o-mini`."),
@@ -27,12 +27,7 @@ export const openaiLlmAttributes = llmAttributes.extend({
     z.url().optional(),
     "The base URL of the OpenAI-compatible API (OpenAI, vLLM, Ollama, LM Studio, Together, Groq, Mistral, OpenRouter...); unset, the OPENAI_BASE_URL secret or https://api.openai.com/v1.",
   ),
-  apiKeyEnv: attribute(
-    z.string().min(1).default("OPENAI_API_KEY"),
-    "The name of the secret (or environment variable) that holds the API key; read at call time, never serialized.",
-    { excludeFromSignature: true },
-  ),
-  apiKey: secretAttribute(z.string().min(1).optional(), "The API key, given in code only; serialized pipelines name a secret with api_key_env."),
+  ...apiKeyAttributes("OPENAI_API_KEY"),
   defaultHeaders: attribute(z.record(z.string(), z.string()).optional(), "Headers sent with every request to the API."),
   stream: attribute(
     z.boolean().default(true),
@@ -44,7 +39,7 @@ export const openaiLlmAttributes = llmAttributes.extend({
 
 export type OpenAILLMOptions = z.input<typeof openaiLlmAttributes>;
 /** What OpenAILLM reads from its attributes (subclasses' schemas produce at least this). */
-export type OpenAIAttrs = z.output<typeof openaiLlmAttributes>;
+type OpenAIAttrs = z.output<typeof openaiLlmAttributes>;
 
 /**
  * What OpenAILLM and the providers built on the `openai` client share; generic over the
@@ -65,17 +60,16 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
     return true;
   }
 
-  /** The base URL last resolved for a call (the option, else the OPENAI_BASE_URL secret, as distilabel reads its env var). */
+  /** The base URL last resolved for a call. */
   private resolvedBaseUrl: string | undefined;
 
-  protected baseUrlFor(context: StepContext): string {
-    this.resolvedBaseUrl = this.attrs.baseUrl ?? context.services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
-    return this.resolvedBaseUrl;
+  /** The option, else the OPENAI_BASE_URL secret (as distilabel reads its env var), else OpenAI's. */
+  private baseUrl(services: Pick<StepServices, "secret">): string {
+    return this.attrs.baseUrl ?? services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
   }
 
   override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
-    const url = this.attrs.baseUrl ?? services.secret("OPENAI_BASE_URL") ?? OPENAI_DEFAULT_BASE_URL;
-    return [{ url, keyVariable: this.attrs.apiKey ? undefined : this.attrs.apiKeyEnv, field: "base_url" }];
+    return [{ url: this.baseUrl(services), keyVariable: keyVariable(this.attrs), field: "base_url" }];
   }
 
   protected rateLimitKey(): string {
@@ -89,8 +83,9 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
 
   /** The client for this context's fetch and key; our own layer retries, so the client never does. */
   protected clientFor(context: StepContext): OpenAI {
-    const baseUrl = this.baseUrlFor(context);
-    const apiKey = resolveApiKey(context, { explicit: this.attrs.apiKey, envName: this.attrs.apiKeyEnv, owner: this.describeSelf(), baseUrl });
+    const baseUrl = this.baseUrl(context.services);
+    this.resolvedBaseUrl = baseUrl;
+    const apiKey = resolveApiKey(context, this.attrs, this.describeSelf(), baseUrl);
     const key = JSON.stringify([baseUrl, apiKey, this.attrs.defaultHeaders, this.attrs.timeout]);
     if (this.cachedClient && this.cachedClient.key === key && this.cachedClient.services === context.services) return this.cachedClient.client;
     const client = this.createClient(context, apiKey, baseUrl);
@@ -99,17 +94,21 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
   }
 
   protected createClient(context: StepContext, apiKey: string | undefined, baseUrl: string): OpenAI {
-    return new OpenAI({
+    return new OpenAI({ ...this.clientOptions(context, apiKey), baseURL: baseUrl });
+  }
+
+  /** What every `openai` client of ours takes: no retries of its own (our layer retries), our fetch. */
+  protected clientOptions(context: StepContext, apiKey: string | undefined) {
+    return {
       // Local servers (vLLM, Ollama) take any key; the client insists on one.
       apiKey: apiKey ?? "no-key",
-      baseURL: baseUrl,
       defaultHeaders: this.attrs.defaultHeaders,
       organization: null,
       project: null,
       maxRetries: 0,
       timeout: this.timeoutMs,
       fetch: fetchWithSlotUntilHeaders(context.services.fetch, context.services.connectionSlots),
-    });
+    };
   }
 
   async generateOne(input: FormattedInput, options: GenerateOptions): Promise<GenerateOutput> {
@@ -122,13 +121,12 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
     // Some OpenAI-compatible servers (Ollama) ignore `n`: ask again for what is missing.
     while (remaining > 0) {
       const parsed = await this.request(client, { prompt, structured, kwargs, n: remaining, context: options.context });
-      const texts = parsed.choices.slice(0, remaining).map((choice) => {
-        if (choice.text === null) options.context.logger.warn(`${this.callLabel} returned no content (finish_reason: ${choice.finishReason ?? "unknown"})`);
-        return choice.text;
-      });
-      if (texts.length === 0) break;
-      results.push({ texts, inputTokens: parsed.promptTokens, outputTokens: parsed.completionTokens, logprobs: parsed.choices.map((c) => c.logprobs) });
-      remaining -= texts.length;
+      const result = choicesResult(parsed, remaining);
+      if (result.texts.length === 0) break;
+      const silent = parsed.choices.slice(0, remaining).filter((choice) => choice.text === null);
+      for (const choice of silent) options.context.logger.warn(`${this.callLabel} returned no content (finish_reason: ${choice.finishReason ?? "unknown"})`);
+      results.push(result);
+      remaining -= result.texts.length;
     }
     return assembleOutput(results, { numGenerations: options.numGenerations, structured, wantLogprobs: kwargs.logprobs === true });
   }
@@ -138,12 +136,7 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
     const body: Record<string, unknown> = {
       model: this.attrs.model,
       max_tokens: kwargs.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS,
-      temperature: kwargs.temperature,
-      top_p: kwargs.top_p,
-      frequency_penalty: kwargs.frequency_penalty,
-      presence_penalty: kwargs.presence_penalty,
-      stop: kwargs.stop,
-      seed: kwargs.seed,
+      ...pickDefined(kwargs, ["temperature", "top_p", "frequency_penalty", "presence_penalty", "stop", "seed"]),
       response_format: structured ? openaiResponseFormat(structured) : kwargs.response_format,
     };
     if (n > 1) body.n = n;
@@ -157,8 +150,7 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
       if (kwargs.logprobs) body.logprobs = kwargs.top_logprobs ?? 0;
     }
     Object.assign(body, kwargs.extra_body);
-    for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
-    return body;
+    return withoutUndefined(body);
   }
 
   override get supportsOfflineBatchGeneration(): boolean {
@@ -198,7 +190,7 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
 
     const raw = await this.call(
       call.context,
-      { tokens: estimateTokens(prompt) + maxTokens * n, tokensUsed: (result: unknown) => safeTotal(result) },
+      { tokens: estimateTokens(prompt) + maxTokens * n, tokensUsed: reportedTotalTokens },
       async (attempt): Promise<unknown> => {
         const requestOptions = { signal: attempt.signal, maxRetries: 0, timeout: this.timeoutMs };
         if (stream) {
@@ -220,22 +212,8 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
 
 /** `response_format` for a structured output; `strict` only where OpenAI's strict mode accepts the schema. */
 export function openaiResponseFormat(structured: StructuredOutput): Record<string, unknown> {
-  if (structured.format === "regex") {
-    throw new OptionError("OpenAI-compatible APIs take JSON-schema structured output only, not regex", { field: "structured_output.format", expected: "json" });
-  }
-  const schema = jsonSchemaOf(structured);
-  return { type: "json_schema", json_schema: { name: schemaName(structured.name), schema, strict: isStrictCompatible(schema) } };
-}
-
-/** OpenAI requires names of `^[a-zA-Z0-9_-]{1,64}$`. */
-function schemaName(name: string | undefined): string {
-  const cleaned = (name ?? "structured_output").replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64);
-  return cleaned.length > 0 ? cleaned : "structured_output";
-}
-
-function safeTotal(result: unknown): number | undefined {
-  const usage = (result as { usage?: { total_tokens?: unknown } } | null)?.usage;
-  return typeof usage?.total_tokens === "number" ? usage.total_tokens : undefined;
+  const schema = jsonSchemaOnly(structured, "OpenAI-compatible APIs take");
+  return { type: "json_schema", json_schema: { name: schemaName(structured), schema, strict: isStrictCompatible(schema) } };
 }
 
 /**

@@ -1,11 +1,14 @@
 import { z } from "zod";
+import type { CallResult } from "../assemble-output.js";
 
 const topLogprobSchema = z.object({ token: z.string(), logprob: z.number() });
 
-const usageSchema = z.object({ prompt_tokens: z.number().nullish(), completion_tokens: z.number().nullish(), total_tokens: z.number().nullish() }).nullish();
+export const usageSchema = z
+  .object({ prompt_tokens: z.number().nullish(), completion_tokens: z.number().nullish(), total_tokens: z.number().nullish() })
+  .nullish();
 
 /** The parts of a chat completion we read; anything else may be there. */
-export const chatCompletionResponseSchema = z.object({
+const chatCompletionResponseSchema = z.object({
   choices: z.array(
     z.object({
       message: z.object({ content: z.string().nullish() }).nullish(),
@@ -18,7 +21,7 @@ export const chatCompletionResponseSchema = z.object({
   usage: usageSchema,
 });
 
-export const completionResponseSchema = z.object({
+const completionResponseSchema = z.object({
   choices: z.array(
     z.object({
       text: z.string().nullish(),
@@ -38,7 +41,7 @@ export const completionResponseSchema = z.object({
 /** One token's alternatives, distilabel's logprobs shape: `[{token, logprob}, ...]` per output token. */
 export type TokenLogprobs = Array<Array<{ token: string; logprob: number }>>;
 
-export interface ParsedChoice {
+interface ParsedChoice {
   text: string | null;
   finishReason: string | null;
   logprobs: TokenLogprobs | null;
@@ -48,7 +51,6 @@ export interface ParsedCompletion {
   choices: ParsedChoice[];
   promptTokens: number | undefined;
   completionTokens: number | undefined;
-  totalTokens: number | undefined;
 }
 
 /** Reads a response body, or throws a non-retryable error naming what is missing. */
@@ -81,6 +83,23 @@ export function parseOpenAIResponse(body: unknown, kind: "chat" | "completion"):
   };
 }
 
+/** The first `max` choices of a reply as one request's result. */
+export function choicesResult(parsed: ParsedCompletion, max: number): CallResult {
+  const choices = parsed.choices.slice(0, max);
+  return {
+    texts: choices.map((c) => c.text),
+    inputTokens: parsed.promptTokens,
+    outputTokens: parsed.completionTokens,
+    logprobs: choices.map((c) => c.logprobs),
+  };
+}
+
+/** The `usage.total_tokens` of a raw reply, for the rate limiter. */
+export function reportedTotalTokens(result: unknown): number | undefined {
+  const usage = (result as { usage?: { total_tokens?: unknown } } | null)?.usage;
+  return typeof usage?.total_tokens === "number" ? usage.total_tokens : undefined;
+}
+
 function completionLogprobs(logprobs: z.infer<typeof completionResponseSchema>["choices"][number]["logprobs"]): TokenLogprobs | null {
   if (!logprobs) return null;
   if (logprobs.top_logprobs) {
@@ -90,13 +109,8 @@ function completionLogprobs(logprobs: z.infer<typeof completionResponseSchema>["
   return tokens.map((token, i) => [{ token, logprob: logprobs.token_logprobs?.[i] ?? 0 }]);
 }
 
-function usageOf(usage: z.infer<typeof usageSchema>): Pick<ParsedCompletion, "promptTokens" | "completionTokens" | "totalTokens"> {
-  return {
-    promptTokens: usage?.prompt_tokens ?? undefined,
-    completionTokens: usage?.completion_tokens ?? undefined,
-    totalTokens:
-      usage?.total_tokens ?? (usage?.prompt_tokens != null && usage.completion_tokens != null ? usage.prompt_tokens + usage.completion_tokens : undefined),
-  };
+function usageOf(usage: z.infer<typeof usageSchema>): Pick<ParsedCompletion, "promptTokens" | "completionTokens"> {
+  return { promptTokens: usage?.prompt_tokens ?? undefined, completionTokens: usage?.completion_tokens ?? undefined };
 }
 
 function malformed(error: z.ZodError): Error {

@@ -1,5 +1,6 @@
 import { APIError } from "openai";
 import { z } from "zod";
+import { usageSchema } from "./openai-response.js";
 
 /**
  * Streamed replies of OpenAI-compatible APIs (`stream: true`): the chunks are joined back into
@@ -8,32 +9,22 @@ import { z } from "zod";
  * response headers arrive, and a streaming server sends them at once.
  */
 
-const usageSchema = z.object({ prompt_tokens: z.number().nullish(), completion_tokens: z.number().nullish(), total_tokens: z.number().nullish() }).nullish();
+/** A chunk: `choices` with the fields of its kind (a chat's `delta`, a completion's `text`), and usage in the last one. */
+function chunkSchema<T extends z.ZodRawShape>(choiceFields: T) {
+  const choice = z.object({ index: z.number().int().nonnegative().default(0), finish_reason: z.string().nullish(), ...choiceFields });
+  return z.object({ choices: z.array(choice), usage: usageSchema });
+}
 
-const chatChunkSchema = z.object({
-  choices: z.array(
-    z.object({
-      index: z.number().int().nonnegative().default(0),
-      delta: z.object({ content: z.string().nullish() }).nullish(),
-      finish_reason: z.string().nullish(),
-      logprobs: z.object({ content: z.array(z.unknown()).nullish() }).nullish(),
-    }),
-  ),
-  usage: usageSchema,
+const chatChunkSchema = chunkSchema({
+  delta: z.object({ content: z.string().nullish() }).nullish(),
+  logprobs: z.object({ content: z.array(z.unknown()).nullish() }).nullish(),
 });
 
-const completionChunkSchema = z.object({
-  choices: z.array(
-    z.object({
-      index: z.number().int().nonnegative().default(0),
-      text: z.string().nullish(),
-      finish_reason: z.string().nullish(),
-      logprobs: z
-        .object({ tokens: z.array(z.unknown()).nullish(), token_logprobs: z.array(z.unknown()).nullish(), top_logprobs: z.array(z.unknown()).nullish() })
-        .nullish(),
-    }),
-  ),
-  usage: usageSchema,
+const completionChunkSchema = chunkSchema({
+  text: z.string().nullish(),
+  logprobs: z
+    .object({ tokens: z.array(z.unknown()).nullish(), token_logprobs: z.array(z.unknown()).nullish(), top_logprobs: z.array(z.unknown()).nullish() })
+    .nullish(),
 });
 
 /** The stream ended before every choice had its `finish_reason`: the connection broke mid-reply. */

@@ -6,36 +6,19 @@ import { estimateTokens } from "../chat-text.js";
 import { llmAttributes, type GenerateOptions } from "../llm.js";
 import { reliabilityAttributes } from "../reliability/reliability-attributes.js";
 import { RemoteLLM } from "../remote-llm.js";
-import { jsonSchemaOf } from "../structured/json-schema-validator.js";
+import { jsonSchemaOnly } from "../structured/json-schema-validator.js";
 import { splitFormattedInput, type ChatType, type FormattedInput, type GenerateOutput, type StructuredOutput } from "../types.js";
 import { workersAiOfflineBatchGenerate } from "../offline-batch/workers-ai-offline-batch.js";
-import { gatewayOptions, workersAIBinding } from "../workers-ai-binding.js";
-import { parseOpenAIResponse } from "./openai-response.js";
-import { OptionError } from "../../errors.js";
-
-export const gatewaySchema = z
-  .object({ id: z.string().min(1), skip_cache: z.boolean().optional(), cache_ttl: z.number().int().positive().optional() })
-  .strict();
+import { runOptions, workersAIBinding, workersAiBindingAttributes, type WorkersAIBinding } from "../workers-ai-binding.js";
+import { pickDefined, withoutUndefined } from "../defined-fields.js";
+import { workersAiGenerationKwargsSchema, type WorkersAIGenerationKwargs } from "./generation-kwargs.js";
+import { choicesResult, parseOpenAIResponse } from "./openai-response.js";
 
 export const workersAiLlmAttributes = llmAttributes.extend({
   model: attribute(z.string().min(1), "The Workers AI model, e.g. `@cf/meta/llama-3.1-8b-instruct`."),
-  binding: attribute(z.string().min(1).default("AI"), "The name of the Workers AI binding in wrangler.toml."),
-  gateway: attribute(gatewaySchema.optional(), "Route calls through an AI Gateway: `{id, skip_cache, cache_ttl}`."),
+  ...workersAiBindingAttributes,
   ...reliabilityAttributes({ maxRetries: 6, timeout: 120 }),
 });
-
-export const workersAiGenerationKwargsSchema = z
-  .object({
-    max_new_tokens: z.number().int().positive().optional().describe("The maximum number of new tokens (sent as `max_tokens`; the model's default when unset)."),
-    temperature: z.number().min(0).max(5).optional().describe("The sampling temperature; higher is more random."),
-    top_p: z.number().min(0).max(2).optional().describe("Nucleus sampling: only tokens within this cumulative probability are considered."),
-    top_k: z.number().int().positive().optional().describe("Only the k most likely tokens are considered."),
-    seed: z.number().int().optional().describe("A seed for sampling."),
-    repetition_penalty: z.number().min(0).max(2).optional().describe("Penalty for repeated tokens."),
-    frequency_penalty: z.number().min(-2).max(2).optional().describe("Penalises tokens by how often they already appeared."),
-    presence_penalty: z.number().min(-2).max(2).optional().describe("Penalises tokens that already appeared at all."),
-  })
-  .strict();
 
 export type WorkersAILLMOptions = z.input<typeof workersAiLlmAttributes>;
 
@@ -55,7 +38,6 @@ const nativeResponseSchema = z.object({
 export class WorkersAILLM extends RemoteLLM<typeof workersAiLlmAttributes> {
   static override readonly typeName: string = "WorkersAILLM";
   static override readonly generationKwargsSchema = workersAiGenerationKwargsSchema;
-
   static override readonly attributes = workersAiLlmAttributes;
 
   get modelName(): string {
@@ -68,29 +50,22 @@ export class WorkersAILLM extends RemoteLLM<typeof workersAiLlmAttributes> {
 
   /** A missing binding fails here, before any row. */
   override async load(context: StepContext): Promise<void> {
-    workersAIBinding(context, this.attrs.binding, this.describeSelf());
+    this.binding(context);
+  }
+
+  private binding(context: StepContext): WorkersAIBinding {
+    return workersAIBinding(context, this.attrs.binding, this.describeSelf());
   }
 
   /** The inputs of one request: a chat as `messages`, a raw string as `prompt`, the sampling kwargs, JSON mode. */
-  private requestInputs(
-    prompt: ChatType | string,
-    structured: StructuredOutput | undefined,
-    kwargs: z.infer<typeof workersAiGenerationKwargsSchema>,
-  ): Record<string, unknown> {
-    const inputs: Record<string, unknown> = typeof prompt === "string" ? { prompt, raw: true } : { messages: prompt };
-    const sampling = {
+  private requestInputs(prompt: ChatType | string, structured: StructuredOutput | undefined, kwargs: WorkersAIGenerationKwargs): Record<string, unknown> {
+    return withoutUndefined({
+      ...(typeof prompt === "string" ? { prompt, raw: true } : { messages: prompt }),
       max_tokens: kwargs.max_new_tokens,
-      temperature: kwargs.temperature,
-      top_p: kwargs.top_p,
-      top_k: kwargs.top_k,
-      seed: kwargs.seed,
-      repetition_penalty: kwargs.repetition_penalty,
-      frequency_penalty: kwargs.frequency_penalty,
-      presence_penalty: kwargs.presence_penalty,
-      response_format: structured ? jsonMode(structured) : undefined,
-    };
-    for (const [key, value] of Object.entries(sampling)) if (value !== undefined) inputs[key] = value;
-    return inputs;
+      ...pickDefined(kwargs, ["temperature", "top_p", "top_k", "seed", "repetition_penalty", "frequency_penalty", "presence_penalty"]),
+      // Workers AI JSON mode: the schema itself under `json_schema`.
+      response_format: structured ? { type: "json_schema", json_schema: jsonSchemaOnly(structured, "WorkersAILLM takes") } : undefined,
+    });
   }
 
   async generateOne(input: FormattedInput, options: GenerateOptions): Promise<GenerateOutput> {
@@ -98,12 +73,11 @@ export class WorkersAILLM extends RemoteLLM<typeof workersAiLlmAttributes> {
     const structured = structuredOutput ?? this.structuredOutput;
     const kwargs = workersAiGenerationKwargsSchema.parse(this.generationKwargs);
     const { context, numGenerations } = options;
-    const ai = workersAIBinding(context, this.attrs.binding, this.describeSelf());
+    const ai = this.binding(context);
     const inputs = this.requestInputs(prompt, structured, kwargs);
-    const gateway = gatewayOptions(this.attrs.gateway);
     const { results, errors } = await fanOut(numGenerations, async (): Promise<CallResult> => {
       const raw = await this.call(context, { tokens: estimateTokens(prompt) + (kwargs.max_new_tokens ?? 256) }, (attempt) =>
-        ai.run(this.attrs.model, inputs, gateway ? { signal: attempt.signal, gateway } : { signal: attempt.signal }),
+        ai.run(this.attrs.model, inputs, runOptions(attempt.signal, this.attrs.gateway)),
       );
       return readWorkersAIReply(raw);
     });
@@ -121,8 +95,8 @@ export class WorkersAILLM extends RemoteLLM<typeof workersAiLlmAttributes> {
       {
         provider: this.typeName,
         model: this.attrs.model,
-        ai: workersAIBinding(options.context, this.attrs.binding, this.describeSelf()),
-        gateway: gatewayOptions(this.attrs.gateway),
+        ai: this.binding(options.context),
+        gateway: this.attrs.gateway,
         pollIntervalSeconds: this.offlineBatchPollSeconds,
         structuredOutput: this.structuredOutput,
         requestInputs: (prompt, structured) => this.requestInputs(prompt, structured, kwargs),
@@ -135,21 +109,9 @@ export class WorkersAILLM extends RemoteLLM<typeof workersAiLlmAttributes> {
   }
 }
 
-/** Workers AI JSON mode: the schema itself under `json_schema`. */
-function jsonMode(structured: StructuredOutput): Record<string, unknown> {
-  if (structured.format === "regex") {
-    throw new OptionError("WorkersAILLM takes JSON-schema structured output only, not regex", { field: "structured_output.format", expected: "json" });
-  }
-  return { type: "json_schema", json_schema: jsonSchemaOf(structured) };
-}
-
 /** Native replies (`{response, usage}`; JSON mode may give an object) or OpenAI-style `{choices}` ones. */
-export function readWorkersAIReply(raw: unknown): CallResult {
-  if (raw && typeof raw === "object" && Array.isArray((raw as { choices?: unknown }).choices)) {
-    const parsed = parseOpenAIResponse(raw, "chat");
-    const choice = parsed.choices[0];
-    return { texts: choice ? [choice.text] : [], inputTokens: parsed.promptTokens, outputTokens: parsed.completionTokens };
-  }
+function readWorkersAIReply(raw: unknown): CallResult {
+  if (raw && typeof raw === "object" && Array.isArray((raw as { choices?: unknown }).choices)) return choicesResult(parseOpenAIResponse(raw, "chat"), 1);
   const parsed = nativeResponseSchema.safeParse(raw);
   if (!parsed.success || parsed.data.response === undefined) throw new Error("malformed response: expected `response` from Workers AI");
   const { response, usage } = parsed.data;

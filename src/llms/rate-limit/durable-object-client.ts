@@ -1,5 +1,6 @@
 import { DistilflareError, isErrorBody } from "../../errors.js";
 import type { RateLimitLease, RateLimiterClient, RateLimits } from "../../steps/step-context.js";
+import { withoutUndefined } from "../defined-fields.js";
 import { systemClock, toLimitsRequest, withJitter, type LimiterClock } from "./local-rate-limiter.js";
 import type { AcquireDecision, AcquireRequest, RateLimitsRequest, ReleaseRequest, RpcResult } from "./rate-limit-state.js";
 
@@ -90,7 +91,8 @@ export class DurableObjectRateLimiterClient implements RateLimiterClient {
       if (decision.leaseId !== null) {
         if (decision.waitMs > 0) await this.clock.sleep(decision.waitMs);
         const leaseId = decision.leaseId;
-        return { release: async (outcome) => void unwrap(await stub.release({ leaseId, outcome: cleanOutcome(outcome) }), key) };
+        // `undefined` fields do not survive the strict RPC schema.
+        return { release: async (outcome) => void unwrap(await stub.release({ leaseId, outcome: withoutUndefined(outcome) }), key) };
       }
       if (this.clock.now() - started + decision.waitMs > maxWaitMs) {
         throw new DistilflareError("rate_limited", `No rate-limit lease for '${key}' within ${maxWaitMs} ms`, { key });
@@ -122,14 +124,4 @@ function unwrap<T>(result: RpcResult<T>, key: string): T {
   const { code, message } = result.error;
   if (isErrorBody(result.error)) throw new DistilflareError(result.error.code, `rate limiter '${key}': ${message}`);
   throw new DistilflareError("internal", `rate limiter '${key}': ${code}: ${message}`);
-}
-
-/** `undefined` fields do not survive the strict RPC schema: drop them. */
-function cleanOutcome(outcome: Parameters<RateLimitLease["release"]>[0]): ReleaseRequest["outcome"] {
-  const out: ReleaseRequest["outcome"] = { ok: outcome.ok };
-  if (outcome.rateLimited !== undefined) out.rateLimited = outcome.rateLimited;
-  if (outcome.retryAfterMs !== undefined) out.retryAfterMs = outcome.retryAfterMs;
-  if (outcome.tokens !== undefined) out.tokens = outcome.tokens;
-  if (outcome.inFlight !== undefined) out.inFlight = outcome.inFlight;
-  return out;
 }

@@ -1,4 +1,5 @@
 import type { RateLimitLease, RateLimiterClient, RateLimits } from "../../steps/step-context.js";
+import { withoutUndefined } from "../defined-fields.js";
 import { sleep as realSleep } from "../reliability/backoff.js";
 import { acquireLease, releaseLease } from "./rate-limit-algorithm.js";
 import { initialRateLimiterState, type RateLimiterState, type RateLimitsRequest } from "./rate-limit-state.js";
@@ -13,11 +14,7 @@ export const systemClock: LimiterClock = { now: () => Date.now(), sleep: (ms) =>
 
 /** Drops unset limits (the RPC schema is strict about `undefined` values crossing the wire). */
 export function toLimitsRequest(limits: RateLimits): RateLimitsRequest {
-  const out: RateLimitsRequest = {};
-  if (limits.requestsPerMinute !== undefined) out.requestsPerMinute = limits.requestsPerMinute;
-  if (limits.tokensPerMinute !== undefined) out.tokensPerMinute = limits.tokensPerMinute;
-  if (limits.maxInFlight !== undefined) out.maxInFlight = limits.maxInFlight;
-  return out;
+  return withoutUndefined({ requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute, maxInFlight: limits.maxInFlight });
 }
 
 /** A little jitter on re-asks so callers told to wait the same time do not return together. */

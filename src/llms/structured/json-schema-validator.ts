@@ -42,7 +42,19 @@ export function jsonSchemaOf(structured: StructuredOutput): Record<string, unkno
   });
 }
 
-export type CheckedGeneration = { ok: true; text: string } | { ok: false; error: string };
+/** The JSON schema of a provider that takes no regex; `who` starts the refusal (`AnthropicLLM takes`). */
+export function jsonSchemaOnly(structured: StructuredOutput, who: string): Record<string, unknown> {
+  if (structured.format === "regex")
+    throw new OptionError(`${who} JSON-schema structured output only, not regex`, { field: "structured_output.format", expected: "json" });
+  return jsonSchemaOf(structured);
+}
+
+/** The structured output's name as OpenAI and Anthropic require names: `^[a-zA-Z0-9_-]{1,64}$`. */
+export function schemaName(structured: StructuredOutput): string {
+  return (structured.name ?? "structured_output").replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64) || "structured_output";
+}
+
+type CheckedGeneration = { ok: true; text: string } | { ok: false; error: string };
 
 /**
  * Checks one reply against the requested structure. A JSON reply wrapped in a single Markdown
