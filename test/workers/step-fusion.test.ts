@@ -7,7 +7,7 @@ import type { RunView } from "../../src/engine/run-view.js";
 import type { WorkItem } from "../../src/engine/work.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { dumpPipeline } from "../../src/pipeline/serialize.js";
-import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { defineStep } from "../../src/steps/step-factory.js";
 import { consumeWork } from "../../queues/work-consumer.js";
 import type { PipelineRun } from "../../durable-objects/pipeline-run.js";

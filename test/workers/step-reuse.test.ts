@@ -4,7 +4,7 @@ import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
 import { chain } from "../../src/pipeline/chain.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { dumpPipeline } from "../../src/pipeline/serialize.js";
-import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 import { postJson, workerHarness, type Harness } from "../support/worker-harness.js";
 

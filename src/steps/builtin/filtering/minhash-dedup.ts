@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { Row, StepColumns } from "../../core/row.js";
-import { attribute } from "../../components/attributes.js";
-import { GlobalStep, stepAttributes } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { MinHashFamily } from "../../kernels/minhash.js";
-import { MinHashLsh } from "../../kernels/minhash-lsh.js";
-import { describeValue, requireColumn, rowDataError } from "../../core/row-checks.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { attribute } from "../../../components/attributes.js";
+import { GlobalStep, stepAttributes } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { MinHashFamily } from "../../../kernels/minhash.js";
+import { MinHashLsh } from "../../../kernels/minhash-lsh.js";
+import { describeValue, requireColumn, rowDataError } from "../../../core/row-checks.js";
 
 const schema = stepAttributes.extend({
   numPerm: attribute(z.number().int().positive().default(128), "The number of permutations (signature slots)."),

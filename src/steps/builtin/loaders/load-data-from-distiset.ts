@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { attribute, runtimeParameter } from "../../components/attributes.js";
-import type { StepColumns } from "../../core/row.js";
-import { blobByteSource } from "../../data-files/byte-source.js";
-import { FooterCache, readRowsAcross } from "../../data-files/parquet-file-set.js";
-import { readManifest, type DistisetManifest } from "../../distiset/manifest.js";
-import { DistilflareError, RuntimeParameterError } from "../../errors.js";
-import { runKeys, RUN_ID_PATTERN } from "../../runtime/run-keys.js";
-import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
+import { attribute, runtimeParameter } from "../../../components/attributes.js";
+import type { StepColumns } from "../../../core/row.js";
+import { blobByteSource } from "../../../data-files/byte-source.js";
+import { FooterCache, readRowsAcross } from "../../../data-files/parquet-file-set.js";
+import { readManifest, type DistisetManifest } from "../../../distiset/manifest.js";
+import { DistilflareError, RuntimeParameterError } from "../../../errors.js";
+import { runKeys, RUN_ID_PATTERN } from "../../../runtime/run-keys.js";
+import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
 
 const schema = generatorStepAttributes.extend({
   datasetPath: runtimeParameter(

@@ -1,8 +1,8 @@
-import type { Row, StepColumns } from "../../core/row.js";
-import { Step } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { firstUserPrompt, promptId, requireMessages } from "./format-helpers.js";
-import { requireColumn } from "../../core/row-checks.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { Step } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { firstUserPrompt, promptId, requireMessages } from "../support/format-helpers.js";
+import { requireColumn } from "../../../core/row-checks.js";
 
 /**
  * Formats a chat (`messages`) + `generation` for supervised fine-tuning (distilabel's

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { runtimeParameter, secretAttribute } from "../../components/attributes.js";
-import type { Row, StepColumns } from "../../core/row.js";
-import { HubClient, hubEndpointOf, REPO_ID_PATTERN } from "../../hub/hub-client.js";
-import type { EgressTarget } from "../../security/egress-target.js";
-import { pushRowsToHub } from "../../hub/push-to-hub.js";
-import { GlobalStep, stepAttributes } from "../base-step.js";
-import type { StepContext, StepServices } from "../step-context.js";
+import { runtimeParameter, secretAttribute } from "../../../components/attributes.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { HubClient, hubEndpointOf, REPO_ID_PATTERN } from "../../../hub/hub-client.js";
+import type { EgressTarget } from "../../../security/egress-target.js";
+import { pushRowsToHub } from "../../../hub/push-to-hub.js";
+import { GlobalStep, stepAttributes } from "../../base-step.js";
+import type { StepContext, StepServices } from "../../step-context.js";
 
 const schema = stepAttributes.extend({
   repoId: runtimeParameter(

@@ -1,14 +1,14 @@
 import { z } from "zod";
-import { attribute, runtimeParameter } from "../../components/attributes.js";
-import type { StepColumns } from "../../core/row.js";
-import { fileTypeSchema } from "../../data-files/file-type.js";
-import { loadOrBuildState, loaderStateKeys, readState, writeState } from "../../data-files/loader-state.js";
-import { countParquetRows, FooterCache, parquetFileColumns, readRowsAcross } from "../../data-files/parquet-file-set.js";
-import { dataFileSchema, dataFileSource, resolveDataFiles } from "../../data-files/resolve-data-files.js";
-import { readTextRows, textFileColumns, type JsonFileCache, type RecordPosition } from "../../data-files/text-records.js";
-import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../base-step.js";
-import type { EgressTarget } from "../../security/egress-target.js";
-import type { StepContext } from "../step-context.js";
+import { attribute, runtimeParameter } from "../../../components/attributes.js";
+import type { StepColumns } from "../../../core/row.js";
+import { fileTypeSchema } from "../../../data-files/file-type.js";
+import { loadOrBuildState, loaderStateKeys, readState, writeState } from "../../../data-files/loader-state.js";
+import { countParquetRows, FooterCache, parquetFileColumns, readRowsAcross } from "../../../data-files/parquet-file-set.js";
+import { dataFileSchema, dataFileSource, resolveDataFiles } from "../../../data-files/resolve-data-files.js";
+import { readTextRows, textFileColumns, type JsonFileCache, type RecordPosition } from "../../../data-files/text-records.js";
+import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../../base-step.js";
+import type { EgressTarget } from "../../../security/egress-target.js";
+import type { StepContext } from "../../step-context.js";
 
 const schema = generatorStepAttributes.extend({
   dataFiles: runtimeParameter(

@@ -1,8 +1,8 @@
-import type { Row, StepColumns } from "../../core/row.js";
-import { Step } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { promptId, systemTurn } from "./format-helpers.js";
-import { requireColumn, requireString } from "../../core/row-checks.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { Step } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { promptId, systemTurn } from "../support/format-helpers.js";
+import { requireColumn, requireString } from "../../../core/row-checks.js";
 
 /**
  * Formats `instruction` + `generation` for supervised fine-tuning (distilabel's

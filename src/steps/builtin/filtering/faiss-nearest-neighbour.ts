@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { runtimeParameter } from "../../components/attributes.js";
-import type { Row, StepColumns } from "../../core/row.js";
-import { GlobalStep, stepAttributes } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { readEmbeddingMatrix } from "../../kernels/embedding-matrix.js";
-import { exactKnn, type KnnMetric } from "../../kernels/exact-knn.js";
+import { runtimeParameter } from "../../../components/attributes.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { GlobalStep, stepAttributes } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { readEmbeddingMatrix } from "../../../kernels/embedding-matrix.js";
+import { exactKnn, type KnnMetric } from "../../../kernels/exact-knn.js";
 
 /** faiss's metric constants (`faiss.METRIC_INNER_PRODUCT = 0`, `faiss.METRIC_L2 = 1`) and their names. */
 const METRIC_NAMES: Record<string, KnnMetric> = {

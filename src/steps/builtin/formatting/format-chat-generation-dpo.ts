@@ -1,9 +1,9 @@
-import type { Row, StepColumns } from "../../core/row.js";
-import { Step } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { firstUserPrompt, promptId, requireMessages } from "./format-helpers.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { Step } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { firstUserPrompt, promptId, requireMessages } from "../support/format-helpers.js";
 import { DPO_OUTPUTS } from "./format-text-generation-dpo.js";
-import { preferenceColumns } from "./preference-pick.js";
+import { preferenceColumns } from "../support/preference-pick.js";
 
 /**
  * Formats a chat (`messages`) + rated `generations` for direct preference optimisation

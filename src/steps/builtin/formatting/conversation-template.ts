@@ -1,7 +1,7 @@
-import type { Row, StepColumns } from "../../core/row.js";
-import { Step } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { requireColumn } from "../../core/row-checks.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { Step } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { requireColumn } from "../../../core/row-checks.js";
 
 /**
  * Builds a two-turn chat from `instruction` and `response` into `conversation`

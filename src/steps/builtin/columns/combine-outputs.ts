@@ -1,7 +1,7 @@
-import type { Row, StepColumns } from "../../core/row.js";
-import { Step } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "./distilabel-metadata.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { Step } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "../support/distilabel-metadata.js";
 
 /**
  * Zips the rows of several predecessors position by position into one row each (distilabel's

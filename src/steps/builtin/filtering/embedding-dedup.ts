@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { attribute } from "../../components/attributes.js";
-import type { Row, StepColumns } from "../../core/row.js";
-import { GlobalStep, stepAttributes } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { describeValue, requireList, rowDataError, type RowLocation } from "../../core/row-checks.js";
+import { attribute } from "../../../components/attributes.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { GlobalStep, stepAttributes } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { describeValue, requireList, rowDataError, type RowLocation } from "../../../core/row-checks.js";
 
 export const EMBEDDING_KEEP_COLUMN = "keep_row_after_embedding_filtering";
 

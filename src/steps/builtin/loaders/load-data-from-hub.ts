@@ -1,16 +1,16 @@
 import { z } from "zod";
-import { attribute, runtimeParameter } from "../../components/attributes.js";
-import type { StepColumns } from "../../core/row.js";
-import { httpByteSource, type ByteSource } from "../../data-files/byte-source.js";
-import { loadOrBuildState, loaderStateKeys } from "../../data-files/loader-state.js";
-import { countParquetRows, FooterCache, parquetFileColumns, readRowsAcross, type CountedParquetFile } from "../../data-files/parquet-file-set.js";
-import { RuntimeParameterError } from "../../errors.js";
-import { hubSplitFileSchema, hubSplitFilesSchema, resolveHubSplitFiles, type HubSplitFiles } from "../../hub/dataset-files.js";
-import { HubClient, hubEndpointOf, REPO_ID_PATTERN } from "../../hub/hub-client.js";
-import { HubError, type HubFailureReason } from "../../hub/hub-error.js";
-import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../base-step.js";
-import type { EgressTarget } from "../../security/egress-target.js";
-import type { StepContext, StepServices } from "../step-context.js";
+import { attribute, runtimeParameter } from "../../../components/attributes.js";
+import type { StepColumns } from "../../../core/row.js";
+import { httpByteSource, type ByteSource } from "../../../data-files/byte-source.js";
+import { loadOrBuildState, loaderStateKeys } from "../../../data-files/loader-state.js";
+import { countParquetRows, FooterCache, parquetFileColumns, readRowsAcross, type CountedParquetFile } from "../../../data-files/parquet-file-set.js";
+import { RuntimeParameterError } from "../../../errors.js";
+import { hubSplitFileSchema, hubSplitFilesSchema, resolveHubSplitFiles, type HubSplitFiles } from "../../../hub/dataset-files.js";
+import { HubClient, hubEndpointOf, REPO_ID_PATTERN } from "../../../hub/hub-client.js";
+import { HubError, type HubFailureReason } from "../../../hub/hub-error.js";
+import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../../base-step.js";
+import type { EgressTarget } from "../../../security/egress-target.js";
+import type { StepContext, StepServices } from "../../step-context.js";
 
 const schema = generatorStepAttributes.extend({
   repoId: runtimeParameter(

@@ -1,11 +1,11 @@
-import type { OptionsArgs } from "../../components/component.js";
+import type { OptionsArgs } from "../../../components/component.js";
 import { z } from "zod";
-import { OptionError } from "../../errors.js";
-import type { Row, StepColumns } from "../../core/row.js";
-import { attribute } from "../../components/attributes.js";
-import { Step, stepAttributes, type StepOptions } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "./distilabel-metadata.js";
+import { OptionError } from "../../../errors.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { attribute } from "../../../components/attributes.js";
+import { Step, stepAttributes, type StepOptions } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "../support/distilabel-metadata.js";
 
 const schema = stepAttributes.extend({
   columns: attribute(z.array(z.string()).min(1, "columns needs at least one column name"), "The columns to group into lists."),

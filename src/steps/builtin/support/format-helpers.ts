@@ -1,6 +1,6 @@
-import { sha256 } from "../../core/hash.js";
-import type { Row } from "../../core/row.js";
-import { describeValue, isPlainObject, requireList, rowDataError, type RowLocation } from "../../core/row-checks.js";
+import { sha256 } from "../../../core/hash.js";
+import type { Row } from "../../../core/row.js";
+import { describeValue, isPlainObject, requireList, rowDataError, type RowLocation } from "../../../core/row-checks.js";
 
 export interface ChatMessage {
   role: string;

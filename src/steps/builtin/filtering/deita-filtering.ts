@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { runtimeParameter } from "../../components/attributes.js";
-import type { Row, StepColumns } from "../../core/row.js";
-import { RuntimeParameterError } from "../../errors.js";
-import { GlobalStep, stepAttributes } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { readEmbeddingMatrix } from "../../kernels/embedding-matrix.js";
-import { findZeroRow, nearestNeighbourDistances, normalizeRows } from "../../kernels/nearest-distance.js";
-import { describeValue, rowDataError, type RowLocation } from "../../core/row-checks.js";
+import { runtimeParameter } from "../../../components/attributes.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { RuntimeParameterError } from "../../../errors.js";
+import { GlobalStep, stepAttributes } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { readEmbeddingMatrix } from "../../../kernels/embedding-matrix.js";
+import { findZeroRow, nearestNeighbourDistances, normalizeRows } from "../../../kernels/nearest-distance.js";
+import { describeValue, rowDataError, type RowLocation } from "../../../core/row-checks.js";
 
 const INSTRUCTION_SCORE = "evol_instruction_score";
 const RESPONSE_SCORE = "evol_response_score";

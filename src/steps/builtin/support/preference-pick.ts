@@ -1,6 +1,6 @@
-import type { Row } from "../../core/row.js";
+import type { Row } from "../../../core/row.js";
 import type { ChatMessage } from "./format-helpers.js";
-import { describeValue, requireColumn, requireList, rowDataError, type RowLocation } from "../../core/row-checks.js";
+import { describeValue, requireColumn, requireList, rowDataError, type RowLocation } from "../../../core/row-checks.js";
 
 /** Indices of the chosen (highest rated) and rejected (lowest rated) generations. */
 export interface PreferencePick {
