@@ -81,9 +81,7 @@ export function defineStep<P extends Shape>(definition: NormalStepDefinition<P> 
     const cls = class extends GeneratorStep<typeof schema> {
       static override readonly typeName = definition.name;
       static override readonly attributes = schema;
-      get outputs(): StepColumns {
-        return outputs;
-      }
+      static override readonly outputs = outputs;
       async generate(offset: number, context: StepContext): Promise<GeneratorOutput> {
         return generate(offset, this.batchSize, pick(this.attrs as Record<string, unknown>), context);
       }
@@ -98,13 +96,9 @@ export function defineStep<P extends Shape>(definition: NormalStepDefinition<P> 
   const cls = class extends (Base as typeof Step<typeof schema>) {
     static override readonly typeName = definition.name;
     static override readonly attributes = schema;
+    static override readonly inputs = inputs;
+    static override readonly outputs = outputs;
     override readonly acceptsMultipleInputs = multiple;
-    get inputs(): StepColumns {
-      return inputs;
-    }
-    get outputs(): StepColumns {
-      return outputs;
-    }
     async process(rows: Row[][], context: StepContext): Promise<Row[]> {
       return process(rows, pick(this.attrs as Record<string, unknown>), context);
     }

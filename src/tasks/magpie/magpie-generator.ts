@@ -30,7 +30,7 @@ export class MagpieGenerator extends GeneratorTask<typeof schema> {
     resolveMagpieFormat(this.attrs, this.describeSelf());
   }
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return magpieOutputs(this.attrs);
   }
 

@@ -14,15 +14,9 @@ import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "../support/dis
  */
 export class CombineOutputs extends Step {
   static override readonly typeName = "CombineOutputs";
+  static override readonly inputs: StepColumns = [];
+  static override readonly outputs: StepColumns = [];
   override readonly acceptsMultipleInputs = true;
-
-  get inputs(): StepColumns {
-    return [];
-  }
-
-  get outputs(): StepColumns {
-    return [];
-  }
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     const length = inputs.length === 0 ? 0 : Math.min(...inputs.map((rows) => rows.length));

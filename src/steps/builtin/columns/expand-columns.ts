@@ -63,11 +63,11 @@ export class ExpandColumns extends Step<typeof schema> {
     }
   }
 
-  get inputs(): StepColumns {
+  override get inputs(): StepColumns {
     return Object.keys(this.attrs.columns);
   }
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return Object.entries(this.attrs.columns).map(([source, target]) => target || source);
   }
 

@@ -39,11 +39,11 @@ export class GroupColumns extends Step<typeof schema> {
     }
   }
 
-  get inputs(): StepColumns {
+  override get inputs(): StepColumns {
     return this.attrs.columns;
   }
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return this.attrs.outputColumns ?? this.attrs.columns.map((column) => `grouped_${column}`);
   }
 

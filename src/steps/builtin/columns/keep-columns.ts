@@ -20,11 +20,11 @@ export class KeepColumns extends Step<typeof schema> {
   static override readonly typeName = "KeepColumns";
   static override readonly attributes = schema;
 
-  get inputs(): StepColumns {
+  override get inputs(): StepColumns {
     return this.attrs.columns;
   }
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return this.attrs.columns;
   }
 

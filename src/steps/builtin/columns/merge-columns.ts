@@ -22,11 +22,11 @@ export class MergeColumns extends Step<typeof schema> {
   static override readonly typeName = "MergeColumns";
   static override readonly attributes = schema;
 
-  get inputs(): StepColumns {
+  override get inputs(): StepColumns {
     return this.attrs.columns;
   }
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return [this.attrs.outputColumn];
   }
 

@@ -42,11 +42,11 @@ export class TruncateTextColumn extends Step<typeof schema> {
     }
   }
 
-  get inputs(): StepColumns {
+  override get inputs(): StepColumns {
     return [this.attrs.column];
   }
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return [this.attrs.column];
   }
 

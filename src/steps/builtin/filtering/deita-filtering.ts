@@ -60,14 +60,8 @@ interface Scored {
 export class DeitaFiltering extends GlobalStep<typeof schema> {
   static override readonly typeName = "DeitaFiltering";
   static override readonly attributes = schema;
-
-  get inputs(): StepColumns {
-    return [INSTRUCTION_SCORE, RESPONSE_SCORE, "embedding"];
-  }
-
-  get outputs(): StepColumns {
-    return ["deita_score", "nearest_neighbor_distance", "deita_score_computed_with"];
-  }
+  static override readonly inputs: StepColumns = [INSTRUCTION_SCORE, RESPONSE_SCORE, "embedding"];
+  static override readonly outputs: StepColumns = ["deita_score", "nearest_neighbor_distance", "deita_score_computed_with"];
 
   async process(inputs: Row[][], context?: StepContext): Promise<Row[]> {
     const { dataBudget, diversityThreshold, normalizeEmbeddings, distanceMetric } = this.attrs;

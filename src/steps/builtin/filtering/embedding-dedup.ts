@@ -34,14 +34,8 @@ const schema = stepAttributes.extend({
 export class EmbeddingDedup extends GlobalStep<typeof schema> {
   static override readonly typeName = "EmbeddingDedup";
   static override readonly attributes = schema;
-
-  get inputs(): StepColumns {
-    return ["nn_scores", "nn_indices"];
-  }
-
-  get outputs(): StepColumns {
-    return [EMBEDDING_KEEP_COLUMN];
-  }
+  static override readonly inputs: StepColumns = ["nn_scores", "nn_indices"];
+  static override readonly outputs: StepColumns = [EMBEDDING_KEEP_COLUMN];
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     const rows = inputs[0] ?? [];

@@ -89,14 +89,8 @@ const schema = stepAttributes.extend({
 export class FaissNearestNeighbour extends GlobalStep<typeof schema> {
   static override readonly typeName = "FaissNearestNeighbour";
   static override readonly attributes = schema;
-
-  get inputs(): StepColumns {
-    return ["embedding"];
-  }
-
-  get outputs(): StepColumns {
-    return ["nn_indices", "nn_scores"];
-  }
+  static override readonly inputs: StepColumns = ["embedding"];
+  static override readonly outputs: StepColumns = ["nn_indices", "nn_scores"];
 
   async process(inputs: Row[][], context?: StepContext): Promise<Row[]> {
     const rows = inputs[0] ?? [];

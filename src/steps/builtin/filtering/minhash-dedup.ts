@@ -52,14 +52,8 @@ export const MINHASH_KEEP_COLUMN = "keep_row_after_minhash_filtering";
 export class MinHashDedup extends GlobalStep<typeof schema> {
   static override readonly typeName = "MinHashDedup";
   static override readonly attributes = schema;
-
-  get inputs(): StepColumns {
-    return ["text"];
-  }
-
-  get outputs(): StepColumns {
-    return [MINHASH_KEEP_COLUMN];
-  }
+  static override readonly inputs: StepColumns = ["text"];
+  static override readonly outputs: StepColumns = [MINHASH_KEEP_COLUMN];
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     const { numPerm, seed, threshold } = this.attrs;

@@ -13,14 +13,8 @@ import { requireColumn } from "../../../core/row-checks.js";
  */
 export class ConversationTemplate extends Step {
   static override readonly typeName = "ConversationTemplate";
-
-  get inputs(): StepColumns {
-    return ["instruction", "response"];
-  }
-
-  get outputs(): StepColumns {
-    return ["conversation"];
-  }
+  static override readonly inputs: StepColumns = ["instruction", "response"];
+  static override readonly outputs: StepColumns = ["conversation"];
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     return (inputs[0] ?? []).map((row, index) => {

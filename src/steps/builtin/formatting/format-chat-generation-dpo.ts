@@ -16,14 +16,8 @@ import { preferenceColumns } from "../support/preference-pick.js";
  */
 export class FormatChatGenerationDPO extends Step {
   static override readonly typeName = "FormatChatGenerationDPO";
-
-  get inputs(): StepColumns {
-    return { messages: true, generations: true, generation_models: false, ratings: true };
-  }
-
-  get outputs(): StepColumns {
-    return DPO_OUTPUTS;
-  }
+  static override readonly inputs: StepColumns = { messages: true, generations: true, generation_models: false, ratings: true };
+  static override readonly outputs: StepColumns = DPO_OUTPUTS;
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     return (inputs[0] ?? []).map((row, index) => {

@@ -14,14 +14,8 @@ import { requireColumn } from "../../../core/row-checks.js";
  */
 export class FormatChatGenerationSFT extends Step {
   static override readonly typeName = "FormatChatGenerationSFT";
-
-  get inputs(): StepColumns {
-    return ["messages", "generation"];
-  }
-
-  get outputs(): StepColumns {
-    return ["prompt", "prompt_id", "messages"];
-  }
+  static override readonly inputs: StepColumns = ["messages", "generation"];
+  static override readonly outputs: StepColumns = ["prompt", "prompt_id", "messages"];
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     return (inputs[0] ?? []).map((row, index) => {

@@ -20,14 +20,8 @@ export const DPO_OUTPUTS = ["prompt", "prompt_id", "chosen", "chosen_model", "ch
  */
 export class FormatTextGenerationDPO extends Step {
   static override readonly typeName = "FormatTextGenerationDPO";
-
-  get inputs(): StepColumns {
-    return { system_prompt: false, instruction: true, generations: true, generation_models: false, ratings: true };
-  }
-
-  get outputs(): StepColumns {
-    return DPO_OUTPUTS;
-  }
+  static override readonly inputs: StepColumns = { system_prompt: false, instruction: true, generations: true, generation_models: false, ratings: true };
+  static override readonly outputs: StepColumns = DPO_OUTPUTS;
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     return (inputs[0] ?? []).map((row, index) => {

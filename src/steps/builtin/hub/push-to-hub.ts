@@ -33,17 +33,11 @@ const schema = stepAttributes.extend({
 export class PushToHub extends GlobalStep<typeof schema> {
   static override readonly typeName = "PushToHub";
   static override readonly attributes = schema;
+  static override readonly inputs: StepColumns = [];
+  static override readonly outputs: StepColumns = [];
 
   override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
     return [{ url: hubEndpointOf(services), keyVariable: this.attrs.token ? undefined : "HF_TOKEN", field: "repo_id" }];
-  }
-
-  get inputs(): StepColumns {
-    return [];
-  }
-
-  get outputs(): StepColumns {
-    return [];
   }
 
   async process(inputs: Row[][], context: StepContext): Promise<Row[]> {

@@ -31,7 +31,7 @@ export class DataSampler extends GeneratorStep<typeof schema> {
   static override readonly typeName = "DataSampler";
   static override readonly attributes = schema;
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return Object.keys(this.attrs.data[0] ?? {});
   }
 

@@ -17,7 +17,7 @@ export class LoadDataFromDicts extends GeneratorStep<typeof schema> {
   static override readonly typeName = "LoadDataFromDicts";
   static override readonly attributes = schema;
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return Object.keys(this.attrs.data[0] ?? {});
   }
 

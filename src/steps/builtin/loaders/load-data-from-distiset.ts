@@ -39,7 +39,7 @@ export class LoadDataFromDistiset extends GeneratorStep<typeof schema> {
 
   static override readonly attributes = schema;
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return this.columns ?? [];
   }
 

@@ -58,7 +58,7 @@ export class LoadDataFromFileSystem extends GeneratorStep<typeof schema> {
 
   static override readonly attributes = schema;
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return this.columns ?? [];
   }
 

@@ -70,7 +70,7 @@ export class LoadDataFromHub extends GeneratorStep<typeof schema> {
     return [{ url: hubEndpointOf(services), keyVariable: "HF_TOKEN", field: "repo_id" }];
   }
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return this.columns ?? [];
   }
 
