@@ -6,6 +6,7 @@ import { attribute } from "../../../components/attributes.js";
 import { Step, stepAttributes, type StepOptions } from "../../base-step.js";
 import type { StepContext } from "../../step-context.js";
 import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "../support/distilabel-metadata.js";
+import { zipInputs } from "../support/zip-inputs.js";
 
 const schema = stepAttributes.extend({
   columns: attribute(z.array(z.string()).min(1, "columns needs at least one column name"), "The columns to group into lists."),
@@ -50,10 +51,7 @@ export class GroupColumns extends Step<typeof schema> {
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     const outputs = this.outputs as string[];
     const renames = new Map(this.attrs.columns.map((column, i) => [column, outputs[i] as string]));
-    const length = inputs.length === 0 ? 0 : Math.min(...inputs.map((rows) => rows.length));
-    const result: Row[] = [];
-    for (let index = 0; index < length; index++) {
-      const zipped = inputs.map((rows) => rows[index] as Row);
+    return zipInputs(inputs).map((zipped) => {
       const combined: Row = {};
       for (const row of zipped) {
         for (const [key, value] of Object.entries(row)) {
@@ -70,8 +68,7 @@ export class GroupColumns extends Step<typeof schema> {
       }
       const withMetadata = zipped.filter((row) => DISTILABEL_METADATA_KEY in row);
       if (withMetadata.length > 0) combined[DISTILABEL_METADATA_KEY] = mergeDistilabelMetadata(withMetadata);
-      result.push(combined);
-    }
-    return result;
+      return combined;
+    });
   }
 }
