@@ -49,7 +49,6 @@ export class LoadDataFromDistiset extends FileLoader<typeof schema> {
     return this.readParquetBatch(counted, offset);
   }
 
-  /** The source run's id from `dataset_path`. */
   sourceRunId(): string {
     const path = (this.attrs.datasetPath as string).replace(/^r2:\/\//, "").replace(/^\/+|\/+$/g, "");
     const id = path.replace(/^runs\//, "").replace(/\/distiset\.json$/, "");

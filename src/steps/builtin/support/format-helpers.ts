@@ -18,7 +18,6 @@ export function systemTurn(row: Row): ChatMessage[] {
   return typeof system === "string" && system.length > 0 ? [{ role: "system", content: system }] : [];
 }
 
-/** The `messages` column as a list of turns. */
 export function requireMessages(row: Row, where: RowLocation): ChatMessage[] {
   const messages = requireList(row, "messages", where);
   for (const [i, turn] of messages.entries()) {
