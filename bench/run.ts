@@ -16,7 +16,7 @@ import type { DagSpec } from "../src/pipeline/dag.js";
 import { readParquetRows, writeParquet } from "../src/distiset/parquet/index.js";
 import { createDefaultRegistry } from "../src/default-registry.js";
 import { routingResolver } from "../src/runtime/routing-resolver.js";
-import { LoadDataFromDicts } from "../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { TextGeneration } from "../src/tasks/text-generation/text-generation.js";
 
 const schema = llmAttributes.extend({ latencyMs: z.number().default(20) });

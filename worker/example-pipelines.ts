@@ -2,8 +2,8 @@ import { OpenAILLM } from "../src/llms/providers/openai-llm.js";
 import { chain } from "../src/pipeline/chain.js";
 import { Pipeline } from "../src/pipeline/pipeline.js";
 import type { PipelineCatalog, Schedule } from "../src/runtime/pipeline-catalog.js";
-import { GroupColumns } from "../src/steps/builtin/group-columns.js";
-import { LoadDataFromDicts } from "../src/steps/builtin/load-data-from-dicts.js";
+import { GroupColumns } from "../src/steps/builtin/columns/group-columns.js";
+import { LoadDataFromDicts } from "../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { TextGeneration } from "../src/tasks/text-generation/text-generation.js";
 import { UltraFeedback } from "../src/tasks/judges/ultra-feedback.js";
 

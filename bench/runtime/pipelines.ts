@@ -1,10 +1,10 @@
 import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { dumpPipeline } from "../../src/pipeline/serialize.js";
-import { FormatTextGenerationSFT } from "../../src/steps/builtin/format-text-generation-sft.js";
-import { KeepColumns } from "../../src/steps/builtin/keep-columns.js";
-import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
-import { LoadDataFromHub } from "../../src/steps/builtin/load-data-from-hub.js";
+import { FormatTextGenerationSFT } from "../../src/steps/builtin/formatting/format-text-generation-sft.js";
+import { KeepColumns } from "../../src/steps/builtin/columns/keep-columns.js";
+import { LoadDataFromDicts } from "../../src/steps/builtin/loaders/load-data-from-dicts.js";
+import { LoadDataFromHub } from "../../src/steps/builtin/loaders/load-data-from-hub.js";
 import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 
 /** The issue's LLM case: dicts -> TextGeneration, batches of 50, one LLM behind `baseUrl`. */

@@ -16,7 +16,6 @@ export interface EmbeddingMatrix {
 export interface ReadEmbeddingsOptions {
   /** The step reading them, for error messages. */
   step: string;
-  /** The column holding each row's embedding. */
   column: string;
   /**
    * `float32` rounds each value to single precision, as faiss stores vectors; `float64` keeps

@@ -34,7 +34,7 @@ export function exactKnn(matrix: EmbeddingMatrix, options: { k: number; metric: 
   const n = matrix.rows;
   const indices = new Int32Array(n * k).fill(-1);
   const scores = new Float32Array(n * k).fill(metric === "l2" ? FLOAT32_MAX : -FLOAT32_MAX);
-  const offer = metric === "l2" ? offerSmallest : offerLargest;
+  const sign = metric === "l2" ? 1 : -1;
   const norms = metric === "l2" ? squaredNorms(matrix) : undefined;
   forEachPairTile(matrix, "dot", (tile: PairTile) => {
     const width = tile.colEnd - tile.colStart;
@@ -44,35 +44,26 @@ export function exactKnn(matrix: EmbeddingMatrix, options: { k: number; metric: 
         const dot = tile.values[offset + j]!;
         // faiss's BLAS path: |x|^2 + |y|^2 - 2<x, y>, with round-off below zero clamped
         const score = Math.fround(norms ? Math.max(0, norms[i]! + norms[j]! - 2 * dot) : dot);
-        offer(indices, scores, i * k, k, score, j);
-        if (j !== i) offer(indices, scores, j * k, k, score, i);
+        offer(indices, scores, i * k, k, sign, score, j);
+        if (j !== i) offer(indices, scores, j * k, k, sign, score, i);
       }
     }
   });
   return { k, indices, scores };
 }
 
-// A row's list is kept sorted best first, so its last slot is faiss's heap top (the one a
-// better newcomer evicts). Admission compares scores only, as faiss does.
-
-function offerSmallest(indices: Int32Array, scores: Float32Array, start: number, k: number, score: number, id: number): void {
+/**
+ * Offers row `id` with `score` to the sorted list at `start`. A row's list is kept sorted best
+ * first, so its last slot is faiss's heap top (the one a better newcomer evicts); admission
+ * compares scores only, as faiss does. `sign` 1 keeps the smallest scores with ties by ascending
+ * index (`l2`), -1 the largest with ties by descending index (`inner_product`).
+ */
+function offer(indices: Int32Array, scores: Float32Array, start: number, k: number, sign: 1 | -1, score: number, id: number): void {
   const last = start + k - 1;
-  if (!(score < scores[last]!)) return;
+  const key = sign * score;
+  if (!(key < sign * scores[last]!)) return;
   let at = last;
-  while (at > start && (scores[at - 1]! > score || (scores[at - 1] === score && indices[at - 1]! > id))) {
-    scores[at] = scores[at - 1]!;
-    indices[at] = indices[at - 1]!;
-    at--;
-  }
-  scores[at] = score;
-  indices[at] = id;
-}
-
-function offerLargest(indices: Int32Array, scores: Float32Array, start: number, k: number, score: number, id: number): void {
-  const last = start + k - 1;
-  if (!(score > scores[last]!)) return;
-  let at = last;
-  while (at > start && (scores[at - 1]! < score || (scores[at - 1] === score && indices[at - 1]! < id))) {
+  while (at > start && (sign * scores[at - 1]! > key || (scores[at - 1] === score && sign * indices[at - 1]! > sign * id))) {
     scores[at] = scores[at - 1]!;
     indices[at] = indices[at - 1]!;
     at--;

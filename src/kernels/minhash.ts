@@ -54,7 +54,6 @@ export class MinHashFamily {
     for (let i = 0; i < this.tables.length; i++) this.tables[i] = Math.floor(random() * 4294967296);
   }
 
-  /** The value of permutation `index` for a token hash. */
   permute(index: number, tokenHash: number): number {
     const base = index * TABLE_WORDS;
     const t = this.tables;

@@ -1,5 +1,5 @@
 import type { EmbeddingMatrix } from "./embedding-matrix.js";
-import { firstColumn, forEachPairTile } from "./pair-tiles.js";
+import { firstColumn, forEachPairTile, squaredNorms } from "./pair-tiles.js";
 
 export type DistanceMetric = "cosine" | "manhattan";
 
@@ -31,25 +31,18 @@ export function nearestNeighbourDistances(matrix: EmbeddingMatrix, metric: Dista
 
 /** The index of the first row whose euclidean norm is zero (it has no direction), or -1. */
 export function findZeroRow(matrix: EmbeddingMatrix): number {
-  const { data, rows, dim } = matrix;
-  for (let r = 0; r < rows; r++) if (squaredNorm(data, r * dim, dim) === 0) return r;
-  return -1;
+  return squaredNorms(matrix).indexOf(0);
 }
 
 /** Each row divided by its euclidean norm, in double precision as numpy does. */
 export function normalizeRows(matrix: EmbeddingMatrix): EmbeddingMatrix {
   const { data, rows, dim } = matrix;
   const out = new Float64Array(rows * dim);
+  const norms = squaredNorms(matrix);
   for (let r = 0; r < rows; r++) {
     const start = r * dim;
-    const norm = Math.sqrt(squaredNorm(data, start, dim));
+    const norm = Math.sqrt(norms[r]!);
     for (let t = 0; t < dim; t++) out[start + t] = data[start + t]! / norm;
   }
   return { data: out, rows, dim };
-}
-
-function squaredNorm(data: Float64Array, start: number, dim: number): number {
-  let sum = 0;
-  for (let t = start; t < start + dim; t++) sum += data[t]! * data[t]!;
-  return sum;
 }

@@ -51,7 +51,7 @@ export function firstColumn(tile: PairTile, i: number): number {
   return tile.rowStart === tile.colStart ? i : tile.colStart;
 }
 
-/** Dot products of row `i` with itself, summed in the same order as the tiles sum them. */
+/** Each row's dot product with itself (its squared euclidean norm), summed in the same order as the tiles sum them. */
 export function squaredNorms(matrix: EmbeddingMatrix): Float64Array {
   const { data, rows, dim } = matrix;
   const norms = new Float64Array(rows);
@@ -74,13 +74,9 @@ function computeTile(matrix: EmbeddingMatrix, kernel: PairKernel, tile: PairTile
   const { data, dim } = matrix;
   const rowStop = tile.rowStart + ((tile.rowEnd - tile.rowStart) & ~3);
   const colStop = tile.colStart + ((tile.colEnd - tile.colStart) & ~3);
-  if (kernel === "dot") {
-    dotBlocks(data, dim, tile, rowStop, colStop);
-    dotEdges(data, dim, tile, rowStop, colStop);
-  } else {
-    manhattanBlocks(data, dim, tile, rowStop, colStop);
-    manhattanEdges(data, dim, tile, rowStop, colStop);
-  }
+  if (kernel === "dot") dotBlocks(data, dim, tile, rowStop, colStop);
+  else manhattanBlocks(data, dim, tile, rowStop, colStop);
+  edges(data, dim, kernel, tile, rowStop, colStop);
 }
 
 // biome-ignore format: the 4x4 unrolled kernel reads as a grid.
@@ -110,110 +106,44 @@ function dotBlocks(data: Float64Array, d: number, tile: PairTile, rowStop: numbe
   }
 }
 
-function dotEdges(data: Float64Array, d: number, tile: PairTile, rowStop: number, colStop: number): void {
-  const { rowStart, rowEnd, colStart, colEnd, values } = tile;
-  const width = colEnd - colStart;
-  for (let i = rowStart; i < rowEnd; i++) {
-    const a = i * d,
-      offset = (i - rowStart) * width - colStart;
-    for (let j = i < rowStop ? colStop : colStart; j < colEnd; j++) {
-      const b = j * d;
-      let sum = 0;
-      for (let t = 0; t < d; t++) sum += data[a + t]! * data[b + t]!;
-      values[offset + j] = sum;
-    }
-  }
-}
-
+// biome-ignore format: the 4x4 unrolled kernel reads as a grid.
 function manhattanBlocks(data: Float64Array, d: number, tile: PairTile, rowStop: number, colStop: number): void {
   const { rowStart, colStart, values } = tile;
   const width = tile.colEnd - colStart;
   for (let i = rowStart; i < rowStop; i += 4) {
-    const a0 = i * d,
-      a1 = a0 + d,
-      a2 = a1 + d,
-      a3 = a2 + d;
-    const o0 = (i - rowStart) * width - colStart,
-      o1 = o0 + width,
-      o2 = o1 + width,
-      o3 = o2 + width;
+    const a0 = i * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
+    const o0 = (i - rowStart) * width - colStart, o1 = o0 + width, o2 = o1 + width, o3 = o2 + width;
     for (let j = colStart; j < colStop; j += 4) {
-      const b0 = j * d,
-        b1 = b0 + d,
-        b2 = b1 + d,
-        b3 = b2 + d;
-      let s00 = 0,
-        s01 = 0,
-        s02 = 0,
-        s03 = 0,
-        s10 = 0,
-        s11 = 0,
-        s12 = 0,
-        s13 = 0;
-      let s20 = 0,
-        s21 = 0,
-        s22 = 0,
-        s23 = 0,
-        s30 = 0,
-        s31 = 0,
-        s32 = 0,
-        s33 = 0;
+      const b0 = j * d, b1 = b0 + d, b2 = b1 + d, b3 = b2 + d;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
       for (let t = 0; t < d; t++) {
-        const x0 = data[a0 + t]!,
-          x1 = data[a1 + t]!,
-          x2 = data[a2 + t]!,
-          x3 = data[a3 + t]!;
-        const y0 = data[b0 + t]!,
-          y1 = data[b1 + t]!,
-          y2 = data[b2 + t]!,
-          y3 = data[b3 + t]!;
-        s00 += Math.abs(x0 - y0);
-        s01 += Math.abs(x0 - y1);
-        s02 += Math.abs(x0 - y2);
-        s03 += Math.abs(x0 - y3);
-        s10 += Math.abs(x1 - y0);
-        s11 += Math.abs(x1 - y1);
-        s12 += Math.abs(x1 - y2);
-        s13 += Math.abs(x1 - y3);
-        s20 += Math.abs(x2 - y0);
-        s21 += Math.abs(x2 - y1);
-        s22 += Math.abs(x2 - y2);
-        s23 += Math.abs(x2 - y3);
-        s30 += Math.abs(x3 - y0);
-        s31 += Math.abs(x3 - y1);
-        s32 += Math.abs(x3 - y2);
-        s33 += Math.abs(x3 - y3);
+        const x0 = data[a0 + t]!, x1 = data[a1 + t]!, x2 = data[a2 + t]!, x3 = data[a3 + t]!;
+        const y0 = data[b0 + t]!, y1 = data[b1 + t]!, y2 = data[b2 + t]!, y3 = data[b3 + t]!;
+        s00 += Math.abs(x0 - y0); s01 += Math.abs(x0 - y1); s02 += Math.abs(x0 - y2); s03 += Math.abs(x0 - y3);
+        s10 += Math.abs(x1 - y0); s11 += Math.abs(x1 - y1); s12 += Math.abs(x1 - y2); s13 += Math.abs(x1 - y3);
+        s20 += Math.abs(x2 - y0); s21 += Math.abs(x2 - y1); s22 += Math.abs(x2 - y2); s23 += Math.abs(x2 - y3);
+        s30 += Math.abs(x3 - y0); s31 += Math.abs(x3 - y1); s32 += Math.abs(x3 - y2); s33 += Math.abs(x3 - y3);
       }
-      values[o0 + j] = s00;
-      values[o0 + j + 1] = s01;
-      values[o0 + j + 2] = s02;
-      values[o0 + j + 3] = s03;
-      values[o1 + j] = s10;
-      values[o1 + j + 1] = s11;
-      values[o1 + j + 2] = s12;
-      values[o1 + j + 3] = s13;
-      values[o2 + j] = s20;
-      values[o2 + j + 1] = s21;
-      values[o2 + j + 2] = s22;
-      values[o2 + j + 3] = s23;
-      values[o3 + j] = s30;
-      values[o3 + j + 1] = s31;
-      values[o3 + j + 2] = s32;
-      values[o3 + j + 3] = s33;
+      values[o0 + j] = s00; values[o0 + j + 1] = s01; values[o0 + j + 2] = s02; values[o0 + j + 3] = s03;
+      values[o1 + j] = s10; values[o1 + j + 1] = s11; values[o1 + j + 2] = s12; values[o1 + j + 3] = s13;
+      values[o2 + j] = s20; values[o2 + j + 1] = s21; values[o2 + j + 2] = s22; values[o2 + j + 3] = s23;
+      values[o3 + j] = s30; values[o3 + j + 1] = s31; values[o3 + j + 2] = s32; values[o3 + j + 3] = s33;
     }
   }
 }
 
-function manhattanEdges(data: Float64Array, d: number, tile: PairTile, rowStop: number, colStop: number): void {
+function edges(data: Float64Array, d: number, kernel: PairKernel, tile: PairTile, rowStop: number, colStop: number): void {
   const { rowStart, rowEnd, colStart, colEnd, values } = tile;
   const width = colEnd - colStart;
   for (let i = rowStart; i < rowEnd; i++) {
-    const a = i * d,
-      offset = (i - rowStart) * width - colStart;
+    const a = i * d;
+    const offset = (i - rowStart) * width - colStart;
     for (let j = i < rowStop ? colStop : colStart; j < colEnd; j++) {
       const b = j * d;
       let sum = 0;
-      for (let t = 0; t < d; t++) sum += Math.abs(data[a + t]! - data[b + t]!);
+      if (kernel === "dot") for (let t = 0; t < d; t++) sum += data[a + t]! * data[b + t]!;
+      else for (let t = 0; t < d; t++) sum += Math.abs(data[a + t]! - data[b + t]!);
       values[offset + j] = sum;
     }
   }

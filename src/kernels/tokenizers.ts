@@ -6,7 +6,6 @@
  */
 export interface Tokenizer {
   readonly name: string;
-  /** The text as a sequence of tokens. */
   encode(text: string): string[];
   /** Text from tokens; `decode(encode(text))` is the text, up to the tokenizer's normalisation. */
   decode(tokens: readonly string[]): string;

@@ -8,7 +8,7 @@ import { GeneratorStep } from "../steps/base-step.js";
 import { OptionError } from "../errors.js";
 import { assertPipelineEgress } from "../security/pipeline-egress.js";
 import { loadSteps } from "./load-steps.js";
-import { makeGeneratorStep, type LoadDataFromDicts } from "../steps/builtin/load-data-from-dicts.js";
+import { makeGeneratorStep, type LoadDataFromDicts } from "../steps/builtin/loaders/load-data-from-dicts.js";
 import type { StepContext } from "../steps/step-context.js";
 import type { BudgetOptions } from "./run-budget-options.js";
 

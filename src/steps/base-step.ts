@@ -111,10 +111,19 @@ export abstract class BaseStep<S extends AnyObjectSchema = AnyObjectSchema> exte
     return (this.attrs as { useCache: boolean }).useCache;
   }
 
+  /** Columns of a step whose columns do not depend on its attributes; others override the getters. */
+  static readonly inputs?: StepColumns;
+  static readonly outputs?: StepColumns;
+
   /** Columns the step reads, before input mappings. */
-  abstract get inputs(): StepColumns;
+  get inputs(): StepColumns {
+    return declaredColumns(this, "inputs");
+  }
+
   /** Columns the step writes, before output mappings. */
-  abstract get outputs(): StepColumns;
+  get outputs(): StepColumns {
+    return declaredColumns(this, "outputs");
+  }
 
   /** Input columns as dataset names (after `input_mappings`), name -> required. */
   getInputs(): Record<string, boolean> {
@@ -130,21 +139,13 @@ export abstract class BaseStep<S extends AnyObjectSchema = AnyObjectSchema> exte
 
   /** Checks that mapping keys name real inputs and outputs (validation rule 3). */
   verifyMappings(): void {
-    const inputs = columnNames(this.inputs);
-    for (const key of Object.keys(this.inputMappings)) {
-      if (!inputs.includes(key)) {
+    for (const side of ["input", "output"] as const) {
+      const columns = columnNames(side === "input" ? this.inputs : this.outputs);
+      for (const key of Object.keys(side === "input" ? this.inputMappings : this.outputMappings)) {
+        if (columns.includes(key)) continue;
         throw new DagValidationError(
-          `The input columns '${key}' of the input mappings are not valid. Please provide input columns that are valid for the step '${this.name}': ${JSON.stringify(inputs)}`,
-          { step: this.name, field: `input_mappings.${key}`, expected: `one of ${JSON.stringify(inputs)}` },
-        );
-      }
-    }
-    const outputs = columnNames(this.outputs);
-    for (const key of Object.keys(this.outputMappings)) {
-      if (!outputs.includes(key)) {
-        throw new DagValidationError(
-          `The output columns '${key}' of the output mappings are not valid. Please provide output columns that are valid for the step '${this.name}': ${JSON.stringify(outputs)}`,
-          { step: this.name, field: `output_mappings.${key}`, expected: `one of ${JSON.stringify(outputs)}` },
+          `The ${side} columns '${key}' of the ${side} mappings are not valid. Please provide ${side} columns that are valid for the step '${this.name}': ${JSON.stringify(columns)}`,
+          { step: this.name, field: `${side}_mappings.${key}`, expected: `one of ${JSON.stringify(columns)}` },
         );
       }
     }
@@ -239,12 +240,10 @@ export abstract class GeneratorStep<S extends AnyObjectSchema = typeof generator
   static override readonly attributes: AnyObjectSchema = generatorStepAttributes;
   readonly kind: StepKind = "generator";
 
+  static override readonly inputs: StepColumns = [];
+
   get batchSize(): number {
     return (this.attrs as { batchSize: number }).batchSize;
-  }
-
-  get inputs(): StepColumns {
-    return [];
   }
 
   /**
@@ -253,6 +252,13 @@ export abstract class GeneratorStep<S extends AnyObjectSchema = typeof generator
    * so a resumed run carries on from its offset.
    */
   abstract generate(offset: number, context: StepContext): Promise<GeneratorOutput>;
+}
+
+/** A step's static columns; a class that declares neither them nor a getter is a programming error, not bad input. */
+function declaredColumns(step: BaseStep, side: "inputs" | "outputs"): StepColumns {
+  const columns = (step.constructor as typeof BaseStep)[side];
+  if (columns === undefined) throw new TypeError(`${step.typeName} declares neither \`static ${side}\` nor a \`${side}\` getter`);
+  return columns;
 }
 
 export function inferStepName(typeName: string, host: StepHost | undefined): string {

@@ -106,8 +106,6 @@ export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn
   return results;
 }
 
-export const consoleLogger: Logger = { debug: () => {}, info: (m) => console.log(m), warn: (m) => console.warn(m), error: (m) => console.error(m) };
-
 /** A logger that keeps lines in memory (for reports to the run and `pipeline.log`). */
 export class BufferLogger implements Logger {
   readonly lines: string[] = [];
@@ -115,20 +113,13 @@ export class BufferLogger implements Logger {
     private readonly prefix: string,
     private readonly limit = 200,
   ) {}
+  readonly debug = (message: string): void => this.push("DEBUG", message);
+  readonly info = (message: string): void => this.push("INFO", message);
+  readonly warn = (message: string): void => this.push("WARNING", message);
+  readonly error = (message: string): void => this.push("ERROR", message);
+
   private push(level: string, message: string): void {
     if (this.lines.length < this.limit) this.lines.push(`${new Date().toISOString()} ${level} ${this.prefix}${message}`);
-  }
-  debug(message: string): void {
-    this.push("DEBUG", message);
-  }
-  info(message: string): void {
-    this.push("INFO", message);
-  }
-  warn(message: string): void {
-    this.push("WARNING", message);
-  }
-  error(message: string): void {
-    this.push("ERROR", message);
   }
 }
 

@@ -72,42 +72,30 @@ export function defineStep<P extends Shape>(definition: NormalStepDefinition<P> 
   const parameterKeys = Object.keys(definition.parameters ?? {});
   const pick = (attrs: Record<string, unknown>): z.output<z.ZodObject<P>> =>
     Object.fromEntries(parameterKeys.map((k) => [k, attrs[k]])) as z.output<z.ZodObject<P>>;
-  const inputs = definition.inputs ?? [];
-  const outputs = definition.outputs ?? [];
 
   if (definition.kind === "generator") {
     const schema = generatorStepAttributes.extend(definition.parameters ?? {});
-    const generate = definition.generate;
-    const cls = class extends GeneratorStep<typeof schema> {
+    return class extends GeneratorStep<typeof schema> {
       static override readonly typeName = definition.name;
       static override readonly attributes = schema;
-      get outputs(): StepColumns {
-        return outputs;
-      }
+      static override readonly outputs = definition.outputs ?? [];
       async generate(offset: number, context: StepContext): Promise<GeneratorOutput> {
-        return generate(offset, this.batchSize, pick(this.attrs as Record<string, unknown>), context);
+        return definition.generate(offset, this.batchSize, pick(this.attrs as Record<string, unknown>), context);
       }
     };
-    return cls;
   }
 
   const schema = stepAttributes.extend(definition.parameters ?? {});
-  const process = definition.process;
   const Base = definition.kind === "global" ? GlobalStep : Step;
   const multiple = definition.multipleInputs ?? false;
-  const cls = class extends (Base as typeof Step<typeof schema>) {
+  return class extends (Base as typeof Step<typeof schema>) {
     static override readonly typeName = definition.name;
     static override readonly attributes = schema;
+    static override readonly inputs = definition.inputs ?? [];
+    static override readonly outputs = definition.outputs ?? [];
     override readonly acceptsMultipleInputs = multiple;
-    get inputs(): StepColumns {
-      return inputs;
-    }
-    get outputs(): StepColumns {
-      return outputs;
-    }
     async process(rows: Row[][], context: StepContext): Promise<Row[]> {
-      return process(rows, pick(this.attrs as Record<string, unknown>), context);
+      return definition.process(rows, pick(this.attrs as Record<string, unknown>), context);
     }
   };
-  return cls;
 }

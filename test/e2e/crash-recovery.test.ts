@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { dumpPipeline } from "../../src/pipeline/serialize.js";
-import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 import { ApiClient } from "../../scripts/lib/api-client.js";
 import { startWranglerDev, tempDir, type WranglerDev } from "../../scripts/lib/wrangler-dev.js";

@@ -6,7 +6,7 @@ import { parseReadme } from "../../src/hub/readme-front-matter.js";
 import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { dumpPipeline } from "../../src/pipeline/serialize.js";
-import { LoadDataFromHub } from "../../src/steps/builtin/load-data-from-hub.js";
+import { LoadDataFromHub } from "../../src/steps/builtin/loaders/load-data-from-hub.js";
 import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 import { ApiClient } from "../../scripts/lib/api-client.js";
 import { startWranglerDev, tempDir, type WranglerDev } from "../../scripts/lib/wrangler-dev.js";

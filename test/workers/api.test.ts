@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../src/default-registry.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { dumpPipeline } from "../../src/pipeline/serialize.js";
-import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 import { createWorker } from "../../worker/create-worker.js";
 import { ScriptedLLM } from "../support/scripted-llm.js";

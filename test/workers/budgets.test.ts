@@ -3,7 +3,7 @@ import { createDefaultRegistry } from "../../src/default-registry.js";
 import { OpenAILLM } from "../../src/llms/providers/openai-llm.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
 import { dumpPipeline } from "../../src/pipeline/serialize.js";
-import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 import { fakeOpenAI } from "../support/fake-openai-control.js";
 import { postJson, workerHarness, type Harness } from "../support/worker-harness.js";

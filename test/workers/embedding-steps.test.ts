@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../src/default-registry.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
-import { EmbeddingDedup } from "../../src/steps/builtin/embedding-dedup.js";
-import { FaissNearestNeighbour } from "../../src/steps/builtin/faiss-nearest-neighbour.js";
-import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
+import { EmbeddingDedup } from "../../src/steps/builtin/filtering/embedding-dedup.js";
+import { FaissNearestNeighbour } from "../../src/steps/builtin/filtering/faiss-nearest-neighbour.js";
+import { LoadDataFromDicts } from "../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { runThroughApi } from "../support/run-rows.js";
 import { workerHarness } from "../support/worker-harness.js";
 

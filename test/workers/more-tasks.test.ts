@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../src/default-registry.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
-import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { BitextRetrievalGenerator } from "../../src/tasks/embeddings-data/bitext-retrieval-generator.js";
 import { EmbeddingTaskGenerator } from "../../src/tasks/embeddings-data/embedding-task-generator.js";
 import { GenerateLongTextMatchingData } from "../../src/tasks/embeddings-data/generate-long-text-matching-data.js";

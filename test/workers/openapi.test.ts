@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApi } from "../../src/api/app.js";
 import { createDefaultRegistry } from "../../src/default-registry.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
-import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { TextGeneration } from "../../src/tasks/text-generation/text-generation.js";
 import { CloudflareRunService } from "../../worker/cloudflare-run-service.js";
 import { ScriptedLLM } from "../support/scripted-llm.js";

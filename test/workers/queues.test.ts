@@ -3,7 +3,7 @@ import { createMessageBatch, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../src/default-registry.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
-import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { defineStep } from "../../src/steps/step-factory.js";
 import type { WorkItem } from "../../src/engine/work.js";
 import { workMessageSchema } from "../../src/runtime/queue-message.js";

@@ -5,7 +5,7 @@ import { createDefaultRegistry } from "../../src/default-registry.js";
 import type { RunView } from "../../src/engine/run-view.js";
 import type { WorkItem } from "../../src/engine/work.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
-import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { defineStep } from "../../src/steps/step-factory.js";
 import { consumeWork } from "../../queues/work-consumer.js";
 import { dagSpec, dagStep, plan } from "../unit/engine/engine-sim.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createDefaultRegistry } from "../../src/default-registry.js";
 import type { ChatType } from "../../src/llms/types.js";
 import { Pipeline } from "../../src/pipeline/pipeline.js";
-import { LoadDataFromDicts } from "../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { ChatGeneration } from "../../src/tasks/text-generation/chat-generation.js";
 import { CLAIR } from "../../src/tasks/text-generation/clair.js";
 import { ComplexityScorer } from "../../src/tasks/judges/complexity-scorer.js";

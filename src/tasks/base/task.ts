@@ -2,7 +2,7 @@ import { z } from "zod";
 import { LIMITS } from "../../security/limits.js";
 import { attribute, runtimeParameter } from "../../components/attributes.js";
 import type { AnyObjectSchema } from "../../components/component.js";
-import type { Row, StepColumns } from "../../core/row.js";
+import type { Row } from "../../core/row.js";
 import { GeneratorStep, Step, generatorStepAttributes, stepAttributes, type GeneratorOutput } from "../../steps/base-step.js";
 import type { StepContext } from "../../steps/step-context.js";
 import { LLM } from "../../llms/llm.js";
@@ -43,21 +43,10 @@ export const generatorTaskAttributes = generatorStepAttributes.extend(taskExtens
  */
 export abstract class Task<S extends AnyObjectSchema = typeof taskAttributes> extends Step<S> implements TaskLike {
   static override readonly attributes: AnyObjectSchema = taskAttributes;
-  /** Columns of a task whose columns do not depend on its attributes; others override the getters. */
-  static readonly inputs?: StepColumns;
-  static readonly outputs?: StepColumns;
   declare attrs: z.output<S> & TaskAttrs;
 
   get llm(): LLM {
     return this.attrs.llm;
-  }
-
-  get inputs(): StepColumns {
-    return declaredColumns(this, "inputs");
-  }
-
-  get outputs(): StepColumns {
-    return declaredColumns(this, "outputs");
   }
 
   abstract formatInput(row: Row): FormattedInput;
@@ -89,13 +78,6 @@ export abstract class Task<S extends AnyObjectSchema = typeof taskAttributes> ex
   renderPrompt(row: Row): string {
     return taskBehaviour.renderPrompt(this, row);
   }
-}
-
-/** A task's static columns; a class that declares neither them nor a getter is a programming error, not bad input. */
-function declaredColumns(task: Task<AnyObjectSchema>, side: "inputs" | "outputs"): StepColumns {
-  const columns = (task.constructor as typeof Task)[side];
-  if (columns === undefined) throw new TypeError(`${task.typeName} declares neither \`static ${side}\` nor a \`${side}\` getter`);
-  return columns;
 }
 
 /** A generator whose rows come from an LLM (distilabel's `GeneratorTask`). */

@@ -68,7 +68,7 @@ export abstract class EmbeddingDataGenerator<S extends AnyObjectSchema> extends 
   /** The prompt; `random` draws the options left unset. */
   protected abstract userPrompt(random: () => number): string;
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return [...this.keys, "model_name"];
   }
 

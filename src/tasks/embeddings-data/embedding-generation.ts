@@ -24,11 +24,11 @@ export class EmbeddingGeneration extends Step<typeof schema> {
   static override readonly typeName: string = "EmbeddingGeneration";
   static override readonly attributes = schema;
 
-  get inputs(): StepColumns {
+  override get inputs(): StepColumns {
     return ["text"];
   }
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return ["embedding", "model_name"];
   }
 

@@ -35,7 +35,7 @@ export class EmbeddingTaskGenerator extends GeneratorTask<typeof schema> {
   static override readonly typeName = "EmbeddingTaskGenerator";
   static override readonly attributes = schema;
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return [this.attrs.flattenTasks ? "task" : "tasks", "model_name"];
   }
 

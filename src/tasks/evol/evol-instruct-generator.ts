@@ -85,7 +85,7 @@ export class EvolInstructGenerator extends GeneratorTask<GeneratorSchema> {
     }
   }
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return this.attrs.generateAnswers ? ["instruction", "answer", "model_name"] : ["instruction", "model_name"];
   }
 

@@ -29,7 +29,7 @@ export class MagpieGenerator extends GeneratorTask<typeof schema> {
     checkMagpieOptions(this.attrs, this.describeSelf());
   }
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return magpieOutputs(this.attrs);
   }
 

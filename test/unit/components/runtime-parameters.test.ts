@@ -3,7 +3,7 @@ import { z } from "zod";
 import { runtimeParameter } from "../../../src/components/attributes.js";
 import { DagValidationError, OptionError, RuntimeParameterError } from "../../../src/errors.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { defineStep } from "../../../src/steps/step-factory.js";
 
 const Tag = defineStep({

@@ -4,8 +4,8 @@ import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { prepareRun } from "../../../src/runtime/prepare-run.js";
 import { llmStepWindow } from "../../../src/runtime/inflight-window.js";
-import { KeepColumns } from "../../../src/steps/builtin/keep-columns.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
+import { KeepColumns } from "../../../src/steps/builtin/columns/keep-columns.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { testContext } from "../../support/test-context.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 

@@ -3,7 +3,7 @@ import { runInProcess } from "../../../src/executor/in-process-executor.js";
 import { MemoryRunCache } from "../../../src/executor/run-cache.js";
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import { useFakeOpenAIServer } from "../../support/use-fake-openai-server.js";
 

@@ -4,7 +4,7 @@ import { runInProcess } from "../../../src/executor/in-process-executor.js";
 import { MemoryRunCache } from "../../../src/executor/run-cache.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { defineRoutingBatchFunction } from "../../../src/pipeline/routing-batch-function.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { defineStep } from "../../../src/steps/step-factory.js";
 
 /** Issue 9's two hang shapes, end to end on the in-process runtime (runInProcess throws on any status but succeeded). */

@@ -7,7 +7,7 @@ import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { getJson, getText } from "../../../src/runtime/blob-store.js";
 import { runKeys } from "../../../src/runtime/run-keys.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { defineStep } from "../../../src/steps/step-factory.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 

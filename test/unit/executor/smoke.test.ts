@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { defineStep } from "../../../src/steps/step-factory.js";
 import { runInProcess } from "../../../src/executor/in-process-executor.js";
 import { MemoryRunCache } from "../../../src/executor/run-cache.js";

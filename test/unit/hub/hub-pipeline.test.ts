@@ -11,7 +11,7 @@ import { HubClient } from "../../../src/hub/hub-client.js";
 import { pushDistisetToHub } from "../../../src/hub/push-to-hub.js";
 import { parseReadme } from "../../../src/hub/readme-front-matter.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
-import { LoadDataFromHub } from "../../../src/steps/builtin/load-data-from-hub.js";
+import { LoadDataFromHub } from "../../../src/steps/builtin/loaders/load-data-from-hub.js";
 import type { StepContext } from "../../../src/steps/step-context.js";
 import { defineStep } from "../../../src/steps/step-factory.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";

@@ -7,9 +7,9 @@ import { MemoryRunCache } from "../../../src/executor/run-cache.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { pipelineFromYaml } from "../../../src/pipeline/serialize.js";
 import type { BlobStore } from "../../../src/runtime/blob-store.js";
-import { KeepColumns } from "../../../src/steps/builtin/keep-columns.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
-import { LoadDataFromDistiset } from "../../../src/steps/builtin/load-data-from-distiset.js";
+import { KeepColumns } from "../../../src/steps/builtin/columns/keep-columns.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
+import { LoadDataFromDistiset } from "../../../src/steps/builtin/loaders/load-data-from-distiset.js";
 import { defineStep } from "../../../src/steps/step-factory.js";
 
 const source: Row[] = Array.from({ length: 23 }, (_, i) => ({ id: i, word: `w${i}` }));

@@ -3,7 +3,7 @@ import type { Row } from "../../../src/core/row.js";
 import { writeParquet } from "../../../src/distiset/parquet/index.js";
 import { DistilflareError } from "../../../src/errors.js";
 import { MemoryBlobStore } from "../../../src/runtime/blob-store.js";
-import { LoadDataFromFileSystem } from "../../../src/steps/builtin/load-data-from-file-system.js";
+import { LoadDataFromFileSystem } from "../../../src/steps/builtin/loaders/load-data-from-file-system.js";
 import { BufferLogger, defaultServices, type StepContext } from "../../../src/steps/step-context.js";
 import { testContext } from "../../support/test-context.js";
 import { FakeHubServer } from "../../support/fake-hub-server.js";

@@ -3,7 +3,7 @@ import type { Row } from "../../../src/core/row.js";
 import { writeParquet } from "../../../src/distiset/parquet/index.js";
 import { DistilflareError } from "../../../src/errors.js";
 import { MemoryBlobStore } from "../../../src/runtime/blob-store.js";
-import { LoadDataFromHub } from "../../../src/steps/builtin/load-data-from-hub.js";
+import { LoadDataFromHub } from "../../../src/steps/builtin/loaders/load-data-from-hub.js";
 import type { StepContext } from "../../../src/steps/step-context.js";
 import { FAKE_HUB_READ_TOKEN, FakeHubServer } from "../../support/fake-hub-server.js";
 import { hubContext, numberedRows, shardedDataset } from "./hub-fixtures.js";

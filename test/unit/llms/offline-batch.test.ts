@@ -13,7 +13,7 @@ import { UsageRecorder } from "../../../src/llms/usage/usage.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { getJson, MemoryBlobStore } from "../../../src/runtime/blob-store.js";
 import { runKeys } from "../../../src/runtime/run-keys.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import { behaviours } from "../../support/fake-openai-server.js";
 import { useFakeOpenAIServer } from "../../support/use-fake-openai-server.js";

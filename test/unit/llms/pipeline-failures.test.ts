@@ -7,7 +7,7 @@ import { InferenceEndpointsLLM } from "../../../src/llms/providers/inference-end
 import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
 import type { StructuredOutput } from "../../../src/llms/types.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import { behaviours, type FakeBehaviour, type FakeRequest } from "../../support/fake-openai-server.js";
 import { useFakeOpenAIServer } from "../../support/use-fake-openai-server.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DagValidationError } from "../../../src/errors.js";
 import type { LoadGroups } from "../../../src/pipeline/load-stages.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { defineStep } from "../../../src/steps/step-factory.js";
 
 const Pass = defineStep({ name: "Pass", inputs: ["text"], outputs: ["text"], process: ([rows]) => rows ?? [] });

@@ -14,8 +14,8 @@ import {
   pipelineToJson,
   pipelineToYaml,
 } from "../../../src/pipeline/serialize.js";
-import { GroupColumns } from "../../../src/steps/builtin/group-columns.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
+import { GroupColumns } from "../../../src/steps/builtin/columns/group-columns.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 

@@ -3,8 +3,8 @@ import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
 import { chain } from "../../../src/pipeline/chain.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { sampleNSteps } from "../../../src/pipeline/routing-batch-function.js";
-import { KeepColumns } from "../../../src/steps/builtin/keep-columns.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
+import { KeepColumns } from "../../../src/steps/builtin/columns/keep-columns.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 
 interface Options {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runInProcess } from "../../../src/executor/in-process-executor.js";
 import { MemoryRunCache } from "../../../src/executor/run-cache.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { defineStep } from "../../../src/steps/step-factory.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import type { Row } from "../../../src/core/row.js";

@@ -1,8 +1,8 @@
 import { chain } from "../../../src/pipeline/chain.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { sampleNSteps } from "../../../src/pipeline/routing-batch-function.js";
-import { GroupColumns } from "../../../src/steps/builtin/group-columns.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
+import { GroupColumns } from "../../../src/steps/builtin/columns/group-columns.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import { ScriptedLLM } from "../../support/scripted-llm.js";
 

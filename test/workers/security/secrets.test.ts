@@ -6,7 +6,7 @@ import { OpenAILLM } from "../../../src/llms/providers/openai-llm.js";
 import { OpenAIEmbeddings } from "../../../src/llms/embeddings/openai-embeddings.js";
 import { Pipeline } from "../../../src/pipeline/pipeline.js";
 import { dumpPipeline } from "../../../src/pipeline/serialize.js";
-import { LoadDataFromDicts } from "../../../src/steps/builtin/load-data-from-dicts.js";
+import { LoadDataFromDicts } from "../../../src/steps/builtin/loaders/load-data-from-dicts.js";
 import { GenerateEmbeddings } from "../../../src/tasks/embeddings-data/generate-embeddings.js";
 import { TextGeneration } from "../../../src/tasks/text-generation/text-generation.js";
 import type { LLM } from "../../../src/llms/llm.js";

@@ -1,8 +1,8 @@
-import type { Row, StepColumns } from "../../core/row.js";
-import { Step } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { firstUserPrompt, promptId, requireMessages } from "./format-helpers.js";
-import { requireColumn } from "../../core/row-checks.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { Step } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { firstUserPrompt, promptId, requireMessages } from "../support/format-helpers.js";
+import { requireColumn } from "../../../core/row-checks.js";
 
 /**
  * Formats a chat (`messages`) + `generation` for supervised fine-tuning (distilabel's
@@ -14,14 +14,8 @@ import { requireColumn } from "../../core/row-checks.js";
  */
 export class FormatChatGenerationSFT extends Step {
   static override readonly typeName = "FormatChatGenerationSFT";
-
-  get inputs(): StepColumns {
-    return ["messages", "generation"];
-  }
-
-  get outputs(): StepColumns {
-    return ["prompt", "prompt_id", "messages"];
-  }
+  static override readonly inputs: StepColumns = ["messages", "generation"];
+  static override readonly outputs: StepColumns = ["prompt", "prompt_id", "messages"];
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     return (inputs[0] ?? []).map((row, index) => {

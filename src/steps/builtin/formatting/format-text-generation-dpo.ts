@@ -1,9 +1,9 @@
-import type { Row, StepColumns } from "../../core/row.js";
-import { Step } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { promptId, systemTurn } from "./format-helpers.js";
-import { preferenceColumns } from "./preference-pick.js";
-import { requireString } from "../../core/row-checks.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { Step } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { promptId, systemTurn } from "../support/format-helpers.js";
+import { preferenceColumns } from "../support/preference-pick.js";
+import { requireString } from "../../../core/row-checks.js";
 
 /** The DPO output columns shared by the text and chat formats. */
 export const DPO_OUTPUTS = ["prompt", "prompt_id", "chosen", "chosen_model", "chosen_rating", "rejected", "rejected_model", "rejected_rating"] as const;
@@ -20,14 +20,8 @@ export const DPO_OUTPUTS = ["prompt", "prompt_id", "chosen", "chosen_model", "ch
  */
 export class FormatTextGenerationDPO extends Step {
   static override readonly typeName = "FormatTextGenerationDPO";
-
-  get inputs(): StepColumns {
-    return { system_prompt: false, instruction: true, generations: true, generation_models: false, ratings: true };
-  }
-
-  get outputs(): StepColumns {
-    return DPO_OUTPUTS;
-  }
+  static override readonly inputs: StepColumns = { system_prompt: false, instruction: true, generations: true, generation_models: false, ratings: true };
+  static override readonly outputs: StepColumns = DPO_OUTPUTS;
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     return (inputs[0] ?? []).map((row, index) => {

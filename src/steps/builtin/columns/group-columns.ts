@@ -1,11 +1,12 @@
-import type { OptionsArgs } from "../../components/component.js";
+import type { OptionsArgs } from "../../../components/component.js";
 import { z } from "zod";
-import { OptionError } from "../../errors.js";
-import type { Row, StepColumns } from "../../core/row.js";
-import { attribute } from "../../components/attributes.js";
-import { Step, stepAttributes, type StepOptions } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "./distilabel-metadata.js";
+import { OptionError } from "../../../errors.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { attribute } from "../../../components/attributes.js";
+import { Step, stepAttributes, type StepOptions } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "../support/distilabel-metadata.js";
+import { zipInputs } from "../support/zip-inputs.js";
 
 const schema = stepAttributes.extend({
   columns: attribute(z.array(z.string()).min(1, "columns needs at least one column name"), "The columns to group into lists."),
@@ -39,21 +40,18 @@ export class GroupColumns extends Step<typeof schema> {
     }
   }
 
-  get inputs(): StepColumns {
+  override get inputs(): StepColumns {
     return this.attrs.columns;
   }
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return this.attrs.outputColumns ?? this.attrs.columns.map((column) => `grouped_${column}`);
   }
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     const outputs = this.outputs as string[];
     const renames = new Map(this.attrs.columns.map((column, i) => [column, outputs[i] as string]));
-    const length = inputs.length === 0 ? 0 : Math.min(...inputs.map((rows) => rows.length));
-    const result: Row[] = [];
-    for (let index = 0; index < length; index++) {
-      const zipped = inputs.map((rows) => rows[index] as Row);
+    return zipInputs(inputs).map((zipped) => {
       const combined: Row = {};
       for (const row of zipped) {
         for (const [key, value] of Object.entries(row)) {
@@ -70,8 +68,7 @@ export class GroupColumns extends Step<typeof schema> {
       }
       const withMetadata = zipped.filter((row) => DISTILABEL_METADATA_KEY in row);
       if (withMetadata.length > 0) combined[DISTILABEL_METADATA_KEY] = mergeDistilabelMetadata(withMetadata);
-      result.push(combined);
-    }
-    return result;
+      return combined;
+    });
   }
 }

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { Row, StepColumns } from "../../core/row.js";
-import { seededRandom } from "../../core/random.js";
-import { attribute } from "../../components/attributes.js";
-import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { seededRandom } from "../../../core/random.js";
+import { attribute } from "../../../components/attributes.js";
+import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
 
 const schema = generatorStepAttributes.extend({
   data: attribute(z.array(z.record(z.string(), z.unknown())).min(1, "data needs at least one row"), "The rows to sample from."),
@@ -31,7 +31,7 @@ export class DataSampler extends GeneratorStep<typeof schema> {
   static override readonly typeName = "DataSampler";
   static override readonly attributes = schema;
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return Object.keys(this.attrs.data[0] ?? {});
   }
 

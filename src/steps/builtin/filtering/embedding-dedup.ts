@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { attribute } from "../../components/attributes.js";
-import type { Row, StepColumns } from "../../core/row.js";
-import { GlobalStep, stepAttributes } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { describeValue, requireList, rowDataError, type RowLocation } from "../../core/row-checks.js";
+import { attribute } from "../../../components/attributes.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { GlobalStep, stepAttributes } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { describeValue, requireList, rowDataError, type RowLocation } from "../../../core/row-checks.js";
 
 export const EMBEDDING_KEEP_COLUMN = "keep_row_after_embedding_filtering";
 
@@ -34,14 +34,8 @@ const schema = stepAttributes.extend({
 export class EmbeddingDedup extends GlobalStep<typeof schema> {
   static override readonly typeName = "EmbeddingDedup";
   static override readonly attributes = schema;
-
-  get inputs(): StepColumns {
-    return ["nn_scores", "nn_indices"];
-  }
-
-  get outputs(): StepColumns {
-    return [EMBEDDING_KEEP_COLUMN];
-  }
+  static override readonly inputs: StepColumns = ["nn_scores", "nn_indices"];
+  static override readonly outputs: StepColumns = [EMBEDDING_KEEP_COLUMN];
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     const rows = inputs[0] ?? [];

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { Row, StepColumns } from "../../core/row.js";
-import { attribute } from "../../components/attributes.js";
-import { Step, stepAttributes } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { requireColumn } from "../../core/row-checks.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { attribute } from "../../../components/attributes.js";
+import { Step, stepAttributes } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { requireColumn } from "../../../core/row-checks.js";
 
 const schema = stepAttributes.extend({
   columns: attribute(z.array(z.string()).min(1, "columns needs at least one column name"), "The columns to keep, in this order."),
@@ -20,11 +20,11 @@ export class KeepColumns extends Step<typeof schema> {
   static override readonly typeName = "KeepColumns";
   static override readonly attributes = schema;
 
-  get inputs(): StepColumns {
+  override get inputs(): StepColumns {
     return this.attrs.columns;
   }
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return this.attrs.columns;
   }
 

@@ -1,7 +1,8 @@
-import type { Row, StepColumns } from "../../core/row.js";
-import { Step } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "./distilabel-metadata.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { Step } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "../support/distilabel-metadata.js";
+import { zipInputs } from "../support/zip-inputs.js";
 
 /**
  * Zips the rows of several predecessors position by position into one row each (distilabel's
@@ -14,28 +15,18 @@ import { DISTILABEL_METADATA_KEY, mergeDistilabelMetadata } from "./distilabel-m
  */
 export class CombineOutputs extends Step {
   static override readonly typeName = "CombineOutputs";
+  static override readonly inputs: StepColumns = [];
+  static override readonly outputs: StepColumns = [];
   override readonly acceptsMultipleInputs = true;
 
-  get inputs(): StepColumns {
-    return [];
-  }
-
-  get outputs(): StepColumns {
-    return [];
-  }
-
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
-    const length = inputs.length === 0 ? 0 : Math.min(...inputs.map((rows) => rows.length));
-    const result: Row[] = [];
-    for (let index = 0; index < length; index++) {
-      const zipped = inputs.map((rows) => rows[index] as Row);
+    return zipInputs(inputs).map((zipped) => {
       const combined: Row = {};
       for (const row of zipped) {
         for (const [key, value] of Object.entries(row)) if (key !== DISTILABEL_METADATA_KEY) combined[key] = value;
       }
       combined[DISTILABEL_METADATA_KEY] = mergeDistilabelMetadata(zipped);
-      result.push(combined);
-    }
-    return result;
+      return combined;
+    });
   }
 }

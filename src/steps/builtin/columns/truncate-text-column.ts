@@ -1,12 +1,12 @@
-import type { OptionsArgs } from "../../components/component.js";
+import type { OptionsArgs } from "../../../components/component.js";
 import { z } from "zod";
-import { OptionError } from "../../errors.js";
-import type { Row, StepColumns } from "../../core/row.js";
-import { attribute } from "../../components/attributes.js";
-import { Step, stepAttributes, type StepOptions } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { describeValue, requireColumn, rowDataError } from "../../core/row-checks.js";
-import { getTokenizer, knownTokenizers, truncateTokens, type Tokenizer } from "../../kernels/tokenizers.js";
+import { OptionError } from "../../../errors.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { attribute } from "../../../components/attributes.js";
+import { Step, stepAttributes, type StepOptions } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { describeValue, requireColumn, rowDataError } from "../../../core/row-checks.js";
+import { getTokenizer, knownTokenizers, truncateTokens, type Tokenizer } from "../../../kernels/tokenizers.js";
 
 const schema = stepAttributes.extend({
   column: attribute(z.string().min(1).default("text"), "The column to truncate."),
@@ -42,11 +42,11 @@ export class TruncateTextColumn extends Step<typeof schema> {
     }
   }
 
-  get inputs(): StepColumns {
+  override get inputs(): StepColumns {
     return [this.attrs.column];
   }
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return [this.attrs.column];
   }
 

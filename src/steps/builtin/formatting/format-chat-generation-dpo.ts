@@ -1,9 +1,9 @@
-import type { Row, StepColumns } from "../../core/row.js";
-import { Step } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { firstUserPrompt, promptId, requireMessages } from "./format-helpers.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { Step } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { firstUserPrompt, promptId, requireMessages } from "../support/format-helpers.js";
 import { DPO_OUTPUTS } from "./format-text-generation-dpo.js";
-import { preferenceColumns } from "./preference-pick.js";
+import { preferenceColumns } from "../support/preference-pick.js";
 
 /**
  * Formats a chat (`messages`) + rated `generations` for direct preference optimisation
@@ -16,14 +16,8 @@ import { preferenceColumns } from "./preference-pick.js";
  */
 export class FormatChatGenerationDPO extends Step {
   static override readonly typeName = "FormatChatGenerationDPO";
-
-  get inputs(): StepColumns {
-    return { messages: true, generations: true, generation_models: false, ratings: true };
-  }
-
-  get outputs(): StepColumns {
-    return DPO_OUTPUTS;
-  }
+  static override readonly inputs: StepColumns = { messages: true, generations: true, generation_models: false, ratings: true };
+  static override readonly outputs: StepColumns = DPO_OUTPUTS;
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     return (inputs[0] ?? []).map((row, index) => {

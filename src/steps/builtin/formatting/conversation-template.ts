@@ -1,7 +1,7 @@
-import type { Row, StepColumns } from "../../core/row.js";
-import { Step } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { requireColumn } from "../../core/row-checks.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { Step } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { requireColumn } from "../../../core/row-checks.js";
 
 /**
  * Builds a two-turn chat from `instruction` and `response` into `conversation`
@@ -13,14 +13,8 @@ import { requireColumn } from "../../core/row-checks.js";
  */
 export class ConversationTemplate extends Step {
   static override readonly typeName = "ConversationTemplate";
-
-  get inputs(): StepColumns {
-    return ["instruction", "response"];
-  }
-
-  get outputs(): StepColumns {
-    return ["conversation"];
-  }
+  static override readonly inputs: StepColumns = ["instruction", "response"];
+  static override readonly outputs: StepColumns = ["conversation"];
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     return (inputs[0] ?? []).map((row, index) => {

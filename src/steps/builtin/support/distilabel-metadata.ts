@@ -1,5 +1,5 @@
-import { DISTILABEL_METADATA_KEY, type Row } from "../../core/row.js";
-import { isPlainObject } from "../../core/row-checks.js";
+import { DISTILABEL_METADATA_KEY, type Row } from "../../../core/row.js";
+import { isPlainObject } from "../../../core/row-checks.js";
 
 export { DISTILABEL_METADATA_KEY };
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { Row, StepColumns } from "../../core/row.js";
-import { attribute } from "../../components/attributes.js";
-import { GlobalStep, stepAttributes } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { MinHashFamily } from "../../kernels/minhash.js";
-import { MinHashLsh } from "../../kernels/minhash-lsh.js";
-import { describeValue, requireColumn, rowDataError } from "../../core/row-checks.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { attribute } from "../../../components/attributes.js";
+import { GlobalStep, stepAttributes } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { MinHashFamily } from "../../../kernels/minhash.js";
+import { MinHashLsh } from "../../../kernels/minhash-lsh.js";
+import { describeValue, requireColumn, rowDataError } from "../../../core/row-checks.js";
 
 const schema = stepAttributes.extend({
   numPerm: attribute(z.number().int().positive().default(128), "The number of permutations (signature slots)."),
@@ -52,14 +52,8 @@ export const MINHASH_KEEP_COLUMN = "keep_row_after_minhash_filtering";
 export class MinHashDedup extends GlobalStep<typeof schema> {
   static override readonly typeName = "MinHashDedup";
   static override readonly attributes = schema;
-
-  get inputs(): StepColumns {
-    return ["text"];
-  }
-
-  get outputs(): StepColumns {
-    return [MINHASH_KEEP_COLUMN];
-  }
+  static override readonly inputs: StepColumns = ["text"];
+  static override readonly outputs: StepColumns = [MINHASH_KEEP_COLUMN];
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     const { numPerm, seed, threshold } = this.attrs;

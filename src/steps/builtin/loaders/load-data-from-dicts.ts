@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { Row, StepColumns } from "../../core/row.js";
-import { attribute } from "../../components/attributes.js";
-import { GeneratorStep, generatorStepAttributes, type GeneratorOutput, type StepOptions } from "../base-step.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { attribute } from "../../../components/attributes.js";
+import { GeneratorStep, generatorStepAttributes, type GeneratorOutput, type StepOptions } from "../../base-step.js";
 
 const schema = generatorStepAttributes.extend({
   data: attribute(z.array(z.record(z.string(), z.unknown())).min(1, "data needs at least one row"), "The rows to yield, batch by batch."),
@@ -17,7 +17,7 @@ export class LoadDataFromDicts extends GeneratorStep<typeof schema> {
   static override readonly typeName = "LoadDataFromDicts";
   static override readonly attributes = schema;
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return Object.keys(this.attrs.data[0] ?? {});
   }
 

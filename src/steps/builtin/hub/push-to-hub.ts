@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { runtimeParameter, secretAttribute } from "../../components/attributes.js";
-import type { Row, StepColumns } from "../../core/row.js";
-import { HubClient, hubEndpointOf, REPO_ID_PATTERN } from "../../hub/hub-client.js";
-import type { EgressTarget } from "../../security/egress-target.js";
-import { pushRowsToHub } from "../../hub/push-to-hub.js";
-import { GlobalStep, stepAttributes } from "../base-step.js";
-import type { StepContext, StepServices } from "../step-context.js";
+import { runtimeParameter, secretAttribute } from "../../../components/attributes.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { HubClient, hubEndpointOf, REPO_ID_PATTERN } from "../../../hub/hub-client.js";
+import type { EgressTarget } from "../../../security/egress-target.js";
+import { pushRowsToHub } from "../../../hub/push-to-hub.js";
+import { GlobalStep, stepAttributes } from "../../base-step.js";
+import type { StepContext, StepServices } from "../../step-context.js";
 
 const schema = stepAttributes.extend({
   repoId: runtimeParameter(
@@ -33,17 +33,11 @@ const schema = stepAttributes.extend({
 export class PushToHub extends GlobalStep<typeof schema> {
   static override readonly typeName = "PushToHub";
   static override readonly attributes = schema;
+  static override readonly inputs: StepColumns = [];
+  static override readonly outputs: StepColumns = [];
 
   override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
     return [{ url: hubEndpointOf(services), keyVariable: this.attrs.token ? undefined : "HF_TOKEN", field: "repo_id" }];
-  }
-
-  get inputs(): StepColumns {
-    return [];
-  }
-
-  get outputs(): StepColumns {
-    return [];
   }
 
   async process(inputs: Row[][], context: StepContext): Promise<Row[]> {

@@ -1,6 +1,6 @@
-import { sha256 } from "../../core/hash.js";
-import type { Row } from "../../core/row.js";
-import { describeValue, isPlainObject, requireList, rowDataError, type RowLocation } from "../../core/row-checks.js";
+import { sha256 } from "../../../core/hash.js";
+import type { Row } from "../../../core/row.js";
+import { describeValue, isPlainObject, requireList, rowDataError, type RowLocation } from "../../../core/row-checks.js";
 
 export interface ChatMessage {
   role: string;
@@ -18,7 +18,6 @@ export function systemTurn(row: Row): ChatMessage[] {
   return typeof system === "string" && system.length > 0 ? [{ role: "system", content: system }] : [];
 }
 
-/** The `messages` column as a list of turns. */
 export function requireMessages(row: Row, where: RowLocation): ChatMessage[] {
   const messages = requireList(row, "messages", where);
   for (const [i, turn] of messages.entries()) {

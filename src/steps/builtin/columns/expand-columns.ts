@@ -1,12 +1,12 @@
-import type { OptionsArgs } from "../../components/component.js";
+import type { OptionsArgs } from "../../../components/component.js";
 import { z } from "zod";
-import { OptionError } from "../../errors.js";
-import type { Row, StepColumns } from "../../core/row.js";
-import { attribute } from "../../components/attributes.js";
-import { Step, stepAttributes, type StepOptions } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { DISTILABEL_METADATA_KEY } from "./distilabel-metadata.js";
-import { describeValue, isPlainObject, requireColumn, rowDataError, type RowLocation } from "../../core/row-checks.js";
+import { OptionError } from "../../../errors.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { attribute } from "../../../components/attributes.js";
+import { Step, stepAttributes, type StepOptions } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { DISTILABEL_METADATA_KEY } from "../support/distilabel-metadata.js";
+import { describeValue, isPlainObject, requireColumn, rowDataError, type RowLocation } from "../../../core/row-checks.js";
 
 /** A list of columns means "expand each into itself"; distilabel stores the dict form. */
 const columnsSchema = z
@@ -63,11 +63,11 @@ export class ExpandColumns extends Step<typeof schema> {
     }
   }
 
-  get inputs(): StepColumns {
+  override get inputs(): StepColumns {
     return Object.keys(this.attrs.columns);
   }
 
-  get outputs(): StepColumns {
+  override get outputs(): StepColumns {
     return Object.entries(this.attrs.columns).map(([source, target]) => target || source);
   }
 

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { runtimeParameter } from "../../components/attributes.js";
-import type { Row, StepColumns } from "../../core/row.js";
-import { RuntimeParameterError } from "../../errors.js";
-import { GlobalStep, stepAttributes } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { readEmbeddingMatrix } from "../../kernels/embedding-matrix.js";
-import { findZeroRow, nearestNeighbourDistances, normalizeRows } from "../../kernels/nearest-distance.js";
-import { describeValue, rowDataError, type RowLocation } from "../../core/row-checks.js";
+import { runtimeParameter } from "../../../components/attributes.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { RuntimeParameterError } from "../../../errors.js";
+import { GlobalStep, stepAttributes } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { readEmbeddingMatrix } from "../../../kernels/embedding-matrix.js";
+import { findZeroRow, nearestNeighbourDistances, normalizeRows } from "../../../kernels/nearest-distance.js";
+import { describeValue, rowDataError, type RowLocation } from "../../../core/row-checks.js";
 
 const INSTRUCTION_SCORE = "evol_instruction_score";
 const RESPONSE_SCORE = "evol_response_score";
@@ -60,14 +60,8 @@ interface Scored {
 export class DeitaFiltering extends GlobalStep<typeof schema> {
   static override readonly typeName = "DeitaFiltering";
   static override readonly attributes = schema;
-
-  get inputs(): StepColumns {
-    return [INSTRUCTION_SCORE, RESPONSE_SCORE, "embedding"];
-  }
-
-  get outputs(): StepColumns {
-    return ["deita_score", "nearest_neighbor_distance", "deita_score_computed_with"];
-  }
+  static override readonly inputs: StepColumns = [INSTRUCTION_SCORE, RESPONSE_SCORE, "embedding"];
+  static override readonly outputs: StepColumns = ["deita_score", "nearest_neighbor_distance", "deita_score_computed_with"];
 
   async process(inputs: Row[][], context?: StepContext): Promise<Row[]> {
     const { dataBudget, diversityThreshold, normalizeEmbeddings, distanceMetric } = this.attrs;

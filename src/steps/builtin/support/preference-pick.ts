@@ -1,6 +1,6 @@
-import type { Row } from "../../core/row.js";
+import type { Row } from "../../../core/row.js";
 import type { ChatMessage } from "./format-helpers.js";
-import { describeValue, requireColumn, requireList, rowDataError, type RowLocation } from "../../core/row-checks.js";
+import { describeValue, requireColumn, requireList, rowDataError, type RowLocation } from "../../../core/row-checks.js";
 
 /** Indices of the chosen (highest rated) and rejected (lowest rated) generations. */
 export interface PreferencePick {
@@ -47,23 +47,16 @@ export function preferenceColumns(row: Row, prompt: readonly ChatMessage[], wher
     throw rowDataError(where, "generation_models", `expected a list of model names, got ${describeValue(models)}`);
   }
   const side = (label: "chosen" | "rejected", index: number | undefined): Row => {
-    const out: Row = {};
-    if (index === undefined) {
-      out[label] = null;
-      if (hasModels) out[`${label}_model`] = null;
-      out[`${label}_rating`] = null;
-      return out;
-    }
-    if (index >= generations.length) {
+    if (index !== undefined && index >= generations.length) {
       throw rowDataError(
         where,
         "generations",
         `has ${generations.length} generations but the ${label} rating is at index ${index}; give one rating per generation`,
       );
     }
-    out[label] = [...prompt, { role: "assistant", content: generations[index] }];
-    if (hasModels) out[`${label}_model`] = Array.isArray(models) ? (models[index] ?? null) : null;
-    out[`${label}_rating`] = (row.ratings as unknown[])[index];
+    const out: Row = { [label]: index === undefined ? null : [...prompt, { role: "assistant", content: generations[index] }] };
+    if (hasModels) out[`${label}_model`] = index !== undefined && Array.isArray(models) ? (models[index] ?? null) : null;
+    out[`${label}_rating`] = index === undefined ? null : (row.ratings as unknown[])[index];
     return out;
   };
   return { ...side("chosen", pick?.chosen), ...side("rejected", pick?.rejected) };

@@ -1,8 +1,8 @@
-import type { Row, StepColumns } from "../../core/row.js";
-import { Step } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { promptId, systemTurn } from "./format-helpers.js";
-import { requireColumn, requireString } from "../../core/row-checks.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { Step } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { promptId, systemTurn } from "../support/format-helpers.js";
+import { requireColumn, requireString } from "../../../core/row-checks.js";
 
 /**
  * Formats `instruction` + `generation` for supervised fine-tuning (distilabel's
@@ -14,14 +14,8 @@ import { requireColumn, requireString } from "../../core/row-checks.js";
  */
 export class FormatTextGenerationSFT extends Step {
   static override readonly typeName = "FormatTextGenerationSFT";
-
-  get inputs(): StepColumns {
-    return { system_prompt: false, instruction: true, generation: true };
-  }
-
-  get outputs(): StepColumns {
-    return ["prompt", "prompt_id", "messages"];
-  }
+  static override readonly inputs: StepColumns = { system_prompt: false, instruction: true, generation: true };
+  static override readonly outputs: StepColumns = ["prompt", "prompt_id", "messages"];
 
   async process(inputs: Row[][], _context?: StepContext): Promise<Row[]> {
     return (inputs[0] ?? []).map((row, index) => {

@@ -1,16 +1,17 @@
 import { z } from "zod";
-import { attribute, runtimeParameter } from "../../components/attributes.js";
-import type { StepColumns } from "../../core/row.js";
-import { httpByteSource, type ByteSource } from "../../data-files/byte-source.js";
-import { loadOrBuildState, loaderStateKeys } from "../../data-files/loader-state.js";
-import { countParquetRows, FooterCache, parquetFileColumns, readRowsAcross, type CountedParquetFile } from "../../data-files/parquet-file-set.js";
-import { RuntimeParameterError } from "../../errors.js";
-import { hubSplitFileSchema, hubSplitFilesSchema, resolveHubSplitFiles, type HubSplitFiles } from "../../hub/dataset-files.js";
-import { HubClient, hubEndpointOf, REPO_ID_PATTERN } from "../../hub/hub-client.js";
-import { HubError, type HubFailureReason } from "../../hub/hub-error.js";
-import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../base-step.js";
-import type { EgressTarget } from "../../security/egress-target.js";
-import type { StepContext, StepServices } from "../step-context.js";
+import { attribute, runtimeParameter } from "../../../components/attributes.js";
+import { httpByteSource, type ByteSource } from "../../../data-files/byte-source.js";
+import { loadOrBuildState, loaderStateKeys } from "../../../data-files/loader-state.js";
+import { countParquetRows, parquetFileColumns } from "../../../data-files/parquet-file-set.js";
+import { RuntimeParameterError } from "../../../errors.js";
+import { hubSplitFileSchema, hubSplitFilesSchema, resolveHubSplitFiles, type HubSplitFiles } from "../../../hub/dataset-files.js";
+import { HubClient, hubEndpointOf, REPO_ID_PATTERN } from "../../../hub/hub-client.js";
+import { HubError, type HubFailureReason } from "../../../hub/hub-error.js";
+import { generatorStepAttributes, type GeneratorOutput } from "../../base-step.js";
+import type { EgressTarget } from "../../../security/egress-target.js";
+import type { StepContext, StepServices } from "../../step-context.js";
+import { KeyedPromise } from "../support/keyed-promise.js";
+import { FileLoader } from "../support/file-loader.js";
 
 const schema = generatorStepAttributes.extend({
   repoId: runtimeParameter(
@@ -58,20 +59,13 @@ const PARAMETER_OF: Partial<Record<HubFailureReason, string>> = {
  * @example
  * new LoadDataFromHub({ repoId: "distilabel-internal-testing/instruction-dataset-mini", split: "test", outputMappings: { prompt: "instruction" } });
  */
-export class LoadDataFromHub extends GeneratorStep<typeof schema> {
+export class LoadDataFromHub extends FileLoader<typeof schema> {
   static override readonly typeName = "LoadDataFromHub";
-  private columns: string[] | undefined;
-  private index: { runId: string; value: Promise<HubIndex> } | undefined;
-  private readonly footers = new FooterCache();
-
   static override readonly attributes = schema;
+  private readonly index = new KeyedPromise<HubIndex>();
 
   override egressTargets(services: Pick<StepServices, "secret">): EgressTarget[] {
     return [{ url: hubEndpointOf(services), keyVariable: "HF_TOKEN", field: "repo_id" }];
-  }
-
-  get outputs(): StepColumns {
-    return this.columns ?? [];
   }
 
   /** Reads the first file's Parquet schema; without a repo_id it leaves validation to report it. */
@@ -84,26 +78,13 @@ export class LoadDataFromHub extends GeneratorStep<typeof schema> {
   }
 
   async generate(offset: number, context: StepContext): Promise<GeneratorOutput> {
-    const index = await this.indexFor(context);
+    // the run's index is built once per run (stored next to its batches) and kept per instance
+    const index = await this.index.get(context.runId, () =>
+      loadOrBuildState(context, loaderStateKeys.index(context.runId, this.name), hubIndexSchema, () => this.buildIndex(context)),
+    );
     const client = HubClient.fromServices(context.services);
-    const available = index.files.reduce((sum, file) => sum + file.num_rows, 0);
-    const total = Math.min(available, this.attrs.numExamples ?? available);
-    if (offset >= total) return { rows: [], lastBatch: true };
-    const files: CountedParquetFile[] = index.files.map((file) => ({ source: this.source(client, file), numRows: file.num_rows }));
-    const rows = await this.guard(() => readRowsAcross(files, offset, Math.min(this.batchSize, total - offset), this.footers));
-    return { rows, lastBatch: offset + rows.length >= total };
-  }
-
-  /** The run's index, built once per run (stored next to its batches) and kept per instance. */
-  private indexFor(context: StepContext): Promise<HubIndex> {
-    if (this.index?.runId !== context.runId) {
-      const value = loadOrBuildState(context, loaderStateKeys.index(context.runId, this.name), hubIndexSchema, () => this.buildIndex(context));
-      value.catch(() => {
-        if (this.index?.value === value) this.index = undefined;
-      });
-      this.index = { runId: context.runId, value };
-    }
-    return this.index.value;
+    const files = index.files.map((file) => ({ source: this.source(client, file), numRows: file.num_rows }));
+    return this.guard(() => this.readParquetBatch(files, offset));
   }
 
   private async buildIndex(context: StepContext): Promise<HubIndex> {

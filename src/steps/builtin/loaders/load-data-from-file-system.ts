@@ -1,14 +1,15 @@
 import { z } from "zod";
-import { attribute, runtimeParameter } from "../../components/attributes.js";
-import type { StepColumns } from "../../core/row.js";
-import { fileTypeSchema } from "../../data-files/file-type.js";
-import { loadOrBuildState, loaderStateKeys, readState, writeState } from "../../data-files/loader-state.js";
-import { countParquetRows, FooterCache, parquetFileColumns, readRowsAcross } from "../../data-files/parquet-file-set.js";
-import { dataFileSchema, dataFileSource, resolveDataFiles } from "../../data-files/resolve-data-files.js";
-import { readTextRows, textFileColumns, type JsonFileCache, type RecordPosition } from "../../data-files/text-records.js";
-import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../base-step.js";
-import type { EgressTarget } from "../../security/egress-target.js";
-import type { StepContext } from "../step-context.js";
+import { attribute, runtimeParameter } from "../../../components/attributes.js";
+import { fileTypeSchema } from "../../../data-files/file-type.js";
+import { loadOrBuildState, loaderStateKeys, readState, writeState } from "../../../data-files/loader-state.js";
+import { countParquetRows, parquetFileColumns } from "../../../data-files/parquet-file-set.js";
+import { dataFileSchema, dataFileSource, resolveDataFiles } from "../../../data-files/resolve-data-files.js";
+import { readTextRows, textFileColumns, type JsonFileCache, type RecordPosition } from "../../../data-files/text-records.js";
+import { generatorStepAttributes, type GeneratorOutput } from "../../base-step.js";
+import type { EgressTarget } from "../../../security/egress-target.js";
+import type { StepContext } from "../../step-context.js";
+import { KeyedPromise } from "../support/keyed-promise.js";
+import { FileLoader } from "../support/file-loader.js";
 
 const schema = generatorStepAttributes.extend({
   dataFiles: runtimeParameter(
@@ -48,19 +49,12 @@ const MEMO_CHECKPOINTS = 16;
  * @example
  * new LoadDataFromFileSystem({ dataFiles: "runs/0abc/exports/*.jsonl", batchSize: 100 });
  */
-export class LoadDataFromFileSystem extends GeneratorStep<typeof schema> {
+export class LoadDataFromFileSystem extends FileLoader<typeof schema> {
   static override readonly typeName = "LoadDataFromFileSystem";
-  private columns: string[] | undefined;
-  private index: { runId: string; value: Promise<FileIndex> } | undefined;
-  private readonly footers = new FooterCache();
+  static override readonly attributes = schema;
+  private readonly index = new KeyedPromise<FileIndex>();
   private readonly jsonCache: JsonFileCache = new Map();
   private readonly checkpoints = new Map<number, RecordPosition>();
-
-  static override readonly attributes = schema;
-
-  get outputs(): StepColumns {
-    return this.columns ?? [];
-  }
 
   override async resolveColumns(context: StepContext): Promise<void> {
     if (this.attrs.dataFiles === undefined) return;
@@ -72,23 +66,18 @@ export class LoadDataFromFileSystem extends GeneratorStep<typeof schema> {
   }
 
   async generate(offset: number, context: StepContext): Promise<GeneratorOutput> {
-    const index = await this.indexFor(context);
     const limit = this.attrs.numExamples ?? Number.POSITIVE_INFINITY;
     if (offset >= limit) return { rows: [], lastBatch: true };
-    const length = Math.min(this.batchSize, limit - offset);
+    const index = await this.index.get(context.runId, () => {
+      this.checkpoints.clear();
+      return loadOrBuildState(context, loaderStateKeys.index(context.runId, this.name), fileIndexSchema, () => this.buildIndex(context));
+    });
     const sources = index.files.map((file) => dataFileSource(file, context.services));
-
     if (index.filetype === "parquet") {
-      const total = Math.min(
-        limit,
-        index.files.reduce((sum, file) => sum + (file.num_rows ?? 0), 0),
-      );
-      if (offset >= total) return { rows: [], lastBatch: true };
       const files = index.files.map((file, i) => ({ source: sources[i] as (typeof sources)[number], numRows: file.num_rows ?? 0 }));
-      const rows = await readRowsAcross(files, offset, Math.min(length, total - offset), this.footers);
-      return { rows, lastBatch: offset + rows.length >= total };
+      return this.readParquetBatch(files, offset);
     }
-
+    const length = Math.min(this.batchSize, limit - offset);
     const at = (await this.checkpoint(context, offset)) ?? { row: 0, at: { file: 0, position: 0 } };
     const { rows, next } = await readTextRows({ sources, type: index.filetype, from: at, offset, length, jsonCache: this.jsonCache });
     const lastBatch = next === undefined || offset + rows.length >= limit;
@@ -111,18 +100,6 @@ export class LoadDataFromFileSystem extends GeneratorStep<typeof schema> {
       filetype: this.attrs.filetype,
       owner: `Step '${this.name}'`,
     });
-  }
-
-  private indexFor(context: StepContext): Promise<FileIndex> {
-    if (this.index?.runId !== context.runId) {
-      const value = loadOrBuildState(context, loaderStateKeys.index(context.runId, this.name), fileIndexSchema, () => this.buildIndex(context));
-      value.catch(() => {
-        if (this.index?.value === value) this.index = undefined;
-      });
-      this.index = { runId: context.runId, value };
-      this.checkpoints.clear();
-    }
-    return this.index.value;
   }
 
   private async buildIndex(context: StepContext): Promise<FileIndex> {

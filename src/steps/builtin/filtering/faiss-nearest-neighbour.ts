@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { runtimeParameter } from "../../components/attributes.js";
-import type { Row, StepColumns } from "../../core/row.js";
-import { GlobalStep, stepAttributes } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
-import { readEmbeddingMatrix } from "../../kernels/embedding-matrix.js";
-import { exactKnn, type KnnMetric } from "../../kernels/exact-knn.js";
+import { runtimeParameter } from "../../../components/attributes.js";
+import type { Row, StepColumns } from "../../../core/row.js";
+import { GlobalStep, stepAttributes } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { readEmbeddingMatrix } from "../../../kernels/embedding-matrix.js";
+import { exactKnn, type KnnMetric } from "../../../kernels/exact-knn.js";
 
 /** faiss's metric constants (`faiss.METRIC_INNER_PRODUCT = 0`, `faiss.METRIC_L2 = 1`) and their names. */
 const METRIC_NAMES: Record<string, KnnMetric> = {
@@ -89,14 +89,8 @@ const schema = stepAttributes.extend({
 export class FaissNearestNeighbour extends GlobalStep<typeof schema> {
   static override readonly typeName = "FaissNearestNeighbour";
   static override readonly attributes = schema;
-
-  get inputs(): StepColumns {
-    return ["embedding"];
-  }
-
-  get outputs(): StepColumns {
-    return ["nn_indices", "nn_scores"];
-  }
+  static override readonly inputs: StepColumns = ["embedding"];
+  static override readonly outputs: StepColumns = ["nn_indices", "nn_scores"];
 
   async process(inputs: Row[][], context?: StepContext): Promise<Row[]> {
     const rows = inputs[0] ?? [];

@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { attribute, runtimeParameter } from "../../components/attributes.js";
-import type { StepColumns } from "../../core/row.js";
-import { blobByteSource } from "../../data-files/byte-source.js";
-import { FooterCache, readRowsAcross } from "../../data-files/parquet-file-set.js";
-import { readManifest, type DistisetManifest } from "../../distiset/manifest.js";
-import { DistilflareError, RuntimeParameterError } from "../../errors.js";
-import { runKeys, RUN_ID_PATTERN } from "../../runtime/run-keys.js";
-import { GeneratorStep, generatorStepAttributes, type GeneratorOutput } from "../base-step.js";
-import type { StepContext } from "../step-context.js";
+import { attribute, runtimeParameter } from "../../../components/attributes.js";
+import { blobByteSource } from "../../../data-files/byte-source.js";
+import { readManifest, type DistisetManifest } from "../../../distiset/manifest.js";
+import { DistilflareError, RuntimeParameterError } from "../../../errors.js";
+import { runKeys, RUN_ID_PATTERN } from "../../../runtime/run-keys.js";
+import { generatorStepAttributes, type GeneratorOutput } from "../../base-step.js";
+import type { StepContext } from "../../step-context.js";
+import { KeyedPromise } from "../support/keyed-promise.js";
+import { FileLoader } from "../support/file-loader.js";
 
 const schema = generatorStepAttributes.extend({
   datasetPath: runtimeParameter(
@@ -31,17 +31,10 @@ const schema = generatorStepAttributes.extend({
  * @example
  * new LoadDataFromDistiset({ datasetPath: "runs/0lz3k2-9f1c2a", config: "default" });
  */
-export class LoadDataFromDistiset extends GeneratorStep<typeof schema> {
+export class LoadDataFromDistiset extends FileLoader<typeof schema> {
   static override readonly typeName: string = "LoadDataFromDistiset";
-  private manifest: { runId: string; value: Promise<DistisetManifest> } | undefined;
-  private columns: string[] | undefined;
-  private readonly footers = new FooterCache();
-
   static override readonly attributes = schema;
-
-  get outputs(): StepColumns {
-    return this.columns ?? [];
-  }
+  private readonly manifest = new KeyedPromise<DistisetManifest>();
 
   override async resolveColumns(context: StepContext): Promise<void> {
     if (this.attrs.datasetPath === undefined) return;
@@ -52,15 +45,10 @@ export class LoadDataFromDistiset extends GeneratorStep<typeof schema> {
     const store = context.services.blobs;
     if (!store) throw new DistilflareError("internal", `Step '${this.name}' needs the run store to read a Distiset`);
     const { files } = this.splitOf(await this.manifestFor(context));
-    const available = files.reduce((sum, file) => sum + file.num_rows, 0);
-    const total = Math.min(available, this.attrs.numExamples ?? available);
-    if (offset >= total) return { rows: [], lastBatch: true };
     const counted = files.map((file) => ({ source: blobByteSource(store, file.path, file.size_bytes), numRows: file.num_rows }));
-    const rows = await readRowsAcross(counted, offset, Math.min(this.batchSize, total - offset), this.footers);
-    return { rows, lastBatch: offset + rows.length >= total };
+    return this.readParquetBatch(counted, offset);
   }
 
-  /** The source run's id from `dataset_path`. */
   sourceRunId(): string {
     const path = (this.attrs.datasetPath as string).replace(/^r2:\/\//, "").replace(/^\/+|\/+$/g, "");
     const id = path.replace(/^runs\//, "").replace(/\/distiset\.json$/, "");
@@ -76,14 +64,7 @@ export class LoadDataFromDistiset extends GeneratorStep<typeof schema> {
 
   private manifestFor(context: StepContext): Promise<DistisetManifest> {
     const runId = this.sourceRunId();
-    if (this.manifest?.runId !== runId) {
-      const value = this.readManifest(context, runId);
-      value.catch(() => {
-        if (this.manifest?.value === value) this.manifest = undefined;
-      });
-      this.manifest = { runId, value };
-    }
-    return this.manifest.value;
+    return this.manifest.get(runId, () => this.readManifest(context, runId));
   }
 
   private async readManifest(context: StepContext, runId: string): Promise<DistisetManifest> {
