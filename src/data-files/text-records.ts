@@ -142,7 +142,7 @@ async function parseJsonFile(source: ByteSource): Promise<Row[]> {
   }
   const parts: Uint8Array[] = [];
   for await (const chunk of source.chunks(0)) parts.push(chunk.slice());
-  const text = stripBom(new TextDecoder().decode(concat(parts))).trim();
+  const text = stripBom(await new Blob(parts).text()).trim();
   if (!text.startsWith("[")) {
     const rows: Row[] = [];
     for (const [i, line] of text.split("\n").entries()) if (line.trim() !== "") rows.push(parseObject(line, source, i, "line"));
@@ -163,23 +163,15 @@ async function parseJsonFile(source: ByteSource): Promise<Row[]> {
 }
 
 function parseObject(text: string, source: ByteSource, at: number, unit: "byte" | "line" = "byte"): Row {
+  const line = `JSON Lines file '${source.name}': the ${unit === "byte" ? `line at byte ${at}` : `line ${at + 1}`}`;
+  const invalid = (problem: string) => new DistilflareError("invalid_request", `${line} ${problem}`, { file: source.name, [unit]: at });
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new DistilflareError(
-      "invalid_request",
-      `JSON Lines file '${source.name}': the ${unit === "byte" ? `line at byte ${at}` : `line ${at + 1}`} is not valid JSON: ${errorMessage(error)}`,
-      { file: source.name, [unit]: at },
-    );
+    throw invalid(`is not valid JSON: ${errorMessage(error)}`);
   }
-  if (!isObject(value)) {
-    throw new DistilflareError(
-      "invalid_request",
-      `JSON Lines file '${source.name}': the ${unit === "byte" ? `line at byte ${at}` : `line ${at + 1}`} is not a JSON object`,
-      { file: source.name, [unit]: at },
-    );
-  }
+  if (!isObject(value)) throw invalid("is not a JSON object");
   return value;
 }
 
@@ -189,14 +181,4 @@ function isObject(value: unknown): value is Row {
 
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
 }
