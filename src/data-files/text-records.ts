@@ -23,7 +23,6 @@ const COLUMN_SAMPLE = 100;
 interface FileRecord {
   row: Row;
   start: number;
-  end: number;
 }
 
 /** Parsed JSON files, by source name; the caller keeps it so consecutive batches parse once. */
@@ -87,7 +86,7 @@ async function* jsonlRecords(source: ByteSource, position: number): AsyncGenerat
   for await (const line of readLines(source.chunks(position), position)) {
     const text = line.start === 0 ? stripBom(line.text) : line.text;
     if (text.trim() === "") continue;
-    yield { row: parseObject(text, source, line.start), start: line.start, end: line.end };
+    yield { row: parseObject(text, source, line.start), start: line.start };
   }
 }
 
@@ -115,7 +114,7 @@ async function* csvRecords(source: ByteSource, position: number): AsyncGenerator
       const value = record.fields[i];
       row[name] = value === undefined || (value === "" && !record.quoted[i]) ? null : value;
     });
-    yield { row, start: record.start, end: record.end };
+    yield { row, start: record.start };
   }
 }
 
@@ -128,7 +127,7 @@ async function* jsonRecords(source: ByteSource, position: number, cache: JsonFil
       cache.set(source.name, rows);
     }
   }
-  for (let index = position; index < rows.length; index++) yield { row: rows[index] as Row, start: index, end: index + 1 };
+  for (let index = position; index < rows.length; index++) yield { row: rows[index] as Row, start: index };
 }
 
 /** A JSON file is an array of objects, or (as `datasets` also accepts) JSON Lines. */
