@@ -87,7 +87,7 @@ export class PipelineRun extends DurableObject<Env> {
     this.meta = meta;
     this.state = stateFromRows(await this.rows.readRows(this.spilled));
     this.outbox.load();
-    this.push.load();
+    await this.push.load();
     await this.watchdog.load();
   }
 

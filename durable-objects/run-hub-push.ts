@@ -10,7 +10,7 @@ import {
   type PushToHubStatus,
 } from "../src/hub/scheduled-push.js";
 import { logLine } from "../src/runtime/run-log-line.js";
-import { encodeRunValue } from "../src/runtime/run-object-values.js";
+import { decodeRunValue, encodeRunValue } from "../src/runtime/run-object-values.js";
 import { R2BlobStore } from "../bindings/r2-blob-store.js";
 import { workerServices } from "../bindings/worker-services.js";
 import type { RunLog } from "./run-log.js";
@@ -35,8 +35,27 @@ export class RunHubPush {
     private readonly log: RunLog,
   ) {}
 
-  load(): void {
-    this.status = this.store.readValue("push", PUSH_KEY);
+  async load(): Promise<void> {
+    this.status = this.store.readValue("push", PUSH_KEY) ?? (await this.adoptEarlierPush());
+  }
+
+  /**
+   * Builds before the run's SQLite values kept the push (as bare JSON) and its token (as a plain
+   * string) in the storage API's key-value store: a run created by one of them is moved over once,
+   * new values first, so a push it asked for still happens after an upgrade.
+   */
+  private async adoptEarlierPush(): Promise<PushToHubStatus | undefined> {
+    const earlier = await this.store.readEarlierValues([PUSH_KEY, TOKEN_KEY]);
+    const push = earlier.get(PUSH_KEY);
+    if (typeof push !== "string") return undefined;
+    const status = decodeRunValue("push", push);
+    const token = earlier.get(TOKEN_KEY);
+    this.store.write(NO_ROW_CHANGES, {
+      [PUSH_KEY]: encodeRunValue("push", status),
+      [TOKEN_KEY]: typeof token === "string" ? encodeRunValue("push_token", token) : null,
+    });
+    await this.store.deleteEarlierValues([PUSH_KEY, TOKEN_KEY]);
+    return status;
   }
 
   save(request: PushToHubRequest): void {

@@ -84,6 +84,15 @@ export class RunStorage {
     return json === undefined ? undefined : decodeRunValue(kind, json);
   }
 
+  /** Values earlier builds kept in the storage API's own key-value store instead of `run_kv`, by key (absent: not there). */
+  async readEarlierValues(keys: string[]): Promise<Map<string, unknown>> {
+    return this.storage.get(keys);
+  }
+
+  async deleteEarlierValues(keys: string[]): Promise<void> {
+    await this.storage.delete(keys);
+  }
+
   /** Every value whose key starts with `prefix`, in key order, parsed as a `kind`. */
   listValues<K extends RunValueKind>(kind: K, prefix: string): Array<{ key: string; value: RunValue<K> }> {
     return this.storage.sql
