@@ -1,17 +1,16 @@
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { RESPONSE_CACHE_PREFIX } from "../llms/response-cache/response-cache.js";
 import type { BlobStore } from "../runtime/blob-store.js";
-import { BEARER, errorResponses, jsonResponse } from "./openapi.js";
+import { errorResponses, jsonResponse, v1Route } from "./openapi.js";
 
 export const cacheSizeSchema = z
   .object({ prefix: z.string(), entries: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() })
   .openapi("CacheSize");
 
-const cacheSizeRoute = createRoute({
+const cacheSizeRoute = v1Route({
   method: "get",
   path: "/v1/cache",
   summary: "Size of the LLM response cache shared by every run (entries and bytes under cache/responses/)",
-  security: BEARER,
   responses: { 200: jsonResponse("The cache size", cacheSizeSchema), ...errorResponses(401) },
 });
 

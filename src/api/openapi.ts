@@ -1,4 +1,4 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { z } from "zod";
 import { errorResponseSchema, pushToHubOptionsSchema, resumeRunBodySchema, startRunBodySchema, validateBodySchema } from "./schemas.js";
 
@@ -16,13 +16,18 @@ const STATUS_TEXT: Record<number, string> = {
   502: "A remote service (the Hub) failed",
 };
 
+type ErrorResponse = { description: string; content: { "application/json": { schema: typeof ErrorSchema } } };
+
 /** The error answers a route may give, each with the shared error body. */
-export function errorResponses<const C extends number>(
-  ...codes: C[]
-): Record<C, { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }> {
+export function errorResponses<const C extends number>(...codes: C[]): Record<C, ErrorResponse> {
   return Object.fromEntries(
     codes.map((code) => [code, { description: STATUS_TEXT[code] ?? "An error", content: { "application/json": { schema: ErrorSchema } } }]),
-  ) as Record<C, { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }>;
+  ) as Record<C, ErrorResponse>;
+}
+
+/** A `/v1` route: it needs the bearer token (when the Worker has one). */
+export function v1Route<P extends string, R extends Omit<RouteConfig, "path" | "security"> & { path: P }>(route: R) {
+  return createRoute({ ...route, security: BEARER });
 }
 
 /** A JSON response documented by a zod schema. */
@@ -41,8 +46,9 @@ const REQUEST_BODIES = {
   ResumeRunBody: resumeRunBodySchema,
 };
 
-export function bodyRef(name: keyof typeof REQUEST_BODIES): { $ref: string } {
-  return { $ref: `#/components/schemas/${name}` };
+/** A JSON request body documented by reference to one of `REQUEST_BODIES`. */
+export function jsonBody(name: keyof typeof REQUEST_BODIES, required = true) {
+  return { required, content: { "application/json": { schema: { $ref: `#/components/schemas/${name}` } } } };
 }
 
 /** `/v1` routes need the bearer token when the Worker has one; the page and this document do not. */

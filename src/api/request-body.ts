@@ -5,9 +5,16 @@ import { parsePipelineText } from "../pipeline/serialize.js";
 import { mediaTypeOf, YAML_TYPES } from "./media-type.js";
 import { startRunBodySchema, type StartRunRequest } from "./schemas.js";
 
-function mediaType(c: Context): string {
-  return mediaTypeOf(c.req.header("content-type"));
-}
+const flagSchema = z.enum(["true", "false"]).transform((flag) => flag === "true");
+
+/** The options a YAML body cannot carry, as query parameters. */
+const yamlQuerySchema = z.object({
+  use_cache: flagSchema.optional(),
+  dry_run: flagSchema.optional(),
+  accept_failed_rows: flagSchema.optional(),
+  max_cost_usd: z.string().transform(Number).optional(),
+  max_requests: z.string().transform(Number).optional(),
+});
 
 /** A zod failure as our error: the first issue's field path and message. */
 export function invalidRequest(error: z.ZodError, where: string): DistilflareError {
@@ -47,29 +54,13 @@ export async function readOptionalJsonObject(c: Context): Promise<Record<string,
  * serialized pipeline, with optional top-level `parameters`; options come as query params).
  */
 export async function readStartRunRequest(c: Context): Promise<StartRunRequest> {
-  const type = mediaType(c);
+  const type = mediaTypeOf(c.req.header("content-type"));
   if ((YAML_TYPES as readonly string[]).includes(type)) {
     const document = parsePipelineText(await c.req.text(), "yaml") as Record<string, unknown>;
     const { parameters, ...pipeline } = document;
-    const query = z
-      .object({
-        use_cache: z.enum(["true", "false"]).optional(),
-        dry_run: z.enum(["true", "false"]).optional(),
-        accept_failed_rows: z.enum(["true", "false"]).optional(),
-        max_cost_usd: z.string().optional(),
-        max_requests: z.string().optional(),
-      })
-      .safeParse(c.req.query());
+    const query = yamlQuerySchema.safeParse(c.req.query());
     if (!query.success) throw invalidRequest(query.error, "query parameters");
-    const body = startRunBodySchema.safeParse({
-      pipeline,
-      parameters,
-      use_cache: query.data.use_cache === undefined ? undefined : query.data.use_cache === "true",
-      dry_run: query.data.dry_run === undefined ? undefined : query.data.dry_run === "true",
-      accept_failed_rows: query.data.accept_failed_rows === undefined ? undefined : query.data.accept_failed_rows === "true",
-      max_cost_usd: query.data.max_cost_usd === undefined ? undefined : Number(query.data.max_cost_usd),
-      max_requests: query.data.max_requests === undefined ? undefined : Number(query.data.max_requests),
-    });
+    const body = startRunBodySchema.safeParse({ pipeline, parameters, ...query.data });
     if (!body.success) throw invalidRequest(body.error, "YAML body");
     return body.data;
   }

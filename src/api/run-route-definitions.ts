@@ -1,7 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z, type RouteConfig } from "@hono/zod-openapi";
 import { manifestConfigSchema } from "../distiset/manifest.js";
 import { ScalarKindSchema } from "../distiset/parquet/column-type.js";
-import { BEARER, bodyRef, errorResponses, jsonResponse } from "./openapi.js";
+import { errorResponses, jsonBody, jsonResponse, v1Route } from "./openapi.js";
 import {
   distisetManifestSchema,
   listQuerySchema,
@@ -39,20 +39,31 @@ const Distiset = distisetManifestSchema
 const runIdParams = z.object({ id: z.string().openapi({ description: "The run id returned by POST /v1/runs" }) });
 const runResponse = jsonResponse("The run", Run);
 
-export const startRunRoute = createRoute({
+/** A `/v1` route on one run: the run id is a path parameter. */
+function runRoute<P extends string, R extends Omit<RouteConfig, "path" | "security"> & { path: P }>(route: R) {
+  return v1Route({ ...route, request: { params: runIdParams, ...route.request } });
+}
+
+/** `GET` of one of a run's text files, answered with `mediaType`. */
+function runTextRoute<P extends string>(path: P, summary: string, description: string, mediaType: string) {
+  return runRoute({
+    method: "get",
+    path,
+    summary,
+    responses: { 200: { description, content: { [mediaType]: { schema: z.string() } } }, ...errorResponses(401, 404) },
+  });
+}
+
+export const startRunRoute = v1Route({
   method: "post",
   path: "/v1/runs",
   summary: "Start a run",
   description:
     "Body as JSON, or the serialized pipeline as YAML with content-type application/yaml (top-level `parameters` allowed; `use_cache`, `dry_run`, `accept_failed_rows`, `max_cost_usd` and `max_requests` as query parameters).",
-  security: BEARER,
   request: {
     body: {
       required: true,
-      content: {
-        "application/json": { schema: bodyRef("StartRunBody") },
-        "application/yaml": { schema: { type: "string", description: "distilabel's pipeline.yaml" } },
-      },
+      content: { ...jsonBody("StartRunBody").content, "application/yaml": { schema: { type: "string", description: "distilabel's pipeline.yaml" } } },
     },
   },
   responses: {
@@ -62,94 +73,61 @@ export const startRunRoute = createRoute({
   },
 });
 
-export const listRunsRoute = createRoute({
+export const listRunsRoute = v1Route({
   method: "get",
   path: "/v1/runs",
   summary: "Recent runs, newest first",
-  security: BEARER,
   request: { query: listQuerySchema },
   responses: { 200: jsonResponse("A page of runs", runListSchema.openapi("RunList")), ...errorResponses(400, 401) },
 });
 
-export const getRunRoute = createRoute({
+export const getRunRoute = runRoute({
   method: "get",
   path: "/v1/runs/{id}",
   summary: "Run status with per-step progress and the DAG's connections",
-  security: BEARER,
-  request: { params: runIdParams },
   responses: { 200: runResponse, ...errorResponses(401, 404) },
 });
 
-export const stopRunRoute = createRoute({
+export const stopRunRoute = runRoute({
   method: "post",
   path: "/v1/runs/{id}/stop",
   summary: "Graceful stop",
-  security: BEARER,
-  request: { params: runIdParams },
   responses: { 200: runResponse, ...errorResponses(401, 404, 409) },
 });
 
-export const resumeRunRoute = createRoute({
+export const resumeRunRoute = runRoute({
   method: "post",
   path: "/v1/runs/{id}/resume",
   summary: "Resume a stopped or failed run",
   description:
     "An optional JSON body sets a new budget (`max_cost_usd`, `max_requests`; null lifts a limit, a field left out keeps the run's). A resume that could send nothing within the budget is refused with 409 `conflict` naming the field to raise; the run stays stopped.",
-  security: BEARER,
-  request: { params: runIdParams, body: { required: false, content: { "application/json": { schema: bodyRef("ResumeRunBody") } } } },
+  request: { body: jsonBody("ResumeRunBody", false) },
   responses: { 200: runResponse, ...errorResponses(400, 401, 404, 409) },
 });
 
-export const pushToHubRoute = createRoute({
+export const pushToHubRoute = runRoute({
   method: "post",
   path: "/v1/runs/{id}/push_to_hub",
   summary: "Push the Distiset to the Hugging Face Hub",
-  security: BEARER,
-  request: { params: runIdParams, body: { required: true, content: { "application/json": { schema: bodyRef("PushToHubBody") } } } },
+  request: { body: jsonBody("PushToHubBody") },
   responses: { 200: { description: "Pushed" }, ...errorResponses(400, 401, 404, 409, 502) },
 });
 
-export const logsRoute = createRoute({
-  method: "get",
-  path: "/v1/runs/{id}/logs",
-  summary: "The run's log",
-  security: BEARER,
-  request: { params: runIdParams },
-  responses: { 200: { description: "Text", content: { "text/plain": { schema: z.string() } } }, ...errorResponses(401, 404) },
-});
+export const logsRoute = runTextRoute("/v1/runs/{id}/logs", "The run's log", "Text", "text/plain");
+export const pipelineYamlRoute = runTextRoute("/v1/runs/{id}/pipeline.yaml", "The serialized pipeline", "YAML", "application/yaml");
+export const cardRoute = runTextRoute("/v1/runs/{id}/README.md", "The dataset card", "Markdown", "text/markdown");
 
-export const pipelineYamlRoute = createRoute({
-  method: "get",
-  path: "/v1/runs/{id}/pipeline.yaml",
-  summary: "The serialized pipeline",
-  security: BEARER,
-  request: { params: runIdParams },
-  responses: { 200: { description: "YAML", content: { "application/yaml": { schema: z.string() } } }, ...errorResponses(401, 404) },
-});
-
-export const cardRoute = createRoute({
-  method: "get",
-  path: "/v1/runs/{id}/README.md",
-  summary: "The dataset card",
-  security: BEARER,
-  request: { params: runIdParams },
-  responses: { 200: { description: "Markdown", content: { "text/markdown": { schema: z.string() } } }, ...errorResponses(401, 404) },
-});
-
-export const distisetRoute = createRoute({
+export const distisetRoute = runRoute({
   method: "get",
   path: "/v1/runs/{id}/distiset",
   summary: "The Distiset manifest",
-  security: BEARER,
-  request: { params: runIdParams },
   responses: { 200: jsonResponse("Manifest", Distiset), ...errorResponses(401, 404, 409) },
 });
 
-export const parquetFileRoute = createRoute({
+export const parquetFileRoute = runRoute({
   method: "get",
   path: "/v1/runs/{id}/distiset/{config}/{split}/{file}",
   summary: "A Parquet file (Range and ETag supported; HEAD too)",
-  security: BEARER,
   request: {
     params: runIdParams.extend({ config: z.string(), split: z.string(), file: z.string().openapi({ example: "00000.parquet" }) }),
     headers: z.object({ range: z.string().optional(), "if-none-match": z.string().optional(), "if-range": z.string().optional() }),
@@ -163,11 +141,10 @@ export const parquetFileRoute = createRoute({
   },
 });
 
-export const rowsRoute = createRoute({
+export const rowsRoute = runRoute({
   method: "get",
   path: "/v1/runs/{id}/rows",
   summary: "Rows as JSON, for previews",
-  security: BEARER,
-  request: { params: runIdParams, query: rowsQuerySchema },
+  request: { query: rowsQuerySchema },
   responses: { 200: jsonResponse("Rows", rowsResponseSchema.openapi("Rows")), ...errorResponses(400, 401, 404, 409) },
 });

@@ -68,10 +68,7 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
     return c.json(await service.pushToHub(id, body.data), 200);
   });
 
-  app.openapi(logsRoute, async (c) => {
-    const text = await service.logs(runId(c.req.param("id")));
-    return c.text(text, 200, { "content-type": "text/plain; charset=utf-8" });
-  });
+  app.openapi(logsRoute, async (c) => c.text(await service.logs(runId(c.req.param("id"))), 200, { "content-type": "text/plain; charset=utf-8" }));
 
   app.openapi(pipelineYamlRoute, async (c) => {
     const id = runId(c.req.param("id"));
@@ -91,21 +88,12 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
     const id = runId(c.req.param("id"));
     const manifest = await manifestOf(service, id);
     // Paths in the manifest are storage keys; the API serves them under the run's distiset route.
-    const configs = Object.fromEntries(
-      Object.entries(manifest.configs).map(([name, config]) => [
-        name,
-        {
-          ...config,
-          splits: Object.fromEntries(
-            Object.entries(config.splits).map(([split, info]) => [
-              split,
-              { ...info, files: info.files.map((f) => ({ ...f, path: `/v1/runs/${id}/distiset/${name}/${split}/${f.path.split("/").at(-1)}` })) },
-            ]),
-          ),
-        },
-      ]),
-    );
-    return c.json({ ...manifest, configs }, 200);
+    for (const [name, config] of Object.entries(manifest.configs)) {
+      for (const [split, info] of Object.entries(config.splits)) {
+        for (const file of info.files) file.path = `/v1/runs/${id}/distiset/${name}/${split}/${file.path.split("/").at(-1)}`;
+      }
+    }
+    return c.json(manifest, 200);
   });
 
   // Hono answers HEAD with the GET route, without the body.
@@ -125,14 +113,8 @@ export function registerRunRoutes(app: OpenAPIHono, service: RunService): void {
       "accept-ranges": "bytes",
       "cache-control": "private, max-age=3600",
     };
-    const ifNoneMatch = c.req.header("if-none-match");
-    if (
-      ifNoneMatch
-        ?.split(",")
-        .map((v) => v.trim())
-        .includes(etag)
-    )
-      return c.body(null, 304, headers);
+    const ifNoneMatch = c.req.header("if-none-match")?.split(",") ?? [];
+    if (ifNoneMatch.some((tag) => tag.trim() === etag)) return c.body(null, 304, headers);
     const ifRange = c.req.header("if-range");
     const range = ifRange && ifRange !== etag ? undefined : parseByteRange(c.req.header("range"), info.size);
     if (range === "unsatisfiable") return c.body(null, 416, { ...headers, "content-range": `bytes */${info.size}` });

@@ -5,17 +5,9 @@ import type { PushResult } from "../hub/push-to-hub.js";
 import type { BlobStore } from "../runtime/blob-store.js";
 import type { PipelineCatalog } from "../runtime/pipeline-catalog.js";
 import type { StepServices } from "../steps/step-context.js";
-import type { PushToHubOptions, StartRunRequest } from "./schemas.js";
+import type { PushToHubOptions, RunSummaryView, StartRunRequest } from "./schemas.js";
 
-export interface RunSummaryView {
-  id: string;
-  name: string;
-  signature: string;
-  status: string;
-  dry_run: boolean;
-  created_at: string;
-  updated_at: string;
-}
+export type { RunSummaryView };
 
 export interface StartRunResult {
   /** 202 for a new or resumed run, 200 when the cache served a finished one. */

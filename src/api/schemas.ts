@@ -112,20 +112,19 @@ export const startRunResponseSchema = z.object({
   run: runViewSchema,
 });
 
-export const runListSchema = z.object({
-  runs: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      signature: z.string(),
-      status: z.string(),
-      dry_run: z.boolean(),
-      created_at: z.string(),
-      updated_at: z.string(),
-    }),
-  ),
-  next_cursor: z.string().nullable(),
+/** A run as `GET /v1/runs` lists it. */
+export const runSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  signature: z.string(),
+  status: z.string(),
+  dry_run: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
 });
+export type RunSummaryView = z.infer<typeof runSummarySchema>;
+
+export const runListSchema = z.object({ runs: z.array(runSummarySchema), next_cursor: z.string().nullable() });
 
 export const listQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(20), cursor: z.string().optional() });
 

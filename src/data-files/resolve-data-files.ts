@@ -65,14 +65,8 @@ export async function resolveDataFiles(
     }
     files.push(...kept.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
   }
-  return {
-    files,
-    filetype: resolveFileType(
-      files.map((f) => f.name),
-      options.filetype,
-      options.owner,
-    ),
-  };
+  const names = files.map((f) => f.name);
+  return { files, filetype: resolveFileType(names, options.filetype, options.owner) };
 }
 
 /** The bytes of a resolved file, from the object store or over HTTP with Range requests. */

@@ -23,7 +23,6 @@ const COLUMN_SAMPLE = 100;
 interface FileRecord {
   row: Row;
   start: number;
-  end: number;
 }
 
 /** Parsed JSON files, by source name; the caller keeps it so consecutive batches parse once. */
@@ -87,7 +86,7 @@ async function* jsonlRecords(source: ByteSource, position: number): AsyncGenerat
   for await (const line of readLines(source.chunks(position), position)) {
     const text = line.start === 0 ? stripBom(line.text) : line.text;
     if (text.trim() === "") continue;
-    yield { row: parseObject(text, source, line.start), start: line.start, end: line.end };
+    yield { row: parseObject(text, source, line.start), start: line.start };
   }
 }
 
@@ -115,7 +114,7 @@ async function* csvRecords(source: ByteSource, position: number): AsyncGenerator
       const value = record.fields[i];
       row[name] = value === undefined || (value === "" && !record.quoted[i]) ? null : value;
     });
-    yield { row, start: record.start, end: record.end };
+    yield { row, start: record.start };
   }
 }
 
@@ -128,7 +127,7 @@ async function* jsonRecords(source: ByteSource, position: number, cache: JsonFil
       cache.set(source.name, rows);
     }
   }
-  for (let index = position; index < rows.length; index++) yield { row: rows[index] as Row, start: index, end: index + 1 };
+  for (let index = position; index < rows.length; index++) yield { row: rows[index] as Row, start: index };
 }
 
 /** A JSON file is an array of objects, or (as `datasets` also accepts) JSON Lines. */
@@ -142,7 +141,7 @@ async function parseJsonFile(source: ByteSource): Promise<Row[]> {
   }
   const parts: Uint8Array[] = [];
   for await (const chunk of source.chunks(0)) parts.push(chunk.slice());
-  const text = stripBom(new TextDecoder().decode(concat(parts))).trim();
+  const text = stripBom(await new Blob(parts).text()).trim();
   if (!text.startsWith("[")) {
     const rows: Row[] = [];
     for (const [i, line] of text.split("\n").entries()) if (line.trim() !== "") rows.push(parseObject(line, source, i, "line"));
@@ -163,23 +162,15 @@ async function parseJsonFile(source: ByteSource): Promise<Row[]> {
 }
 
 function parseObject(text: string, source: ByteSource, at: number, unit: "byte" | "line" = "byte"): Row {
+  const line = `JSON Lines file '${source.name}': the ${unit === "byte" ? `line at byte ${at}` : `line ${at + 1}`}`;
+  const invalid = (problem: string) => new DistilflareError("invalid_request", `${line} ${problem}`, { file: source.name, [unit]: at });
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new DistilflareError(
-      "invalid_request",
-      `JSON Lines file '${source.name}': the ${unit === "byte" ? `line at byte ${at}` : `line ${at + 1}`} is not valid JSON: ${errorMessage(error)}`,
-      { file: source.name, [unit]: at },
-    );
+    throw invalid(`is not valid JSON: ${errorMessage(error)}`);
   }
-  if (!isObject(value)) {
-    throw new DistilflareError(
-      "invalid_request",
-      `JSON Lines file '${source.name}': the ${unit === "byte" ? `line at byte ${at}` : `line ${at + 1}`} is not a JSON object`,
-      { file: source.name, [unit]: at },
-    );
-  }
+  if (!isObject(value)) throw invalid("is not a JSON object");
   return value;
 }
 
@@ -189,14 +180,4 @@ function isObject(value: unknown): value is Row {
 
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
 }

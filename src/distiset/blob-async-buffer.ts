@@ -1,12 +1,8 @@
+import type { AsyncBuffer } from "hyparquet";
 import { DistilflareError } from "../errors.js";
 import type { BlobStore } from "../runtime/blob-store.js";
 
 /** hyparquet's AsyncBuffer over a stored object: Parquet is read by ranges, never whole. */
-export interface AsyncBuffer {
-  byteLength: number;
-  slice(start: number, end?: number): Promise<ArrayBuffer>;
-}
-
 export function blobAsyncBuffer(store: BlobStore, key: string, size: number): AsyncBuffer {
   return {
     byteLength: size,
@@ -14,9 +10,7 @@ export function blobAsyncBuffer(store: BlobStore, key: string, size: number): As
       const stop = end ?? size;
       const bytes = await store.getRange(key, start, stop - start);
       if (!bytes) throw new DistilflareError("storage_failed", `Object '${key}' disappeared while reading it`, { key });
-      const copy = new Uint8Array(bytes.byteLength);
-      copy.set(bytes);
-      return copy.buffer;
+      return new Uint8Array(bytes).buffer;
     },
   };
 }

@@ -53,12 +53,8 @@ export class Distiset {
   }
 
   toString(): string {
-    const parts = [...this.configs].map(
-      ([name, splits]) =>
-        `${name}: {${Object.entries(splits)
-          .map(([s, rows]) => `${s}: ${rows.length} rows`)
-          .join(", ")}}`,
-    );
+    const describe = (splits: DistisetConfig) => Object.entries(splits).map(([split, rows]) => `${split}: ${rows.length} rows`);
+    const parts = [...this.configs].map(([name, splits]) => `${name}: {${describe(splits).join(", ")}}`);
     return `Distiset({ ${parts.join(", ")} })`;
   }
 }

@@ -6,7 +6,6 @@ import { HubError, hubErrorFromResponse, hubNetworkError, type HubCallContext, t
 
 export const DEFAULT_HUB_ENDPOINT = "https://huggingface.co";
 
-/** `namespace/name`, the Hub's repository id (a bare `name` is a legacy canonical dataset). */
 /**
  * A repo id as the Hub accepts it: `[namespace/]name`, each part of letters, digits, `_`, `-`
  * and `.`, starting and ending with a letter, digit or `_`, with no `--` or `..` and at most 96

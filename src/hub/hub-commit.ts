@@ -20,24 +20,16 @@ export interface HubCommitOptions {
   /** Files to remove in the same commit (shards of an earlier, larger push). */
   deletes?: readonly string[] | undefined;
   title: string;
-  description?: string | undefined;
   /**
    * Offer the Xet transfer (default false). @huggingface/hub's Xet upload compiles WebAssembly
    * at run time, which workerd forbids; plain LFS (`basic`, `multipart`) works everywhere and
    * the Hub accepts it. The client falls back to LFS by itself when the Hub does not choose Xet.
    */
   useXet?: boolean | undefined;
-  /** Files uploaded at once: each holds its bytes in memory while it uploads (default 2). */
-  uploadConcurrency?: number | undefined;
 }
 
-export interface HubCommitResult {
-  repo_id: string;
-  url: string;
-  commit: { oid: string; url: string };
-  /** Whether this push created the repository. */
-  created: boolean;
-}
+/** Files uploaded at once: each holds its bytes in memory while it uploads. */
+const UPLOAD_CONCURRENCY = 2;
 
 /**
  * @huggingface/hub hashes files below `useWebWorkers.minSize` with WebCrypto and larger ones with
@@ -55,11 +47,11 @@ const WEBCRYPTO_FOR_ALL_SIZES = Number.MAX_SAFE_INTEGER;
  * @throws HubError naming the repository: `unauthorized` (missing or bad token), `forbidden`
  *   (no write access), `unreachable`, `http_error`.
  */
-export async function commitToHub(options: HubCommitOptions): Promise<HubCommitResult> {
+export async function commitToHub(options: HubCommitOptions): Promise<{ repo_id: string; url: string; commit: { oid: string; url: string } }> {
   const { client, repoId } = options;
   const token = requireToken(client, repoId);
-  const fetch = uploadFetch(client.fetch, new Semaphore(options.uploadConcurrency ?? 2));
-  const created = await ensureRepo({ client, repoId, token, fetch, private: options.private });
+  const fetch = uploadFetch(client.fetch, new Semaphore(UPLOAD_CONCURRENCY));
+  await ensureRepo({ client, repoId, token, fetch, private: options.private });
   const operations: CommitOperation[] = [
     ...options.files.map((file) => ({ operation: "addOrUpdate" as const, path: file.path, content: file.content })),
     ...(options.deletes ?? []).map((path) => ({ operation: "delete" as const, path })),
@@ -72,18 +64,17 @@ export async function commitToHub(options: HubCommitOptions): Promise<HubCommitR
       fetch,
       operations,
       title: options.title,
-      ...(options.description === undefined ? {} : { description: options.description }),
       useXet: options.useXet ?? false,
       useWebWorkers: { minSize: WEBCRYPTO_FOR_ALL_SIZES },
     });
-    return { repo_id: repoId, url: client.datasetUrl(repoId), commit: { oid: output?.commit.oid ?? "", url: output?.commit.url ?? "" }, created };
+    return { repo_id: repoId, url: client.datasetUrl(repoId), commit: { oid: output?.commit.oid ?? "", url: output?.commit.url ?? "" } };
   } catch (error) {
     throw pushError(error, client, repoId, "committing the files");
   }
 }
 
-/** Creates the repository; one that already exists (HTTP 409) is fine. Returns whether it was created. */
-async function ensureRepo(options: { client: HubClient; repoId: string; token: string; fetch: typeof fetch; private: boolean }): Promise<boolean> {
+/** Creates the repository; one that already exists (HTTP 409) is fine. */
+async function ensureRepo(options: { client: HubClient; repoId: string; token: string; fetch: typeof fetch; private: boolean }): Promise<void> {
   try {
     await createRepo({
       repo: { type: "dataset", name: options.repoId },
@@ -92,9 +83,8 @@ async function ensureRepo(options: { client: HubClient; repoId: string; token: s
       fetch: options.fetch,
       visibility: options.private ? "private" : "public",
     });
-    return true;
   } catch (error) {
-    if (error instanceof HubApiError && error.statusCode === 409) return false;
+    if (error instanceof HubApiError && error.statusCode === 409) return;
     throw pushError(error, options.client, options.repoId, "creating the repository");
   }
 }
@@ -102,19 +92,11 @@ async function ensureRepo(options: { client: HubClient; repoId: string; token: s
 /** The push token, checked before any request: a missing or malformed one is a clear HubError. */
 export function requireToken(client: HubClient, repoId: string): string {
   const token = client.token;
-  if (!token) {
-    throw new HubError(`Pushing to dataset '${repoId}' needs a Hub token with write access: pass token or set the HF_TOKEN secret`, {
-      repo_id: repoId,
-      reason: "unauthorized",
-    });
-  }
-  if (!token.startsWith("hf_")) {
-    throw new HubError(`Pushing to dataset '${repoId}': the Hub token does not look like one (Hub tokens start with 'hf_')`, {
-      repo_id: repoId,
-      reason: "unauthorized",
-    });
-  }
-  return token;
+  if (token?.startsWith("hf_")) return token;
+  const problem = token
+    ? ": the Hub token does not look like one (Hub tokens start with 'hf_')"
+    : " needs a Hub token with write access: pass token or set the HF_TOKEN secret";
+  throw new HubError(`Pushing to dataset '${repoId}'${problem}`, { repo_id: repoId, reason: "unauthorized" });
 }
 
 /**

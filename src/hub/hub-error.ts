@@ -57,48 +57,42 @@ export async function hubErrorFromResponse(response: Response, context: HubCallC
   const code = response.headers.get("x-error-code") ?? "";
   const serverMessage = await readServerMessage(response);
   const status = response.status;
-  const base = { repo_id: context.repoId, status, url: response.url || undefined };
+  const fail = (reason: HubFailureReason, message: string) =>
+    new HubError(message, { repo_id: context.repoId, status, url: response.url || undefined, reason });
   const said = serverMessage ? `: ${serverMessage}` : "";
   const tokenHint = context.hasToken ? "" : " If it is private or gated, set the HF_TOKEN secret (or pass a token).";
+  const during = `while ${context.what} for dataset '${context.repoId}'`;
   if (code === "RepoNotFound" || (status === 404 && code === "" && context.notFound === "repo_not_found")) {
-    return new HubError(
-      `Dataset '${context.repoId}' was not found on the Hub at ${context.endpoint} (HTTP ${status})${context.hasToken ? ", or the HF_TOKEN cannot see it" : ""}.${tokenHint} Check repo_id.`,
-      { ...base, reason: "repo_not_found" },
+    const unseen = context.hasToken ? ", or the HF_TOKEN cannot see it" : "";
+    return fail(
+      "repo_not_found",
+      `Dataset '${context.repoId}' was not found on the Hub at ${context.endpoint} (HTTP ${status})${unseen}.${tokenHint} Check repo_id.`,
     );
   }
   if (code === "RevisionNotFound") {
-    return new HubError(`Revision '${context.revision ?? "main"}' of dataset '${context.repoId}' does not exist on the Hub (HTTP ${status})${said}`, {
-      ...base,
-      reason: "revision_not_found",
-    });
-  }
-  if (code === "GatedRepo") {
-    return new HubError(
-      `Dataset '${context.repoId}' is gated (HTTP ${status}): accept its access conditions on the Hub with the account whose HF_TOKEN the pipeline uses.${tokenHint}`,
-      { ...base, reason: "forbidden" },
+    return fail(
+      "revision_not_found",
+      `Revision '${context.revision ?? "main"}' of dataset '${context.repoId}' does not exist on the Hub (HTTP ${status})${said}`,
     );
   }
+  if (code === "GatedRepo") {
+    const accept = "accept its access conditions on the Hub with the account whose HF_TOKEN the pipeline uses.";
+    return fail("forbidden", `Dataset '${context.repoId}' is gated (HTTP ${status}): ${accept}${tokenHint}`);
+  }
   if (status === 401) {
-    return new HubError(
+    return fail(
+      "unauthorized",
       context.hasToken
-        ? `The Hub rejected the token while ${context.what} for dataset '${context.repoId}' (HTTP 401${said}): the HF_TOKEN is invalid or expired.`
-        : `The Hub requires authentication while ${context.what} for dataset '${context.repoId}' (HTTP 401${said}): set the HF_TOKEN secret.`,
-      { ...base, reason: "unauthorized" },
+        ? `The Hub rejected the token ${during} (HTTP 401${said}): the HF_TOKEN is invalid or expired.`
+        : `The Hub requires authentication ${during} (HTTP 401${said}): set the HF_TOKEN secret.`,
     );
   }
   if (status === 403) {
-    return new HubError(
-      `The Hub refused access while ${context.what} for dataset '${context.repoId}' (HTTP 403${said}): the token lacks the needed permission (read for loading, write for pushing).`,
-      { ...base, reason: "forbidden" },
-    );
+    const needed = "the token lacks the needed permission (read for loading, write for pushing).";
+    return fail("forbidden", `The Hub refused access ${during} (HTTP 403${said}): ${needed}`);
   }
-  if (status === 404 || code === "EntryNotFound") {
-    return new HubError(`Not found on the Hub while ${context.what} for dataset '${context.repoId}' (HTTP ${status})${said}`, {
-      ...base,
-      reason: context.notFound ?? "entry_not_found",
-    });
-  }
-  return new HubError(`The Hub failed while ${context.what} for dataset '${context.repoId}' (HTTP ${status})${said}`, { ...base, reason: "http_error" });
+  if (status === 404 || code === "EntryNotFound") return fail(context.notFound ?? "entry_not_found", `Not found on the Hub ${during} (HTTP ${status})${said}`);
+  return fail("http_error", `The Hub failed ${during} (HTTP ${status})${said}`);
 }
 
 /** A fetch that threw: the Hub was unreachable or too slow. */

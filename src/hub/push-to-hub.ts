@@ -92,13 +92,8 @@ export async function pushDistisetToHub(options: { store: BlobStore; runId: stri
   const log = await getText(store, runKeys.log(runId));
   if (log !== null) files.push({ path: "pipeline.log", content: textBlob(log) });
   const numRows = Object.values(manifest.configs).reduce((sum, c) => sum + Object.values(c.splits).reduce((s, split) => s + split.num_rows, 0), 0);
-  return commitPush(
-    target,
-    files,
-    staleShards(existing.files, files, pushedShards),
-    target.commitMessage ?? `Upload Distiset of run ${runId} (${numRows} rows)`,
-    numRows,
-  );
+  const title = target.commitMessage ?? `Upload Distiset of run ${runId} (${numRows} rows)`;
+  return commitPush(target, files, staleShards(existing.files, files, pushedShards), title, numRows);
 }
 
 /**
@@ -126,13 +121,8 @@ export async function pushRowsToHub(options: { rows: readonly Row[]; split: stri
     body: `\n# ${target.repoId}\n\nPushed by distilflare's \`PushToHub\` step.\n`,
   });
   files.push({ path: "README.md", content: textBlob(mergeReadme(fresh, existing.readme, { keepExistingBody: true })) });
-  return commitPush(
-    target,
-    files,
-    staleShards(existing.files, files, [{ config: "default", split }]),
-    target.commitMessage ?? `Upload split '${split}' (${rows.length} rows)`,
-    rows.length,
-  );
+  const title = target.commitMessage ?? `Upload split '${split}' (${rows.length} rows)`;
+  return commitPush(target, files, staleShards(existing.files, files, [{ config: "default", split }]), title, rows.length);
 }
 
 async function commitPush(target: HubTarget, files: HubCommitFile[], deletes: string[], title: string, numRows: number): Promise<PushResult> {

@@ -28,12 +28,7 @@ export const pushToHubStatusSchema = z.object({
 export type PushToHubStatus = z.infer<typeof pushToHubStatusSchema>;
 
 /** What a push request carries (the `push_to_hub` body, token included). */
-export interface PushToHubRequest {
-  repo_id: string;
-  private: boolean;
-  token?: string | undefined;
-  commit_message?: string | undefined;
-}
+export type PushToHubRequest = Pick<PushToHubStatus, "repo_id" | "private" | "commit_message"> & { token?: string | undefined };
 
 /** A push that failed or was cut off this long ago may be tried again. */
 export const PUSH_RETRY_AFTER_MS = 15 * 60 * 1000;

@@ -51,9 +51,7 @@ export class StoredObjectBlob extends Blob {
 
   override async arrayBuffer(): Promise<ArrayBuffer> {
     const bytes = await wholeReads.run(() => this.read(this.start, this.size));
-    const copy = new Uint8Array(bytes.byteLength);
-    copy.set(bytes);
-    return copy.buffer;
+    return new Uint8Array(bytes).buffer;
   }
 
   override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
@@ -75,9 +73,7 @@ export class StoredObjectBlob extends Blob {
         const length = Math.min(STREAM_CHUNK_BYTES, this.end - position);
         const bytes = await this.read(position, length);
         position += length;
-        const copy = new Uint8Array(bytes.byteLength);
-        copy.set(bytes);
-        controller.enqueue(copy);
+        controller.enqueue(new Uint8Array(bytes));
       },
     });
   }

@@ -32,7 +32,6 @@ export const StructTypeSchema = z.object({
 export const ColumnTypeSchema = z.union([ScalarTypeSchema, ListTypeSchema, StructTypeSchema]);
 
 export type ScalarType = z.infer<typeof ScalarTypeSchema>;
-export type ListType = z.infer<typeof ListTypeSchema>;
 export type StructType = z.infer<typeof StructTypeSchema>;
 export type ColumnType = z.infer<typeof ColumnTypeSchema>;
 
@@ -58,10 +57,6 @@ export const SCALAR_TYPES: Readonly<Record<ScalarKind, ScalarType>> = Object.fre
   null: Object.freeze({ kind: "null" }),
   json: Object.freeze({ kind: "json" }),
 });
-
-export function isScalarType(type: ColumnType): type is ScalarType {
-  return type.kind !== "list" && type.kind !== "struct";
-}
 
 /** A readable type name for error messages, e.g. `list<struct<a: int64>>`. */
 export function formatColumnType(type: ColumnType): string {

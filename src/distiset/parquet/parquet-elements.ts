@@ -1,6 +1,6 @@
 import type { SchemaElement, SchemaTree } from "hyparquet";
 import { SCALAR_TYPES } from "./column-type.js";
-import type { ColumnType, TableSchema } from "./column-type.js";
+import type { ColumnType, ScalarKind, TableSchema } from "./column-type.js";
 
 /**
  * The flat, depth-first Parquet schema for a table, in the layout pyarrow writes, so DuckDB,
@@ -17,6 +17,18 @@ export function toParquetElements(schema: TableSchema): SchemaElement[] {
   for (const { name, type } of schema.columns) pushElements(elements, name, type);
   return elements;
 }
+
+const UTF8 = { type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } } as const;
+
+/** The physical type and annotations of each scalar kind's column. */
+const SCALAR_ELEMENTS: Record<ScalarKind, Omit<SchemaElement, "name" | "repetition_type">> = {
+  string: UTF8,
+  null: UTF8,
+  json: { type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } },
+  int64: { type: "INT64" },
+  double: { type: "DOUBLE" },
+  boolean: { type: "BOOLEAN" },
+};
 
 function pushElements(out: SchemaElement[], name: string, type: ColumnType): void {
   switch (type.kind) {
@@ -37,22 +49,8 @@ function pushElements(out: SchemaElement[], name: string, type: ColumnType): voi
       for (const [fieldName, fieldType] of fields) pushElements(out, fieldName, fieldType);
       return;
     }
-    case "string":
-    case "null":
-      out.push({ name, repetition_type: "OPTIONAL", type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } });
-      return;
-    case "json":
-      out.push({ name, repetition_type: "OPTIONAL", type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } });
-      return;
-    case "int64":
-      out.push({ name, repetition_type: "OPTIONAL", type: "INT64" });
-      return;
-    case "double":
-      out.push({ name, repetition_type: "OPTIONAL", type: "DOUBLE" });
-      return;
-    case "boolean":
-      out.push({ name, repetition_type: "OPTIONAL", type: "BOOLEAN" });
-      return;
+    default:
+      out.push({ name, repetition_type: "OPTIONAL", ...SCALAR_ELEMENTS[type.kind] });
   }
 }
 
@@ -109,10 +107,8 @@ function leafType(element: SchemaElement): ColumnType {
     case "FLOAT":
     case "DOUBLE":
       return SCALAR_TYPES.double;
-    case "INT96":
-      // Legacy timestamps: hyparquet decodes them to Date, which the reader turns into ISO strings.
-      return SCALAR_TYPES.string;
     default:
+      // INT96 too: legacy timestamps, which hyparquet decodes to Date and the reader turns into ISO strings.
       return SCALAR_TYPES.string;
   }
 }

@@ -30,10 +30,7 @@ export function writeParquet(rows: readonly Row[], schema?: TableSchema, options
   const { columnData, table } = prepareColumns(rows, schema, options);
   try {
     const buffer = parquetWriteBuffer({
-      columnData,
-      schema: toParquetElements(table),
-      kvMetadata: [schemaMetadataEntry(table)],
-      createdBy: "distilflare",
+      ...fileOptions(columnData, table),
       ...(options.rowGroupSize === undefined ? {} : { rowGroupSize: options.rowGroupSize }),
     });
     return new Uint8Array(buffer);
@@ -55,18 +52,15 @@ export async function writeParquetYielding(rows: readonly Row[], schema?: TableS
   const { columnData, table } = await prepareColumnsYielding(rows, schema, options);
   const writer = new YieldingByteWriter();
   try {
-    await parquetWrite({
-      writer,
-      columnData,
-      schema: toParquetElements(table),
-      kvMetadata: [schemaMetadataEntry(table)],
-      createdBy: "distilflare",
-      rowGroupSize: options.rowGroupSize ?? YIELDING_ROW_GROUP_SIZE,
-    });
+    await parquetWrite({ writer, ...fileOptions(columnData, table), rowGroupSize: options.rowGroupSize ?? YIELDING_ROW_GROUP_SIZE });
     return new Uint8Array(writer.getBuffer());
   } catch (error) {
     throw writeFailed(error);
   }
+}
+
+function fileOptions(columnData: ColumnSource[], table: TableSchema) {
+  return { columnData, schema: toParquetElements(table), kvMetadata: [schemaMetadataEntry(table)], createdBy: "distilflare" };
 }
 
 /** hyparquet-writer awaits `flush` after each row group before encoding the next one. */
