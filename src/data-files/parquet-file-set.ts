@@ -77,3 +77,7 @@ export class FooterCache {
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
   }
 }
+
+export function totalRows(files: readonly CountedParquetFile[]): number {
+  return files.reduce((sum, file) => sum + file.numRows, 0);
+}
