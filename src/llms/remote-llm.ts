@@ -34,7 +34,6 @@ export interface RemoteCaller {
   label: string;
   attrs: RemoteAttrs;
   retryTiming: Partial<RetryTiming> | undefined;
-  /** The limiter key: provider, endpoint host and model. */
   rateLimitKey: string;
 }
 
@@ -90,7 +89,6 @@ export abstract class RemoteLLM<S extends AnyObjectSchema> extends LLM<S> {
   /** The limiter key: provider, endpoint host and model. */
   protected abstract rateLimitKey(): string;
 
-  /** How errors and logs name this LLM's calls. */
   protected get callLabel(): string {
     return `${this.typeName} (${this.modelName})`;
   }

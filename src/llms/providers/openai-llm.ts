@@ -60,7 +60,6 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
     return true;
   }
 
-  /** The base URL last resolved for a call. */
   private resolvedBaseUrl: string | undefined;
 
   /** The option, else the OPENAI_BASE_URL secret (as distilabel reads its env var), else OpenAI's. */

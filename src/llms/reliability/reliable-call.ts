@@ -31,7 +31,6 @@ export interface ReliableCallOptions<T> {
   label: string;
   /** Attempts after the first (distilabel's `max_retries`). */
   maxRetries: number;
-  /** Per-attempt timeout. */
   timeoutMs: number;
   timing?: Partial<RetryTiming> | undefined;
   rateLimit?: RateLimitRequest | undefined;
