@@ -86,6 +86,11 @@ export abstract class RemoteLLM<S extends AnyObjectSchema> extends LLM<S> {
     return new this(options);
   }
 
+  /** The `model` attribute, which most providers have. */
+  get modelName(): string {
+    return (this.attrs as { model: string }).model;
+  }
+
   /** The limiter key: provider, endpoint host and model. */
   protected abstract rateLimitKey(): string;
 

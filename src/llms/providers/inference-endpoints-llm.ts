@@ -73,7 +73,7 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
     }
   }
 
-  get modelName(): string {
+  override get modelName(): string {
     return this.attrs.modelDisplayName ?? this.attrs.modelId ?? this.attrs.endpointName ?? this.attrs.baseUrl ?? "unknown";
   }
 

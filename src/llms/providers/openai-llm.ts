@@ -52,10 +52,6 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
 
   private cachedClient: { key: string; services: StepContext["services"]; client: OpenAI } | undefined;
 
-  get modelName(): string {
-    return this.attrs.model;
-  }
-
   override get supportsNumGenerations(): boolean {
     return true;
   }
