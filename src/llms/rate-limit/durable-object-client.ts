@@ -42,10 +42,8 @@ export class UnlimitedKeys {
     this.engaged.add(key);
   }
 
-  start(key: string): number {
-    const count = (this.inFlight.get(key) ?? 0) + 1;
-    this.inFlight.set(key, count);
-    return count;
+  start(key: string): void {
+    this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
   }
 
   /** Ends a call; returns how many (this one included) were in flight. */
