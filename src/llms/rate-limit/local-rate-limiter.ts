@@ -68,11 +68,8 @@ export class LocalRateLimiter implements RateLimiterClient {
   }
 
   private stateFor(key: string): RateLimiterState {
-    let state = this.states.get(key);
-    if (!state) {
-      state = initialRateLimiterState();
-      this.states.set(key, state);
-    }
+    const state = this.states.get(key) ?? initialRateLimiterState();
+    this.states.set(key, state);
     return state;
   }
 }
