@@ -34,7 +34,6 @@ export interface RemoteCaller {
   label: string;
   attrs: RemoteAttrs;
   retryTiming: Partial<RetryTiming> | undefined;
-  /** The limiter key: provider, endpoint host and model. */
   rateLimitKey: string;
 }
 
@@ -87,10 +86,14 @@ export abstract class RemoteLLM<S extends AnyObjectSchema> extends LLM<S> {
     return new this(options);
   }
 
+  /** The `model` attribute, which most providers have. */
+  get modelName(): string {
+    return (this.attrs as { model: string }).model;
+  }
+
   /** The limiter key: provider, endpoint host and model. */
   protected abstract rateLimitKey(): string;
 
-  /** How errors and logs name this LLM's calls. */
   protected get callLabel(): string {
     return `${this.typeName} (${this.modelName})`;
   }

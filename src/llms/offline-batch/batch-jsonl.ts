@@ -8,7 +8,6 @@ export interface BatchRequestLine {
   body: Record<string, unknown>;
 }
 
-/** The input file: one JSON request per line. */
 export function batchJsonl(lines: readonly BatchRequestLine[]): string {
   return lines.map((line) => JSON.stringify(line)).join("\n") + "\n";
 }

@@ -52,7 +52,6 @@ export const offlineBatchRecordSchema = z.object({
 });
 export type OfflineBatchRecord = z.infer<typeof offlineBatchRecordSchema>;
 
-/** The error that reports a job still running. */
 export function pendingJob(llm: OfflineBatchLLM, record: OfflineBatchRecord, status: string, counts: OfflineBatchJob["counts"]): OfflineBatchPendingError {
   return new OfflineBatchPendingError({
     provider: llm.provider,

@@ -9,12 +9,10 @@ import { pendingJob, type OfflineBatchJob, type OfflineBatchLLM, type OfflineBat
 import { keepBatchJob, storedBatchJob } from "./offline-batch-record.js";
 import { openaiBatchOutputs } from "./openai-batch-results.js";
 
-/** Statuses of a job that will still change. */
 const UNFINISHED = new Set(["validating", "in_progress", "finalizing", "cancelling"]);
 const CHAT_ENDPOINT = "/v1/chat/completions";
 const CHAT_ONLY = "offline batch generation sends chat inputs only (raw prompts need /v1/completions)";
 
-/** What the offline path needs of an `OpenAILLM`. */
 export interface OpenAIBatchDriver extends OfflineBatchLLM {
   client: OpenAI;
   wantLogprobs: boolean;

@@ -8,7 +8,6 @@ import { finishBatch } from "./batch-usage.js";
 import { pendingJob, type OfflineBatchLLM, type OfflineBatchRecord } from "./offline-batch-job.js";
 import { keepBatchJob, storedBatchJob } from "./offline-batch-record.js";
 
-/** Statuses of a batch still being worked on. */
 const UNFINISHED = new Set(["queued", "running"]);
 
 const statusReplySchema = z.object({ status: z.string(), request_id: z.string().optional() });
@@ -25,7 +24,6 @@ const resultsReplySchema = z.object({
   ),
 });
 
-/** What the offline path needs of a `WorkersAILLM`. */
 interface WorkersAIBatchDriver extends OfflineBatchLLM {
   ai: WorkersAIBinding;
   gateway: z.infer<typeof gatewaySchema> | undefined;

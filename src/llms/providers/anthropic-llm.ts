@@ -35,10 +35,6 @@ export class AnthropicLLM extends RemoteLLM<typeof anthropicLlmAttributes> {
   static override readonly generationKwargsSchema = anthropicGenerationKwargsSchema;
   static override readonly attributes = anthropicLlmAttributes;
 
-  get modelName(): string {
-    return this.attrs.model;
-  }
-
   override egressTargets(): EgressTarget[] {
     return [{ url: this.attrs.baseUrl, keyVariable: keyVariable(this.attrs), field: "base_url" }];
   }

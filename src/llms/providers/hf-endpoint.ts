@@ -1,6 +1,5 @@
 import { OptionError } from "../../errors.js";
-import { providerMessage } from "../reliability/provider-http-error.js";
-import { ProviderHttpError } from "../reliability/provider-http-error.js";
+import { providerMessage, ProviderHttpError } from "../reliability/provider-http-error.js";
 
 /** The Hugging Face origins the inference client and endpoint lookups talk to. */
 export const HF_ORIGINS = ["https://router.huggingface.co", "https://api.endpoints.huggingface.cloud", "https://huggingface.co"] as const;

@@ -73,7 +73,7 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
     }
   }
 
-  get modelName(): string {
+  override get modelName(): string {
     return this.attrs.modelDisplayName ?? this.attrs.modelId ?? this.attrs.endpointName ?? this.attrs.baseUrl ?? "unknown";
   }
 
@@ -115,7 +115,7 @@ export class InferenceEndpointsLLM extends RemoteLLM<typeof inferenceEndpointsLl
     const client = new InferenceClient(token);
     const { results, errors } = await fanOut(numGenerations, () => {
       // Several generations of one input must differ: each call samples with its own seed.
-      const seed = kwargs.seed ?? (numGenerations > 1 ? randomSeed() : undefined);
+      const seed = kwargs.seed ?? (numGenerations > 1 ? Math.floor(Math.random() * 2 ** 31) : undefined);
       const request = { client, endpointUrl, kwargs, seed, structured, context };
       return typeof prompt === "string" ? this.textGeneration(prompt, request) : this.chat(prompt, request);
     });
@@ -219,8 +219,4 @@ function chatResponseFormat(structured: StructuredOutput): Record<string, unknow
 /** Text-generation structured output: TGI's `grammar`. */
 function grammarOf(structured: StructuredOutput): { type: string; value: unknown } {
   return structured.format === "regex" ? { type: "regex", value: structured.schema } : { type: "json", value: jsonSchemaOf(structured) };
-}
-
-function randomSeed(): number {
-  return Math.floor(Math.random() * 2 ** 31);
 }

@@ -52,15 +52,10 @@ export abstract class OpenAICompatibleLLM<S extends AnyObjectSchema> extends Rem
 
   private cachedClient: { key: string; services: StepContext["services"]; client: OpenAI } | undefined;
 
-  get modelName(): string {
-    return this.attrs.model;
-  }
-
   override get supportsNumGenerations(): boolean {
     return true;
   }
 
-  /** The base URL last resolved for a call. */
   private resolvedBaseUrl: string | undefined;
 
   /** The option, else the OPENAI_BASE_URL secret (as distilabel reads its env var), else OpenAI's. */

@@ -83,7 +83,6 @@ export function parseOpenAIResponse(body: unknown, kind: "chat" | "completion"):
   };
 }
 
-/** The first `max` choices of a reply as one request's result. */
 export function choicesResult(parsed: ParsedCompletion, max: number): CallResult {
   const choices = parsed.choices.slice(0, max);
   return {

@@ -65,12 +65,6 @@ interface ChoiceParts {
   logprobs: Record<string, unknown[]> | null;
 }
 
-function append(parts: ChoiceParts, key: string, values: unknown[] | null | undefined): void {
-  if (!values) return;
-  parts.logprobs ??= {};
-  (parts.logprobs[key] ??= []).push(...values);
-}
-
 /**
  * Reads a stream of chunks to its end and returns the equivalent non-streaming body
  * (`choices[].message.content` for chat, `choices[].text` for completions, `usage`).
@@ -90,7 +84,11 @@ export async function collectStream(chunks: Iterable<unknown> | AsyncIterable<un
       if (typeof text === "string") parts.text = (parts.text ?? "") + text;
       if (choice.finish_reason) parts.finishReason = choice.finish_reason;
       const logprobs = choice.logprobs as Record<string, unknown[] | null | undefined> | null | undefined;
-      if (logprobs) for (const [key, values] of Object.entries(logprobs)) append(parts, key, values);
+      for (const [key, values] of Object.entries(logprobs ?? {})) {
+        if (!values) continue;
+        parts.logprobs ??= {};
+        (parts.logprobs[key] ??= []).push(...values);
+      }
     }
   }
   const ordered = [...choices.entries()].sort(([a], [b]) => a - b).map(([, parts]) => parts);

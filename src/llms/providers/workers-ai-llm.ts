@@ -40,10 +40,6 @@ export class WorkersAILLM extends RemoteLLM<typeof workersAiLlmAttributes> {
   static override readonly generationKwargsSchema = workersAiGenerationKwargsSchema;
   static override readonly attributes = workersAiLlmAttributes;
 
-  get modelName(): string {
-    return this.attrs.model;
-  }
-
   protected rateLimitKey(): string {
     return `${this.typeName}|workers-ai|${this.attrs.model}`;
   }

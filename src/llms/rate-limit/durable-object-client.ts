@@ -1,7 +1,7 @@
 import { DistilflareError, isErrorBody } from "../../errors.js";
 import type { RateLimitLease, RateLimiterClient, RateLimits } from "../../steps/step-context.js";
 import { withoutUndefined } from "../defined-fields.js";
-import { systemClock, toLimitsRequest, withJitter, type LimiterClock } from "./local-rate-limiter.js";
+import { systemClock, toLimitsRequest, waitForLease, type LimiterClock } from "./local-rate-limiter.js";
 import type { AcquireDecision, AcquireRequest, RateLimitsRequest, ReleaseRequest, RpcResult } from "./rate-limit-state.js";
 
 /** The RPC surface of the `LlmRateLimiter` Durable Object, structurally (no Cloudflare types in src/). */
@@ -42,10 +42,8 @@ export class UnlimitedKeys {
     this.engaged.add(key);
   }
 
-  start(key: string): number {
-    const count = (this.inFlight.get(key) ?? 0) + 1;
-    this.inFlight.set(key, count);
-    return count;
+  start(key: string): void {
+    this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
   }
 
   /** Ends a call; returns how many (this one included) were in flight. */
@@ -82,23 +80,12 @@ export class DurableObjectRateLimiterClient implements RateLimiterClient {
     const limits = toLimitsRequest(request.limits);
     if (this.unlimited.skips(key, limits)) return this.unleased(key, request.tokens);
     const stub = this.options.stubFor(key);
-    const started = this.clock.now();
     const maxWaitMs = this.options.maxWaitMs ?? 15 * 60_000;
     const body: AcquireRequest = { tokens: request.tokens, limits };
     if (this.options.leaseTtlMs !== undefined) body.ttlMs = this.options.leaseTtlMs;
-    for (;;) {
-      const decision = unwrap(await stub.acquire(body), key);
-      if (decision.leaseId !== null) {
-        if (decision.waitMs > 0) await this.clock.sleep(decision.waitMs);
-        const leaseId = decision.leaseId;
-        // `undefined` fields do not survive the strict RPC schema.
-        return { release: async (outcome) => void unwrap(await stub.release({ leaseId, outcome: withoutUndefined(outcome) }), key) };
-      }
-      if (this.clock.now() - started + decision.waitMs > maxWaitMs) {
-        throw new DistilflareError("rate_limited", `No rate-limit lease for '${key}' within ${maxWaitMs} ms`, { key });
-      }
-      await this.clock.sleep(withJitter(decision.waitMs, this.random));
-    }
+    const leaseId = await waitForLease(async () => unwrap(await stub.acquire(body), key), this.clock, this.random, { key, maxWaitMs });
+    // `undefined` fields do not survive the strict RPC schema.
+    return { release: async (outcome) => void unwrap(await stub.release({ leaseId, outcome: withoutUndefined(outcome) }), key) };
   }
 
   /** A call of a key without limits: no round trip, unless it comes back 429 (then the limiter hears of it). */

@@ -1,8 +1,9 @@
+import { DistilflareError } from "../../errors.js";
 import type { RateLimitLease, RateLimiterClient, RateLimits } from "../../steps/step-context.js";
 import { withoutUndefined } from "../defined-fields.js";
 import { sleep as realSleep } from "../reliability/backoff.js";
 import { acquireLease, releaseLease } from "./rate-limit-algorithm.js";
-import { initialRateLimiterState, type RateLimiterState, type RateLimitsRequest } from "./rate-limit-state.js";
+import { initialRateLimiterState, type AcquireDecision, type RateLimiterState, type RateLimitsRequest } from "./rate-limit-state.js";
 
 /** Time as the limiter sees it; tests pass a fake one. */
 export interface LimiterClock {
@@ -17,9 +18,26 @@ export function toLimitsRequest(limits: RateLimits): RateLimitsRequest {
   return withoutUndefined({ requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute, maxInFlight: limits.maxInFlight });
 }
 
-/** A little jitter on re-asks so callers told to wait the same time do not return together. */
-export function withJitter(ms: number, random: () => number): number {
-  return Math.round(ms * (1 + 0.2 * random()));
+/** Asks for a lease until one is given and waits out its reservation; gives up once `maxWait` would pass. */
+export async function waitForLease(
+  ask: () => AcquireDecision | Promise<AcquireDecision>,
+  clock: LimiterClock,
+  random: () => number,
+  maxWait?: { key: string; maxWaitMs: number },
+): Promise<string> {
+  const started = clock.now();
+  for (;;) {
+    const decision = await ask();
+    if (decision.leaseId !== null) {
+      if (decision.waitMs > 0) await clock.sleep(decision.waitMs);
+      return decision.leaseId;
+    }
+    if (maxWait && clock.now() - started + decision.waitMs > maxWait.maxWaitMs) {
+      throw new DistilflareError("rate_limited", `No rate-limit lease for '${maxWait.key}' within ${maxWait.maxWaitMs} ms`, { key: maxWait.key });
+    }
+    // A little jitter on re-asks so callers told to wait the same time do not return together.
+    await clock.sleep(Math.round(decision.waitMs * (1 + 0.2 * random())));
+  }
 }
 
 /**
@@ -38,19 +56,9 @@ export class LocalRateLimiter implements RateLimiterClient {
 
   async acquire(key: string, request: { tokens: number; limits: RateLimits }): Promise<RateLimitLease> {
     const limits = toLimitsRequest(request.limits);
-    for (;;) {
-      const decision = acquireLease(this.stateFor(key), { tokens: request.tokens, limits }, this.clock.now());
-      if (decision.leaseId !== null) {
-        if (decision.waitMs > 0) await this.clock.sleep(decision.waitMs);
-        const leaseId = decision.leaseId;
-        return {
-          release: async (outcome) => {
-            releaseLease(this.stateFor(key), leaseId, outcome, this.clock.now());
-          },
-        };
-      }
-      await this.clock.sleep(withJitter(decision.waitMs, this.random));
-    }
+    const ask = () => acquireLease(this.stateFor(key), { tokens: request.tokens, limits }, this.clock.now());
+    const leaseId = await waitForLease(ask, this.clock, this.random);
+    return { release: async (outcome) => void releaseLease(this.stateFor(key), leaseId, outcome, this.clock.now()) };
   }
 
   /** A copy of a key's state (tests and diagnostics). */
@@ -60,11 +68,8 @@ export class LocalRateLimiter implements RateLimiterClient {
   }
 
   private stateFor(key: string): RateLimiterState {
-    let state = this.states.get(key);
-    if (!state) {
-      state = initialRateLimiterState();
-      this.states.set(key, state);
-    }
+    const state = this.states.get(key) ?? initialRateLimiterState();
+    this.states.set(key, state);
     return state;
   }
 }

@@ -22,14 +22,8 @@ export const RATE_LIMIT_TUNING = {
   defaultLeaseTtlMs: 10 * 60_000,
 } as const;
 
-export interface EffectiveLimits {
-  requestsPerMinute: number | undefined;
-  tokensPerMinute: number | undefined;
-  maxInFlight: number | undefined;
-}
-
 /** The configured limits scaled by the AIMD allowance; an adaptive in-flight cap once 429s came without one. */
-export function effectiveLimits(state: RateLimiterState): EffectiveLimits {
+export function effectiveLimits(state: RateLimiterState) {
   const { limits, allowance } = state;
   const inFlightBase = limits.maxInFlight ?? state.inFlightBase ?? undefined;
   return {
@@ -39,15 +33,8 @@ export function effectiveLimits(state: RateLimiterState): EffectiveLimits {
   };
 }
 
-interface BucketPlan {
-  level: number;
-  at: number;
-  readyAt: number;
-  taken: number;
-}
-
 /** Refills a bucket to `now` and plans taking `cost` from it (reservation: the level may go negative). */
-function planBucket(bucket: { level: number; at: number } | null, perMinute: number, cost: number, now: number): BucketPlan {
+function planBucket(bucket: { level: number; at: number } | null, perMinute: number, cost: number, now: number) {
   const rate = perMinute / 60_000;
   const capacity = Math.max(1, perMinute * (RATE_LIMIT_TUNING.burstMs / 60_000));
   let level = bucket?.level ?? capacity;

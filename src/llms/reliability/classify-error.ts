@@ -98,20 +98,15 @@ function withResponseBody(message: string, error: unknown): string {
 }
 
 function statusOf(error: unknown): number | undefined {
-  if (!error || typeof error !== "object") return undefined;
-  const direct = (error as { status?: unknown }).status;
-  if (typeof direct === "number" && direct >= 100) return direct;
+  const fields = error as { status?: unknown; httpResponse?: { status?: unknown } } | null | undefined;
   // @huggingface/inference keeps the status on `httpResponse`.
-  const nested = (error as { httpResponse?: { status?: unknown } }).httpResponse?.status;
-  if (typeof nested === "number" && nested >= 100) return nested;
-  return undefined;
+  const status = [fields?.status, fields?.httpResponse?.status].find((value) => typeof value === "number" && value >= 100);
+  return status as number | undefined;
 }
 
 function headersOf(error: unknown): HeaderSource {
-  if (!error || typeof error !== "object") return undefined;
-  const headers = (error as { headers?: unknown }).headers;
-  if (headers && typeof headers === "object") return headers as HeaderSource;
-  return undefined;
+  const headers = (error as { headers?: unknown } | null | undefined)?.headers;
+  return headers && typeof headers === "object" ? (headers as HeaderSource) : undefined;
 }
 
 function isNetworkError(error: unknown): boolean {

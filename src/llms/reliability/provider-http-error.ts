@@ -25,14 +25,10 @@ export function providerMessage(body: string): string {
   try {
     const parsed = JSON.parse(body) as unknown;
     if (parsed && typeof parsed === "object") {
-      const record = parsed as Record<string, unknown>;
-      const error = record.error;
-      if (typeof error === "string") return error;
-      if (error && typeof error === "object" && typeof (error as { message?: unknown }).message === "string") {
-        return (error as { message: string }).message;
-      }
-      if (typeof record.message === "string") return record.message;
-      if (typeof record.detail === "string") return record.detail;
+      const record = parsed as { error?: unknown; message?: unknown; detail?: unknown };
+      const nested = (record.error as { message?: unknown } | null | undefined)?.message;
+      const message = [record.error, nested, record.message, record.detail].find((value) => typeof value === "string");
+      if (message !== undefined) return message as string;
     }
   } catch {
     // not JSON: fall through to the raw text

@@ -31,7 +31,6 @@ export interface ReliableCallOptions<T> {
   label: string;
   /** Attempts after the first (distilabel's `max_retries`). */
   maxRetries: number;
-  /** Per-attempt timeout. */
   timeoutMs: number;
   timing?: Partial<RetryTiming> | undefined;
   rateLimit?: RateLimitRequest | undefined;
@@ -119,16 +118,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }
 

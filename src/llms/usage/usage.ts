@@ -31,20 +31,16 @@ export function usageKey(provider: string, model: string): string {
   return `${provider}:${model}`;
 }
 
+const COUNTS = ["requests", "input_tokens", "output_tokens", "cached_requests"] as const;
+
 /** Adds `b` into a copy of `a`, model by model (pure: the engine's state uses it). */
 export function addUsage(a: UsageByModel, b: UsageByModel): UsageByModel {
   const sum: UsageByModel = { ...a };
   for (const [key, entry] of Object.entries(b)) {
     const base = sum[key];
-    sum[key] = base
-      ? {
-          ...base,
-          requests: base.requests + entry.requests,
-          input_tokens: base.input_tokens + entry.input_tokens,
-          output_tokens: base.output_tokens + entry.output_tokens,
-          cached_requests: base.cached_requests + entry.cached_requests,
-        }
-      : { ...entry };
+    const merged = { ...(base ?? entry) };
+    if (base) for (const field of COUNTS) merged[field] = base[field] + entry[field];
+    sum[key] = merged;
   }
   return sum;
 }
