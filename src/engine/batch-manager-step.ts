@@ -1,28 +1,30 @@
-import type { BatchSlice, BufferedBatch, CreatedFrom, InputBatch } from "./batch.js";
+import { z } from "zod";
+import { bufferedBatchSchema, type BatchSlice, type BufferedBatch, type CreatedFrom, type InputBatch } from "./batch.js";
 
 /**
  * The input side of one step (distilabel's `_BatchManagerStep`): a buffer per predecessor,
  * ordered by `seq_no`, from which batches of `input_batch_size` rows are built. Plain JSON, so
  * it can be stored after every transition and loaded back.
  */
-export interface BatchManagerStepState {
-  step: string;
+export const batchManagerStepSchema = z.object({
+  step: z.string(),
   /** Global steps: one batch with every row once all predecessors have finished. */
-  accumulate: boolean;
-  input_batch_size: number | null;
+  accumulate: z.boolean(),
+  input_batch_size: z.number().int().positive().nullable(),
   /** All predecessors receive routed batches: re-join them by the upstream batch they came from. */
-  convergence_step: boolean;
+  convergence_step: z.boolean(),
   /** Predecessor order: the order of input lists handed to `process`. */
-  predecessors: string[];
-  data: Record<string, BufferedBatch[]>;
-  seq_no: number;
-  last_batch_received: string[];
+  predecessors: z.array(z.string()),
+  data: z.record(z.string(), z.array(bufferedBatchSchema)),
+  seq_no: z.number().int().nonnegative(),
+  last_batch_received: z.array(z.string()),
   /** Whether the batch flagged last has been built (no more batches after it). */
-  last_batch_built: boolean;
-  next_expected_created_from_batch_seq_no: number;
+  last_batch_built: z.boolean(),
+  next_expected_created_from_batch_seq_no: z.number().int().nonnegative(),
   /** Per predecessor: [next seq_no to consume, candidate set by routing skips]. */
-  next_expected_seq_no: Record<string, [number, number]>;
-}
+  next_expected_seq_no: z.record(z.string(), z.tuple([z.number().int(), z.number().int()])),
+});
+export type BatchManagerStepState = z.infer<typeof batchManagerStepSchema>;
 
 export function createBatchManagerStep(options: {
   step: string;

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { batchOriginShape } from "./batch.js";
-import type { BatchManagerStepState } from "./batch-manager-step.js";
-import { createBatchManagerStep } from "./batch-manager-step.js";
+import { batchManagerStepSchema, createBatchManagerStep, type BatchManagerStepState } from "./batch-manager-step.js";
 import { runPlanSchema, type RunPlan } from "./run-plan.js";
 import { distisetFileSchema, workItemSchema } from "./work.js";
 import { usageByModelSchema } from "../llms/usage/usage.js";
@@ -90,7 +89,7 @@ export const runStateSchema = z.object({
   status: runStatusSchema,
   plan: runPlanSchema,
   steps: z.record(z.string(), stepRunSchema),
-  batch_managers: z.record(z.string(), z.custom<BatchManagerStepState>()),
+  batch_managers: z.record(z.string(), batchManagerStepSchema),
   stage: z.object({ current: z.number().int().nonnegative(), last_batch: z.array(z.array(z.string())) }),
   inflight: z.record(z.string(), inflightSchema),
   /** Work that failed fatally; a resume sends it again. */
