@@ -1,4 +1,5 @@
-import { failRunInPlace, resumeRun, type EngineContext, type Transition } from "./run-engine.js";
+import { resumeRun, type EngineContext, type Transition } from "./run-engine.js";
+import { failRunInPlace } from "./run-failure.js";
 import type { InflightEntry, RunState } from "./run-state.js";
 import { copyRunState } from "./state-copy.js";
 import type { WorkItem } from "./work.js";
