@@ -57,7 +57,6 @@ export function startWork(input: RunState, workId: string, now: number, policy: 
   return { state, dispatch: [], outcome: { granted: true, leaseMs: policy.leaseMs } };
 }
 
-/** Extends the lease of work still running. */
 export function renewLease(input: RunState, workId: string, now: number, policy: LeasePolicy): Transition {
   const entry = input.inflight[workId];
   if (!entry || entry.lease_until === undefined) return { state: input, dispatch: [] };
