@@ -80,16 +80,8 @@ export function getBatch(state: BatchManagerStepState): InputBatch | null {
   // Buffered batches are shared with the previous state (state-copy.ts): copy before consuming rows.
   for (const p of state.predecessors) state.data[p] = (state.data[p] ?? []).map((b) => ({ ...b }));
   const lastBatch = isLastBatch(state);
-  const { data, createdFrom, routedTo } = state.accumulate ? takeAccumulated(state) : state.convergence_step ? takeConvergence(state) : takeNormal(state);
-  const batch: InputBatch = {
-    step: state.step,
-    seq_no: state.seq_no++,
-    last_batch: lastBatch,
-    accumulated: state.accumulate,
-    data,
-    created_from: createdFrom,
-    batch_routed_to: routedTo,
-  };
+  const taken = state.accumulate ? takeAccumulated(state) : state.convergence_step ? takeConvergence(state) : takeNormal(state);
+  const batch: InputBatch = { step: state.step, seq_no: state.seq_no++, last_batch: lastBatch, accumulated: state.accumulate, ...taken };
   if (lastBatch) state.last_batch_built = true;
   return batch;
 }
@@ -112,15 +104,8 @@ function emptyLastBatch(state: BatchManagerStepState): InputBatch | null {
   }
   for (const p of state.predecessors) state.data[p] = [];
   state.last_batch_built = true;
-  return {
-    step: state.step,
-    seq_no: state.seq_no++,
-    last_batch: true,
-    accumulated: false,
-    data: state.predecessors.map((from) => ({ from, slices: [] })),
-    created_from: {},
-    batch_routed_to: [],
-  };
+  const data = state.predecessors.map((from) => ({ from, slices: [] }));
+  return { step: state.step, seq_no: state.seq_no++, last_batch: true, accumulated: false, data, created_from: {}, batch_routed_to: [] };
 }
 
 /** The predecessors whose buffers need data (distilabel's `empty_buffers`); only generators can be asked for more. */
@@ -205,7 +190,10 @@ function takeRows(batch: BufferedBatch, wanted: number): BatchSlice {
   return slice;
 }
 
-function takeNormal(state: BatchManagerStepState): { data: InputBatch["data"]; createdFrom: CreatedFrom; routedTo: string[] } {
+/** The rows a built batch takes from the buffers, and where they came from. */
+type Taken = Pick<InputBatch, "data" | "created_from" | "batch_routed_to">;
+
+function takeNormal(state: BatchManagerStepState): Taken {
   const size = state.input_batch_size ?? Number.POSITIVE_INFINITY;
   const data: InputBatch["data"] = [];
   const createdFrom: CreatedFrom = {};
@@ -240,10 +228,10 @@ function takeNormal(state: BatchManagerStepState): { data: InputBatch["data"]; c
     state.next_expected_seq_no[pred] = [next, Math.max(next, candidate)];
     data.push({ from: pred, slices });
   }
-  return { data, createdFrom, routedTo };
+  return { data, created_from: createdFrom, batch_routed_to: routedTo };
 }
 
-function takeAccumulated(state: BatchManagerStepState): { data: InputBatch["data"]; createdFrom: CreatedFrom; routedTo: string[] } {
+function takeAccumulated(state: BatchManagerStepState): Taken {
   const data: InputBatch["data"] = [];
   const createdFrom: CreatedFrom = {};
   for (const pred of state.predecessors) {
@@ -252,7 +240,7 @@ function takeAccumulated(state: BatchManagerStepState): { data: InputBatch["data
     data.push({ from: pred, slices: buffer.filter((b) => remaining(b) > 0).map((b) => takeRows(b, remaining(b))) });
     state.data[pred] = [];
   }
-  return { data, createdFrom, routedTo: [] };
+  return { data, created_from: createdFrom, batch_routed_to: [] };
 }
 
 interface Group {
@@ -351,7 +339,7 @@ function lastConvergence(state: BatchManagerStepState): boolean {
   return routedTo.every((s) => rowsLeft(group, s) <= size);
 }
 
-function takeConvergence(state: BatchManagerStepState): { data: InputBatch["data"]; createdFrom: CreatedFrom; routedTo: string[] } {
+function takeConvergence(state: BatchManagerStepState): Taken {
   const group = currentGroup(state) as Group;
   const size = state.input_batch_size ?? Number.POSITIVE_INFINITY;
   const routedTo = group.batches[0]?.batch_routed_to ?? [];
@@ -370,7 +358,7 @@ function takeConvergence(state: BatchManagerStepState): { data: InputBatch["data
     data.push({ from: step, slices });
   }
   currentGroup(state);
-  return { data, createdFrom, routedTo: [] };
+  return { data, created_from: createdFrom, batch_routed_to: [] };
 }
 
 function cloneCreatedFrom(createdFrom: CreatedFrom): CreatedFrom {
