@@ -33,19 +33,12 @@ export function createBatchManagerStep(options: {
   inputBatchSize: number | null;
   convergenceStep: boolean;
 }): BatchManagerStepState {
-  return {
-    step: options.step,
-    accumulate: options.accumulate,
-    input_batch_size: options.inputBatchSize,
-    convergence_step: options.convergenceStep,
-    predecessors: [...options.predecessors],
-    data: Object.fromEntries(options.predecessors.map((p) => [p, []])),
-    seq_no: 0,
-    last_batch_received: [],
-    last_batch_built: false,
-    next_expected_created_from_batch_seq_no: 0,
-    next_expected_seq_no: Object.fromEntries(options.predecessors.map((p) => [p, [0, 0] as [number, number]])),
-  };
+  const { step, predecessors, accumulate } = options;
+  const header = { step, accumulate, input_batch_size: options.inputBatchSize, convergence_step: options.convergenceStep, predecessors: [...predecessors] };
+  const data = Object.fromEntries(predecessors.map((p) => [p, []]));
+  const nextExpected = Object.fromEntries(predecessors.map((p) => [p, [0, 0] as [number, number]]));
+  const progress = { seq_no: 0, last_batch_received: [], last_batch_built: false, next_expected_created_from_batch_seq_no: 0 };
+  return { ...header, data, ...progress, next_expected_seq_no: nextExpected };
 }
 
 const remaining = (batch: BufferedBatch): number => batch.size - batch.consumed;

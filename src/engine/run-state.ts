@@ -113,22 +113,8 @@ export function createRunState(runId: string, plan: RunPlan): RunState {
   for (const name of plan.order) {
     const step = plan.steps[name];
     if (!step) continue;
-    steps[name] = {
-      batches_sent: 0,
-      batches_done: 0,
-      rows_in: 0,
-      rows_out: 0,
-      errors: 0,
-      failed_rows: 0,
-      inflight: 0,
-      next_output_seq_no: 0,
-      pending_outputs: [],
-      done: false,
-      flagged: false,
-      next_seq_no: 0,
-      next_offset: 0,
-      outstanding: false,
-    };
+    const counts = { batches_sent: 0, batches_done: 0, rows_in: 0, rows_out: 0, errors: 0, failed_rows: 0, inflight: 0, next_output_seq_no: 0 };
+    steps[name] = { ...counts, pending_outputs: [], done: false, flagged: false, next_seq_no: 0, next_offset: 0, outstanding: false };
     if (step.kind !== "generator") {
       batchManagers[name] = createBatchManagerStep({
         step: name,
