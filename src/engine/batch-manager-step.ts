@@ -1,28 +1,30 @@
-import type { BatchSlice, BufferedBatch, CreatedFrom, InputBatch } from "./batch.js";
+import { z } from "zod";
+import { bufferedBatchSchema, type BatchSlice, type BufferedBatch, type CreatedFrom, type InputBatch } from "./batch.js";
 
 /**
  * The input side of one step (distilabel's `_BatchManagerStep`): a buffer per predecessor,
  * ordered by `seq_no`, from which batches of `input_batch_size` rows are built. Plain JSON, so
  * it can be stored after every transition and loaded back.
  */
-export interface BatchManagerStepState {
-  step: string;
+export const batchManagerStepSchema = z.object({
+  step: z.string(),
   /** Global steps: one batch with every row once all predecessors have finished. */
-  accumulate: boolean;
-  input_batch_size: number | null;
+  accumulate: z.boolean(),
+  input_batch_size: z.number().int().positive().nullable(),
   /** All predecessors receive routed batches: re-join them by the upstream batch they came from. */
-  convergence_step: boolean;
+  convergence_step: z.boolean(),
   /** Predecessor order: the order of input lists handed to `process`. */
-  predecessors: string[];
-  data: Record<string, BufferedBatch[]>;
-  seq_no: number;
-  last_batch_received: string[];
+  predecessors: z.array(z.string()),
+  data: z.record(z.string(), z.array(bufferedBatchSchema)),
+  seq_no: z.number().int().nonnegative(),
+  last_batch_received: z.array(z.string()),
   /** Whether the batch flagged last has been built (no more batches after it). */
-  last_batch_built: boolean;
-  next_expected_created_from_batch_seq_no: number;
+  last_batch_built: z.boolean(),
+  next_expected_created_from_batch_seq_no: z.number().int().nonnegative(),
   /** Per predecessor: [next seq_no to consume, candidate set by routing skips]. */
-  next_expected_seq_no: Record<string, [number, number]>;
-}
+  next_expected_seq_no: z.record(z.string(), z.tuple([z.number().int(), z.number().int()])),
+});
+export type BatchManagerStepState = z.infer<typeof batchManagerStepSchema>;
 
 export function createBatchManagerStep(options: {
   step: string;
@@ -31,19 +33,12 @@ export function createBatchManagerStep(options: {
   inputBatchSize: number | null;
   convergenceStep: boolean;
 }): BatchManagerStepState {
-  return {
-    step: options.step,
-    accumulate: options.accumulate,
-    input_batch_size: options.inputBatchSize,
-    convergence_step: options.convergenceStep,
-    predecessors: [...options.predecessors],
-    data: Object.fromEntries(options.predecessors.map((p) => [p, []])),
-    seq_no: 0,
-    last_batch_received: [],
-    last_batch_built: false,
-    next_expected_created_from_batch_seq_no: 0,
-    next_expected_seq_no: Object.fromEntries(options.predecessors.map((p) => [p, [0, 0] as [number, number]])),
-  };
+  const { step, predecessors, accumulate } = options;
+  const header = { step, accumulate, input_batch_size: options.inputBatchSize, convergence_step: options.convergenceStep, predecessors: [...predecessors] };
+  const data = Object.fromEntries(predecessors.map((p) => [p, []]));
+  const nextExpected = Object.fromEntries(predecessors.map((p) => [p, [0, 0] as [number, number]]));
+  const progress = { seq_no: 0, last_batch_received: [], last_batch_built: false, next_expected_created_from_batch_seq_no: 0 };
+  return { ...header, data, ...progress, next_expected_seq_no: nextExpected };
 }
 
 const remaining = (batch: BufferedBatch): number => batch.size - batch.consumed;
@@ -78,16 +73,8 @@ export function getBatch(state: BatchManagerStepState): InputBatch | null {
   // Buffered batches are shared with the previous state (state-copy.ts): copy before consuming rows.
   for (const p of state.predecessors) state.data[p] = (state.data[p] ?? []).map((b) => ({ ...b }));
   const lastBatch = isLastBatch(state);
-  const { data, createdFrom, routedTo } = state.accumulate ? takeAccumulated(state) : state.convergence_step ? takeConvergence(state) : takeNormal(state);
-  const batch: InputBatch = {
-    step: state.step,
-    seq_no: state.seq_no++,
-    last_batch: lastBatch,
-    accumulated: state.accumulate,
-    data,
-    created_from: createdFrom,
-    batch_routed_to: routedTo,
-  };
+  const taken = state.accumulate ? takeAccumulated(state) : state.convergence_step ? takeConvergence(state) : takeNormal(state);
+  const batch: InputBatch = { step: state.step, seq_no: state.seq_no++, last_batch: lastBatch, accumulated: state.accumulate, ...taken };
   if (lastBatch) state.last_batch_built = true;
   return batch;
 }
@@ -110,15 +97,8 @@ function emptyLastBatch(state: BatchManagerStepState): InputBatch | null {
   }
   for (const p of state.predecessors) state.data[p] = [];
   state.last_batch_built = true;
-  return {
-    step: state.step,
-    seq_no: state.seq_no++,
-    last_batch: true,
-    accumulated: false,
-    data: state.predecessors.map((from) => ({ from, slices: [] })),
-    created_from: {},
-    batch_routed_to: [],
-  };
+  const data = state.predecessors.map((from) => ({ from, slices: [] }));
+  return { step: state.step, seq_no: state.seq_no++, last_batch: true, accumulated: false, data, created_from: {}, batch_routed_to: [] };
 }
 
 /** The predecessors whose buffers need data (distilabel's `empty_buffers`); only generators can be asked for more. */
@@ -203,7 +183,10 @@ function takeRows(batch: BufferedBatch, wanted: number): BatchSlice {
   return slice;
 }
 
-function takeNormal(state: BatchManagerStepState): { data: InputBatch["data"]; createdFrom: CreatedFrom; routedTo: string[] } {
+/** The rows a built batch takes from the buffers, and where they came from. */
+type Taken = Pick<InputBatch, "data" | "created_from" | "batch_routed_to">;
+
+function takeNormal(state: BatchManagerStepState): Taken {
   const size = state.input_batch_size ?? Number.POSITIVE_INFINITY;
   const data: InputBatch["data"] = [];
   const createdFrom: CreatedFrom = {};
@@ -238,10 +221,10 @@ function takeNormal(state: BatchManagerStepState): { data: InputBatch["data"]; c
     state.next_expected_seq_no[pred] = [next, Math.max(next, candidate)];
     data.push({ from: pred, slices });
   }
-  return { data, createdFrom, routedTo };
+  return { data, created_from: createdFrom, batch_routed_to: routedTo };
 }
 
-function takeAccumulated(state: BatchManagerStepState): { data: InputBatch["data"]; createdFrom: CreatedFrom; routedTo: string[] } {
+function takeAccumulated(state: BatchManagerStepState): Taken {
   const data: InputBatch["data"] = [];
   const createdFrom: CreatedFrom = {};
   for (const pred of state.predecessors) {
@@ -250,7 +233,7 @@ function takeAccumulated(state: BatchManagerStepState): { data: InputBatch["data
     data.push({ from: pred, slices: buffer.filter((b) => remaining(b) > 0).map((b) => takeRows(b, remaining(b))) });
     state.data[pred] = [];
   }
-  return { data, createdFrom, routedTo: [] };
+  return { data, created_from: createdFrom, batch_routed_to: [] };
 }
 
 interface Group {
@@ -349,7 +332,7 @@ function lastConvergence(state: BatchManagerStepState): boolean {
   return routedTo.every((s) => rowsLeft(group, s) <= size);
 }
 
-function takeConvergence(state: BatchManagerStepState): { data: InputBatch["data"]; createdFrom: CreatedFrom; routedTo: string[] } {
+function takeConvergence(state: BatchManagerStepState): Taken {
   const group = currentGroup(state) as Group;
   const size = state.input_batch_size ?? Number.POSITIVE_INFINITY;
   const routedTo = group.batches[0]?.batch_routed_to ?? [];
@@ -368,7 +351,7 @@ function takeConvergence(state: BatchManagerStepState): { data: InputBatch["data
     data.push({ from: step, slices });
   }
   currentGroup(state);
-  return { data, createdFrom, routedTo: [] };
+  return { data, created_from: createdFrom, batch_routed_to: [] };
 }
 
 function cloneCreatedFrom(createdFrom: CreatedFrom): CreatedFrom {

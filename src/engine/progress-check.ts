@@ -15,9 +15,7 @@ export interface StalledStep {
  * unfinished step is returned with why. Pure, over the plain state.
  */
 export function stalledSteps(state: RunState): StalledStep[] | null {
-  if (state.status !== "running") return null;
-  if (Object.keys(state.inflight).length > 0) return null;
-  if (state.finalize !== "pending") return null;
+  if (state.status !== "running" || Object.keys(state.inflight).length > 0 || state.finalize !== "pending") return null;
   const unfinished = state.plan.order.filter((name) => !state.steps[name]?.done);
   const leavesPending = Object.values(state.leaves).some((leaf) => leaf.pending.length > 0 || leaf.writing > 0);
   // Every step done and nothing left to write: the finalizer is about to be (or was) sent.

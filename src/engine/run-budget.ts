@@ -44,7 +44,6 @@ export function hasLimit(budget: RunBudget | undefined | null): budget is RunBud
   return !!budget && (budget.max_cost_usd !== null || budget.max_requests !== null);
 }
 
-/** The run's LLM usage per model, summed over its steps. */
 export function runUsage(state: RunState): UsageByModel {
   return Object.values(state.steps).reduce<UsageByModel>((sum, s) => addUsage(sum, s.usage ?? {}), {});
 }

@@ -12,8 +12,6 @@ import { failRunInPlace } from "./run-failure.js";
 import { applyOutputsInOrder, markDone } from "./step-outputs.js";
 import { WORK_TYPES, workTypeOf } from "./work-types/index.js";
 
-export { failRunInPlace } from "./run-failure.js";
-
 export type RoutingResolver = (typeName: string, kwargs: Record<string, unknown>) => RoutingChooser;
 
 export interface EngineContext {

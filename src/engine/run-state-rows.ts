@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { bufferedBatchSchema, type BufferedBatch } from "./batch.js";
-import type { BatchManagerStepState } from "./batch-manager-step.js";
+import { batchManagerStepSchema, type BatchManagerStepState } from "./batch-manager-step.js";
 import { runPlanSchema } from "./run-plan.js";
 import { inflightSchema, leafRunSchema, runErrorSchema, runStateSchema, type RunState } from "./run-state.js";
 import { workItemSchema, type WorkItem } from "./work.js";
@@ -41,18 +41,7 @@ const coreRowSchema = runStateSchema
   .omit({ plan: true, errors: true, batch_managers: true, inflight: true, failed_work: true, leaves: true })
   .extend({ layout_version: z.literal(STATE_LAYOUT_VERSION), leaves: z.record(z.string(), leafRunSchema.omit({ pending: true })) });
 
-const managerRowSchema = z.object({
-  step: z.string(),
-  accumulate: z.boolean(),
-  input_batch_size: z.number().int().positive().nullable(),
-  convergence_step: z.boolean(),
-  predecessors: z.array(z.string()),
-  seq_no: z.number().int().nonnegative(),
-  last_batch_received: z.array(z.string()),
-  last_batch_built: z.boolean(),
-  next_expected_created_from_batch_seq_no: z.number().int().nonnegative(),
-  next_expected_seq_no: z.record(z.string(), z.tuple([z.number().int(), z.number().int()])),
-});
+const managerRowSchema = batchManagerStepSchema.omit({ data: true });
 
 const leafPendingRowSchema = leafRunSchema.shape.pending.element;
 const inflightRowSchema = inflightSchema.omit({ work: true });

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { batchOriginShape } from "./batch.js";
-import type { BatchManagerStepState } from "./batch-manager-step.js";
-import { createBatchManagerStep } from "./batch-manager-step.js";
+import { batchManagerStepSchema, createBatchManagerStep, type BatchManagerStepState } from "./batch-manager-step.js";
 import { runPlanSchema, type RunPlan } from "./run-plan.js";
 import { distisetFileSchema, workItemSchema } from "./work.js";
 import { usageByModelSchema } from "../llms/usage/usage.js";
@@ -90,7 +89,7 @@ export const runStateSchema = z.object({
   status: runStatusSchema,
   plan: runPlanSchema,
   steps: z.record(z.string(), stepRunSchema),
-  batch_managers: z.record(z.string(), z.custom<BatchManagerStepState>()),
+  batch_managers: z.record(z.string(), batchManagerStepSchema),
   stage: z.object({ current: z.number().int().nonnegative(), last_batch: z.array(z.array(z.string())) }),
   inflight: z.record(z.string(), inflightSchema),
   /** Work that failed fatally; a resume sends it again. */
@@ -114,22 +113,8 @@ export function createRunState(runId: string, plan: RunPlan): RunState {
   for (const name of plan.order) {
     const step = plan.steps[name];
     if (!step) continue;
-    steps[name] = {
-      batches_sent: 0,
-      batches_done: 0,
-      rows_in: 0,
-      rows_out: 0,
-      errors: 0,
-      failed_rows: 0,
-      inflight: 0,
-      next_output_seq_no: 0,
-      pending_outputs: [],
-      done: false,
-      flagged: false,
-      next_seq_no: 0,
-      next_offset: 0,
-      outstanding: false,
-    };
+    const counts = { batches_sent: 0, batches_done: 0, rows_in: 0, rows_out: 0, errors: 0, failed_rows: 0, inflight: 0, next_output_seq_no: 0 };
+    steps[name] = { ...counts, pending_outputs: [], done: false, flagged: false, next_seq_no: 0, next_offset: 0, outstanding: false };
     if (step.kind !== "generator") {
       batchManagers[name] = createBatchManagerStep({
         step: name,

@@ -74,24 +74,12 @@ export function runView(meta: RunMeta, state: RunState, prices: PriceTable = DEF
   const failedStep = state.status === "failed" ? state.errors.at(-1)?.step : undefined;
   const steps = Object.fromEntries(
     state.plan.order.map((name) => {
-      const s = state.steps[name];
-      const status = name === failedStep ? "failed" : s?.done ? "finished" : (s?.batches_sent ?? 0) > 0 ? "running" : "pending";
-      return [
-        name,
-        {
-          status,
-          batches_sent: s?.batches_sent ?? 0,
-          batches_done: s?.batches_done ?? 0,
-          rows_in: s?.rows_in ?? 0,
-          rows_out: s?.rows_out ?? 0,
-          errors: s?.errors ?? 0,
-          failed_rows: s?.failed_rows ?? 0,
-          usage: usageTotals(s?.usage ?? {}, prices),
-          fused_into: state.plan.steps[name]?.fuse_into ?? null,
-          batches_fused: s?.batches_fused ?? 0,
-          ...reusedFrom(state, name),
-        },
-      ];
+      const run = state.steps[name];
+      const { done, batches_sent = 0, batches_done = 0, rows_in = 0, rows_out = 0, errors = 0, failed_rows = 0 } = run ?? {};
+      const status = name === failedStep ? "failed" : done ? "finished" : batches_sent > 0 ? "running" : "pending";
+      const counts = { batches_sent, batches_done, rows_in, rows_out, errors, failed_rows };
+      const fusion = { fused_into: state.plan.steps[name]?.fuse_into ?? null, batches_fused: run?.batches_fused ?? 0 };
+      return [name, { status, ...counts, usage: usageTotals(run?.usage ?? {}, prices), ...fusion, ...reusedFrom(state, name) }];
     }),
   ) as RunView["steps"];
   const stageStatus = (index: number, steps: string[]): RunView["stages"][number]["status"] =>

@@ -50,19 +50,12 @@ function applyOutput(state: RunState, stepName: string, output: PendingOutput, c
       }
     }
   }
+  const { seq_no, num_rows, last_batch, created_from } = output;
   for (const successor of routeTo) {
     // A reused successor is done from the start and never reads its inputs.
     const manager = reusedStep(state, successor) ? undefined : state.batch_managers[successor];
     if (!manager) continue;
-    addBatch(manager, {
-      step: stepName,
-      seq_no: output.seq_no,
-      size: output.num_rows,
-      consumed: 0,
-      last_batch: output.last_batch,
-      created_from: output.created_from,
-      batch_routed_to: routedTo,
-    });
+    addBatch(manager, { step: stepName, seq_no, size: num_rows, consumed: 0, last_batch, created_from, batch_routed_to: routedTo });
   }
   if (output.last_batch) markDone(state, stepName);
   return undefined;

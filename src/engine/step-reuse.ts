@@ -34,10 +34,8 @@ export function decideStepReuse(
   for (const name of plan.order) {
     const step = plan.steps[name];
     const source = step?.signature ? options.sources[step.signature] : undefined;
-    if (!step || !source || options.useCache[name] === false) continue;
-    if (source.failed_rows > 0 && !options.acceptFailedRows) continue;
-    if (!step.predecessors.every((pred) => reused[pred])) continue;
-    reused[name] = source;
+    const allowed = step && source && options.useCache[name] !== false && (source.failed_rows === 0 || options.acceptFailedRows);
+    if (allowed && step.predecessors.every((pred) => reused[pred])) reused[name] = source;
   }
   const feed = plan.order.filter((name) => {
     const step = plan.steps[name];
@@ -64,8 +62,7 @@ export const storedOutputsSchema = z.array(pendingOutputSchema);
  * it) the last batch. Anything else (a run cut off mid-step) is not reused.
  */
 export function completeOutputs(outputs: readonly PendingOutput[]): boolean {
-  if (outputs.length === 0) return false;
-  return outputs.every((o, i) => o.seq_no === i && o.last_batch === (i === outputs.length - 1));
+  return outputs.length > 0 && outputs.every((o, i) => o.seq_no === i && o.last_batch === (i === outputs.length - 1));
 }
 
 /** The steps a finished (or ended) run may offer for reuse: computed here, completed by their own last batch. */

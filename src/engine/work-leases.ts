@@ -1,4 +1,5 @@
-import { failRunInPlace, resumeRun, type EngineContext, type Transition } from "./run-engine.js";
+import { resumeRun, type EngineContext, type Transition } from "./run-engine.js";
+import { failRunInPlace } from "./run-failure.js";
 import type { InflightEntry, RunState } from "./run-state.js";
 import { copyRunState } from "./state-copy.js";
 import type { WorkItem } from "./work.js";
@@ -56,7 +57,6 @@ export function startWork(input: RunState, workId: string, now: number, policy: 
   return { state, dispatch: [], outcome: { granted: true, leaseMs: policy.leaseMs } };
 }
 
-/** Extends the lease of work still running. */
 export function renewLease(input: RunState, workId: string, now: number, policy: LeasePolicy): Transition {
   const entry = input.inflight[workId];
   if (!entry || entry.lease_until === undefined) return { state: input, dispatch: [] };

@@ -3,7 +3,6 @@ import type { WorkItem } from "./work.js";
 
 /** The run's `inflight` table (each kind keeps its own counters beside it: `work-types/`). */
 
-/** Records work as sent at `now`. */
 export function trackInflight(state: RunState, work: WorkItem, now: number): void {
   state.inflight[work.id] = { work, dispatched_at: now, attempts: state.inflight[work.id]?.attempts ?? 0 };
 }

@@ -85,15 +85,7 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
   const cached = useCache && prepared.cacheable ? reusableRun(cache.get(prepared.cacheKey), options) : undefined;
   if (!cached) cache.delete(prepared.cacheKey);
 
-  if (cached && cached.state.status === "succeeded") {
-    return {
-      distiset: await Distiset.fromStore(cached.store, cached.state.run_id),
-      state: cached.state,
-      store: cached.store,
-      runId: cached.state.run_id,
-      fromCache: true,
-    };
-  }
+  if (cached?.state.status === "succeeded") return succeededRun(cached, true);
 
   const store = cached?.store ?? new MemoryBlobStore();
   const stepServices: StepServices = { ...services, blobs: services.blobs ?? store };
@@ -172,10 +164,15 @@ export async function runInProcess(pipeline: Pipeline, options: InProcessRunOpti
 
   if (state.status === "stopping") accept(stopRun(state));
   produced.register(state, store, stepOutputs);
-  if (state.status === "succeeded") return { distiset: await Distiset.fromStore(store, runId), state, store, runId, fromCache: false };
+  if (state.status === "succeeded") return succeededRun({ state, store }, false);
   const result = { distiset: await partialDistiset(store, state), state, store, runId, fromCache: false };
   if (options.partial) return result;
   throw new RunNotSucceededError(result);
+}
+
+async function succeededRun(run: CachedRun, fromCache: boolean): Promise<InProcessRunResult> {
+  const runId = run.state.run_id;
+  return { distiset: await Distiset.fromStore(run.store, runId), state: run.state, store: run.store, runId, fromCache };
 }
 
 /**

@@ -53,10 +53,8 @@ export class InProcessStepOutputs {
     if (!output || !("step" in work) || report.fatal) return;
     const list = (this.outputs.get(work.step) ?? []).filter((o) => o.seq_no !== output.seq_no);
     list.push(output);
-    this.outputs.set(
-      work.step,
-      list.sort((a, b) => a.seq_no - b.seq_no),
-    );
+    list.sort((a, b) => a.seq_no - b.seq_no);
+    this.outputs.set(work.step, list);
   }
 
   /** Offers the steps this run computed and completed (a run continued from the cache offers those it saw whole). */

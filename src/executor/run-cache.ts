@@ -15,18 +15,7 @@ export interface RunCache {
   delete(key: string): void;
 }
 
-export class MemoryRunCache implements RunCache {
-  private readonly runs = new Map<string, CachedRun>();
-  get(key: string): CachedRun | undefined {
-    return this.runs.get(key);
-  }
-  set(key: string, run: CachedRun): void {
-    this.runs.set(key, run);
-  }
-  delete(key: string): void {
-    this.runs.delete(key);
-  }
-}
+export class MemoryRunCache extends Map<string, CachedRun> implements RunCache {}
 
 /** The process-wide default cache (distilabel keeps its cache under ~/.cache/distilabel). */
 export const defaultRunCache = new MemoryRunCache();
@@ -45,17 +34,13 @@ export interface StepOutputsCache {
   delete(signature: string): void;
 }
 
-export class MemoryStepOutputsCache implements StepOutputsCache {
-  private readonly entries = new Map<string, StoredStepOutputs>();
-  get(signature: string): StoredStepOutputs | undefined {
-    return this.entries.get(signature);
-  }
-  set(entry: StoredStepOutputs): void {
-    this.entries.set(entry.source.signature, entry);
-  }
-  delete(signature: string): void {
-    this.entries.delete(signature);
-  }
+function memoryStepOutputsCache(): StepOutputsCache {
+  const entries = new Map<string, StoredStepOutputs>();
+  return {
+    get: (signature) => entries.get(signature),
+    set: (entry) => entries.set(entry.source.signature, entry),
+    delete: (signature) => entries.delete(signature),
+  };
 }
 
 const stepOutputsByRunCache = new WeakMap<RunCache, StepOutputsCache>();
@@ -64,7 +49,7 @@ const stepOutputsByRunCache = new WeakMap<RunCache, StepOutputsCache>();
 export function stepOutputsCacheOf(cache: RunCache): StepOutputsCache {
   let found = stepOutputsByRunCache.get(cache);
   if (!found) {
-    found = new MemoryStepOutputsCache();
+    found = memoryStepOutputsCache();
     stepOutputsByRunCache.set(cache, found);
   }
   return found;

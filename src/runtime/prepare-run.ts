@@ -72,18 +72,8 @@ export async function prepareRun(
   // Every step once, before anything is enqueued: a missing secret fails the run here.
   if (load) await loadSteps(pipeline.steps, context);
   const stepInflight = llmStepWindows(pipeline, options.maxInflightPerStep);
-  const built = buildRunPlan(pipeline.dagSpec(), {
-    pipelineName: pipeline.name,
-    seed,
-    loadGroups: options.loadGroups,
-    dryRun: options.dryRun,
-    maxInflightPerStep: options.maxInflightPerStep,
-    stepInflight,
-    maxRowsPerFile: options.maxRowsPerFile,
-    maxBytesPerFile: options.maxBytesPerFile,
-    fuseSteps: options.fuseSteps,
-    llmSteps: Object.keys(stepInflight),
-  });
+  // RunOptions carries the plan's options under the same names.
+  const built = buildRunPlan(pipeline.dagSpec(), { ...options, pipelineName: pipeline.name, seed, stepInflight, llmSteps: Object.keys(stepInflight) });
   const signatures = pipeline.stepSignatures();
   const plan = { ...built, steps: Object.fromEntries(Object.entries(built.steps).map(([name, step]) => [name, { ...step, signature: signatures[name] }])) };
   return {

@@ -4,8 +4,6 @@ import { workTypeOf } from "../engine/work-types/index.js";
 import { reportOf, type WorkRunnerDeps } from "../engine/work-types/work-type.js";
 import { BufferLogger } from "../steps/step-context.js";
 
-export type { WorkRunnerDeps } from "../engine/work-types/work-type.js";
-
 /**
  * Runs one work item with its kind's `run` and returns its report. Idempotent per work id: an
  * output already stored under the batch's deterministic key is reported as it is, never computed twice.

@@ -75,7 +75,6 @@ function failedRowsByStep(state: RunState): Record<string, number> {
   return Object.fromEntries(Object.entries(state.steps).flatMap(([name, s]) => ((s.failed_rows ?? 0) > 0 ? [[name, s.failed_rows]] : [])));
 }
 
-/** Writes the Distiset's manifest and card once every file is written. */
 async function runFinalize(work: FinalizeWork, deps: WorkRunnerDeps, logger: BufferLogger): Promise<WorkReportInput> {
   const pipeline = await deps.pipeline(work.run_id);
   const leaves = pipeline.dag().leaves();

@@ -61,8 +61,7 @@ function sendGenerators(state: RunState, context: EngineContext, ledger: BudgetL
   for (const name of activeSteps(state)) {
     const plan = state.plan.steps[name];
     const step = state.steps[name];
-    if (!plan || !step || plan.kind !== "generator" || step.done || step.outstanding) continue;
-    if (!generatorNeeded(state, name)) continue;
+    if (!plan || !step || plan.kind !== "generator" || step.done || step.outstanding || !generatorNeeded(state, name)) continue;
     if (ledger && admitBatch(ledger, state, name) !== "send") continue;
     const work: GenerateWork = {
       type: "generate",

@@ -97,13 +97,7 @@ function processWorkOf(state: RunState, batch: InputBatch): ProcessWork {
     type: "process",
     id: `process:${batch.step}:${batch.seq_no}`,
     run_id: state.run_id,
-    step: batch.step,
-    seq_no: batch.seq_no,
-    last_batch: batch.last_batch,
-    accumulated: batch.accumulated,
-    data: batch.data,
-    created_from: batch.created_from,
-    batch_routed_to: batch.batch_routed_to,
+    ...batch,
     ...(Object.keys(sources).length > 0 ? { sources } : {}),
   };
 }

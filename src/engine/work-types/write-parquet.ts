@@ -90,7 +90,6 @@ function sendParquetWrites(state: RunState, context: EngineContext): WriteParque
   return dispatch;
 }
 
-/** Writes one Parquet file of a leaf's stored batches. */
 async function runWriteParquet(work: WriteParquetWork, deps: WorkRunnerDeps, logger: BufferLogger): Promise<WorkReportInput> {
   const pipeline = await deps.pipeline(work.run_id);
   const file = await writeDistisetFile({
