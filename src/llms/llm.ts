@@ -206,6 +206,7 @@ export abstract class LLM<S extends AnyObjectSchema = typeof llmAttributes> exte
 export abstract class Embeddings<S extends AnyObjectSchema = AnyObjectSchema> extends Component<S> {
   static override readonly componentKind: ComponentKind = "embeddings";
 
+  // Public and typed by the schema: the Component constructor it forwards to is protected and takes any object.
   constructor(...[options]: OptionsArgs<NoInfer<z.input<S>>>) {
     super(options);
   }
