@@ -5,31 +5,14 @@ import { budgetOptions, runOutcome } from "../../../cli/commands/runs.js";
 import { createContext } from "../../../cli/context.js";
 import { CliError } from "../../../cli/exit-codes.js";
 import { progressLines } from "../../../cli/progress.js";
+import { cliRunView } from "../../support/cli-run-view.js";
 
 const streams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin } as unknown as Parameters<typeof createContext>[1];
 const contextOf = (argv: string[]) => createContext(parseCommandLine(argv, {}), streams);
 
 function stoppedView(stop: RunView["stop"]): RunView {
-  return {
-    id: "run-1",
-    name: "quickstart",
-    description: null,
-    signature: "sig",
-    cache_key: "key",
-    created_at: "2026-01-01T00:00:00Z",
-    updated_at: "2026-01-01T00:00:00Z",
-    use_cache: false,
-    dry_run: false,
-    status: "stopped",
-    stages: [{ index: 0, steps: ["gen"], status: "running" }],
-    connections: [{ from: "gen", to: [] }],
-    steps: { gen: { status: "running", batches_sent: 2, batches_done: 2, rows_in: 10, rows_out: 10, errors: 0, failed_rows: 0 } },
-    errors: [],
-    error_count: 0,
-    failed_rows: 0,
-    budget: { max_requests: 12, max_cost_usd: null },
-    ...(stop ? { stop } : {}),
-  };
+  const view = cliRunView("stopped", { gen: { status: "running", batches_sent: 2, batches_done: 2, rows_in: 10, rows_out: 10 } });
+  return { ...view, budget: { max_requests: 12, max_cost_usd: null }, ...(stop ? { stop } : {}) };
 }
 
 describe("budgets on the command line", () => {
