@@ -17,14 +17,13 @@ import type { generateWorkSchema } from "./generate.js";
 import type { processWorkSchema } from "./process.js";
 import { reportOf, type WorkRunnerDeps, type WorkType } from "./work-type.js";
 
+type StepBatchSchema = typeof generateWorkSchema | typeof processWorkSchema;
+
 /**
  * What `generate` and `process` share: a batch of a step whose report carries its output. The
  * engine adds the output to the step's pending outputs, where it flows on in seq order; the
  * consumer stores it once under the batch's key and retries the step's call.
  */
-
-type StepBatchSchema = typeof generateWorkSchema | typeof processWorkSchema;
-
 export function stepBatchWorkType<S extends StepBatchSchema>(kind: {
   schema: S;
   reportedOutput(work: z.output<S>, report: WorkReport): PendingOutput;
